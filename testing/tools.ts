@@ -4,6 +4,7 @@
  * one-line reason; in CI (`CI=true`) it fails, because `.ci/run` must have
  * installed it.
  */
+import { printError } from "../backend/logger.ts";
 
 /** Whether we run under CI. */
 export function inCI(): boolean {
@@ -35,8 +36,6 @@ export function skipUnless(...tools: string[]): boolean {
   if (missing.length === 0) return false;
   const reason = `missing ${missing.join(", ")} on PATH`;
   if (inCI()) throw new Error(`CI=true but ${reason}: .ci/run must install it`);
-  // The one sanctioned place outside the logger that writes to stderr: a skip reason.
-  // deno-lint-ignore no-console
-  console.error(`skip: ${reason}`);
+  printError(`skip: ${reason}`);
   return true;
 }
