@@ -1,0 +1,117 @@
+/**
+ * Command-line flags of `deno task load`: the workshop's `scripts/load.py`
+ * flags, so the guide's commands carry over unchanged, plus `--json`.
+ */
+import { parseArgs } from "node:util";
+
+/** Parsed and validated `deno task load` options. */
+export interface LoadOptions {
+  /** Base URL of the backend; requests go to `${url}/predict`. */
+  url: string;
+  /** Offered arrival rate in requests per second (open loop). */
+  rps: number;
+  /** How long to offer load, in seconds. */
+  duration: number;
+  /** Readings per request. */
+  batchSize: number;
+  /** Maximum requests in flight; an arrival finding all of them busy is dropped and counted. */
+  workers: number;
+  /** Fraction of simulated readings that are injected anomalies. */
+  anomalyRate: number;
+  /** Open a new TCP connection for every request instead of reusing idle ones. */
+  keepalive: boolean;
+  /** Per-request timeout in seconds. */
+  timeout: number;
+  /** Simulator seed for the request bodies. */
+  seed: number;
+  /** Print the final report as JSON on stdout. */
+  json: boolean;
+}
+
+/** Usage text printed by `--help` and on a flag error. */
+export const USAGE = `Usage: deno task load [flags]
+
+Open-loop load generator for POST /predict (arrivals follow the schedule
+whether or not the server keeps up; late and dropped sends are counted).
+
+  --url URL            backend base URL (default http://localhost:8000)
+  --rps N              offered requests per second (default 50)
+  --duration S         seconds of load (default 30)
+  --batch-size N       readings per request (default 64)
+  --workers N          max requests in flight; arrivals beyond are dropped (default 32)
+  --anomaly-rate X     fraction of injected anomalies, 0..1 (default 0.05)
+  --no-keepalive       new TCP connection per request
+  --timeout S          per-request timeout in seconds (default 10)
+  --seed N             simulator seed (default 42)
+  --json               print the final report as JSON
+  -h, --help           show this help
+
+Example (the workshop's step 5):
+  deno task load --url http://localhost:8000 --rps 150 --duration 120 --batch-size 64 --workers 32 --no-keepalive`;
+
+function num(flag: string, raw: string, check: (n: number) => boolean, want: string): number {
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || !check(n)) {
+    throw new RangeError(`--${flag} must be ${want}, got "${raw}"`);
+  }
+  return n;
+}
+
+/**
+ * Parse `deno task load` flags. Returns null for `--help`; throws TypeError on
+ * an unknown flag and RangeError on a bad value, with a message naming the flag.
+ */
+export function parseLoadArgs(args: string[]): LoadOptions | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: "string", default: "http://localhost:8000" },
+        rps: { type: "string", default: "50" },
+        duration: { type: "string", default: "30" },
+        "batch-size": { type: "string", default: "64" },
+        workers: { type: "string", default: "32" },
+        "anomaly-rate": { type: "string", default: "0.05" },
+        "no-keepalive": { type: "boolean", default: false },
+        timeout: { type: "string", default: "10" },
+        seed: { type: "string", default: "42" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (err) {
+    throw new TypeError((err as Error).message);
+  }
+  if (values.help) return null;
+  let url: URL;
+  try {
+    url = new URL(values.url);
+  } catch {
+    throw new RangeError(`--url must be an http(s) URL, got "${values.url}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new RangeError(`--url must be an http(s) URL, got "${values.url}"`);
+  }
+  const positive = (n: number) => n > 0;
+  const count = (n: number) => Number.isInteger(n) && n >= 1;
+  return {
+    url: values.url.replace(/\/+$/, ""),
+    rps: num("rps", values.rps, positive, "a positive number"),
+    duration: num("duration", values.duration, positive, "a positive number of seconds"),
+    batchSize: num("batch-size", values["batch-size"], count, "a positive integer"),
+    workers: num("workers", values.workers, count, "a positive integer"),
+    anomalyRate: num(
+      "anomaly-rate",
+      values["anomaly-rate"],
+      (n) => n >= 0 && n <= 1,
+      "between 0 and 1",
+    ),
+    keepalive: !values["no-keepalive"],
+    timeout: num("timeout", values.timeout, positive, "a positive number of seconds"),
+    seed: num("seed", values.seed, Number.isInteger, "an integer"),
+    json: values.json,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * `/predict` request bodies built from the shared grid simulator. Pure
+ * TypeScript with no Deno or k6 imports: `deno task load` and the k6 scripts
+ * (which run ES modules and TypeScript directly) both use it, so every load
+ * generator posts the same kind of data the detector was trained on.
+ */
+import { Simulator, toReading } from "../backend/simulator/simulator.ts";
+
+/** Options for {@link predictBodies}. */
+export interface PredictBodiesOptions {
+  /** Probability in [0, 1] that a reading is an injected anomaly. Default 0.05. */
+  anomalyRate?: number;
+  /** Simulator seed; the same seed gives the same bodies. Default 42. */
+  seed?: number;
+}
+
+/**
+ * `count` JSON bodies of `batchSize` readings each, from one seeded simulator
+ * stream (so consecutive bodies continue in time and differ from each other).
+ */
+export function predictBodies(
+  count: number,
+  batchSize: number,
+  options: PredictBodiesOptions = {},
+): string[] {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`Body count must be a positive integer, got ${count}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`Batch size must be a positive integer, got ${batchSize}`);
+  }
+  const sim = new Simulator({ seed: options.seed ?? 42, anomalyRate: options.anomalyRate ?? 0.05 });
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    bodies.push(JSON.stringify({ readings: sim.batch(batchSize).map(toReading) }));
+  }
+  return bodies;
+}
