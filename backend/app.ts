@@ -1,0 +1,120 @@
+/**
+ * The HTTP application: `createApp(deps)` wires routes and middleware around
+ * injected dependencies, so tests call `app.request()` with fakes and the
+ * server (one worker or several) supplies real ones.
+ */
+import { Hono } from "hono";
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import type { Metrics } from "./metrics.ts";
+import { requestContext, type RequestVariables } from "./middleware/request_context.ts";
+import { HttpError, problemResponse } from "./problem.ts";
+import { docsRoutes } from "./routes/docs.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { modelRoutes } from "./routes/model.ts";
+import { predictRoutes } from "./routes/predict.ts";
+import { simulateRoutes } from "./routes/simulate.ts";
+import type { ServiceState } from "./state.ts";
+
+/** Every route and its methods: drives 405 + Allow and the `path` metric label. */
+export const ROUTES: Readonly<Record<string, readonly string[]>> = {
+  "/": ["GET", "HEAD"],
+  "/predict": ["POST"],
+  "/simulate": ["GET", "HEAD"],
+  "/health": ["GET", "HEAD"],
+  "/ready": ["GET", "HEAD"],
+  "/model": ["GET", "HEAD"],
+  "/metrics": ["GET", "HEAD"],
+  "/openapi.json": ["GET", "HEAD"],
+  "/docs": ["GET", "HEAD"],
+};
+
+/** What the application needs from its host. */
+export interface AppDeps {
+  config: Config;
+  state: ServiceState;
+  metrics: Metrics;
+  logger: Logger;
+  /** Identity reported in `served_by`: `pod:pid`, plus `/wN` with several workers. */
+  servedBy: string;
+  /** Render `/metrics`; defaults to this worker's registry. Several workers pass an aggregating collector. */
+  collectMetrics?: () => Promise<string>;
+}
+
+/** Build the Hono app. */
+export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> {
+  const { config, state, metrics, logger, servedBy } = deps;
+  const app = new Hono<{ Variables: RequestVariables }>();
+
+  state.onChange((status) => metrics.modelReady.set(status === "ready" ? 1 : 0));
+  metrics.modelReady.set(state.ready ? 1 : 0);
+
+  app.use(requestContext({ metrics, logger, routes: new Set(Object.keys(ROUTES)) }));
+
+  app.get("/", (c) =>
+    c.json({
+      service: "anomaly-backend",
+      endpoints: Object.fromEntries(
+        Object.entries(ROUTES).filter(([p]) => p !== "/").map(([p, m]) => [p, m[0]]),
+      ),
+      docs: "/docs",
+    }));
+  app.route("/", predictRoutes({ state, metrics, config, servedBy }));
+  app.route("/", simulateRoutes({ maxReadings: config.maxBatch }));
+  app.route("/", healthRoutes({ state, servedBy }));
+  app.route(
+    "/",
+    modelRoutes({
+      state,
+      servedBy,
+      artifactPath: `${config.modelDir}/${config.modelName}`,
+      ratedCurrent: config.ratedCurrent,
+    }),
+  );
+  app.route(
+    "/",
+    metricsRoutes({ collect: deps.collectMetrics ?? (() => metrics.registry.metrics()) }),
+  );
+  app.route("/", docsRoutes({ maxBatch: config.maxBatch, maxBodyBytes: config.maxBodyBytes }));
+
+  app.notFound((c) => {
+    const allowed = ROUTES[c.req.path];
+    if (allowed) {
+      return problemResponse(
+        new HttpError(
+          "method-not-allowed",
+          `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(" or ")}`,
+          {
+            headers: { allow: allowed.join(", ") },
+          },
+        ),
+        c.get("requestId"),
+      );
+    }
+    return problemResponse(
+      new HttpError(
+        "not-found",
+        `No route for ${c.req.method} ${c.req.path.slice(0, 200)}; see /docs`,
+      ),
+      c.get("requestId"),
+    );
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return problemResponse(err, c.get("requestId"));
+    // Anything else is a bug: log it in full, answer without internals.
+    (c.get("logger") ?? logger).error("unhandled_error", {
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    return problemResponse(
+      new HttpError(
+        "internal",
+        "The server failed to handle this request; the request id identifies it in the logs",
+      ),
+      c.get("requestId"),
+    );
+  });
+  return app;
+}

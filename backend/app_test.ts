@@ -1,0 +1,388 @@
+import assert from "node:assert/strict";
+import { postPredict, testApp } from "./tests/_app.ts";
+
+const good = { voltage: 230.1, current: 10.2, frequency: 50.01 };
+
+Deno.test("POST /predict returns the workshop's response shape", async () => {
+  const { app } = testApp();
+  const res = await postPredict(
+    app,
+    JSON.stringify({ readings: [good, { voltage: 275, current: 28, frequency: 50.7 }] }),
+  );
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.total, 2);
+  assert.equal(body.anomalies, 1);
+  assert.equal(body.served_by, "test-pod:1");
+  assert.equal(body.model_version, "sha256:fake00000000");
+  assert.equal(body.predictions[0].anomaly, false);
+  assert.equal(body.predictions[1].anomaly, true);
+  assert.equal(body.predictions[1].reasons[0].message, "far from 230 V");
+  assert.ok(res.headers.get("x-request-id"));
+});
+
+Deno.test("POST /predict accepts MAX_BATCH readings and rejects one more, stating the limit", async () => {
+  const { app } = testApp();
+  const ok = await postPredict(app, JSON.stringify({ readings: Array(100).fill(good) }));
+  assert.equal(ok.status, 200);
+  const res = await postPredict(app, JSON.stringify({ readings: Array(101).fill(good) }));
+  assert.equal(res.status, 422);
+  const body = await res.json();
+  assert.equal(body.limit, 100);
+  assert.match(
+    body.detail,
+    /readings has 101 readings; the limit is 100 per request \(MAX_BATCH\)/,
+  );
+});
+
+// Each row: body (or raw init), expected status, expected problem type, a fragment of the detail.
+const cases: [string, string, number, string, RegExp][] = [
+  ["truncated JSON", '{"readings":[', 400, "malformed-json", /not valid JSON/],
+  ["not JSON", "not json", 400, "malformed-json", /not valid JSON/],
+  [
+    "NaN literal",
+    '{"readings":[{"voltage":NaN,"current":1,"frequency":50}]}',
+    400,
+    "malformed-json",
+    /JSON/,
+  ],
+  ["BOM prefix", '\ufeff{"readings":[]}', 400, "malformed-json", /JSON/],
+  [
+    "1e400",
+    '{"readings":[{"voltage":1e400,"current":1,"frequency":50}]}',
+    422,
+    "validation",
+    /readings\[0\]\.voltage must be a finite number, got Infinity/,
+  ],
+  [
+    "string number",
+    '{"readings":[{"voltage":"230","current":1,"frequency":50}]}',
+    422,
+    "validation",
+    /readings\[0\]\.voltage must be a finite number, got the string "230"/,
+  ],
+  [
+    "null",
+    '{"readings":[{"voltage":null,"current":1,"frequency":50}]}',
+    422,
+    "validation",
+    /voltage must be a finite number, got null/,
+  ],
+  [
+    "boolean",
+    '{"readings":[{"voltage":true,"current":1,"frequency":50}]}',
+    422,
+    "validation",
+    /got true/,
+  ],
+  [
+    "array value",
+    '{"readings":[{"voltage":[],"current":1,"frequency":50}]}',
+    422,
+    "validation",
+    /got an array/,
+  ],
+  [
+    "object value",
+    '{"readings":[{"voltage":{},"current":1,"frequency":50}]}',
+    422,
+    "validation",
+    /got an object/,
+  ],
+  [
+    "missing field",
+    '{"readings":[{"voltage":230,"current":1}]}',
+    422,
+    "validation",
+    /readings\[0\]\.frequency is required/,
+  ],
+  ["empty batch", '{"readings":[]}', 422, "validation", /at least 1 reading/],
+  ["empty object", "{}", 422, "validation", /readings is required/],
+  [
+    "readings not array",
+    '{"readings":{"voltage":1}}',
+    422,
+    "validation",
+    /readings must be an array, got an object/,
+  ],
+  ["body is array", "[1,2]", 422, "validation", /Body must be a JSON object/],
+  [
+    "typo key",
+    '{"readings":[{"voltag":230,"voltage":230,"current":1,"frequency":50}]}',
+    422,
+    "validation",
+    /readings\[0\] has unknown key "voltag"/,
+  ],
+  [
+    "extra top-level key",
+    '{"readings":[{"voltage":230,"current":1,"frequency":50}],"x":1}',
+    422,
+    "validation",
+    /unknown key "x"/,
+  ],
+  [
+    "proto key",
+    '{"readings":[{"__proto__":{"polluted":1},"voltage":230,"current":1,"frequency":50}]}',
+    422,
+    "validation",
+    /unknown key "__proto__"/,
+  ],
+  [
+    "bad timestamp",
+    '{"readings":[{"voltage":230,"current":1,"frequency":50,"timestamp":"yesterday"}]}',
+    422,
+    "validation",
+    /timestamp must be an ISO-8601 date-time string/,
+  ],
+  [
+    "deep nesting",
+    `{"readings":${"[".repeat(30_000)}${"]".repeat(30_000)}}`,
+    422,
+    "validation",
+    /readings\[0\] must be an object, got an array/,
+  ],
+];
+
+for (const [name, body, status, type, detail] of cases) {
+  Deno.test(`POST /predict with ${name} gives ${status} ${type}`, async () => {
+    const { app, detector } = testApp();
+    const res = await postPredict(app, body);
+    assert.equal(res.status, status);
+    assert.equal(res.headers.get("content-type"), "application/problem+json");
+    const problem = await res.json();
+    assert.equal(problem.status, status);
+    assert.equal(problem.type, `/docs#problem-${type}`);
+    assert.match(problem.detail, detail);
+    assert.equal(problem.error, problem.detail);
+    assert.doesNotMatch(JSON.stringify(problem), /\.ts:|at \w+ \(|file:\/\//);
+    assert.equal(detector.calls, 0);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+}
+
+Deno.test("POST /predict lists every bad field with its path", async () => {
+  const { app } = testApp();
+  const res = await postPredict(
+    app,
+    JSON.stringify({
+      readings: [good, { voltage: "x", current: 1, frequency: 50 }, good, {
+        current: 1,
+        frequency: "50",
+      }],
+    }),
+  );
+  const problem = await res.json();
+  assert.deepEqual(problem.errors.map((e: { path: string }) => e.path), [
+    "readings[1].voltage",
+    "readings[3].voltage",
+    "readings[3].frequency",
+  ]);
+  assert.match(problem.detail, /\(and 2 more\)/);
+});
+
+Deno.test("POST /predict keeps physically impossible values for the model to flag", async () => {
+  const { app } = testApp();
+  const res = await postPredict(
+    app,
+    JSON.stringify({ readings: [{ voltage: -5, current: 1e12, frequency: 0 }, good] }),
+  );
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.total, 2);
+});
+
+Deno.test("POST /predict accepts -0 and takes the last duplicate key", async () => {
+  const { app } = testApp();
+  const res = await postPredict(
+    app,
+    '{"readings":[{"voltage":1,"voltage":230,"current":-0,"frequency":50}]}',
+  );
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).predictions[0].anomaly, false);
+});
+
+for (const type of [undefined, "text/plain", "application/x-www-form-urlencoded"]) {
+  Deno.test(`POST /predict with Content-Type ${type ?? "missing"} gives 415`, async () => {
+    const { app } = testApp();
+    const headers: Record<string, string> = type ? { "content-type": type } : {};
+    const res = await app.request("/predict", {
+      method: "POST",
+      body: JSON.stringify({ readings: [good] }),
+      headers,
+    });
+    assert.equal(res.status, 415);
+    assert.match((await res.json()).detail, /Content-Type must be application\/json/);
+  });
+}
+
+Deno.test("POST /predict accepts application/json with a charset", async () => {
+  const { app } = testApp();
+  const res = await postPredict(app, JSON.stringify({ readings: [good] }), {
+    "content-type": "application/json; charset=utf-8",
+  });
+  assert.equal(res.status, 200);
+});
+
+Deno.test("POST /predict over MAX_BODY_BYTES gives 413 with a declared length and when chunked", async () => {
+  const { app } = testApp();
+  const big = JSON.stringify({ readings: Array(2000).fill(good) });
+  assert.ok(big.length > 65536);
+  const declared = await postPredict(app, big);
+  assert.equal(declared.status, 413);
+  assert.equal((await declared.json()).limit, 65536);
+  const bytes = new TextEncoder().encode(big);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let i = 0; i < bytes.length; i += 4096) controller.enqueue(bytes.slice(i, i + 4096));
+      controller.close();
+    },
+  });
+  const chunked = await app.request(
+    new Request("http://x/predict", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+    }),
+  );
+  assert.equal(chunked.status, 413);
+  await chunked.body?.cancel();
+});
+
+Deno.test("POST /predict whose body stalls gives 408", async () => {
+  const { app } = testApp({ env: { BODY_TIMEOUT_MS: "50" } });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"readings":['));
+      timer = setTimeout(() => controller.close(), 500);
+    },
+  });
+  const res = await app.request(
+    new Request("http://x/predict", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+    }),
+  );
+  assert.equal(res.status, 408);
+  await res.body?.cancel();
+  clearTimeout(timer);
+});
+
+Deno.test("wrong methods give 405 with Allow", async () => {
+  const { app } = testApp();
+  for (const method of ["GET", "PUT", "DELETE"]) {
+    const res = await app.request("/predict", { method });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get("allow"), "POST");
+    assert.match((await res.json()).detail, new RegExp(`${method} is not allowed on /predict`));
+  }
+  const res = await app.request("/health", { method: "POST" });
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get("allow"), "GET, HEAD");
+  await res.body?.cancel();
+});
+
+Deno.test("unknown paths give 404 problem+json", async () => {
+  const { app } = testApp();
+  const res = await app.request("/nope");
+  assert.equal(res.status, 404);
+  assert.equal((await res.json()).type, "/docs#problem-not-found");
+});
+
+Deno.test("GET /health is 200 and GET /ready 503 with Retry-After while the model loads", async () => {
+  const { app, state, detector } = testApp({ notReady: true });
+  const health = await app.request("/health");
+  assert.equal(health.status, 200);
+  const h = await health.json();
+  assert.equal(h.status, "ok");
+  assert.equal(h.model, "isolation_forest");
+  assert.deepEqual(h.features, ["voltage", "current", "frequency"]);
+  const ready = await app.request("/ready");
+  assert.equal(ready.status, 503);
+  assert.equal(ready.headers.get("retry-after"), "5");
+  await ready.body?.cancel();
+  const predict = await postPredict(app, JSON.stringify({ readings: [good] }));
+  assert.equal(predict.status, 503);
+  assert.equal(predict.headers.get("retry-after"), "5");
+  assert.equal((await predict.json()).type, "/docs#problem-not-ready");
+  state.setReady(detector);
+  assert.equal((await app.request("/ready")).status, 200);
+});
+
+Deno.test("a failed model load keeps /health up and /ready 503 with the reason", async () => {
+  const { app, state } = testApp({ notReady: true });
+  state.setFailed("Model artifact is corrupt and TRAIN_IF_MISSING=0");
+  assert.equal((await app.request("/health")).status, 200);
+  const ready = await app.request("/ready");
+  assert.equal(ready.status, 503);
+  assert.equal((await ready.json()).reason, "Model artifact is corrupt and TRAIN_IF_MISSING=0");
+});
+
+Deno.test("draining makes /ready 503 while /predict still answers", async () => {
+  const { app, state } = testApp();
+  state.startDraining();
+  const ready = await app.request("/ready");
+  assert.equal(ready.status, 503);
+  assert.equal((await ready.json()).status, "draining");
+  assert.equal((await postPredict(app, JSON.stringify({ readings: [good] }))).status, 200);
+});
+
+Deno.test("GET /model returns the loaded model's metadata", async () => {
+  const { app } = testApp();
+  const body = await (await app.request("/model")).json();
+  assert.equal(body.version, "sha256:fake00000000");
+  assert.equal(body.config.contamination, 0.05);
+  assert.equal(body.artifact, "models/isolation_forest.json");
+});
+
+Deno.test("GET /simulate returns labeled readings reproducible from the seed", async () => {
+  const { app } = testApp();
+  const a = await (await app.request("/simulate?n=20&anomaly_rate=0.5&seed=7")).json();
+  const b = await (await app.request("/simulate?n=20&anomaly_rate=0.5&seed=7")).json();
+  assert.equal(a.readings.length, 20);
+  assert.deepEqual(a, b);
+  assert.ok(a.readings.some((r: { anomaly: boolean }) => r.anomaly));
+  const bad = await app.request("/simulate?n=0");
+  assert.equal(bad.status, 422);
+  assert.match((await bad.json()).detail, /query\.n must be an integer from 1 to 100, got "0"/);
+});
+
+Deno.test("GET /metrics counts requests under route patterns only", async () => {
+  const { app, metrics } = testApp();
+  await postPredict(
+    app,
+    JSON.stringify({ readings: [good, { voltage: 300, current: 1, frequency: 50 }] }),
+  );
+  const before =
+    (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === "requests_total")!.values
+      .length;
+  for (let i = 0; i < 200; i++) await (await app.request(`/random-${i}`)).body?.cancel();
+  // 200 distinct unknown paths add exactly one series: path="other".
+  const after =
+    (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === "requests_total")!.values
+      .length;
+  assert.equal(after, before + 1);
+  const res = await app.request("/metrics");
+  assert.match(res.headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
+  const text = await res.text();
+  assert.match(text, /requests_total\{path="\/predict",method="POST",status="200"\} 1/);
+  assert.match(text, /requests_total\{path="other",method="GET",status="404"\} 200/);
+  assert.match(text, /^anomalies_total 1$/m);
+  assert.match(text, /^readings_total 2$/m);
+  assert.match(text, /inference_latency_seconds_count 1/);
+  assert.match(text, /request_latency_seconds_bucket\{le="0.3",path="\/predict",method="POST"\} 1/);
+  assert.match(text, /request_latency_seconds_bucket\{le="1.2",/);
+  assert.match(text, /^model_ready 1$/m);
+});
+
+Deno.test("GET /openapi.json describes the validated schema and GET /docs serves the page", async () => {
+  const { app } = testApp();
+  const doc = await (await app.request("/openapi.json")).json();
+  assert.equal(doc.openapi, "3.1.0");
+  assert.deepEqual(doc.components.schemas.Reading.required, ["voltage", "current", "frequency"]);
+  assert.equal(doc.components.schemas.PredictRequest.properties.readings.maxItems, 100);
+  const page = await (await app.request("/docs")).text();
+  assert.match(page, /Grid anomaly detection API/);
+  assert.match(page, /id="problem-validation"/);
+});

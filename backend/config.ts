@@ -1,0 +1,164 @@
+/**
+ * The backend's configuration: the only module that reads environment
+ * variables. Every value is validated at start-up; a bad value stops the
+ * process with a message naming the variable, instead of surfacing later as
+ * a confusing runtime error.
+ */
+import type { ModelConfig } from "./detector/types.ts";
+import type { Level } from "./logger.ts";
+
+/** Validated backend configuration. */
+export interface Config {
+  host: string;
+  port: number;
+  /** Server isolates sharing the port (SO_REUSEPORT); metrics are aggregated across them. */
+  workers: number;
+  modelDir: string;
+  modelName: string;
+  trainIfMissing: boolean;
+  model: ModelConfig;
+  /** Feeder rating in amperes that current reasons compare against. */
+  ratedCurrent: number;
+  /** Most readings accepted in one `/predict` request. */
+  maxBatch: number;
+  /** Most request-body bytes accepted, however the body is framed. */
+  maxBodyBytes: number;
+  /** Concurrent `/predict` requests per worker before shedding load with 503. */
+  maxInflight: number;
+  /** Time allowed to receive a request body before answering 408. */
+  bodyTimeoutMs: number;
+  /** Seconds `/ready` reports 503 before the listener closes on SIGTERM. */
+  drainDelaySeconds: number;
+  /** Seconds after the drain delay before in-flight work is abandoned and the process exits. */
+  shutdownDeadlineSeconds: number;
+  /** Identity shown in `served_by` and logs. */
+  podName: string;
+  nodeName: string | null;
+  logLevel: Level;
+}
+
+/** Raised when one or more environment variables are invalid; the message lists them all. */
+export class ConfigError extends Error {
+  /** One line per invalid variable. */
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Environment variables as a plain record (so tests need not touch the real environment). */
+export type Env = Record<string, string | undefined>;
+
+/** Defaults for every variable; the workshop's model defaults. */
+export const DEFAULTS = {
+  PORT: 8000,
+  HOST: "0.0.0.0",
+  WORKERS: 1,
+  MODEL_DIR: "models",
+  MODEL_NAME: "isolation_forest.json",
+  TRAIN_IF_MISSING: true,
+  CONTAMINATION: 0.05,
+  N_ESTIMATORS: 200,
+  SAMPLE_SIZE: 256,
+  SEED: 42,
+  TRAINING_SIZE: 10_000,
+  RATED_CURRENT: 16,
+  MAX_BATCH: 5_000,
+  MAX_BODY_BYTES: 1_048_576,
+  MAX_INFLIGHT: 256,
+  BODY_TIMEOUT_MS: 10_000,
+  DRAIN_DELAY_S: 5,
+  SHUTDOWN_DEADLINE_S: 10,
+  LOG_LEVEL: "info" as Level,
+} as const;
+
+const LEVELS: readonly Level[] = ["debug", "info", "warn", "error"];
+
+/** Parse and validate the configuration from `env`; throws {@link ConfigError} listing every problem. */
+export function loadConfig(env: Env, hostname = "localhost"): Config {
+  const problems: string[] = [];
+
+  const number = (
+    name: keyof typeof DEFAULTS,
+    opts: { min: number; max: number; integer?: boolean; exclusiveMin?: boolean },
+  ): number => {
+    const raw = env[name]?.trim();
+    const fallback = DEFAULTS[name] as number;
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    const tooLow = opts.exclusiveMin ? value <= opts.min : value < opts.min;
+    if (!Number.isFinite(value) || (opts.integer && !Number.isInteger(value))) {
+      problems.push(`${name} must be ${opts.integer ? "an integer" : "a number"}, got "${raw}"`);
+    } else if (tooLow || value > opts.max) {
+      const low = opts.exclusiveMin ? `greater than ${opts.min}` : `at least ${opts.min}`;
+      problems.push(`${name} must be ${low} and at most ${opts.max}, got "${raw}"`);
+    } else {
+      return value;
+    }
+    return fallback;
+  };
+
+  const flag = (name: "TRAIN_IF_MISSING"): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === "") return DEFAULTS[name];
+    if (["1", "true", "yes", "on"].includes(raw)) return true;
+    if (["0", "false", "no", "off"].includes(raw)) return false;
+    problems.push(`${name} must be 1 or 0, got "${env[name]}"`);
+    return DEFAULTS[name];
+  };
+
+  const text = (name: "HOST" | "MODEL_DIR" | "MODEL_NAME"): string => {
+    const raw = env[name]?.trim();
+    return raw ? raw : DEFAULTS[name];
+  };
+
+  const modelName = text("MODEL_NAME");
+  if (modelName.includes("/") || modelName.startsWith(".")) {
+    problems.push(`MODEL_NAME must be a plain file name, got "${modelName}"`);
+  }
+
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || DEFAULTS.LOG_LEVEL) as Level;
+  if (!LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
+  }
+
+  const config: Config = {
+    host: text("HOST"),
+    port: number("PORT", { min: 0, max: 65_535, integer: true }),
+    workers: number("WORKERS", { min: 1, max: 64, integer: true }),
+    modelDir: text("MODEL_DIR"),
+    modelName,
+    trainIfMissing: flag("TRAIN_IF_MISSING"),
+    model: {
+      contamination: number("CONTAMINATION", { min: 0, max: 0.5, exclusiveMin: true }),
+      nEstimators: number("N_ESTIMATORS", { min: 1, max: 5_000, integer: true }),
+      sampleSize: number("SAMPLE_SIZE", { min: 2, max: 100_000, integer: true }),
+      seed: number("SEED", { min: 0, max: 4_294_967_295, integer: true }),
+      trainingSize: number("TRAINING_SIZE", { min: 2, max: 10_000_000, integer: true }),
+    },
+    ratedCurrent: number("RATED_CURRENT", { min: 0, max: 1e6, exclusiveMin: true }),
+    maxBatch: number("MAX_BATCH", { min: 1, max: 1_000_000, integer: true }),
+    maxBodyBytes: number("MAX_BODY_BYTES", { min: 1_024, max: 1_073_741_824, integer: true }),
+    maxInflight: number("MAX_INFLIGHT", { min: 1, max: 100_000, integer: true }),
+    bodyTimeoutMs: number("BODY_TIMEOUT_MS", { min: 1, max: 600_000, integer: true }),
+    drainDelaySeconds: number("DRAIN_DELAY_S", { min: 0, max: 600 }),
+    shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S", { min: 0, max: 600 }),
+    podName: env.POD_NAME?.trim() || hostname,
+    nodeName: env.NODE_NAME?.trim() || null,
+    logLevel: LEVELS.includes(logLevel) ? logLevel : DEFAULTS.LOG_LEVEL,
+  };
+  if (config.model.sampleSize > config.model.trainingSize) {
+    problems.push(
+      `SAMPLE_SIZE must not exceed TRAINING_SIZE, got ${config.model.sampleSize} > ${config.model.trainingSize}`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The configuration as logged at start-up and served by `/model`: nothing secret lives here. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return { ...config };
+}

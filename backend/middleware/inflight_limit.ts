@@ -1,0 +1,31 @@
+/**
+ * Sheds load explicitly: past `max` concurrent requests on this worker, answer
+ * 503 with Retry-After at once instead of queueing without bound.
+ */
+import type { MiddlewareHandler } from "hono";
+import { HttpError } from "../problem.ts";
+
+/** Options for {@link inflightLimit}. */
+export interface InflightLimitOptions {
+  max: number;
+}
+
+/** Create a concurrency-limiting middleware. */
+export function inflightLimit(options: InflightLimitOptions): MiddlewareHandler {
+  let inflight = 0;
+  return async (_c, next) => {
+    if (inflight >= options.max) {
+      throw new HttpError(
+        "overloaded",
+        `More than ${options.max} requests are in progress on this worker (MAX_INFLIGHT); retry shortly`,
+        { headers: { "retry-after": "1" } },
+      );
+    }
+    inflight++;
+    try {
+      await next();
+    } finally {
+      inflight--;
+    }
+  };
+}

@@ -1,0 +1,35 @@
+/** `GET /model`: metadata of the loaded model. */
+import { Hono } from "hono";
+import { HttpError } from "../problem.ts";
+import type { ServiceState } from "../state.ts";
+
+/** What the model route needs. */
+export interface ModelDeps {
+  state: ServiceState;
+  servedBy: string;
+  /** Where the artifact lives, shown so operators can find it. */
+  artifactPath: string;
+  ratedCurrent: number;
+}
+
+/** Create the model sub-app. */
+export function modelRoutes(deps: ModelDeps): Hono {
+  const app = new Hono();
+  app.get("/model", (c) => {
+    const detector = deps.state.detector;
+    if (detector === null) {
+      throw new HttpError("not-ready", deps.state.reason ?? "Model is not ready", {
+        headers: { "retry-after": "5" },
+        extra: { state: deps.state.status },
+      });
+    }
+    return c.json({
+      ...detector.info,
+      artifact: deps.artifactPath,
+      loaded_at: deps.state.loadedAt,
+      rated_current: deps.ratedCurrent,
+      served_by: deps.servedBy,
+    });
+  });
+  return app;
+}

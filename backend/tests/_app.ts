@@ -1,0 +1,40 @@
+/** Builds an app with fake dependencies for in-process HTTP tests. */
+import { createApp } from "../app.ts";
+import { type Config, loadConfig } from "../config.ts";
+import { silentLogger } from "../logger.ts";
+import { createMetrics, type Metrics } from "../metrics.ts";
+import { ServiceState } from "../state.ts";
+import { FakeDetector } from "./_fake_detector.ts";
+
+/** Options for {@link testApp}. */
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Leave the model unloaded (state "loading"). */
+  notReady?: boolean;
+}
+
+/** An app wired to a fake detector, fresh metrics and a silent logger. */
+export function testApp(options: TestAppOptions = {}): {
+  app: ReturnType<typeof createApp>;
+  state: ServiceState;
+  metrics: Metrics;
+  detector: FakeDetector;
+  config: Config;
+} {
+  const config = loadConfig({ MAX_BATCH: "100", MAX_BODY_BYTES: "65536", ...options.env });
+  const state = new ServiceState();
+  const detector = new FakeDetector();
+  if (!options.notReady) state.setReady(detector);
+  const metrics = createMetrics();
+  const app = createApp({ config, state, metrics, logger: silentLogger, servedBy: "test-pod:1" });
+  return { app, state, metrics, detector, config };
+}
+
+/** POST a JSON string to /predict. */
+export function postPredict(
+  app: ReturnType<typeof createApp>,
+  body: string,
+  headers: Record<string, string> = { "content-type": "application/json" },
+): Promise<Response> {
+  return Promise.resolve(app.request("/predict", { method: "POST", body, headers }));
+}
