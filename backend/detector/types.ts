@@ -40,6 +40,8 @@ export interface Reason {
   severity: Severity;
   /** The standard or configuration the band comes from (e.g. "EN 50160", "RATED_CURRENT"). */
   reference?: string;
+  /** For `model_outlier`: the feature furthest from the training data. */
+  feature?: string;
 }
 
 /** The model's verdict on one reading. */
@@ -56,7 +58,8 @@ export interface ModelInfo {
   name: "isolation_forest";
   /** Content hash of the artifact (e.g. `sha256:ab12...`, first 12 hex digits shown). */
   version: string;
-  features: readonly Feature[];
+  /** Feature names in model order: {@link FEATURES} for the service, CSV columns for own data. */
+  features: readonly string[];
   config: ModelConfig;
   /** Scores at or above this are anomalies. */
   threshold: number;
@@ -64,6 +67,8 @@ export interface ModelInfo {
   training: Record<string, unknown>;
   /** Where this model came from: "trained at startup", "loaded from artifact", ... */
   source: string;
+  /** When this model was trained or its artifact written (ISO-8601); not part of the artifact hash. */
+  createdAt?: string;
 }
 
 /** What the HTTP layer needs from a model. */
