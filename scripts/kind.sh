@@ -51,12 +51,21 @@ usage() {
 
 log() { printf '[kind.sh] %s\n' "$*" >&2; }
 
-# run CMD...: print it in dry-run mode, execute it otherwise.
+# Quote one word for display: as is when it is plain, else in single quotes.
+quote() {
+  if [[ $1 =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then
+    printf '%s' "$1"
+  else
+    printf "'%s'" "${1//\'/\'\\\'\'}"
+  fi
+}
+
+# run CMD...: print it in dry-run mode (copy-pastable), execute it otherwise.
 run() {
   if [ "$DRY_RUN" -eq 1 ]; then
-    printf '+'
-    printf ' %q' "$@"
-    printf '\n'
+    local line="+" word
+    for word in "$@"; do line+=" $(quote "$word")"; done
+    printf '%s\n' "$line"
   else
     "$@"
   fi
