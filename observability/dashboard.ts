@@ -1,0 +1,270 @@
+/**
+ * The Grafana dashboard for the anomaly backend, built in code so its PromQL
+ * can be tested (every query runs against a real Prometheus in
+ * `prometheus_e2e_test.ts`). `sync.ts` writes it to
+ * `grafana/dashboards/anomaly-backend.json` (compose `monitoring` profile) and
+ * to `k8s/components/monitoring/` (kube-prometheus-stack's sidecar ConfigMap).
+ *
+ * Queries use only the backend's documented metrics (backend/metrics.ts); the
+ * replica count is the number of scraped instances (`count(model_ready)`), not
+ * kube-state-metrics, so the same dashboard works in compose and on kind.
+ */
+
+/** One PromQL target of a panel. */
+export interface DashboardQuery {
+  expr: string;
+  legendFormat: string;
+}
+
+/** Grafana panel JSON (the subset we generate). */
+export interface Panel {
+  id: number;
+  type: "timeseries" | "stat";
+  title: string;
+  description: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  datasource: { type: "prometheus"; uid: "${datasource}" };
+  targets: (DashboardQuery & { refId: string; datasource: Panel["datasource"] })[];
+  fieldConfig: { defaults: Record<string, unknown>; overrides: unknown[] };
+  options: Record<string, unknown>;
+}
+
+/** Dashboard uid: stable, so links and provisioning updates keep pointing at it. */
+export const DASHBOARD_UID = "anomaly-backend";
+
+const DS = { type: "prometheus", uid: "${datasource}" } as const;
+const SEL = `job="$job"`;
+const PREDICT = `${SEL},path="/predict"`;
+const RI = "$__rate_interval";
+
+function quantiles(metric: string, selector: string): DashboardQuery[] {
+  return [0.5, 0.95, 0.99].map((q) => ({
+    expr: `histogram_quantile(${q}, sum by (le) (rate(${metric}_bucket{${selector}}[${RI}])))`,
+    legendFormat: `p${q * 100}`,
+  }));
+}
+
+interface PanelSpec {
+  type?: Panel["type"];
+  title: string;
+  description: string;
+  unit: string;
+  queries: DashboardQuery[];
+  w?: number;
+  h?: number;
+  max?: number;
+  thresholds?: { value: number | null; color: string }[];
+}
+
+const SPECS: PanelSpec[] = [
+  {
+    type: "stat",
+    title: "/predict rate",
+    description: "Requests per second to /predict, all instances.",
+    unit: "reqps",
+    queries: [{ expr: `sum(rate(requests_total{${PREDICT}}[${RI}]))`, legendFormat: "req/s" }],
+    w: 6,
+    h: 4,
+  },
+  {
+    type: "stat",
+    title: "/predict error ratio",
+    description: "Share of /predict requests answered with a 5xx (alert above 5 %).",
+    unit: "percentunit",
+    queries: [{
+      expr: `sum(rate(requests_total{${PREDICT},status=~"5.."}[${RI}])) / ` +
+        `sum(rate(requests_total{${PREDICT}}[${RI}]))`,
+      legendFormat: "errors",
+    }],
+    w: 6,
+    h: 4,
+    thresholds: [{ value: null, color: "green" }, { value: 0.01, color: "orange" }, {
+      value: 0.05,
+      color: "red",
+    }],
+  },
+  {
+    type: "stat",
+    title: "Within the 0.3 s SLO",
+    description: "Share of /predict requests answered within 0.3 s (objective 99 %).",
+    unit: "percentunit",
+    queries: [{
+      expr: `sum(rate(request_latency_seconds_bucket{${PREDICT},le="0.3"}[${RI}])) / ` +
+        `sum(rate(request_latency_seconds_count{${PREDICT}}[${RI}]))`,
+      legendFormat: "within SLO",
+    }],
+    w: 6,
+    h: 4,
+    thresholds: [{ value: null, color: "red" }, { value: 0.99, color: "green" }],
+  },
+  {
+    type: "stat",
+    title: "Ready / scraped instances",
+    description: "Instances reporting model_ready=1, and instances scraped at all.",
+    unit: "short",
+    queries: [
+      { expr: `sum(model_ready{${SEL}})`, legendFormat: "ready" },
+      { expr: `count(model_ready{${SEL}})`, legendFormat: "scraped" },
+    ],
+    w: 6,
+    h: 4,
+  },
+  {
+    title: "Request rate by status",
+    description: "All routes except /metrics, by HTTP status code.",
+    unit: "reqps",
+    queries: [{
+      expr: `sum by (status) (rate(requests_total{${SEL},path!="/metrics"}[${RI}]))`,
+      legendFormat: "{{status}}",
+    }],
+  },
+  {
+    title: "/predict latency (p50 / p95 / p99)",
+    description: "From request_latency_seconds; the 0.3 s SLO bound is a bucket edge.",
+    unit: "s",
+    queries: quantiles("request_latency_seconds", PREDICT),
+  },
+  {
+    title: "Inference latency (p50 / p95 / p99)",
+    description: "Model scoring time per /predict batch (inference_latency_seconds).",
+    unit: "s",
+    queries: quantiles("inference_latency_seconds", SEL),
+  },
+  {
+    title: "Anomaly rate",
+    description: "Share of scored readings flagged (about CONTAMINATION on normal data), " +
+      "and flagged readings per second.",
+    unit: "percentunit",
+    queries: [
+      {
+        expr:
+          `sum(rate(anomalies_total{${SEL}}[${RI}])) / sum(rate(readings_total{${SEL}}[${RI}]))`,
+        legendFormat: "flagged share",
+      },
+      { expr: `sum(rate(anomalies_total{${SEL}}[${RI}]))`, legendFormat: "flagged/s" },
+    ],
+  },
+  {
+    title: "/predict rate per instance",
+    description: "How evenly the Service spreads load over pods (instance = pod name on " +
+      "Kubernetes, host:port in compose).",
+    unit: "reqps",
+    queries: [{
+      expr: `sum by (instance) (rate(requests_total{${PREDICT}}[${RI}]))`,
+      legendFormat: "{{instance}}",
+    }],
+  },
+  {
+    title: "Replicas",
+    description: "Scraped instances and those with the model loaded; watch it follow the " +
+      "HPA during the ramp and spike k6 scripts.",
+    unit: "short",
+    queries: [
+      { expr: `count(model_ready{${SEL}})`, legendFormat: "scraped" },
+      { expr: `sum(model_ready{${SEL}})`, legendFormat: "ready" },
+    ],
+  },
+  {
+    title: "In-flight requests",
+    description: "Requests being handled right now, per instance.",
+    unit: "short",
+    queries: [{
+      expr: `sum by (instance) (inflight_requests{${SEL}})`,
+      legendFormat: "{{instance}}",
+    }],
+  },
+  {
+    title: "Readings per request (p50 / p95)",
+    description: "Batch size distribution of /predict (predict_batch_size).",
+    unit: "short",
+    queries: quantiles("predict_batch_size", SEL).filter((q) => q.legendFormat !== "p99"),
+  },
+];
+
+/** Every PromQL expression on the dashboard, in panel order. */
+export function dashboardQueries(): string[] {
+  return SPECS.flatMap((s) => s.queries.map((q) => q.expr));
+}
+
+function panel(spec: PanelSpec, id: number, x: number, y: number): Panel {
+  const type = spec.type ?? "timeseries";
+  return {
+    id,
+    type,
+    title: spec.title,
+    description: spec.description,
+    gridPos: { x, y, w: spec.w ?? 12, h: spec.h ?? 8 },
+    datasource: DS,
+    targets: spec.queries.map((q, i) => ({
+      ...q,
+      refId: String.fromCharCode(65 + i),
+      datasource: DS,
+    })),
+    fieldConfig: {
+      defaults: {
+        unit: spec.unit,
+        ...(spec.max !== undefined ? { max: spec.max } : {}),
+        ...(spec.thresholds ? { thresholds: { mode: "absolute", steps: spec.thresholds } } : {}),
+        ...(type === "timeseries" ? { custom: { lineWidth: 1, fillOpacity: 10 } } : {}),
+      },
+      overrides: [],
+    },
+    options: type === "stat"
+      ? { reduceOptions: { calcs: ["lastNotNull"] }, colorMode: "value", graphMode: "area" }
+      : { legend: { displayMode: "list", placement: "bottom" }, tooltip: { mode: "multi" } },
+  };
+}
+
+/** The dashboard as Grafana JSON (schema 39, Grafana 10/11). */
+export function buildDashboard(): Record<string, unknown> {
+  const panels: Panel[] = [];
+  let x = 0, y = 0, rowH = 0;
+  SPECS.forEach((spec, i) => {
+    const w = spec.w ?? 12, h = spec.h ?? 8;
+    if (x + w > 24) {
+      x = 0;
+      y += rowH;
+      rowH = 0;
+    }
+    panels.push(panel(spec, i + 1, x, y));
+    x += w;
+    rowH = Math.max(rowH, h);
+  });
+  return {
+    uid: DASHBOARD_UID,
+    title: "Anomaly backend",
+    description: "Grid anomaly detection service: traffic, latency SLO, model output, replicas.",
+    tags: ["anomaly", "workshop"],
+    timezone: "browser",
+    editable: true,
+    schemaVersion: 39,
+    version: 1,
+    refresh: "10s",
+    time: { from: "now-30m", to: "now" },
+    templating: {
+      list: [
+        {
+          name: "datasource",
+          label: "Data source",
+          type: "datasource",
+          query: "prometheus",
+          current: {},
+          hide: 0,
+        },
+        {
+          name: "job",
+          label: "Job",
+          type: "query",
+          datasource: DS,
+          query: { query: "label_values(model_ready, job)", refId: "job" },
+          definition: "label_values(model_ready, job)",
+          current: { text: "anomaly-backend", value: "anomaly-backend" },
+          refresh: 2,
+          hide: 0,
+        },
+      ],
+    },
+    annotations: { list: [] },
+    panels,
+  };
+}
