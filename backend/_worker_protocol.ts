@@ -1,0 +1,20 @@
+/** Messages between the primary thread and server workers (`WORKERS` > 1). */
+import type { Config } from "./config.ts";
+import type { MetricsSnapshot } from "./metrics.ts";
+
+/** Primary → worker. */
+export type ToWorker =
+  | { type: "start"; config: Config; index: number; servedBy: string }
+  | { type: "model"; artifact: string }
+  | { type: "model_failed"; reason: string }
+  | { type: "snapshot"; id: number }
+  | { type: "collected"; id: number; text: string }
+  | { type: "drain" }
+  | { type: "shutdown" };
+
+/** Worker → primary. */
+export type FromWorker =
+  | { type: "listening"; index: number; port: number }
+  | { type: "collect"; id: number }
+  | { type: "snapshot"; id: number; data: MetricsSnapshot }
+  | { type: "closed"; index: number };

@@ -1,0 +1,61 @@
+/**
+ * One serving instance: state, metrics, app and listener. The single-worker
+ * server runs one in the main thread; with `WORKERS=N` each Web Worker runs
+ * one, all bound to the same port with SO_REUSEPORT so the kernel spreads
+ * connections across them.
+ */
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { ServiceState } from "./state.ts";
+
+/** A running instance. */
+export interface Instance {
+  state: ServiceState;
+  metrics: Metrics;
+  server: Deno.HttpServer<Deno.NetAddr>;
+  /** Resolves with the bound address once listening. */
+  listening: Promise<Deno.NetAddr>;
+}
+
+/** Options for {@link startInstance}. */
+export interface InstanceOptions {
+  config: Config;
+  logger: Logger;
+  servedBy: string;
+  /** Share the port with sibling workers (Linux SO_REUSEPORT). */
+  reusePort: boolean;
+  /** Render `/metrics`; defaults to this instance's registry. */
+  collectMetrics?: (metrics: Metrics) => Promise<string>;
+}
+
+/** Build the app and start listening. */
+export function startInstance(options: InstanceOptions): Instance {
+  const { config, logger, servedBy } = options;
+  const state = new ServiceState();
+  const metrics = createMetrics();
+  state.onChange((status) => logger.info("state", { state: status, reason: state.reason }));
+  const app = createApp({
+    config,
+    state,
+    metrics,
+    logger,
+    servedBy,
+    ...(options.collectMetrics ? { collectMetrics: () => options.collectMetrics!(metrics) } : {}),
+  });
+  let resolveListening!: (addr: Deno.NetAddr) => void;
+  const listening = new Promise<Deno.NetAddr>((r) => (resolveListening = r));
+  const server = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    reusePort: options.reusePort,
+    onListen: (addr) => resolveListening(addr),
+    // Errors thrown past Hono's onError (none expected) still get a bare 500, never a stack.
+    onError: (err) => {
+      logger.error("server_error", { error: err instanceof Error ? err.message : String(err) });
+      return new Response(null, { status: 500 });
+    },
+  }, app.fetch);
+  return { state, metrics, server, listening };
+}

@@ -1,0 +1,184 @@
+/**
+ * Runs the backend: one instance in this thread (`WORKERS=1`), or N Web
+ * Workers sharing the port with a primary that loads the model once,
+ * aggregates metrics and coordinates shutdown.
+ *
+ * Shutdown on SIGTERM, in this order (RELIABILITY R1.5): `/ready` turns 503;
+ * requests are still served for DRAIN_DELAY_S while Kubernetes removes the pod
+ * from its endpoints; the listener closes and in-flight requests finish; past
+ * SHUTDOWN_DEADLINE_S the process exits anyway (code 1). A clean stop exits 0.
+ * SIGINT (Ctrl-C) skips the drain delay: nobody routes traffic to a laptop.
+ */
+import type { FromWorker, ToWorker } from "./_worker_protocol.ts";
+import type { Config } from "./config.ts";
+import type { Detector } from "./detector/types.ts";
+import { startInstance } from "./instance.ts";
+import type { Logger } from "./logger.ts";
+import { aggregateMetrics, type MetricsSnapshot } from "./metrics.ts";
+
+/** How the server obtains the model. */
+export interface ModelLoader {
+  /** Load or train the model; the error message becomes the not-ready reason. */
+  load(): Promise<Detector>;
+  /** Serialize a loaded model so workers can rebuild it without retraining. */
+  encode(detector: Detector): string;
+}
+
+/** Options for {@link runServer}. */
+export interface RunServerOptions {
+  config: Config;
+  logger: Logger;
+  model: ModelLoader;
+  /** Called once listening with the bound port (tests use port 0). */
+  onListen?: (port: number) => void;
+  /** Resolves when shutdown should start; defaults to SIGTERM/SIGINT. Resolve with true to skip the drain delay. */
+  stopSignal?: Promise<boolean>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A promise resolving on SIGTERM (false: drain) or SIGINT (true: skip the drain delay). */
+export function signalStop(): Promise<boolean> {
+  return new Promise((resolve) => {
+    Deno.addSignalListener("SIGTERM", () => resolve(false));
+    Deno.addSignalListener("SIGINT", () => resolve(true));
+  });
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Serve until stopped; resolves with the process exit code. */
+export async function runServer(options: RunServerOptions): Promise<number> {
+  const { config, logger } = options;
+  const stop = options.stopSignal ?? signalStop();
+  const identity = `${config.podName}:${Deno.pid}`;
+  return config.workers === 1
+    ? await runSingle(options, identity, stop)
+    : await runWorkers(options, identity, stop, logger);
+}
+
+async function runSingle(
+  options: RunServerOptions,
+  servedBy: string,
+  stop: Promise<boolean>,
+): Promise<number> {
+  const { config, logger, model } = options;
+  const instance = startInstance({ config, logger, servedBy, reusePort: false });
+  const addr = await instance.listening;
+  logger.info("listening", { host: addr.hostname, port: addr.port, workers: 1 });
+  options.onListen?.(addr.port);
+  const loading = model.load().then(
+    (detector) => instance.state.setReady(detector),
+    (err) => instance.state.setFailed(errorMessage(err)),
+  );
+  const skipDrain = await stop;
+  await loading.catch(() => {});
+  logger.info("shutdown_started", { drain_delay_s: skipDrain ? 0 : config.drainDelaySeconds });
+  instance.state.startDraining();
+  if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);
+  return await finish(instance.server.shutdown(), config, logger);
+}
+
+async function finish(closed: Promise<unknown>, config: Config, logger: Logger): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<"deadline">((r) => {
+    timer = setTimeout(() => r("deadline"), config.shutdownDeadlineSeconds * 1000);
+  });
+  const outcome = await Promise.race([closed.then(() => "closed" as const), deadline]);
+  clearTimeout(timer);
+  if (outcome === "deadline") {
+    logger.error("shutdown_deadline_exceeded", { deadline_s: config.shutdownDeadlineSeconds });
+    return 1;
+  }
+  logger.info("shutdown_complete");
+  return 0;
+}
+
+async function runWorkers(
+  options: RunServerOptions,
+  identity: string,
+  stop: Promise<boolean>,
+  logger: Logger,
+): Promise<number> {
+  const { config, model } = options;
+  const workers: Worker[] = [];
+  const listening: Promise<number>[] = [];
+  const closed: Promise<void>[] = [];
+  // Scrape fan-out: collect id → snapshots received so far.
+  const scrapes = new Map<
+    number,
+    { snapshots: MetricsSnapshot[]; reply: (text: string) => void }
+  >();
+  let scrapeId = 0;
+  let crashed: (code: number) => void = () => {};
+  const crash = new Promise<number>((r) => (crashed = r));
+
+  const broadcast = (message: ToWorker) => workers.forEach((w) => w.postMessage(message));
+
+  for (let index = 0; index < config.workers; index++) {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    workers.push(worker);
+    let onListening!: (port: number) => void;
+    let onClosed!: () => void;
+    listening.push(new Promise((r) => (onListening = r)));
+    closed.push(new Promise((r) => (onClosed = r)));
+    worker.onerror = (event) => {
+      event.preventDefault();
+      logger.error("worker_crashed", { worker: index, error: event.message });
+      crashed(1);
+    };
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const msg = event.data;
+      if (msg.type === "listening") onListening(msg.port);
+      else if (msg.type === "closed") onClosed();
+      else if (msg.type === "collect") {
+        const id = scrapeId++;
+        scrapes.set(id, {
+          snapshots: [],
+          reply: (text) =>
+            worker.postMessage({ type: "collected", id: msg.id, text } satisfies ToWorker),
+        });
+        broadcast({ type: "snapshot", id });
+      } else if (msg.type === "snapshot") {
+        const scrape = scrapes.get(msg.id);
+        if (!scrape) return;
+        scrape.snapshots.push(msg.data);
+        if (scrape.snapshots.length === workers.length) {
+          scrapes.delete(msg.id);
+          aggregateMetrics(scrape.snapshots).then(scrape.reply, (err) => {
+            logger.error("metrics_aggregation_failed", { error: errorMessage(err) });
+            scrape.reply("");
+          });
+        }
+      }
+    };
+    worker.postMessage(
+      { type: "start", config, index, servedBy: `${identity}/w${index}` } satisfies ToWorker,
+    );
+  }
+
+  const ports = await Promise.race([Promise.all(listening), crash.then(() => null)]);
+  if (ports === null) return terminate(workers, 1);
+  logger.info("listening", { host: config.host, port: ports[0], workers: workers.length });
+  options.onListen?.(ports[0]);
+
+  const loading = model.load().then(
+    (detector) => broadcast({ type: "model", artifact: model.encode(detector) }),
+    (err) => broadcast({ type: "model_failed", reason: errorMessage(err) }),
+  );
+  const skipDrain = await Promise.race([stop, crash.then(() => null)]);
+  if (skipDrain === null) return terminate(workers, 1);
+  await loading.catch(() => {});
+  logger.info("shutdown_started", { drain_delay_s: skipDrain ? 0 : config.drainDelaySeconds });
+  broadcast({ type: "drain" });
+  if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);
+  broadcast({ type: "shutdown" });
+  return terminate(workers, await finish(Promise.all(closed), config, logger));
+}
+
+function terminate(workers: Worker[], code: number): number {
+  for (const w of workers) w.terminate();
+  return code;
+}

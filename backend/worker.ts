@@ -1,0 +1,74 @@
+/**
+ * A server worker (`WORKERS` > 1): one instance on the shared port. The
+ * primary trains or loads the model once and sends the artifact here; scrapes
+ * of `/metrics` are answered with the sum over every worker, fetched through
+ * the primary.
+ */
+/// <reference lib="deno.worker" />
+import type { FromWorker, ToWorker } from "./_worker_protocol.ts";
+import { createLogger } from "./logger.ts";
+import { snapshotMetrics } from "./metrics.ts";
+import { decodeDetector } from "./model_codec.ts";
+import { type Instance, startInstance } from "./instance.ts";
+
+let instance: Instance | null = null;
+let workerIndex = 0;
+let nextId = 0;
+const pending = new Map<number, (text: string) => void>();
+
+function send(message: FromWorker): void {
+  self.postMessage(message);
+}
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case "start": {
+      workerIndex = msg.index;
+      const logger = createLogger({ served_by: msg.servedBy, worker: msg.index }, {
+        level: msg.config.logLevel,
+      });
+      instance = startInstance({
+        config: msg.config,
+        logger,
+        servedBy: msg.servedBy,
+        reusePort: true,
+        collectMetrics: () =>
+          new Promise<string>((resolve) => {
+            const id = nextId++;
+            pending.set(id, resolve);
+            send({ type: "collect", id });
+          }),
+      });
+      const addr = await instance.listening;
+      send({ type: "listening", index: msg.index, port: addr.port });
+      break;
+    }
+    case "model":
+      instance?.state.setReady(decodeDetector(msg.artifact));
+      break;
+    case "model_failed":
+      instance?.state.setFailed(msg.reason);
+      break;
+    case "snapshot":
+      if (instance) {
+        send({
+          type: "snapshot",
+          id: msg.id,
+          data: await snapshotMetrics(instance.metrics.registry),
+        });
+      }
+      break;
+    case "collected":
+      pending.get(msg.id)?.(msg.text);
+      pending.delete(msg.id);
+      break;
+    case "drain":
+      instance?.state.startDraining();
+      break;
+    case "shutdown":
+      await instance?.server.shutdown();
+      send({ type: "closed", index: workerIndex });
+      break;
+  }
+};
