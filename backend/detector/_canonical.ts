@@ -1,0 +1,80 @@
+/**
+ * The artifact's canonical text and content hash. Kept apart from
+ * `artifact.ts` (which builds models from text) so `model.ts` can hash a model
+ * without an import cycle.
+ *
+ * The text is written field by field in a fixed order, numbers in
+ * JavaScript's shortest round-trip form, so the same model always gives the
+ * same bytes. The version is the SHA-256 of the same text without the
+ * `version` line, so a parsed artifact can be re-rendered and checked.
+ */
+import type { ForestArrays } from "./isolation_forest.ts";
+import type { FeatureStats } from "./reasons.ts";
+import type { ModelConfig } from "./types.ts";
+import { sha256Hex } from "./_sha256.ts";
+
+/** The artifact's `format` field. */
+export const ARTIFACT_FORMAT = "grid-anomaly/isolation-forest";
+
+/** The artifact's `formatVersion`; bump it when the layout changes. */
+export const ARTIFACT_FORMAT_VERSION = 1;
+
+/** Everything a trained model consists of; its canonical text determines its version. */
+export interface ModelParts {
+  config: ModelConfig;
+  /** Feature names in column order. */
+  features: readonly string[];
+  /** Scores at or above this are anomalies. */
+  threshold: number;
+  /** Training summary (JSON-safe: no NaN, no undefined). */
+  training: Record<string, unknown>;
+  /** Training mean and standard deviation per feature, for `model_outlier` reasons. */
+  stats: FeatureStats;
+  forest: ForestArrays;
+}
+
+function list(values: ArrayLike<number>): string {
+  return `[${Array.prototype.join.call(values, ",")}]`;
+}
+
+/** The artifact text for `parts`; with `version` null, the text that is hashed. */
+export function renderArtifact(parts: ModelParts, version: string | null): string {
+  const { config, forest } = parts;
+  const lines = [
+    `"format": ${JSON.stringify(ARTIFACT_FORMAT)}`,
+    `"formatVersion": ${ARTIFACT_FORMAT_VERSION}`,
+    ...(version === null ? [] : [`"version": ${JSON.stringify(version)}`]),
+    `"name": "isolation_forest"`,
+    `"features": ${JSON.stringify(parts.features)}`,
+    `"config": ${
+      JSON.stringify({
+        contamination: config.contamination,
+        nEstimators: config.nEstimators,
+        sampleSize: config.sampleSize,
+        seed: config.seed,
+        trainingSize: config.trainingSize,
+      })
+    }`,
+    `"threshold": ${JSON.stringify(parts.threshold)}`,
+    `"stats": {"mean": ${list(parts.stats.mean)}, "sd": ${list(parts.stats.sd)}}`,
+    `"training": ${JSON.stringify(parts.training)}`,
+    `"forest": {\n${
+      [
+        `"nFeatures": ${forest.nFeatures}`,
+        `"sampleSize": ${forest.sampleSize}`,
+        `"roots": ${list(forest.roots)}`,
+        `"feature": ${list(forest.feature)}`,
+        `"split": ${list(forest.split)}`,
+        `"left": ${list(forest.left)}`,
+        `"right": ${list(forest.right)}`,
+        `"size": ${list(forest.size)}`,
+      ].map((line) => `    ${line}`).join(",\n")
+    }\n  }`,
+  ];
+  return `{\n${lines.map((line) => `  ${line}`).join(",\n")}\n}\n`;
+}
+
+/** The content hash of `parts`: `sha256:` and 64 hex digits. */
+export function contentHash(parts: ModelParts): string {
+  return `sha256:${sha256Hex(renderArtifact(parts, null))}`;
+}

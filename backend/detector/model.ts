@@ -1,0 +1,368 @@
+/**
+ * The anomaly model the service runs: an isolation forest over named
+ * features, a threshold at the contamination quantile of training scores,
+ * training statistics for explanations, and a training summary with an
+ * evaluation on held-out labeled data. Pure TypeScript.
+ */
+import { growForest, IsolationForest } from "./isolation_forest.ts";
+import { evaluateScores, quantile } from "./evaluation.ts";
+import { DEFAULT_RATED_CURRENT, explain, type FeatureStats, hasSensorFault } from "./reasons.ts";
+import { contentHash, type ModelParts } from "./_canonical.ts";
+import {
+  type Detector,
+  FEATURES,
+  type ModelConfig,
+  type ModelInfo,
+  type Prediction,
+  type Reading,
+} from "./types.ts";
+import { Simulator } from "../simulator/simulator.ts";
+
+export type { ModelParts };
+
+/** The workshop's model configuration. */
+export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
+  contamination: 0.05,
+  nEstimators: 200,
+  sampleSize: 256,
+  seed: 42,
+  trainingSize: 10_000,
+});
+
+/** The held-out set every simulator-trained model is evaluated on (seed = training seed + 1). */
+export const EVALUATION_SET = Object.freeze({ size: 5_000, anomalyRate: 0.05, seedOffset: 1 });
+
+/**
+ * Offset between the training seed and the tree-growth PRNG seed, so tree
+ * growth does not replay the simulator's random stream (the golden ratio in
+ * 32 bits; the two mulberry32 streams are hundreds of millions of steps apart).
+ */
+const FOREST_SEED_OFFSET = 0x9e3779b9;
+
+/** Check every field of a model config; throws RangeError naming the first bad field and value. */
+export function validateModelConfig(config: ModelConfig): ModelConfig {
+  const { contamination, nEstimators, sampleSize, seed, trainingSize } = config;
+  if (typeof contamination !== "number" || !(contamination > 0 && contamination <= 0.5)) {
+    throw new RangeError(
+      `Contamination must be greater than 0 and at most 0.5, got ${contamination}`,
+    );
+  }
+  const integer = (name: string, value: unknown, min: number, max: number) => {
+    if (
+      typeof value !== "number" || !Number.isInteger(value) || value < min || value > max
+    ) {
+      throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+    }
+  };
+  integer("Tree count (nEstimators)", nEstimators, 1, 10_000);
+  integer("Sample size", sampleSize, 2, 1_000_000);
+  integer("Seed", seed, 0, 0xffffffff);
+  integer("Training size", trainingSize, 2, 10_000_000);
+  return config;
+}
+
+/** Row-major matrix of `rows`, one column per feature, read by name. */
+export function toMatrix(
+  rows: readonly Reading[],
+  features: readonly string[] = FEATURES,
+): Float64Array {
+  const nf = features.length;
+  const matrix = new Float64Array(rows.length * nf);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as unknown as Record<string, unknown>;
+    for (let f = 0; f < nf; f++) {
+      const value = row[features[f]];
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw new TypeError(
+          `readings[${r}].${features[f]} must be a finite number, got ${JSON.stringify(value)}`,
+        );
+      }
+      matrix[r * nf + f] = value;
+    }
+  }
+  return matrix;
+}
+
+/** Options for {@link Model}. */
+export interface ModelOptions {
+  /** Where the model came from, shown in `info.source`. Default "constructed in memory". */
+  source?: string;
+  /** When it was trained or written (ISO-8601), shown in `info.createdAt`. */
+  createdAt?: string;
+  /** Rated current in amperes for `current_high` reasons. Default {@link DEFAULT_RATED_CURRENT}. */
+  ratedCurrent?: number;
+}
+
+/** A trained isolation-forest detector. Build one with {@link trainModel} or `parseArtifact`. */
+export class Model implements Detector {
+  /** Metadata for `GET /model`. */
+  readonly info: ModelInfo;
+  /** The model's data, exactly what the artifact stores. */
+  readonly parts: Readonly<ModelParts>;
+  /** The full content hash, `sha256:` and 64 hex digits (`info.version` shows 12). */
+  readonly contentHash: string;
+  /** The scorer. */
+  readonly forest: IsolationForest;
+  /** Rated current used by reasons. */
+  readonly ratedCurrent: number;
+
+  /** Wrap trained parts; computes the content hash. */
+  constructor(parts: ModelParts, options: ModelOptions = {}) {
+    if (parts.features.length !== parts.forest.nFeatures) {
+      throw new RangeError(
+        `Model has ${parts.features.length} feature names but its forest has ` +
+          `${parts.forest.nFeatures} features`,
+      );
+    }
+    this.parts = parts;
+    this.forest = new IsolationForest(parts.forest);
+    this.contentHash = contentHash(parts);
+    this.ratedCurrent = options.ratedCurrent ?? DEFAULT_RATED_CURRENT;
+    this.info = {
+      name: "isolation_forest",
+      version: this.contentHash.slice(0, "sha256:".length + 12),
+      features: parts.features,
+      config: parts.config,
+      threshold: parts.threshold,
+      training: parts.training,
+      source: options.source ?? "constructed in memory",
+      ...(options.createdAt ? { createdAt: options.createdAt } : {}),
+    };
+  }
+
+  /** Feature names in column order. */
+  get features(): readonly string[] {
+    return this.parts.features;
+  }
+
+  /** Scores at or above this are anomalies. */
+  get threshold(): number {
+    return this.parts.threshold;
+  }
+
+  /** The same model with other options (source, time, rated current); shares the forest data. */
+  withOptions(options: ModelOptions): Model {
+    return new Model(this.parts, {
+      source: this.info.source,
+      createdAt: this.info.createdAt,
+      ratedCurrent: this.ratedCurrent,
+      ...options,
+    });
+  }
+
+  /** Scores of a row-major matrix (one column per feature, finite values). */
+  scoreMatrix(matrix: Float64Array, out?: Float64Array): Float64Array {
+    return this.forest.scoreMatrix(matrix, out);
+  }
+
+  /**
+   * Predictions for readings (features read by name). A reading is anomalous
+   * when its score reaches the threshold or a value is physically
+   * impossible (a sensor fault); anomalies carry reasons.
+   * Throws TypeError naming the reading and field when a value is not a finite number.
+   */
+  predict(readings: readonly Reading[]): Prediction[] {
+    return this.predictMatrix(toMatrix(readings, this.features));
+  }
+
+  /** {@link predict} for a row-major matrix. */
+  predictMatrix(matrix: Float64Array): Prediction[] {
+    const scores = this.forest.scoreMatrix(matrix);
+    const nf = this.features.length;
+    const n = matrix.length / nf;
+    const { threshold, stats } = this.parts;
+    const explainOptions = { features: this.features, stats, ratedCurrent: this.ratedCurrent };
+    const out: Prediction[] = new Array(n);
+    for (let r = 0; r < n; r++) {
+      const score = scores[r];
+      const row = matrix.subarray(r * nf, r * nf + nf);
+      if (score >= threshold || hasSensorFault(row, this.features)) {
+        out[r] = { anomaly: true, score, reasons: explain(row, explainOptions) };
+      } else {
+        out[r] = { anomaly: false, score };
+      }
+    }
+    return out;
+  }
+}
+
+/** The (1 - contamination) quantile of training scores: about that share scores at or above it. */
+export function thresholdFor(sortedScores: ArrayLike<number>, contamination: number): number {
+  return quantile(sortedScores, 1 - contamination);
+}
+
+/** Mean and population standard deviation of each column. */
+export function featureStats(matrix: Float64Array, nFeatures: number): FeatureStats {
+  const n = matrix.length / nFeatures;
+  const mean = new Array<number>(nFeatures).fill(0);
+  const sd = new Array<number>(nFeatures).fill(0);
+  for (let r = 0; r < n; r++) {
+    for (let f = 0; f < nFeatures; f++) mean[f] += matrix[r * nFeatures + f];
+  }
+  for (let f = 0; f < nFeatures; f++) mean[f] /= n;
+  for (let r = 0; r < n; r++) {
+    for (let f = 0; f < nFeatures; f++) sd[f] += (matrix[r * nFeatures + f] - mean[f]) ** 2;
+  }
+  for (let f = 0; f < nFeatures; f++) sd[f] = Math.sqrt(sd[f] / n);
+  return { mean, sd };
+}
+
+/** A labeled data set as a row-major matrix. */
+export interface LabeledMatrix {
+  matrix: Float64Array;
+  labels: boolean[];
+  /** What the data is (source, seed, size...), recorded in training summaries. */
+  description: Record<string, unknown>;
+}
+
+/** Options for {@link simulatedSet}. */
+export interface SimulatedSetOptions {
+  size: number;
+  seed: number;
+  /** Share of anomalies. Default 0. */
+  anomalyRate?: number;
+}
+
+/** Labeled simulated readings as a matrix over {@link FEATURES}. */
+export function simulatedSet(options: SimulatedSetOptions): LabeledMatrix {
+  const anomalyRate = options.anomalyRate ?? 0;
+  const readings = new Simulator({ seed: options.seed, anomalyRate }).batch(options.size);
+  return {
+    matrix: toMatrix(readings),
+    labels: readings.map((r) => r.anomaly),
+    description: { source: "simulator", seed: options.seed, anomalyRate, readings: options.size },
+  };
+}
+
+/** Options for {@link trainModel}. */
+export interface TrainModelOptions {
+  /**
+   * Own training rows (row-major, one column per entry of `features`) instead
+   * of simulated normal readings; must hold `config.trainingSize` rows.
+   */
+  data?: Float64Array;
+  /** Feature names of `data`. Default {@link FEATURES}. */
+  features?: readonly string[];
+  /** Describes `data` in the training summary (e.g. file name and hash). */
+  dataDescription?: Record<string, unknown>;
+  /**
+   * Labeled held-out set to evaluate on, or false for none. Default: simulated
+   * readings per {@link EVALUATION_SET} when the features are {@link FEATURES}.
+   */
+  evaluation?: LabeledMatrix | false;
+  /** Passed to the model. */
+  source?: string;
+  /** Passed to the model. */
+  createdAt?: string;
+  /** Passed to the model. */
+  ratedCurrent?: number;
+}
+
+function sameFeatures(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
+/**
+ * Train a model: grow the forest on `config.trainingSize` normal readings
+ * from `new Simulator({ seed, anomalyRate: 0 })` (or on `options.data`), set
+ * the threshold at the contamination quantile of the training scores, and
+ * summarise. The same config and data always give the same model and version.
+ */
+export function trainModel(config: ModelConfig, options: TrainModelOptions = {}): Model {
+  validateModelConfig(config);
+  const features = options.features ?? FEATURES;
+  if (features.length === 0) throw new RangeError("A model needs at least one feature, got none");
+  if (new Set(features).size !== features.length) {
+    throw new RangeError(`Feature names must be unique, got ${features.join(",")}`);
+  }
+  const nf = features.length;
+  let data: Float64Array;
+  let description: Record<string, unknown>;
+  if (options.data) {
+    data = options.data;
+    if (data.length !== config.trainingSize * nf) {
+      throw new RangeError(
+        `Training data must hold trainingSize (${config.trainingSize}) rows of ${nf} values, ` +
+          `got ${data.length / nf} rows`,
+      );
+    }
+    description = options.dataDescription ?? { source: "data", rows: config.trainingSize };
+  } else {
+    if (!sameFeatures(features, FEATURES)) {
+      throw new RangeError(
+        `Simulated training data has the features ${FEATURES.join(",")}, got ${features.join(",")}`,
+      );
+    }
+    const set = simulatedSet({ size: config.trainingSize, seed: config.seed });
+    data = set.matrix;
+    description = set.description;
+  }
+
+  const forest = growForest(data, {
+    nFeatures: nf,
+    nEstimators: config.nEstimators,
+    sampleSize: config.sampleSize,
+    seed: (config.seed + FOREST_SEED_OFFSET) >>> 0,
+  });
+  const scorer = new IsolationForest(forest);
+  const sorted = scorer.scoreMatrix(data).sort();
+  const threshold = thresholdFor(sorted, config.contamination);
+  let flagged = 0;
+  for (let i = 0; i < sorted.length; i++) if (sorted[i] >= threshold) flagged++;
+
+  let evaluationSet = options.evaluation;
+  if (evaluationSet === undefined && sameFeatures(features, FEATURES)) {
+    evaluationSet = simulatedSet({
+      size: EVALUATION_SET.size,
+      seed: (config.seed + EVALUATION_SET.seedOffset) >>> 0,
+      anomalyRate: EVALUATION_SET.anomalyRate,
+    });
+  }
+  let evaluation: Record<string, unknown> | null = null;
+  if (evaluationSet) {
+    const scores = scorer.scoreMatrix(evaluationSet.matrix);
+    const forced = evaluationSet.labels.map((_, r) =>
+      hasSensorFault(evaluationSet.matrix.subarray(r * nf, r * nf + nf), features)
+    );
+    const e = evaluateScores(scores, evaluationSet.labels, { threshold, forced });
+    evaluation = {
+      data: evaluationSet.description,
+      precision: e.precision,
+      recall: e.recall,
+      f1: e.f1,
+      rocAuc: e.rocAuc,
+      confusion: e.confusion,
+    };
+  }
+
+  const q = (p: number) => quantile(sorted, p);
+  const training = {
+    data: description,
+    samples: config.trainingSize,
+    sampleSize: forest.sampleSize,
+    scoreQuantiles: {
+      min: sorted[0],
+      p50: q(0.5),
+      p90: q(0.9),
+      p95: q(0.95),
+      p99: q(0.99),
+      max: sorted[sorted.length - 1],
+    },
+    flaggedShare: flagged / sorted.length,
+    evaluation,
+  };
+  const parts: ModelParts = {
+    config: { ...config },
+    features: [...features],
+    threshold,
+    // A JSON round trip makes the in-memory summary identical to a parsed one (NaN becomes null).
+    training: JSON.parse(JSON.stringify(training)),
+    stats: featureStats(data, nf),
+    forest,
+  };
+  return new Model(parts, {
+    source: options.source ?? "trained in process",
+    createdAt: options.createdAt,
+    ratedCurrent: options.ratedCurrent,
+  });
+}
