@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { loadModel, type LoadModelOptions, writeArtifact } from "./model_store.ts";
+import { parseArtifact } from "./detector/artifact.ts";
+import { DEFAULT_MODEL_CONFIG, trainModel } from "./detector/model.ts";
+import type { ModelConfig } from "./detector/types.ts";
+import { createLogger } from "./logger.ts";
+
+const CONFIG: ModelConfig = { ...DEFAULT_MODEL_CONFIG, nEstimators: 20, trainingSize: 1_000 };
+const NAME = "isolation_forest.json";
+
+interface Line {
+  level: string;
+  event: string;
+  [key: string]: unknown;
+}
+
+function setup(dir: string, overrides: Partial<LoadModelOptions> = {}) {
+  const lines: Line[] = [];
+  const logger = createLogger({}, { sink: (line) => lines.push(JSON.parse(line)) });
+  const options: LoadModelOptions = {
+    dir,
+    name: NAME,
+    config: CONFIG,
+    trainIfMissing: true,
+    logger,
+    ...overrides,
+  };
+  return { options, lines, events: () => lines.map((l) => l.event) };
+}
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "model_store_test_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  return names.sort();
+}
+
+Deno.test("loadModel() trains and writes when the artifact is missing, then loads it", async () => {
+  await withDir(async (root) => {
+    const dir = `${root}/nested/models`;
+    const first = setup(dir);
+    const trained = await loadModel(first.options);
+    assert.equal(trained.source, `trained at startup: no artifact at ${dir}/${NAME}`);
+    assert.equal(trained.model.info.source, trained.source);
+    assert.deepEqual(first.events(), [
+      "model_artifact_missing",
+      "model_trained",
+      "model_artifact_written",
+    ]);
+    assert.deepEqual(await listDir(dir), [NAME]);
+
+    const second = setup(dir);
+    const loaded = await loadModel(second.options);
+    assert.equal(loaded.source, `loaded from artifact ${dir}/${NAME}`);
+    assert.equal(loaded.model.contentHash, trained.model.contentHash);
+    assert.ok(loaded.model.info.createdAt);
+    assert.deepEqual(second.events(), ["model_loaded"]);
+  });
+});
+
+Deno.test("loadModel() throws saying why when missing and training is off", async () => {
+  await withDir(async (dir) => {
+    const { options } = setup(dir, { trainIfMissing: false });
+    await assert.rejects(loadModel(options), {
+      message: `No model artifact at ${dir}/${NAME} and TRAIN_IF_MISSING is off: ` +
+        `run "deno task train" or set TRAIN_IF_MISSING=1`,
+    });
+  });
+});
+
+Deno.test("loadModel() retrains on a config mismatch and logs both configs", async () => {
+  await withDir(async (dir) => {
+    await writeArtifact(trainModel(CONFIG), { dir, name: NAME });
+    const wanted = { ...CONFIG, contamination: 0.1 };
+    const { options, lines } = setup(dir, { config: wanted });
+    const { model, source } = await loadModel(options);
+    assert.match(source, /^trained at startup: artifact .* had another config$/);
+    assert.equal(model.info.config.contamination, 0.1);
+    const mismatch = lines.find((l) => l.event === "model_config_mismatch");
+    assert.ok(mismatch);
+    assert.equal(mismatch.level, "warn");
+    assert.deepEqual(mismatch.artifact_config, CONFIG);
+    assert.deepEqual(mismatch.expected_config, wanted);
+    const onDisk = parseArtifact(await Deno.readTextFile(`${dir}/${NAME}`));
+    assert.equal(onDisk.contentHash, model.contentHash);
+  });
+});
+
+Deno.test("loadModel() refuses a mismatched artifact when training is off", async () => {
+  await withDir(async (dir) => {
+    await writeArtifact(trainModel(CONFIG), { dir, name: NAME });
+    const { options } = setup(dir, { config: { ...CONFIG, seed: 7 }, trainIfMissing: false });
+    await assert.rejects(loadModel(options), /was trained with another config .*"seed":42/);
+  });
+});
+
+Deno.test("loadModel() moves a corrupt artifact aside and retrains", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/${NAME}`, '{"format": "grid-anomaly/isolation-fo');
+    const { options, lines } = setup(dir);
+    const { model, source } = await loadModel(options);
+    assert.match(source, /unusable \(Artifact is not valid JSON: .*\); moved it to .*\.corrupt-/);
+    const corrupt = lines.find((l) => l.event === "model_artifact_corrupt");
+    assert.ok(corrupt);
+    assert.match(String(corrupt.reason), /^Artifact is not valid JSON/);
+    const names = await listDir(dir);
+    assert.equal(names.length, 2);
+    assert.equal(names[0], NAME);
+    assert.match(names[1], /^isolation_forest\.json\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/);
+    assert.equal(
+      await Deno.readTextFile(`${dir}/${names[1]}`),
+      '{"format": "grid-anomaly/isolation-fo',
+    );
+    assert.equal(
+      parseArtifact(await Deno.readTextFile(`${dir}/${NAME}`)).contentHash,
+      model.contentHash,
+    );
+  });
+});
+
+Deno.test("loadModel() with training off moves a corrupt artifact aside and says why", async () => {
+  await withDir(async (dir) => {
+    const text = (await Deno.readTextFile(
+      await writeArtifact(trainModel(CONFIG), {
+        dir,
+        name: NAME,
+      }),
+    )).replace('"threshold": 0.', '"threshold": 0.1');
+    await Deno.writeTextFile(`${dir}/${NAME}`, text);
+    const { options } = setup(dir, { trainIfMissing: false });
+    await assert.rejects(
+      loadModel(options),
+      new RegExp(
+        `^Error: Model artifact ${dir}/${NAME} is unusable \\(Artifact content hash .* does not ` +
+          `match its version .*\\); moved it to ${dir}/${NAME}\\.corrupt-.*TRAIN_IF_MISSING is off`,
+      ),
+    );
+    const names = await listDir(dir);
+    assert.equal(names.length, 1);
+    assert.match(names[0], /\.corrupt-/);
+  });
+});
+
+Deno.test("loadModel() treats a directory in the artifact's place as unusable", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/${NAME}`);
+    const { options } = setup(dir);
+    const { source } = await loadModel(options);
+    assert.match(source, /unusable \(it is not a regular file\)/);
+  });
+});
+
+Deno.test("loadModel() still serves a trained model when the artifact cannot be written", async () => {
+  await withDir(async (dir) => {
+    // A file where the directory should be makes every write fail, even as root.
+    await Deno.writeTextFile(`${dir}/blocker`, "");
+    const { options, lines } = setup(`${dir}/blocker`);
+    const { model } = await loadModel(options);
+    assert.ok(model.threshold > 0);
+    const failed = lines.find((l) => l.event === "model_write_failed");
+    assert.ok(failed);
+    assert.equal(failed.level, "warn");
+  });
+});
+
+Deno.test("writeArtifact() is atomic under concurrent writers and leaves no temp files", async () => {
+  await withDir(async (dir) => {
+    const model = trainModel(CONFIG);
+    await Promise.all(
+      Array.from({ length: 8 }, () => writeArtifact(model, { dir, name: NAME })),
+    );
+    assert.deepEqual(await listDir(dir), [NAME]);
+    assert.equal(
+      parseArtifact(await Deno.readTextFile(`${dir}/${NAME}`)).contentHash,
+      model.contentHash,
+    );
+  });
+});
