@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Prepares this sandbox for the container tests: the Docker API served by
+# podman, and local stand-ins for the base images the Dockerfiles name (no
+# image registry is reachable here). Idempotent; used by
+# .ci/setup.d/40-containers.sh and by containers/tests/images_test.ts.
+#
+# The stand-ins come from ../shared/tools/docker-on-podman.sh (beside the
+# repository, or $DOCKER_ON_PODMAN). This sandbox reaches npm through a
+# TLS-intercepting egress proxy whose CA only the host trusts, so the Deno
+# stand-in also gets the host's CA bundle (DENO_CERT); on a normal machine
+# with the real base images none of this is needed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+DENO_IMAGE=denoland/deno:2.9.6
+DISTROLESS_IMAGE=gcr.io/distroless/cc-debian12:nonroot
+HOST_CA=/etc/ssl/certs/ca-certificates.crt
+
+tool=${DOCKER_ON_PODMAN:-}
+if [ -z "$tool" ]; then
+  for candidate in ../shared/tools/docker-on-podman.sh /work/shared/tools/docker-on-podman.sh; do
+    if [ -f "$candidate" ]; then tool=$candidate; break; fi
+  done
+fi
+if [ -z "$tool" ] || [ ! -f "$tool" ]; then
+  echo "[containers] docker-on-podman.sh not found (looked in ../shared/tools, /work/shared/tools; set DOCKER_ON_PODMAN)" >&2
+  exit 1
+fi
+
+bash "$tool" up >/dev/null
+export DOCKER_HOST=unix:///run/podman-docker.sock
+bash "$tool" base "$DENO_IMAGE" deno
+bash "$tool" base "$DISTROLESS_IMAGE" distroless-cc
+
+label=$(docker image inspect -f '{{ index .Config.Labels "anomaly.test.host-ca" }}' "$DENO_IMAGE" 2>/dev/null || true)
+if [ "$label" != "1" ] && [ -f "$HOST_CA" ]; then
+  ctx=$(mktemp -d)
+  cp "$HOST_CA" "$ctx/host-ca.crt"
+  printf 'FROM %s\nCOPY host-ca.crt /etc/ssl/certs/host-ca.crt\nENV DENO_CERT=/etc/ssl/certs/host-ca.crt\nLABEL anomaly.test.host-ca=1\n' \
+    "$DENO_IMAGE" > "$ctx/Dockerfile"
+  docker build -q --pull=false -t "$DENO_IMAGE" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  echo "[containers] $DENO_IMAGE stand-in trusts the host CA bundle" >&2
+fi

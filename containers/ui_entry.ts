@@ -1,0 +1,17 @@
+/**
+ * Entry point of the UI image (both Dockerfile.ui targets): `healthcheck`
+ * probes the UI server on the local port and exits 0 or 1; anything else
+ * starts the UI exactly as `deno task ui` does.
+ */
+import { localUrl, probe } from "./healthcheck.ts";
+
+/** The path compose's healthcheck asks for; k8s/base/ui-deployment.yaml probes the same one. */
+export const UI_HEALTH_PATH = "/health";
+
+if (import.meta.main) {
+  if (Deno.args[0] === "healthcheck") {
+    Deno.exit(await probe(localUrl(UI_HEALTH_PATH, 8501)));
+  } else {
+    await import("../frontend/main.ts");
+  }
+}
