@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The workshop's Kubernetes workflow on kind, one command per step.
 #
-#   scripts/kind.sh [--dry-run] COMMAND
+#   scripts/kind.sh [--dry-run] COMMAND     (or: deno task kind:up [--dry-run], kind:redeploy, ...)
 #
 # Commands:
 #   up         create + metrics + build + load + apply: from nothing to a running stack
@@ -199,11 +199,14 @@ cmd_up() {
 }
 
 main() {
-  if [ "${1:-}" = "--dry-run" ]; then
-    DRY_RUN=1
-    shift
-  fi
-  local command=${1:-}
+  # --dry-run may come before or after the command (`deno task kind:up --dry-run`).
+  local command="" arg
+  for arg in "$@"; do
+    case "$arg" in
+      --dry-run) DRY_RUN=1 ;;
+      *) [ -z "$command" ] && command=$arg ;;
+    esac
+  done
   case "$command" in
     up | create | metrics | build | load | apply | redeploy | forward | status | down)
       "cmd_$command"

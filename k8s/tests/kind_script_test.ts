@@ -98,6 +98,10 @@ Deno.test("`kind.sh` honours OVERLAY, TARGET, TAG and CLUSTER", () => {
   assert.ok(commands.includes("kubectl apply -k k8s/overlays/scaled"));
 });
 
+Deno.test("`kind.sh COMMAND --dry-run` (as `deno task kind:up --dry-run` passes it) is a dry run too", () => {
+  assert.deepEqual(kindSh(["down", "--dry-run"]).commands, ["kind delete cluster --name anomaly"]);
+});
+
 Deno.test("`kind.sh` rejects an unknown command and an unknown overlay with exit 2", () => {
   assert.equal(kindSh(["--dry-run", "bogus"]).code, 2);
   const { code, stderr, commands } = kindSh(["--dry-run", "apply"], { OVERLAY: "nope" });
