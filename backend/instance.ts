@@ -17,6 +17,12 @@ export interface Instance {
   server: Deno.HttpServer<Deno.NetAddr>;
   /** Resolves with the bound address once listening. */
   listening: Promise<Deno.NetAddr>;
+  /**
+   * Wait for requests in flight to finish, then close the listener. Deno's
+   * `server.shutdown()` alone aborts request bodies still being received, so
+   * a slow upload would fail; waiting first lets it complete.
+   */
+  close(): Promise<void>;
 }
 
 /** Options for {@link startInstance}. */
@@ -46,6 +52,7 @@ export function startInstance(options: InstanceOptions): Instance {
   });
   let resolveListening!: (addr: Deno.NetAddr) => void;
   const listening = new Promise<Deno.NetAddr>((r) => (resolveListening = r));
+  let active = 0;
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
@@ -56,6 +63,21 @@ export function startInstance(options: InstanceOptions): Instance {
       logger.error("server_error", { error: err instanceof Error ? err.message : String(err) });
       return new Response(null, { status: 500 });
     },
-  }, app.fetch);
-  return { state, metrics, server, listening };
+  }, async (request, info) => {
+    active++;
+    try {
+      const response = await app.fetch(request, info);
+      // While draining, ask keep-alive clients to reconnect: the next connection
+      // lands on a replica that is still in the Service's endpoints.
+      if (state.status === "draining") response.headers.set("connection", "close");
+      return response;
+    } finally {
+      active--;
+    }
+  });
+  const close = async () => {
+    while (active > 0) await new Promise((r) => setTimeout(r, 10));
+    await server.shutdown();
+  };
+  return { state, metrics, server, listening, close };
 }

@@ -78,7 +78,7 @@ async function runSingle(
   logger.info("shutdown_started", { drain_delay_s: skipDrain ? 0 : config.drainDelaySeconds });
   instance.state.startDraining();
   if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);
-  return await finish(instance.server.shutdown(), config, logger);
+  return await finish(instance.close(), config, logger);
 }
 
 async function finish(closed: Promise<unknown>, config: Config, logger: Logger): Promise<number> {
@@ -102,7 +102,11 @@ async function runWorkers(
   stop: Promise<boolean>,
   logger: Logger,
 ): Promise<number> {
-  const { config, model } = options;
+  const { model } = options;
+  // Port 0 would give every worker its own ephemeral port: pick one port for all of them.
+  const config = options.config.port === 0
+    ? { ...options.config, port: freePort(options.config.host) }
+    : options.config;
   const workers: Worker[] = [];
   const listening: Promise<number>[] = [];
   const closed: Promise<void>[] = [];
@@ -165,7 +169,8 @@ async function runWorkers(
   options.onListen?.(ports[0]);
 
   const loading = model.load().then(
-    (detector) => broadcast({ type: "model", artifact: model.encode(detector) }),
+    (detector) =>
+      broadcast({ type: "model", artifact: model.encode(detector), source: detector.info.source }),
     (err) => broadcast({ type: "model_failed", reason: errorMessage(err) }),
   );
   const skipDrain = await Promise.race([stop, crash.then(() => null)]);
@@ -176,6 +181,13 @@ async function runWorkers(
   if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);
   broadcast({ type: "shutdown" });
   return terminate(workers, await finish(Promise.all(closed), config, logger));
+}
+
+function freePort(hostname: string): number {
+  const listener = Deno.listen({ hostname, port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
 }
 
 function terminate(workers: Worker[], code: number): number {

@@ -6,6 +6,7 @@
  */
 /// <reference lib="deno.worker" />
 import type { FromWorker, ToWorker } from "./_worker_protocol.ts";
+import type { Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { snapshotMetrics } from "./metrics.ts";
 import { decodeDetector } from "./model_codec.ts";
@@ -13,6 +14,7 @@ import { type Instance, startInstance } from "./instance.ts";
 
 let instance: Instance | null = null;
 let workerIndex = 0;
+let config: Config | null = null;
 let nextId = 0;
 const pending = new Map<number, (text: string) => void>();
 
@@ -25,6 +27,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   switch (msg.type) {
     case "start": {
       workerIndex = msg.index;
+      config = msg.config;
       const logger = createLogger({ served_by: msg.servedBy, worker: msg.index }, {
         level: msg.config.logLevel,
       });
@@ -45,7 +48,11 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       break;
     }
     case "model":
-      instance?.state.setReady(decodeDetector(msg.artifact));
+      if (instance) {
+        instance.state.setReady(
+          decodeDetector(msg.artifact, { ratedCurrent: config!.ratedCurrent, source: msg.source }),
+        );
+      }
       break;
     case "model_failed":
       instance?.state.setFailed(msg.reason);
@@ -67,7 +74,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       instance?.state.startDraining();
       break;
     case "shutdown":
-      await instance?.server.shutdown();
+      await instance?.close();
       send({ type: "closed", index: workerIndex });
       break;
   }

@@ -3,7 +3,7 @@
  * stops it. The port is read from the backend's own `listening` log line, so
  * there is no race for a pre-picked port.
  */
-import { fromFileUrl } from "node:url";
+import { fileURLToPath } from "node:url";
 
 /** A running backend process. */
 export interface BackendProcess {
@@ -29,7 +29,7 @@ export interface StartBackendOptions {
   timeoutMs?: number;
 }
 
-const ROOT = fromFileUrl(new URL("../", import.meta.url));
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 let sharedModelDir: string | null = null;
 
 /** The repository root (for spawning tasks and scripts). */
@@ -41,8 +41,9 @@ async function pump(
   onLine: (l: string) => void,
 ) {
   let rest = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    rest += chunk;
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    rest += decoder.decode(chunk, { stream: true });
     const parts = rest.split("\n");
     rest = parts.pop()!;
     for (const line of parts) {

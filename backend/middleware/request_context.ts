@@ -54,7 +54,9 @@ export function requestContext(
         status,
         duration_ms: Math.round(seconds * 1e5) / 100,
       };
-      if (status >= 500) log.error("request", fields);
+      // 503 is the expected answer while loading or draining, not a fault.
+      if (status >= 500 && status !== 503) log.error("request", fields);
+      else if (status === 503) log.warn("request", fields);
       else if (status >= 400) log.info("request", fields);
       else log.debug("request", fields);
     }

@@ -5,12 +5,31 @@ import { silentLogger } from "../logger.ts";
 import { createMetrics, type Metrics } from "../metrics.ts";
 import { ServiceState } from "../state.ts";
 import { FakeDetector } from "./_fake_detector.ts";
+import { type Model, trainModel } from "../detector/model.ts";
+
+let cached: Model | null = null;
+
+/** A real model, small enough to train in milliseconds; trained once per test process. */
+export function smallModel(): Model {
+  cached ??= trainModel({
+    contamination: 0.05,
+    nEstimators: 50,
+    sampleSize: 128,
+    seed: 7,
+    trainingSize: 2000,
+  }, {
+    evaluation: false,
+  });
+  return cached;
+}
 
 /** Options for {@link testApp}. */
 export interface TestAppOptions {
   env?: Record<string, string>;
   /** Leave the model unloaded (state "loading"). */
   notReady?: boolean;
+  /** Serve a small real isolation forest instead of the transparent fake. */
+  realModel?: boolean;
 }
 
 /** An app wired to a fake detector, fresh metrics and a silent logger. */
@@ -24,7 +43,7 @@ export function testApp(options: TestAppOptions = {}): {
   const config = loadConfig({ MAX_BATCH: "100", MAX_BODY_BYTES: "65536", ...options.env });
   const state = new ServiceState();
   const detector = new FakeDetector();
-  if (!options.notReady) state.setReady(detector);
+  if (!options.notReady) state.setReady(options.realModel ? smallModel() : detector);
   const metrics = createMetrics();
   const app = createApp({ config, state, metrics, logger: silentLogger, servedBy: "test-pod:1" });
   return { app, state, metrics, detector, config };

@@ -41,7 +41,7 @@ const bodies = fc.oneof(
 );
 
 Deno.test("POST /predict never answers 5xx to 2,500 random bodies and keeps serving", async () => {
-  const { app } = testApp();
+  const { app } = testApp({ realModel: true });
   const seen = new Set<number>();
   await fc.assert(
     fc.asyncProperty(bodies, async (body) => {

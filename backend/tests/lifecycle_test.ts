@@ -24,6 +24,18 @@ function slowPredict(url: string, pauseMs: number): Promise<Response> {
   });
 }
 
+/** Fetch over a fresh connection (Deno's `client` option is unknown to the DOM lib's RequestInit). */
+async function fetchFresh(url: string, init: RequestInit = {}): Promise<Response> {
+  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  try {
+    const res = await fetch(url, { ...init, client } as RequestInit);
+    const body = new Uint8Array(await res.arrayBuffer());
+    return new Response(body, { status: res.status, headers: res.headers });
+  } finally {
+    client.close();
+  }
+}
+
 function counterValue(text: string, series: string): number {
   const line = text.split("\n").find((l) => l.startsWith(series + " "));
   return line ? Number(line.slice(series.length + 1)) : 0;
@@ -58,21 +70,16 @@ Deno.test("WORKERS=2 serves from both workers and every scrape reports the same 
     const K = 60;
     for (let i = 0; i < K; i++) {
       // A new connection per request lets the kernel pick a worker each time.
-      const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-      const res = await fetch(`${backend.url}/predict`, {
+      const res = await fetchFresh(`${backend.url}/predict`, {
         method: "POST",
-        client,
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ readings: [reading] }),
       });
       servedBy.add((await res.json()).served_by);
-      client.close();
     }
     assert.equal(servedBy.size, 2, `served by ${[...servedBy].join(", ")}`);
     for (let i = 0; i < 20; i++) {
-      const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-      const text = await (await fetch(`${backend.url}/metrics`, { client })).text();
-      client.close();
+      const text = await (await fetchFresh(`${backend.url}/metrics`)).text();
       assert.equal(
         counterValue(text, 'requests_total{path="/predict",method="POST",status="200"}'),
         K,
