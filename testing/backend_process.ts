@@ -27,6 +27,8 @@ export interface StartBackendOptions {
   waitReady?: boolean;
   /** Give up after this long. Default 30 s. */
   timeoutMs?: number;
+  /** Entry module relative to the repository root. Default `backend/main.ts`. */
+  entry?: string;
 }
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -66,7 +68,7 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<B
     ...options.env,
   };
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--unstable-net", "-A", `${ROOT}backend/main.ts`],
+    args: ["run", "--unstable-net", "-A", `${ROOT}${options.entry ?? "backend/main.ts"}`],
     env,
     cwd: ROOT,
     stdin: "null",

@@ -1,6 +1,6 @@
 /** `GET /model`: metadata of the loaded model. */
 import { Hono } from "hono";
-import { HttpError } from "../problem.ts";
+import { requireDetector } from "../score.ts";
 import type { ServiceState } from "../state.ts";
 
 /** What the model route needs. */
@@ -16,13 +16,7 @@ export interface ModelDeps {
 export function modelRoutes(deps: ModelDeps): Hono {
   const app = new Hono();
   app.get("/model", (c) => {
-    const detector = deps.state.detector;
-    if (detector === null) {
-      throw new HttpError("not-ready", deps.state.reason ?? "Model is not ready", {
-        headers: { "retry-after": "5" },
-        extra: { state: deps.state.status },
-      });
-    }
+    const detector = requireDetector(deps.state);
     return c.json({
       ...detector.info,
       artifact: deps.artifactPath,

@@ -4,8 +4,7 @@ import type { Config } from "../config.ts";
 import type { Metrics } from "../metrics.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
-import { validatePredictBody, ValidationError } from "../predict_schema.ts";
-import { HttpError } from "../problem.ts";
+import { requireDetector, scoreRequest } from "../score.ts";
 import type { ServiceState } from "../state.ts";
 
 /** What the predict route needs. */
@@ -25,44 +24,18 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
     inflightLimit({ max: config.maxInflight }),
     async (_c, next) => {
       // Before reading the body: a replica that cannot score should say so at once.
-      // While draining the model is still loaded and requests are still served.
-      if (state.detector === null) {
-        throw new HttpError("not-ready", state.reason ?? "Model is not ready", {
-          headers: { "retry-after": "5" },
-          extra: { state: state.status },
-        });
-      }
+      requireDetector(state);
       await next();
     },
     jsonBody({ maxBytes: config.maxBodyBytes, timeoutMs: config.bodyTimeoutMs }),
-    (c) => {
-      let readings;
-      try {
-        readings = validatePredictBody(c.get("body"), { maxBatch: config.maxBatch });
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        throw new HttpError("validation", err.message, {
-          errors: err.errors,
-          ...(err.limit !== undefined ? { extra: { limit: err.limit } } : {}),
-        });
-      }
-      const detector = state.detector!;
-      const start = performance.now();
-      const predictions = detector.predict(readings);
-      metrics.inferenceLatency.observe((performance.now() - start) / 1000);
-      let anomalies = 0;
-      for (const p of predictions) if (p.anomaly) anomalies++;
-      metrics.readingsTotal.inc(readings.length);
-      metrics.batchSize.observe(readings.length);
-      if (anomalies > 0) metrics.anomaliesTotal.inc(anomalies);
-      return c.json({
-        predictions,
-        anomalies,
-        total: predictions.length,
-        served_by: servedBy,
-        model_version: detector.info.version,
-      });
-    },
+    (c) =>
+      c.json(
+        scoreRequest(requireDetector(state), c.get("body"), {
+          metrics,
+          maxBatch: config.maxBatch,
+          servedBy,
+        }),
+      ),
   );
   return app;
 }

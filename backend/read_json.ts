@@ -1,0 +1,98 @@
+/**
+ * Reads a JSON request body safely, independent of any HTTP framework: 415
+ * unless the Content-Type is JSON, 413 past the byte limit however the body
+ * is framed (Content-Length or chunked; bytes are counted as they stream and
+ * never buffered past the limit), 408 when the body trickles in too slowly,
+ * 400 for bytes that are not UTF-8 JSON. Failures are {@link HttpError}s.
+ */
+import { HttpError } from "./problem.ts";
+
+/** Options for {@link readJson}. */
+export interface ReadJsonOptions {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/** Parse the body of `req` as JSON within the limits. */
+export async function readJson(req: Request, options: ReadJsonOptions): Promise<unknown> {
+  const type = req.headers.get("content-type");
+  if (!type || !JSON_TYPE.test(type)) {
+    throw new HttpError(
+      "unsupported-media-type",
+      `Content-Type must be application/json, got ${
+        type ? JSON.stringify(type.slice(0, 80)) : "none"
+      }`,
+      { headers: { accept: "application/json" } },
+    );
+  }
+  const bytes = await readLimited(req, options);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new HttpError("malformed-json", "Request body is not valid UTF-8");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    // SyntaxError messages name the position only, never our code or paths.
+    const why = err instanceof SyntaxError ? `: ${err.message}` : "";
+    throw new HttpError("malformed-json", `Request body is not valid JSON${why}`);
+  }
+}
+
+/** Read the whole body, failing with 413 as soon as it passes `maxBytes` and 408 after `timeoutMs`. */
+async function readLimited(req: Request, options: ReadJsonOptions): Promise<Uint8Array> {
+  const { maxBytes, timeoutMs } = options;
+  const tooLarge = () =>
+    new HttpError(
+      "payload-too-large",
+      `Request body exceeds the limit of ${maxBytes} bytes (MAX_BODY_BYTES)`,
+      {
+        extra: { limit: maxBytes },
+      },
+    );
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (req.body === null) return new Uint8Array(0);
+
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new HttpError("body-timeout", `Request body was not received within ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    while (true) {
+      const { done, value } = await Promise.race([reader.read(), timeout]);
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge();
+      chunks.push(value);
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    if (err instanceof HttpError) throw err;
+    // The client went away or sent a broken chunked encoding.
+    throw new HttpError("malformed-json", "Request body could not be read");
+  } finally {
+    clearTimeout(timer);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
