@@ -5,8 +5,12 @@
  */
 import { localUrl, probe } from "./healthcheck.ts";
 
-/** The path compose's healthcheck asks for; k8s/base/ui-deployment.yaml probes the same one. */
-export const UI_HEALTH_PATH = "/health";
+/**
+ * The path compose's healthcheck asks for; k8s/base/ui-deployment.yaml's
+ * readiness probe asks for the same one. The start page: it renders without
+ * calling the backend, so a backend outage never marks the UI unhealthy.
+ */
+export const UI_HEALTH_PATH = "/";
 
 if (import.meta.main) {
   if (Deno.args[0] === "healthcheck") {
