@@ -1,0 +1,180 @@
+/**
+ * Pure helpers of `deno task bench`: parse wrk's output, compute ratios to the
+ * echo ceiling, render the results table, the SVG chart and the
+ * docs/PERFORMANCE.md section. No I/O here, so all of it is unit-tested.
+ */
+
+/** What one wrk run measured. */
+export interface WrkResult {
+  requestsPerSec: number;
+  /** Latency percentiles in milliseconds (wrk --latency). */
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Non-2xx/3xx responses plus socket errors. */
+  errors: number;
+}
+
+/** One row of the throughput table. */
+export interface BenchRow {
+  target: string;
+  batch: number;
+  wrk: WrkResult;
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+function durationMs(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
+  if (!m) throw new TypeError(`Unrecognised wrk duration "${text}"`);
+  return Number(m[1]) * UNIT_MS[m[2]];
+}
+
+/** Parse the text wrk prints with `--latency`; throws TypeError when a figure is missing. */
+export function parseWrk(output: string): WrkResult {
+  const rps = /Requests\/sec:\s*([\d.]+)/.exec(output);
+  const p50 = /^\s*50(?:\.0+)?%\s+(\S+)/m.exec(output);
+  const p99 = /^\s*99(?:\.0+)?%\s+(\S+)/m.exec(output);
+  const total = /(\d+) requests in/.exec(output);
+  if (!rps || !p50 || !p99 || !total) {
+    throw new TypeError(`wrk output lacks Requests/sec or the latency distribution:\n${output}`);
+  }
+  const non2xx = Number(/Non-2xx or 3xx responses:\s*(\d+)/.exec(output)?.[1] ?? 0);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  const socketErrors = sock ? sock.slice(1).reduce((a, n) => a + Number(n), 0) : 0;
+  return {
+    requestsPerSec: Number(rps[1]),
+    p50Ms: durationMs(p50[1]),
+    p99Ms: durationMs(p99[1]),
+    requests: Number(total[1]),
+    errors: non2xx + socketErrors,
+  };
+}
+
+function fmt(n: number, digits = 1): string {
+  return n.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+/** A Markdown table of throughput and latency, each service row with its ratio to the echo row of the same batch size. */
+export function throughputTable(rows: BenchRow[], ceiling: string): string {
+  const out = [
+    "| target | batch | req/s | readings/s | p50 ms | p99 ms | errors | req/s vs echo | p50 vs echo | p99 vs echo |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of rows) {
+    const echo = rows.find((e) => e.target === ceiling && e.batch === r.batch);
+    const ratio = (a: number, b: number | undefined) =>
+      r.target === ceiling || !b ? "—" : `${fmt(a / b, 2)}×`;
+    out.push(
+      `| ${r.target} | ${r.batch} | ${fmt(r.wrk.requestsPerSec, 0)} | ${
+        fmt(r.wrk.requestsPerSec * r.batch, 0)
+      } | ${fmt(r.wrk.p50Ms, 2)} | ${fmt(r.wrk.p99Ms, 2)} | ${r.wrk.errors} | ${
+        ratio(r.wrk.requestsPerSec, echo?.wrk.requestsPerSec)
+      } | ${ratio(r.wrk.p50Ms, echo?.wrk.p50Ms)} | ${ratio(r.wrk.p99Ms, echo?.wrk.p99Ms)} |`,
+    );
+  }
+  return out.join("\n");
+}
+
+const COLORS = ["#7f7f7f", "#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function niceMax(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+/**
+ * A hand-written SVG line chart of requests/s against batch size, one line per
+ * target (batch sizes evenly spaced, as categories).
+ */
+export function throughputSvg(rows: BenchRow[], title: string): string {
+  const W = 640, H = 400, L = 70, R = 170, T = 40, B = 50;
+  const batches = [...new Set(rows.map((r) => r.batch))].sort((a, b) => a - b);
+  const targets = [...new Set(rows.map((r) => r.target))];
+  const yMax = niceMax(Math.max(...rows.map((r) => r.wrk.requestsPerSec)));
+  const x = (i: number) =>
+    L + (batches.length === 1 ? 0.5 : i / (batches.length - 1)) * (W - L - R);
+  const y = (v: number) => T + (1 - v / yMax) * (H - T - B);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(title)}</text>`,
+  ];
+  for (let k = 0; k <= 5; k++) {
+    const v = (yMax * k) / 5;
+    parts.push(
+      `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`,
+      `<text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v, 0)}</text>`,
+    );
+  }
+  batches.forEach((b, i) => {
+    parts.push(
+      `<text x="${x(i)}" y="${H - B + 18}" text-anchor="middle">${b}</text>`,
+    );
+  });
+  parts.push(
+    `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/>`,
+    `<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/>`,
+    `<text x="${(L + W - R) / 2}" y="${
+      H - 12
+    }" text-anchor="middle">readings per request (batch size)</text>`,
+    `<text transform="translate(16 ${
+      (T + H - B) / 2
+    }) rotate(-90)" text-anchor="middle">requests/s</text>`,
+  );
+  targets.forEach((t, ti) => {
+    const color = COLORS[ti % COLORS.length];
+    const pts = batches
+      .map((b, i) => {
+        const r = rows.find((r) => r.target === t && r.batch === b);
+        return r ? [x(i), y(r.wrk.requestsPerSec)] : null;
+      })
+      .filter((p): p is number[] => p !== null);
+    parts.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="2" points="${
+        pts.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ")
+      }"/>`,
+    );
+    for (const [px, py] of pts) {
+      parts.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="3.5" fill="${color}"/>`);
+    }
+    const ly = T + 10 + ti * 20;
+    parts.push(
+      `<line x1="${W - R + 15}" x2="${
+        W - R + 35
+      }" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${W - R + 40}" y="${ly + 4}">${esc(t)}</text>`,
+    );
+  });
+  parts.push("</svg>");
+  return parts.join("\n") + "\n";
+}
+
+/** Markers around the section `deno task bench` owns in docs/PERFORMANCE.md. */
+export const SECTION_START = "<!-- bench:service:start (generated by `deno task bench`) -->";
+/** End marker of the bench section. */
+export const SECTION_END = "<!-- bench:service:end -->";
+
+/**
+ * Replace the bench section of PERFORMANCE.md (between the markers), or
+ * append it when absent, leaving every other section (UI, Detector, ...) as is.
+ */
+export function replaceSection(doc: string | null, section: string): string {
+  const block = `${SECTION_START}\n${section.trim()}\n${SECTION_END}`;
+  if (doc === null || doc.trim() === "") return `# Performance\n\n${block}\n`;
+  const start = doc.indexOf(SECTION_START);
+  const end = doc.indexOf(SECTION_END);
+  if (start >= 0 && end > start) {
+    return doc.slice(0, start) + block + doc.slice(end + SECTION_END.length);
+  }
+  return `${doc.replace(/\s*$/, "")}\n\n${block}\n`;
+}

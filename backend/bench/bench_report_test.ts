@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import {
+  type BenchRow,
+  parseWrk,
+  replaceSection,
+  SECTION_END,
+  SECTION_START,
+  throughputSvg,
+  throughputTable,
+} from "./bench_report.ts";
+
+const WRK = `Running 5s test @ http://127.0.0.1:8000/predict
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.36ms  311.10us   9.81ms   95.68%
+    Req/Sec     6.80k   300.00     7.10k    80.00%
+  Latency Distribution
+     50%  847.00us
+     75%    2.30ms
+     90%    2.50ms
+     99%    1.24s
+  34000 requests in 5.00s, 12.45MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 7
+Requests/sec:   6800.50
+Transfer/sec:      2.49MB
+`;
+
+Deno.test("parseWrk() reads rate, p50/p99 in ms, totals and errors", () => {
+  assert.deepEqual(parseWrk(WRK), {
+    requestsPerSec: 6800.5,
+    p50Ms: 0.847,
+    p99Ms: 1240,
+    requests: 34000,
+    errors: 10,
+  });
+});
+
+Deno.test("parseWrk() throws a TypeError when wrk printed no figures", () => {
+  assert.throws(() => parseWrk("unable to connect to 127.0.0.1:1 Connection refused"), {
+    name: "TypeError",
+    message: /lacks Requests\/sec/,
+  });
+});
+
+const wrk = (rps: number, p50 = 1, p99 = 4) => ({
+  requestsPerSec: rps,
+  p50Ms: p50,
+  p99Ms: p99,
+  requests: rps * 5,
+  errors: 0,
+});
+const ROWS: BenchRow[] = [
+  { target: "echo", batch: 1, wrk: wrk(10000, 1, 2) },
+  { target: "echo", batch: 64, wrk: wrk(5000) },
+  { target: "svc", batch: 1, wrk: wrk(2500, 4, 8) },
+  { target: "svc", batch: 64, wrk: wrk(1000) },
+];
+
+Deno.test("throughputTable() gives service rows their ratio to the echo row of the same batch", () => {
+  const lines = throughputTable(ROWS, "echo").split("\n");
+  assert.equal(lines.length, 6);
+  assert.match(lines[2], /^\| echo \| 1 \| 10,000 \| 10,000 \|.*\| — \| — \| — \|$/);
+  assert.match(
+    lines[4],
+    /^\| svc \| 1 \| 2,500 \| 2,500 \| 4\.00 \| 8\.00 \| 0 \| 0\.25× \| 4\.00× \| 4\.00× \|$/,
+  );
+  assert.match(lines[5], /\| svc \| 64 \| 1,000 \| 64,000 \|.*\| 0\.20× \|/);
+});
+
+Deno.test("throughputSvg() draws one line per target and labels every batch size", () => {
+  const svg = throughputSvg(ROWS, "a <title>");
+  assert.ok(svg.startsWith("<svg xmlns="));
+  assert.equal((svg.match(/<polyline /g) ?? []).length, 2);
+  assert.equal((svg.match(/<circle /g) ?? []).length, 4);
+  assert.match(svg, />a &lt;title&gt;</);
+  assert.match(svg, />64</);
+  assert.match(svg, />svc</);
+});
+
+Deno.test("replaceSection() updates only its own section and keeps the others", () => {
+  const first = replaceSection(null, "## Service\nv1");
+  assert.match(first, /^# Performance\n/);
+  const withOthers = first + "\n## UI\nui numbers\n";
+  const second = replaceSection(withOthers, "## Service\nv2");
+  assert.ok(second.includes("## UI\nui numbers"));
+  assert.ok(second.includes("v2") && !second.includes("v1"));
+  assert.equal(second.split(SECTION_START).length, 2);
+  const appended = replaceSection("# Performance\n\n## Detector\nd\n", "## Service\nv3");
+  assert.ok(appended.startsWith("# Performance\n\n## Detector\nd\n\n" + SECTION_START));
+  assert.ok(appended.trimEnd().endsWith(SECTION_END));
+});
