@@ -72,8 +72,8 @@ export interface Setting {
 /** The raw value of a setting: the flag, else the environment variable; with its label. */
 export function rawSetting(
   values: Record<string, string | boolean | undefined>,
-  setting: Setting,
   io: CliIo,
+  setting: Setting,
 ): { raw: string; label: string } | null {
   const flag = values[setting.flag];
   if (typeof flag === "string") return { raw: flag, label: `--${setting.flag}` };
@@ -94,7 +94,7 @@ export function numberSetting(
   io: CliIo,
   options: NumberSettingOptions,
 ): number {
-  const found = rawSetting(values, options, io);
+  const found = rawSetting(values, io, options);
   if (!found) return options.fallback;
   const value = found.raw.trim() === "" ? NaN : Number(found.raw);
   if (!Number.isFinite(value) || (options.integer && !Number.isInteger(value))) {
@@ -123,17 +123,25 @@ export async function readInputFile(path: string, what: string): Promise<string>
   }
 }
 
+/** A tool's entry point: parses `args`, does the work, returns the exit code. */
+export type CliMain = (args: string[], io: CliIo) => Promise<number>;
+
+/** Options for {@link runCli}. */
+export interface RunCliOptions {
+  /** Tool name prefixed to error messages, e.g. "train". */
+  tool: string;
+  args: string[];
+  /** Default: the real console and environment. */
+  io?: CliIo;
+}
+
 /**
  * Run a tool's main function: usage and data errors (UsageError, TypeError,
  * RangeError) print one line and give exit code 2; anything else prints one
  * line and gives 1. Never a stack trace.
  */
-export async function runCli(
-  tool: string,
-  main: (args: string[], io: CliIo) => Promise<number>,
-  args: string[],
-  io: CliIo = defaultIo,
-): Promise<number> {
+export async function runCli(main: CliMain, options: RunCliOptions): Promise<number> {
+  const { tool, args, io = defaultIo } = options;
   try {
     return await main(args, io);
   } catch (err) {

@@ -76,8 +76,8 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(HELP);
     return 0;
   }
-  const dir = rawSetting(values, { flag: "model-dir", env: "MODEL_DIR" }, io)?.raw ?? "models";
-  const name = rawSetting(values, { flag: "model-name", env: "MODEL_NAME" }, io)?.raw ??
+  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+  const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
     "isolation_forest.json";
   const path = dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 
@@ -190,4 +190,4 @@ function finish(model: Model, data: Data, io: CliIo): number {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await runCli("evaluate", main, Deno.args));
+if (import.meta.main) Deno.exit(await runCli(main, { tool: "evaluate", args: Deno.args }));

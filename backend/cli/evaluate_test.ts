@@ -8,14 +8,18 @@ import { simulate } from "../simulator/simulator.ts";
 async function trainInto(dir: string): Promise<void> {
   const io = captureIo();
   const args = ["--n-estimators", "30", "--training-size", "2000", "--model-dir", dir];
-  assert.equal(await runCli("train", train, args, io), 0, io.stderr.join("\n"));
+  assert.equal(await runCli(train, { tool: "train", args, io }), 0, io.stderr.join("\n"));
 }
 
 Deno.test("evaluate reports metrics and the confusion matrix on a fresh simulated set", async () => {
   await withTempDir(async (dir) => {
     await trainInto(dir);
     const io = captureIo();
-    const code = await runCli("evaluate", main, ["--model-dir", dir, "--size", "3000"], io);
+    const code = await runCli(main, {
+      tool: "evaluate",
+      args: ["--model-dir", dir, "--size", "3000"],
+      io,
+    });
     assert.equal(code, 0, io.stderr.join("\n"));
     const out = io.stdout.join("\n");
     assert.match(out, /Evaluation on 3000 simulated readings \(seed 44, 5\.0 % anomalies\)/);
@@ -41,7 +45,7 @@ Deno.test("evaluate --csv reads the label column and the chosen feature columns"
     const io = captureIo();
     const args = ["--model-dir", dir, "--csv", `${dir}/x.csv`, "--label", "label"];
     assert.equal(
-      await runCli("evaluate", main, [...args, "--features", "V,I,F"], io),
+      await runCli(main, { tool: "evaluate", args: [...args, "--features", "V,I,F"], io }),
       0,
       io.stderr.join("\n"),
     );
@@ -53,7 +57,7 @@ Deno.test("evaluate --csv reads the label column and the chosen feature columns"
     assert.match(io.stdout.join("\n"), /ROC AUC +0\.9\d\d/);
 
     const missing = captureIo();
-    assert.equal(await runCli("evaluate", main, args, missing), 2);
+    assert.equal(await runCli(main, { tool: "evaluate", args, io: missing }), 2);
     assert.deepEqual(missing.stderr, [
       'evaluate: CSV has no feature column "voltage"; its columns are label,V,I,F',
     ]);
@@ -63,13 +67,16 @@ Deno.test("evaluate --csv reads the label column and the chosen feature columns"
 Deno.test("evaluate rejects bad calls with one line and exit code 2", async () => {
   await withTempDir(async (dir) => {
     const none = captureIo();
-    assert.equal(await runCli("evaluate", main, ["--model-dir", dir], none), 2);
+    assert.equal(await runCli(main, { tool: "evaluate", args: ["--model-dir", dir], io: none }), 2);
     assert.deepEqual(none.stderr, [
       `evaluate: No model artifact at ${dir}/isolation_forest.json: run "deno task train" first`,
     ]);
     await Deno.writeTextFile(`${dir}/isolation_forest.json`, "{}");
     const corrupt = captureIo();
-    assert.equal(await runCli("evaluate", main, ["--model-dir", dir], corrupt), 2);
+    assert.equal(
+      await runCli(main, { tool: "evaluate", args: ["--model-dir", dir], io: corrupt }),
+      2,
+    );
     assert.match(corrupt.stderr[0], /^evaluate: Model artifact .* is unusable: Artifact format/);
     const cases: [string[], string][] = [
       [
@@ -90,7 +97,10 @@ Deno.test("evaluate rejects bad calls with one line and exit code 2", async () =
     ];
     for (const [args, message] of cases) {
       const io = captureIo();
-      assert.equal(await runCli("evaluate", main, ["--model-dir", dir, ...args], io), 2);
+      assert.equal(
+        await runCli(main, { tool: "evaluate", args: ["--model-dir", dir, ...args], io }),
+        2,
+      );
       assert.deepEqual(io.stderr, [message]);
     }
   });

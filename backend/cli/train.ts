@@ -71,7 +71,7 @@ type Values = Record<string, string | boolean | undefined>;
 
 /** Contamination values from flag/env: one value, or a list for a sweep. */
 function contaminations(values: Values, io: CliIo): number[] {
-  const found = rawSetting(values, { flag: "contamination", env: "CONTAMINATION" }, io);
+  const found = rawSetting(values, io, { flag: "contamination", env: "CONTAMINATION" });
   if (!found) return [DEFAULT_MODEL_CONFIG.contamination];
   const items = splitList(found.raw);
   if (items.length === 0) throw new UsageError(`${found.label} must not be empty`);
@@ -303,8 +303,8 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   });
   report(model, plan, performance.now() - started, io);
 
-  const dir = rawSetting(values, { flag: "model-dir", env: "MODEL_DIR" }, io)?.raw ?? "models";
-  const name = rawSetting(values, { flag: "model-name", env: "MODEL_NAME" }, io)?.raw ??
+  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+  const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
     "isolation_forest.json";
   if (name.includes("/")) throw new UsageError(`--model-name must be a file name, got "${name}"`);
   const path = await writeArtifact(model, { dir, name });
@@ -318,4 +318,4 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await runCli("train", main, Deno.args));
+if (import.meta.main) Deno.exit(await runCli(main, { tool: "train", args: Deno.args }));

@@ -10,7 +10,7 @@ const SMALL = ["--n-estimators", "20", "--training-size", "1000"];
 Deno.test("train writes the artifact and prints precision, recall, F1 and ROC AUC", async () => {
   await withTempDir(async (dir) => {
     const io = captureIo();
-    const code = await runCli("train", main, [...SMALL, "--model-dir", dir], io);
+    const code = await runCli(main, { tool: "train", args: [...SMALL, "--model-dir", dir], io });
     assert.equal(code, 0, io.stderr.join("\n"));
     const out = io.stdout.join("\n");
     for (const word of ["precision", "recall", "F1", "ROC AUC", "confusion matrix"]) {
@@ -42,7 +42,11 @@ Deno.test("train reads its defaults from the environment, flags win", async () =
       MODEL_DIR: dir,
       MODEL_NAME: "m.json",
     });
-    assert.equal(await runCli("train", main, ["--seed", "8"], io), 0, io.stderr.join("\n"));
+    assert.equal(
+      await runCli(main, { tool: "train", args: ["--seed", "8"], io }),
+      0,
+      io.stderr.join("\n"),
+    );
     const model = parseArtifact(await Deno.readTextFile(`${dir}/m.json`));
     assert.equal(model.info.config.contamination, 0.1);
     assert.equal(model.info.config.nEstimators, 10);
@@ -54,7 +58,7 @@ Deno.test("train sweeps a contamination list and writes nothing", async () => {
   await withTempDir(async (dir) => {
     const io = captureIo();
     const args = [...SMALL, "--model-dir", dir, "--contamination", "0.01,0.05,0.2"];
-    assert.equal(await runCli("train", main, args, io), 0, io.stderr.join("\n"));
+    assert.equal(await runCli(main, { tool: "train", args, io }), 0, io.stderr.join("\n"));
     const out = io.stdout.join("\n");
     assert.match(out, /contamination\s+threshold\s+flagged \(training\)\s+precision\s+recall\s+F1/);
     assert.match(out, /^\s+0\.01\s+0\.\d{4}\s+1\.0 %/m);
@@ -85,7 +89,7 @@ Deno.test("train --csv trains on own columns, on label-0 rows, and evaluates", a
       "--model-dir",
       dir,
     ];
-    assert.equal(await runCli("train", main, args, io), 0, io.stderr.join("\n"));
+    assert.equal(await runCli(main, { tool: "train", args, io }), 0, io.stderr.join("\n"));
     const normal = rows.filter((r) => !r.anomaly).length;
     const out = io.stdout.join("\n");
     assert.match(
@@ -124,7 +128,7 @@ Deno.test("train rejects bad settings in process with one line and exit code 2",
   ];
   for (const [args, env, message] of cases) {
     const io = captureIo(env);
-    assert.equal(await runCli("train", main, args, io), 2, args.join(" "));
+    assert.equal(await runCli(main, { tool: "train", args, io }), 2, args.join(" "));
     assert.deepEqual(io.stderr, [message]);
   }
 });
