@@ -104,3 +104,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "pods run as the uid and gid the images declare (USER in containers/Dockerfile.*)",
+  ignore,
+  fn() {
+    for (const [name, file] of [["anomaly-backend", "backend"], ["anomaly-ui", "ui"]]) {
+      const dockerfile = Deno.readTextFileSync(
+        new URL(`../../containers/Dockerfile.${file}`, import.meta.url),
+      );
+      const users = [...dockerfile.matchAll(/^USER (\d+):(\d+)$/gm)].map((
+        m,
+      ) => [Number(m[1]), Number(m[2])]);
+      assert.ok(users.length > 0, `Dockerfile.${file} has no numeric USER`);
+      for (const dir of ["k8s/base", "k8s/overlays/dev", "k8s/overlays/scaled"]) {
+        const pod = find(kustomize(dir), "Deployment", name).spec.template.spec;
+        for (const [uid, gid] of users) {
+          assert.equal(pod.securityContext.runAsUser, uid, `${dir} ${name}`);
+          assert.equal(pod.securityContext.runAsGroup, gid, `${dir} ${name}`);
+        }
+      }
+    }
+  },
+});
