@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+
+// The detector must run in browsers and k6 too: no runtime-specific APIs.
+Deno.test("detector modules import only the detector and simulator, and use no Deno APIs", () => {
+  const dir = new URL("./", import.meta.url);
+  const files = [...Deno.readDirSync(dir)]
+    .map((e) => e.name)
+    .filter((name) =>
+      name.endsWith(".ts") && !name.endsWith("_test.ts") && name !== "_reference.ts"
+    );
+  assert.ok(files.includes("model.ts") && files.includes("isolation_forest.ts"));
+  for (const name of files) {
+    const source = Deno.readTextFileSync(new URL(name, dir));
+    assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/, name);
+    for (const [, specifier] of source.matchAll(/(?:from|import)\s+"([^"]+)"/g)) {
+      assert.match(
+        specifier,
+        /^\.\/[a-z_0-9]+\.ts$|^\.\.\/simulator\/[a-z_0-9]+\.ts$/,
+        `${name}: ${specifier}`,
+      );
+    }
+  }
+});
