@@ -133,7 +133,8 @@ async function readArtifact(path: string): Promise<ReadResult> {
  */
 async function moveAside(path: string, ino: number | null): Promise<string | "gone" | "replaced"> {
   try {
-    const now = await Deno.lstat(path);
+    // stat, not lstat: a ConfigMap-style symlink must compare by its target.
+    const now = await Deno.stat(path);
     if (ino !== null && now.ino !== null && now.ino !== ino) return "replaced";
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return "gone";
@@ -164,7 +165,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const { dir, name, config, trainIfMissing, logger, ratedCurrent } = options;
   const path = joinPath(dir, name);
   const started = performance.now();
-  let why = `no artifact at ${path}`;
+  let why = `artifact ${path} kept changing while it was read`;
 
   // A replica that finds the file replaced between reading and moving it retries.
   for (let attempt = 0; attempt < 3; attempt++) {

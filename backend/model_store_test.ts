@@ -184,3 +184,24 @@ Deno.test("writeArtifact() is atomic under concurrent writers and leaves no temp
     );
   });
 });
+
+Deno.test("loadModel() follows a symlinked artifact (as Kubernetes mounts ConfigMaps)", async () => {
+  await withDir(async (dir) => {
+    const model = trainModel(CONFIG);
+    await writeArtifact(model, { dir, name: "real.json" });
+    await Deno.symlink(`${dir}/real.json`, `${dir}/${NAME}`);
+    const loaded = await loadModel(setup(dir).options);
+    assert.equal(loaded.source, `loaded from artifact ${dir}/${NAME}`);
+    assert.equal(loaded.model.contentHash, model.contentHash);
+
+    await Deno.writeTextFile(`${dir}/bad.json`, "not json");
+    await Deno.remove(`${dir}/${NAME}`);
+    await Deno.symlink(`${dir}/bad.json`, `${dir}/${NAME}`);
+    const retrained = await loadModel(setup(dir).options);
+    assert.match(
+      retrained.source,
+      /unusable \(Artifact is not valid JSON.*moved it to .*\.corrupt-/,
+    );
+    assert.equal(await Deno.readTextFile(`${dir}/bad.json`), "not json");
+  });
+});
