@@ -66,6 +66,8 @@ export interface Metrics {
   modelInfo: Gauge<"version">;
   inflight: Gauge<string>;
   buildInfo: Gauge<"version" | "runtime">;
+  residentMemory: Gauge<string>;
+  heapUsed: Gauge<string>;
 }
 
 /** The service version reported by `build_info`. */
@@ -137,6 +139,25 @@ export function createMetrics(): Metrics {
       labelNames: ["version", "runtime"] as const,
       registers,
       aggregator: "max",
+    }),
+    // prom-client's process collectors are off (see above); these two are read on each scrape.
+    residentMemory: new Gauge({
+      name: "process_resident_memory_bytes",
+      help: "Resident memory of the backend process in bytes",
+      registers,
+      // Every worker reports the same process; summing would multiply it.
+      aggregator: "max",
+      collect() {
+        this.set(Deno.memoryUsage().rss);
+      },
+    }),
+    heapUsed: new Gauge({
+      name: "heap_used_bytes",
+      help: "V8 heap in use by this worker (summed over workers) in bytes",
+      registers,
+      collect() {
+        this.set(Deno.memoryUsage().heapUsed);
+      },
     }),
   };
   metrics.modelReady.set(0);

@@ -65,7 +65,18 @@ async function runSingle(
   stop: Promise<boolean>,
 ): Promise<number> {
   const { config, logger, model } = options;
-  const instance = startInstance({ config, logger, servedBy, reusePort: false });
+  let instance;
+  try {
+    instance = startInstance({ config, logger, servedBy, reusePort: false });
+  } catch (err) {
+    // Port in use or not permitted: one clear line, no stack trace.
+    logger.error("listen_failed", {
+      host: config.host,
+      port: config.port,
+      error: errorMessage(err),
+    });
+    return 1;
+  }
   const addr = await instance.listening;
   logger.info("listening", { host: addr.hostname, port: addr.port, workers: 1 });
   options.onListen?.(addr.port);
