@@ -181,7 +181,12 @@ async function runWorkers(
 
   const loading = model.load().then(
     (detector) =>
-      broadcast({ type: "model", artifact: model.encode(detector), source: detector.info.source }),
+      broadcast({
+        type: "model",
+        artifact: model.encode(detector),
+        source: detector.info.source,
+        ...(detector.info.createdAt ? { createdAt: detector.info.createdAt } : {}),
+      }),
     (err) => broadcast({ type: "model_failed", reason: errorMessage(err) }),
   );
   const skipDrain = await Promise.race([stop, crash.then(() => null)]);

@@ -50,7 +50,11 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     case "model":
       if (instance) {
         instance.state.setReady(
-          decodeDetector(msg.artifact, { ratedCurrent: config!.ratedCurrent, source: msg.source }),
+          decodeDetector(msg.artifact, {
+            ratedCurrent: config!.ratedCurrent,
+            source: msg.source,
+            ...(msg.createdAt ? { createdAt: msg.createdAt } : {}),
+          }),
         );
       }
       break;
