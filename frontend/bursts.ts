@@ -1,0 +1,320 @@
+/**
+ * Server-side bursts: N requests at a given concurrency, repeated for some
+ * cycles with a pause between them, sent from the UI server to the backend
+ * so the browser is not the bottleneck. Readings come from the shared
+ * simulator, so a burst's precision and recall are measured against labels.
+ * The page polls a burst's status for its progress bar.
+ */
+import { Simulator, toReading } from "../backend/simulator/simulator.ts";
+import type { Prediction } from "../backend/detector/types.ts";
+import { addVerdict, type Confusion, emptyConfusion, summarizeLatency } from "./lib/stats.ts";
+import type { LatencySummary } from "./lib/stats.ts";
+import { type Upstream, UpstreamError } from "./upstream.ts";
+
+/** What a burst sends. */
+export interface BurstSpec {
+  /** Requests per cycle. */
+  requests: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  cycles: number;
+  /** Pause between cycles. */
+  pauseMs: number;
+  /** Readings per request. */
+  batchSize: number;
+  /** Share of simulated readings that are anomalous. */
+  anomalyRate: number;
+  /** Open a new backend connection for every request. */
+  newConnection: boolean;
+}
+
+/** Inclusive bounds of every numeric field of {@link BurstSpec}. */
+export const BURST_LIMITS: Readonly<
+  Record<Exclude<keyof BurstSpec, "newConnection">, [number, number]>
+> = {
+  requests: [1, 5_000],
+  concurrency: [1, 64],
+  cycles: [1, 20],
+  pauseMs: [0, 60_000],
+  batchSize: [1, 1_000],
+  anomalyRate: [0, 1],
+};
+
+/** A burst request that does not fit {@link BURST_LIMITS}; `errors` names each field. */
+export class BurstSpecError extends TypeError {
+  readonly errors: { path: string; message: string }[];
+  constructor(errors: { path: string; message: string }[]) {
+    super(errors.map((e) => e.message).join("; "));
+    this.name = "BurstSpecError";
+    this.errors = errors;
+  }
+}
+
+/** Validate a JSON body into a {@link BurstSpec}; throws {@link BurstSpecError}. */
+export function parseBurstSpec(body: unknown): BurstSpec {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new BurstSpecError([{ path: "", message: "Body must be a JSON object" }]);
+  }
+  const record = body as Record<string, unknown>;
+  const errors: { path: string; message: string }[] = [];
+  const out: Partial<BurstSpec> = {};
+  for (const [name, [min, max]] of Object.entries(BURST_LIMITS)) {
+    const key = name as keyof typeof BURST_LIMITS;
+    const value = record[key];
+    const integer = key !== "anomalyRate";
+    if (
+      typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value))
+    ) {
+      errors.push({
+        path: key,
+        message: `${key} must be ${integer ? "an integer" : "a number"}, got ${
+          JSON.stringify(value) ?? "nothing"
+        }`,
+      });
+    } else if (value < min || value > max) {
+      errors.push({ path: key, message: `${key} must be between ${min} and ${max}, got ${value}` });
+    } else {
+      out[key] = value;
+    }
+  }
+  const fresh = record.newConnection ?? false;
+  if (typeof fresh !== "boolean") {
+    errors.push({
+      path: "newConnection",
+      message: `newConnection must be true or false, got ${JSON.stringify(fresh)}`,
+    });
+  } else {
+    out.newConnection = fresh;
+  }
+  if (errors.length > 0) throw new BurstSpecError(errors);
+  return out as BurstSpec;
+}
+
+/** Lifecycle of a burst. */
+export type BurstState = "running" | "done" | "cancelled";
+
+/** What the progress bar and the per-instance chart show. */
+export interface BurstStatus {
+  id: string;
+  state: BurstState;
+  spec: BurstSpec;
+  /** requests × cycles. */
+  total: number;
+  /** Requests answered (any status) or failed. */
+  completed: number;
+  ok: number;
+  failed: number;
+  /** 1-based cycle in progress (or last run). */
+  cycle: number;
+  /** Successful requests per `served_by`. */
+  servedBy: Record<string, number>;
+  /** Failures by HTTP status, or by "unreachable"/"timeout". */
+  failures: Record<string, number>;
+  latencyMs: LatencySummary;
+  readings: number;
+  flagged: number;
+  confusion: Confusion;
+  elapsedMs: number;
+  /** The last failure's message, for the page to show. */
+  lastError: string | null;
+}
+
+interface Burst {
+  status: BurstStatus;
+  latencies: number[];
+  controller: AbortController;
+  started: number;
+  done: Promise<void>;
+}
+
+/** Options for {@link BurstRunner}. */
+export interface BurstRunnerOptions {
+  /** Bursts allowed to run at once. Default 2. */
+  maxRunning?: number;
+  /** Finished bursts kept for status queries. Default 20. */
+  keep?: number;
+}
+
+/** Thrown by {@link BurstRunner.start} when too many bursts run. */
+export class TooManyBurstsError extends Error {
+  constructor(max: number) {
+    super(`${max} bursts are already running; wait for one to finish or cancel it`);
+    this.name = "TooManyBurstsError";
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done);
+  });
+
+/** Runs bursts against the backend through an {@link Upstream}. */
+export class BurstRunner {
+  readonly #upstream: Upstream;
+  readonly #bursts = new Map<string, Burst>();
+  readonly #maxRunning: number;
+  readonly #keep: number;
+  #seq = 0;
+
+  /** Bursts go to `upstream`; see {@link BurstRunnerOptions} for limits. */
+  constructor(upstream: Upstream, options: BurstRunnerOptions = {}) {
+    this.#upstream = upstream;
+    this.#maxRunning = options.maxRunning ?? 2;
+    this.#keep = options.keep ?? 20;
+  }
+
+  /** Start a burst; returns its first status. Throws {@link TooManyBurstsError}. */
+  start(spec: BurstSpec): BurstStatus {
+    const running = [...this.#bursts.values()].filter((b) => b.status.state === "running").length;
+    if (running >= this.#maxRunning) throw new TooManyBurstsError(this.#maxRunning);
+    const id = `b${++this.#seq}-${Date.now().toString(36)}`;
+    const status: BurstStatus = {
+      id,
+      state: "running",
+      spec,
+      total: spec.requests * spec.cycles,
+      completed: 0,
+      ok: 0,
+      failed: 0,
+      cycle: 0,
+      servedBy: {},
+      failures: {},
+      latencyMs: summarizeLatency([]),
+      readings: 0,
+      flagged: 0,
+      confusion: emptyConfusion(),
+      elapsedMs: 0,
+      lastError: null,
+    };
+    const burst: Burst = {
+      status,
+      latencies: [],
+      controller: new AbortController(),
+      started: performance.now(),
+      done: Promise.resolve(),
+    };
+    this.#bursts.set(id, burst);
+    burst.done = this.#run(burst);
+    this.#prune();
+    return this.get(id)!;
+  }
+
+  /** A snapshot of a burst's status, or null for an unknown id. */
+  get(id: string): BurstStatus | null {
+    const burst = this.#bursts.get(id);
+    if (!burst) return null;
+    const s = burst.status;
+    if (s.state === "running") s.elapsedMs = performance.now() - burst.started;
+    s.latencyMs = summarizeLatency(burst.latencies);
+    return structuredClone(s);
+  }
+
+  /** Stop a running burst (in-flight requests finish); returns false for an unknown id. */
+  cancel(id: string): boolean {
+    const burst = this.#bursts.get(id);
+    if (!burst) return false;
+    burst.controller.abort();
+    return true;
+  }
+
+  /** Resolve when the burst has finished (tests and shutdown). */
+  async settled(id: string): Promise<void> {
+    await this.#bursts.get(id)?.done;
+  }
+
+  /** Cancel every running burst and wait for them. */
+  async close(): Promise<void> {
+    for (const b of this.#bursts.values()) b.controller.abort();
+    await Promise.all([...this.#bursts.values()].map((b) => b.done));
+  }
+
+  #prune(): void {
+    const finished = [...this.#bursts.entries()].filter(([, b]) => b.status.state !== "running");
+    for (const [id] of finished.slice(0, Math.max(0, finished.length - this.#keep))) {
+      this.#bursts.delete(id);
+    }
+  }
+
+  async #run(burst: Burst): Promise<void> {
+    const { spec } = burst.status;
+    const signal = burst.controller.signal;
+    const simulator = new Simulator({
+      seed: (Date.now() ^ (this.#seq * 2654435761)) >>> 0,
+      anomalyRate: spec.anomalyRate,
+      start: Date.now(),
+    });
+    for (let cycle = 1; cycle <= spec.cycles && !signal.aborted; cycle++) {
+      burst.status.cycle = cycle;
+      let next = 0;
+      const worker = async () => {
+        while (!signal.aborted && next < spec.requests) {
+          next++;
+          await this.#one(burst, simulator, signal);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(spec.concurrency, spec.requests) }, worker));
+      if (cycle < spec.cycles && spec.pauseMs > 0) await sleep(spec.pauseMs, signal);
+    }
+    burst.status.state = signal.aborted ? "cancelled" : "done";
+    burst.status.elapsedMs = performance.now() - burst.started;
+  }
+
+  async #one(burst: Burst, simulator: Simulator, signal: AbortSignal): Promise<void> {
+    const s = burst.status;
+    const labeled = simulator.batch(s.spec.batchSize);
+    const body = new TextEncoder().encode(JSON.stringify({ readings: labeled.map(toReading) }));
+    try {
+      const res = await this.#upstream.request({
+        method: "POST",
+        path: "/predict",
+        headers: { "content-type": "application/json" },
+        body,
+        newConnection: s.spec.newConnection,
+        signal,
+      });
+      burst.latencies.push(res.elapsedMs);
+      if (res.status !== 200) {
+        s.failed++;
+        s.failures[String(res.status)] = (s.failures[String(res.status)] ?? 0) + 1;
+        s.lastError = problemDetail(res.body) ?? `The backend answered ${res.status}`;
+        return;
+      }
+      const parsed = JSON.parse(new TextDecoder().decode(res.body)) as {
+        predictions: Prediction[];
+        served_by?: string;
+      };
+      s.ok++;
+      const who = parsed.served_by ?? "unknown";
+      s.servedBy[who] = (s.servedBy[who] ?? 0) + 1;
+      s.readings += labeled.length;
+      parsed.predictions.forEach((p, i) => {
+        if (p.anomaly) s.flagged++;
+        addVerdict(s.confusion, p.anomaly, labeled[i]?.anomaly ?? false);
+      });
+    } catch (err) {
+      if (err instanceof UpstreamError && err.kind === "aborted") return;
+      s.failed++;
+      const key = err instanceof UpstreamError ? err.kind : "error";
+      s.failures[key] = (s.failures[key] ?? 0) + 1;
+      s.lastError = err instanceof Error ? err.message : String(err);
+    } finally {
+      s.completed++;
+    }
+  }
+}
+
+function problemDetail(body: Uint8Array): string | null {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(body));
+    return typeof parsed?.detail === "string" ? parsed.detail : null;
+  } catch {
+    return null;
+  }
+}

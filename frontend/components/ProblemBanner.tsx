@@ -1,0 +1,33 @@
+/** An error message the user must notice: announced with role="alert". */
+
+import type { JSX } from "preact";
+
+/** A problem to show (the same fields as a problem+json body). */
+export interface ProblemView {
+  title: string;
+  detail: string;
+  status: number;
+}
+
+/** Props of {@link ProblemBanner}. */
+export interface ProblemBannerProps {
+  problem: ProblemView | null;
+  /** What the page keeps doing meanwhile, e.g. "Retrying every 2 s". */
+  note?: string;
+  id?: string;
+}
+
+/** Render nothing when there is no problem; otherwise the title, the detail and the status as text. */
+export function ProblemBanner({ problem, note, id }: ProblemBannerProps): JSX.Element | null {
+  if (!problem) return null;
+  return (
+    <div class="problem" role="alert" id={id}>
+      <strong>
+        <span aria-hidden="true">⚠</span> {problem.title}
+        {problem.status > 0 ? ` (HTTP ${problem.status})` : ""}
+      </strong>
+      <p>{problem.detail}</p>
+      {note ? <p class="note">{note}</p> : null}
+    </div>
+  );
+}

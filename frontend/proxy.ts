@@ -1,0 +1,168 @@
+/**
+ * `/api/*` → the one backend. Not an open proxy: the target is always
+ * `BACKEND_URL` plus one of the allow-listed paths below, never anything taken
+ * from the request (its path only selects an entry of the list; the query
+ * string is dropped). Hop-by-hop headers are stripped both ways; failures of
+ * the backend become problem+json 502/504 responses the page can show.
+ */
+import { uiProblemResponse } from "./problem.ts";
+import { type Upstream, UpstreamError } from "./upstream.ts";
+
+/** Request header with which the page asks for a new upstream connection; never forwarded. */
+export const NEW_CONNECTION_HEADER = "x-new-connection";
+
+/** The backend routes the UI may reach, by path under `/api`, with their methods. */
+export const PROXY_ROUTES: Readonly<Record<string, readonly ("GET" | "POST")[]>> = Object.freeze({
+  "/predict": ["POST"],
+  "/health": ["GET"],
+  "/ready": ["GET"],
+  "/model": ["GET"],
+  "/metrics": ["GET"],
+});
+
+/** Connection-specific headers (RFC 9110 §7.6.1) that a proxy must not forward. */
+export const HOP_BY_HOP = [
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+] as const;
+
+/** Request headers that describe the browser's session with the UI, not the backend's business. */
+const REQUEST_DROP = [
+  "host",
+  "cookie",
+  "authorization",
+  "content-length",
+  "accept-encoding",
+  "origin",
+  "referer",
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  NEW_CONNECTION_HEADER,
+];
+
+/** Response headers recomputed by the UI server or meaningless on its origin. */
+const RESPONSE_DROP = ["content-length", "content-encoding", "set-cookie", "alt-svc"];
+
+function stripHopByHop(headers: Headers): Headers {
+  const out = new Headers(headers);
+  const listed = (headers.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase());
+  for (const name of [...HOP_BY_HOP, ...listed]) if (name) out.delete(name);
+  return out;
+}
+
+/** Headers to send upstream for a browser request (exported for tests). */
+export function upstreamRequestHeaders(incoming: Headers, clientIp?: string): Headers {
+  const out = stripHopByHop(incoming);
+  for (const name of REQUEST_DROP) out.delete(name);
+  out.set("accept-encoding", "identity");
+  if (clientIp) out.set("x-forwarded-for", clientIp);
+  const host = incoming.get("host");
+  if (host) out.set("x-forwarded-host", host);
+  out.set("x-forwarded-proto", "http");
+  return out;
+}
+
+/** Headers to send to the browser for a backend response (exported for tests). */
+export function downstreamResponseHeaders(upstream: Headers): Headers {
+  const out = stripHopByHop(upstream);
+  for (const name of RESPONSE_DROP) out.delete(name);
+  out.set("cache-control", out.get("cache-control") ?? "no-store");
+  return out;
+}
+
+/** Options for {@link createProxy}. */
+export interface ProxyOptions {
+  /** Largest request body forwarded; larger gets 413 without contacting the backend. */
+  maxBodyBytes: number;
+}
+
+/** Read at most `limit` bytes of `body`; null when it is longer (counted, so chunked bodies are capped too). */
+async function readLimited(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** A handler for `/api/<path>` requests: `path` is the part after `/api`. */
+export type ProxyHandler = (req: Request, path: string, clientIp?: string) => Promise<Response>;
+
+/** Create the `/api/*` proxy over `upstream`. */
+export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHandler {
+  return async (req, path, clientIp) => {
+    const methods = Object.hasOwn(PROXY_ROUTES, path) ? PROXY_ROUTES[path] : undefined;
+    if (!methods) {
+      return uiProblemResponse("not-found", `No backend route "/api${path}" is proxied`);
+    }
+    const method = req.method === "HEAD" ? "GET" : req.method;
+    if (!methods.includes(method as "GET" | "POST")) {
+      return uiProblemResponse(
+        "method-not-allowed",
+        `Method ${req.method} is not allowed on /api${path}; use ${methods.join(", ")}`,
+        { headers: { allow: methods.join(", ") } },
+      );
+    }
+    const newConnection = req.headers.get(NEW_CONNECTION_HEADER) === "1";
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    if (method === "POST") {
+      const read = await readLimited(req.body, options.maxBodyBytes);
+      if (read === null) {
+        return uiProblemResponse(
+          "payload-too-large",
+          `Request body exceeds the proxy limit of ${options.maxBodyBytes} bytes`,
+          { extra: { limit: options.maxBodyBytes } },
+        );
+      }
+      body = read;
+    } else {
+      await req.body?.cancel();
+    }
+    try {
+      const res = await upstream.request({
+        method: method as "GET" | "POST",
+        path,
+        headers: upstreamRequestHeaders(req.headers, clientIp),
+        body,
+        newConnection,
+        signal: req.signal,
+      });
+      const headers = downstreamResponseHeaders(res.headers);
+      headers.set("x-upstream-connection", newConnection ? "new" : "pooled");
+      headers.set("server-timing", `upstream;dur=${res.elapsedMs.toFixed(1)}`);
+      const nullBody = req.method === "HEAD" || res.status === 204 || res.status === 304;
+      return new Response(nullBody ? null : res.body, { status: res.status, headers });
+    } catch (err) {
+      if (err instanceof UpstreamError) {
+        if (err.kind === "timeout") return uiProblemResponse("backend-timeout", err.message);
+        if (err.kind === "aborted") return uiProblemResponse("client-closed", err.message);
+        return uiProblemResponse("backend-unreachable", err.message, {
+          headers: { "retry-after": "2" },
+        });
+      }
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Server render helper: Fresh's island model by hand. Routes render islands
+ * as ordinary Preact components; while a page renders, a Preact `vnode` hook
+ * (the same mechanism Fresh uses) swaps every island for a marker element
+ * that wraps its server-rendered HTML and remembers its props. The page then
+ * gets the props as one JSON script and a module script that imports only the
+ * islands present and hydrates them (see `boot.ts`).
+ */
+import { type ComponentType, h, options, type VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { assertJsonSafe, serializeForScript } from "./props.ts";
+
+/** Attribute naming the island a marker element wraps. */
+export const ISLAND_ATTR = "data-island";
+/** Attribute holding the index of the island's props in the props script. */
+export const ISLAND_PROPS_ATTR = "data-island-props";
+/** Id of the `<script type="application/json">` with every island's props. */
+export const PROPS_SCRIPT_ID = "__island_props";
+
+// deno-lint-ignore no-explicit-any
+type AnyComponent = ComponentType<any>;
+
+/** Island components by component function, with their names (the file's base name). */
+export type IslandRegistry = ReadonlyMap<AnyComponent, string>;
+
+/** Build a registry from `{ Name: Component }`. */
+export function islandRegistry(islands: Record<string, AnyComponent>): IslandRegistry {
+  return new Map(Object.entries(islands).map(([name, component]) => [component, name]));
+}
+
+interface RenderState {
+  registry: IslandRegistry;
+  props: unknown[];
+  names: Set<string>;
+  /** The next island vnode is the island itself inside its marker: render it normally. */
+  passThrough: boolean;
+}
+
+let state: RenderState | null = null;
+
+interface MarkerProps {
+  name: string;
+  index: number;
+  component: AnyComponent;
+  props: Record<string, unknown>;
+}
+
+// deno-lint-ignore no-explicit-any
+function IslandMarker({ name, index, component, props }: MarkerProps): VNode<any> {
+  state!.passThrough = true;
+  const inner = h(component, props);
+  return h(
+    "div",
+    { [ISLAND_ATTR]: name, [ISLAND_PROPS_ATTR]: String(index), class: "island" },
+    inner,
+  );
+}
+
+const previousHook = options.vnode;
+options.vnode = (vnode) => {
+  const s = state;
+  if (s && typeof vnode.type === "function") {
+    const name = s.registry.get(vnode.type as AnyComponent);
+    if (name !== undefined) {
+      if (s.passThrough) {
+        s.passThrough = false;
+      } else {
+        const { children, ...props } = vnode.props as Record<string, unknown>;
+        if (children !== undefined) {
+          throw new TypeError(`Island ${name} must not be given children; pass plain data props`);
+        }
+        assertJsonSafe(props, `${name}.props`);
+        const index = s.props.push(props) - 1;
+        s.names.add(name);
+        const marker: MarkerProps = { name, index, component: vnode.type as AnyComponent, props };
+        (vnode as { type: unknown }).type = IslandMarker;
+        (vnode as { props: unknown }).props = marker;
+      }
+    }
+  }
+  previousHook?.(vnode);
+};
+
+/** The result of rendering a page. */
+export interface RenderedPage {
+  /** The full HTML document. */
+  html: string;
+  /** Names of the islands on the page, in first-use order. */
+  islands: string[];
+}
+
+/** Options for {@link renderPage}. */
+export interface RenderPageOptions {
+  /** Which components are islands. */
+  registry: IslandRegistry;
+  /** URL of the build directory, e.g. `/static/build/` (holding `runtime/boot.js` and `islands/<Name>.js`). */
+  buildPrefix: string;
+  /** Cache-busting suffix for module URLs (the build id). */
+  version?: string;
+  /** CSP nonce for the inline boot script. */
+  nonce?: string;
+}
+
+/** Render `page` (a whole `<html>` document) and add the island props and boot script before `</body>`. */
+// deno-lint-ignore no-explicit-any
+export function renderPage(page: VNode<any>, opts: RenderPageOptions): RenderedPage {
+  if (state) throw new Error("renderPage() is not re-entrant");
+  const s: RenderState = {
+    registry: opts.registry,
+    props: [],
+    names: new Set(),
+    passThrough: false,
+  };
+  state = s;
+  let body: string;
+  try {
+    body = renderToString(page);
+  } finally {
+    state = null;
+  }
+  const islands = [...s.names];
+  let tail = "";
+  if (islands.length > 0) {
+    const q = opts.version ? `?v=${encodeURIComponent(opts.version)}` : "";
+    const nonce = opts.nonce ? ` nonce="${opts.nonce}"` : "";
+    const imports = islands.map((name, i) =>
+      `import I${i} from "${opts.buildPrefix}islands/${name}.js${q}";`
+    ).join("");
+    const table = islands.map((name, i) => `${JSON.stringify(name)}:I${i}`).join(",");
+    tail =
+      `<script type="application/json" id="${PROPS_SCRIPT_ID}">${
+        serializeForScript(s.props)
+      }</script>` +
+      `<script type="module"${nonce}>import{boot}from"${opts.buildPrefix}runtime/boot.js${q}";${imports}boot({${table}});</script>`;
+  }
+  const at = body.lastIndexOf("</body>");
+  const html = "<!DOCTYPE html>" +
+    (at < 0 ? body + tail : body.slice(0, at) + tail + body.slice(at));
+  return { html, islands };
+}
