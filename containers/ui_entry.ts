@@ -7,10 +7,10 @@ import { localUrl, probe } from "./healthcheck.ts";
 
 /**
  * The path compose's healthcheck asks for; k8s/base/ui-deployment.yaml's
- * readiness probe asks for the same one. The start page: it renders without
- * calling the backend, so a backend outage never marks the UI unhealthy.
+ * readiness probe asks for the same one. It never calls the backend, so a
+ * backend outage does not mark the UI unhealthy.
  */
-export const UI_HEALTH_PATH = "/";
+export const UI_HEALTH_PATH = "/health";
 
 if (import.meta.main) {
   if (Deno.args[0] === "healthcheck") {

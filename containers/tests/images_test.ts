@@ -260,7 +260,9 @@ Deno.test({
         "compose up: the UI predicts through the backend over the compose network",
         async () => {
           await compose("up", "-d", "--build");
-          await waitFor(`http://127.0.0.1:${uiPort}/`, 120_000);
+          await waitFor(`http://127.0.0.1:${uiPort}/health`, 120_000);
+          // 200 only when the island bundles were built into the image.
+          await waitFor(`http://127.0.0.1:${uiPort}/`, 10_000);
           const res = await predict(`http://127.0.0.1:${uiPort}/api/predict`);
           const body = await res.json();
           assert.equal(res.status, 200, JSON.stringify(body));
