@@ -85,36 +85,41 @@ function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
-}
-
 /**
  * A hand-written SVG line chart of requests/s against batch size, one line per
- * target (batch sizes evenly spaced, as categories).
+ * target (batch sizes evenly spaced, as categories; requests/s on a log scale
+ * so the service lines stay readable next to the echo ceiling).
  */
 export function throughputSvg(rows: BenchRow[], title: string): string {
   const W = 640, H = 400, L = 70, R = 170, T = 40, B = 50;
   const batches = [...new Set(rows.map((r) => r.batch))].sort((a, b) => a - b);
   const targets = [...new Set(rows.map((r) => r.target))];
-  const yMax = niceMax(Math.max(...rows.map((r) => r.wrk.requestsPerSec)));
+  const values = rows.map((r) => Math.max(1, r.wrk.requestsPerSec));
+  const lo = Math.floor(Math.log10(Math.min(...values)));
+  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...values))));
   const x = (i: number) =>
     L + (batches.length === 1 ? 0.5 : i / (batches.length - 1)) * (W - L - R);
-  const y = (v: number) => T + (1 - v / yMax) * (H - T - B);
+  const y = (v: number) => T + (1 - (Math.log10(Math.max(1, v)) - lo) / (hi - lo)) * (H - T - B);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(title)}</text>`,
   ];
-  for (let k = 0; k <= 5; k++) {
-    const v = (yMax * k) / 5;
-    parts.push(
-      `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`,
-      `<text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v, 0)}</text>`,
-    );
+  for (let e = lo; e <= hi; e++) {
+    for (const m of e < hi ? [1, 2, 5] : [1]) {
+      const v = m * 10 ** e;
+      const py = y(v).toFixed(1);
+      parts.push(
+        `<line x1="${L}" x2="${W - R}" y1="${py}" y2="${py}" stroke="${
+          m === 1 ? "#ccc" : "#eee"
+        }"/>`,
+      );
+      if (m === 1) {
+        parts.push(
+          `<text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${fmt(v, 0)}</text>`,
+        );
+      }
+    }
   }
   batches.forEach((b, i) => {
     parts.push(
@@ -129,7 +134,7 @@ export function throughputSvg(rows: BenchRow[], title: string): string {
     }" text-anchor="middle">readings per request (batch size)</text>`,
     `<text transform="translate(16 ${
       (T + H - B) / 2
-    }) rotate(-90)" text-anchor="middle">requests/s</text>`,
+    }) rotate(-90)" text-anchor="middle">requests/s (log scale)</text>`,
   );
   targets.forEach((t, ti) => {
     const color = COLORS[ti % COLORS.length];
