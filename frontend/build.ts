@@ -6,7 +6,10 @@
  * `frontend/static/build/` (git-ignored) with `meta.json` listing sizes.
  *
  *   deno task build:ui
+ *   deno run --unstable-bundle -A frontend/build.ts --out-dir /tmp/islands
  */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { print, printError } from "../backend/logger.ts";
 import { ISLAND_NAMES } from "./islands_list.ts";
 
@@ -103,8 +106,13 @@ export async function buildIslands(options: BuildOptions = {}): Promise<BuildRes
 }
 
 if (import.meta.main) {
+  // `--out-dir DIR` builds elsewhere (tests); the default is frontend/static/build/.
+  const at = Deno.args.indexOf("--out-dir");
+  const outDir = at >= 0 && Deno.args[at + 1]
+    ? pathToFileURL(resolve(Deno.args[at + 1]) + "/")
+    : undefined;
   try {
-    const result = await buildIslands();
+    const result = await buildIslands({ outDir });
     const raw = result.files.reduce((s, f) => s + f.bytes, 0);
     const gz = result.files.reduce((s, f) => s + f.gzipBytes, 0);
     print(

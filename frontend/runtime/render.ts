@@ -23,32 +23,44 @@ type AnyComponent = ComponentType<any>;
 /** Island components by component function, with their names (the file's base name). */
 export type IslandRegistry = ReadonlyMap<AnyComponent, string>;
 
-/** Build a registry from `{ Name: Component }`. */
+// Every registered island. The vnode hook below consults it whenever a vnode
+// is created, as Fresh does, so islands are recognised however the page tree
+// was built (JSX evaluated before or during rendering).
+const known = new Map<AnyComponent, string>();
+
+/** Register islands by name (`{ Name: Component }`) and return them as a registry. */
 export function islandRegistry(islands: Record<string, AnyComponent>): IslandRegistry {
-  return new Map(Object.entries(islands).map(([name, component]) => [component, name]));
+  const registry = new Map<AnyComponent, string>();
+  for (const [name, component] of Object.entries(islands)) {
+    known.set(component, name);
+    registry.set(component, name);
+  }
+  return registry;
 }
 
 interface RenderState {
-  registry: IslandRegistry;
   props: unknown[];
   names: Set<string>;
-  /** The next island vnode is the island itself inside its marker: render it normally. */
-  passThrough: boolean;
 }
 
+/** Set while {@link renderPage} runs; islands rendered outside it render plainly (render tests). */
 let state: RenderState | null = null;
+/** The next island vnode is the island itself inside its marker: leave it alone. */
+let passThrough = false;
 
 interface MarkerProps {
   name: string;
-  index: number;
   component: AnyComponent;
   props: Record<string, unknown>;
 }
 
 // deno-lint-ignore no-explicit-any
-function IslandMarker({ name, index, component, props }: MarkerProps): VNode<any> {
-  state!.passThrough = true;
+function IslandMarker({ name, component, props }: MarkerProps): VNode<any> {
+  passThrough = true;
   const inner = h(component, props);
+  if (!state) return inner;
+  const index = state.props.push(props) - 1;
+  state.names.add(name);
   return h(
     "div",
     { [ISLAND_ATTR]: name, [ISLAND_PROPS_ATTR]: String(index), class: "island" },
@@ -58,21 +70,18 @@ function IslandMarker({ name, index, component, props }: MarkerProps): VNode<any
 
 const previousHook = options.vnode;
 options.vnode = (vnode) => {
-  const s = state;
-  if (s && typeof vnode.type === "function") {
-    const name = s.registry.get(vnode.type as AnyComponent);
+  if (typeof vnode.type === "function") {
+    const name = known.get(vnode.type as AnyComponent);
     if (name !== undefined) {
-      if (s.passThrough) {
-        s.passThrough = false;
+      if (passThrough) {
+        passThrough = false;
       } else {
         const { children, ...props } = vnode.props as Record<string, unknown>;
         if (children !== undefined) {
           throw new TypeError(`Island ${name} must not be given children; pass plain data props`);
         }
         assertJsonSafe(props, `${name}.props`);
-        const index = s.props.push(props) - 1;
-        s.names.add(name);
-        const marker: MarkerProps = { name, index, component: vnode.type as AnyComponent, props };
+        const marker: MarkerProps = { name, component: vnode.type as AnyComponent, props };
         (vnode as { type: unknown }).type = IslandMarker;
         (vnode as { props: unknown }).props = marker;
       }
@@ -105,18 +114,15 @@ export interface RenderPageOptions {
 // deno-lint-ignore no-explicit-any
 export function renderPage(page: VNode<any>, opts: RenderPageOptions): RenderedPage {
   if (state) throw new Error("renderPage() is not re-entrant");
-  const s: RenderState = {
-    registry: opts.registry,
-    props: [],
-    names: new Set(),
-    passThrough: false,
-  };
+  for (const [component, name] of opts.registry) known.set(component, name);
+  const s: RenderState = { props: [], names: new Set() };
   state = s;
   let body: string;
   try {
     body = renderToString(page);
   } finally {
     state = null;
+    passThrough = false;
   }
   const islands = [...s.names];
   let tail = "";

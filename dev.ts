@@ -1,0 +1,228 @@
+/**
+ * `deno task dev`: the whole stack for local work. Starts the backend
+ * (`deno task backend`, port 8000) and the UI (`deno task ui`, port 8501,
+ * which builds the islands first), prints both URLs, restarts a service when
+ * its source changes, and stops both cleanly on Ctrl-C or SIGTERM.
+ *
+ * Ports: `BACKEND_PORT` (default 8000) and `UI_PORT` (default 8501).
+ */
+import { print, printError } from "./backend/logger.ts";
+
+/** Which service a changed file belongs to. */
+export type ServiceName = "backend" | "ui";
+
+/**
+ * The services to restart when `path` (relative to the repository root, `/`
+ * separators) changes. The UI imports the backend's simulator, detector types
+ * and logger, so those restart both.
+ */
+export function servicesFor(path: string): ServiceName[] {
+  const p = path.replace(/^\.\//, "");
+  if (!/\.(tsx?|json|css)$/.test(p)) return [];
+  if (/(^|\/)(\.tmp|\.artifacts|node_modules)\//.test(p) || /_test\.tsx?$/.test(p)) return [];
+  if (p.startsWith("frontend/static/build/") || p.startsWith("frontend/tests/")) return [];
+  if (p.startsWith("frontend/")) return ["ui"];
+  if (p.startsWith("backend/tests/") || p.startsWith("backend/bench/")) return [];
+  if (
+    p.startsWith("backend/simulator/") || p === "backend/detector/types.ts" ||
+    p === "backend/logger.ts"
+  ) {
+    return ["backend", "ui"];
+  }
+  if (p.startsWith("backend/")) return ["backend"];
+  if (p === "deno.json") return ["backend", "ui"];
+  return [];
+}
+
+/** Options for {@link Service}. */
+export interface ServiceOptions {
+  name: string;
+  /** Program and arguments. */
+  command: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Signal that stops the service quickly (the backend skips its drain delay on SIGINT). */
+  stopSignal?: Deno.Signal;
+  /** Send SIGKILL after this long. Default 10 s. */
+  killAfterMs?: number;
+  /** Called with each output line (default: print it with a `[name]` prefix). */
+  onLine?: (line: string) => void;
+}
+
+/** A child process that can be (re)started and stopped. */
+export class Service {
+  readonly options: ServiceOptions;
+  #child: Deno.ChildProcess | null = null;
+  #exited: Promise<Deno.CommandStatus> | null = null;
+  #stopping = false;
+
+  /** Describe the service; nothing starts until {@link Service.start}. */
+  constructor(options: ServiceOptions) {
+    this.options = options;
+  }
+
+  /** Whether the process is running. */
+  get running(): boolean {
+    return this.#child !== null;
+  }
+
+  /** The running process id, or null. */
+  get pid(): number | null {
+    return this.#child?.pid ?? null;
+  }
+
+  /** Spawn the process and forward its output line by line. */
+  start(): void {
+    if (this.#child) return;
+    const [cmd, ...args] = this.options.command;
+    const child = new Deno.Command(cmd, {
+      args,
+      env: this.options.env,
+      cwd: this.options.cwd,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#child = child;
+    this.#stopping = false;
+    const onLine = this.options.onLine ?? ((l: string) => print(`[${this.options.name}] ${l}`));
+    const pumps = Promise.all([pump(child.stdout, onLine), pump(child.stderr, onLine)]);
+    this.#exited = child.status.then(async (status) => {
+      await pumps;
+      if (this.#child === child) this.#child = null;
+      if (!this.#stopping) {
+        printError(
+          `[dev] ${this.options.name} exited with code ${status.code}; it restarts on the next source change`,
+        );
+      }
+      return status;
+    });
+  }
+
+  /** Stop the process (its stop signal, then SIGKILL after the deadline); resolves when it exited. */
+  async stop(): Promise<Deno.CommandStatus | null> {
+    const child = this.#child;
+    const exited = this.#exited;
+    if (!child || !exited) return null;
+    this.#stopping = true;
+    try {
+      child.kill(this.options.stopSignal ?? "SIGTERM");
+    } catch {
+      // already gone
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((
+      r,
+    ) => (timer = setTimeout(r, this.options.killAfterMs ?? 10_000)));
+    const first = await Promise.race([exited, deadline]);
+    clearTimeout(timer);
+    if (!first) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    return await exited;
+  }
+
+  /** Stop, then start again. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.start();
+  }
+}
+
+async function pump(stream: ReadableStream<Uint8Array>, onLine: (l: string) => void) {
+  let rest = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    rest += decoder.decode(chunk, { stream: true });
+    const lines = rest.split("\n");
+    rest = lines.pop()!;
+    for (const line of lines) onLine(line);
+  }
+  if (rest) onLine(rest);
+}
+
+function port(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+    printError(`${name} must be a port number, got "${raw}"`);
+    Deno.exit(2);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const root = new URL(".", import.meta.url).pathname;
+  const backendPort = port("BACKEND_PORT", 8000);
+  const uiPort = port("UI_PORT", 8501);
+  const deno = Deno.execPath();
+  const services: Record<ServiceName, Service> = {
+    backend: new Service({
+      name: "backend",
+      command: [deno, "task", "backend"],
+      cwd: root,
+      // Nobody routes traffic to a laptop: no drain delay on restart.
+      env: { PORT: String(backendPort), DRAIN_DELAY_S: "0" },
+      stopSignal: "SIGINT",
+    }),
+    ui: new Service({
+      name: "ui",
+      command: [deno, "task", "ui"],
+      cwd: root,
+      env: { PORT: String(uiPort), BACKEND_URL: `http://localhost:${backendPort}` },
+    }),
+  };
+
+  print(`[dev] backend  http://localhost:${backendPort}  (API docs: /docs, metrics: /metrics)`);
+  print(`[dev] UI       http://localhost:${uiPort}`);
+  print("[dev] watching backend/ and frontend/; Ctrl-C stops both");
+  services.backend.start();
+  services.ui.start();
+
+  const watcher = Deno.watchFs([`${root}backend`, `${root}frontend`], { recursive: true });
+  let pending = new Set<ServiceName>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let restarting = Promise.resolve();
+  let stopping = false;
+
+  const stopAll = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    print(`[dev] ${signal}: stopping backend and UI`);
+    clearTimeout(timer);
+    watcher.close();
+    await restarting;
+    await Promise.all([services.backend.stop(), services.ui.stop()]);
+    print("[dev] stopped");
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", () => stopAll("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => stopAll("SIGTERM"));
+
+  for await (const event of watcher) {
+    if (event.kind === "access") continue;
+    for (const path of event.paths) {
+      const rel = path.startsWith(root) ? path.slice(root.length) : path;
+      for (const s of servicesFor(rel)) pending.add(s);
+    }
+    if (pending.size === 0) continue;
+    clearTimeout(timer);
+    // Editors write in bursts (temp file, rename): wait for quiet.
+    timer = setTimeout(() => {
+      const names = [...pending];
+      pending = new Set();
+      restarting = restarting.then(async () => {
+        if (stopping) return;
+        print(`[dev] change detected: restarting ${names.join(" and ")}`);
+        await Promise.all(names.map((n) => services[n].restart()));
+      });
+    }, 300);
+  }
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { renderToString } from "preact-render-to-string";
+import { assertButtonsNamed, assertControlsLabelled } from "../tests/_a11y.ts";
+import { BURST_LIMITS } from "../bursts.ts";
+import { BURST_DEFAULTS, STREAM_DEFAULTS } from "../routes/index.tsx";
+import BackendStatus from "./BackendStatus.tsx";
+import BurstRunner from "./BurstRunner.tsx";
+import InstanceChart from "./InstanceChart.tsx";
+import LiveMonitor from "./LiveMonitor.tsx";
+
+Deno.test("LiveMonitor renders all the original controls, labelled, with empty charts and counters", () => {
+  const html = renderToString(
+    <LiveMonitor defaults={{ ...STREAM_DEFAULTS }} maxBatch={1000} window={1500} tableRows={25} />,
+  );
+  assert.equal(assertControlsLabelled(html), 4);
+  assert.deepEqual(assertButtonsNamed(html), [
+    "Generate Batch",
+    "Start Streaming",
+    "Inject Extreme Reading",
+    "Reset",
+  ]);
+  assert.match(html, /<label for="batch-size">Batch size<\/label>/);
+  assert.match(html, /<label for="interval">Interval \(seconds\)<\/label>/);
+  assert.match(html, /<label for="anomaly-rate">Anomaly rate<\/label>/);
+  assert.match(html, /<label for="new-connection">New connection each request<\/label>/);
+  assert.match(html, /value="32"/);
+  assert.match(html, /value="0.5"/);
+  assert.match(html, /aria-pressed="false"/);
+  for (const id of ["chart-voltage", "chart-current", "chart-frequency"]) {
+    assert.match(html, new RegExp(`id="${id}" data-points="0"`));
+  }
+  assert.match(html, /<canvas role="img" aria-label="Voltage \(V\) over the last 1500 readings/);
+  assert.match(html, /id="stat-precision" data-value="—"/);
+  assert.match(html, /No anomalies flagged yet/);
+  assert.match(html, /role="status"/);
+});
+
+Deno.test("BurstRunner renders labelled burst controls with their limits and no result yet", () => {
+  const html = renderToString(
+    <BurstRunner defaults={BURST_DEFAULTS} limits={{ ...BURST_LIMITS }} pollMs={250} />,
+  );
+  assert.equal(assertControlsLabelled(html), 7);
+  assert.deepEqual(assertButtonsNamed(html), ["Run Burst", "Cancel Burst"]);
+  assert.match(html, /<label for="burst-requests">Requests per cycle<\/label>/);
+  assert.match(html, /<label for="burst-concurrency">Concurrency<\/label>/);
+  assert.match(html, /<label for="burst-cycles">Cycles<\/label>/);
+  assert.match(html, /<label for="burst-pauseMs">Pause between cycles \(s\)<\/label>/);
+  assert.match(html, /id="burst-pauseMs"[^>]*value="1"/);
+  assert.match(html, /No burst run yet/);
+});
+
+Deno.test("BackendStatus shows the backend URL read-only and a checking state", () => {
+  const html = renderToString(
+    <BackendStatus backendUrl="http://anomaly-backend:8000" pollMs={5000} retryMs={2000} />,
+  );
+  assertControlsLabelled(html);
+  assert.match(
+    html,
+    /id="backend-url" type="text" value="http:\/\/anomaly-backend:8000" readonly/i,
+  );
+  assert.match(html, /data-phase="checking"/);
+  assert.match(html, /Model information not loaded yet/);
+});
+
+Deno.test("InstanceChart starts empty with a text alternative", () => {
+  const html = renderToString(<InstanceChart maxBars={20} />);
+  assert.match(html, /id="instance-chart" data-instances="0" data-total="0"/);
+  assert.match(html, /No requests answered yet\./);
+  assert.match(html, /<table class="compact" id="instance-table">/);
+});

@@ -1,0 +1,310 @@
+import assert from "node:assert/strict";
+import {
+  createProxy,
+  downstreamResponseHeaders,
+  NEW_CONNECTION_HEADER,
+  PROXY_ROUTES,
+  upstreamRequestHeaders,
+} from "./proxy.ts";
+import { deadPort, startCountingServer } from "./tests/_loopback.ts";
+import { Upstream } from "./upstream.ts";
+
+function setup(url: string, timeoutMs = 2_000) {
+  const upstream = new Upstream({
+    baseUrl: url,
+    timeoutMs,
+    idleTimeoutMs: 1_000,
+    maxRequestsPerConnection: 100,
+  });
+  const proxy = createProxy(upstream, { maxBodyBytes: 4_096 });
+  return { upstream, proxy };
+}
+
+const UI = "http://ui.local:8501";
+
+Deno.test("proxy forwards allow-listed routes to BACKEND_URL only", async () => {
+  const server = startCountingServer();
+  const { upstream, proxy } = setup(server.url);
+  try {
+    const res = await proxy(new Request(`${UI}/api/health?target=http://evil.example/`), "/health");
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { ok: true, path: "/health" });
+    // The query string is dropped: nothing from the request chooses the target.
+    assert.equal(server.seen[0].path, "/health");
+  } finally {
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("proxy is not an open proxy: unknown, absolute and traversal paths get 404 without contacting the backend", async () => {
+  const server = startCountingServer();
+  const { upstream, proxy } = setup(server.url);
+  try {
+    for (
+      const path of [
+        "/docs",
+        "/http://evil.example/predict",
+        "//evil.example/health",
+        "/../health",
+        "/health/../metrics",
+        "/%2e%2e/health",
+        "/predict/",
+        "/Health",
+        "/__proto__",
+        "/constructor",
+        "",
+      ]
+    ) {
+      const res = await proxy(new Request(`${UI}/api${path}`), path);
+      assert.equal(res.status, 404, path);
+      assert.equal(res.headers.get("content-type"), "application/problem+json");
+      const body = await res.json();
+      assert.equal(body.status, 404);
+      assert.match(body.detail, /is proxied/);
+    }
+    assert.equal(server.seen.length, 0);
+  } finally {
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("proxy answers 405 with Allow for a method the route does not take", async () => {
+  const server = startCountingServer();
+  const { upstream, proxy } = setup(server.url);
+  try {
+    const res = await proxy(new Request(`${UI}/api/predict`), "/predict");
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get("allow"), "POST");
+    await res.body?.cancel();
+    const del = await proxy(new Request(`${UI}/api/model`, { method: "DELETE" }), "/model");
+    assert.equal(del.status, 405);
+    assert.equal(del.headers.get("allow"), "GET");
+    await del.body?.cancel();
+    assert.equal(server.seen.length, 0);
+    assert.deepEqual(Object.keys(PROXY_ROUTES).sort(), [
+      "/health",
+      "/metrics",
+      "/model",
+      "/predict",
+      "/ready",
+    ]);
+  } finally {
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("upstreamRequestHeaders() strips hop-by-hop, session and spoofable headers", () => {
+  const incoming = new Headers({
+    host: "ui.local:8501",
+    connection: "keep-alive, x-secret-hop",
+    "x-secret-hop": "1",
+    "keep-alive": "timeout=5",
+    te: "trailers",
+    upgrade: "websocket",
+    "proxy-authorization": "Basic abc",
+    cookie: "session=1",
+    authorization: "Bearer t",
+    "x-forwarded-for": "6.6.6.6",
+    "content-type": "application/json",
+    "x-request-id": "req-1",
+    [NEW_CONNECTION_HEADER]: "1",
+  });
+  const out = upstreamRequestHeaders(incoming, "10.0.0.7");
+  for (
+    const name of [
+      "host",
+      "connection",
+      "x-secret-hop",
+      "keep-alive",
+      "te",
+      "upgrade",
+      "proxy-authorization",
+      "cookie",
+      "authorization",
+      NEW_CONNECTION_HEADER,
+    ]
+  ) {
+    assert.equal(out.has(name), false, name);
+  }
+  assert.equal(out.get("content-type"), "application/json");
+  assert.equal(out.get("x-request-id"), "req-1");
+  assert.equal(out.get("x-forwarded-for"), "10.0.0.7");
+  assert.equal(out.get("x-forwarded-host"), "ui.local:8501");
+  assert.equal(out.get("accept-encoding"), "identity");
+});
+
+Deno.test("downstreamResponseHeaders() strips hop-by-hop and cookie headers from the backend", () => {
+  const out = downstreamResponseHeaders(
+    new Headers({
+      connection: "close",
+      "keep-alive": "timeout=5",
+      "transfer-encoding": "chunked",
+      "set-cookie": "a=b",
+      "content-type": "application/json",
+      "x-request-id": "r",
+    }),
+  );
+  assert.deepEqual([...out.keys()].sort(), ["cache-control", "content-type", "x-request-id"]);
+});
+
+Deno.test("proxy passes bodies, statuses and problem bodies through, headers cleaned both ways", async () => {
+  const server = startCountingServer((_req, seen) =>
+    new Response(
+      JSON.stringify({ type: "/docs#problem-validation", status: 422, echo: seen.body }),
+      {
+        status: 422,
+        headers: {
+          "content-type": "application/problem+json",
+          "set-cookie": "x=y",
+          connection: "close",
+        },
+      },
+    )
+  );
+  const { upstream, proxy } = setup(server.url);
+  try {
+    const body = JSON.stringify({ readings: [{ voltage: "230" }] });
+    const res = await proxy(
+      new Request(`${UI}/api/predict`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          cookie: "s=1",
+          connection: "x-hop",
+          "x-hop": "1",
+        },
+        body,
+      }),
+      "/predict",
+      "127.0.0.1",
+    );
+    assert.equal(res.status, 422);
+    assert.equal(res.headers.get("content-type"), "application/problem+json");
+    assert.equal(res.headers.has("set-cookie"), false);
+    assert.equal(res.headers.get("x-upstream-connection"), "pooled");
+    assert.equal((await res.json()).echo, body);
+    const sent = server.seen[0];
+    assert.equal(sent.method, "POST");
+    assert.equal(sent.headers.get("content-type"), "application/json");
+    assert.equal(sent.headers.has("cookie"), false);
+    assert.equal(sent.headers.has("x-hop"), false);
+    assert.equal(sent.headers.get("x-forwarded-for"), "127.0.0.1");
+  } finally {
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("proxy rejects a body over its limit with 413, chunked or not, without contacting the backend", async () => {
+  const server = startCountingServer();
+  const { upstream, proxy } = setup(server.url);
+  try {
+    const big = "x".repeat(5_000);
+    const plain = await proxy(
+      new Request(`${UI}/api/predict`, { method: "POST", body: big }),
+      "/predict",
+    );
+    assert.equal(plain.status, 413);
+    assert.equal((await plain.json()).limit, 4_096);
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 5; i++) c.enqueue(new TextEncoder().encode("y".repeat(1_000)));
+        c.close();
+      },
+    });
+    const chunked = await proxy(
+      new Request(`${UI}/api/predict`, { method: "POST", body: stream }),
+      "/predict",
+    );
+    assert.equal(chunked.status, 413);
+    await chunked.body?.cancel();
+    assert.equal(server.seen.length, 0);
+  } finally {
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("proxy with x-new-connection: 1 opens a new backend connection per request; without it reuses one", async () => {
+  const server = startCountingServer();
+  const { upstream, proxy } = setup(server.url);
+  const post = (fresh: boolean) =>
+    proxy(
+      new Request(`${UI}/api/predict`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(fresh ? { [NEW_CONNECTION_HEADER]: "1" } : {}),
+        },
+        body: "{}",
+      }),
+      "/predict",
+    );
+  try {
+    for (let i = 0; i < 5; i++) {
+      const res = await post(true);
+      assert.equal(res.headers.get("x-upstream-connection"), "new");
+      await res.body?.cancel();
+    }
+    assert.equal(server.connections(), 5);
+    assert.equal(server.seen.every((s) => !s.headers.has(NEW_CONNECTION_HEADER)), true);
+    for (let i = 0; i < 5; i++) await (await post(false)).body?.cancel();
+    // Five more requests over one pooled connection: six in total.
+    assert.equal(server.connections(), 6);
+  } finally {
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("proxy answers 502 problem+json when the backend is down, and recovers when it is back", async () => {
+  const port = deadPort();
+  const { upstream, proxy } = setup(`http://127.0.0.1:${port}`);
+  let server: Deno.HttpServer | null = null;
+  try {
+    const down = await proxy(new Request(`${UI}/api/health`), "/health");
+    assert.equal(down.status, 502);
+    assert.equal(down.headers.get("content-type"), "application/problem+json");
+    assert.equal(down.headers.get("retry-after"), "2");
+    const body = await down.json();
+    assert.equal(body.title, "Backend unreachable");
+    assert.equal(body.status, 502);
+    assert.match(body.detail, /could not be reached for GET \/health: connection refused/);
+    assert.doesNotMatch(JSON.stringify(body), /at .*\.ts:\d+/);
+
+    server = Deno.serve(
+      { hostname: "127.0.0.1", port, onListen: () => {} },
+      () => Response.json({ status: "ok" }),
+    );
+    const up = await proxy(new Request(`${UI}/api/health`), "/health");
+    assert.equal(up.status, 200);
+    assert.deepEqual(await up.json(), { status: "ok" });
+  } finally {
+    upstream.close();
+    await server?.shutdown();
+  }
+});
+
+Deno.test("proxy answers 504 problem+json when the backend does not answer in time", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const server = startCountingServer(async () => {
+    await released;
+    return new Response("late");
+  });
+  const { upstream, proxy } = setup(server.url, 200);
+  try {
+    const res = await proxy(new Request(`${UI}/api/model`), "/model");
+    assert.equal(res.status, 504);
+    const body = await res.json();
+    assert.equal(body.title, "Backend timed out");
+    assert.match(body.detail, /did not answer GET \/model within 200 ms/);
+  } finally {
+    release();
+    upstream.close();
+    await server.close();
+  }
+});

@@ -1,0 +1,54 @@
+/**
+ * A fake backend for in-process tests: answers `/predict` like the real one
+ * (one prediction per reading, flagging readings outside 207–253 V), and
+ * `/health`, `/ready`, `/model`. Counts connections like the loopback server.
+ */
+import { type CountingServer, startCountingServer } from "./_loopback.ts";
+
+/** Options for {@link startFakeBackend}. */
+export interface FakeBackendOptions {
+  /** `served_by` of every answer. */
+  servedBy?: string;
+  /** Delay before answering `/predict`. */
+  delayMs?: number;
+}
+
+/** Start the fake backend on a free loopback port. */
+export function startFakeBackend(options: FakeBackendOptions = {}): CountingServer {
+  let inflight = 0;
+  const server = startCountingServer(async (_req, seen) => {
+    const path = seen.path;
+    if (path === "/predict") {
+      inflight++;
+      server.maxInflight = Math.max(server.maxInflight ?? 0, inflight);
+      try {
+        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+        const readings = JSON.parse(seen.body).readings as { voltage: number }[];
+        const predictions = readings.map((r) => {
+          const anomaly = r.voltage < 207 || r.voltage > 253;
+          return { anomaly, score: anomaly ? 0.8 : 0.4 };
+        });
+        return Response.json({
+          predictions,
+          anomalies: predictions.filter((p) => p.anomaly).length,
+          total: predictions.length,
+          served_by: options.servedBy ?? "fake:1",
+          model_version: "sha256:fake",
+        });
+      } finally {
+        inflight--;
+      }
+    }
+    if (path === "/health") return Response.json({ status: "ok", model: "isolation_forest" });
+    if (path === "/ready") return Response.json({ status: "ready", ready: true });
+    return Response.json({ type: "/docs#problem-not-found", status: 404 }, { status: 404 });
+  }) as CountingServer & { maxInflight?: number };
+  return server;
+}
+
+declare module "./_loopback.ts" {
+  interface CountingServer {
+    /** Most `/predict` requests in flight at once (fake backend only). */
+    maxInflight?: number;
+  }
+}
