@@ -61,9 +61,10 @@ Deno.test("renderPage() ships no script for a page without islands", () => {
 });
 
 Deno.test("renderPage() escapes props so a value cannot close the script element", () => {
+  const hostile = "</script><script>alert(1)</script>\u2028";
   const { html } = renderPage(
     <Page>
-      <Counter start={1} label={"</script><script>alert(1)</script>\u2028"} />
+      <Counter start={1} label={hostile} />
     </Page>,
     { registry, buildPrefix: "/b/" },
   );
