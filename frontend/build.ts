@@ -54,12 +54,57 @@ async function gzipSize(data: Uint8Array<ArrayBuffer>): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
+/** Strip the trailing slash of a directory URL's path. */
+function dirPath(url: URL): string {
+  return url.pathname.replace(/\/+$/, "");
+}
+
+/**
+ * Replace `finalDir` by `tmpDir` with two renames, so a server starting at the
+ * same time (or a concurrent build) never sees a half-written directory.
+ */
+async function swapInto(tmpDir: URL, finalDir: URL, tag: string): Promise<void> {
+  const name = dirPath(finalDir).split("/").pop();
+  for (let attempt = 0;; attempt++) {
+    const old = new URL(`../.${name}-old-${tag}-${attempt}/`, finalDir);
+    try {
+      await Deno.rename(dirPath(finalDir), dirPath(old));
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+    try {
+      await Deno.rename(dirPath(tmpDir), dirPath(finalDir));
+      await Deno.remove(old, { recursive: true }).catch(() => {});
+      return;
+    } catch (err) {
+      // Another build put its directory in place between our two renames.
+      await Deno.remove(old, { recursive: true }).catch(() => {});
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
 /** Bundle the boot script and every island into `outDir`, replacing what was there. */
 export async function buildIslands(options: BuildOptions = {}): Promise<BuildResult> {
-  const outDir = options.outDir ?? new URL("./static/build/", FRONTEND);
+  const finalDir = options.outDir ?? new URL("./static/build/", FRONTEND);
+  const tag = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const outDir = new URL(`../.${dirPath(finalDir).split("/").pop()}-tmp-${tag}/`, finalDir);
   const started = performance.now();
-  await Deno.remove(outDir, { recursive: true }).catch(() => {});
   await Deno.mkdir(outDir, { recursive: true });
+  try {
+    return await bundleInto(outDir, finalDir, tag, started, options);
+  } finally {
+    await Deno.remove(outDir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function bundleInto(
+  outDir: URL,
+  finalDir: URL,
+  tag: string,
+  started: number,
+  options: BuildOptions,
+): Promise<BuildResult> {
   const entrypoints = [
     new URL("./runtime/boot.ts", FRONTEND).pathname,
     ...ISLAND_NAMES.map((name) => new URL(`./islands/${name}.tsx`, FRONTEND).pathname),
@@ -102,6 +147,7 @@ export async function buildIslands(options: BuildOptions = {}): Promise<BuildRes
     new URL("meta.json", outDir),
     JSON.stringify({ buildId, islands: ISLAND_NAMES, files }, null, 2) + "\n",
   );
+  await swapInto(outDir, finalDir, tag);
   return { buildId, files, ms };
 }
 

@@ -22,6 +22,7 @@ import {
   type Chart,
   clearChart,
   createSignalChart,
+  SERIES,
   SIGNALS,
   type XY,
 } from "../lib/charts.ts";
@@ -159,7 +160,11 @@ export default function LiveMonitor(
         if (!chart) continue;
         chart.update("none");
         const fig = figures.current[name];
-        if (fig) fig.dataset.points = String(chart.data.datasets[0].data.length);
+        if (fig) {
+          // For tests and curious readers: what the canvas currently shows.
+          fig.dataset.points = String(chart.data.datasets[SERIES.line].data.length);
+          fig.dataset.flagged = String(chart.data.datasets[SERIES.flagged].data.length);
+        }
       }
     });
   }
@@ -288,7 +293,9 @@ export default function LiveMonitor(
     latencies.current = new RollingWindow(200);
     seq.current = 0;
     for (const c of Object.values(charts.current)) if (c) clearChart(c);
-    for (const f of Object.values(figures.current)) if (f) f.dataset.points = "0";
+    for (const f of Object.values(figures.current)) {
+      if (f) f.dataset.points = f.dataset.flagged = "0";
+    }
     setCounters(ZERO);
     setRows([]);
     setStatus("Counters, charts and table cleared.");
@@ -424,6 +431,7 @@ export default function LiveMonitor(
             class="chart"
             id={`chart-${name}`}
             data-points="0"
+            data-flagged="0"
             ref={(el) => {
               figures.current[name] = el;
             }}
