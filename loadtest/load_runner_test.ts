@@ -9,7 +9,8 @@ function options(url: string, extra: Partial<LoadOptions> = {}): LoadOptions {
     rps: 40,
     duration: 0.5,
     batchSize: 4,
-    workers: 4,
+    // Enough workers that a loaded test machine does not drop arrivals.
+    workers: 20,
     anomalyRate: 0.1,
     keepalive: true,
     timeout: 5,
@@ -36,9 +37,11 @@ Deno.test("runLoad() with keep-alive reuses connections", async () => {
   try {
     const report = await runLoad(options(server.url, { rps: 40, duration: 0.5 }));
     assert.equal(report.ok, 20);
+    // Arrivals are 25 ms apart and answered in about a millisecond, so one
+    // connection usually serves them all; half is a margin for a busy machine.
     assert.ok(
-      server.connections() <= 4,
-      `expected at most 4 connections (workers), got ${server.connections()}`,
+      server.connections() <= 10,
+      `expected connections to be reused, got ${server.connections()} for 20 requests`,
     );
   } finally {
     await server.close();
@@ -67,14 +70,14 @@ Deno.test("runLoad() reports ok, errors by status, served_by and anomalies", asy
 });
 
 Deno.test("runLoad() keeps the schedule when the server is slow: busy arrivals are dropped", async () => {
-  const server = startCountingServer(() => ({ delayMs: 400 }));
+  const server = startCountingServer(() => ({ delayMs: 1500 }));
   try {
     const report = await runLoad(options(server.url, { rps: 50, duration: 0.4, workers: 2 }));
     assert.equal(report.scheduled, 20);
     assert.equal(report.sent, 2);
     assert.equal(report.dropped, 18);
     assert.equal(report.ok, 2);
-    assert.ok(report.latency_ms !== null && report.latency_ms.p50 >= 400);
+    assert.ok(report.latency_ms !== null && report.latency_ms.p50 >= 1500);
   } finally {
     await server.close();
   }
