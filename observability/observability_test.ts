@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { relative } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { createMetrics } from "../backend/metrics.ts";
 import { skipUnless } from "../testing/tools.ts";
@@ -212,5 +213,46 @@ Deno.test(
     assert.equal(sm.spec.endpoints[0].path, "/metrics");
     assert.ok(docs.some((d) => d.kind === "PrometheusRule"));
     for (const d of docs) assert.equal(d.metadata.namespace, "anomaly");
+  },
+);
+
+Deno.test(
+  "the monitoring component added to the dev overlay lands in the backend's namespace",
+  { ignore: skipUnless("kubectl") },
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "kustomize-monitoring-" });
+    try {
+      const root = here("../");
+      const rel = (p: string) => relative(dir, `${root}${p}`);
+      await Deno.writeTextFile(
+        `${dir}/kustomization.yaml`,
+        [
+          "apiVersion: kustomize.config.k8s.io/v1beta1",
+          "kind: Kustomization",
+          "resources:",
+          `  - ${rel("k8s/overlays/dev")}`,
+          "components:",
+          `  - ${rel("k8s/components/monitoring")}`,
+          "",
+        ].join("\n"),
+      );
+      const { code, text } = await run("kubectl", ["kustomize", dir]);
+      assert.equal(code, 0, text);
+      // deno-lint-ignore no-explicit-any
+      const docs = parseAllDocuments(text).map((d) => d.toJS() as any);
+      const service = docs.find((d) =>
+        d.kind === "Service" && d.metadata.name === "anomaly-backend"
+      );
+      const sm = docs.find((d) => d.kind === "ServiceMonitor");
+      assert.equal(sm.metadata.namespace, service.metadata.namespace);
+      assert.deepEqual(sm.spec.namespaceSelector.matchNames, [service.metadata.namespace]);
+      for (const kind of ["PrometheusRule", "ConfigMap"]) {
+        assert.ok(
+          docs.some((d) => d.kind === kind && d.metadata.namespace === service.metadata.namespace),
+        );
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 );
