@@ -12,8 +12,9 @@
  *
  * Prints the tables, writes its section of docs/PERFORMANCE.md (other
  * sections are kept) and docs/throughput.svg. Flags: `--duration S` (wrk
- * seconds per cell, default 5), `--load-duration S` (default 10),
- * `--no-write` (print only).
+ * seconds per run, default 5), `--repeat N` (runs per cell, interleaved across
+ * targets; the median is reported, default 3), `--load-duration S` (default
+ * 10), `--no-write` (print only).
  */
 import { parseArgs } from "node:util";
 import { print, printError } from "../logger.ts";
@@ -22,6 +23,7 @@ import type { LoadReport } from "../../loadtest/load_runner.ts";
 import { REPO_ROOT, startBackend } from "../../testing/backend_process.ts";
 import {
   type BenchRow,
+  medianRow,
   parseWrk,
   replaceSection,
   throughputSvg,
@@ -35,6 +37,8 @@ const ECHO = "echo (ceiling)";
 
 interface Target {
   name: string;
+  /** Server isolates (1 for the echo server). */
+  workers: number;
   url: string;
   pid: number;
   stop(): Promise<unknown>;
@@ -86,6 +90,7 @@ async function startEcho(): Promise<Target> {
   })();
   return {
     name: ECHO,
+    workers: 1,
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
     stop: async () => {
@@ -107,6 +112,7 @@ async function startService(
   const readyS = (performance.now() - t0) / 1000;
   return {
     name: `service WORKERS=${workers}`,
+    workers,
     url: b.url,
     pid: b.pid,
     readyS,
@@ -190,13 +196,17 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       duration: { type: "string", default: "5" },
       "load-duration": { type: "string", default: "10" },
+      repeat: { type: "string", default: "3" },
       "no-write": { type: "boolean", default: false },
     },
   });
   const seconds = Number(values.duration);
   const loadSeconds = Number(values["load-duration"]);
-  if (!(seconds >= 1) || !(loadSeconds >= 1)) {
-    printError("bench: --duration and --load-duration must be at least 1 second");
+  const repeat = Number(values.repeat);
+  if (!(seconds >= 1) || !(loadSeconds >= 1) || !Number.isInteger(repeat) || repeat < 1) {
+    printError(
+      "bench: --duration and --load-duration must be at least 1 second, --repeat a positive integer",
+    );
     return 2;
   }
   if ((await run("sh", ["-c", "command -v wrk"])).code !== 0) {
@@ -222,33 +232,40 @@ export async function main(argv: string[]): Promise<number> {
     ready.push({ label: "WORKERS=1, empty MODEL_DIR (trains)", seconds: cold.readyS });
     await cold.stop();
 
-    const plan: { workers: number | null }[] = [{ workers: null }, { workers: 1 }, {
-      workers: 2,
-    }];
-    for (const { workers } of plan) {
-      const target = workers === null ? await startEcho() : await startService(workers, modelDir);
-      if ("readyS" in target) {
-        ready.push({
-          label: `WORKERS=${workers}, artifact present`,
-          seconds: (target as { readyS: number }).readyS,
-        });
+    // All three servers run side by side (idle ones cost nothing) so the
+    // repeated runs can interleave them: a burst of load from elsewhere on the
+    // machine then hits every target instead of skewing one.
+    const targets: Target[] = [];
+    try {
+      targets.push(await startEcho());
+      for (const workers of [1, 2]) {
+        const t = await startService(workers, modelDir);
+        ready.push({ label: `WORKERS=${workers}, artifact present`, seconds: t.readyS });
+        targets.push(t);
       }
-      try {
+      const runs = new Map<string, WrkResult[]>();
+      for (let rep = 1; rep <= repeat; rep++) {
         for (const batch of BATCHES) {
-          printError(`bench: ${target.name} batch ${batch}: wrk ${seconds} s`);
-          rows.push({
-            target: target.name,
-            batch,
-            wrk: await wrk(target.url, batch, seconds, dir),
-          });
+          for (const t of targets) {
+            printError(`bench: run ${rep}/${repeat} ${t.name} batch ${batch}: wrk ${seconds} s`);
+            const key = `${t.name}\u0000${batch}`;
+            runs.set(key, [...(runs.get(key) ?? []), await wrk(t.url, batch, seconds, dir)]);
+          }
         }
-        printError(`bench: ${target.name}: deno task load 150 req/s × ${loadSeconds} s`);
-        loads.push({ target: target.name, report: await openLoop(target.url, loadSeconds) });
-        const m = memMiB(target.pid);
-        mems.push({ target: target.name, workers: workers ?? 1, rssMiB: m.rss, peakMiB: m.peak });
-      } finally {
-        await target.stop();
       }
+      for (const t of targets) {
+        for (const batch of BATCHES) {
+          rows.push(medianRow(t.name, batch, runs.get(`${t.name}\u0000${batch}`) ?? []));
+        }
+      }
+      for (const t of targets) {
+        printError(`bench: ${t.name}: deno task load 150 req/s × ${loadSeconds} s`);
+        loads.push({ target: t.name, report: await openLoop(t.url, loadSeconds) });
+        const m = memMiB(t.pid);
+        mems.push({ target: t.name, workers: t.workers, rssMiB: m.rss, peakMiB: m.peak });
+      }
+    } finally {
+      for (const t of targets) await t.stop();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -306,8 +323,10 @@ ceiling (a bare \`Deno.serve\` JSON echo: parse the body, serialize it back,
 
 ### Throughput and latency (wrk, closed loop)
 
-wrk, 1 thread, ${CONNECTIONS} connections, ${seconds} s per cell after a 1 s warm-up,
-POSTing one simulator batch to \`/predict\` (the echo server accepts any path).
+wrk, 1 thread, ${CONNECTIONS} connections, ${seconds} s per run after a 1 s warm-up,
+POSTing one simulator batch to \`/predict\` (the echo server accepts any path). Each cell
+ran ${repeat} times, interleaved across the three servers; the table shows the run with
+the median requests/s and the range over all runs.
 
 ${table}
 

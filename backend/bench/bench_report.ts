@@ -19,7 +19,21 @@ export interface WrkResult {
 export interface BenchRow {
   target: string;
   batch: number;
+  /** The run with the median requests/s. */
   wrk: WrkResult;
+  /** Slowest and fastest requests/s over the repeated runs (absent for a single run). */
+  range?: [number, number];
+}
+
+/** Reduce repeated wrk runs of one cell to the median run plus the requests/s range. */
+export function medianRow(target: string, batch: number, runs: WrkResult[]): BenchRow {
+  if (runs.length === 0) throw new RangeError(`No wrk runs for ${target} batch ${batch}`);
+  const sorted = [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
+  const row: BenchRow = { target, batch, wrk: sorted[Math.floor((sorted.length - 1) / 2)] };
+  if (runs.length > 1) {
+    row.range = [sorted[0].requestsPerSec, sorted[sorted.length - 1].requestsPerSec];
+  }
+  return row;
 }
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
@@ -61,8 +75,8 @@ function fmt(n: number, digits = 1): string {
 /** A Markdown table of throughput and latency, each service row with its ratio to the echo row of the same batch size. */
 export function throughputTable(rows: BenchRow[], ceiling: string): string {
   const out = [
-    "| target | batch | req/s | readings/s | p50 ms | p99 ms | errors | req/s vs echo | p50 vs echo | p99 vs echo |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| target | batch | req/s | req/s range | readings/s | p50 ms | p99 ms | errors | req/s vs echo | p50 vs echo | p99 vs echo |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     const echo = rows.find((e) => e.target === ceiling && e.batch === r.batch);
@@ -70,10 +84,12 @@ export function throughputTable(rows: BenchRow[], ceiling: string): string {
       r.target === ceiling || !b ? "—" : `${fmt(a / b, 2)}×`;
     out.push(
       `| ${r.target} | ${r.batch} | ${fmt(r.wrk.requestsPerSec, 0)} | ${
-        fmt(r.wrk.requestsPerSec * r.batch, 0)
-      } | ${fmt(r.wrk.p50Ms, 2)} | ${fmt(r.wrk.p99Ms, 2)} | ${r.wrk.errors} | ${
-        ratio(r.wrk.requestsPerSec, echo?.wrk.requestsPerSec)
-      } | ${ratio(r.wrk.p50Ms, echo?.wrk.p50Ms)} | ${ratio(r.wrk.p99Ms, echo?.wrk.p99Ms)} |`,
+        r.range ? `${fmt(r.range[0], 0)}–${fmt(r.range[1], 0)}` : "—"
+      } | ${fmt(r.wrk.requestsPerSec * r.batch, 0)} | ${fmt(r.wrk.p50Ms, 2)} | ${
+        fmt(r.wrk.p99Ms, 2)
+      } | ${r.wrk.errors} | ${ratio(r.wrk.requestsPerSec, echo?.wrk.requestsPerSec)} | ${
+        ratio(r.wrk.p50Ms, echo?.wrk.p50Ms)
+      } | ${ratio(r.wrk.p99Ms, echo?.wrk.p99Ms)} |`,
     );
   }
   return out.join("\n");

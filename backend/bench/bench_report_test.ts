@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   type BenchRow,
+  medianRow,
   parseWrk,
   replaceSection,
   SECTION_END,
@@ -60,12 +61,22 @@ const ROWS: BenchRow[] = [
 Deno.test("throughputTable() gives service rows their ratio to the echo row of the same batch", () => {
   const lines = throughputTable(ROWS, "echo").split("\n");
   assert.equal(lines.length, 6);
-  assert.match(lines[2], /^\| echo \| 1 \| 10,000 \| 10,000 \|.*\| — \| — \| — \|$/);
+  assert.match(lines[2], /^\| echo \| 1 \| 10,000 \| — \| 10,000 \|.*\| — \| — \| — \|$/);
   assert.match(
     lines[4],
-    /^\| svc \| 1 \| 2,500 \| 2,500 \| 4\.00 \| 8\.00 \| 0 \| 0\.25× \| 4\.00× \| 4\.00× \|$/,
+    /^\| svc \| 1 \| 2,500 \| — \| 2,500 \| 4\.00 \| 8\.00 \| 0 \| 0\.25× \| 4\.00× \| 4\.00× \|$/,
   );
-  assert.match(lines[5], /\| svc \| 64 \| 1,000 \| 64,000 \|.*\| 0\.20× \|/);
+  assert.match(lines[5], /\| svc \| 64 \| 1,000 \| — \| 64,000 \|.*\| 0\.20× \|/);
+});
+
+Deno.test("medianRow() keeps the median run and the requests/s range", () => {
+  const row = medianRow("svc", 64, [wrk(900, 9), wrk(1100, 11), wrk(1000, 10)]);
+  assert.equal(row.wrk.requestsPerSec, 1000);
+  assert.equal(row.wrk.p50Ms, 10);
+  assert.deepEqual(row.range, [900, 1100]);
+  assert.equal(medianRow("svc", 1, [wrk(5)]).range, undefined);
+  assert.match(throughputTable([row], "echo"), /\| svc \| 64 \| 1,000 \| 900–1,100 \|/);
+  assert.throws(() => medianRow("svc", 1, []), { name: "RangeError" });
 });
 
 Deno.test("throughputSvg() draws one line per target and labels every batch size", () => {
