@@ -37,6 +37,19 @@ let sharedModelDir: string | null = null;
 /** The repository root (for spawning tasks and scripts). */
 export const REPO_ROOT = ROOT;
 
+/**
+ * The `deno` arguments of the deno.json task that runs `entry`, so tests start
+ * the process exactly as `deno task backend` does (same permissions and V8 flags).
+ */
+export function taskArgs(entry: string): string[] {
+  const tasks: Record<string, string> = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
+  const command = Object.values(tasks).find((c) =>
+    c.startsWith("deno run ") && c.endsWith(` ${entry}`)
+  );
+  if (!command) throw new Error(`No deno.json task runs ${entry}`);
+  return command.split(/\s+/).slice(1);
+}
+
 async function pump(
   stream: ReadableStream<Uint8Array>,
   lines: string[],
@@ -68,7 +81,7 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<B
     ...options.env,
   };
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--unstable-net", "-A", `${ROOT}${options.entry ?? "backend/main.ts"}`],
+    args: taskArgs(options.entry ?? "backend/main.ts"),
     env,
     cwd: ROOT,
     stdin: "null",
