@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { print, printError } from "../../backend/logger.ts";
-import { skipUnless } from "../../testing/tools.ts";
+import { inCI, skipUnless, which } from "../../testing/tools.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SOCKET = "unix:///run/podman-docker.sock";
@@ -76,6 +76,28 @@ async function waitFor(url: string, timeoutMs: number, status = 200): Promise<st
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms (last: ${last})`);
+}
+
+/** Poll `url` until its JSON body satisfies `done`. */
+async function waitForJson(
+  url: string,
+  timeoutMs: number,
+  // deno-lint-ignore no-explicit-any
+  done: (body: any) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const body = await (await fetch(url, { signal: AbortSignal.timeout(2000) })).json();
+      if (done(body)) return;
+      last = JSON.stringify(body).slice(0, 300);
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${url} not as expected within ${timeoutMs} ms (last: ${last})`);
 }
 
 const READING = { voltage: 230.1, current: 10.2, frequency: 50.01 };
@@ -253,10 +275,12 @@ Deno.test({
     const project = `anomalytest${Deno.pid}`;
     const backendPort = freePort();
     const uiPort = freePort();
+    const prometheusPort = freePort();
     const composeEnv = {
       IMAGE_TARGET: TARGET,
       BACKEND_PORT: String(backendPort),
       UI_PORT: String(uiPort),
+      PROMETHEUS_PORT: String(prometheusPort),
     };
     const compose = (...args: string[]) =>
       ok("docker-compose", ["-f", "containers/compose.yaml", "-p", project, ...args], composeEnv);
@@ -276,10 +300,30 @@ Deno.test({
           assert.match(String(body.served_by), /.+/);
         },
       );
+      await t.step(
+        "monitoring profile: Prometheus scrapes the backend and loads the rules",
+        async () => {
+          if (which("prometheus") === null) {
+            // The Prometheus stand-in image is built from Debian's binary.
+            if (inCI()) {
+              throw new Error("CI=true but prometheus is not on PATH: .ci/setup.d must install it");
+            }
+            printError("[images] no prometheus binary: monitoring profile not checked");
+            return;
+          }
+          await ok("bash", ["containers/tests/prepare_base_images.sh"]);
+          await compose("--profile", "monitoring", "up", "-d", "prometheus");
+          const api = `http://127.0.0.1:${prometheusPort}/api/v1`;
+          const query = `${api}/query?query=${encodeURIComponent('up{job="anomaly-backend"}')}`;
+          await waitForJson(query, 60_000, (body) => body?.data?.result?.[0]?.value?.[1] === "1");
+          const rules = await (await fetch(`${api}/rules`)).json();
+          assert.ok(rules.data.groups.length > 0, "no rule groups loaded");
+        },
+      );
     } finally {
       await healthNudger.stop();
       await t.step("compose down -v leaves no container and no volume", async () => {
-        await compose("down", "-v", "--timeout", "30");
+        await compose("--profile", "monitoring", "down", "-v", "--timeout", "30");
         const left = await ok("docker", [
           "ps",
           "-a",

@@ -9,11 +9,17 @@
 # TLS-intercepting egress proxy whose CA only the host trusts, so the Deno
 # stand-in also gets the host's CA bundle (DENO_CERT); on a normal machine
 # with the real base images none of this is needed.
+#
+# When the host has Debian's `prometheus` (.ci/setup.d installs it for the
+# load tests), it also builds a stand-in for the compose monitoring profile's
+# Prometheus image: that binary (2.42) on the Debian stand-in root, started
+# the way the official image starts.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 DENO_IMAGE=denoland/deno:2.9.6
 DISTROLESS_IMAGE=gcr.io/distroless/cc-debian12:nonroot
+PROMETHEUS_IMAGE=$(sed -n 's/^ *image: \(prom\/prometheus:.*\)$/\1/p' containers/compose.yaml)
 HOST_CA=/etc/ssl/certs/ca-certificates.crt
 
 tool=${DOCKER_ON_PODMAN:-}
@@ -41,4 +47,23 @@ if [ "$label" != "1" ] && [ -f "$HOST_CA" ]; then
   docker build -q --pull=false -t "$DENO_IMAGE" "$ctx" >/dev/null
   rm -rf "$ctx"
   echo "[containers] $DENO_IMAGE stand-in trusts the host CA bundle" >&2
+fi
+
+if command -v prometheus >/dev/null 2>&1 && [ -n "$PROMETHEUS_IMAGE" ] \
+  && ! docker image inspect "$PROMETHEUS_IMAGE" >/dev/null 2>&1; then
+  ctx=$(mktemp -d)
+  cp "$(command -v prometheus)" "$ctx/prometheus"
+  cat > "$ctx/Dockerfile" <<'DF'
+FROM localhost/standin-rootfs:bookworm
+COPY prometheus /bin/prometheus
+RUN mkdir -p /prometheus /etc/prometheus && chown 65534:65534 /prometheus
+USER 65534
+WORKDIR /prometheus
+EXPOSE 9090
+ENTRYPOINT ["/bin/prometheus"]
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]
+DF
+  docker build -q --pull=false -t "$PROMETHEUS_IMAGE" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  echo "[containers] stand-in $PROMETHEUS_IMAGE (Debian's prometheus $(prometheus --version 2>&1 | awk 'NR==1{print $3}'))" >&2
 fi
