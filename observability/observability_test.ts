@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { relative } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { createMetrics } from "../backend/metrics.ts";
 import { skipUnless } from "../testing/tools.ts";
 import { buildDashboard, dashboardQueries, type Panel } from "./dashboard.ts";
@@ -256,3 +258,14 @@ Deno.test(
     }
   },
 );
+
+Deno.test("ServiceMonitor and PrometheusRule validate against the prometheus-operator schemas", () => {
+  const sm = parse(Deno.readTextFileSync(here("../k8s/components/monitoring/servicemonitor.yaml")));
+  new ServiceMonitor(sm).validate();
+  const rule = parse(generatedFiles().get("k8s/components/monitoring/prometheusrule.yaml")!);
+  new PrometheusRule(rule).validate();
+  // The schema does catch mistakes: a scrape interval in words is rejected.
+  const bad = structuredClone(sm);
+  bad.spec.endpoints[0].interval = "15 seconds";
+  assert.throws(() => new ServiceMonitor(bad).validate(), /interval must match pattern/);
+});
