@@ -20,7 +20,7 @@ export default function InstanceChart({ maxBars }: InstanceChartProps): JSX.Elem
   const canvas = useRef<HTMLCanvasElement | null>(null);
   const chart = useRef<Chart<"bar", number[], string> | null>(null);
   const totals = useRef<Record<string, number>>({});
-  const frame = useRef(0);
+  const frame = useRef<ReturnType<typeof setTimeout> | 0>(0);
 
   useEffect(() => {
     if (canvas.current) chart.current = createInstanceChart(canvas.current);
@@ -29,7 +29,8 @@ export default function InstanceChart({ maxBars }: InstanceChartProps): JSX.Elem
         totals.current[who] = (totals.current[who] ?? 0) + n;
       }
       if (frame.current) return;
-      frame.current = requestAnimationFrame(() => {
+      // Redraw at most twice a second: streaming reports every response.
+      frame.current = setTimeout(() => {
         frame.current = 0;
         const top = Object.entries(totals.current).sort((a, b) => b[1] - a[1]).slice(0, maxBars);
         const c = chart.current;
@@ -39,10 +40,11 @@ export default function InstanceChart({ maxBars }: InstanceChartProps): JSX.Elem
           c.update("none");
         }
         setCounts({ ...totals.current });
-      });
+      }, 500);
     });
     return () => {
       stop();
+      clearTimeout(frame.current || undefined);
       chart.current?.destroy();
     };
   }, []);

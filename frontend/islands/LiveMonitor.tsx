@@ -5,7 +5,7 @@
  * appended to the charts in place; nothing else on the page re-renders.
  */
 import type { JSX } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import {
   EXTREME_READING,
   type LabeledReading,
@@ -85,6 +85,14 @@ const ZERO: Counters = {
   servedBy: null,
 };
 
+/** Requests a stream keeps in flight at most. */
+const MAX_IN_FLIGHT = 2;
+/** Pause after a failed request before the stream sends again. */
+const RETRY_MS = 2_000;
+
+/** Least time between two chart redraws. */
+const DRAW_EVERY_MS = 200;
+
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -128,7 +136,8 @@ export default function LiveMonitor(
   const charts = useRef<Partial<Record<SignalName, Chart<"line", XY[]>>>>({});
   const canvases = useRef<Partial<Record<SignalName, HTMLCanvasElement | null>>>({});
   const figures = useRef<Partial<Record<SignalName, HTMLElement | null>>>({});
-  const frame = useRef(0);
+  const frame = useRef<ReturnType<typeof setTimeout> | 0>(0);
+  const lastDraw = useRef(0);
 
   useEffect(() => {
     for (const name of SIGNAL_NAMES) {
@@ -150,23 +159,30 @@ export default function LiveMonitor(
     });
   }, [anomalyRate]);
 
-  /** Redraw the charts at most once per animation frame. */
+  /**
+   * Redraw the charts at most every DRAW_EVERY_MS, in an animation frame: at
+   * 10 responses a second, drawing each one would keep the main thread busy
+   * and delay the next request.
+   */
   function scheduleDraw() {
     if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      for (const name of SIGNAL_NAMES) {
-        const chart = charts.current[name];
-        if (!chart) continue;
-        chart.update("none");
-        const fig = figures.current[name];
-        if (fig) {
-          // For tests and curious readers: what the canvas currently shows.
-          fig.dataset.points = String(chart.data.datasets[SERIES.line].data.length);
-          fig.dataset.flagged = String(chart.data.datasets[SERIES.flagged].data.length);
+    const wait = Math.max(0, lastDraw.current + DRAW_EVERY_MS - performance.now());
+    frame.current = setTimeout(() =>
+      requestAnimationFrame(() => {
+        frame.current = 0;
+        lastDraw.current = performance.now();
+        for (const name of SIGNAL_NAMES) {
+          const chart = charts.current[name];
+          if (!chart) continue;
+          chart.update("none");
+          const fig = figures.current[name];
+          if (fig) {
+            // For tests and curious readers: what the canvas currently shows.
+            fig.dataset.points = String(chart.data.datasets[SERIES.line].data.length);
+            fig.dataset.flagged = String(chart.data.datasets[SERIES.flagged].data.length);
+          }
         }
-      }
-    });
+      }), wait);
   }
 
   function record(batch: LabeledReading[], outcome: Outcome<PredictResponse>, kind?: string) {
@@ -238,8 +254,11 @@ export default function LiveMonitor(
   }
 
   async function generate() {
-    setStatus(`Sent one batch of ${settings.current.batchSize} readings.`);
-    await sendBatch();
+    const n = settings.current.batchSize;
+    const ok = await sendBatch();
+    setStatus(
+      ok ? `Scored one batch of ${n} readings.` : `Sending a batch of ${n} readings failed.`,
+    );
   }
 
   async function inject() {
@@ -261,14 +280,25 @@ export default function LiveMonitor(
     );
   }
 
+  /**
+   * Send a batch every interval (fixed-rate ticks). A slow response does not
+   * stall the stream: up to MAX_IN_FLIGHT requests overlap, and a tick that
+   * finds them all busy is skipped rather than queued, so the page never
+   * builds a backlog. After a failure the stream waits 2 s before retrying.
+   */
   async function loop() {
     let next = performance.now();
+    let inFlight = 0;
+    let failedAt = -Infinity;
     while (streamingRef.current) {
-      const ok = await sendBatch();
-      if (!streamingRef.current) break;
-      // Fixed-rate ticks; after a slow response start at once, but never
-      // burst to catch up (the page must not fall behind).
-      next += ok ? settings.current.intervalMs : Math.max(settings.current.intervalMs, 2000);
+      if (inFlight < MAX_IN_FLIGHT && performance.now() - failedAt >= RETRY_MS) {
+        inFlight++;
+        sendBatch().then((ok) => {
+          inFlight--;
+          if (!ok) failedAt = performance.now();
+        });
+      }
+      next += settings.current.intervalMs;
       const now = performance.now();
       if (next < now) next = now;
       await sleep(next - now);
@@ -301,9 +331,12 @@ export default function LiveMonitor(
     setStatus("Counters, charts and table cleared.");
   }
 
-  const c = counters;
-  return (
-    <div class="live-monitor">
+  // Sections that do not change with every response are memoized: Preact
+  // skips a vnode it rendered before, so a response re-renders the counters
+  // only. Handlers read the latest settings through refs, so the memoized
+  // closures stay correct.
+  const controlsSection = useMemo(
+    () => (
       <section class="panel controls" aria-labelledby="stream-heading">
         <h2 id="stream-heading">Stream simulated readings</h2>
         <form onSubmit={(e) => e.preventDefault()}>
@@ -387,37 +420,12 @@ export default function LiveMonitor(
           {status}
         </p>
       </section>
+    ),
+    [batchText, intervalText, anomalyRate, newConnection, streaming, status, maxBatch],
+  );
 
-      <ProblemBanner
-        id="stream-problem"
-        problem={problem}
-        note={streaming
-          ? "Streaming continues and retries every 2 s; it recovers on its own."
-          : undefined}
-      />
-
-      <section class="panel" aria-labelledby="counters-heading">
-        <h2 id="counters-heading">Counters</h2>
-        <dl class="stats">
-          <Stat id="stat-points" label="Points" value={c.points} />
-          <Stat id="stat-requests" label="Requests" value={c.requests} />
-          <Stat id="stat-flagged" label="Flagged anomalies" value={c.flagged} />
-          <Stat id="stat-labelled" label="True anomalies (labels)" value={c.labelled} />
-          <Stat id="stat-precision" label="Precision" value={formatRatio(precision(c.confusion))} />
-          <Stat id="stat-recall" label="Recall" value={formatRatio(recall(c.confusion))} />
-          <Stat id="stat-latency-avg" label="Latency avg" value={formatMs(c.latency.avg)} />
-          <Stat id="stat-latency-p95" label="Latency p95" value={formatMs(c.latency.p95)} />
-          <Stat id="stat-latency-p99" label="Latency p99" value={formatMs(c.latency.p99)} />
-          <Stat id="stat-errors" label="Failed requests" value={c.errors} />
-        </dl>
-        <p class="muted">
-          Latency: round trip browser → UI server → backend over the last{" "}
-          {latencies.current.values().length}{" "}
-          requests. Precision = flagged readings that are labelled anomalous; recall = labelled
-          anomalies that were flagged.
-        </p>
-      </section>
-
+  const chartsSection = useMemo(
+    () => (
       <section class="panel charts" aria-labelledby="charts-heading">
         <h2 id="charts-heading">Live signals</h2>
         <p class="muted">
@@ -451,11 +459,55 @@ export default function LiveMonitor(
           </figure>
         ))}
       </section>
+    ),
+    [window],
+  );
 
-      <section class="panel" aria-labelledby="anomalies-heading">
-        <h2 id="anomalies-heading">Recent anomalies</h2>
-        <AnomalyTable rows={rows} />
+  const tableSection = useMemo(() => (
+    <section class="panel" aria-labelledby="anomalies-heading">
+      <h2 id="anomalies-heading">Recent anomalies</h2>
+      <AnomalyTable rows={rows} />
+    </section>
+  ), [rows]);
+
+  const c = counters;
+  return (
+    <div class="live-monitor">
+      {controlsSection}
+
+      <ProblemBanner
+        id="stream-problem"
+        problem={problem}
+        note={streaming
+          ? "Streaming continues and retries every 2 s; it recovers on its own."
+          : undefined}
+      />
+
+      <section class="panel" aria-labelledby="counters-heading">
+        <h2 id="counters-heading">Counters</h2>
+        <dl class="stats">
+          <Stat id="stat-points" label="Points" value={c.points} />
+          <Stat id="stat-requests" label="Requests" value={c.requests} />
+          <Stat id="stat-flagged" label="Flagged anomalies" value={c.flagged} />
+          <Stat id="stat-labelled" label="True anomalies (labels)" value={c.labelled} />
+          <Stat id="stat-precision" label="Precision" value={formatRatio(precision(c.confusion))} />
+          <Stat id="stat-recall" label="Recall" value={formatRatio(recall(c.confusion))} />
+          <Stat id="stat-latency-avg" label="Latency avg" value={formatMs(c.latency.avg)} />
+          <Stat id="stat-latency-p95" label="Latency p95" value={formatMs(c.latency.p95)} />
+          <Stat id="stat-latency-p99" label="Latency p99" value={formatMs(c.latency.p99)} />
+          <Stat id="stat-errors" label="Failed requests" value={c.errors} />
+        </dl>
+        <p class="muted">
+          Latency: round trip browser → UI server → backend over the last{" "}
+          {latencies.current.values().length}{" "}
+          requests. Precision = flagged readings that are labelled anomalous; recall = labelled
+          anomalies that were flagged.
+        </p>
       </section>
+
+      {chartsSection}
+
+      {tableSection}
     </div>
   );
 }
