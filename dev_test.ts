@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { Service, servicesFor } from "./dev.ts";
+
+Deno.test("servicesFor() maps a changed file to the services to restart", () => {
+  const cases: [string, string[]][] = [
+    ["backend/app.ts", ["backend"]],
+    ["backend/routes/predict.ts", ["backend"]],
+    ["backend/simulator/simulator.ts", ["backend", "ui"]],
+    ["backend/detector/types.ts", ["backend", "ui"]],
+    ["backend/logger.ts", ["backend", "ui"]],
+    ["frontend/islands/LiveMonitor.tsx", ["ui"]],
+    ["frontend/static/styles.css", ["ui"]],
+    ["frontend/static/build/islands/LiveMonitor.js", []],
+    ["frontend/static/.build-tmp-1/x.js", []],
+    ["frontend/proxy_test.ts", []],
+    ["frontend/tests/browser_test.ts", []],
+    ["backend/app_test.ts", []],
+    ["backend/.tmp/x.ts", []],
+    ["models/isolation_forest.json", []],
+    ["frontend/islands/LiveMonitor.tsx~", []],
+    ["deno.json", ["backend", "ui"]],
+  ];
+  for (const [path, expected] of cases) assert.deepEqual(servicesFor(path), expected, path);
+});
+
+Deno.test("Service starts a process, forwards its lines and stops it with its signal", async () => {
+  const lines: string[] = [];
+  const service = new Service({
+    name: "echo",
+    command: [
+      Deno.execPath(),
+      "eval",
+      "console.log('ready'); Deno.addSignalListener('SIGINT', () => { console.log('bye'); Deno.exit(0); }); setInterval(() => {}, 1000);",
+    ],
+    stopSignal: "SIGINT",
+    onLine: (l) => lines.push(l),
+  });
+  service.start();
+  assert.equal(service.running, true);
+  for (let i = 0; i < 100 && !lines.includes("ready"); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.deepEqual(lines, ["ready"]);
+  const status = await service.stop();
+  assert.equal(status?.code, 0);
+  assert.deepEqual(lines, ["ready", "bye"]);
+  assert.equal(service.running, false);
+  assert.equal(await service.stop(), null);
+});
+
+Deno.test("Service kills a process that ignores its stop signal after the deadline", async () => {
+  const service = new Service({
+    name: "stubborn",
+    command: [
+      Deno.execPath(),
+      "eval",
+      "Deno.addSignalListener('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);",
+    ],
+    killAfterMs: 300,
+    onLine: () => {},
+  });
+  service.start();
+  await new Promise((r) => setTimeout(r, 500));
+  const status = await service.stop();
+  assert.equal(status?.signal, "SIGKILL");
+});
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = l.addr as Deno.NetAddr;
+  l.close();
+  return port;
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+async function refuses(port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.close();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+Deno.test("deno task dev runs backend and UI, restarts the UI on a change, and SIGTERM stops both", async () => {
+  const backendPort = freePort();
+  const uiPort = freePort();
+  const modelDir = await Deno.makeTempDir({ prefix: "dev-test-models-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "dev.ts"],
+    cwd: new URL(".", import.meta.url).pathname,
+    env: { BACKEND_PORT: String(backendPort), UI_PORT: String(uiPort), MODEL_DIR: modelDir },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const decoder = new TextDecoder();
+  const pump = async (s: ReadableStream<Uint8Array>) => {
+    for await (const c of s) output += decoder.decode(c, { stream: true });
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  try {
+    await waitFor(`http://127.0.0.1:${backendPort}/ready`, 60_000);
+    await waitFor(`http://127.0.0.1:${uiPort}/health`, 60_000);
+    assert.match(output, new RegExp(`\\[dev\\] backend  http://localhost:${backendPort}`));
+    assert.match(output, new RegExp(`\\[dev\\] UI       http://localhost:${uiPort}`));
+    // The UI proxies to the backend dev started.
+    const res = await fetch(`http://127.0.0.1:${uiPort}/api/health`);
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).status, "ok");
+
+    // A source change (mtime only: the content stays the same) restarts the UI.
+    const listening = () =>
+      output.split("\n").filter((l) => l.startsWith("[ui]") && l.includes('"listening"')).length;
+    const before = listening();
+    const now = new Date();
+    await Deno.utime(new URL("./frontend/islands_list.ts", import.meta.url), now, now);
+    for (let i = 0; i < 300 && listening() === before; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(output, /\[dev\] change detected: restarting ui/);
+    assert.equal(listening(), before + 1);
+    await waitFor(`http://127.0.0.1:${uiPort}/health`, 30_000);
+
+    child.kill("SIGTERM");
+    const status = await child.status;
+    assert.equal(status.code, 0, output);
+    assert.match(output, /\[dev\] stopped/);
+    assert.equal(await refuses(backendPort), true, "backend still listening");
+    assert.equal(await refuses(uiPort), true, "UI still listening");
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+    await child.status;
+    await pumps;
+    await Deno.remove(modelDir, { recursive: true });
+  }
+});
