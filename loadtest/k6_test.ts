@@ -24,6 +24,7 @@ async function k6(args: string[], env: Record<string, string> = {}) {
 }
 
 interface Inspected {
+  noConnectionReuse: boolean;
   scenarios: Record<string, { executor: string; rate?: number; duration?: string }>;
   thresholds: Record<string, string[]>;
 }
@@ -53,6 +54,10 @@ Deno.test(
       duration: "2m0s",
     });
     assert.deepEqual(workshop.thresholds.dropped_iterations, ["count<180"]);
+    // The guide's --no-keepalive maps to k6's noConnectionReuse.
+    const reuse = await k6(["inspect", "loadtest/k6/workshop.ts"], { NO_KEEPALIVE: "1" });
+    assert.equal(JSON.parse(reuse.stdout).noConnectionReuse, true);
+    assert.equal(workshop.noConnectionReuse, false);
   },
 );
 
