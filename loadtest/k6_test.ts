@@ -55,7 +55,7 @@ Deno.test(
     });
     assert.deepEqual(workshop.thresholds.dropped_iterations, ["count<180"]);
     // The guide's --no-keepalive maps to k6's noConnectionReuse.
-    const reuse = await k6(["inspect", "loadtest/k6/workshop.ts"], { NO_KEEPALIVE: "1" });
+    const reuse = await k6(["inspect", "-e", "NO_KEEPALIVE=1", "loadtest/k6/workshop.ts"]);
     assert.equal(JSON.parse(reuse.stdout).noConnectionReuse, true);
     assert.equal(workshop.noConnectionReuse, false);
   },
