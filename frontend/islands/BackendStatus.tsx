@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ModelInfoView } from "../components/ModelInfoView.tsx";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";
 import { callJson, type Problem } from "../lib/api.ts";
+import { onBackendOutcome } from "../lib/bus.ts";
 
 /** Props of {@link BackendStatus} (plain JSON). */
 export interface BackendStatusProps {
@@ -49,10 +50,21 @@ export default function BackendStatus(
   const [checkedAt, setCheckedAt] = useState<string>("");
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const version = useRef<string | null>(null);
+  const phaseRef = useRef<Phase>("checking");
+  const checking = useRef(false);
+  phaseRef.current = phase;
 
   useEffect(() => {
     let alive = true;
     async function check() {
+      checking.current = true;
+      try {
+        await checkOnce();
+      } finally {
+        checking.current = false;
+      }
+    }
+    async function checkOnce() {
       const h = await callJson<Health>("/api/health");
       if (!alive) return;
       setCheckedAt(new Date().toLocaleTimeString());
@@ -68,7 +80,7 @@ export default function BackendStatus(
       if (!alive) return;
       const ready = r.ok;
       setPhase(ready ? "ready" : "not-ready");
-      setProblem(ready ? null : r.ok ? null : r.problem);
+      setProblem(r.ok ? null : r.problem);
       if (ready && (version.current !== h.data.model_version || version.current === null)) {
         const m = await callJson<ModelInfo>("/api/model");
         if (!alive) return;
@@ -80,8 +92,16 @@ export default function BackendStatus(
       timer.current = setTimeout(check, ready ? pollMs : retryMs);
     }
     check();
+    // A request elsewhere on the page failed to reach the backend, or got
+    // through while we show it as down: check now instead of at the next poll.
+    const stop = onBackendOutcome((ok) => {
+      if (ok === (phaseRef.current !== "unreachable") || checking.current) return;
+      clearTimeout(timer.current);
+      check();
+    });
     return () => {
       alive = false;
+      stop();
       clearTimeout(timer.current);
     };
   }, []);

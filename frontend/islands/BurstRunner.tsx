@@ -143,7 +143,7 @@ export default function BurstRunner({ defaults, limits, pollMs }: BurstRunnerPro
             checked={newConnection}
             onChange={(e) => setNewConnection(e.currentTarget.checked)}
           />
-          <label for="burst-new-connection">New connection each request</label>
+          <label for="burst-new-connection">New connection for each burst request</label>
         </div>
         <div class="buttons">
           <button type="button" class="primary" onClick={start} disabled={running}>

@@ -16,7 +16,7 @@ import { type AnomalyRow, AnomalyTable } from "../components/AnomalyTable.tsx";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";
 import { Stat } from "../components/Stat.tsx";
 import { type Outcome, predict, type PredictResponse, type Problem } from "../lib/api.ts";
-import { emitServed } from "../lib/bus.ts";
+import { emitBackendOutcome, emitServed } from "../lib/bus.ts";
 import {
   appendPoints,
   type Chart,
@@ -187,6 +187,10 @@ export default function LiveMonitor(
 
   function record(batch: LabeledReading[], outcome: Outcome<PredictResponse>, kind?: string) {
     const t = totals.current;
+    // 502/504 mean the backend could not be reached: tell the status badge.
+    emitBackendOutcome(
+      outcome.ok || (outcome.problem.status !== 502 && outcome.problem.status !== 504),
+    );
     if (!outcome.ok) {
       t.errors++;
       setProblem(outcome.problem);

@@ -37,6 +37,10 @@ async function problemOf(res: Response): Promise<Problem> {
       const detail = typeof body.detail === "string" ? body.detail : body.title;
       return { title: body.title, detail, status: res.status };
     }
+    // `/ready` answers 503 with `{status, ready, reason}` rather than a problem.
+    if (body && typeof body.reason === "string") {
+      return { title: "Backend not ready", detail: body.reason, status: res.status };
+    }
   } catch {
     // not JSON: fall through
   }

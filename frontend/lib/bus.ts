@@ -21,3 +21,18 @@ export function onServed(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
+
+type OutcomeListener = (ok: boolean) => void;
+
+const outcomeListeners = new Set<OutcomeListener>();
+
+/** Report whether a request through the proxy reached the backend (so the status badge can re-check at once). */
+export function emitBackendOutcome(ok: boolean): void {
+  for (const l of outcomeListeners) l(ok);
+}
+
+/** Listen to {@link emitBackendOutcome}; returns the function that stops listening. */
+export function onBackendOutcome(listener: OutcomeListener): () => void {
+  outcomeListeners.add(listener);
+  return () => outcomeListeners.delete(listener);
+}

@@ -44,7 +44,9 @@ Deno.test({
       page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
 
     await buildUi();
-    let backend: BackendProcess | null = await startBackend({ env: { DRAIN_DELAY_S: "0" } });
+    // A small MAX_BATCH lets the page provoke a backend 422 (last step).
+    const backendEnv = { DRAIN_DELAY_S: "0", MAX_BATCH: "500" };
+    let backend: BackendProcess | null = await startBackend({ env: backendEnv });
     const backendPort = backend.port;
     let ui: UiProcess | null = null;
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -159,7 +161,9 @@ Deno.test({
       );
 
       await timed("stop the backend: a clear error", async () => {
+        const stopping = performance.now();
         await backend!.stop("SIGTERM");
+        timings["backend SIGTERM → exit (ms)"] = Math.round(performance.now() - stopping);
         backend = null;
         await page.getByRole("button", { name: "Generate Batch" }).click();
         const alert = page.locator("#stream-problem[role=alert]");
@@ -172,7 +176,7 @@ Deno.test({
       });
 
       await timed("restart the backend: the page recovers without a reload", async () => {
-        backend = await startBackend({ env: { PORT: String(backendPort), DRAIN_DELAY_S: "0" } });
+        backend = await startBackend({ env: { ...backendEnv, PORT: String(backendPort) } });
         await page.waitForSelector("#backend-phase[data-phase=ready]", { timeout: 15_000 });
         assert.equal(await page.locator("#backend-problem").count(), 0);
         const before = await number(page, "#stat-points");
@@ -183,6 +187,57 @@ Deno.test({
         );
         assert.equal(await page.locator("#stream-problem").count(), 0);
         await shot(page, "06-recovered");
+      });
+
+      await timed(
+        "keyboard only: every control has a label and streaming toggles with Enter and Space",
+        async () => {
+          for (
+            const label of [
+              "Batch size",
+              "Interval (seconds)",
+              "Anomaly rate",
+              "New connection each request",
+              "Requests per cycle",
+              "Concurrency",
+              "Cycles",
+              "Pause between cycles (s)",
+            ]
+          ) {
+            assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, label);
+          }
+          await page.getByLabel("New connection each request", { exact: true }).focus();
+          await page.keyboard.press("Space");
+          assert.equal(await page.isChecked("#new-connection"), true);
+          const start = page.getByRole("button", { name: "Start Streaming" });
+          await start.focus();
+          await page.keyboard.press("Enter");
+          await page.waitForSelector("button[aria-pressed=true]");
+          const before = await number(page, "#stat-requests");
+          await page.waitForFunction(
+            (n) =>
+              Number(document.querySelector("#stat-requests")?.getAttribute("data-value")) > n + 2,
+            before,
+          );
+          await page.getByRole("button", { name: "Stop Streaming" }).focus();
+          await page.keyboard.press("Space");
+          await page.waitForSelector("button[aria-pressed=false]");
+          await page.getByLabel("New connection each request", { exact: true }).uncheck();
+        },
+      );
+
+      await timed("a backend 4xx is shown with its problem detail", async () => {
+        await page.fill("#batch-size", "600");
+        await page.getByRole("button", { name: "Generate Batch" }).click();
+        const alert = page.locator("#stream-problem[role=alert]");
+        await alert.waitFor({ timeout: 5_000 });
+        const text = await alert.innerText();
+        assert.match(text, /\(HTTP 422\)/);
+        assert.match(text, /the limit is 500 per request \(MAX_BATCH\)/);
+        await shot(page, "07-backend-422");
+        await page.fill("#batch-size", "32");
+        await page.getByRole("button", { name: "Generate Batch" }).click();
+        await page.locator("#stream-problem").waitFor({ state: "detached", timeout: 5_000 });
       });
 
       assert.deepEqual(pageErrors, []);
