@@ -218,7 +218,8 @@ export async function main(argv: string[]): Promise<number> {
   const started = new Date();
   const host = await machine();
   // Other processes on the machine (a parallel test run) skew every figure: say so.
-  const load = Deno.loadavg().map((n) => n.toFixed(2)).join(" / ");
+  const loadavg = () => Deno.loadavg().map((n) => n.toFixed(2)).join(" / ");
+  const load = loadavg();
   const dir = await Deno.makeTempDir({ prefix: "bench-" });
   const modelDir = await Deno.makeTempDir({ prefix: "bench-models-" });
   const rows: BenchRow[] = [];
@@ -272,6 +273,7 @@ export async function main(argv: string[]): Promise<number> {
     await Deno.remove(modelDir, { recursive: true });
   }
 
+  const loadEnd = loadavg();
   const table = throughputTable(rows, ECHO);
   const loadTable = [
     "| target | offered/s | achieved ok/s | ok | errors | dropped | late | p50 ms | p95 ms | p99 ms | max ms |",
@@ -315,7 +317,7 @@ export async function main(argv: string[]): Promise<number> {
   const section = `## Service (deno task bench)
 
 Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${host},
-with \`${command}\` (load average 1/5/15 min at start: ${load}). The load
+with \`${command}\` (load average 1/5/15 min at start: ${load}, at the end: ${loadEnd}). The load
 generators and the servers share these cores, so
 absolute figures are lower bounds for a dedicated server; the ratios to the echo
 ceiling (a bare \`Deno.serve\` JSON echo: parse the body, serialize it back,
