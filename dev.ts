@@ -20,7 +20,9 @@ export function servicesFor(path: string): ServiceName[] {
   const p = path.replace(/^\.\//, "");
   if (!/\.(tsx?|json|css)$/.test(p)) return [];
   if (/(^|\/)(\.tmp|\.artifacts|node_modules)\//.test(p) || /_test\.tsx?$/.test(p)) return [];
-  if (p.startsWith("frontend/static/build/") || p.startsWith("frontend/tests/")) return [];
+  // The island build writes static/build/ through hidden temporary siblings
+  // (static/.build-tmp-*, static/.build-old-*): never a reason to restart.
+  if (/^frontend\/static\/(build\/|\.)/.test(p) || p.startsWith("frontend/tests/")) return [];
   if (p.startsWith("frontend/")) return ["ui"];
   if (p.startsWith("backend/tests/") || p.startsWith("backend/bench/")) return [];
   if (
@@ -196,7 +198,12 @@ async function main(): Promise<void> {
     print(`[dev] ${signal}: stopping backend and UI`);
     clearTimeout(timer);
     watcher.close();
+    // Ctrl-C reaches the children too (same process group): stop them at
+    // once so their exit is not reported as a crash, then once more in case
+    // a restart was under way.
+    const stops = [services.backend.stop(), services.ui.stop()];
     await restarting;
+    await Promise.all(stops);
     await Promise.all([services.backend.stop(), services.ui.stop()]);
     print("[dev] stopped");
     Deno.exit(0);

@@ -12,6 +12,9 @@ Deno.test("servicesFor() maps a changed file to the services to restart", () => 
     ["frontend/static/styles.css", ["ui"]],
     ["frontend/static/build/islands/LiveMonitor.js", []],
     ["frontend/static/.build-tmp-1/x.js", []],
+    ["frontend/static/.build-tmp-1-ab12/meta.json", []],
+    ["frontend/static/.build-old-1-ab12-0/runtime/boot.js", []],
+    ["frontend/static/build/meta.json", []],
     ["frontend/proxy_test.ts", []],
     ["frontend/tests/browser_test.ts", []],
     ["backend/app_test.ts", []],
@@ -136,6 +139,10 @@ Deno.test("deno task dev runs backend and UI, restarts the UI on a change, and S
     assert.match(output, /\[dev\] change detected: restarting ui/);
     assert.equal(listening(), before + 1);
     await waitFor(`http://127.0.0.1:${uiPort}/health`, 30_000);
+    // The restart rebuilds the islands; the build's own writes must not
+    // trigger another restart.
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.equal(output.match(/change detected/g)?.length, 1, output);
 
     child.kill("SIGTERM");
     const status = await child.status;
