@@ -1,0 +1,419 @@
+/**
+ * Every command in docs/WORKSHOP_GUIDE.md either runs here or is listed here.
+ *
+ * The test extracts the commands of the guide's `sh`/`bash` blocks (see
+ * `_guide_commands.ts`) and walks them in order, as a participant would:
+ *
+ * - `run` commands (Deno tasks, curl, k6, kubectl kustomize, docker build
+ *   through podman, ...) run with bash from the repository root and must exit
+ *   0 within their time limit; some outputs are also checked against what
+ *   the guide shows.
+ * - `serve` commands (`deno task backend`, `deno task ui`, `deno task dev`,
+ *   with or without env prefixes) are started, waited for (`/ready` or `/`),
+ *   and stopped (SIGINT, Ctrl-C) when the guide starts the next server on the
+ *   same port, or at the end. Later commands talk to whichever server the
+ *   guide started last, as in a participant's terminals.
+ * - Commands that need Docker Desktop, a live kind cluster or a browser, or
+ *   that run against the cluster, are listed in MANUAL by exact text with the
+ *   reason. A listed command that is no longer in the guide fails the test.
+ *
+ * A command that is neither fails the test: adding a command to the guide
+ * means running it here or saying why it cannot be.
+ *
+ * Ports: the guide's commands name the default ports 8000 (backend) and 8501
+ * (UI). When both are free the test's servers use them and the commands run
+ * verbatim; otherwise the servers get free ports (`PORT`, `BACKEND_URL`,
+ * `BACKEND_PORT`/`UI_PORT` for `deno task dev`) and every `localhost:8000` /
+ * `localhost:8501` in a command is rewritten to them (`rewritePorts`).
+ * Servers get a fresh `MODEL_DIR`, so the first backend start trains, as on a
+ * fresh clone, and the repository's `models/` is left alone.
+ *
+ * Docker: through the stock docker CLI against podman, as in
+ * containers/tests/images_test.ts (`prepare_base_images.sh` serves the Docker
+ * API and the stand-in base images; `DOCKER_HOST` defaults to its socket).
+ * Where `docker compose` (the v2 plugin) is missing but `docker-compose`
+ * exists, a `docker` wrapper on PATH forwards `docker compose ...` to it.
+ *
+ * Budget: about two to three minutes, most of it the load-test durations the
+ * guide asks for (10 + 15 + 15 s) and four image builds with a warm cache.
+ */
+import assert from "node:assert/strict";
+import { print } from "../../backend/logger.ts";
+import { REPO_ROOT } from "../../testing/backend_process.ts";
+import { inCI, skipUnless, which } from "../../testing/tools.ts";
+import {
+  classify,
+  extractCommands,
+  type GuideCommand,
+  type ManualEntry,
+  rewritePorts,
+  type RunnableRule,
+  type ServicePorts,
+} from "./_guide_commands.ts";
+import {
+  freePort,
+  portIsFree,
+  runShell,
+  type ShellService,
+  startShell,
+  waitForOk,
+} from "./_processes.ts";
+
+const GUIDE_PATH = `${REPO_ROOT}docs/WORKSHOP_GUIDE.md`;
+const GUIDE = Deno.readTextFileSync(GUIDE_PATH);
+
+const DOCKER_DESKTOP = "needs Docker Desktop (a Docker engine with compose v2 and internet)";
+const KIND = "needs a live kind cluster";
+const CLUSTER_LOAD =
+  "runs against the kind cluster through a port-forward for minutes; its local rehearsal runs here";
+const COMPILED =
+  "builds the default `compiled` target, whose `deno compile` downloads denort from Deno's host " +
+  "(unreachable from CI); the `--target run` builds of the same Dockerfiles run here";
+
+/** Commands this test cannot run, by exact text, and why. */
+const MANUAL: readonly ManualEntry[] = [
+  { command: "kind version", why: "kind is not installed on the CI machine (no nested Docker)" },
+  {
+    command: "docker compose -f containers/compose.yaml up --build",
+    why: `${DOCKER_DESKTOP}; runs until Ctrl-C. containers/tests/images_test.ts brings the same ` +
+      "compose file up (target run) with podman",
+  },
+  {
+    command: "docker compose -f containers/compose.yaml --profile monitoring up --build",
+    why: `${DOCKER_DESKTOP}; pulls prom/prometheus and grafana/grafana; runs until Ctrl-C`,
+  },
+  {
+    command: "docker compose -f containers/compose.yaml down",
+    why: `${DOCKER_DESKTOP}; stops the stack that \`up\` started`,
+  },
+  {
+    command: "docker compose -f containers/compose.yaml down -v",
+    why: `${DOCKER_DESKTOP}; stops the stack that \`up\` started`,
+  },
+  {
+    command: "docker build -f containers/Dockerfile.backend -t anomaly-backend:0.1.0 .",
+    why: COMPILED,
+  },
+  { command: "docker build -f containers/Dockerfile.ui -t anomaly-ui:0.1.0 .", why: COMPILED },
+  { command: "deno task images:build", why: COMPILED },
+  { command: "deno task kind:up", why: `${KIND} (creates one); its --dry-run runs here` },
+  { command: "deno task kind:redeploy", why: KIND },
+  { command: "kind create cluster --name anomaly --config k8s/kind-config.yaml", why: KIND },
+  {
+    command:
+      "kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.7.2/components.yaml",
+    why: KIND,
+  },
+  {
+    command:
+      `kubectl -n kube-system patch deploy metrics-server --type='json' -p='[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]'`,
+    why: KIND,
+  },
+  { command: "kubectl -n kube-system rollout status deploy/metrics-server", why: KIND },
+  { command: "kubectl get apiservices | grep metrics", why: KIND },
+  { command: "kubectl top nodes", why: KIND },
+  { command: "kubectl -n kube-system logs deploy/metrics-server", why: KIND },
+  { command: "kind load docker-image anomaly-backend:0.1.0 --name anomaly", why: KIND },
+  { command: "kind load docker-image anomaly-ui:0.1.0 --name anomaly", why: KIND },
+  { command: "kubectl apply -k k8s/overlays/dev", why: KIND },
+  { command: "kubectl apply -k k8s/overlays/scaled", why: KIND },
+  { command: "kubectl apply -k k8s/overlays/persistent", why: KIND },
+  { command: "kubectl -n anomaly rollout status deploy/anomaly-backend", why: KIND },
+  { command: "kubectl -n anomaly get pods", why: KIND },
+  {
+    command: "kubectl -n anomaly port-forward svc/anomaly-backend 8000:8000",
+    why: `${KIND}; runs until Ctrl-C`,
+  },
+  {
+    command: "kubectl -n anomaly port-forward svc/anomaly-ui 8501:8501",
+    why: `${KIND}; runs until Ctrl-C`,
+  },
+  { command: "kubectl -n anomaly get hpa -w", why: `${KIND}; watches until Ctrl-C` },
+  { command: "kubectl -n anomaly get pods -w", why: `${KIND}; watches until Ctrl-C` },
+  {
+    command: "kubectl -n anomaly delete pod -l app.kubernetes.io/name=anomaly-backend",
+    why: KIND,
+  },
+  { command: "kubectl -n anomaly logs deploy/anomaly-backend | grep model_ready", why: KIND },
+  {
+    command: "kubectl -n anomaly describe pod -l app.kubernetes.io/name=anomaly-backend",
+    why: KIND,
+  },
+  {
+    command:
+      "deno task load --url http://localhost:8000 --rps 150 --duration 120 --batch-size 64 --workers 32 --no-keepalive",
+    why: CLUSTER_LOAD,
+  },
+  {
+    command: "k6 run -e BASE_URL=http://localhost:8000 -e NO_KEEPALIVE=1 loadtest/k6/workshop.ts",
+    why: CLUSTER_LOAD,
+  },
+  { command: "kind delete cluster --name anomaly", why: KIND },
+];
+
+const DOCKER_TOOLS = ["docker", "docker-compose", "podman"];
+
+/** Command families this test runs, first match wins. */
+const RUNNABLE: readonly RunnableRule[] = [
+  { pattern: /^deno task dev$/, mode: "serve", service: "stack" },
+  { pattern: /^(?:[A-Z_]+=\S+ )*deno task backend(?::plain)?$/, mode: "serve", service: "backend" },
+  { pattern: /^deno task ui$/, mode: "serve", service: "ui" },
+  { pattern: /^deno (?:--version|install --frozen)$/, mode: "run" },
+  { pattern: /^deno task$/, mode: "run" },
+  { pattern: /^deno task kind:up --dry-run$/, mode: "run" },
+  { pattern: /^deno task (?:train|evaluate)(?: .*)?$/, mode: "run" },
+  { pattern: /^deno task load (?:.* )?--duration (?:[1-9]|1[0-9]|20)(?: .*)?$/, mode: "run" },
+  {
+    pattern: /^(?:CONTRACT_BASE_URL=\S+ )?deno test -A backend\/tests\/contract_test\.ts$/,
+    mode: "run",
+  },
+  { pattern: /^k6 version$/, mode: "run", tools: ["k6"] },
+  { pattern: /^k6 run -e BASE_URL=\S+ loadtest\/k6\/smoke\.ts$/, mode: "run", tools: ["k6"] },
+  { pattern: /^kubectl version --client$/, mode: "run", tools: ["kubectl"] },
+  { pattern: /^kubectl kustomize k8s\/\S+(?: \| .*)?$/, mode: "run", tools: ["kubectl"] },
+  { pattern: /^curl .*\| promtool check metrics$/, mode: "run", tools: ["curl", "promtool"] },
+  { pattern: /^curl .*\| jq /, mode: "run", tools: ["curl", "jq"] },
+  { pattern: /^curl [^|]*(?:\| grep .*)?$/, mode: "run", tools: ["curl"] },
+  { pattern: /^docker version$/, mode: "run", tools: DOCKER_TOOLS },
+  {
+    pattern: /^docker build --target run -f containers\/Dockerfile\.\w+ -t \S+ \.$/,
+    mode: "run",
+    tools: DOCKER_TOOLS,
+    timeoutS: 600,
+  },
+  {
+    pattern: /^TARGET=run deno task images:build$/,
+    mode: "run",
+    tools: DOCKER_TOOLS,
+    timeoutS: 600,
+  },
+  {
+    pattern: /^docker compose -f containers\/compose\.yaml config --services$/,
+    mode: "run",
+    tools: DOCKER_TOOLS,
+  },
+  {
+    pattern: /^docker image rm anomaly-backend:0\.1\.0 anomaly-ui:0\.1\.0$/,
+    mode: "run",
+    tools: DOCKER_TOOLS,
+  },
+]; // deno-fmt-ignore
+
+/** Every non-empty output line (trimmed) appears in the guide: for commands whose output is deterministic. */
+function guideShows(output: string): void {
+  const lines = output.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  assert.ok(lines.length > 0, "the command printed nothing");
+  for (const line of lines) {
+    assert.ok(GUIDE.includes(line), `the guide does not show this output line: ${line}`);
+  }
+}
+
+/** Output lines that start with `prefix`, trimmed. */
+function linesStarting(output: string, prefix: RegExp): string {
+  return output.split("\n").filter((l) => prefix.test(l)).join("\n");
+}
+
+/** Checks on the output of `run` commands, beyond exit code 0. */
+const EXPECT: Record<string, (output: string) => void> = {
+  "deno task kind:up --dry-run": (out) => guideShows(linesStarting(out, /^\+ |^\[kind\.sh\]/)),
+  "deno task train --contamination 0.01,0.02,0.05,0.1,0.2": (out) =>
+    guideShows(linesStarting(out, /^\s+(contamination|0\.\d)|^(ROC AUC|Precision|The threshold)/)),
+  "kubectl kustomize k8s/overlays/dev | grep -E '^kind:' | sort | uniq -c": guideShows,
+  "kubectl kustomize k8s/overlays/dev | grep -E 'minReplicas|maxReplicas|WORKERS'": guideShows,
+  "kubectl kustomize k8s/overlays/scaled | grep -E 'minReplicas|maxReplicas|WORKERS'": guideShows,
+  "kubectl kustomize k8s/overlays/persistent | grep -A2 'persistentVolumeClaim:'": guideShows,
+  "docker compose -f containers/compose.yaml config --services": guideShows,
+  "curl -s localhost:8000/health": (out) => assert.equal(JSON.parse(out).status, "ok"),
+  [`curl -s localhost:8000/predict -H 'content-type: application/json' -d '{"readings":[{"voltage":230.1,"current":10.2,"frequency":50.01},{"voltage":275,"current":28,"frequency":50.7}]}'`]:
+    (out) => {
+      const body = JSON.parse(out);
+      assert.deepEqual(body.predictions.map((p: { anomaly: boolean }) => p.anomaly), [false, true]);
+    },
+  [`curl -s localhost:8000/predict -H 'content-type: application/json' -d '{"readings":[{"voltage":"230","current":10,"frequency":50}]}'`]:
+    (out) => assert.equal(JSON.parse(out).status, 422),
+  [`curl -s 'localhost:8000/simulate?n=64&anomaly_rate=0.1&seed=7' | jq '{readings: [.readings[] | {voltage, current, frequency}]}' | curl -s localhost:8000/predict -H 'content-type: application/json' -d @- | jq .anomalies`]:
+    guideShows,
+  "deno task load --url http://localhost:8000 --rps 150 --duration 10 --batch-size 64 --workers 32 --no-keepalive":
+    (out) => assert.match(out, /^outcome: +ok \d+ +errors 0 /m),
+}; // deno-fmt-ignore
+
+/**
+ * Checks on the logs of `serve` commands, by command and occurrence (1-based):
+ * the model lifecycle the guide describes (the first start, `deno task dev`,
+ * trains into the fresh MODEL_DIR, the next start loads the artifact, another
+ * CONTAMINATION logs model_config_mismatch and retrains).
+ */
+const EXPECT_SERVE: Record<string, string[]> = {
+  "deno task dev#1": ['"source":"trained at startup: no artifact at '],
+  "deno task backend#1": ['"source":"loaded from artifact '],
+  "deno task ui#1": ['"event":"listening"'],
+  "WORKERS=2 deno task backend#1": ['"served_by":"', '/w1"'],
+  "CONTAMINATION=0.2 deno task backend#1": ['"event":"model_config_mismatch"'],
+  "CONTAMINATION=0.01 deno task backend#1": ['"event":"model_config_mismatch"'],
+  "deno task backend#3": ['"event":"model_config_mismatch"'],
+};
+
+type Slot = "backend" | "ui";
+const SLOTS: Record<string, Slot[]> = {
+  backend: ["backend"],
+  ui: ["ui"],
+  stack: ["backend", "ui"],
+};
+
+interface Running {
+  command: string;
+  slots: Slot[];
+  service: ShellService;
+}
+
+function dockerWrapper(dir: string, docker: string): void {
+  // `docker compose` is the v2 plugin; where only the standalone
+  // docker-compose exists (this CI), forward to it.
+  Deno.writeTextFileSync(
+    `${dir}/docker`,
+    `#!/usr/bin/env bash\nif [ "$1" = compose ]; then shift; exec docker-compose "$@"; fi\nexec ${docker} "$@"\n`,
+    { mode: 0o755 },
+  );
+}
+
+Deno.test("every command listed or checked by this test is still in the guide", () => {
+  const commands = new Set(extractCommands(GUIDE).map((c) => c.command));
+  const stale = [
+    ...MANUAL.map((m) => m.command),
+    ...Object.keys(EXPECT),
+    ...Object.keys(EXPECT_SERVE).map((k) => k.replace(/#\d+$/, "")),
+  ].filter((command) => !commands.has(command));
+  assert.deepEqual(stale, [], "listed in this test but no longer in the guide");
+});
+
+Deno.test("every guide command is runnable here or listed as needing Docker Desktop or kind", () => {
+  const unknown = extractCommands(GUIDE)
+    .filter((c) => classify(c.command, MANUAL, RUNNABLE).kind === "unknown")
+    .map((c) => `line ${c.line}: ${c.command}`);
+  assert.deepEqual(
+    unknown,
+    [],
+    "add a RUNNABLE rule (and make it run) or a MANUAL entry with the reason",
+  );
+});
+
+Deno.test({
+  name: "the guide's runnable commands succeed, in order, against the servers the guide starts",
+  async fn(t) {
+    const commands = extractCommands(GUIDE);
+    const defaults = portIsFree(8000) && portIsFree(8501);
+    const ports: ServicePorts = defaults
+      ? { backend: 8000, ui: 8501 }
+      : { backend: freePort(), ui: freePort() };
+    const modelDir = await Deno.makeTempDir({ prefix: "guide-models-" });
+    const binDir = await Deno.makeTempDir({ prefix: "guide-bin-" });
+    const env: Record<string, string> = {
+      MODEL_DIR: modelDir,
+      DRAIN_DELAY_S: "0",
+      K6_NO_USAGE_REPORT: "true",
+      DOCKER_HOST: Deno.env.get("DOCKER_HOST") ?? "unix:///run/podman-docker.sock",
+      DOCKER_BUILDKIT: "0",
+      PATH: `${binDir}:${Deno.env.get("PATH") ?? ""}`,
+    };
+    print(
+      `[guide] ${commands.length} commands; servers on ${ports.backend}/${ports.ui}` +
+        (defaults ? " (the defaults)" : " (rewritten from 8000/8501)"),
+    );
+    const running: Running[] = [];
+    const occurrences = new Map<string, number>();
+    let dockerReady = false;
+
+    const stopSlots = async (slots: Slot[]) => {
+      for (const r of running.filter((r) => r.slots.some((s) => slots.includes(s)))) {
+        await r.service.stop();
+        running.splice(running.indexOf(r), 1);
+      }
+    };
+
+    const serve = async (c: GuideCommand, service: string) => {
+      const slots = SLOTS[service];
+      await stopSlots(slots);
+      const backendUrl = `http://127.0.0.1:${ports.backend}`;
+      const serviceEnv: Record<string, string> = service === "backend"
+        ? { PORT: String(ports.backend) }
+        : service === "ui"
+        ? { PORT: String(ports.ui), BACKEND_URL: backendUrl }
+        : { BACKEND_PORT: String(ports.backend), UI_PORT: String(ports.ui) };
+      const started = startShell(c.command, {
+        cwd: REPO_ROOT,
+        env: { ...env, ...serviceEnv },
+      });
+      running.push({ command: c.command, slots, service: started });
+      if (slots.includes("backend")) await waitForOk(`${backendUrl}/ready`, started, 90);
+      if (slots.includes("ui")) await waitForOk(`http://127.0.0.1:${ports.ui}/`, started, 90);
+      const n = (occurrences.get(c.command) ?? 0) + 1;
+      occurrences.set(c.command, n);
+      for (const expected of EXPECT_SERVE[`${c.command}#${n}`] ?? []) {
+        assert.ok(
+          started.output().includes(expected),
+          `"${c.command}" (start ${n}) did not log ${expected}:\n${started.output().slice(-3000)}`,
+        );
+      }
+    };
+
+    const prepareDocker = async () => {
+      if (dockerReady) return;
+      dockerReady = true;
+      const prepared = await runShell("bash containers/tests/prepare_base_images.sh", {
+        cwd: REPO_ROOT,
+        env,
+        timeoutS: 600,
+      });
+      assert.equal(prepared.code, 0, prepared.output);
+      const compose = await runShell("docker compose version", {
+        cwd: REPO_ROOT,
+        env,
+        timeoutS: 30,
+      });
+      if (compose.code !== 0) dockerWrapper(binDir, which("docker")!);
+    };
+
+    try {
+      for (const c of commands) {
+        const found = classify(c.command, MANUAL, RUNNABLE);
+        if (found.kind !== "runnable") continue;
+        const { rule } = found;
+        const tools = rule.tools ?? [];
+        await t.step({
+          name: `line ${c.line}: ${c.command}`,
+          ignore: tools.length > 0 && skipUnless(...tools),
+          fn: async () => {
+            if (rule.mode === "serve") {
+              await serve(c, rule.service!);
+              return;
+            }
+            if (tools.includes("docker")) await prepareDocker();
+            const command = defaults ? c.command : rewritePorts(c.command, ports);
+            const result = await runShell(command, {
+              cwd: REPO_ROOT,
+              env,
+              timeoutS: rule.timeoutS ?? 120,
+            });
+            const tail = result.output.slice(-4000);
+            assert.ok(!result.timedOut, `timed out after ${rule.timeoutS ?? 120} s:\n${tail}`);
+            assert.equal(result.code, 0, `exit code ${result.code}:\n${tail}`);
+            EXPECT[c.command]?.(result.output);
+            if (result.seconds > 5) {
+              print(`[guide] line ${c.line}: ${result.seconds.toFixed(1)} s`);
+            }
+          },
+        });
+      }
+    } finally {
+      await stopSlots(["backend", "ui"]);
+      await Deno.remove(modelDir, { recursive: true });
+      await Deno.remove(binDir, { recursive: true });
+    }
+    if (inCI()) {
+      const manual = commands.filter((c) =>
+        classify(c.command, MANUAL, RUNNABLE).kind === "manual"
+      );
+      print(`[guide] ${manual.length} commands need Docker Desktop or kind (listed in this test)`);
+    }
+  },
+});
