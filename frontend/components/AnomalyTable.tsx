@@ -35,62 +35,68 @@ const SEVERITY_TEXT: Record<Reason["severity"], string> = {
 /** A table with a caption; the verdicts are words and symbols, never colour alone. */
 export function AnomalyTable({ rows }: AnomalyTableProps): JSX.Element {
   return (
-    <table class="anomalies" id="anomaly-table">
-      <caption>Recent flagged anomalies (newest first)</caption>
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">Time</th>
-          <th scope="col">Voltage</th>
-          <th scope="col">Current</th>
-          <th scope="col">Frequency</th>
-          <th scope="col">Score</th>
-          <th scope="col">Simulator label</th>
-          <th scope="col">Reasons</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0
-          ? (
-            <tr>
-              <td colSpan={8} class="empty">No anomalies flagged yet.</td>
-            </tr>
-          )
-          : rows.map((r) => (
-            <tr key={r.seq} data-seq={r.seq}>
-              <td>{r.seq}</td>
-              <td>
-                <time dateTime={r.time}>{r.time.slice(11, 19)}</time>
-              </td>
-              <td>{r.voltage.toFixed(1)} V</td>
-              <td>{r.current.toFixed(2)} A</td>
-              <td>{r.frequency.toFixed(3)} Hz</td>
-              <td>{r.score.toFixed(3)}</td>
-              <td>
-                {r.labelled
-                  ? <span class="verdict tp">✔ anomalous{r.kind ? ` (${r.kind})` : ""}</span>
-                  : <span class="verdict fp">✘ normal: false positive</span>}
-              </td>
-              <td>
-                {r.reasons.length === 0
-                  ? <span>model score above threshold</span>
-                  : (
-                    <ul class="reasons">
-                      {r.reasons.map((reason, i) => (
-                        <li key={i} class={`sev-${reason.severity}`}>
-                          <span class="sev">
-                            [{SEVERITY_TEXT[reason.severity] ?? reason.severity}]
-                          </span>{" "}
-                          {reason.message}
-                          {reason.reference ? <span class="ref">({reason.reference})</span> : null}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-              </td>
-            </tr>
-          ))}
-      </tbody>
-    </table>
+    // Scrolls on its own so the page keeps its shape; focusable so the
+    // keyboard can scroll it too.
+    <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="anomaly-caption">
+      <table class="anomalies" id="anomaly-table">
+        <caption id="anomaly-caption">Recent flagged anomalies (newest first)</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Time</th>
+            <th scope="col">Voltage</th>
+            <th scope="col">Current</th>
+            <th scope="col">Frequency</th>
+            <th scope="col">Score</th>
+            <th scope="col">Simulator label</th>
+            <th scope="col">Reasons</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0
+            ? (
+              <tr>
+                <td colSpan={8} class="empty">No anomalies flagged yet.</td>
+              </tr>
+            )
+            : rows.map((r) => (
+              <tr key={r.seq} data-seq={r.seq}>
+                <td>{r.seq}</td>
+                <td>
+                  <time dateTime={r.time}>{r.time.slice(11, 19)}</time>
+                </td>
+                <td>{r.voltage.toFixed(1)} V</td>
+                <td>{r.current.toFixed(2)} A</td>
+                <td>{r.frequency.toFixed(3)} Hz</td>
+                <td>{r.score.toFixed(3)}</td>
+                <td>
+                  {r.labelled
+                    ? <span class="verdict tp">✔ anomalous{r.kind ? ` (${r.kind})` : ""}</span>
+                    : <span class="verdict fp">✘ normal: false positive</span>}
+                </td>
+                <td>
+                  {r.reasons.length === 0
+                    ? <span>model score above threshold</span>
+                    : (
+                      <ul class="reasons">
+                        {r.reasons.map((reason, i) => (
+                          <li key={i} class={`sev-${reason.severity}`}>
+                            <span class="sev">
+                              [{SEVERITY_TEXT[reason.severity] ?? reason.severity}]
+                            </span>{" "}
+                            {reason.message}
+                            {reason.reference
+                              ? <span class="ref">({reason.reference})</span>
+                              : null}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                </td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -30,7 +30,11 @@ Deno.test("AnomalyTable renders reasons and verdicts as text, not colour alone",
   const html = renderToString(
     <AnomalyTable rows={[row, { ...row, seq: 43, labelled: false, kind: null, reasons: [] }]} />,
   );
-  assert.match(html, /<caption>Recent flagged anomalies/);
+  assert.match(html, /<caption id="anomaly-caption">Recent flagged anomalies/);
+  assert.match(
+    html,
+    /class="table-scroll" tabindex="0" role="region" aria-labelledby="anomaly-caption"/,
+  );
   assert.match(html, /<th scope="col">Reasons<\/th>/);
   assert.match(html, /275\.0 V/);
   assert.match(html, /\[<!-- -->warning<!-- -->\]|\[warning\]/);
