@@ -256,7 +256,8 @@ export function buildDashboard(): Record<string, unknown> {
           label: "Job",
           type: "query",
           datasource: DS,
-          query: { query: "label_values(model_ready, job)", refId: "job" },
+          // The plain-string form: every Grafana version reads it (newer ones migrate it).
+          query: "label_values(model_ready, job)",
           definition: "label_values(model_ready, job)",
           current: { text: "anomaly-backend", value: "anomaly-backend" },
           refresh: 2,
