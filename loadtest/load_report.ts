@@ -9,7 +9,7 @@ function pad(label: string): string {
 export function formatProgress(p: LoadProgress): string {
   return `[${p.elapsed_s.toFixed(1).padStart(6)}s/${p.duration_s}s] sent ${p.sent} ok ${p.ok} ` +
     `err ${p.errors} dropped ${p.dropped} late ${p.late} in-flight ${p.in_flight} ` +
-    `${p.rate.toFixed(1)} ok/s p99 ${p.p99_ms.toFixed(1)} ms`;
+    `${p.rate.toFixed(1)} ok/s p99 ${p.p99_ms.toFixed(1)} ms instances ${p.instances}`;
 }
 
 /** The final report as aligned text lines. */

@@ -79,6 +79,8 @@ export interface LoadProgress {
   rate: number;
   /** p99 of 2xx latency so far, milliseconds (0 before the first response). */
   p99_ms: number;
+  /** Distinct `served_by` instances that answered since the previous snapshot (pods, as the HPA scales). */
+  instances: number;
 }
 
 /** Hooks for {@link runLoad}. */
@@ -125,6 +127,7 @@ export async function runLoad(opts: LoadOptions, hooks: RunLoadHooks = {}): Prom
 
   const byStatus: Record<string, number> = {};
   const servedBy: Record<string, number> = {};
+  const recentServers = new Set<string>();
   const errorSamples = new Set<string>();
   let sent = 0, ok = 0, errors = 0, dropped = 0, late = 0, inFlight = 0;
   let readings = 0, anomalies = 0, maxLag = 0, latencySum = 0;
@@ -152,6 +155,7 @@ export async function runLoad(opts: LoadOptions, hooks: RunLoadHooks = {}): Prom
         hist.recordValue(Math.min(maxTrackable, Math.max(1, Math.round(latency * 1000))));
         const who = SERVED_BY.exec(text)?.[1] ?? "unknown";
         servedBy[who] = (servedBy[who] ?? 0) + 1;
+        recentServers.add(who);
         readings += opts.batchSize;
         anomalies += Number(ANOMALIES.exec(text)?.[1] ?? 0);
       } else {
@@ -187,7 +191,9 @@ export async function runLoad(opts: LoadOptions, hooks: RunLoadHooks = {}): Prom
       in_flight: inFlight,
       rate: round(((ok - lastOk) * 1000) / Math.max(1, now - lastProgressAt), 1),
       p99_ms: ok > 0 ? round(hist.getValueAtPercentile(99) / 1000, 1) : 0,
+      instances: recentServers.size,
     });
+    recentServers.clear();
     lastOk = ok;
     lastProgressAt = now;
   };

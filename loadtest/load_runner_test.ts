@@ -99,12 +99,18 @@ Deno.test("runLoad() calls onProgress with running totals", async () => {
   const server = startCountingServer();
   try {
     const seen: number[] = [];
+    const instances: number[] = [];
     await runLoad(options(server.url, { rps: 40, duration: 0.5 }), {
       progressIntervalMs: 100,
-      onProgress: (p) => seen.push(p.sent),
+      onProgress: (p) => {
+        seen.push(p.sent);
+        instances.push(p.instances);
+      },
     });
     assert.ok(seen.length >= 3, `expected several progress calls, got ${seen.length}`);
     assert.equal(seen.at(-1), 20);
+    // The fake server names itself fake:0 or fake:1 by connection; some interval saw one.
+    assert.ok(instances.some((n) => n >= 1) && instances.every((n) => n <= 2), String(instances));
   } finally {
     await server.close();
   }
