@@ -126,3 +126,35 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a k6 archive carries the shared simulator and runs from standard input (the in-cluster recipe)",
+  { ignore: skipUnless("k6") },
+  async () => {
+    const backend = await startBackend();
+    const dir = await Deno.makeTempDir();
+    try {
+      const archive = `${dir}/smoke.tar`;
+      const made = await k6(["archive", "-O", archive, "loadtest/k6/smoke.ts"]);
+      assert.equal(made.code, 0, made.stderr);
+      const child = new Deno.Command("k6", {
+        args: ["run", "--quiet", "--type", "archive", "-e", `BASE_URL=${backend.url}`, "-"],
+        cwd: dir,
+        env: { K6_NO_USAGE_REPORT: "true", ITERATIONS: "4" },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(await Deno.readFile(archive));
+      await writer.close();
+      const out = await child.output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, text);
+      assert.match(text, /checks_succeeded\.*: 100\.00%/);
+    } finally {
+      await backend.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
