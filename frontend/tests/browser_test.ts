@@ -5,6 +5,7 @@
  * JavaScript size are printed and written to `.artifacts/browser.json`.
  */
 import assert from "node:assert/strict";
+import axe from "axe-core";
 import { chromium, type Page } from "playwright-core";
 import { print } from "../../backend/logger.ts";
 import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
@@ -238,6 +239,42 @@ Deno.test({
         await page.fill("#batch-size", "32");
         await page.getByRole("button", { name: "Generate Batch" }).click();
         await page.locator("#stream-problem").waitFor({ state: "detached", timeout: 5_000 });
+      });
+
+      await timed("axe-core finds no WCAG 2.1 A/AA or best-practice violations", async () => {
+        // A second page that may inject axe's script despite the CSP.
+        const audit = await browser.newPage({
+          viewport: { width: 1400, height: 1000 },
+          bypassCSP: true,
+        });
+        try {
+          await audit.goto(ui!.url);
+          await audit.waitForFunction(() =>
+            document.querySelectorAll("[data-island][data-hydrated]").length === 4
+          );
+          await audit.getByRole("button", { name: "Inject Extreme Reading" }).click();
+          await audit.locator("#anomaly-table tbody tr[data-seq]").first().waitFor();
+          await audit.waitForSelector("#model-info dd code");
+          await audit.addScriptTag({ content: (axe as unknown as { source: string }).source });
+          const result = await audit.evaluate(() =>
+            (globalThis as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
+              runOnly: {
+                type: "tag",
+                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+              },
+            })
+          ) as {
+            violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+            passes: unknown[];
+          };
+          const found = result.violations.map((v) =>
+            `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`
+          );
+          assert.deepEqual(found, []);
+          assert.ok(result.passes.length > 20, `axe ran only ${result.passes.length} checks`);
+        } finally {
+          await audit.close();
+        }
       });
 
       assert.deepEqual(pageErrors, []);
