@@ -296,7 +296,7 @@ export class BurstRunner {
       s.readings += labeled.length;
       parsed.predictions.forEach((p, i) => {
         if (p.anomaly) s.flagged++;
-        addVerdict(s.confusion, p.anomaly, labeled[i]?.anomaly ?? false);
+        addVerdict(s.confusion, { flagged: p.anomaly, truth: labeled[i]?.anomaly ?? false });
       });
     } catch (err) {
       if (err instanceof UpstreamError && err.kind === "aborted") return;

@@ -81,8 +81,8 @@ Deno.test("BurstRunner runs requests × cycles at the given concurrency and tall
     assert.ok(c.tp > 0);
     assert.equal(backend.seen.length, 40);
     assert.ok(
-      backend.maxInflight! <= 4 && backend.maxInflight! >= 2,
-      `in flight ${backend.maxInflight}`,
+      backend.maxInflight() <= 4 && backend.maxInflight() >= 2,
+      `in flight ${backend.maxInflight()}`,
     );
     // Pooled by default: at most one connection per concurrent request.
     assert.ok(backend.connections() <= 4);

@@ -215,7 +215,7 @@ export default function LiveMonitor(
         if (p.anomaly) flagged[name].push(point);
         else if (reading.anomaly) missed[name].push(point);
       }
-      addVerdict(t.confusion, p.anomaly, reading.anomaly);
+      addVerdict(t.confusion, { flagged: p.anomaly, truth: reading.anomaly });
       if (reading.anomaly) t.labelled++;
       if (p.anomaly) {
         t.flagged++;
@@ -235,7 +235,14 @@ export default function LiveMonitor(
     });
     for (const name of SIGNAL_NAMES) {
       const chart = charts.current[name];
-      if (chart) appendPoints(chart, line[name], flagged[name], missed[name], window);
+      if (chart) {
+        appendPoints(chart, {
+          line: line[name],
+          flagged: flagged[name],
+          missed: missed[name],
+          window,
+        });
+      }
     }
     scheduleDraw();
     t.points += batch.length;

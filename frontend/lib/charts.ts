@@ -186,13 +186,21 @@ export function createSignalChart(
   });
 }
 
+/** Points to add to a signal chart with {@link appendPoints}. */
+export interface NewPoints {
+  line: XY[];
+  /** Readings the model flagged. */
+  flagged: XY[];
+  /** Labelled anomalies the model did not flag. */
+  missed: XY[];
+  /** Points of the line kept; older points and their markers are dropped. */
+  window: number;
+}
+
 /** Append points to a signal chart and drop what falls out of the window (the caller calls `update`). */
 export function appendPoints(
   chart: Chart<"line", XY[]>,
-  line: XY[],
-  flagged: XY[],
-  missed: XY[],
-  window: number,
+  { line, flagged, missed, window }: NewPoints,
 ): void {
   const sets = chart.data.datasets;
   const data = sets[SERIES.line].data;

@@ -69,8 +69,16 @@ export function emptyConfusion(): Confusion {
   return { tp: 0, fp: 0, fn: 0, tn: 0 };
 }
 
+/** One prediction next to its label. */
+export interface Verdict {
+  /** The model flagged the reading. */
+  flagged: boolean;
+  /** The simulator labelled the reading anomalous. */
+  truth: boolean;
+}
+
 /** Add one verdict to `c` (mutates and returns it). */
-export function addVerdict(c: Confusion, flagged: boolean, truth: boolean): Confusion {
+export function addVerdict(c: Confusion, { flagged, truth }: Verdict): Confusion {
   if (flagged && truth) c.tp++;
   else if (flagged) c.fp++;
   else if (truth) c.fn++;

@@ -38,11 +38,11 @@ Deno.test("precision() and recall() follow the simulator's labels and are undefi
   const c = emptyConfusion();
   assert.equal(precision(c), null);
   assert.equal(recall(c), null);
-  addVerdict(c, true, true);
-  addVerdict(c, true, false);
-  addVerdict(c, false, true);
-  addVerdict(c, false, true);
-  addVerdict(c, false, false);
+  addVerdict(c, { flagged: true, truth: true });
+  addVerdict(c, { flagged: true, truth: false });
+  addVerdict(c, { flagged: false, truth: true });
+  addVerdict(c, { flagged: false, truth: true });
+  addVerdict(c, { flagged: false, truth: false });
   assert.deepEqual(c, { tp: 1, fp: 1, fn: 2, tn: 1 });
   assert.equal(precision(c), 0.5);
   assert.equal(recall(c), 1 / 3);

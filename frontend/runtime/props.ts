@@ -6,7 +6,11 @@
  */
 
 /** Throw a TypeError naming the first value under `path` that JSON cannot carry faithfully. */
-export function assertJsonSafe(value: unknown, path = "props", seen = new Set<unknown>()): void {
+export function assertJsonSafe(value: unknown, path = "props"): void {
+  check(value, path, new Set());
+}
+
+function check(value: unknown, path: string, seen: Set<unknown>): void {
   if (value === null || typeof value === "string" || typeof value === "boolean") return;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) {
@@ -20,7 +24,7 @@ export function assertJsonSafe(value: unknown, path = "props", seen = new Set<un
   if (seen.has(value)) throw new TypeError(`Island prop ${path} is a circular reference`);
   seen.add(value);
   if (Array.isArray(value)) {
-    value.forEach((v, i) => assertJsonSafe(v, `${path}[${i}]`, seen));
+    value.forEach((v, i) => check(v, `${path}[${i}]`, seen));
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
@@ -29,7 +33,7 @@ export function assertJsonSafe(value: unknown, path = "props", seen = new Set<un
     }
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined) continue;
-      assertJsonSafe(v, `${path}.${k}`, seen);
+      check(v, `${path}.${k}`, seen);
     }
   }
   seen.delete(value);

@@ -13,14 +13,21 @@ export interface FakeBackendOptions {
   delayMs?: number;
 }
 
+/** The fake backend: a counting server that also knows its peak concurrency. */
+export interface FakeBackend extends CountingServer {
+  /** Most `/predict` requests that were in flight at once. */
+  maxInflight(): number;
+}
+
 /** Start the fake backend on a free loopback port. */
-export function startFakeBackend(options: FakeBackendOptions = {}): CountingServer {
+export function startFakeBackend(options: FakeBackendOptions = {}): FakeBackend {
   let inflight = 0;
+  let peak = 0;
   const server = startCountingServer(async (_req, seen) => {
     const path = seen.path;
     if (path === "/predict") {
       inflight++;
-      server.maxInflight = Math.max(server.maxInflight ?? 0, inflight);
+      peak = Math.max(peak, inflight);
       try {
         if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
         const readings = JSON.parse(seen.body).readings as { voltage: number }[];
@@ -42,13 +49,6 @@ export function startFakeBackend(options: FakeBackendOptions = {}): CountingServ
     if (path === "/health") return Response.json({ status: "ok", model: "isolation_forest" });
     if (path === "/ready") return Response.json({ status: "ready", ready: true });
     return Response.json({ type: "/docs#problem-not-found", status: 404 }, { status: 404 });
-  }) as CountingServer & { maxInflight?: number };
-  return server;
-}
-
-declare module "./_loopback.ts" {
-  interface CountingServer {
-    /** Most `/predict` requests in flight at once (fake backend only). */
-    maxInflight?: number;
-  }
+  });
+  return { ...server, maxInflight: () => peak };
 }
