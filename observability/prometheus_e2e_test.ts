@@ -10,8 +10,9 @@ import { startBackend } from "../testing/backend_process.ts";
 import { skipUnless } from "../testing/tools.ts";
 import { predictBodies } from "../loadtest/payload.ts";
 import { dashboardQueries } from "./dashboard.ts";
+import { parse, stringify } from "yaml";
 
-const RULES = new URL("rules/anomaly_backend.rules.yml", import.meta.url).pathname;
+const here = (p: string) => new URL(p, import.meta.url).pathname;
 const PREDICTS = 30;
 const INVALID = 5;
 const BATCH = 16;
@@ -53,21 +54,19 @@ Deno.test({
     const backend = await startBackend();
     const dir = await Deno.makeTempDir({ prefix: "prom-e2e-" });
     const promPort = freePort();
-    await Deno.writeTextFile(
-      `${dir}/prometheus.yml`,
-      [
-        "global:",
-        "  scrape_interval: 1s",
-        "  evaluation_interval: 1s",
-        "rule_files:",
-        `  - ${RULES}`,
-        "scrape_configs:",
-        "  - job_name: anomaly-backend",
-        "    static_configs:",
-        `      - targets: ["127.0.0.1:${backend.port}"]`,
-        "",
-      ].join("\n"),
-    );
+    // The compose config as shipped, pointed at this backend and this checkout's
+    // rules, with 1 s intervals so the test is quick.
+    const config = parse(Deno.readTextFileSync(here("prometheus.yml"))) as {
+      global: Record<string, string>;
+      rule_files: string[];
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
+    config.global.scrape_interval = "1s";
+    config.global.evaluation_interval = "1s";
+    config.rule_files = config.rule_files.map((f) => here(`rules/${f.split("/").at(-1)}`));
+    const job = config.scrape_configs.find((c) => c.job_name === "anomaly-backend")!;
+    job.static_configs = [{ targets: [`127.0.0.1:${backend.port}`] }];
+    await Deno.writeTextFile(`${dir}/prometheus.yml`, stringify(config));
     const prom = new Deno.Command("prometheus", {
       args: [
         `--config.file=${dir}/prometheus.yml`,
