@@ -117,13 +117,13 @@ export async function runLoad(opts: LoadOptions, hooks: RunLoadHooks = {}): Prom
   const client = Deno.createHttpClient(opts.keepalive ? {} : { poolMaxIdlePerHost: 0 });
   const target = `${opts.url}/predict`;
   const timeoutMs = opts.timeout * 1000;
-  // Microseconds; anything above twice the timeout is clamped.
+  // Microseconds, 3 significant digits; anything above twice the timeout is clamped.
+  const maxTrackable = Math.max(2 * timeoutMs * 1000, 1_000_000);
   const hist = hdr.build({
     lowestDiscernibleValue: 1,
-    highestTrackableValue: Math.max(2 * timeoutMs * 1000, 1_000_000),
+    highestTrackableValue: maxTrackable,
     numberOfSignificantValueDigits: 3,
   });
-  const maxTrackable = Math.max(2 * timeoutMs * 1000, 1_000_000);
 
   const byStatus: Record<string, number> = {};
   const servedBy: Record<string, number> = {};
