@@ -286,6 +286,16 @@ Deno.test("every command listed or checked by this test is still in the guide", 
   assert.deepEqual(stale, [], "listed in this test but no longer in the guide");
 });
 
+Deno.test("the guide's reference table repeats only commands from its steps", () => {
+  const start = GUIDE.indexOf("## Reference commands");
+  assert.ok(start >= 0, "the guide has a Reference commands section");
+  const section = GUIDE.slice(start, GUIDE.indexOf("\n## ", start + 1));
+  const inTable = [...section.matchAll(/^\|[^|]*\| `([^`]+)` *\|$/gm)].map((m) => m[1]);
+  assert.ok(inTable.length >= 10, `found only ${inTable.length} commands in the table`);
+  const commands = new Set(extractCommands(GUIDE).map((c) => c.command));
+  assert.deepEqual(inTable.filter((c) => !commands.has(c)), []);
+});
+
 Deno.test("every guide command is runnable here or listed as needing Docker Desktop or kind", () => {
   const unknown = extractCommands(GUIDE)
     .filter((c) => classify(c.command, MANUAL, RUNNABLE).kind === "unknown")
