@@ -105,15 +105,24 @@ export interface ServicePorts {
   ui: number;
 }
 
+/** How a guide command is adapted to the test's run. */
+export interface RunContext {
+  ports: ServicePorts;
+  /** Image tag replacing the guide's `0.1.0`, so concurrent runs never share images. */
+  imageTag: string;
+}
+
 /**
- * Point a guide command at the test's services when they could not get the
- * default ports: `localhost:8000` and `127.0.0.1:8000` become
- * `127.0.0.1:<backend>`, and the same for the UI's 8501.
+ * Point a guide command at the test's services and images: `localhost:8000`
+ * and `127.0.0.1:8000` become `127.0.0.1:<backend>` (the same for the UI's
+ * 8501), and `anomaly-backend:0.1.0` / `anomaly-ui:0.1.0` get the run's tag.
  */
-export function rewritePorts(command: string, ports: ServicePorts): string {
+export function adaptCommand(command: string, context: RunContext): string {
+  const { ports, imageTag } = context;
   return command
     .replace(/\b(?:localhost|127\.0\.0\.1):8000\b/g, `127.0.0.1:${ports.backend}`)
-    .replace(/\b(?:localhost|127\.0\.0\.1):8501\b/g, `127.0.0.1:${ports.ui}`);
+    .replace(/\b(?:localhost|127\.0\.0\.1):8501\b/g, `127.0.0.1:${ports.ui}`)
+    .replace(/\b(anomaly-(?:backend|ui)):0\.1\.0(?![\w.-])/g, `$1:${imageTag}`);
 }
 
 /** A command the test can only list: it needs Docker Desktop, a kind cluster, a browser, or runs until stopped. */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  adaptCommand,
   classify,
   extractCommands,
   type ManualEntry,
-  rewritePorts,
   type RunnableRule,
   stripComment,
 } from "./_guide_commands.ts";
@@ -82,11 +82,25 @@ Deno.test("stripComment() keeps # inside quotes and words", () => {
   );
 });
 
-Deno.test("rewritePorts() moves the default ports to the test's and leaves others alone", () => {
-  const ports = { backend: 41000, ui: 42000 };
+Deno.test("adaptCommand() moves the default ports and image tags to the run's", () => {
+  const context = { ports: { backend: 41000, ui: 42000 }, imageTag: "0.1.0-guide-7" };
   assert.equal(
-    rewritePorts("curl localhost:8000/x http://127.0.0.1:8501/ localhost:80001 -e B=:8000", ports),
+    adaptCommand(
+      "curl localhost:8000/x http://127.0.0.1:8501/ localhost:80001 -e B=:8000",
+      context,
+    ),
     "curl 127.0.0.1:41000/x http://127.0.0.1:42000/ localhost:80001 -e B=:8000",
+  );
+  assert.equal(
+    adaptCommand(
+      "docker build -t anomaly-backend:0.1.0 . && docker image rm anomaly-ui:0.1.0",
+      context,
+    ),
+    "docker build -t anomaly-backend:0.1.0-guide-7 . && docker image rm anomaly-ui:0.1.0-guide-7",
+  );
+  assert.equal(
+    adaptCommand("docker pull anomaly-backend:0.1.01", context),
+    "docker pull anomaly-backend:0.1.01",
   );
 });
 

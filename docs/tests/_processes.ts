@@ -120,11 +120,15 @@ export function startShell(command: string, options: ShellOptions): ShellService
   };
 }
 
-/** Poll `url` until it answers 200, the service exits, or `timeoutS` passes. */
+/**
+ * Poll `url` until it answers 200 and the service's output contains
+ * `logged` (when given); throws when the service exits or `timeoutS` passes.
+ */
 export async function waitForOk(
   url: string,
   service: ShellService,
   timeoutS: number,
+  logged?: string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutS * 1000;
   let exited: Deno.CommandStatus | null = null;
@@ -141,8 +145,10 @@ export async function waitForOk(
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await res.body?.cancel();
-      if (res.status === 200) return;
-      last = `status ${res.status}`;
+      if (res.status === 200 && (logged === undefined || service.output().includes(logged))) return;
+      last = res.status === 200
+        ? `200, but no ${logged} in the output yet`
+        : `status ${res.status}`;
     } catch (err) {
       last = (err as Error).message;
     }
@@ -153,17 +159,6 @@ export async function waitForOk(
       service.output().slice(-3000)
     }`,
   );
-}
-
-/** Whether nothing listens on `port` on any local address. */
-export function portIsFree(port: number): boolean {
-  try {
-    const listener = Deno.listen({ hostname: "0.0.0.0", port });
-    listener.close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A port nothing listens on right now. */

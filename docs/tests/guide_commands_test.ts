@@ -20,13 +20,17 @@
  * A command that is neither fails the test: adding a command to the guide
  * means running it here or saying why it cannot be.
  *
- * Ports: the guide's commands name the default ports 8000 (backend) and 8501
- * (UI). When both are free the test's servers use them and the commands run
- * verbatim; otherwise the servers get free ports (`PORT`, `BACKEND_URL`,
- * `BACKEND_PORT`/`UI_PORT` for `deno task dev`) and every `localhost:8000` /
- * `localhost:8501` in a command is rewritten to them (`rewritePorts`).
- * Servers get a fresh `MODEL_DIR`, so the first backend start trains, as on a
- * fresh clone, and the repository's `models/` is left alone.
+ * Ports and images: the guide's commands name the default ports 8000
+ * (backend) and 8501 (UI) and the image tag 0.1.0. The test's servers get
+ * free ports instead (`PORT`, `BACKEND_URL`, `BACKEND_PORT`/`UI_PORT` for
+ * `deno task dev`) and its images a tag of their own (`TAG` for
+ * `scripts/kind.sh`), and every `localhost:8000`, `localhost:8501` and
+ * `anomaly-*:0.1.0` in a command is rewritten to them (`adaptCommand`), so
+ * the test never collides with a developer's `deno task dev` or with another
+ * run of itself. A server counts as started once its own log says it listens
+ * on its port and the port answers. Servers get a fresh `MODEL_DIR`, so the
+ * first backend start trains, as on a fresh clone, and the repository's
+ * `models/` is left alone.
  *
  * Docker: through the stock docker CLI against podman, as in
  * containers/tests/images_test.ts (`prepare_base_images.sh` serves the Docker
@@ -42,22 +46,15 @@ import { print } from "../../backend/logger.ts";
 import { REPO_ROOT } from "../../testing/backend_process.ts";
 import { inCI, skipUnless, which } from "../../testing/tools.ts";
 import {
+  adaptCommand,
   classify,
   extractCommands,
   type GuideCommand,
   type ManualEntry,
-  rewritePorts,
+  type RunContext,
   type RunnableRule,
-  type ServicePorts,
 } from "./_guide_commands.ts";
-import {
-  freePort,
-  portIsFree,
-  runShell,
-  type ShellService,
-  startShell,
-  waitForOk,
-} from "./_processes.ts";
+import { freePort, runShell, type ShellService, startShell, waitForOk } from "./_processes.ts";
 
 const GUIDE_PATH = `${REPO_ROOT}docs/WORKSHOP_GUIDE.md`;
 const GUIDE = Deno.readTextFileSync(GUIDE_PATH);
@@ -213,7 +210,10 @@ function linesStarting(output: string, prefix: RegExp): string {
   return output.split("\n").filter((l) => prefix.test(l)).join("\n");
 }
 
-/** Checks on the output of `run` commands, beyond exit code 0. */
+/**
+ * Checks on the output of `run` commands, beyond exit code 0, by command, or
+ * by `command#n` for its n-th run (1-based) when runs differ.
+ */
 const EXPECT: Record<string, (output: string) => void> = {
   "deno task kind:up --dry-run": (out) => guideShows(linesStarting(out, /^\+ |^\[kind\.sh\]/)),
   "deno task train --contamination 0.01,0.02,0.05,0.1,0.2": (out) =>
@@ -235,6 +235,15 @@ const EXPECT: Record<string, (output: string) => void> = {
     guideShows,
   "deno task load --url http://localhost:8000 --rps 150 --duration 10 --batch-size 64 --workers 32 --no-keepalive":
     (out) => assert.match(out, /^outcome: +ok \d+ +errors 0 /m),
+  // Exercise 1: the first run hits `deno task backend`, the second `WORKERS=2 deno task backend`.
+  "deno task load --url http://localhost:8000 --rps 300 --duration 15 --batch-size 512 --workers 32 --no-keepalive#1":
+    (out) => assert.match(out, /^served by: +1 instance\(s\)/m),
+  "deno task load --url http://localhost:8000 --rps 300 --duration 15 --batch-size 512 --workers 32 --no-keepalive#2":
+    (out) => {
+      assert.match(out, /^served by: +2 instance\(s\)/m);
+      assert.match(out, /\/w0 /);
+      assert.match(out, /\/w1 /);
+    },
 }; // deno-fmt-ignore
 
 /**
@@ -280,7 +289,7 @@ Deno.test("every command listed or checked by this test is still in the guide", 
   const commands = new Set(extractCommands(GUIDE).map((c) => c.command));
   const stale = [
     ...MANUAL.map((m) => m.command),
-    ...Object.keys(EXPECT),
+    ...Object.keys(EXPECT).map((k) => k.replace(/#\d+$/, "")),
     ...Object.keys(EXPECT_SERVE).map((k) => k.replace(/#\d+$/, "")),
   ].filter((command) => !commands.has(command));
   assert.deepEqual(stale, [], "listed in this test but no longer in the guide");
@@ -311,10 +320,11 @@ Deno.test({
   name: "the guide's runnable commands succeed, in order, against the servers the guide starts",
   async fn(t) {
     const commands = extractCommands(GUIDE);
-    const defaults = portIsFree(8000) && portIsFree(8501);
-    const ports: ServicePorts = defaults
-      ? { backend: 8000, ui: 8501 }
-      : { backend: freePort(), ui: freePort() };
+    const context: RunContext = {
+      ports: { backend: freePort(), ui: freePort() },
+      imageTag: `0.1.0-guide-${Deno.pid}`,
+    };
+    const { ports } = context;
     const modelDir = await Deno.makeTempDir({ prefix: "guide-models-" });
     const binDir = await Deno.makeTempDir({ prefix: "guide-bin-" });
     const env: Record<string, string> = {
@@ -326,8 +336,8 @@ Deno.test({
       PATH: `${binDir}:${Deno.env.get("PATH") ?? ""}`,
     };
     print(
-      `[guide] ${commands.length} commands; servers on ${ports.backend}/${ports.ui}` +
-        (defaults ? " (the defaults)" : " (rewritten from 8000/8501)"),
+      `[guide] ${commands.length} commands; servers on ${ports.backend}/${ports.ui} ` +
+        `(rewritten from 8000/8501), images tagged ${context.imageTag}`,
     );
     const running: Running[] = [];
     const occurrences = new Map<string, number>();
@@ -354,8 +364,13 @@ Deno.test({
         env: { ...env, ...serviceEnv },
       });
       running.push({ command: c.command, slots, service: started });
-      if (slots.includes("backend")) await waitForOk(`${backendUrl}/ready`, started, 90);
-      if (slots.includes("ui")) await waitForOk(`http://127.0.0.1:${ports.ui}/`, started, 90);
+      // The log line proves the answering server is this one, not a stranger on the port.
+      if (slots.includes("backend")) {
+        await waitForOk(`${backendUrl}/ready`, started, 90, `"port":${ports.backend}`);
+      }
+      if (slots.includes("ui")) {
+        await waitForOk(`http://127.0.0.1:${ports.ui}/`, started, 90, `"port":${ports.ui}`);
+      }
       const n = (occurrences.get(c.command) ?? 0) + 1;
       occurrences.set(c.command, n);
       for (const expected of EXPECT_SERVE[`${c.command}#${n}`] ?? []) {
@@ -398,16 +413,19 @@ Deno.test({
               return;
             }
             if (tools.includes("docker")) await prepareDocker();
-            const command = defaults ? c.command : rewritePorts(c.command, ports);
+            const command = adaptCommand(c.command, context);
             const result = await runShell(command, {
               cwd: REPO_ROOT,
-              env,
+              // scripts/kind.sh tags images with $TAG.
+              env: tools.includes("docker") ? { ...env, TAG: context.imageTag } : env,
               timeoutS: rule.timeoutS ?? 120,
             });
             const tail = result.output.slice(-4000);
             assert.ok(!result.timedOut, `timed out after ${rule.timeoutS ?? 120} s:\n${tail}`);
             assert.equal(result.code, 0, `exit code ${result.code}:\n${tail}`);
-            EXPECT[c.command]?.(result.output);
+            const n = (occurrences.get(c.command) ?? 0) + 1;
+            occurrences.set(c.command, n);
+            (EXPECT[`${c.command}#${n}`] ?? EXPECT[c.command])?.(result.output);
             if (result.seconds > 5) {
               print(`[guide] line ${c.line}: ${result.seconds.toFixed(1)} s`);
             }
