@@ -55,7 +55,7 @@ export interface LiveMonitorProps {
   /** Largest batch the backend accepts (its MAX_BATCH). */
   maxBatch: number;
   /** Points kept on each chart. */
-  window: number;
+  chartWindow: number;
   /** Rows kept in the anomalies table. */
   tableRows: number;
 }
@@ -98,7 +98,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Controls, charts, counters and anomalies of the live stream. */
 export default function LiveMonitor(
-  { defaults, maxBatch, window, tableRows }: LiveMonitorProps,
+  { defaults, maxBatch, chartWindow, tableRows }: LiveMonitorProps,
 ): JSX.Element {
   const [batchText, setBatchText] = useState(String(defaults.batchSize));
   const [intervalText, setIntervalText] = useState(String(defaults.intervalMs / 1000));
@@ -240,7 +240,7 @@ export default function LiveMonitor(
           line: line[name],
           flagged: flagged[name],
           missed: missed[name],
-          window,
+          window: chartWindow,
         });
       }
     }
@@ -464,14 +464,14 @@ export default function LiveMonitor(
                 role="img"
                 aria-label={`${
                   SIGNALS[name].label
-                } over the last ${window} readings, flagged anomalies marked with triangles`}
+                } over the last ${chartWindow} readings, flagged anomalies marked with triangles`}
               />
             </div>
           </figure>
         ))}
       </section>
     ),
-    [window],
+    [chartWindow],
   );
 
   const tableSection = useMemo(() => (

@@ -10,7 +10,12 @@ import LiveMonitor from "./LiveMonitor.tsx";
 
 Deno.test("LiveMonitor renders all the original controls, labelled, with empty charts and counters", () => {
   const html = renderToString(
-    <LiveMonitor defaults={{ ...STREAM_DEFAULTS }} maxBatch={1000} window={1500} tableRows={25} />,
+    <LiveMonitor
+      defaults={{ ...STREAM_DEFAULTS }}
+      maxBatch={1000}
+      chartWindow={1500}
+      tableRows={25}
+    />,
   );
   assert.equal(assertControlsLabelled(html), 4);
   assert.deepEqual(assertButtonsNamed(html), [

@@ -40,7 +40,7 @@ export default function Index({ data }: { data: IndexData }): JSX.Element {
         <LiveMonitor
           defaults={{ ...STREAM_DEFAULTS }}
           maxBatch={data.maxBatch}
-          window={1_500}
+          chartWindow={1_500}
           tableRows={25}
         />
       </div>
