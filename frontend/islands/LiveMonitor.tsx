@@ -52,7 +52,7 @@ export interface StreamSettings {
 /** Props of {@link LiveMonitor} (plain JSON). */
 export interface LiveMonitorProps {
   defaults: StreamSettings;
-  /** Largest batch the backend accepts (its MAX_BATCH). */
+  /** Largest batch the control offers (the backend enforces its own MAX_BATCH). */
   maxBatch: number;
   /** Points kept on each chart. */
   chartWindow: number;

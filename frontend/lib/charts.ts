@@ -244,4 +244,5 @@ export function createInstanceChart(canvas: HTMLCanvasElement): Chart<"bar", num
   });
 }
 
+/** The chart.js chart type, re-exported so islands need not import chart.js themselves. */
 export type { Chart };
