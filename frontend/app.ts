@@ -5,6 +5,7 @@
  * dependencies so tests call `app.request()` in-process.
  */
 import { Hono } from "hono";
+import { compress } from "hono/compress";
 import { h } from "preact";
 import type { Logger } from "../backend/logger.ts";
 import { BurstRunner, BurstSpecError, parseBurstSpec, TooManyBurstsError } from "./bursts.ts";
@@ -60,7 +61,7 @@ export function createUiApp(deps: UiAppDeps): Hono {
   const app = new Hono();
   let backendUp: boolean | null = null;
 
-  app.get("/", (c) => {
+  app.get("/", compress(), (c) => {
     if (staticFiles.buildId === null) {
       return c.text(
         "The island bundles are missing: run `deno task build:ui` (or `deno task ui`, which builds first).",

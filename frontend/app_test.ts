@@ -66,6 +66,9 @@ Deno.test("GET / renders the dashboard with four hydratable islands, their props
     assert.match(csp, /connect-src 'self'/);
     assert.match(html, /<h1>Grid anomaly detection<\/h1>/);
     assert.match(html, /<main id="main">/);
+    const zipped = await app.request("/", { headers: { "accept-encoding": "gzip" } });
+    assert.equal(zipped.headers.get("content-encoding"), "gzip");
+    await zipped.body?.cancel();
   } finally {
     await close();
   }

@@ -10,6 +10,15 @@ export interface StaticFile {
   body: Uint8Array<ArrayBuffer>;
   contentType: string;
   etag: string;
+  /** Gzipped body, for compressible types (compressed once, at start-up). */
+  gzip?: Uint8Array<ArrayBuffer>;
+}
+
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+
+async function gzip(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([data]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** Files by URL path (e.g. `/static/build/boot.js`), plus the build id. */
@@ -44,11 +53,10 @@ async function walk(dir: URL, prefix: string, out: Map<string, StaticFile>): Pro
     } else if (entry.isFile) {
       const body = await Deno.readFile(url);
       const ext = entry.name.split(".").pop() ?? "";
-      out.set(`${prefix}${entry.name}`, {
-        body,
-        contentType: TYPES[ext] ?? "application/octet-stream",
-        etag: `"${await sha1(body)}"`,
-      });
+      const contentType = TYPES[ext] ?? "application/octet-stream";
+      const file: StaticFile = { body, contentType, etag: `"${await sha1(body)}"` };
+      if (COMPRESSIBLE.test(contentType) && body.byteLength > 256) file.gzip = await gzip(body);
+      out.set(`${prefix}${entry.name}`, file);
     }
   }
 }
@@ -69,19 +77,29 @@ export async function loadStaticFiles(dir: URL): Promise<StaticFiles> {
   return { files, buildId };
 }
 
-/** Answer a GET for `path` from `files`, with ETag revalidation; null when there is no such file. */
+/**
+ * Answer a GET for `path` from `files`: gzipped when the client accepts it,
+ * with ETag revalidation (one ETag per encoding); null when there is no such
+ * file.
+ */
 export function serveStatic(files: StaticFiles, path: string, req: Request): Response | null {
   const file = files.files.get(path);
   if (!file) return null;
+  const gzipped = file.gzip !== undefined &&
+    /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
+  const etag = gzipped ? `${file.etag.slice(0, -1)}-gz"` : file.etag;
   const headers = new Headers({
     "content-type": file.contentType,
-    etag: file.etag,
+    etag,
     // Versioned URLs (?v=build id) could be immutable; revalidating is cheap and always right.
     "cache-control": "no-cache",
     "x-content-type-options": "nosniff",
   });
-  if (req.headers.get("if-none-match") === file.etag) {
+  if (file.gzip !== undefined) headers.set("vary", "accept-encoding");
+  if (gzipped) headers.set("content-encoding", "gzip");
+  if (req.headers.get("if-none-match") === etag) {
     return new Response(null, { status: 304, headers });
   }
-  return new Response(req.method === "HEAD" ? null : file.body, { headers });
+  const body = gzipped ? file.gzip! : file.body;
+  return new Response(req.method === "HEAD" ? null : body, { headers });
 }

@@ -35,6 +35,43 @@ Deno.test("loadStaticFiles() reports a missing build as buildId null", async () 
   }
 });
 
+Deno.test("serveStatic() sends the gzipped body to clients that accept it, with its own ETag", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "static-test-" });
+  try {
+    const js = "export const greeting = 'hello';\n".repeat(50);
+    await Deno.writeTextFile(`${dir}/app.js`, js);
+    await Deno.writeTextFile(`${dir}/tiny.js`, "1");
+    const files = await loadStaticFiles(new URL(`file://${dir}/`));
+    const zipped = serveStatic(
+      files,
+      "/static/app.js",
+      new Request("http://x/", { headers: { "accept-encoding": "gzip, br" } }),
+    )!;
+    assert.equal(zipped.headers.get("content-encoding"), "gzip");
+    assert.equal(zipped.headers.get("vary"), "accept-encoding");
+    assert.match(zipped.headers.get("etag")!, /-gz"$/);
+    const bytes = new Uint8Array(await zipped.arrayBuffer());
+    assert.ok(bytes.byteLength < js.length / 5);
+    const plain = await new Response(
+      new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")),
+    )
+      .text();
+    assert.equal(plain, js);
+    const identity = serveStatic(files, "/static/app.js", new Request("http://x/"))!;
+    assert.equal(identity.headers.get("content-encoding"), null);
+    assert.equal(await identity.text(), js);
+    const tiny = serveStatic(
+      files,
+      "/static/tiny.js",
+      new Request("http://x/", { headers: { "accept-encoding": "gzip" } }),
+    )!;
+    assert.equal(tiny.headers.get("content-encoding"), null);
+    await tiny.body?.cancel();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("serveStatic() answers GET, HEAD and If-None-Match, and null for unknown paths", async () => {
   const body = new TextEncoder().encode("body{}");
   const files = {
