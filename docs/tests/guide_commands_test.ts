@@ -434,6 +434,15 @@ Deno.test({
       }
     } finally {
       await stopSlots(["backend", "ui"]);
+      if (dockerReady) {
+        // The guide's cleanup removes them; this covers a run that failed before it.
+        const tag = context.imageTag;
+        await runShell(`docker image rm -f anomaly-backend:${tag} anomaly-ui:${tag} || true`, {
+          cwd: REPO_ROOT,
+          env,
+          timeoutS: 60,
+        });
+      }
       await Deno.remove(modelDir, { recursive: true });
       await Deno.remove(binDir, { recursive: true });
     }
