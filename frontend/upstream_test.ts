@@ -139,7 +139,7 @@ Deno.test("Upstream with an idle timeout below the server's never hits a closed 
       assert.equal(res.status, 200, `request ${i} failed`);
       await new Promise((r) => setTimeout(r, Math.floor(next() * 500)));
     }
-    assert.equal(server.answered(), 20);
+    assert.equal(server.requests(), 20);
   } finally {
     upstream.close();
     await server.close();

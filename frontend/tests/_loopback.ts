@@ -4,6 +4,7 @@
  * that closes keep-alive sockets after a short idle time, like a backend with
  * a keep-alive timeout.
  */
+import { type RawHttpServer, startRawHttpServer } from "../../testing/raw_http_server.ts";
 
 /** A request as the counting server saw it. */
 export interface SeenRequest {
@@ -60,91 +61,9 @@ export function startCountingServer(
   };
 }
 
-/** A raw-TCP HTTP/1.1 server that closes each connection after `idleMs` without a request. */
-export interface IdleClosingServer {
-  url: string;
-  /** Connections accepted so far. */
-  accepted(): number;
-  /** Requests answered so far. */
-  answered(): number;
-  close(): Promise<void>;
-}
-
-/** Start a keep-alive server whose idle timeout is `idleMs`. */
-export function startIdleClosingServer(idleMs: number): IdleClosingServer {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const conns = new Set<Deno.Conn>();
-  let accepted = 0;
-  let answered = 0;
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
-  const serveConn = async (conn: Deno.Conn) => {
-    let buffered = "";
-    const buf = new Uint8Array(16 * 1024);
-    try {
-      while (true) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const idle = new Promise<"idle">((r) => (timer = setTimeout(() => r("idle"), idleMs)));
-        const n = await Promise.race([conn.read(buf), idle]);
-        clearTimeout(timer);
-        if (n === "idle" || n === null) break;
-        buffered += decoder.decode(buf.subarray(0, n));
-        // Answer every complete request in the buffer (headers plus Content-Length body).
-        while (true) {
-          const end = buffered.indexOf("\r\n\r\n");
-          if (end < 0) break;
-          const head = buffered.slice(0, end);
-          const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-          if (buffered.length < end + 4 + length) break;
-          buffered = buffered.slice(end + 4 + length);
-          answered++;
-          await conn.write(encoder.encode(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n" +
-              "connection: keep-alive\r\n\r\n" + '{"ok":true}',
-          ));
-        }
-      }
-    } catch {
-      // the client went away
-    } finally {
-      conns.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
-    }
-  };
-  const loop = (async () => {
-    try {
-      for await (const conn of listener) {
-        accepted++;
-        conns.add(conn);
-        serveConn(conn);
-      }
-    } catch {
-      // listener closed
-    }
-  })();
-  const { port } = listener.addr as Deno.NetAddr;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    accepted: () => accepted,
-    answered: () => answered,
-    close: async () => {
-      listener.close();
-      for (const c of conns) {
-        try {
-          c.close();
-        } catch {
-          // already closed
-        }
-      }
-      await loop;
-      // let the per-connection tasks observe the close
-      await new Promise((r) => setTimeout(r, idleMs + 20));
-    },
-  };
+/** Start a keep-alive server that closes each connection after `idleMs` without a request. */
+export function startIdleClosingServer(idleMs: number): RawHttpServer {
+  return startRawHttpServer({ idleMs });
 }
 
 /** A port on 127.0.0.1 with nothing listening (bound, then released). */
