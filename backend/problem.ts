@@ -95,9 +95,14 @@ export function problemBody(err: HttpError, requestId?: string): ProblemBody {
   };
 }
 
+/** Render any problem body as an `application/problem+json` response (the UI server uses this too). */
+export function renderProblem(body: ProblemBody, headers?: HeadersInit): Response {
+  const h = new Headers(headers);
+  h.set("content-type", "application/problem+json");
+  return new Response(JSON.stringify(body), { status: body.status, headers: h });
+}
+
 /** Render `err` as an `application/problem+json` response. */
 export function problemResponse(err: HttpError, requestId?: string): Response {
-  const headers = new Headers(err.headers);
-  headers.set("content-type", "application/problem+json");
-  return new Response(JSON.stringify(problemBody(err, requestId)), { status: err.status, headers });
+  return renderProblem(problemBody(err, requestId), err.headers);
 }

@@ -3,6 +3,7 @@
  * shape as the backend's: `{type,title,status,detail,error}`, so the browser
  * has one error format to show whoever wrote it.
  */
+import { type ProblemBody, renderProblem } from "../backend/problem.ts";
 
 /** Problems the UI server reports on its own behalf. */
 export const UI_PROBLEMS = {
@@ -19,15 +20,8 @@ export const UI_PROBLEMS = {
 /** One of {@link UI_PROBLEMS}. */
 export type UiProblemType = keyof typeof UI_PROBLEMS;
 
-/** The JSON body of a problem response. */
-export interface UiProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  error: string;
-  [extension: string]: unknown;
-}
+/** The JSON body of a problem response: the backend's shape. */
+export type UiProblemBody = ProblemBody;
 
 /** Build a problem body of `type`; `detail` says what failed in one sentence. */
 export function uiProblem(
@@ -45,9 +39,7 @@ export function uiProblemResponse(
   detail: string,
   options: { headers?: HeadersInit; extra?: Record<string, unknown> } = {},
 ): Response {
-  const body = uiProblem(type, detail, options.extra);
   const headers = new Headers(options.headers);
-  headers.set("content-type", "application/problem+json");
   headers.set("cache-control", "no-store");
-  return new Response(JSON.stringify(body), { status: body.status, headers });
+  return renderProblem(uiProblem(type, detail, options.extra), headers);
 }
