@@ -374,6 +374,11 @@ Deno.test({
       const n = (occurrences.get(c.command) ?? 0) + 1;
       occurrences.set(c.command, n);
       for (const expected of EXPECT_SERVE[`${c.command}#${n}`] ?? []) {
+        // Readiness can come before every line (a second worker reports a moment later).
+        const deadline = Date.now() + 10_000;
+        while (!started.output().includes(expected) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
         assert.ok(
           started.output().includes(expected),
           `"${c.command}" (start ${n}) did not log ${expected}:\n${started.output().slice(-3000)}`,
