@@ -145,6 +145,11 @@ const MANUAL: readonly ManualEntry[] = [
     command: "k6 run -e BASE_URL=http://localhost:8000 -e NO_KEEPALIVE=1 loadtest/k6/workshop.ts",
     why: CLUSTER_LOAD,
   },
+  {
+    command:
+      "kubectl -n anomaly run k6 --rm -i --restart=Never --image=grafana/k6:1.8.1 --labels=app.kubernetes.io/name=anomaly-ui -- run --type archive -e BASE_URL=http://anomaly-backend:8000 - < /tmp/ramp.tar",
+    why: `${KIND}; pulls grafana/k6 and runs the ramp for about nine minutes`,
+  },
   { command: "kind delete cluster --name anomaly", why: KIND },
 ];
 
@@ -165,6 +170,7 @@ const RUNNABLE: readonly RunnableRule[] = [
     mode: "run",
   },
   { pattern: /^k6 version$/, mode: "run", tools: ["k6"] },
+  { pattern: /^k6 archive -O \/tmp\/\S+\.tar loadtest\/k6\/\w+\.ts$/, mode: "run", tools: ["k6"] },
   { pattern: /^k6 run -e BASE_URL=\S+ loadtest\/k6\/smoke\.ts$/, mode: "run", tools: ["k6"] },
   { pattern: /^kubectl version --client$/, mode: "run", tools: ["kubectl"] },
   { pattern: /^kubectl kustomize k8s\/\S+(?: \| .*)?$/, mode: "run", tools: ["kubectl"] },
