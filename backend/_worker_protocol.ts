@@ -7,6 +7,7 @@ export type ToWorker =
   | { type: "start"; config: Config; index: number; servedBy: string }
   | { type: "model"; artifact: string; source: string; createdAt?: string }
   | { type: "model_failed"; reason: string }
+  | { type: "ready" }
   | { type: "snapshot"; id: number }
   | { type: "collected"; id: number; text: string }
   | { type: "drain" }
@@ -17,4 +18,5 @@ export type FromWorker =
   | { type: "listening"; index: number; port: number }
   | { type: "collect"; id: number }
   | { type: "snapshot"; id: number; data: MetricsSnapshot }
+  | { type: "model_loaded"; index: number }
   | { type: "closed"; index: number };

@@ -127,6 +127,7 @@ async function runWorkers(
     { snapshots: MetricsSnapshot[]; reply: (text: string) => void }
   >();
   let scrapeId = 0;
+  let modelsLoaded = 0;
   let crashed: (code: number) => void = () => {};
   const crash = new Promise<number>((r) => (crashed = r));
 
@@ -147,7 +148,9 @@ async function runWorkers(
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
       const msg = event.data;
       if (msg.type === "listening") onListening(msg.port);
-      else if (msg.type === "closed") onClosed();
+      else if (msg.type === "model_loaded") {
+        if (++modelsLoaded === workers.length) broadcast({ type: "ready" });
+      } else if (msg.type === "closed") onClosed();
       else if (msg.type === "collect") {
         const id = scrapeId++;
         scrapes.set(id, {

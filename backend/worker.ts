@@ -7,6 +7,7 @@
 /// <reference lib="deno.worker" />
 import type { FromWorker, ToWorker } from "./_worker_protocol.ts";
 import type { Config } from "./config.ts";
+import type { Detector } from "./detector/types.ts";
 import { createLogger } from "./logger.ts";
 import { snapshotMetrics } from "./metrics.ts";
 import { decodeDetector } from "./model_codec.ts";
@@ -15,6 +16,7 @@ import { type Instance, startInstance } from "./instance.ts";
 let instance: Instance | null = null;
 let workerIndex = 0;
 let config: Config | null = null;
+let loaded: Detector | null = null;
 let nextId = 0;
 const pending = new Map<number, (text: string) => void>();
 
@@ -48,15 +50,17 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       break;
     }
     case "model":
-      if (instance) {
-        instance.state.setReady(
-          decodeDetector(msg.artifact, {
-            ratedCurrent: config!.ratedCurrent,
-            source: msg.source,
-            ...(msg.createdAt ? { createdAt: msg.createdAt } : {}),
-          }),
-        );
-      }
+      // Decoded now, served only once every worker has it ("ready"): a pod whose
+      // /ready answered 200 from one worker must not answer 503 from another.
+      loaded = decodeDetector(msg.artifact, {
+        ratedCurrent: config!.ratedCurrent,
+        source: msg.source,
+        ...(msg.createdAt ? { createdAt: msg.createdAt } : {}),
+      });
+      send({ type: "model_loaded", index: workerIndex });
+      break;
+    case "ready":
+      if (instance && loaded) instance.state.setReady(loaded);
       break;
     case "model_failed":
       instance?.state.setFailed(msg.reason);
