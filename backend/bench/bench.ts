@@ -46,6 +46,7 @@ interface Target {
 
 interface LoadRow {
   target: string;
+  connections: "new per request" | "keep-alive";
   report: LoadReport;
 }
 
@@ -150,7 +151,7 @@ async function wrk(url: string, batch: number, seconds: number, dir: string): Pr
   return parseWrk(r.stdout);
 }
 
-async function openLoop(url: string, seconds: number): Promise<LoadReport> {
+async function openLoop(url: string, seconds: number, keepalive: boolean): Promise<LoadReport> {
   const r = await run(Deno.execPath(), [
     "run",
     "--allow-net",
@@ -165,7 +166,7 @@ async function openLoop(url: string, seconds: number): Promise<LoadReport> {
     "64",
     "--workers",
     "32",
-    "--no-keepalive",
+    ...(keepalive ? [] : ["--no-keepalive"]),
     "--json",
   ]);
   if (r.code !== 0) throw new Error(`deno task load failed (${r.code}): ${r.stderr}`);
@@ -260,8 +261,18 @@ export async function main(argv: string[]): Promise<number> {
         }
       }
       for (const t of targets) {
-        printError(`bench: ${t.name}: deno task load 150 req/s × ${loadSeconds} s`);
-        loads.push({ target: t.name, report: await openLoop(t.url, loadSeconds) });
+        for (const keepalive of [false, true]) {
+          printError(
+            `bench: ${t.name}: deno task load 150 req/s × ${loadSeconds} s${
+              keepalive ? "" : " --no-keepalive"
+            }`,
+          );
+          loads.push({
+            target: t.name,
+            connections: keepalive ? "keep-alive" : "new per request",
+            report: await openLoop(t.url, loadSeconds, keepalive),
+          });
+        }
         const m = memMiB(t.pid);
         mems.push({ target: t.name, workers: t.workers, rssMiB: m.rss, peakMiB: m.peak });
       }
@@ -276,10 +287,10 @@ export async function main(argv: string[]): Promise<number> {
   const loadEnd = loadavg();
   const table = throughputTable(rows, ECHO);
   const loadTable = [
-    "| target | offered/s | achieved ok/s | ok | errors | dropped | late | p50 ms | p95 ms | p99 ms | max ms |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...loads.map(({ target, report: r }) =>
-      `| ${target} | ${r.offered_rps} | ${
+    "| target | connections | offered/s | achieved ok/s | ok | errors | dropped | late | p50 ms | p95 ms | p99 ms | max ms |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...loads.map(({ target, connections, report: r }) =>
+      `| ${target} | ${connections} | ${r.offered_rps} | ${
         f(r.achieved_rps)
       } | ${r.ok} | ${r.errors} | ${r.dropped} | ${r.late} | ${f(r.latency_ms?.p50, 2)} | ${
         f(r.latency_ms?.p95, 2)
@@ -341,14 +352,15 @@ bodies (parse and serialize JSON); the service additionally validates every
 reading, scores it with the isolation forest (200 trees), explains anomalies and
 updates metrics, so its share of the ceiling falls as batches grow and scoring
 dominates. On ${navigator.hardwareConcurrency} cores, a second worker competes with
-wrk and the other worker for the same CPUs: it helps where scoring dominates
-(large batches) and can cost where per-request overhead dominates (batch 1).
+wrk and the other worker for the same CPUs, so what it adds depends on how busy the
+machine is: compare the load averages above between runs.
 
 ### p99 at the workshop's offered load (deno task load, open loop)
 
-\`deno task load --rps 150 --duration ${loadSeconds} --batch-size 64 --workers 32 --no-keepalive\`
-(the guide's command: a new connection per request, arrivals on schedule, latency
-measured from the scheduled send).
+\`deno task load --rps 150 --duration ${loadSeconds} --batch-size 64 --workers 32 [--no-keepalive]\`
+(with \`--no-keepalive\`, the guide's command: a new TCP connection per request; without it,
+connections are reused as a client library would). Arrivals on schedule, latency measured from
+the scheduled send.
 
 ${loadTable}
 
