@@ -83,6 +83,55 @@ export const COMMON: Options = {
   noConnectionReuse: __ENV.NO_KEEPALIVE === "1",
 };
 
+/** Shape of one arrival-rate scenario built by {@link constantRate} or {@link rampingRate}. */
+export interface ArrivalScenario {
+  /** VUs k6 allocates up front, and at most (`MAX_VUS` overrides `maxVUs`). */
+  preAllocatedVUs: number;
+  maxVUs: number;
+}
+
+/** Options for a constant-arrival-rate scenario `name`: `rate` arrivals/s for `durationS`, gated. */
+export function constantRate(
+  name: string,
+  scenario: ArrivalScenario & { rate: number; durationS: number },
+): Options {
+  return {
+    ...COMMON,
+    scenarios: {
+      [name]: {
+        executor: "constant-arrival-rate",
+        rate: scenario.rate,
+        timeUnit: "1s",
+        duration: seconds(scenario.durationS),
+        preAllocatedVUs: scenario.preAllocatedVUs,
+        maxVUs: envNumber("MAX_VUS", scenario.maxVUs),
+      },
+    },
+    thresholds: gate({ expectedIterations: scenario.rate * scenario.durationS * TIME_SCALE }),
+  };
+}
+
+/** Options for a ramping-arrival-rate scenario `name` following a {@link STAGES} preset, gated. */
+export function rampingRate(
+  name: string,
+  scenario: ArrivalScenario & { startRate: number; preset: readonly (readonly [number, number])[] },
+): Options {
+  return {
+    ...COMMON,
+    scenarios: {
+      [name]: {
+        executor: "ramping-arrival-rate",
+        startRate: scenario.startRate,
+        timeUnit: "1s",
+        preAllocatedVUs: scenario.preAllocatedVUs,
+        maxVUs: envNumber("MAX_VUS", scenario.maxVUs),
+        stages: stages(scenario.preset),
+      },
+    },
+    thresholds: gate(),
+  };
+}
+
 /** Readings per `/predict` request (`BATCH_SIZE`, default `fallback`). */
 export function batchSize(fallback = 64): number {
   return envNumber("BATCH_SIZE", fallback);

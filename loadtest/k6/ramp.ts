@@ -6,35 +6,18 @@
  *   k6 run -e BASE_URL=http://localhost:8000 loadtest/k6/ramp.ts
  */
 import type { Options } from "k6/options";
-import {
-  batchSize,
-  COMMON,
-  envNumber,
-  gate,
-  predict,
-  STAGES,
-  stages,
-  vuBodies,
-} from "./options.ts";
+import { batchSize, predict, rampingRate, STAGES, vuBodies } from "./options.ts";
 
 const SIZE = batchSize(64);
 const bodies = vuBodies(SIZE);
 
 /** Ramping arrival rate from the shared `ramp` preset. */
-export const options: Options = {
-  ...COMMON,
-  scenarios: {
-    ramp: {
-      executor: "ramping-arrival-rate",
-      startRate: 5,
-      timeUnit: "1s",
-      preAllocatedVUs: 32,
-      maxVUs: envNumber("MAX_VUS", 400),
-      stages: stages(STAGES.ramp),
-    },
-  },
-  thresholds: gate(),
-};
+export const options: Options = rampingRate("ramp", {
+  startRate: 5,
+  preset: STAGES.ramp,
+  preAllocatedVUs: 32,
+  maxVUs: 400,
+});
 
 /** One arrival: one `/predict` request. */
 export default function (): void {

@@ -6,16 +6,7 @@
  *   k6 run -e BASE_URL=http://localhost:8000 loadtest/k6/soak.ts
  */
 import type { Options } from "k6/options";
-import {
-  batchSize,
-  COMMON,
-  envNumber,
-  gate,
-  predict,
-  seconds,
-  TIME_SCALE,
-  vuBodies,
-} from "./options.ts";
+import { batchSize, constantRate, envNumber, predict, vuBodies } from "./options.ts";
 
 const RATE = envNumber("RATE", 50);
 const DURATION_S = envNumber("DURATION", 1800);
@@ -23,20 +14,12 @@ const SIZE = batchSize(64);
 const bodies = vuBodies(SIZE);
 
 /** Constant arrival rate for a long time, gated like the others. */
-export const options: Options = {
-  ...COMMON,
-  scenarios: {
-    soak: {
-      executor: "constant-arrival-rate",
-      rate: RATE,
-      timeUnit: "1s",
-      duration: seconds(DURATION_S),
-      preAllocatedVUs: 16,
-      maxVUs: envNumber("MAX_VUS", 200),
-    },
-  },
-  thresholds: gate({ expectedIterations: RATE * DURATION_S * TIME_SCALE }),
-};
+export const options: Options = constantRate("soak", {
+  rate: RATE,
+  durationS: DURATION_S,
+  preAllocatedVUs: 16,
+  maxVUs: 200,
+});
 
 /** One arrival: one `/predict` request. */
 export default function (): void {

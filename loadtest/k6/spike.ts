@@ -6,35 +6,18 @@
  *   k6 run -e BASE_URL=http://localhost:8000 loadtest/k6/spike.ts
  */
 import type { Options } from "k6/options";
-import {
-  batchSize,
-  COMMON,
-  envNumber,
-  gate,
-  predict,
-  STAGES,
-  stages,
-  vuBodies,
-} from "./options.ts";
+import { batchSize, predict, rampingRate, STAGES, vuBodies } from "./options.ts";
 
 const SIZE = batchSize(64);
 const bodies = vuBodies(SIZE);
 
 /** Ramping arrival rate from the shared `spike` preset. */
-export const options: Options = {
-  ...COMMON,
-  scenarios: {
-    spike: {
-      executor: "ramping-arrival-rate",
-      startRate: 30,
-      timeUnit: "1s",
-      preAllocatedVUs: 50,
-      maxVUs: envNumber("MAX_VUS", 600),
-      stages: stages(STAGES.spike),
-    },
-  },
-  thresholds: gate(),
-};
+export const options: Options = rampingRate("spike", {
+  startRate: 30,
+  preset: STAGES.spike,
+  preAllocatedVUs: 50,
+  maxVUs: 600,
+});
 
 /** One arrival: one `/predict` request. */
 export default function (): void {

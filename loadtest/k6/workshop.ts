@@ -9,16 +9,7 @@
  * guide's `--workers`), `NO_KEEPALIVE=1` (the guide's `--no-keepalive`).
  */
 import type { Options } from "k6/options";
-import {
-  batchSize,
-  COMMON,
-  envNumber,
-  gate,
-  predict,
-  seconds,
-  TIME_SCALE,
-  vuBodies,
-} from "./options.ts";
+import { batchSize, constantRate, envNumber, predict, vuBodies } from "./options.ts";
 
 const RATE = envNumber("RATE", 150);
 const DURATION_S = envNumber("DURATION", 120);
@@ -26,20 +17,12 @@ const SIZE = batchSize(64);
 const bodies = vuBodies(SIZE);
 
 /** 150 req/s × 120 s, gated by the shared thresholds. */
-export const options: Options = {
-  ...COMMON,
-  scenarios: {
-    workshop: {
-      executor: "constant-arrival-rate",
-      rate: RATE,
-      timeUnit: "1s",
-      duration: seconds(DURATION_S),
-      preAllocatedVUs: envNumber("WORKERS", 32),
-      maxVUs: envNumber("MAX_VUS", 300),
-    },
-  },
-  thresholds: gate({ expectedIterations: RATE * DURATION_S * TIME_SCALE }),
-};
+export const options: Options = constantRate("workshop", {
+  rate: RATE,
+  durationS: DURATION_S,
+  preAllocatedVUs: envNumber("WORKERS", 32),
+  maxVUs: 300,
+});
 
 /** One arrival: one `/predict` request. */
 export default function (): void {
