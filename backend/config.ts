@@ -5,7 +5,7 @@
  * a confusing runtime error.
  */
 import type { ModelConfig } from "./detector/types.ts";
-import type { Level } from "./logger.ts";
+import { type Level, printError } from "./logger.ts";
 
 /** Validated backend configuration. */
 export interface Config {
@@ -161,4 +161,18 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
 /** The configuration as logged at start-up and served by `/model`: nothing secret lives here. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return { ...config };
+}
+
+/**
+ * The configuration from this process's environment; on invalid values print
+ * one line per problem and exit with code 2 (what every entry point wants).
+ */
+export function configFromEnvOrExit(): Config {
+  try {
+    return loadConfig(Deno.env.toObject(), Deno.hostname());
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const problem of err.problems) printError(`config error: ${problem}`);
+    Deno.exit(2);
+  }
 }

@@ -2,19 +2,12 @@
  * Backend entry point: read the configuration, log it once, serve until
  * SIGTERM/SIGINT, exit with the server's code. Nothing else lives here.
  */
-import { ConfigError, describeConfig, loadConfig } from "./config.ts";
-import { createLogger, printError } from "./logger.ts";
+import { configFromEnvOrExit, describeConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
 import { createModelLoader } from "./model_codec.ts";
 import { runServer } from "./server.ts";
 
-let config;
-try {
-  config = loadConfig(Deno.env.toObject(), Deno.hostname());
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  for (const problem of err.problems) printError(`config error: ${problem}`);
-  Deno.exit(2);
-}
+const config = configFromEnvOrExit();
 const logger = createLogger({ service: "anomaly-backend", pod: config.podName }, {
   level: config.logLevel,
 });

@@ -1,6 +1,11 @@
 /** End-to-end tests of the real backend process: draining, workers, failed loads, framing attacks, promtool. */
 import assert from "node:assert/strict";
-import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
+import {
+  type BackendProcess,
+  REPO_ROOT,
+  startBackend,
+  taskArgs,
+} from "../../testing/backend_process.ts";
 import { skipUnless } from "../../testing/tools.ts";
 
 const reading = { voltage: 230.1, current: 10.2, frequency: 50.01 };
@@ -192,4 +197,22 @@ Deno.test({
       await backend.stop();
     }
   },
+});
+
+Deno.test("invalid configuration exits 2 listing every problem, without a stack trace", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: taskArgs("backend/main.ts"),
+    cwd: REPO_ROOT,
+    env: { PORT: "eighty", CONTAMINATION: "2" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.match(stderr, /config error: PORT must be an integer, got "eighty"/);
+  assert.match(
+    stderr,
+    /config error: CONTAMINATION must be greater than 0 and at most 0.5, got "2"/,
+  );
+  assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
 });

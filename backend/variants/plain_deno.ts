@@ -9,10 +9,10 @@
  * Left out on purpose, to stay minimal: WORKERS, `/simulate`, the in-flight
  * limit and request logging.
  */
-import { ConfigError, loadConfig } from "../config.ts";
+import { configFromEnvOrExit } from "../config.ts";
 import { renderDocsPage } from "../docs_page.ts";
 import { FEATURES } from "../detector/types.ts";
-import { createLogger, printError } from "../logger.ts";
+import { createLogger } from "../logger.ts";
 import { createMetrics, METRICS_CONTENT_TYPE } from "../metrics.ts";
 import { createModelLoader } from "../model_codec.ts";
 import { openApiDocument } from "../openapi.ts";
@@ -21,14 +21,7 @@ import { readJson } from "../read_json.ts";
 import { requireDetector, scoreRequest } from "../score.ts";
 import { ServiceState } from "../state.ts";
 
-let config;
-try {
-  config = loadConfig(Deno.env.toObject(), Deno.hostname());
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  for (const problem of err.problems) printError(`config error: ${problem}`);
-  Deno.exit(2);
-}
+const config = configFromEnvOrExit();
 const logger = createLogger({ service: "anomaly-backend-plain" }, { level: config.logLevel });
 const servedBy = `${config.podName}:${Deno.pid}`;
 const state = new ServiceState();
