@@ -104,7 +104,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   app.onError((err, c) => {
     if (err instanceof HttpError) return problemResponse(err, c.get("requestId"));
     // Anything else is a bug: log it in full, answer without internals.
-    (c.get("logger") ?? logger).error("unhandled_error", {
+    logger.error("unhandled_error", {
+      request_id: c.get("requestId"),
       error: err instanceof Error ? err.message : String(err),
       stack: err instanceof Error ? err.stack : undefined,
     });

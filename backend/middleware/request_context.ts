@@ -11,7 +11,6 @@ import type { Metrics } from "../metrics.ts";
 /** Hono context variables set by this middleware. */
 export interface RequestVariables {
   requestId: string;
-  logger: Logger;
 }
 
 /** Options for {@link requestContext}. */
@@ -33,9 +32,7 @@ export function requestContext(
     const start = performance.now();
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
-    const log = logger.child({ request_id: requestId });
     c.set("requestId", requestId);
-    c.set("logger", log);
     metrics.inflight.inc();
     try {
       await next();
@@ -49,16 +46,17 @@ export function requestContext(
       metrics.requestLatency.observe({ path, method }, seconds);
       c.res.headers.set("x-request-id", requestId);
       const fields = {
+        request_id: requestId,
         method,
         path,
         status,
         duration_ms: Math.round(seconds * 1e5) / 100,
       };
       // 503 is the expected answer while loading or draining, not a fault.
-      if (status >= 500 && status !== 503) log.error("request", fields);
-      else if (status === 503) log.warn("request", fields);
-      else if (status >= 400) log.info("request", fields);
-      else log.debug("request", fields);
+      if (status >= 500 && status !== 503) logger.error("request", fields);
+      else if (status === 503) logger.warn("request", fields);
+      else if (status >= 400) logger.info("request", fields);
+      else logger.debug("request", fields);
     }
   };
 }
