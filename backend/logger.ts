@@ -16,8 +16,6 @@ export interface Logger {
   info(event: string, fields?: Fields): void;
   warn(event: string, fields?: Fields): void;
   error(event: string, fields?: Fields): void;
-  /** A logger whose lines also carry `fields` (e.g. a request id). */
-  child(fields: Fields): Logger;
 }
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -51,7 +49,6 @@ export function createLogger(base: Fields = {}, options: LoggerOptions = {}): Lo
     info: (e, f) => write("info", e, f),
     warn: (e, f) => write("warn", e, f),
     error: (e, f) => write("error", e, f),
-    child: (fields) => createLogger({ ...base, ...fields }, options),
   };
 }
 
