@@ -7,7 +7,7 @@
  * Pure TypeScript: file I/O lives in `backend/model_store.ts`.
  */
 import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, renderArtifact } from "./_canonical.ts";
-import { heightLimit, MAX_FEATURES } from "./isolation_forest.ts";
+import { heightLimit, MAX_FEATURES, packForest } from "./isolation_forest.ts";
 import { Model, type ModelOptions, type ModelParts, validateModelConfig } from "./model.ts";
 import type { ModelConfig } from "./types.ts";
 
@@ -176,16 +176,7 @@ function parseForest(value: unknown, config: ModelConfig, nFeatures: number) {
       }
     }
   }
-  return {
-    nFeatures,
-    sampleSize,
-    roots: Int32Array.from(roots),
-    feature: Int8Array.from(feature),
-    split: Float64Array.from(split),
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    size: Int32Array.from(size),
-  };
+  return packForest({ nFeatures, sampleSize, roots, feature, split, left, right, size });
 }
 
 /**

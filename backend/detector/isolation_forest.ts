@@ -59,6 +59,25 @@ export interface ForestArrays {
   size: Int32Array;
 }
 
+/** {@link ForestArrays} as plain number lists, the way they are built or parsed. */
+export type ForestLists = {
+  [K in keyof ForestArrays]: ForestArrays[K] extends number ? number : ArrayLike<number>;
+};
+
+/** Pack plain lists into the typed arrays the scorer reads (growing and artifact parsing share this). */
+export function packForest(lists: ForestLists): ForestArrays {
+  return {
+    nFeatures: lists.nFeatures,
+    sampleSize: lists.sampleSize,
+    roots: Int32Array.from(lists.roots),
+    feature: Int8Array.from(lists.feature),
+    split: Float64Array.from(lists.split),
+    left: Int32Array.from(lists.left),
+    right: Int32Array.from(lists.right),
+    size: Int32Array.from(lists.size),
+  };
+}
+
 /** Options for {@link growForest}. */
 export interface GrowForestOptions {
   /** Columns per row of the row-major training matrix. */
@@ -185,16 +204,7 @@ export function growForest(data: Float64Array, options: GrowForestOptions): Fore
     roots.push(grow(0, sampleSize, 0));
   }
 
-  return {
-    nFeatures,
-    sampleSize,
-    roots: Int32Array.from(roots),
-    feature: Int8Array.from(feature),
-    split: Float64Array.from(split),
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    size: Int32Array.from(size),
-  };
+  return packForest({ nFeatures, sampleSize, roots, feature, split, left, right, size });
 }
 
 /**
