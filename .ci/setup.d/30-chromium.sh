@@ -7,11 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "[chromium] installing chromium"
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
+# shellcheck source-path=SCRIPTDIR source=../apt.sh
+. .ci/apt.sh
+# The browser tests launch /usr/bin/chromium, which is what Debian's package installs.
+apt_ensure chromium:chromium
 /usr/bin/chromium --version
 
 deno task build:ui >/dev/null

@@ -7,11 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if ! command -v shellcheck >/dev/null 2>&1; then
-  echo "[containers] installing shellcheck"
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
-fi
+# shellcheck source-path=SCRIPTDIR source=../apt.sh
+. .ci/apt.sh
+apt_ensure shellcheck:shellcheck
 
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "[containers] kubectl (1.27+, kustomize v5) is not on PATH; k8s/tests need it" >&2

@@ -9,15 +9,10 @@ set -euo pipefail
 
 K6_VERSION="v1.8.1"
 
-missing=()
-command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
-command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "[50-loadtest] apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# shellcheck source-path=SCRIPTDIR source=../apt.sh
+. "$(dirname "$0")/../apt.sh"
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then
+  apt_ensure promtool:prometheus prometheus:prometheus wrk:wrk
   # Debian's package may start a system Prometheus on :9090; tests run their
   # own on free ports and need nothing listening, so stop it if it started.
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
