@@ -129,7 +129,9 @@ Deno.test({
   name: "shell scripts pass shellcheck",
   ignore: skipUnless("shellcheck"),
   fn() {
-    const scripts = [SCRIPT, ".ci/setup.d/40-containers.sh"].filter((s) => {
+    const ci = [...Deno.readDirSync(`${ROOT}.ci/setup.d`)].map((e) => `.ci/setup.d/${e.name}`)
+      .sort();
+    const scripts = [SCRIPT, ".ci/run", ".ci/apt.sh", ...ci].filter((s) => {
       try {
         return Deno.statSync(`${ROOT}${s}`).isFile;
       } catch {
@@ -137,7 +139,11 @@ Deno.test({
       }
     });
     assert.ok(scripts.includes(SCRIPT));
-    const out = new Deno.Command("shellcheck", { args: scripts, cwd: ROOT, stdout: "piped" })
+    const out = new Deno.Command("shellcheck", {
+      args: ["-x", ...scripts],
+      cwd: ROOT,
+      stdout: "piped",
+    })
       .outputSync();
     assert.equal(out.success, true, new TextDecoder().decode(out.stdout));
   },
