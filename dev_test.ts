@@ -33,14 +33,16 @@ Deno.test("Service starts a process, forwards its lines and stops it with its si
     command: [
       Deno.execPath(),
       "eval",
-      "console.log('ready'); Deno.addSignalListener('SIGINT', () => { console.log('bye'); Deno.exit(0); }); setInterval(() => {}, 1000);",
+      // The listener is installed before "ready" is printed: a signal sent after the line can never
+      // meet the default handler (exit 130).
+      "Deno.addSignalListener('SIGINT', () => { console.log('bye'); Deno.exit(0); }); console.log('ready'); setInterval(() => {}, 1000);",
     ],
     stopSignal: "SIGINT",
     onLine: (l) => lines.push(l),
   });
   service.start();
   assert.equal(service.running, true);
-  for (let i = 0; i < 100 && !lines.includes("ready"); i++) {
+  for (let i = 0; i < 600 && !lines.includes("ready"); i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.deepEqual(lines, ["ready"]);
@@ -52,6 +54,7 @@ Deno.test("Service starts a process, forwards its lines and stops it with its si
 });
 
 Deno.test("Service kills a process that ignores its stop signal after the deadline", async () => {
+  const lines: string[] = [];
   const service = new Service({
     name: "stubborn",
     command: [
@@ -60,10 +63,15 @@ Deno.test("Service kills a process that ignores its stop signal after the deadli
       "Deno.addSignalListener('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);",
     ],
     killAfterMs: 300,
-    onLine: () => {},
+    onLine: (l) => lines.push(l),
   });
   service.start();
-  await new Promise((r) => setTimeout(r, 500));
+  // Stop only once the process says its SIGTERM listener is installed; before that the default
+  // handler would end it and the test would not exercise the kill deadline.
+  for (let i = 0; i < 600 && !lines.includes("up"); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.deepEqual(lines, ["up"]);
   const status = await service.stop();
   assert.equal(status?.signal, "SIGKILL");
 });
