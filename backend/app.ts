@@ -84,7 +84,9 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       return problemResponse(
         new HttpError(
           "method-not-allowed",
-          `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(" or ")}`,
+          `${c.req.method.slice(0, 40)} is not allowed on ${c.req.path}; use ${
+            allowed.join(" or ")
+          }`,
           {
             headers: { allow: allowed.join(", ") },
           },
@@ -95,7 +97,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     return problemResponse(
       new HttpError(
         "not-found",
-        `No route for ${c.req.method} ${c.req.path.slice(0, 200)}; see /docs`,
+        `No route for ${c.req.method.slice(0, 40)} ${c.req.path.slice(0, 200)}; see /docs`,
       ),
       c.get("requestId"),
     );
