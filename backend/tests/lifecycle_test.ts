@@ -216,3 +216,20 @@ Deno.test("invalid configuration exits 2 listing every problem, without a stack 
   );
   assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
 });
+
+Deno.test("a shutdown deadline shorter than the body timeout exits 2 before listening", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: taskArgs("backend/main.ts"),
+    cwd: REPO_ROOT,
+    env: { PORT: "0", SHUTDOWN_DEADLINE_S: "1", BODY_TIMEOUT_MS: "10000" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.match(
+    stderr,
+    /config error: SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS \/ 1000/,
+  );
+  assert.doesNotMatch(new TextDecoder().decode(out.stdout), /"listening"/);
+});
