@@ -47,8 +47,15 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   const { config, state, metrics, logger, servedBy } = deps;
   const app = new Hono<{ Variables: RequestVariables }>();
 
-  state.onChange((status) => metrics.modelReady.set(status === "ready" ? 1 : 0));
-  metrics.modelReady.set(state.ready ? 1 : 0);
+  // model_info{version} 1 names the served model from the moment it is loaded (also while draining).
+  const syncModel = () => {
+    metrics.modelReady.set(state.ready ? 1 : 0);
+    const version = state.detector?.info.version;
+    metrics.modelInfo.reset();
+    if (version) metrics.modelInfo.set({ version }, 1);
+  };
+  state.onChange(syncModel);
+  syncModel();
 
   app.use(requestContext({ metrics, logger, routes: new Set(Object.keys(ROUTES)) }));
 
