@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestContext, type RequestVariables } from "./middleware/request_context.ts";
+import { shownArtifactPath } from "./model_store.ts";
 import { HttpError, problemResponse } from "./problem.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -75,7 +76,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     modelRoutes({
       state,
       servedBy,
-      artifactPath: `${config.modelDir}/${config.modelName}`,
+      artifactPath: shownArtifactPath(config.modelDir, config.modelName),
       ratedCurrent: config.ratedCurrent,
     }),
   );
