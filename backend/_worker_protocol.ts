@@ -5,7 +5,7 @@ import type { MetricsSnapshot } from "./metrics.ts";
 /** Primary → worker. */
 export type ToWorker =
   | { type: "start"; config: Config; index: number; servedBy: string }
-  | { type: "model"; artifact: string; source: string; createdAt?: string }
+  | { type: "model"; artifact: string; source: string; createdAt?: string; warning?: string }
   | { type: "model_failed"; reason: string }
   | { type: "ready" }
   | { type: "snapshot"; id: number }

@@ -189,6 +189,7 @@ async function runWorkers(
         artifact: model.encode(detector),
         source: detector.info.source,
         ...(detector.info.createdAt ? { createdAt: detector.info.createdAt } : {}),
+        ...(detector.info.warning ? { warning: detector.info.warning } : {}),
       }),
     (err) => broadcast({ type: "model_failed", reason: errorMessage(err) }),
   );

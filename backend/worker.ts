@@ -56,6 +56,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         ratedCurrent: config!.ratedCurrent,
         source: msg.source,
         ...(msg.createdAt ? { createdAt: msg.createdAt } : {}),
+        ...(msg.warning ? { warning: msg.warning } : {}),
       });
       send({ type: "model_loaded", index: workerIndex });
       break;
