@@ -62,6 +62,7 @@ export interface Metrics {
   anomaliesTotal: Counter<string>;
   readingsTotal: Counter<string>;
   batchSize: Histogram<string>;
+  ignoredFields: Counter<"where">;
   modelReady: Gauge<string>;
   modelInfo: Gauge<"version">;
   inflight: Gauge<string>;
@@ -130,6 +131,13 @@ export function createMetrics(): Metrics {
       buckets: BATCH_SIZE_BUCKETS,
       registers,
     }),
+    ignoredFields: new Counter({
+      name: "ignored_fields_total",
+      // The label is where, never the key itself: keys are client input and would grow series.
+      help: "Unknown keys ignored in /predict bodies, at the top level (body) or in readings",
+      labelNames: ["where"] as const,
+      registers,
+    }),
     modelReady: new Gauge({
       name: "model_ready",
       help: "1 when the model is loaded and the service is not draining, else 0",
@@ -177,6 +185,8 @@ export function createMetrics(): Metrics {
     }),
   };
   metrics.modelReady.set(0);
+  // Both series from the start, so rate() sees the first ignored key.
+  for (const where of ["body", "reading"]) metrics.ignoredFields.inc({ where }, 0);
   metrics.buildInfo.set({ version: SERVICE_VERSION, runtime: `deno ${Deno.version.deno}` }, 1);
   return metrics;
 }
