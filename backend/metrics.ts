@@ -5,7 +5,8 @@
  * `requests_total`, `request_latency_seconds`, `inference_latency_seconds`,
  * `anomalies_total`. prom-client's default collectors stay off: under Deno the
  * event-loop-lag collector throws and takes `/metrics` down with it
- * (prometheus/client_js#651).
+ * (prometheus/client_js#651); `process_metrics.ts` has the standard process
+ * metrics instead.
  */
 import {
   AggregatorRegistry,
@@ -16,6 +17,7 @@ import {
   type MetricValue,
   Registry,
 } from "prom-client";
+import { registerProcessMetrics } from "./process_metrics.ts";
 
 /** Latency buckets in seconds: fine below 10 ms where this service lives, and the 0.3 s SLO and 1.2 s (4 × SLO) bounds for Apdex. */
 export const REQUEST_LATENCY_BUCKETS = [
@@ -67,7 +69,6 @@ export interface Metrics {
   modelInfo: Gauge<"version">;
   inflight: Gauge<string>;
   buildInfo: Gauge<"version" | "runtime">;
-  residentMemory: Gauge<string>;
   heapUsed: Gauge<string>;
 }
 
@@ -90,9 +91,20 @@ export function methodLabel(method: string): string {
 /** The service version reported by `build_info`. */
 export const SERVICE_VERSION = "0.1.0";
 
+/** Options for {@link createMetrics}. */
+export interface CreateMetricsOptions {
+  /** When the process started (seconds since the epoch); workers pass the primary's. */
+  processStartTimeSeconds?: number;
+}
+
 /** Create a fresh registry with every metric (one per worker; tests make their own). */
-export function createMetrics(): Metrics {
+export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   const registry = new Registry();
+  registerProcessMetrics(registry, {
+    ...(options.processStartTimeSeconds !== undefined
+      ? { startTimeSeconds: options.processStartTimeSeconds }
+      : {}),
+  });
   const registers = [registry];
   const metrics: Metrics = {
     registry,
@@ -163,17 +175,6 @@ export function createMetrics(): Metrics {
       labelNames: ["version", "runtime"] as const,
       registers,
       aggregator: "max",
-    }),
-    // prom-client's process collectors are off (see above); these two are read on each scrape.
-    residentMemory: new Gauge({
-      name: "process_resident_memory_bytes",
-      help: "Resident memory of the backend process in bytes",
-      registers,
-      // Every worker reports the same process; summing would multiply it.
-      aggregator: "max",
-      collect() {
-        this.set(Deno.memoryUsage().rss);
-      },
     }),
     heapUsed: new Gauge({
       name: "heap_used_bytes",

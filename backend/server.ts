@@ -173,7 +173,13 @@ async function runWorkers(
       }
     };
     worker.postMessage(
-      { type: "start", config, index, servedBy: `${identity}/w${index}` } satisfies ToWorker,
+      {
+        type: "start",
+        config,
+        index,
+        servedBy: `${identity}/w${index}`,
+        processStartTimeSeconds: Math.round(performance.timeOrigin) / 1000,
+      } satisfies ToWorker,
     );
   }
 

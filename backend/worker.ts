@@ -38,6 +38,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         logger,
         servedBy: msg.servedBy,
         reusePort: true,
+        processStartTimeSeconds: msg.processStartTimeSeconds,
         collectMetrics: () =>
           new Promise<string>((resolve) => {
             const id = nextId++;
