@@ -107,25 +107,25 @@ const cases: [string, string, number, string, RegExp][] = [
   ],
   ["body is array", "[1,2]", 422, "validation", /Body must be a JSON object/],
   [
-    "typo key",
-    '{"readings":[{"voltag":230,"voltage":230,"current":1,"frequency":50}]}',
+    "typo key instead of a required one",
+    '{"readings":[{"voltag":230,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /readings\[0\] has unknown key "voltag"/,
+    /readings\[0\]\.voltage is required; unknown keys are ignored, this reading has "voltag"/,
   ],
   [
-    "extra top-level key",
-    '{"readings":[{"voltage":230,"current":1,"frequency":50}],"x":1}',
+    "null for a required field",
+    '{"readings":[{"voltage":null,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /unknown key "x"/,
+    /readings\[0\]\.voltage must be a finite number, got null/,
   ],
   [
-    "proto key",
-    '{"readings":[{"__proto__":{"polluted":1},"voltage":230,"current":1,"frequency":50}]}',
+    "only unknown top-level keys",
+    '{"reading":[{"voltage":230,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /unknown key "__proto__"/,
+    /readings is required \(the body has only "reading"\)/,
   ],
   [
     "bad timestamp",
@@ -385,4 +385,188 @@ Deno.test("GET /openapi.json describes the validated schema and GET /docs serves
   const page = await (await app.request("/docs")).text();
   assert.match(page, /Grid anomaly detection API/);
   assert.match(page, /id="problem-validation"/);
+});
+
+Deno.test("model_info{version} has a sample of 1 once a model is loaded, and none before", async () => {
+  const { app, state, detector } = testApp({ notReady: true });
+  const before = await (await app.request("/metrics")).text();
+  assert.match(before, /^# TYPE model_info gauge$/m);
+  assert.doesNotMatch(before, /^model_info\{/m);
+  state.setReady(detector);
+  const after = await (await app.request("/metrics")).text();
+  const samples = after.split("\n").filter((l) => l.startsWith("model_info{"));
+  assert.deepEqual(samples, [`model_info{version="${detector.info.version}"} 1`]);
+  state.startDraining();
+  assert.match(await (await app.request("/metrics")).text(), /^model_info\{version=".+"\} 1$/m);
+});
+
+Deno.test("POST /predict ignores unknown keys, counts them by place, and accepts null for optional fields", async () => {
+  const { app, metrics } = testApp({ realModel: true });
+  const res = await postPredict(
+    app,
+    JSON.stringify({
+      readings: [
+        { voltage: 230, current: 10, frequency: 50, timestamp: null, sensor_id: "feeder-7" },
+        { voltage: 231, current: 10, frequency: 50, timestamp: "2026-01-01T00:00:00Z", x: 1, y: 2 },
+      ],
+      request_id: "abc",
+    }),
+  );
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).total, 2);
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^ignored_fields_total\{where="body"\} 1$/m);
+  assert.match(text, /^ignored_fields_total\{where="reading"\} 3$/m);
+  // The label is the place, never the key: 100 different keys add no series.
+  const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i]));
+  const again = await postPredict(
+    app,
+    JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50, ...many }] }),
+  );
+  assert.equal(again.status, 200);
+  const series = (await metrics.registry.metrics()).split("\n")
+    .filter((l) => l.startsWith("ignored_fields_total{"));
+  assert.deepEqual(series, [
+    'ignored_fields_total{where="body"} 1',
+    'ignored_fields_total{where="reading"} 103',
+  ]);
+});
+
+Deno.test("POST /predict keeps __proto__ and constructor keys inert", async () => {
+  const { app, detector } = testApp();
+  for (
+    const body of [
+      '{"readings":[{"__proto__":{"polluted":1},"voltage":230,"current":1,"frequency":50}]}',
+      '{"__proto__":{"polluted":1},"readings":[{"voltage":230,"current":1,"frequency":50}]}',
+      '{"readings":[{"constructor":{"prototype":{"polluted":1}},"voltage":230,"current":1,"frequency":50}]}',
+      '{"constructor":{"prototype":{"polluted":1}},"readings":[{"voltage":230,"current":1,"frequency":50,"timestamp":null}]}',
+    ]
+  ) {
+    const res = await postPredict(app, body);
+    assert.equal(res.status, 200, body);
+    await res.body?.cancel();
+  }
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+  // The detector saw exactly the three fields, copied one by one.
+  assert.equal(detector.calls, 4);
+  assert.deepEqual(Object.keys(detector.last![0]).sort(), ["current", "frequency", "voltage"]);
+  assert.equal(Object.getPrototypeOf(detector.last![0]), Object.prototype);
+});
+
+Deno.test("POST /predict past MAX_BODY_BYTES_IN_FLIGHT gets 503 with Retry-After before its body is read", async () => {
+  const { app, metrics } = testApp({
+    env: { MAX_BODY_BYTES: "65536", MAX_BODY_BYTES_IN_FLIGHT: "131072" },
+  });
+  const body = new TextEncoder().encode(
+    JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50 }] }),
+  );
+  // Two uploads that declare 60 KB each and stall hold 120 KB of the 128 KiB budget.
+  const releases: (() => void)[] = [];
+  const stalled = (declared: number) => {
+    let pulled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        pulled = true;
+        await new Promise<void>((r) => releases.push(r));
+        controller.enqueue(new Uint8Array(declared - body.length).fill(0x20));
+        controller.enqueue(body);
+        controller.close();
+      },
+    }, { highWaterMark: 0 });
+    const res = app.request("/predict", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json", "content-length": String(declared) },
+      duplex: "half",
+    } as RequestInit);
+    return { res: Promise.resolve(res), pulled: () => pulled };
+  };
+  const a = stalled(60_000);
+  const b = stalled(60_000);
+  while (releases.length < 2) await new Promise((r) => setTimeout(r, 5));
+  assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 120000$/m);
+  const c = stalled(60_000);
+  const shed = await c.res;
+  assert.equal(shed.status, 503);
+  assert.equal(shed.headers.get("retry-after"), "1");
+  assert.equal(shed.headers.get("connection"), "close");
+  assert.match((await shed.json()).detail, /MAX_BODY_BYTES_IN_FLIGHT/);
+  assert.equal(c.pulled(), false);
+  // A small body still fits beside them.
+  const small = await postPredict(app, new TextDecoder().decode(body), {
+    "content-type": "application/json",
+    "content-length": String(body.length),
+  });
+  assert.equal(small.status, 200);
+  await small.body?.cancel();
+  for (const release of releases) release();
+  assert.deepEqual(
+    await Promise.all([a.res, b.res].map(async (p) => {
+      const r = await p;
+      await r.body?.cancel();
+      return r.status;
+    })),
+    [200, 200],
+  );
+  assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 0$/m);
+});
+
+Deno.test("a chunked /predict body reserves as it arrives and gets 503 when the budget runs out mid-body", async () => {
+  const { app, metrics } = testApp({
+    env: { MAX_BODY_BYTES: "1048576", MAX_BODY_BYTES_IN_FLIGHT: "1048576" },
+  });
+  const reading = JSON.stringify({ voltage: 230, current: 10, frequency: 50 });
+  const chunked = (readings: number) => {
+    const text = `{"readings":[${Array(readings).fill(reading).join(",")}]}`;
+    const bytes = new TextEncoder().encode(text);
+    return app.request("/predict", {
+      method: "POST",
+      // A stream without a length: sent chunked, like a streaming client.
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 8_192) {
+            controller.enqueue(bytes.slice(i, i + 8_192));
+          }
+          controller.close();
+        },
+      }),
+      headers: { "content-type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
+  };
+  // 4,000 readings (about 180 KB) fit while nothing else is in flight.
+  const alone = await chunked(4_000);
+  assert.equal(alone.status, 422); // over MAX_BATCH=100 of the test app: read, parsed, validated
+  await alone.body?.cancel();
+  // An upload that declared 900 KB and stalls leaves about 150 KB: the chunked body starts (64 KiB)
+  // but cannot grow to 180 KB.
+  let release!: () => void;
+  const held = app.request("/predict", {
+    method: "POST",
+    body: new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise<void>((r) => (release = r));
+        controller.enqueue(new TextEncoder().encode(`{"readings":[${reading}]}`.padEnd(900_000)));
+        controller.close();
+      },
+    }, { highWaterMark: 0 }),
+    headers: { "content-type": "application/json", "content-length": "900000" },
+    duplex: "half",
+  } as RequestInit);
+  while (release === undefined) await new Promise((r) => setTimeout(r, 5));
+  const shed = await chunked(4_000);
+  assert.equal(shed.status, 503);
+  assert.equal(shed.headers.get("retry-after"), "1");
+  assert.equal(shed.headers.get("connection"), "close");
+  assert.match((await shed.json()).detail, /MAX_BODY_BYTES_IN_FLIGHT/);
+  // A small chunked body still fits in its first 64 KiB.
+  const small = await chunked(10);
+  assert.equal(small.status, 200);
+  await small.body?.cancel();
+  release();
+  const first = await held;
+  assert.equal(first.status, 200);
+  await first.body?.cancel();
+  assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 0$/m);
 });

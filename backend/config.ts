@@ -4,6 +4,7 @@
  * process with a message naming the variable, instead of surfacing later as
  * a confusing runtime error.
  */
+import { inRange, MODEL_SETTINGS, rangeText } from "./detector/model_config.ts";
 import type { ModelConfig } from "./detector/types.ts";
 import { type Level, printError } from "./logger.ts";
 
@@ -25,6 +26,10 @@ export interface Config {
   maxBodyBytes: number;
   /** Concurrent `/predict` requests per worker before shedding load with 503. */
   maxInflight: number;
+  /** Request body bytes admitted at once by the whole process (all workers) before shedding with 503. */
+  maxBodyBytesInFlight: number;
+  /** The share of {@link maxBodyBytesInFlight} each worker admits. */
+  bodyBytesInFlightPerWorker: number;
   /** Time allowed to receive a request body before answering 408. */
   bodyTimeoutMs: number;
   /** Seconds `/ready` reports 503 before the listener closes on SIGTERM. */
@@ -51,7 +56,7 @@ export class ConfigError extends Error {
 /** Environment variables as a plain record (so tests need not touch the real environment). */
 export type Env = Record<string, string | undefined>;
 
-/** Defaults for every variable; the workshop's model defaults. */
+/** Defaults for every variable but the model's (those are in `detector/model_config.ts`). */
 export const DEFAULTS = {
   PORT: 8000,
   HOST: "0.0.0.0",
@@ -59,15 +64,11 @@ export const DEFAULTS = {
   MODEL_DIR: "models",
   MODEL_NAME: "isolation_forest.json",
   TRAIN_IF_MISSING: true,
-  CONTAMINATION: 0.05,
-  N_ESTIMATORS: 200,
-  SAMPLE_SIZE: 256,
-  SEED: 42,
-  TRAINING_SIZE: 10_000,
   RATED_CURRENT: 16,
   MAX_BATCH: 5_000,
   MAX_BODY_BYTES: 1_048_576,
   MAX_INFLIGHT: 256,
+  MAX_BODY_BYTES_IN_FLIGHT: 16_777_216,
   BODY_TIMEOUT_MS: 10_000,
   DRAIN_DELAY_S: 5,
   SHUTDOWN_DEADLINE_S: 10,
@@ -131,17 +132,17 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     modelDir: text("MODEL_DIR"),
     modelName,
     trainIfMissing: flag("TRAIN_IF_MISSING"),
-    model: {
-      contamination: number("CONTAMINATION", { min: 0, max: 0.5, exclusiveMin: true }),
-      nEstimators: number("N_ESTIMATORS", { min: 1, max: 5_000, integer: true }),
-      sampleSize: number("SAMPLE_SIZE", { min: 2, max: 100_000, integer: true }),
-      seed: number("SEED", { min: 0, max: 4_294_967_295, integer: true }),
-      trainingSize: number("TRAINING_SIZE", { min: 2, max: 10_000_000, integer: true }),
-    },
+    model: modelConfig(env, problems),
     ratedCurrent: number("RATED_CURRENT", { min: 0, max: 1e6, exclusiveMin: true }),
     maxBatch: number("MAX_BATCH", { min: 1, max: 1_000_000, integer: true }),
     maxBodyBytes: number("MAX_BODY_BYTES", { min: 1_024, max: 1_073_741_824, integer: true }),
     maxInflight: number("MAX_INFLIGHT", { min: 1, max: 100_000, integer: true }),
+    maxBodyBytesInFlight: number("MAX_BODY_BYTES_IN_FLIGHT", {
+      min: 1_024,
+      max: 68_719_476_736,
+      integer: true,
+    }),
+    bodyBytesInFlightPerWorker: 0,
     bodyTimeoutMs: number("BODY_TIMEOUT_MS", { min: 1, max: 600_000, integer: true }),
     drainDelaySeconds: number("DRAIN_DELAY_S", { min: 0, max: 600 }),
     shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S", { min: 0, max: 600 }),
@@ -149,13 +150,46 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     nodeName: env.NODE_NAME?.trim() || null,
     logLevel: LEVELS.includes(logLevel) ? logLevel : DEFAULTS.LOG_LEVEL,
   };
-  if (config.model.sampleSize > config.model.trainingSize) {
+  config.bodyBytesInFlightPerWorker = Math.floor(config.maxBodyBytesInFlight / config.workers);
+  // Each worker must be able to admit one body of the largest size, or such requests always get 503.
+  if (config.bodyBytesInFlightPerWorker < config.maxBodyBytes) {
     problems.push(
-      `SAMPLE_SIZE must not exceed TRAINING_SIZE, got ${config.model.sampleSize} > ${config.model.trainingSize}`,
+      `MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_BODY_BYTES x WORKERS, so every worker can ` +
+        `take one body of the largest size, got ${config.maxBodyBytesInFlight} < ` +
+        `${config.maxBodyBytes} x ${config.workers}`,
+    );
+  }
+  // After the drain delay the listener closes and in-flight requests get SHUTDOWN_DEADLINE_S; an
+  // upload that just started may take BODY_TIMEOUT_MS, so a shorter deadline would cut it off.
+  if (config.shutdownDeadlineSeconds * 1000 < config.bodyTimeoutMs) {
+    problems.push(
+      `SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS / 1000, so an upload in flight can ` +
+        `finish on shutdown, got ${config.shutdownDeadlineSeconds} s < ${config.bodyTimeoutMs} ms`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The model config from `env`, with the trainer's ranges (one definition: `MODEL_SETTINGS`). */
+function modelConfig(env: Env, problems: string[]): ModelConfig {
+  const config: Record<string, number> = {};
+  for (const spec of MODEL_SETTINGS) {
+    const raw = env[spec.env]?.trim();
+    config[spec.key] = spec.default;
+    if (raw === undefined || raw === "") continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || (spec.integer && !Number.isInteger(value))) {
+      problems.push(
+        `${spec.env} must be ${spec.integer ? "an integer" : "a number"}, got "${raw}"`,
+      );
+    } else if (!inRange(spec, value)) {
+      problems.push(`${spec.env} must be ${rangeText(spec)}, got "${raw}"`);
+    } else {
+      config[spec.key] = value;
+    }
+  }
+  return config as unknown as ModelConfig;
 }
 
 /** The configuration as logged at start-up and served by `/model`: nothing secret lives here. */

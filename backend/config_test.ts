@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, DEFAULTS, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { DEFAULT_MODEL_CONFIG } from "./detector/model_config.ts";
 
 Deno.test("loadConfig() applies the workshop defaults", () => {
   const c = loadConfig({}, "my-host");
@@ -11,7 +12,7 @@ Deno.test("loadConfig() applies the workshop defaults", () => {
     nEstimators: 200,
     sampleSize: 256,
     seed: 42,
-    trainingSize: DEFAULTS.TRAINING_SIZE,
+    trainingSize: DEFAULT_MODEL_CONFIG.trainingSize,
   });
   assert.equal(c.podName, "my-host");
   assert.equal(c.maxBatch, 5000);
@@ -53,5 +54,28 @@ Deno.test("loadConfig() rejects a model name that is a path", () => {
   assert.throws(
     () => loadConfig({ MODEL_NAME: "../etc/passwd" }),
     /MODEL_NAME must be a plain file name/,
+  );
+});
+
+Deno.test("loadConfig() rejects a shutdown deadline shorter than the body timeout", () => {
+  assert.throws(
+    () => loadConfig({ SHUTDOWN_DEADLINE_S: "2", BODY_TIMEOUT_MS: "10000" }),
+    /SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS \/ 1000, so an upload in flight can finish on shutdown, got 2 s < 10000 ms/,
+  );
+  assert.equal(
+    loadConfig({ SHUTDOWN_DEADLINE_S: "2", BODY_TIMEOUT_MS: "2000" }).bodyTimeoutMs,
+    2000,
+  );
+  assert.equal(loadConfig({ SHUTDOWN_DEADLINE_S: "10" }).shutdownDeadlineSeconds, 10);
+});
+
+Deno.test("loadConfig() splits MAX_BODY_BYTES_IN_FLIGHT over the workers and needs room for one body each", () => {
+  const c = loadConfig({ WORKERS: "2", MAX_BODY_BYTES_IN_FLIGHT: "8388608" });
+  assert.equal(c.bodyBytesInFlightPerWorker, 4_194_304);
+  assert.equal(loadConfig({}).bodyBytesInFlightPerWorker, 16_777_216);
+  assert.throws(
+    () =>
+      loadConfig({ WORKERS: "4", MAX_BODY_BYTES: "1048576", MAX_BODY_BYTES_IN_FLIGHT: "2097152" }),
+    /MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_BODY_BYTES x WORKERS, so every worker can take one body of the largest size, got 2097152 < 1048576 x 4/,
   );
 });
