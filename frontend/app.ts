@@ -8,11 +8,19 @@ import { Hono } from "hono";
 import { compress } from "hono/compress";
 import { h } from "preact";
 import type { Logger } from "../backend/logger.ts";
-import { BurstRunner, BurstSpecError, parseBurstSpec, TooManyBurstsError } from "./bursts.ts";
+import {
+  BURST_MAX_BODY_BYTES,
+  BurstRunner,
+  BurstsClosedError,
+  BurstSpecError,
+  parseBurstSpec,
+  TooManyBurstsError,
+} from "./bursts.ts";
 import type { UiConfig } from "./config.ts";
 import { ISLANDS } from "./manifest.ts";
-import { uiProblemResponse } from "./problem.ts";
+import { UiError, uiProblemResponse } from "./problem.ts";
 import { createProxy } from "./proxy.ts";
+import { readBody } from "./read_body.ts";
 import App from "./routes/_app.tsx";
 import Index from "./routes/index.tsx";
 import { islandRegistry, renderPage } from "./runtime/render.ts";
@@ -21,11 +29,68 @@ import type { Upstream } from "./upstream.ts";
 
 /** What the UI app is built from. */
 export interface UiAppDeps {
-  config: Pick<UiConfig, "backendUrl" | "maxBodyBytes">;
+  config: Pick<UiConfig, "backendUrl" | "maxBodyBytes" | "maxInflight" | "bodyTimeoutMs">;
   upstream: Upstream;
   bursts: BurstRunner;
   staticFiles: StaticFiles;
   logger: Logger;
+  /** Shutdown state shared with `main.ts`; `/health` answers 503 while draining. */
+  lifecycle?: UiLifecycle;
+}
+
+/**
+ * The UI server's shutdown state and its requests in flight. SIGTERM starts
+ * draining (readiness 503, requests still served); after the drain delay
+ * closing: new requests get 503 while those in flight finish. Deno's
+ * `server.shutdown()` breaks request bodies still being received, so
+ * `main.ts` calls it only once {@link UiLifecycle.idle} resolves.
+ */
+export class UiLifecycle {
+  #phase: "serving" | "draining" | "closing" = "serving";
+  #inflight = 0;
+  #onIdle: (() => void)[] = [];
+
+  /** True from SIGTERM on. */
+  get draining(): boolean {
+    return this.#phase !== "serving";
+  }
+
+  /** True once new requests are refused. */
+  get closing(): boolean {
+    return this.#phase === "closing";
+  }
+
+  /** Requests being handled now. */
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /** Stop reporting healthy so the Service stops routing here; keep serving meanwhile. */
+  startDraining(): void {
+    if (this.#phase === "serving") this.#phase = "draining";
+  }
+
+  /** Refuse new requests; those in flight continue. */
+  startClosing(): void {
+    this.#phase = "closing";
+  }
+
+  /** Count a request in (call {@link UiLifecycle.leave} when it is answered). */
+  enter(): void {
+    this.#inflight++;
+  }
+
+  /** Count a request out. */
+  leave(): void {
+    this.#inflight--;
+    if (this.#inflight === 0) { for (const resolve of this.#onIdle.splice(0)) resolve(); }
+  }
+
+  /** Resolve when no request is in flight. */
+  idle(): Promise<void> {
+    if (this.#inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#onIdle.push(resolve));
+  }
 }
 
 /** The URL prefix of the built island modules. */
@@ -57,9 +122,32 @@ function securityHeaders(nonce: string): Record<string, string> {
 /** Create the UI server's Hono app. */
 export function createUiApp(deps: UiAppDeps): Hono {
   const { config, upstream, bursts, staticFiles, logger } = deps;
-  const proxy = createProxy(upstream, { maxBodyBytes: config.maxBodyBytes });
+  const lifecycle = deps.lifecycle ?? new UiLifecycle();
+  const proxy = createProxy(upstream, {
+    maxBodyBytes: config.maxBodyBytes,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+  });
   const app = new Hono();
   let backendUp: boolean | null = null;
+  let proxyInflight = 0;
+
+  // Counts requests in flight for the shutdown. While draining, ask keep-alive
+  // clients to reconnect: the next connection lands on a pod that stays.
+  app.use(async (c, next) => {
+    if (lifecycle.closing) {
+      await c.req.raw.body?.cancel().catch(() => {});
+      throw new UiError("shutting-down", "The UI server is shutting down; retry to reach another", {
+        headers: { "retry-after": "1", connection: "close" },
+      });
+    }
+    lifecycle.enter();
+    try {
+      await next();
+    } finally {
+      lifecycle.leave();
+    }
+    if (lifecycle.draining) c.res.headers.set("connection", "close");
+  });
 
   app.get("/", compress(), (c) => {
     if (staticFiles.buildId === null) {
@@ -85,17 +173,28 @@ export function createUiApp(deps: UiAppDeps): Hono {
 
   // The UI's own liveness/readiness: never depends on the backend, so a
   // backend outage does not take the UI out of its Service.
-  app.get(
-    "/health",
-    (c) => c.json({ status: "ok", service: "anomaly-ui", built: staticFiles.buildId !== null }),
-  );
+  // It turns 503 on SIGTERM so the Service stops sending new requests here.
+  app.get("/health", (c) => {
+    const built = staticFiles.buildId !== null;
+    if (lifecycle.draining) {
+      return c.json({ status: "draining", service: "anomaly-ui", built }, 503, {
+        "cache-control": "no-store",
+      });
+    }
+    return c.json({ status: "ok", service: "anomaly-ui", built });
+  });
 
   app.post("/api/bursts", async (c) => {
+    const bytes = await readBody(c.req.raw, {
+      maxBytes: BURST_MAX_BODY_BYTES,
+      timeoutMs: config.bodyTimeoutMs,
+      limitName: "BURST_MAX_BODY_BYTES",
+    });
     let body: unknown;
     try {
-      body = await c.req.json();
+      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
     } catch {
-      return uiProblemResponse("validation", "Burst request body must be JSON");
+      throw new UiError("validation", "Burst request body must be JSON");
     }
     try {
       const status = bursts.start(parseBurstSpec(body));
@@ -106,7 +205,10 @@ export function createUiApp(deps: UiAppDeps): Hono {
         return uiProblemResponse("validation", err.message, { extra: { errors: err.errors } });
       }
       if (err instanceof TooManyBurstsError) {
-        return uiProblemResponse("too-many-bursts", err.message);
+        throw new UiError("too-many-bursts", err.message, { headers: { "retry-after": "5" } });
+      }
+      if (err instanceof BurstsClosedError) {
+        throw new UiError("shutting-down", err.message, { headers: { "retry-after": "5" } });
       }
       throw err;
     }
@@ -133,7 +235,22 @@ export function createUiApp(deps: UiAppDeps): Hono {
   app.all("/api/*", async (c) => {
     const path = c.req.path.slice("/api".length);
     const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-    const res = await proxy(c.req.raw, path, info?.hostname);
+    // Each proxied request may buffer a whole body: cap how many run at once.
+    if (proxyInflight >= config.maxInflight) {
+      await c.req.raw.body?.cancel().catch(() => {});
+      throw new UiError(
+        "overloaded",
+        `${config.maxInflight} proxied requests are already in flight (PROXY_MAX_INFLIGHT); retry shortly`,
+        { headers: { "retry-after": "1" } },
+      );
+    }
+    proxyInflight++;
+    let res: Response;
+    try {
+      res = await proxy(c.req.raw, path, info?.hostname);
+    } finally {
+      proxyInflight--;
+    }
     // Log backend outages once per transition, not once per request.
     const up = res.status !== 502 && res.status !== 504;
     if (up !== backendUp) {
@@ -153,18 +270,12 @@ export function createUiApp(deps: UiAppDeps): Hono {
   });
 
   app.notFound((c) => uiProblemResponse("not-found", `No page "${c.req.path}"`));
+  // The one place errors become responses: a UiError is the client's problem
+  // as thrown; anything else is ours, logged and answered without details.
   app.onError((err) => {
+    if (err instanceof UiError) return err.toResponse();
     logger.error("unhandled_error", { error: err instanceof Error ? err.message : String(err) });
-    return new Response(
-      JSON.stringify({
-        type: "urn:anomaly-ui:problem:internal",
-        title: "Internal error",
-        status: 500,
-        detail: "The UI server failed to handle the request",
-        error: "The UI server failed to handle the request",
-      }),
-      { status: 500, headers: { "content-type": "application/problem+json" } },
-    );
+    return new UiError("internal", "The UI server failed to handle the request").toResponse();
   });
   return app;
 }

@@ -40,6 +40,24 @@ export const BURST_LIMITS: Readonly<
   anomalyRate: [0, 1],
 };
 
+/**
+ * Bounds on a burst's total work, beyond the per-field limits: one small
+ * request must not buy unbounded backend load or UI memory. Readings in
+ * flight (concurrency × batch size) bound the request and response bodies a
+ * burst holds at once; two running bursts at the limit hold about 30 MB.
+ */
+export const BURST_BUDGET = {
+  /** requests × cycles. */
+  requestsPerBurst: 20_000,
+  /** requests × cycles × batchSize. */
+  readingsPerBurst: 2_000_000,
+  /** concurrency × batchSize. */
+  readingsInFlight: 16_384,
+} as const;
+
+/** Largest `POST /api/bursts` body: a spec is about 150 bytes. */
+export const BURST_MAX_BODY_BYTES = 4_096;
+
 /** A burst request that does not fit {@link BURST_LIMITS}; `errors` names each field. */
 export class BurstSpecError extends TypeError {
   readonly errors: { path: string; message: string }[];
@@ -86,6 +104,35 @@ export function parseBurstSpec(body: unknown): BurstSpec {
   } else {
     out.newConnection = fresh;
   }
+  if (errors.length === 0) {
+    const spec = out as BurstSpec;
+    const requests = spec.requests * spec.cycles;
+    if (requests > BURST_BUDGET.requestsPerBurst) {
+      errors.push({
+        path: "requests",
+        message:
+          `requests × cycles must be at most ${BURST_BUDGET.requestsPerBurst}, got ${spec.requests} × ${spec.cycles} = ${requests}`,
+      });
+    } else if (requests * spec.batchSize > BURST_BUDGET.readingsPerBurst) {
+      errors.push({
+        path: "batchSize",
+        message:
+          `requests × cycles × batchSize must be at most ${BURST_BUDGET.readingsPerBurst} readings, got ${requests} × ${spec.batchSize} = ${
+            requests * spec.batchSize
+          }`,
+      });
+    }
+    const inFlight = Math.min(spec.concurrency, spec.requests) * spec.batchSize;
+    if (inFlight > BURST_BUDGET.readingsInFlight) {
+      errors.push({
+        path: "concurrency",
+        message:
+          `concurrency × batchSize must be at most ${BURST_BUDGET.readingsInFlight} readings in flight, got ${spec.concurrency} × ${spec.batchSize} = ${
+            spec.concurrency * spec.batchSize
+          }`,
+      });
+    }
+  }
   if (errors.length > 0) throw new BurstSpecError(errors);
   return out as BurstSpec;
 }
@@ -100,10 +147,16 @@ export interface BurstStatus {
   spec: BurstSpec;
   /** requests × cycles. */
   total: number;
-  /** Requests answered (any status) or failed. */
+  /** Requests sent so far. */
+  sent: number;
+  /** Requests finished: `ok + failed + cancelled`; equals `sent` once the burst is over. */
   completed: number;
+  /** Answered 200. */
   ok: number;
+  /** Answered with another status, or no answer (unreachable, timeout). */
   failed: number;
+  /** In flight when the burst was cancelled and aborted. */
+  cancelled: number;
   /** 1-based cycle in progress (or last run). */
   cycle: number;
   /** Successful requests per `served_by`. */
@@ -137,9 +190,18 @@ export interface BurstRunnerOptions {
 
 /** Thrown by {@link BurstRunner.start} when too many bursts run. */
 export class TooManyBurstsError extends Error {
+  /** `max` is the number of bursts allowed to run at once. */
   constructor(max: number) {
     super(`${max} bursts are already running; wait for one to finish or cancel it`);
     this.name = "TooManyBurstsError";
+  }
+}
+
+/** Thrown by {@link BurstRunner.start} once {@link BurstRunner.close} has been called. */
+export class BurstsClosedError extends Error {
+  constructor() {
+    super("The UI server is shutting down and starts no new bursts");
+    this.name = "BurstsClosedError";
   }
 }
 
@@ -161,7 +223,7 @@ export class BurstRunner {
   readonly #bursts = new Map<string, Burst>();
   readonly #maxRunning: number;
   readonly #keep: number;
-  #seq = 0;
+  #closed = false;
 
   /** Bursts go to `upstream`; see {@link BurstRunnerOptions} for limits. */
   constructor(upstream: Upstream, options: BurstRunnerOptions = {}) {
@@ -172,17 +234,21 @@ export class BurstRunner {
 
   /** Start a burst; returns its first status. Throws {@link TooManyBurstsError}. */
   start(spec: BurstSpec): BurstStatus {
+    if (this.#closed) throw new BurstsClosedError();
     const running = [...this.#bursts.values()].filter((b) => b.status.state === "running").length;
     if (running >= this.#maxRunning) throw new TooManyBurstsError(this.#maxRunning);
-    const id = `b${++this.#seq}-${Date.now().toString(36)}`;
+    // Unguessable (122 random bits): knowing the id is what lets a client read or cancel a burst.
+    const id = crypto.randomUUID();
     const status: BurstStatus = {
       id,
       state: "running",
       spec,
       total: spec.requests * spec.cycles,
+      sent: 0,
       completed: 0,
       ok: 0,
       failed: 0,
+      cancelled: 0,
       cycle: 0,
       servedBy: {},
       failures: {},
@@ -211,8 +277,10 @@ export class BurstRunner {
     const burst = this.#bursts.get(id);
     if (!burst) return null;
     const s = burst.status;
-    if (s.state === "running") s.elapsedMs = performance.now() - burst.started;
-    s.latencyMs = summarizeLatency(burst.latencies);
+    if (s.state === "running") {
+      s.elapsedMs = performance.now() - burst.started;
+      s.latencyMs = summarizeLatency(burst.latencies);
+    }
     return structuredClone(s);
   }
 
@@ -229,8 +297,9 @@ export class BurstRunner {
     await this.#bursts.get(id)?.done;
   }
 
-  /** Cancel every running burst and wait for them. */
+  /** Refuse new bursts, cancel every running one and wait for them. */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const b of this.#bursts.values()) b.controller.abort();
     await Promise.all([...this.#bursts.values()].map((b) => b.done));
   }
@@ -246,7 +315,7 @@ export class BurstRunner {
     const { spec } = burst.status;
     const signal = burst.controller.signal;
     const simulator = new Simulator({
-      seed: (Date.now() ^ (this.#seq * 2654435761)) >>> 0,
+      seed: crypto.getRandomValues(new Uint32Array(1))[0],
       anomalyRate: spec.anomalyRate,
       start: Date.now(),
     });
@@ -264,12 +333,17 @@ export class BurstRunner {
     }
     burst.status.state = signal.aborted ? "cancelled" : "done";
     burst.status.elapsedMs = performance.now() - burst.started;
+    // A finished burst keeps its summary only, so retained bursts hold no per-request data.
+    burst.status.latencyMs = summarizeLatency(burst.latencies);
+    burst.latencies = [];
+    this.#prune();
   }
 
   async #one(burst: Burst, simulator: Simulator, signal: AbortSignal): Promise<void> {
     const s = burst.status;
     const labeled = simulator.batch(s.spec.batchSize);
     const body = new TextEncoder().encode(JSON.stringify({ readings: labeled.map(toReading) }));
+    s.sent++;
     try {
       const res = await this.#upstream.request({
         method: "POST",
@@ -299,7 +373,10 @@ export class BurstRunner {
         addVerdict(s.confusion, { flagged: p.anomaly, truth: labeled[i]?.anomaly ?? false });
       });
     } catch (err) {
-      if (err instanceof UpstreamError && err.kind === "aborted") return;
+      if (err instanceof UpstreamError && err.kind === "aborted") {
+        s.cancelled++;
+        return;
+      }
       s.failed++;
       const key = err instanceof UpstreamError ? err.kind : "error";
       s.failures[key] = (s.failures[key] ?? 0) + 1;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  BURST_BUDGET,
   BURST_LIMITS,
   BurstRunner,
   BurstSpecError,
@@ -140,6 +141,92 @@ Deno.test("BurstRunner.cancel() stops a burst early and limits bursts running at
     assert.ok(done.completed < 5_000);
     assert.equal(runner.cancel("nope"), false);
     assert.equal(runner.get("nope"), null);
+  } finally {
+    await runner.close();
+    upstream.close();
+    await backend.close();
+  }
+});
+
+Deno.test("BurstRunner.cancel() counts every request once: ok + failed + cancelled = sent = completed", async () => {
+  const backend = startFakeBackend({ delayMs: 200 });
+  const upstream = upstreamFor(backend.url);
+  const runner = new BurstRunner(upstream);
+  try {
+    const s = runner.start({ ...spec, requests: 100, concurrency: 8, cycles: 1 });
+    // Cancel while eight requests are in flight at the backend.
+    const deadline = Date.now() + 10_000;
+    while (backend.maxInflight() < 8 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(runner.cancel(s.id), true);
+    await runner.settled(s.id);
+    const done = runner.get(s.id)!;
+    assert.equal(done.state, "cancelled");
+    assert.ok(done.cancelled >= 1, `cancelled ${done.cancelled}`);
+    assert.equal(done.ok + done.failed + done.cancelled, done.sent);
+    assert.equal(done.completed, done.sent);
+    assert.ok(done.sent < 100);
+  } finally {
+    await runner.close();
+    upstream.close();
+    await backend.close();
+  }
+});
+
+Deno.test("parseBurstSpec() bounds a burst's total work and the readings it holds in flight", () => {
+  const at = (over: Partial<typeof spec>) => () => parseBurstSpec({ ...spec, ...over });
+  assert.throws(
+    at({ requests: 5_000, cycles: 5, batchSize: 1 }),
+    /requests × cycles must be at most 20000, got 5000 × 5 = 25000/,
+  );
+  assert.throws(
+    at({ requests: 5_000, cycles: 4, batchSize: 101, concurrency: 1 }),
+    /requests × cycles × batchSize must be at most 2000000 readings, got 20000 × 101 = 2020000/,
+  );
+  assert.throws(
+    at({ requests: 100, concurrency: 64, batchSize: 257 }),
+    /concurrency × batchSize must be at most 16384 readings in flight, got 64 × 257 = 16448/,
+  );
+  const largest = { requests: 5_000, cycles: 4, batchSize: 100, concurrency: 64 };
+  assert.equal(parseBurstSpec({ ...spec, ...largest }).requests, 5_000);
+  assert.equal(
+    BURST_BUDGET.readingsInFlight,
+    16_384,
+    "docs/FRONTEND.md states this budget",
+  );
+});
+
+Deno.test("BurstRunner at the per-server limit (two bursts, 16,384 readings in flight each) keeps RSS growth bounded", async () => {
+  const backend = startFakeBackend();
+  const upstream = upstreamFor(backend.url);
+  const runner = new BurstRunner(upstream);
+  try {
+    const heavy = {
+      ...spec,
+      requests: 2_000,
+      cycles: 1,
+      pauseMs: 0,
+      concurrency: 16,
+      batchSize: 1_000,
+    };
+    const before = Deno.memoryUsage().rss;
+    let peak = before;
+    const ids = [runner.start(heavy).id, runner.start(heavy).id];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      peak = Math.max(peak, Deno.memoryUsage().rss);
+      const done = ids.map((id) => runner.get(id)!.completed);
+      if (done.every((n) => n >= 150)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const id of ids) runner.cancel(id);
+    await Promise.all(ids.map((id) => runner.settled(id)));
+    peak = Math.max(peak, Deno.memoryUsage().rss);
+    for (const id of ids) assert.ok(runner.get(id)!.ok >= 150);
+    const growthMb = (peak - before) / 1_048_576;
+    // The UI container's limit is 256 MiB; this process also runs the fake backend.
+    assert.ok(growthMb < 160, `RSS grew by ${growthMb.toFixed(0)} MB`);
   } finally {
     await runner.close();
     upstream.close();

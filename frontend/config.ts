@@ -25,6 +25,14 @@ export interface UiConfig {
   upstreamMaxRequestsPerConnection: number;
   /** Largest request body the proxy forwards. */
   maxBodyBytes: number;
+  /** Proxied requests handled at once; more get 503 with Retry-After (bounds buffered bodies). */
+  maxInflight: number;
+  /** A request body must arrive completely within this long; after it 408. */
+  bodyTimeoutMs: number;
+  /** Seconds `/health` reports 503 (draining) before the listener closes on SIGTERM. */
+  drainDelaySeconds: number;
+  /** Seconds after the drain delay before in-flight requests are abandoned (exit 1). */
+  shutdownDeadlineSeconds: number;
 }
 
 /** Raised when environment variables are invalid; the message lists them all. */
@@ -47,7 +55,18 @@ export const UI_DEFAULTS = {
   UPSTREAM_IDLE_TIMEOUT_MS: 4_000,
   UPSTREAM_MAX_REQUESTS_PER_CONNECTION: 100,
   PROXY_MAX_BODY_BYTES: 1_048_576,
+  PROXY_MAX_INFLIGHT: 64,
+  BODY_TIMEOUT_MS: 10_000,
+  DRAIN_DELAY_S: 5,
+  SHUTDOWN_DEADLINE_S: 22,
 } as const;
+
+/**
+ * Memory the proxy may hold in request bodies at once (PROXY_MAX_INFLIGHT ×
+ * PROXY_MAX_BODY_BYTES): half of the UI container's 256Mi limit, leaving the
+ * rest for the runtime, responses being relayed and bursts.
+ */
+export const PROXY_BODY_BUDGET_BYTES = 128 * 1_048_576;
 
 type NumericName = Exclude<keyof typeof UI_DEFAULTS, "HOST" | "BACKEND_URL">;
 
@@ -103,7 +122,25 @@ export function loadUiConfig(env: Record<string, string | undefined>): UiConfig 
     upstreamIdleTimeoutMs: number("UPSTREAM_IDLE_TIMEOUT_MS", 100, 600_000),
     upstreamMaxRequestsPerConnection: number("UPSTREAM_MAX_REQUESTS_PER_CONNECTION", 1, 1_000_000),
     maxBodyBytes: number("PROXY_MAX_BODY_BYTES", 1_024, 64 * 1_048_576),
+    maxInflight: number("PROXY_MAX_INFLIGHT", 1, 10_000),
+    bodyTimeoutMs: number("BODY_TIMEOUT_MS", 100, 600_000),
+    drainDelaySeconds: number("DRAIN_DELAY_S", 0, 600),
+    shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S", 1, 3_600),
   };
+  if (problems.length === 0) {
+    if (config.maxInflight * config.maxBodyBytes > PROXY_BODY_BUDGET_BYTES) {
+      problems.push(
+        `PROXY_MAX_INFLIGHT × PROXY_MAX_BODY_BYTES must be at most ${PROXY_BODY_BUDGET_BYTES} bytes (the UI's body memory budget), got ${config.maxInflight} × ${config.maxBodyBytes}`,
+      );
+    }
+    // An upload that started just before SIGTERM must be able to finish: its body, then the backend.
+    const longestMs = config.bodyTimeoutMs + config.upstreamTimeoutMs;
+    if (config.shutdownDeadlineSeconds * 1000 < longestMs) {
+      problems.push(
+        `SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS + UPSTREAM_TIMEOUT_MS (${longestMs} ms) so in-flight requests can finish, got ${config.shutdownDeadlineSeconds}`,
+      );
+    }
+  }
   if (problems.length > 0) throw new UiConfigError(problems);
   return config;
 }

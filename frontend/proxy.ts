@@ -5,7 +5,8 @@
  * string is dropped). Hop-by-hop headers are stripped both ways; failures of
  * the backend become problem+json 502/504 responses the page can show.
  */
-import { uiProblemResponse } from "./problem.ts";
+import { UiError, uiProblemResponse } from "./problem.ts";
+import { readBody } from "./read_body.ts";
 import { type Upstream, UpstreamError } from "./upstream.ts";
 
 /** Request header with which the page asks for a new upstream connection; never forwarded. */
@@ -83,28 +84,8 @@ export function downstreamResponseHeaders(upstream: Headers): Headers {
 export interface ProxyOptions {
   /** Largest request body forwarded; larger gets 413 without contacting the backend. */
   maxBodyBytes: number;
-}
-
-/** Read at most `limit` bytes of `body`; null when it is longer (counted, so chunked bodies are capped too). */
-async function readLimited(
-  body: ReadableStream<Uint8Array> | null,
-  limit: number,
-): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (!body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  /** The whole request body must arrive within this long; after it 408. */
+  bodyTimeoutMs: number;
 }
 
 /** A handler for `/api/<path>` requests: `path` is the part after `/api`. */
@@ -128,15 +109,16 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
     const newConnection = req.headers.get(NEW_CONNECTION_HEADER) === "1";
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (method === "POST") {
-      const read = await readLimited(req.body, options.maxBodyBytes);
-      if (read === null) {
-        return uiProblemResponse(
-          "payload-too-large",
-          `Request body exceeds the proxy limit of ${options.maxBodyBytes} bytes`,
-          { extra: { limit: options.maxBodyBytes } },
-        );
+      try {
+        body = await readBody(req, {
+          maxBytes: options.maxBodyBytes,
+          timeoutMs: options.bodyTimeoutMs,
+          limitName: "PROXY_MAX_BODY_BYTES",
+        });
+      } catch (err) {
+        if (err instanceof UiError) return err.toResponse();
+        throw err;
       }
-      body = read;
     } else {
       await req.body?.cancel();
     }

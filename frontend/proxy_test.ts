@@ -16,7 +16,7 @@ function setup(url: string, timeoutMs = 2_000) {
     idleTimeoutMs: 1_000,
     maxRequestsPerConnection: 100,
   });
-  const proxy = createProxy(upstream, { maxBodyBytes: 4_096 });
+  const proxy = createProxy(upstream, { maxBodyBytes: 4_096, bodyTimeoutMs: 2_000 });
   return { upstream, proxy };
 }
 

@@ -4,7 +4,7 @@ import BackendStatus from "../islands/BackendStatus.tsx";
 import BurstRunner from "../islands/BurstRunner.tsx";
 import InstanceChart from "../islands/InstanceChart.tsx";
 import LiveMonitor from "../islands/LiveMonitor.tsx";
-import { BURST_LIMITS, type BurstSpec } from "../bursts.ts";
+import { BURST_BUDGET, BURST_LIMITS, type BurstSpec } from "../bursts.ts";
 
 /** Data the server passes to the page. */
 export interface IndexData {
@@ -46,7 +46,12 @@ export default function Index({ data }: { data: IndexData }): JSX.Element {
       </div>
       <aside class="side-col" aria-label="Backend, bursts and instances">
         <BackendStatus backendUrl={data.backendUrl} pollMs={5_000} retryMs={2_000} />
-        <BurstRunner defaults={BURST_DEFAULTS} limits={{ ...BURST_LIMITS }} pollMs={250} />
+        <BurstRunner
+          defaults={BURST_DEFAULTS}
+          limits={{ ...BURST_LIMITS }}
+          budget={{ ...BURST_BUDGET }}
+          pollMs={250}
+        />
         <InstanceChart maxBars={20} />
       </aside>
     </div>
