@@ -80,6 +80,38 @@ export function downstreamResponseHeaders(upstream: Headers): Headers {
   return out;
 }
 
+/** Routes whose JSON answers may name files on the backend's disk (model source, load errors). */
+const REDACTED_ROUTES = new Set(["/model", "/ready", "/health"]);
+
+/**
+ * An absolute POSIX or Windows file path inside a string, not part of a URL:
+ * the character before it is neither a word character, `:`, `/`, `.` nor `~`.
+ */
+const ABSOLUTE_PATH = /(?<![\w:/.~-])(?:\/|[A-Za-z]:\\)(?:[\w.@+-]+[\/\\])+([\w.@+-]+)/g;
+
+/** Replace absolute file paths in every string of `value` by their file name (exported for tests). */
+export function redactPaths(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(ABSOLUTE_PATH, "$1");
+  if (Array.isArray(value)) return value.map(redactPaths);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactPaths(v);
+    return out;
+  }
+  return value;
+}
+
+/** The body to relay: JSON of a {@link REDACTED_ROUTES} route with absolute paths reduced to names. */
+function relayedBody(path: string, headers: Headers, body: Uint8Array<ArrayBuffer>) {
+  if (!REDACTED_ROUTES.has(path) || !/json/i.test(headers.get("content-type") ?? "")) return body;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(body));
+    return new TextEncoder().encode(JSON.stringify(redactPaths(parsed)));
+  } catch {
+    return body;
+  }
+}
+
 /** Options for {@link createProxy}. */
 export interface ProxyOptions {
   /** Largest request body forwarded; larger gets 413 without contacting the backend. */
@@ -135,7 +167,10 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
       headers.set("x-upstream-connection", newConnection ? "new" : "pooled");
       headers.set("server-timing", `upstream;dur=${res.elapsedMs.toFixed(1)}`);
       const nullBody = req.method === "HEAD" || res.status === 204 || res.status === 304;
-      return new Response(nullBody ? null : res.body, { status: res.status, headers });
+      return new Response(nullBody ? null : relayedBody(path, res.headers, res.body), {
+        status: res.status,
+        headers,
+      });
     } catch (err) {
       if (err instanceof UpstreamError) {
         if (err.kind === "timeout") return uiProblemResponse("backend-timeout", err.message);

@@ -4,6 +4,7 @@ import {
   downstreamResponseHeaders,
   NEW_CONNECTION_HEADER,
   PROXY_ROUTES,
+  redactPaths,
   upstreamRequestHeaders,
 } from "./proxy.ts";
 import { deadPort, startCountingServer } from "./tests/_loopback.ts";
@@ -304,6 +305,62 @@ Deno.test("proxy answers 504 problem+json when the backend does not answer in ti
     assert.match(body.detail, /did not answer GET \/model within 200 ms/);
   } finally {
     release();
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("redactPaths() reduces absolute file paths to file names and leaves URLs, ratios and versions alone", () => {
+  assert.deepEqual(
+    redactPaths({
+      source: "loaded from artifact /app/models/isolation_forest.json",
+      reason: "Model file C:\\models\\m.json is corrupt; see /var/log/x/",
+      list: ["/home/ana/work/grid/models/m.json", 3, null],
+      keep: "http://anomaly-backend:8000/models/m.json 12/34 req/s sha256:ab/cd ./models/m.json",
+    }),
+    {
+      source: "loaded from artifact isolation_forest.json",
+      reason: "Model file m.json is corrupt; see x/",
+      list: ["m.json", 3, null],
+      keep: "http://anomaly-backend:8000/models/m.json 12/34 req/s sha256:ab/cd ./models/m.json",
+    },
+  );
+});
+
+Deno.test("proxy never shows the backend's absolute file paths from /model, /ready or /health", async () => {
+  const server = startCountingServer((_req, seen) => {
+    if (seen.path === "/model") {
+      return Response.json({
+        name: "isolation_forest",
+        source: "loaded from artifact /app/models/isolation_forest.json",
+      });
+    }
+    return Response.json(
+      {
+        status: "failed",
+        ready: false,
+        reason: "Model artifact /srv/anomaly/models/isolation_forest.json is not valid JSON",
+      },
+      { status: 503 },
+    );
+  });
+  const { upstream, proxy } = setup(server.url);
+  try {
+    const model = await proxy(new Request(`${UI}/api/model`), "/model");
+    assert.equal(model.status, 200);
+    const info = await model.json();
+    assert.equal(info.source, "loaded from artifact isolation_forest.json");
+    for (const path of ["/ready", "/health"]) {
+      const res = await proxy(new Request(`${UI}/api${path}`), path);
+      assert.equal(res.status, 503);
+      const text = await res.text();
+      assert.doesNotMatch(text, /\/srv\//);
+      assert.equal(
+        JSON.parse(text).reason,
+        "Model artifact isolation_forest.json is not valid JSON",
+      );
+    }
+  } finally {
     upstream.close();
     await server.close();
   }
