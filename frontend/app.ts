@@ -1,35 +1,34 @@
 /**
  * The UI server: pages rendered with Preact (islands hydrate in the browser),
  * `/api/*` proxied to the one backend, server-side bursts under
- * `/api/bursts`, and `static/` from memory. Built as a Hono app from its
- * dependencies so tests call `app.request()` in-process.
+ * `/api/bursts`, and `static/` from memory. The handlers live under
+ * `routes/` in Fresh's layout; this file mounts them on a Hono app with the
+ * shared state, so tests call `app.request()` in-process. Handlers throw one
+ * error type, {@link UiError}, rendered in one place, `onError`.
  */
 import { Hono } from "hono";
 import { compress } from "hono/compress";
-import { h } from "preact";
 import type { Logger } from "../backend/logger.ts";
-import {
-  BURST_MAX_BODY_BYTES,
-  BurstRunner,
-  BurstsClosedError,
-  BurstSpecError,
-  parseBurstSpec,
-  TooManyBurstsError,
-} from "./bursts.ts";
-import type { UiConfig } from "./config.ts";
+import type { BurstRunner } from "./bursts.ts";
+import { UiLifecycle } from "./lifecycle.ts";
 import { ISLANDS } from "./manifest.ts";
-import { UiError, uiProblemResponse } from "./problem.ts";
+import { UiError } from "./problem.ts";
 import { createProxy } from "./proxy.ts";
-import { readBody } from "./read_body.ts";
-import App from "./routes/_app.tsx";
-import Index from "./routes/index.tsx";
-import { islandRegistry, renderPage } from "./runtime/render.ts";
+import * as proxyRoute from "./routes/api/[...path].ts";
+import * as burstRoute from "./routes/api/bursts/[id].ts";
+import * as burstsRoute from "./routes/api/bursts/index.ts";
+import * as healthRoute from "./routes/health.ts";
+import * as indexRoute from "./routes/index.tsx";
+import { islandRegistry } from "./runtime/render.ts";
+import type { Method, RouteHandler, UiState } from "./state.ts";
 import { serveStatic, type StaticFiles } from "./static_files.ts";
 import type { Upstream } from "./upstream.ts";
 
+export { UiLifecycle };
+
 /** What the UI app is built from. */
 export interface UiAppDeps {
-  config: Pick<UiConfig, "backendUrl" | "maxBodyBytes" | "maxInflight" | "bodyTimeoutMs">;
+  config: UiState["config"];
   upstream: Upstream;
   bursts: BurstRunner;
   staticFiles: StaticFiles;
@@ -38,85 +37,35 @@ export interface UiAppDeps {
   lifecycle?: UiLifecycle;
 }
 
-/**
- * The UI server's shutdown state and its requests in flight. SIGTERM starts
- * draining (readiness 503, requests still served); after the drain delay
- * closing: new requests get 503 while those in flight finish. Deno's
- * `server.shutdown()` breaks request bodies still being received, so
- * `main.ts` calls it only once {@link UiLifecycle.idle} resolves.
- */
-export class UiLifecycle {
-  #phase: "serving" | "draining" | "closing" = "serving";
-  #inflight = 0;
-  #onIdle: (() => void)[] = [];
-
-  /** True from SIGTERM on. */
-  get draining(): boolean {
-    return this.#phase !== "serving";
-  }
-
-  /** True once new requests are refused. */
-  get closing(): boolean {
-    return this.#phase === "closing";
-  }
-
-  /** Requests being handled now. */
-  get inflight(): number {
-    return this.#inflight;
-  }
-
-  /** Stop reporting healthy so the Service stops routing here; keep serving meanwhile. */
-  startDraining(): void {
-    if (this.#phase === "serving") this.#phase = "draining";
-  }
-
-  /** Refuse new requests; those in flight continue. */
-  startClosing(): void {
-    this.#phase = "closing";
-  }
-
-  /** Count a request in (call {@link UiLifecycle.leave} when it is answered). */
-  enter(): void {
-    this.#inflight++;
-  }
-
-  /** Count a request out. */
-  leave(): void {
-    this.#inflight--;
-    if (this.#inflight === 0) { for (const resolve of this.#onIdle.splice(0)) resolve(); }
-  }
-
-  /** Resolve when no request is in flight. */
-  idle(): Promise<void> {
-    if (this.#inflight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#onIdle.push(resolve));
-  }
-}
-
-/** The URL prefix of the built island modules. */
-export const BUILD_PREFIX = "/static/build/";
-
 const registry = islandRegistry(ISLANDS);
 
-/** Readings per request offered by the controls (the backend's default MAX_BATCH is higher). */
-const UI_MAX_BATCH = 1_000;
+/** Routes by Hono path pattern, most specific first (Fresh derives these from file names). */
+const ROUTES: readonly [string, RouteHandler][] = [
+  ["/", indexRoute.handler],
+  ["/health", healthRoute.handler],
+  ["/api/bursts", burstsRoute.handler],
+  ["/api/bursts/:id", burstRoute.handler],
+  ["/api/*", proxyRoute.handler],
+];
 
-function securityHeaders(nonce: string): Record<string, string> {
-  return {
-    "content-security-policy": [
-      "default-src 'self'",
-      `script-src 'self' 'nonce-${nonce}'`,
-      // chart.js sizes canvases through the CSSOM, which style-src does not restrict.
-      "style-src 'self'",
-      "img-src 'self' data:",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-  };
+/** Mount one route: its handler for each method it has, else 405 with `Allow`. */
+function mount(app: Hono, pattern: string, route: RouteHandler, state: UiState): void {
+  app.all(pattern, (c) => {
+    const remoteAddr = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+    const ctx = { params: c.req.param() as Record<string, string>, remoteAddr, state };
+    if (typeof route === "function") return route(c.req.raw, ctx);
+    const method = c.req.method as Method;
+    const handle = route[method] ?? (method === "HEAD" ? route.GET : undefined);
+    if (!handle) {
+      const allow = Object.keys(route).join(", ");
+      throw new UiError(
+        "method-not-allowed",
+        `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allow}`,
+        { headers: { allow } },
+      );
+    }
+    return handle(c.req.raw, ctx);
+  });
 }
 
 /** Create the UI server's Hono app. */
@@ -126,10 +75,11 @@ export function createUiApp(deps: UiAppDeps): Hono {
   const proxy = createProxy(upstream, {
     maxBodyBytes: config.maxBodyBytes,
     bodyTimeoutMs: config.bodyTimeoutMs,
+    maxInflight: config.maxInflight,
+    logger,
   });
+  const state: UiState = { config, bursts, proxy, lifecycle, staticFiles, registry, logger };
   const app = new Hono();
-  let backendUp: boolean | null = null;
-  let proxyInflight = 0;
 
   // Counts requests in flight for the shutdown. While draining, ask keep-alive
   // clients to reconnect: the next connection lands on a pod that stays.
@@ -148,128 +98,20 @@ export function createUiApp(deps: UiAppDeps): Hono {
     }
     if (lifecycle.draining) c.res.headers.set("connection", "close");
   });
+  app.use("/", compress());
 
-  app.get("/", compress(), (c) => {
-    if (staticFiles.buildId === null) {
-      return c.text(
-        "The island bundles are missing: run `deno task build:ui` (or `deno task ui`, which builds first).",
-        503,
-      );
-    }
-    const nonce = crypto.randomUUID().replaceAll("-", "");
-    const page = h(App, {
-      title: "Grid anomaly detection",
-      version: staticFiles.buildId,
-      children: h(Index, { data: { backendUrl: config.backendUrl, maxBatch: UI_MAX_BATCH } }),
-    });
-    const { html } = renderPage(page, {
-      registry,
-      buildPrefix: BUILD_PREFIX,
-      version: staticFiles.buildId,
-      nonce,
-    });
-    return c.html(html, 200, { ...securityHeaders(nonce), "cache-control": "no-store" });
-  });
+  for (const [pattern, route] of ROUTES) mount(app, pattern, route, state);
 
-  // The UI's own liveness/readiness: never depends on the backend, so a
-  // backend outage does not take the UI out of its Service.
-  // It turns 503 on SIGTERM so the Service stops sending new requests here.
-  app.get("/health", (c) => {
-    const built = staticFiles.buildId !== null;
-    if (lifecycle.draining) {
-      return c.json({ status: "draining", service: "anomaly-ui", built }, 503, {
-        "cache-control": "no-store",
-      });
-    }
-    return c.json({ status: "ok", service: "anomaly-ui", built });
-  });
-
-  app.post("/api/bursts", async (c) => {
-    const bytes = await readBody(c.req.raw, {
-      maxBytes: BURST_MAX_BODY_BYTES,
-      timeoutMs: config.bodyTimeoutMs,
-      limitName: "BURST_MAX_BODY_BYTES",
-    });
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    } catch {
-      throw new UiError("validation", "Burst request body must be JSON");
-    }
-    try {
-      const status = bursts.start(parseBurstSpec(body));
-      logger.info("burst_started", { id: status.id, ...status.spec });
-      return c.json(status, 202, { location: `/api/bursts/${status.id}` });
-    } catch (err) {
-      if (err instanceof BurstSpecError) {
-        return uiProblemResponse("validation", err.message, { extra: { errors: err.errors } });
-      }
-      if (err instanceof TooManyBurstsError) {
-        throw new UiError("too-many-bursts", err.message, { headers: { "retry-after": "5" } });
-      }
-      if (err instanceof BurstsClosedError) {
-        throw new UiError("shutting-down", err.message, { headers: { "retry-after": "5" } });
-      }
-      throw err;
-    }
-  });
-  app.get("/api/bursts/:id", (c) => {
-    const status = bursts.get(c.req.param("id"));
-    if (!status) return uiProblemResponse("not-found", `No burst "${c.req.param("id")}"`);
-    return c.json(status, 200, { "cache-control": "no-store" });
-  });
-  app.delete("/api/bursts/:id", (c) => {
-    if (!bursts.cancel(c.req.param("id"))) {
-      return uiProblemResponse("not-found", `No burst "${c.req.param("id")}"`);
-    }
-    return c.json({ cancelled: true }, 202);
-  });
-  app.all(
-    "/api/bursts",
-    () =>
-      uiProblemResponse("method-not-allowed", "Use POST to start a burst", {
-        headers: { allow: "POST" },
-      }),
-  );
-
-  app.all("/api/*", async (c) => {
-    const path = c.req.path.slice("/api".length);
-    const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-    // Each proxied request may buffer a whole body: cap how many run at once.
-    if (proxyInflight >= config.maxInflight) {
-      await c.req.raw.body?.cancel().catch(() => {});
-      throw new UiError(
-        "overloaded",
-        `${config.maxInflight} proxied requests are already in flight (PROXY_MAX_INFLIGHT); retry shortly`,
-        { headers: { "retry-after": "1" } },
-      );
-    }
-    proxyInflight++;
-    let res: Response;
-    try {
-      res = await proxy(c.req.raw, path, info?.hostname);
-    } finally {
-      proxyInflight--;
-    }
-    // Log backend outages once per transition, not once per request.
-    const up = res.status !== 502 && res.status !== 504;
-    if (up !== backendUp) {
-      if (!up) {
-        logger.warn("backend_unavailable", { status: res.status, backend_url: config.backendUrl });
-      } else if (backendUp === false) {
-        logger.info("backend_available", { backend_url: config.backendUrl });
-      }
-      backendUp = up;
-    }
+  // Fresh's staticFiles(): `static/` from memory, with ETags and gzip.
+  app.on(["GET", "HEAD"], "/static/*", (c) => {
+    const res = serveStatic(staticFiles, c.req.path, c.req.raw);
+    if (!res) throw new UiError("not-found", `No static file "${c.req.path}"`);
     return res;
   });
 
-  app.on(["GET", "HEAD"], "/static/*", (c) => {
-    return serveStatic(staticFiles, c.req.path, c.req.raw) ??
-      uiProblemResponse("not-found", `No static file "${c.req.path}"`);
+  app.notFound((c) => {
+    throw new UiError("not-found", `No page "${c.req.path}"`);
   });
-
-  app.notFound((c) => uiProblemResponse("not-found", `No page "${c.req.path}"`));
   // The one place errors become responses: a UiError is the client's problem
   // as thrown; anything else is ours, logged and answered without details.
   app.onError((err) => {

@@ -433,3 +433,23 @@ Deno.test("an unexpected error becomes one plain 500 problem without details", a
     await backend.close();
   }
 });
+
+Deno.test("routes answer 405 with Allow for a method they lack, and unknown pages a 404 problem", async () => {
+  const { app, close } = setup("http://127.0.0.1:1");
+  try {
+    for (
+      const [path, method, allow] of [["/", "POST", "GET"], ["/api/bursts/x", "PUT", "GET, DELETE"]]
+    ) {
+      const res = await app.request(path, { method });
+      assert.equal(res.status, 405, path);
+      assert.equal(res.headers.get("allow"), allow);
+      assert.equal(res.headers.get("content-type"), "application/problem+json");
+      assert.match((await res.json()).detail, new RegExp(`Method ${method} is not allowed`));
+    }
+    const missing = await app.request("/nope");
+    assert.equal(missing.status, 404);
+    assert.equal((await missing.json()).detail, 'No page "/nope"');
+  } finally {
+    await close();
+  }
+});

@@ -9,6 +9,7 @@ import { Simulator, toReading } from "../backend/simulator/simulator.ts";
 import type { Prediction } from "../backend/detector/types.ts";
 import { addVerdict, type Confusion, emptyConfusion, summarizeLatency } from "./lib/stats.ts";
 import type { LatencySummary } from "./lib/stats.ts";
+import { UiError } from "./problem.ts";
 import { type Upstream, UpstreamError } from "./upstream.ts";
 
 /** What a burst sends. */
@@ -58,11 +59,12 @@ export const BURST_BUDGET = {
 /** Largest `POST /api/bursts` body: a spec is about 150 bytes. */
 export const BURST_MAX_BODY_BYTES = 4_096;
 
-/** A burst request that does not fit {@link BURST_LIMITS}; `errors` names each field. */
-export class BurstSpecError extends TypeError {
+/** A burst request that does not fit {@link BURST_LIMITS}; `errors` names each field (422). */
+export class BurstSpecError extends UiError {
   readonly errors: { path: string; message: string }[];
+  /** One entry per bad field. */
   constructor(errors: { path: string; message: string }[]) {
-    super(errors.map((e) => e.message).join("; "));
+    super("validation", errors.map((e) => e.message).join("; "), { extra: { errors } });
     this.name = "BurstSpecError";
     this.errors = errors;
   }
@@ -188,19 +190,27 @@ export interface BurstRunnerOptions {
   keep?: number;
 }
 
-/** Thrown by {@link BurstRunner.start} when too many bursts run. */
-export class TooManyBurstsError extends Error {
+/** Thrown by {@link BurstRunner.start} when too many bursts run (429). */
+export class TooManyBurstsError extends UiError {
   /** `max` is the number of bursts allowed to run at once. */
   constructor(max: number) {
-    super(`${max} bursts are already running; wait for one to finish or cancel it`);
+    super(
+      "too-many-bursts",
+      `${max} bursts are already running; wait for one to finish or cancel it`,
+      {
+        headers: { "retry-after": "5" },
+      },
+    );
     this.name = "TooManyBurstsError";
   }
 }
 
-/** Thrown by {@link BurstRunner.start} once {@link BurstRunner.close} has been called. */
-export class BurstsClosedError extends Error {
+/** Thrown by {@link BurstRunner.start} once {@link BurstRunner.close} has been called (503). */
+export class BurstsClosedError extends UiError {
   constructor() {
-    super("The UI server is shutting down and starts no new bursts");
+    super("shutting-down", "The UI server is shutting down and starts no new bursts", {
+      headers: { "retry-after": "5" },
+    });
     this.name = "BurstsClosedError";
   }
 }

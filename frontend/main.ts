@@ -11,9 +11,10 @@
  * with code 1. A clean stop exits 0. SIGINT (Ctrl-C) skips the drain delay.
  */
 import { createLogger } from "../backend/logger.ts";
-import { createUiApp, UiLifecycle } from "./app.ts";
+import { createUiApp } from "./app.ts";
 import { BurstRunner } from "./bursts.ts";
 import { loadUiConfig, type UiConfig, UiConfigError } from "./config.ts";
+import { UiLifecycle } from "./lifecycle.ts";
 import { loadStaticFiles } from "./static_files.ts";
 import { Upstream } from "./upstream.ts";
 

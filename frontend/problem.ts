@@ -19,6 +19,7 @@ export const UI_PROBLEMS = {
   "client-closed": { status: 499, title: "Client closed request" },
   "shutting-down": { status: 503, title: "UI server shutting down" },
   "overloaded": { status: 503, title: "Too many requests in flight" },
+  "not-built": { status: 503, title: "UI not built" },
   "internal": { status: 500, title: "Internal error" },
 } as const;
 

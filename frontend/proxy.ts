@@ -3,9 +3,11 @@
  * `BACKEND_URL` plus one of the allow-listed paths below, never anything taken
  * from the request (its path only selects an entry of the list; the query
  * string is dropped). Hop-by-hop headers are stripped both ways; failures of
- * the backend become problem+json 502/504 responses the page can show.
+ * the backend become {@link UiError}s (502/504) that `onError` renders as
+ * problem+json responses the page can show.
  */
-import { UiError, uiProblemResponse } from "./problem.ts";
+import type { Logger } from "../backend/logger.ts";
+import { UiError } from "./problem.ts";
 import { readBody } from "./read_body.ts";
 import { type Upstream, UpstreamError } from "./upstream.ts";
 
@@ -118,21 +120,55 @@ export interface ProxyOptions {
   maxBodyBytes: number;
   /** The whole request body must arrive within this long; after it 408. */
   bodyTimeoutMs: number;
+  /** Requests handled at once (each may hold a whole body); more get 503. Default unlimited. */
+  maxInflight?: number;
+  /** Logs backend outages once per transition; default silent. */
+  logger?: Logger;
 }
 
-/** A handler for `/api/<path>` requests: `path` is the part after `/api`. */
+/** A handler for `/api/<path>` requests: `path` is the part after `/api`. Throws {@link UiError}. */
 export type ProxyHandler = (req: Request, path: string, clientIp?: string) => Promise<Response>;
 
 /** Create the `/api/*` proxy over `upstream`. */
 export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHandler {
+  const maxInflight = options.maxInflight ?? Infinity;
+  let inflight = 0;
+  let backendUp: boolean | null = null;
+  // Log backend outages once per transition, not once per request.
+  const observe = (up: boolean) => {
+    if (up === backendUp) return;
+    if (!up) {
+      options.logger?.warn("backend_unavailable", { backend_url: upstream.baseUrl });
+    } else if (backendUp === false) {
+      options.logger?.info("backend_available", { backend_url: upstream.baseUrl });
+    }
+    backendUp = up;
+  };
   return async (req, path, clientIp) => {
+    if (inflight >= maxInflight) {
+      await req.body?.cancel().catch(() => {});
+      throw new UiError(
+        "overloaded",
+        `${maxInflight} proxied requests are already in flight (PROXY_MAX_INFLIGHT); retry shortly`,
+        { headers: { "retry-after": "1" } },
+      );
+    }
+    inflight++;
+    try {
+      return await forward(req, path, clientIp);
+    } finally {
+      inflight--;
+    }
+  };
+
+  async function forward(req: Request, path: string, clientIp?: string): Promise<Response> {
     const methods = Object.hasOwn(PROXY_ROUTES, path) ? PROXY_ROUTES[path] : undefined;
     if (!methods) {
-      return uiProblemResponse("not-found", `No backend route "/api${path}" is proxied`);
+      throw new UiError("not-found", `No backend route "/api${path}" is proxied`);
     }
     const method = req.method === "HEAD" ? "GET" : req.method;
     if (!methods.includes(method as "GET" | "POST")) {
-      return uiProblemResponse(
+      throw new UiError(
         "method-not-allowed",
         `Method ${req.method} is not allowed on /api${path}; use ${methods.join(", ")}`,
         { headers: { allow: methods.join(", ") } },
@@ -141,16 +177,11 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
     const newConnection = req.headers.get(NEW_CONNECTION_HEADER) === "1";
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (method === "POST") {
-      try {
-        body = await readBody(req, {
-          maxBytes: options.maxBodyBytes,
-          timeoutMs: options.bodyTimeoutMs,
-          limitName: "PROXY_MAX_BODY_BYTES",
-        });
-      } catch (err) {
-        if (err instanceof UiError) return err.toResponse();
-        throw err;
-      }
+      body = await readBody(req, {
+        maxBytes: options.maxBodyBytes,
+        timeoutMs: options.bodyTimeoutMs,
+        limitName: "PROXY_MAX_BODY_BYTES",
+      });
     } else {
       await req.body?.cancel();
     }
@@ -163,6 +194,7 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
         newConnection,
         signal: req.signal,
       });
+      observe(true);
       const headers = downstreamResponseHeaders(res.headers);
       headers.set("x-upstream-connection", newConnection ? "new" : "pooled");
       headers.set("server-timing", `upstream;dur=${res.elapsedMs.toFixed(1)}`);
@@ -172,14 +204,14 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
         headers,
       });
     } catch (err) {
-      if (err instanceof UpstreamError) {
-        if (err.kind === "timeout") return uiProblemResponse("backend-timeout", err.message);
-        if (err.kind === "aborted") return uiProblemResponse("client-closed", err.message);
-        return uiProblemResponse("backend-unreachable", err.message, {
-          headers: { "retry-after": "2" },
-        });
-      }
-      throw err;
+      if (!(err instanceof UpstreamError)) throw err;
+      if (err.kind === "aborted") throw new UiError("client-closed", err.message, { cause: err });
+      observe(false);
+      if (err.kind === "timeout") throw new UiError("backend-timeout", err.message, { cause: err });
+      throw new UiError("backend-unreachable", err.message, {
+        headers: { "retry-after": "2" },
+        cause: err,
+      });
     }
-  };
+  }
 }

@@ -4,9 +4,11 @@ import {
   downstreamResponseHeaders,
   NEW_CONNECTION_HEADER,
   PROXY_ROUTES,
+  type ProxyHandler,
   redactPaths,
   upstreamRequestHeaders,
 } from "./proxy.ts";
+import { UiError } from "./problem.ts";
 import { deadPort, startCountingServer } from "./tests/_loopback.ts";
 import { Upstream } from "./upstream.ts";
 
@@ -17,7 +19,13 @@ function setup(url: string, timeoutMs = 2_000) {
     idleTimeoutMs: 1_000,
     maxRequestsPerConnection: 100,
   });
-  const proxy = createProxy(upstream, { maxBodyBytes: 4_096, bodyTimeoutMs: 2_000 });
+  const handler = createProxy(upstream, { maxBodyBytes: 4_096, bodyTimeoutMs: 2_000 });
+  // The app's onError renders thrown UiErrors; do the same here.
+  const proxy: ProxyHandler = (req, path, clientIp) =>
+    handler(req, path, clientIp).catch((err) => {
+      if (err instanceof UiError) return err.toResponse();
+      throw err;
+    });
   return { upstream, proxy };
 }
 
