@@ -261,7 +261,7 @@ Deno.test("POST /api/bursts refuses a burst past its work budget with 422 naming
     assert.equal(huge.status, 422);
     const problem = await huge.json();
     assert.match(problem.detail, /requests × cycles must be at most 20000, got 5000 × 20 = 100000/);
-    assert.match(problem.detail, /concurrency × batchSize must be at most 16384/);
+    assert.match(problem.detail, /concurrency × batchSize must be at most 4096/);
     const ids = [];
     for (let i = 0; i < 2; i++) {
       const res = await app.request("/api/bursts", {

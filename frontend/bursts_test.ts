@@ -2,13 +2,16 @@ import assert from "node:assert/strict";
 import {
   BURST_BUDGET,
   BURST_LIMITS,
+  BurstConcurrencyError,
   BurstRunner,
   BurstSpecError,
+  MAX_BURST_CONCURRENCY,
   parseBurstSpec,
   TooManyBurstsError,
 } from "./bursts.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { deadPort } from "./tests/_loopback.ts";
+import { startUi } from "./tests/_stack.ts";
 import { Upstream } from "./upstream.ts";
 
 const spec = {
@@ -185,51 +188,101 @@ Deno.test("parseBurstSpec() bounds a burst's total work and the readings it hold
     /requests × cycles × batchSize must be at most 2000000 readings, got 20000 × 101 = 2020000/,
   );
   assert.throws(
-    at({ requests: 100, concurrency: 64, batchSize: 257 }),
-    /concurrency × batchSize must be at most 16384 readings in flight, got 64 × 257 = 16448/,
+    at({ requests: 100, concurrency: 64, batchSize: 65 }),
+    /concurrency × batchSize must be at most 4096 readings in flight, got 64 × 65 = 4160/,
   );
-  const largest = { requests: 5_000, cycles: 4, batchSize: 100, concurrency: 64 };
+  const largest = { requests: 5_000, cycles: 4, batchSize: 100, concurrency: 40 };
   assert.equal(parseBurstSpec({ ...spec, ...largest }).requests, 5_000);
   assert.equal(
     BURST_BUDGET.readingsInFlight,
-    16_384,
+    4_096,
     "docs/FRONTEND.md states this budget",
   );
 });
 
-Deno.test("BurstRunner at the per-server limit (two bursts, 16,384 readings in flight each) keeps RSS growth bounded", async () => {
-  const backend = startFakeBackend();
+Deno.test("BurstRunner refuses a burst that would pass the server's burst concurrency with 429", async () => {
+  const backend = startFakeBackend({ delayMs: 50 });
   const upstream = upstreamFor(backend.url);
   const runner = new BurstRunner(upstream);
   try {
-    const heavy = {
-      ...spec,
-      requests: 2_000,
-      cycles: 1,
-      pauseMs: 0,
-      concurrency: 16,
-      batchSize: 1_000,
-    };
-    const before = Deno.memoryUsage().rss;
-    let peak = before;
-    const ids = [runner.start(heavy).id, runner.start(heavy).id];
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      peak = Math.max(peak, Deno.memoryUsage().rss);
-      const done = ids.map((id) => runner.get(id)!.completed);
-      if (done.every((n) => n >= 150)) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    for (const id of ids) runner.cancel(id);
-    await Promise.all(ids.map((id) => runner.settled(id)));
-    peak = Math.max(peak, Deno.memoryUsage().rss);
-    for (const id of ids) assert.ok(runner.get(id)!.ok >= 150);
-    const growthMb = (peak - before) / 1_048_576;
-    // The UI container's limit is 256 MiB; this process also runs the fake backend.
-    assert.ok(growthMb < 160, `RSS grew by ${growthMb.toFixed(0)} MB`);
+    runner.start({ ...spec, requests: 1_000, concurrency: 40, batchSize: 1 });
+    assert.throws(
+      () => runner.start({ ...spec, requests: 1_000, concurrency: 40, batchSize: 1 }),
+      (err: unknown) => {
+        assert.ok(err instanceof BurstConcurrencyError);
+        assert.equal(err.status, 429);
+        assert.match(
+          err.message,
+          /at most 64 burst requests at once; running bursts use 40, so a concurrency of 40 does not fit/,
+        );
+        return true;
+      },
+    );
+    // A burst with fewer requests than its concurrency only needs as many lanes as requests.
+    const small = runner.start({ ...spec, requests: 24, concurrency: 64, batchSize: 1 });
+    assert.equal(small.state, "running");
+    assert.equal(MAX_BURST_CONCURRENCY, 64, "docs/FRONTEND.md states this limit");
   } finally {
     await runner.close();
     upstream.close();
+    await backend.close();
+  }
+});
+
+/** Peak resident memory of process `pid` in MiB (Linux `VmHWM`), or null where /proc is missing. */
+function peakRssMb(pid: number): number | null {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+Deno.test("the UI process stays under its 256Mi container limit running bursts at the per-server limits", async (t) => {
+  if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
+    t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
+    return;
+  }
+  const backend = startFakeBackend();
+  const ui = await startUi({ BACKEND_URL: backend.url });
+  try {
+    // The fake backend answers at once: the UI runs as fast as it can, its worst case.
+    const heavy = {
+      ...spec,
+      requests: 3_000,
+      cycles: 1,
+      pauseMs: 0,
+      concurrency: 32,
+      batchSize: 128,
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${ui.url}/api/bursts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(heavy),
+      });
+      assert.equal(res.status, 202);
+      ids.push((await res.json()).id);
+    }
+    const deadline = Date.now() + 120_000;
+    for (const id of ids) {
+      while (true) {
+        const status = await (await fetch(`${ui.url}/api/bursts/${id}`)).json();
+        if (status.state !== "running") {
+          assert.equal(status.ok, 3_000);
+          break;
+        }
+        assert.ok(Date.now() < deadline, "bursts did not finish in 120 s");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const peak = peakRssMb(ui.pid);
+    assert.ok(peak !== null, "/proc/<pid>/status is readable");
+    assert.ok(peak < 256, `UI peak RSS ${peak.toFixed(0)} MiB`);
+  } finally {
+    await ui.stop("SIGINT");
     await backend.close();
   }
 });
