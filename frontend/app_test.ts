@@ -325,7 +325,6 @@ Deno.test("while draining, /health is 503, responses ask to close the connection
     });
     assert.equal(predict.status, 200);
     await predict.body?.cancel();
-    await close();
     const burst = await app.request("/api/bursts", {
       method: "POST",
       headers: { "content-type": "application/json" },
