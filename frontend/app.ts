@@ -76,6 +76,7 @@ export function createUiApp(deps: UiAppDeps): Hono {
     maxBodyBytes: config.maxBodyBytes,
     bodyTimeoutMs: config.bodyTimeoutMs,
     maxInflight: config.maxInflight,
+    maxInflightBytes: config.maxInflightBytes,
     logger,
   });
   const state: UiState = { config, bursts, proxy, lifecycle, staticFiles, registry, logger };

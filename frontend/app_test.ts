@@ -26,6 +26,7 @@ function setup(
   files: StaticFiles = staticFiles,
   lifecycle = new UiLifecycle(),
   maxInflight = 64,
+  maxInflightBytes = 1_048_576,
 ) {
   const upstream = new Upstream({
     baseUrl: backendUrl,
@@ -35,7 +36,13 @@ function setup(
   });
   const bursts = new BurstRunner(upstream);
   const app = createUiApp({
-    config: { backendUrl, maxBodyBytes: 65_536, maxInflight, bodyTimeoutMs: 2_000 },
+    config: {
+      backendUrl,
+      maxBodyBytes: 65_536,
+      maxInflight,
+      maxInflightBytes,
+      bodyTimeoutMs: 2_000,
+    },
     upstream,
     bursts,
     staticFiles: files,
@@ -450,5 +457,44 @@ Deno.test("routes answer 405 with Allow for a method they lack, and unknown page
     assert.equal((await missing.json()).detail, 'No page "/nope"');
   } finally {
     await close();
+  }
+});
+
+Deno.test("/api/* admits request bodies by bytes: past PROXY_MAX_INFLIGHT_BYTES 503, small requests still pass", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const backend = startCountingServer(async () => {
+    await released;
+    return Response.json({ ok: true });
+  });
+  const { app, close } = setup(backend.url, staticFiles, new UiLifecycle(), 64, 100_000);
+  const post = (bytes: number) =>
+    app.request("/api/predict", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(bytes) },
+      body: " ".repeat(bytes),
+    });
+  try {
+    const held = [post(45_000), post(45_000)];
+    while (backend.seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const shed = await post(45_000);
+    assert.equal(shed.status, 503);
+    assert.equal(shed.headers.get("retry-after"), "1");
+    assert.match(
+      (await shed.json()).detail,
+      /would pass 100000 bytes \(PROXY_MAX_INFLIGHT_BYTES\)/,
+    );
+    // 90,000 bytes are held; a 5,000-byte request still fits.
+    const small = post(5_000);
+    while (backend.seen.length < 3) await new Promise((r) => setTimeout(r, 5));
+    release();
+    for (const res of await Promise.all([...held, small])) {
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+  } finally {
+    release();
+    await close();
+    await backend.close();
   }
 });

@@ -11,7 +11,7 @@ import {
 } from "./bursts.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { deadPort } from "./tests/_loopback.ts";
-import { startUi } from "./tests/_stack.ts";
+import { peakRssMb, startUi } from "./tests/_stack.ts";
 import { Upstream } from "./upstream.ts";
 
 const spec = {
@@ -229,19 +229,9 @@ Deno.test("BurstRunner refuses a burst that would pass the server's burst concur
   }
 });
 
-/** Peak resident memory of process `pid` in MiB (Linux `VmHWM`), or null where /proc is missing. */
-function peakRssMb(pid: number): number | null {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
-  } catch {
-    return null;
-  }
-}
-
 Deno.test("the UI process stays under its 256Mi container limit running bursts at the per-server limits", async (t) => {
   if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
-    t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
+    await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
     return;
   }
   const backend = startFakeBackend();

@@ -25,8 +25,13 @@ export interface UiConfig {
   upstreamMaxRequestsPerConnection: number;
   /** Largest request body the proxy forwards. */
   maxBodyBytes: number;
-  /** Proxied requests handled at once; more get 503 with Retry-After (bounds buffered bodies). */
+  /** Proxied requests handled at once; more get 503 with Retry-After. */
   maxInflight: number;
+  /**
+   * Request body bytes the proxy admits at once (declared length, or
+   * PROXY_MAX_BODY_BYTES for a chunked body); more get 503 with Retry-After.
+   */
+  maxInflightBytes: number;
   /** A request body must arrive completely within this long; after it 408. */
   bodyTimeoutMs: number;
   /** Seconds `/health` reports 503 (draining) before the listener closes on SIGTERM. */
@@ -56,17 +61,11 @@ export const UI_DEFAULTS = {
   UPSTREAM_MAX_REQUESTS_PER_CONNECTION: 100,
   PROXY_MAX_BODY_BYTES: 1_048_576,
   PROXY_MAX_INFLIGHT: 64,
+  PROXY_MAX_INFLIGHT_BYTES: 16 * 1_048_576,
   BODY_TIMEOUT_MS: 10_000,
   DRAIN_DELAY_S: 5,
   SHUTDOWN_DEADLINE_S: 22,
 } as const;
-
-/**
- * Memory the proxy may hold in request bodies at once (PROXY_MAX_INFLIGHT ×
- * PROXY_MAX_BODY_BYTES): half of the UI container's 256Mi limit, leaving the
- * rest for the runtime, responses being relayed and bursts.
- */
-export const PROXY_BODY_BUDGET_BYTES = 128 * 1_048_576;
 
 type NumericName = Exclude<keyof typeof UI_DEFAULTS, "HOST" | "BACKEND_URL">;
 
@@ -123,14 +122,16 @@ export function loadUiConfig(env: Record<string, string | undefined>): UiConfig 
     upstreamMaxRequestsPerConnection: number("UPSTREAM_MAX_REQUESTS_PER_CONNECTION", 1, 1_000_000),
     maxBodyBytes: number("PROXY_MAX_BODY_BYTES", 1_024, 64 * 1_048_576),
     maxInflight: number("PROXY_MAX_INFLIGHT", 1, 10_000),
+    maxInflightBytes: number("PROXY_MAX_INFLIGHT_BYTES", 1_024, 1_073_741_824),
     bodyTimeoutMs: number("BODY_TIMEOUT_MS", 100, 600_000),
     drainDelaySeconds: number("DRAIN_DELAY_S", 0, 600),
     shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S", 1, 3_600),
   };
   if (problems.length === 0) {
-    if (config.maxInflight * config.maxBodyBytes > PROXY_BODY_BUDGET_BYTES) {
+    // One request of the largest size must fit, or it could never be served.
+    if (config.maxInflightBytes < config.maxBodyBytes) {
       problems.push(
-        `PROXY_MAX_INFLIGHT × PROXY_MAX_BODY_BYTES must be at most ${PROXY_BODY_BUDGET_BYTES} bytes (the UI's body memory budget), got ${config.maxInflight} × ${config.maxBodyBytes}`,
+        `PROXY_MAX_INFLIGHT_BYTES must be at least PROXY_MAX_BODY_BYTES (${config.maxBodyBytes}), got ${config.maxInflightBytes}`,
       );
     }
     // An upload that started just before SIGTERM must be able to finish: its body, then the backend.

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  loadUiConfig,
-  parseBackendUrl,
-  PROXY_BODY_BUDGET_BYTES,
-  UI_DEFAULTS,
-  UiConfigError,
-} from "./config.ts";
+import { loadUiConfig, parseBackendUrl, UI_DEFAULTS, UiConfigError } from "./config.ts";
 
 Deno.test("loadUiConfig() uses the workshop defaults", () => {
   const c = loadUiConfig({});
@@ -60,13 +54,14 @@ Deno.test("loadUiConfig() reads the body timeout, in-flight limit, drain delay a
   assert.equal(c.shutdownDeadlineSeconds, 15);
   const d = loadUiConfig({});
   assert.equal(d.bodyTimeoutMs, UI_DEFAULTS.BODY_TIMEOUT_MS);
-  assert.ok(d.maxInflight * d.maxBodyBytes <= PROXY_BODY_BUDGET_BYTES);
+  assert.equal(d.maxInflightBytes, 16 * 1_048_576);
+  assert.ok(d.maxInflightBytes >= d.maxBodyBytes);
 });
 
 Deno.test("loadUiConfig() refuses limits that do not fit together", () => {
   assert.throws(
-    () => loadUiConfig({ PROXY_MAX_INFLIGHT: "1000", PROXY_MAX_BODY_BYTES: "1048576" }),
-    /PROXY_MAX_INFLIGHT × PROXY_MAX_BODY_BYTES must be at most 134217728 bytes .*got 1000 × 1048576/,
+    () => loadUiConfig({ PROXY_MAX_INFLIGHT_BYTES: "100000", PROXY_MAX_BODY_BYTES: "1048576" }),
+    /PROXY_MAX_INFLIGHT_BYTES must be at least PROXY_MAX_BODY_BYTES \(1048576\), got 100000/,
   );
   assert.throws(
     () => loadUiConfig({ SHUTDOWN_DEADLINE_S: "5", BODY_TIMEOUT_MS: "10000" }),

@@ -120,8 +120,15 @@ export interface ProxyOptions {
   maxBodyBytes: number;
   /** The whole request body must arrive within this long; after it 408. */
   bodyTimeoutMs: number;
-  /** Requests handled at once (each may hold a whole body); more get 503. Default unlimited. */
+  /** Requests handled at once; more get 503. Default unlimited. */
   maxInflight?: number;
+  /**
+   * Request body bytes admitted at once, counting a request's declared length
+   * (or `maxBodyBytes` when chunked) from admission to answer; more get 503.
+   * Each admitted byte costs the process several (the body, its copy to the
+   * backend, the answer, V8's slack). Default unlimited.
+   */
+  maxInflightBytes?: number;
   /** Logs backend outages once per transition; default silent. */
   logger?: Logger;
 }
@@ -132,7 +139,9 @@ export type ProxyHandler = (req: Request, path: string, clientIp?: string) => Pr
 /** Create the `/api/*` proxy over `upstream`. */
 export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHandler {
   const maxInflight = options.maxInflight ?? Infinity;
+  const maxInflightBytes = options.maxInflightBytes ?? Infinity;
   let inflight = 0;
+  let inflightBytes = 0;
   let backendUp: boolean | null = null;
   // Log backend outages once per transition, not once per request.
   const observe = (up: boolean) => {
@@ -145,21 +154,41 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
     backendUp = up;
   };
   return async (req, path, clientIp) => {
+    const bytes = reservation(req);
+    const shed = (detail: string) => {
+      req.body?.cancel().catch(() => {});
+      return new UiError("overloaded", detail, { headers: { "retry-after": "1" } });
+    };
     if (inflight >= maxInflight) {
-      await req.body?.cancel().catch(() => {});
-      throw new UiError(
-        "overloaded",
+      throw shed(
         `${maxInflight} proxied requests are already in flight (PROXY_MAX_INFLIGHT); retry shortly`,
-        { headers: { "retry-after": "1" } },
+      );
+    }
+    // Memory-aware admission: a body is counted before a byte of it is read.
+    if (inflightBytes + bytes > maxInflightBytes && inflight > 0) {
+      throw shed(
+        `Request bodies in flight would pass ${maxInflightBytes} bytes (PROXY_MAX_INFLIGHT_BYTES); retry shortly`,
       );
     }
     inflight++;
+    inflightBytes += bytes;
     try {
       return await forward(req, path, clientIp);
     } finally {
       inflight--;
+      inflightBytes -= bytes;
     }
   };
+
+  /** Bytes a request may bring: its declared length, or the limit when chunked; 0 without a body. */
+  function reservation(req: Request): number {
+    if (req.body === null) return 0;
+    const declared = Number(req.headers.get("content-length") ?? NaN);
+    if (Number.isInteger(declared) && declared >= 0) {
+      return Math.min(declared, options.maxBodyBytes);
+    }
+    return options.maxBodyBytes;
+  }
 
   async function forward(req: Request, path: string, clientIp?: string): Promise<Response> {
     const methods = Object.hasOwn(PROXY_ROUTES, path) ? PROXY_ROUTES[path] : undefined;

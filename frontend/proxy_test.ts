@@ -9,7 +9,9 @@ import {
   upstreamRequestHeaders,
 } from "./proxy.ts";
 import { UiError } from "./problem.ts";
+import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { deadPort, startCountingServer } from "./tests/_loopback.ts";
+import { peakRssMb, startUi } from "./tests/_stack.ts";
 import { Upstream } from "./upstream.ts";
 
 function setup(url: string, timeoutMs = 2_000) {
@@ -371,5 +373,44 @@ Deno.test("proxy never shows the backend's absolute file paths from /model, /rea
   } finally {
     upstream.close();
     await server.close();
+  }
+});
+
+Deno.test("the UI process stays under its 256Mi container limit with 100 concurrent maximum-size uploads", async (t) => {
+  if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
+    await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
+    return;
+  }
+  // A slow backend keeps every admitted upload in flight at once.
+  const backend = startFakeBackend({ delayMs: 1_000 });
+  const ui = await startUi({ BACKEND_URL: backend.url });
+  try {
+    const readings = [];
+    let body = "";
+    while (body.length < 1_040_000) {
+      for (let i = 0; i < 500; i++) {
+        readings.push({ voltage: 230 + (i % 7), current: 10.123456, frequency: 50.012345 });
+      }
+      body = JSON.stringify({ readings });
+    }
+    const statuses = await Promise.all(Array.from({ length: 100 }, async () => {
+      const res = await fetch(`${ui.url}/api/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      await res.body?.cancel();
+      return res.status;
+    }));
+    const ok = statuses.filter((s) => s === 200).length;
+    assert.equal(ok + statuses.filter((s) => s === 503).length, 100, statuses.join());
+    assert.ok(ok >= 15, `${ok} uploads admitted`);
+    const peak = peakRssMb(ui.pid);
+    assert.ok(peak !== null, "/proc/<pid>/status is readable");
+    // Without byte-based admission 64 such uploads took the UI to 501 MiB.
+    assert.ok(peak < 256, `UI peak RSS ${peak.toFixed(0)} MiB`);
+  } finally {
+    await ui.stop("SIGINT");
+    await backend.close();
   }
 });

@@ -13,7 +13,10 @@ import type { StaticFiles } from "./static_files.ts";
 
 /** The UI server's shared objects. */
 export interface UiState {
-  config: Pick<UiConfig, "backendUrl" | "maxBodyBytes" | "maxInflight" | "bodyTimeoutMs">;
+  config: Pick<
+    UiConfig,
+    "backendUrl" | "maxBodyBytes" | "maxInflight" | "maxInflightBytes" | "bodyTimeoutMs"
+  >;
   bursts: BurstRunner;
   /** The `/api/*` proxy to the backend. */
   proxy: ProxyHandler;

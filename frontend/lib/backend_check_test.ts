@@ -18,7 +18,13 @@ async function throughUi<T>(backendUrl: string, fn: (call: CallJson) => Promise<
     maxRequestsPerConnection: 100,
   });
   const app = createUiApp({
-    config: { backendUrl, maxBodyBytes: 65_536, maxInflight: 8, bodyTimeoutMs: 2_000 },
+    config: {
+      backendUrl,
+      maxBodyBytes: 65_536,
+      maxInflight: 8,
+      maxInflightBytes: 1_048_576,
+      bodyTimeoutMs: 2_000,
+    },
     upstream,
     bursts: new BurstRunner(upstream),
     staticFiles: { buildId: "t", files: new Map() },

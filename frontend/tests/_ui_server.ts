@@ -3,7 +3,8 @@
  * real socket (raw clients, slow bodies) rather than `app.request()`.
  */
 import { silentLogger } from "../../backend/logger.ts";
-import { createUiApp, UiLifecycle } from "../app.ts";
+import { createUiApp } from "../app.ts";
+import { UiLifecycle } from "../lifecycle.ts";
 import { BurstRunner, type BurstRunnerOptions } from "../bursts.ts";
 import type { UiConfig } from "../config.ts";
 import { Upstream } from "../upstream.ts";
@@ -19,7 +20,10 @@ export interface TestUiServer {
 
 /** Limits of the test server; each defaults to a small value that tests can reach. */
 export type TestUiLimits = Partial<
-  Pick<UiConfig, "maxBodyBytes" | "maxInflight" | "bodyTimeoutMs" | "upstreamTimeoutMs">
+  Pick<
+    UiConfig,
+    "maxBodyBytes" | "maxInflight" | "maxInflightBytes" | "bodyTimeoutMs" | "upstreamTimeoutMs"
+  >
 >;
 
 /** Serve the UI app against `backendUrl` on a free loopback port. */
@@ -41,6 +45,7 @@ export function serveUi(
       backendUrl,
       maxBodyBytes: limits.maxBodyBytes ?? 65_536,
       maxInflight: limits.maxInflight ?? 64,
+      maxInflightBytes: limits.maxInflightBytes ?? 16 * 1_048_576,
       bodyTimeoutMs: limits.bodyTimeoutMs ?? 5_000,
     },
     upstream,
