@@ -33,7 +33,8 @@ export const REPO_ROOT = ROOT;
  */
 export function taskArgs(entry: string): string[] {
   const tasks: Record<string, string> = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
-  const command = Object.values(tasks).find((c) =>
+  // A task may prepare first (`deno task build:ui && deno run ...`): the run is the last step.
+  const command = Object.values(tasks).map((c) => c.split("&&").pop()!.trim()).find((c) =>
     c.startsWith("deno run ") && c.endsWith(` ${entry}`)
   );
   if (!command) throw new Error(`No deno.json task runs ${entry}`);

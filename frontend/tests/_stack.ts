@@ -3,7 +3,7 @@
  * on a free port (next to the real backend from `testing/backend_process.ts`),
  * and launch Chromium the way DESIGN.md §2 says.
  */
-import { REPO_ROOT } from "../../testing/backend_process.ts";
+import { REPO_ROOT, taskArgs } from "../../testing/backend_process.ts";
 import { type ServiceProcess, startService } from "../../testing/service_process.ts";
 
 /** A running UI server process. */
@@ -22,11 +22,11 @@ export async function buildUi(): Promise<void> {
   }
 }
 
-/** Start `frontend/main.ts` with the UI image's permissions; resolves once it listens. */
+/** Start `frontend/main.ts` exactly as `deno task ui` does (the image's flags); resolves once it listens. */
 export function startUi(env: Record<string, string>): Promise<UiProcess> {
   return startService({
     name: "UI",
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", `${REPO_ROOT}frontend/main.ts`],
+    args: taskArgs("frontend/main.ts"),
     env: { PORT: "0", HOST: "127.0.0.1", ...env },
     cwd: REPO_ROOT,
     readyPath: null,
