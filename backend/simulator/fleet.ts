@@ -80,6 +80,8 @@ export interface FleetEvent {
 export interface FleetOptions {
   /** PRNG seed; the same seed and options give the same fleet. Default 42. */
   seed?: number;
+  /** Seed of the meters' operating points, so two fleets can share meters. Default `seed`. */
+  meterSeed?: number;
   /** Number of meters, 1 to 1000. Default 4. */
   meters?: number;
   /** Readings per meter. Default 1000. */
@@ -92,6 +94,8 @@ export interface FleetOptions {
   kinds?: readonly TemporalKind[];
   /** Mean number of normal readings between two events of a meter. Default 300. */
   meanGap?: number;
+  /** Readings at the start of each meter's stream kept free of events (a training stretch). Default 0. */
+  normalPrefix?: number;
   /** Probability that a reading outside events carries a point anomaly. Default 0. */
   pointAnomalyRate?: number;
 }
@@ -148,10 +152,16 @@ function sign(rng: Rng): number {
 }
 
 /** Non-overlapping events on a stream of `n` readings; the first starts after a normal stretch. */
-function planEvents(rng: Rng, n: number, kinds: readonly TemporalKind[], meanGap: number) {
+function planEvents(
+  rng: Rng,
+  n: number,
+  kinds: readonly TemporalKind[],
+  gaps: { meanGap: number; prefix: number },
+) {
+  const { meanGap, prefix } = gaps;
   const planned: Planned[] = [];
   if (kinds.length === 0) return planned;
-  let at = integer(rng, Math.round(meanGap * 0.5), Math.round(meanGap * 1.5));
+  let at = prefix + integer(rng, Math.round(meanGap * 0.5), Math.round(meanGap * 1.5));
   while (true) {
     const kind = kinds[Math.floor(rng() * kinds.length)];
     const [lo, hi] = LENGTHS[kind];
@@ -219,6 +229,10 @@ function checkOptions(options: FleetOptions) {
   const perMeter = options.readingsPerMeter ?? 1000;
   const meanGap = options.meanGap ?? 300;
   const pointRate = options.pointAnomalyRate ?? 0;
+  const prefix = options.normalPrefix ?? 0;
+  if (!Number.isInteger(prefix) || prefix < 0) {
+    throw new RangeError(`Normal prefix must be a non-negative integer, got ${prefix}`);
+  }
   if (!Number.isInteger(meters) || meters < 1 || meters > 1000) {
     throw new RangeError(`Meter count must be an integer from 1 to 1000, got ${meters}`);
   }
@@ -236,7 +250,7 @@ function checkOptions(options: FleetOptions) {
       throw new RangeError(`Unknown temporal kind "${kind}"; known: ${TEMPORAL_KINDS.join(", ")}`);
     }
   }
-  return { meters, perMeter, meanGap, pointRate };
+  return { meters, perMeter, meanGap, pointRate, prefix };
 }
 
 /**
@@ -245,19 +259,19 @@ function checkOptions(options: FleetOptions) {
  * consecutive in its own stream. Throws RangeError on bad options.
  */
 export function simulateFleet(options: FleetOptions = {}): Fleet {
-  const { meters, perMeter, meanGap, pointRate } = checkOptions(options);
+  const { meters, perMeter, meanGap, pointRate, prefix } = checkOptions(options);
   const seed = options.seed ?? 42;
   const start = options.start ?? DEFAULT_START;
   const interval = options.intervalMs ?? 1000;
   const kinds = options.kinds ?? TEMPORAL_KINDS;
-  const fleet = profiles(seed, meters);
+  const fleet = profiles(options.meterSeed ?? seed, meters);
   const readings: FleetReading[] = new Array(meters * perMeter);
   const events: FleetEvent[] = [];
 
   fleet.forEach((profile, m) => {
     // One stream per meter, so adding meters does not change the others.
     const rng = createRng((seed + Math.imul(m + 1, 0x9e3779b1)) >>> 0);
-    const planned = planEvents(rng, perMeter, kinds, meanGap);
+    const planned = planEvents(rng, perMeter, kinds, { meanGap, prefix });
     const ids = planned.map((e) => {
       const id = events.length;
       events.push({

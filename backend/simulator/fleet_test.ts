@@ -111,3 +111,14 @@ Deno.test("simulateFleet() rejects bad options naming the value", () => {
     /Unknown temporal kind "brownout"/,
   );
 });
+
+Deno.test("simulateFleet() shares meters through meterSeed and keeps a normal prefix", () => {
+  const a = simulateFleet({ seed: 1, readingsPerMeter: 2000, normalPrefix: 1500 });
+  const b = simulateFleet({ seed: 2, meterSeed: 1, readingsPerMeter: 10 });
+  assert.deepEqual(a.meters, b.meters);
+  assert.notDeepEqual(
+    a.readings.slice(0, 10).map((r) => r.voltage),
+    b.readings.map((r) => r.voltage),
+  );
+  assert.ok(a.events.length > 0 && a.events.every((e) => e.first >= 1500));
+});
