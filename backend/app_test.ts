@@ -107,25 +107,25 @@ const cases: [string, string, number, string, RegExp][] = [
   ],
   ["body is array", "[1,2]", 422, "validation", /Body must be a JSON object/],
   [
-    "typo key",
-    '{"readings":[{"voltag":230,"voltage":230,"current":1,"frequency":50}]}',
+    "typo key instead of a required one",
+    '{"readings":[{"voltag":230,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /readings\[0\] has unknown key "voltag"/,
+    /readings\[0\]\.voltage is required; unknown keys are ignored, this reading has "voltag"/,
   ],
   [
-    "extra top-level key",
-    '{"readings":[{"voltage":230,"current":1,"frequency":50}],"x":1}',
+    "null for a required field",
+    '{"readings":[{"voltage":null,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /unknown key "x"/,
+    /readings\[0\]\.voltage must be a finite number, got null/,
   ],
   [
-    "proto key",
-    '{"readings":[{"__proto__":{"polluted":1},"voltage":230,"current":1,"frequency":50}]}',
+    "only unknown top-level keys",
+    '{"reading":[{"voltage":230,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /unknown key "__proto__"/,
+    /readings is required \(the body has only "reading"\)/,
   ],
   [
     "bad timestamp",
@@ -385,4 +385,71 @@ Deno.test("GET /openapi.json describes the validated schema and GET /docs serves
   const page = await (await app.request("/docs")).text();
   assert.match(page, /Grid anomaly detection API/);
   assert.match(page, /id="problem-validation"/);
+});
+
+Deno.test("model_info{version} has a sample of 1 once a model is loaded, and none before", async () => {
+  const { app, state, detector } = testApp({ notReady: true });
+  const before = await (await app.request("/metrics")).text();
+  assert.match(before, /^# TYPE model_info gauge$/m);
+  assert.doesNotMatch(before, /^model_info\{/m);
+  state.setReady(detector);
+  const after = await (await app.request("/metrics")).text();
+  const samples = after.split("\n").filter((l) => l.startsWith("model_info{"));
+  assert.deepEqual(samples, [`model_info{version="${detector.info.version}"} 1`]);
+  state.startDraining();
+  assert.match(await (await app.request("/metrics")).text(), /^model_info\{version=".+"\} 1$/m);
+});
+
+Deno.test("POST /predict ignores unknown keys, counts them by place, and accepts null for optional fields", async () => {
+  const { app, metrics } = testApp({ realModel: true });
+  const res = await postPredict(
+    app,
+    JSON.stringify({
+      readings: [
+        { voltage: 230, current: 10, frequency: 50, timestamp: null, sensor_id: "feeder-7" },
+        { voltage: 231, current: 10, frequency: 50, timestamp: "2026-01-01T00:00:00Z", x: 1, y: 2 },
+      ],
+      request_id: "abc",
+    }),
+  );
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).total, 2);
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^ignored_fields_total\{where="body"\} 1$/m);
+  assert.match(text, /^ignored_fields_total\{where="reading"\} 3$/m);
+  // The label is the place, never the key: 100 different keys add no series.
+  const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i]));
+  const again = await postPredict(
+    app,
+    JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50, ...many }] }),
+  );
+  assert.equal(again.status, 200);
+  const series = (await metrics.registry.metrics()).split("\n")
+    .filter((l) => l.startsWith("ignored_fields_total{"));
+  assert.deepEqual(series, [
+    'ignored_fields_total{where="body"} 1',
+    'ignored_fields_total{where="reading"} 103',
+  ]);
+});
+
+Deno.test("POST /predict keeps __proto__ and constructor keys inert", async () => {
+  const { app, detector } = testApp();
+  for (
+    const body of [
+      '{"readings":[{"__proto__":{"polluted":1},"voltage":230,"current":1,"frequency":50}]}',
+      '{"__proto__":{"polluted":1},"readings":[{"voltage":230,"current":1,"frequency":50}]}',
+      '{"readings":[{"constructor":{"prototype":{"polluted":1}},"voltage":230,"current":1,"frequency":50}]}',
+      '{"constructor":{"prototype":{"polluted":1}},"readings":[{"voltage":230,"current":1,"frequency":50,"timestamp":null}]}',
+    ]
+  ) {
+    const res = await postPredict(app, body);
+    assert.equal(res.status, 200, body);
+    await res.body?.cancel();
+  }
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+  // The detector saw exactly the three fields, copied one by one.
+  assert.equal(detector.calls, 4);
+  assert.deepEqual(Object.keys(detector.last![0]).sort(), ["current", "frequency", "voltage"]);
+  assert.equal(Object.getPrototypeOf(detector.last![0]), Object.prototype);
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, DEFAULTS, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { DEFAULT_MODEL_CONFIG } from "./detector/model_config.ts";
 
 Deno.test("loadConfig() applies the workshop defaults", () => {
   const c = loadConfig({}, "my-host");
@@ -11,7 +12,7 @@ Deno.test("loadConfig() applies the workshop defaults", () => {
     nEstimators: 200,
     sampleSize: 256,
     seed: 42,
-    trainingSize: DEFAULTS.TRAINING_SIZE,
+    trainingSize: DEFAULT_MODEL_CONFIG.trainingSize,
   });
   assert.equal(c.podName, "my-host");
   assert.equal(c.maxBatch, 5000);
@@ -54,4 +55,16 @@ Deno.test("loadConfig() rejects a model name that is a path", () => {
     () => loadConfig({ MODEL_NAME: "../etc/passwd" }),
     /MODEL_NAME must be a plain file name/,
   );
+});
+
+Deno.test("loadConfig() rejects a shutdown deadline shorter than the body timeout", () => {
+  assert.throws(
+    () => loadConfig({ SHUTDOWN_DEADLINE_S: "2", BODY_TIMEOUT_MS: "10000" }),
+    /SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS \/ 1000, so an upload in flight can finish on shutdown, got 2 s < 10000 ms/,
+  );
+  assert.equal(
+    loadConfig({ SHUTDOWN_DEADLINE_S: "2", BODY_TIMEOUT_MS: "2000" }).bodyTimeoutMs,
+    2000,
+  );
+  assert.equal(loadConfig({ SHUTDOWN_DEADLINE_S: "10" }).shutdownDeadlineSeconds, 10);
 });

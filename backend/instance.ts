@@ -34,13 +34,19 @@ export interface InstanceOptions {
   reusePort: boolean;
   /** Render `/metrics`; defaults to this instance's registry. */
   collectMetrics?: (metrics: Metrics) => Promise<string>;
+  /** When the process started (seconds since the epoch); workers pass the primary's. */
+  processStartTimeSeconds?: number;
 }
 
 /** Build the app and start listening. */
 export function startInstance(options: InstanceOptions): Instance {
   const { config, logger, servedBy } = options;
   const state = new ServiceState();
-  const metrics = createMetrics();
+  const metrics = createMetrics(
+    options.processStartTimeSeconds !== undefined
+      ? { processStartTimeSeconds: options.processStartTimeSeconds }
+      : {},
+  );
   state.onChange((status) => logger.info("state", { state: status, reason: state.reason }));
   const app = createApp({
     config,

@@ -5,7 +5,8 @@
  * `requests_total`, `request_latency_seconds`, `inference_latency_seconds`,
  * `anomalies_total`. prom-client's default collectors stay off: under Deno the
  * event-loop-lag collector throws and takes `/metrics` down with it
- * (prometheus/client_js#651).
+ * (prometheus/client_js#651); `process_metrics.ts` has the standard process
+ * metrics instead.
  */
 import {
   AggregatorRegistry,
@@ -16,6 +17,7 @@ import {
   type MetricValue,
   Registry,
 } from "prom-client";
+import { registerProcessMetrics } from "./process_metrics.ts";
 
 /** Latency buckets in seconds: fine below 10 ms where this service lives, and the 0.3 s SLO and 1.2 s (4 × SLO) bounds for Apdex. */
 export const REQUEST_LATENCY_BUCKETS = [
@@ -62,20 +64,47 @@ export interface Metrics {
   anomaliesTotal: Counter<string>;
   readingsTotal: Counter<string>;
   batchSize: Histogram<string>;
+  ignoredFields: Counter<"where">;
   modelReady: Gauge<string>;
   modelInfo: Gauge<"version">;
   inflight: Gauge<string>;
   buildInfo: Gauge<"version" | "runtime">;
-  residentMemory: Gauge<string>;
   heapUsed: Gauge<string>;
+}
+
+/** The methods counted by name; any other method is labelled `other`. */
+export const METHOD_LABELS: ReadonlySet<string> = new Set([
+  "GET",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "HEAD",
+  "OPTIONS",
+]);
+
+/** The `method` label for `method`: itself when standard, else `other` (HTTP allows any token). */
+export function methodLabel(method: string): string {
+  return METHOD_LABELS.has(method) ? method : "other";
 }
 
 /** The service version reported by `build_info`. */
 export const SERVICE_VERSION = "0.1.0";
 
+/** Options for {@link createMetrics}. */
+export interface CreateMetricsOptions {
+  /** When the process started (seconds since the epoch); workers pass the primary's. */
+  processStartTimeSeconds?: number;
+}
+
 /** Create a fresh registry with every metric (one per worker; tests make their own). */
-export function createMetrics(): Metrics {
+export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   const registry = new Registry();
+  registerProcessMetrics(registry, {
+    ...(options.processStartTimeSeconds !== undefined
+      ? { startTimeSeconds: options.processStartTimeSeconds }
+      : {}),
+  });
   const registers = [registry];
   const metrics: Metrics = {
     registry,
@@ -114,6 +143,13 @@ export function createMetrics(): Metrics {
       buckets: BATCH_SIZE_BUCKETS,
       registers,
     }),
+    ignoredFields: new Counter({
+      name: "ignored_fields_total",
+      // The label is where, never the key itself: keys are client input and would grow series.
+      help: "Unknown keys ignored in /predict bodies, at the top level (body) or in readings",
+      labelNames: ["where"] as const,
+      registers,
+    }),
     modelReady: new Gauge({
       name: "model_ready",
       help: "1 when the model is loaded and the service is not draining, else 0",
@@ -140,17 +176,6 @@ export function createMetrics(): Metrics {
       registers,
       aggregator: "max",
     }),
-    // prom-client's process collectors are off (see above); these two are read on each scrape.
-    residentMemory: new Gauge({
-      name: "process_resident_memory_bytes",
-      help: "Resident memory of the backend process in bytes",
-      registers,
-      // Every worker reports the same process; summing would multiply it.
-      aggregator: "max",
-      collect() {
-        this.set(Deno.memoryUsage().rss);
-      },
-    }),
     heapUsed: new Gauge({
       name: "heap_used_bytes",
       help: "V8 heap in use by this worker (summed over workers) in bytes",
@@ -161,6 +186,8 @@ export function createMetrics(): Metrics {
     }),
   };
   metrics.modelReady.set(0);
+  // Both series from the start, so rate() sees the first ignored key.
+  for (const where of ["body", "reading"]) metrics.ignoredFields.inc({ where }, 0);
   metrics.buildInfo.set({ version: SERVICE_VERSION, runtime: `deno ${Deno.version.deno}` }, 1);
   return metrics;
 }

@@ -173,7 +173,13 @@ async function runWorkers(
       }
     };
     worker.postMessage(
-      { type: "start", config, index, servedBy: `${identity}/w${index}` } satisfies ToWorker,
+      {
+        type: "start",
+        config,
+        index,
+        servedBy: `${identity}/w${index}`,
+        processStartTimeSeconds: Math.round(performance.timeOrigin) / 1000,
+      } satisfies ToWorker,
     );
   }
 
@@ -189,6 +195,7 @@ async function runWorkers(
         artifact: model.encode(detector),
         source: detector.info.source,
         ...(detector.info.createdAt ? { createdAt: detector.info.createdAt } : {}),
+        ...(detector.info.warning ? { warning: detector.info.warning } : {}),
       }),
     (err) => broadcast({ type: "model_failed", reason: errorMessage(err) }),
   );

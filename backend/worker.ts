@@ -38,6 +38,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         logger,
         servedBy: msg.servedBy,
         reusePort: true,
+        processStartTimeSeconds: msg.processStartTimeSeconds,
         collectMetrics: () =>
           new Promise<string>((resolve) => {
             const id = nextId++;
@@ -56,6 +57,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         ratedCurrent: config!.ratedCurrent,
         source: msg.source,
         ...(msg.createdAt ? { createdAt: msg.createdAt } : {}),
+        ...(msg.warning ? { warning: msg.warning } : {}),
       });
       send({ type: "model_loaded", index: workerIndex });
       break;
