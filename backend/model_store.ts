@@ -9,8 +9,9 @@
  * volume never see a half-written file; a corrupt artifact is moved aside,
  * not deleted, so it can be inspected.
  */
-import { parseArtifact, serializeArtifact } from "./detector/artifact.ts";
+import { parseArtifact } from "./detector/artifact.ts";
 import { type Model, trainModel } from "./detector/model.ts";
+import { type AnyModel, serializeAnyArtifact } from "./detector/any_artifact.ts";
 import { MODEL_SETTINGS } from "./detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "./detector/types.ts";
 import type { Logger } from "./logger.ts";
@@ -79,7 +80,10 @@ function configOf(c: ModelConfig): ModelConfig {
  * random suffix in the target directory, flushed, then renamed over the
  * target. Returns the path written.
  */
-export async function writeArtifact(model: Model, options: WriteArtifactOptions): Promise<string> {
+export async function writeArtifact(
+  model: AnyModel,
+  options: WriteArtifactOptions,
+): Promise<string> {
   const path = joinPath(options.dir, options.name);
   await Deno.mkdir(options.dir, { recursive: true });
   const random = crypto.getRandomValues(new Uint32Array(2));
@@ -90,7 +94,7 @@ export async function writeArtifact(model: Model, options: WriteArtifactOptions)
   try {
     const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
     try {
-      const bytes = new TextEncoder().encode(serializeArtifact(model));
+      const bytes = new TextEncoder().encode(serializeAnyArtifact(model));
       for (let written = 0; written < bytes.length;) {
         written += await file.write(bytes.subarray(written));
       }

@@ -6,6 +6,7 @@
  */
 import type { TemporalParts } from "./temporal.ts";
 import { sha256Hex } from "./_sha256.ts";
+import { gridText } from "./_canonical.ts";
 
 /** The artifact's `format` field. */
 export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
@@ -28,6 +29,7 @@ export function renderTemporalArtifact(parts: TemporalParts, version: string | n
     `"features": ${JSON.stringify(parts.features)}`,
     `"config": ${JSON.stringify({ window: config.window, contamination: config.contamination })}`,
     `"threshold": ${JSON.stringify(parts.threshold)}`,
+    `"grid": ${gridText(parts.grid, parts.features)}`,
     `"meters": {"ids": ${JSON.stringify(meters.ids)}, "mean": ${list(meters.mean)}, "sd": ${
       list(meters.sd)
     }}`,

@@ -18,6 +18,7 @@
 import { quantile } from "./evaluation.ts";
 import { toMatrix } from "./model.ts";
 import { explain, hasSensorFault } from "./reasons.ts";
+import { defaultGridMap, type GridMap, quantitiesOf } from "./grid.ts";
 import { previousInStream } from "./streams.ts";
 import { temporalReason } from "./temporal_reasons.ts";
 import type { Prediction, Reading } from "./types.ts";
@@ -51,6 +52,8 @@ export interface TemporalParts {
   config: TemporalConfig;
   /** Normalized scores at or above this are anomalies. */
   threshold: number;
+  /** Which features are grid quantities (grid rules read only those). */
+  grid: GridMap;
   /** Meters with their own baseline, and that baseline (`meter * nf + channel`). */
   meters: { ids: string[]; mean: number[]; sd: number[] };
   /** Baseline over all training rows, for meters without their own. */
@@ -117,6 +120,8 @@ export interface FitTemporalOptions {
   meters: readonly (string | undefined)[] | null;
   /** Describes the data in the training summary. */
   description?: Record<string, unknown>;
+  /** Which features are grid quantities. Default: those named `voltage`, `current`, `frequency`. */
+  grid?: GridMap;
 }
 
 const MIN_SCALE = 1e-6;
@@ -196,6 +201,8 @@ export class TemporalModel {
 
   /** Full content hash, `sha256:` and 64 hex digits. */
   readonly contentHash: string;
+  /** Per feature, its grid quantity or "" (what the grid rules read). */
+  readonly quantities: readonly string[];
   /** Metadata for `GET /model`. */
   readonly info: TemporalInfo;
 
@@ -223,6 +230,7 @@ export class TemporalModel {
     this.#scale = Float64Array.from(scale);
     this.#limit = Float64Array.from(limit);
     this.contentHash = temporalContentHash(parts);
+    this.quantities = quantitiesOf(parts.features, parts.grid);
     this.info = {
       name: "temporal_window",
       version: this.contentHash.slice(0, "sha256:".length + 12),
@@ -257,17 +265,18 @@ export class TemporalModel {
     const prev = previousInStream(keys, rows.length);
     const nf = this.#nf;
     const features = this.features;
+    const quantities = this.quantities;
     const out: Prediction[] = new Array(readings.length);
     for (let i = 0; i < readings.length; i++) {
       const r = from + i;
       const score = scores[i];
       const values = matrix.subarray(r * nf, r * nf + nf);
       const flagged = score >= this.threshold;
-      if (!flagged && !hasSensorFault(values, features)) {
+      if (!flagged && !hasSensorFault(values, quantities)) {
         out[i] = { anomaly: false, score };
         continue;
       }
-      const reasons = explain(values, { features });
+      const reasons = explain(values, { features, quantities });
       if (flagged) {
         reasons.push(temporalReason(this, findings[i], {
           matrix,
@@ -414,6 +423,7 @@ export function fitTemporal(
     features: [...features],
     config: { ...config },
     threshold: 1,
+    grid: { ...(options.grid ?? defaultGridMap(features)) },
     meters,
     pooled,
     calibration: {

@@ -17,6 +17,7 @@ import {
   validateTemporalConfig,
 } from "./temporal.ts";
 import { STATS_PER_CHANNEL } from "./window_stats.ts";
+import { validateGridMap } from "./grid.ts";
 
 export { TEMPORAL_FORMAT, TEMPORAL_FORMAT_VERSION };
 
@@ -129,6 +130,13 @@ export function parseTemporalArtifact(
     );
   }
   const nf = features.length;
+  let grid;
+  try {
+    grid = validateGridMap(object(root.grid, "grid"), features);
+  } catch (err) {
+    if (err instanceof TypeError) throw err;
+    throw new RangeError(`Artifact field grid is invalid: ${(err as Error).message}`);
+  }
   const meters = object(root.meters, "meters");
   const ids = names(meters.ids, "meters.ids", 100_000);
   const pooled = object(root.pooled, "pooled");
@@ -138,6 +146,7 @@ export function parseTemporalArtifact(
     features,
     config,
     threshold,
+    grid,
     meters: {
       ids,
       mean: numbers(meters.mean, "meters.mean", ids.length * nf),

@@ -1,0 +1,210 @@
+/**
+ * `train --csv`: fit a point forest or a temporal model on the training rows
+ * of one or more files, evaluate it on the rest, and report (text or JSON,
+ * scores CSV, SVG). The threshold is chosen on the training rows.
+ */
+import { type CliIo, UsageError } from "./_common.ts";
+import { type DataFlags, shortNames } from "./_data_flags.ts";
+import {
+  type Dataset,
+  loadDatasets,
+  pickRows,
+  type Split,
+  splitRows,
+  streamKeys,
+} from "./_dataset.ts";
+import {
+  detectorKind,
+  evaluateFiles,
+  formatFiles,
+  modelSummary,
+  scoreFile,
+  scoresCsv,
+  svgOf,
+} from "./_byod.ts";
+import { toJson } from "./_evaluation.ts";
+import { percent } from "./_report.ts";
+import type { AnyModel } from "../detector/any_artifact.ts";
+import type { GridMap } from "../detector/grid.ts";
+import { trainModel, validateModelConfig } from "../detector/model.ts";
+import { fitTemporal } from "../detector/temporal.ts";
+import type { ModelConfig } from "../detector/types.ts";
+
+/** What `train --csv` needs besides the data flags. */
+export interface TrainCsvOptions {
+  data: DataFlags;
+  features: string[];
+  detector: "point" | "temporal";
+  /** Forest config (contamination and training size are replaced). */
+  config: ModelConfig;
+  /** The share of training rows above the threshold (contamination or target FAR). */
+  quantile: number;
+  /** How the threshold was chosen, in words. */
+  rule: string;
+  window: number;
+  grid: GridMap;
+}
+
+/** The trained model with everything needed to report on it. */
+export interface TrainedCsv {
+  model: AnyModel;
+  datasets: Dataset[];
+  splits: Split[];
+  ms: number;
+  dataText: string;
+  evaluationText: string;
+}
+
+function describeData(datasets: Dataset[], splits: Split[], d: DataFlags, fitRows: number) {
+  const names = shortNames(datasets.map((ds) => ds.path));
+  const rule = d.label ? `rows with ${d.label} = 0` : "all rows";
+  const part = d.trainRows === null ? "" : `the first ${d.trainRows} rows of `;
+  const where = datasets.length === 1 ? names[0] : `each of ${datasets.length} files`;
+  const tested = splits.reduce((a, s) => a + s.test.length, 0);
+  const evaluationText = d.trainRows === null
+    ? `all ${tested} labeled rows of ${
+      datasets.length === 1 ? names[0] : `${datasets.length} files`
+    } ` +
+      "(normal rows were also training rows)"
+    : `the ${tested} rows after the first ${d.trainRows} of ${where}`;
+  return {
+    dataText: `${fitRows} rows of ${part}${where} (${rule}; features ${
+      d.features?.join(",") ?? ""
+    })`,
+    evaluationText,
+  };
+}
+
+/** Load the files, fit the chosen detector on their training rows; throws UsageError on too little data. */
+export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> {
+  const { data: d, features } = options;
+  const datasets = await loadDatasets(d.paths, {
+    features,
+    ...(d.label ? { label: d.label } : {}),
+    ...(d.meter ? { meter: d.meter } : {}),
+    ...(d.time ? { time: d.time } : {}),
+  });
+  const splits = datasets.map((ds) => splitRows(ds, d.trainRows));
+  const nf = features.length;
+  const fit = new Float64Array(splits.reduce((a, s) => a + s.fit.length, 0) * nf);
+  const keys: string[] = [];
+  let at = 0;
+  datasets.forEach((ds, i) => {
+    fit.set(pickRows(ds.data.matrix, nf, splits[i].fit), at * nf);
+    const k = streamKeys(ds);
+    for (const r of splits[i].fit) keys.push(k[r]);
+    at += splits[i].fit.length;
+  });
+  const rows = at;
+  const needed = options.detector === "temporal" ? 2 * options.window : 2;
+  if (rows < needed) {
+    throw new UsageError(
+      `Only ${rows} training rows${d.label ? ` labeled 0` : ""}; the ${options.detector} ` +
+        `detector needs at least ${needed}`,
+    );
+  }
+  const files = datasets.map((ds, i) => ({
+    file: shortNames(d.paths)[i],
+    sha256: ds.sha256,
+    rows: ds.data.rows,
+    train_rows: splits[i].trainRows,
+    fit_rows: splits[i].fit.length,
+  }));
+  const description: Record<string, unknown> = {
+    source: "csv",
+    ...(files.length === 1 ? { file: files[0].file, sha256: files[0].sha256 } : { files }),
+    rows,
+    trainedOn: d.trainRows === null
+      ? (d.label ? `rows with ${d.label} = 0` : "all rows")
+      : `the first ${d.trainRows} rows of each file${d.label ? `, those with ${d.label} = 0` : ""}`,
+    threshold: options.rule,
+    ...(d.label ? { labelColumn: d.label } : {}),
+    ...(d.meter ? { meterColumn: d.meter } : {}),
+    ...(d.time ? { timeColumn: d.time } : {}),
+  };
+  const started = performance.now();
+  let model: AnyModel;
+  if (options.detector === "point") {
+    const config = validateModelConfig({
+      ...options.config,
+      contamination: options.quantile,
+      trainingSize: rows,
+    });
+    model = trainModel(config, {
+      data: fit,
+      features,
+      dataDescription: description,
+      evaluation: false,
+      grid: options.grid,
+      source: "trained by deno task train",
+    });
+  } else {
+    model = fitTemporal(fit, features, {
+      window: options.window,
+      contamination: options.quantile,
+    }, { meters: keys, description, grid: options.grid });
+  }
+  const ms = performance.now() - started;
+  return {
+    model,
+    datasets,
+    splits,
+    ms,
+    ...describeData(datasets, splits, { ...d, features }, rows),
+  };
+}
+
+/** Report a model on its files: text or JSON, plus the scores CSV and SVG when asked. */
+export async function reportCsv(
+  trained: TrainedCsv,
+  options: {
+    data: DataFlags;
+    rule: string;
+    artifact: string | null;
+    tool: "train" | "evaluate";
+    /** Use this threshold instead of the model's (chosen at evaluate time). */
+    threshold?: number;
+  },
+  io: CliIo,
+): Promise<void> {
+  const { model, datasets, splits } = trained;
+  const scored = datasets.map((ds, i) => scoreFile(model, ds, splits[i]));
+  const threshold = options.threshold ?? model.threshold;
+  const evaluation = evaluateFiles(scored, threshold);
+  const d = options.data;
+  if (d.scores) await Deno.writeTextFile(d.scores, scoresCsv(scored, threshold));
+  if (d.report) {
+    const title = `${
+      detectorKind(model)
+    } detector ${model.info.version}: ${trained.evaluationText}`;
+    await Deno.writeTextFile(d.report, svgOf(scored, evaluation, threshold, title));
+  }
+  if (d.json) {
+    io.out(toJson({
+      tool: options.tool,
+      model: { ...modelSummary(model, options.artifact), threshold },
+      protocol: {
+        train_rows: d.trainRows,
+        label: d.label ?? null,
+        meter: d.meter ?? null,
+        time: d.time ?? null,
+        threshold: options.rule,
+        evaluated: trained.evaluationText,
+      },
+      pooled: evaluation.pooled,
+      files: evaluation.files,
+      outputs: { scores: d.scores ?? null, report: d.report ?? null },
+    }));
+    return;
+  }
+  for (const line of formatFiles(evaluation, trained.evaluationText)) io.out(line);
+  if (d.scores) io.out(`Wrote per-row scores to ${d.scores}`);
+  if (d.report) io.out(`Wrote the SVG report to ${d.report}`);
+}
+
+/** The threshold line of the text report. */
+export function thresholdText(model: AnyModel, rule: string): string {
+  const share = (model.info.training as { flaggedShare?: number }).flaggedShare;
+  return `  threshold: ${Number(model.threshold.toPrecision(4))} (${rule}; score >= threshold is ` +
+    `an anomaly${share !== undefined ? `; flags ${percent(share)} of the training rows` : ""})`;
+}
