@@ -453,3 +453,61 @@ Deno.test("POST /predict keeps __proto__ and constructor keys inert", async () =
   assert.deepEqual(Object.keys(detector.last![0]).sort(), ["current", "frequency", "voltage"]);
   assert.equal(Object.getPrototypeOf(detector.last![0]), Object.prototype);
 });
+
+Deno.test("POST /predict past MAX_BODY_BYTES_IN_FLIGHT gets 503 with Retry-After before its body is read", async () => {
+  const { app, metrics } = testApp({
+    env: { MAX_BODY_BYTES: "65536", MAX_BODY_BYTES_IN_FLIGHT: "131072" },
+  });
+  const body = new TextEncoder().encode(
+    JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50 }] }),
+  );
+  // Two uploads that declare 60 KB each and stall hold 120 KB of the 128 KiB budget.
+  const releases: (() => void)[] = [];
+  const stalled = (declared: number) => {
+    let pulled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        pulled = true;
+        await new Promise<void>((r) => releases.push(r));
+        controller.enqueue(new Uint8Array(declared - body.length).fill(0x20));
+        controller.enqueue(body);
+        controller.close();
+      },
+    }, { highWaterMark: 0 });
+    const res = app.request("/predict", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json", "content-length": String(declared) },
+      duplex: "half",
+    } as RequestInit);
+    return { res: Promise.resolve(res), pulled: () => pulled };
+  };
+  const a = stalled(60_000);
+  const b = stalled(60_000);
+  while (releases.length < 2) await new Promise((r) => setTimeout(r, 5));
+  assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 120000$/m);
+  const c = stalled(60_000);
+  const shed = await c.res;
+  assert.equal(shed.status, 503);
+  assert.equal(shed.headers.get("retry-after"), "1");
+  assert.equal(shed.headers.get("connection"), "close");
+  assert.match((await shed.json()).detail, /MAX_BODY_BYTES_IN_FLIGHT/);
+  assert.equal(c.pulled(), false);
+  // A small body still fits beside them.
+  const small = await postPredict(app, new TextDecoder().decode(body), {
+    "content-type": "application/json",
+    "content-length": String(body.length),
+  });
+  assert.equal(small.status, 200);
+  await small.body?.cancel();
+  for (const release of releases) release();
+  assert.deepEqual(
+    await Promise.all([a.res, b.res].map(async (p) => {
+      const r = await p;
+      await r.body?.cancel();
+      return r.status;
+    })),
+    [200, 200],
+  );
+  assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 0$/m);
+});

@@ -68,6 +68,7 @@ export interface Metrics {
   modelReady: Gauge<string>;
   modelInfo: Gauge<"version">;
   inflight: Gauge<string>;
+  bodyBytesInFlight: Gauge<string>;
   buildInfo: Gauge<"version" | "runtime">;
   heapUsed: Gauge<string>;
 }
@@ -167,6 +168,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     inflight: new Gauge({
       name: "inflight_requests",
       help: "Requests being processed now",
+      registers,
+    }),
+    bodyBytesInFlight: new Gauge({
+      name: "body_bytes_in_flight",
+      help:
+        "Request body bytes reserved by /predict requests in progress (MAX_BODY_BYTES_IN_FLIGHT)",
       registers,
     }),
     buildInfo: new Gauge({
