@@ -35,6 +35,8 @@ export function parseAnyArtifact(text: string, options: ModelOptions = {}): AnyM
     return parseTemporalArtifact(text, {
       ...(options.source !== undefined ? { source: options.source } : {}),
       ...(options.createdAt !== undefined ? { createdAt: options.createdAt } : {}),
+      ...(options.ratedCurrent !== undefined ? { ratedCurrent: options.ratedCurrent } : {}),
+      ...(options.warning !== undefined ? { warning: options.warning } : {}),
     });
   }
   if (format !== null && format !== ARTIFACT_FORMAT) {

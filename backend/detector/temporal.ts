@@ -21,17 +21,11 @@ import { explain, hasSensorFault } from "./reasons.ts";
 import { defaultGridMap, type GridMap, quantitiesOf } from "./grid.ts";
 import { previousInStream } from "./streams.ts";
 import { temporalReason } from "./temporal_reasons.ts";
-import type { Prediction, Reading } from "./types.ts";
+import type { Prediction, PredictOptions, Reading, TemporalConfig, TemporalInfo } from "./types.ts";
+
+export type { TemporalConfig, TemporalInfo };
 import { temporalContentHash } from "./_temporal_canonical.ts";
 import { STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";
-
-/** What determines a temporal model besides its data. */
-export interface TemporalConfig {
-  /** Readings per window, the scored one included (2 to 256). */
-  window: number;
-  /** Share of training readings at or above the threshold (0 to 0.5]. */
-  contamination: number;
-}
 
 /** The defaults: 8 readings (chosen by measurement, see docs/DETECTOR.md), 1 % flagged in training. */
 export const DEFAULT_TEMPORAL_CONFIG: Readonly<TemporalConfig> = Object.freeze({
@@ -81,37 +75,16 @@ export interface Finding {
   baseline: number;
 }
 
-/** Metadata about a temporal model, as `GET /model` shows it. */
-export interface TemporalInfo {
-  name: "temporal_window";
-  /** Content hash, `sha256:` and the first 12 hex digits. */
-  version: string;
-  features: readonly string[];
-  config: TemporalConfig;
-  /** Normalized scores at or above this are anomalies. */
-  threshold: number;
-  training: Record<string, unknown>;
-  source: string;
-  createdAt?: string;
-}
-
 /** Options for {@link TemporalModel}. */
 export interface TemporalModelOptions {
   /** Where the model came from. Default "constructed in memory". */
   source?: string;
   /** When it was trained or written (ISO-8601). */
   createdAt?: string;
-}
-
-/** Options for {@link TemporalModel.predict}. */
-export interface TemporalPredictOptions {
-  /**
-   * Earlier readings of the same meters, oldest first, that fill the windows
-   * of the first readings; they get no prediction. Sending each meter's last
-   * `window - 1` readings makes a stream scored in batches score exactly as
-   * in one piece.
-   */
-  context?: readonly Reading[];
+  /** Rated current in amperes for `current_high` grid reasons. Default 16 A. */
+  ratedCurrent?: number;
+  /** Why the served model is not the configured one, shown in `info.warning`. */
+  warning?: string;
 }
 
 /** Options for {@link fitTemporal}. */
@@ -240,17 +213,29 @@ export class TemporalModel {
       training: parts.training,
       source: options.source ?? "constructed in memory",
       ...(options.createdAt ? { createdAt: options.createdAt } : {}),
+      ...(options.warning ? { warning: options.warning } : {}),
     };
+    this.options = options;
+  }
+
+  /** The options this model was built with (source, time, rated current, warning). */
+  readonly options: Readonly<TemporalModelOptions>;
+
+  /** The same model with other options; shares the calibration data. */
+  withOptions(options: TemporalModelOptions): TemporalModel {
+    return new TemporalModel(this.parts, { ...this.options, ...options });
   }
 
   /**
    * Predictions for readings in time order per meter (`meter_id`; readings
-   * without one form one stream). A reading is anomalous when its score
+   * without one form one stream); `context` readings (each meter's last
+   * `window - 1`) fill the first windows and get no prediction, so a stream
+   * scored in batches scores exactly as in one piece. A reading is anomalous when its score
    * reaches the threshold or a grid value is physically impossible; anomalies
    * carry grid reasons first, then the temporal reason. Throws TypeError
    * naming the reading and field when a feature is not a finite number.
    */
-  predict(readings: readonly Reading[], options: TemporalPredictOptions = {}): Prediction[] {
+  predict(readings: readonly Reading[], options: PredictOptions = {}): Prediction[] {
     const context = options.context ?? [];
     const rows = context.length === 0 ? readings : [...context, ...readings];
     const meterOf = (r: Reading) => {
@@ -276,7 +261,13 @@ export class TemporalModel {
         out[i] = { anomaly: false, score };
         continue;
       }
-      const reasons = explain(values, { features, quantities });
+      const reasons = explain(values, {
+        features,
+        quantities,
+        ...(this.options.ratedCurrent !== undefined
+          ? { ratedCurrent: this.options.ratedCurrent }
+          : {}),
+      });
       if (flagged) {
         reasons.push(temporalReason(this, findings[i], {
           matrix,

@@ -24,6 +24,8 @@ export interface Reading {
   frequency: number;
   /** ISO-8601 time the reading was taken (optional in the API). */
   timestamp?: string;
+  /** The meter (stream) the reading comes from (optional in the API). */
+  meter_id?: string;
 }
 
 export { ANOMALY_KINDS, type AnomalyKind };
