@@ -18,7 +18,13 @@ import { fitTemporal, type TemporalModel } from "../detector/temporal.ts";
 import { STATS_PER_CHANNEL, WindowScratch, windowStats } from "../detector/window_stats.ts";
 import { toMatrix } from "../detector/model.ts";
 import { type FleetReading, simulateFleet, TEMPORAL_KINDS } from "../simulator/fleet.ts";
-import { print } from "../logger.ts";
+import { print, silentLogger } from "../logger.ts";
+import { createApp } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { createMetrics } from "../metrics.ts";
+import { ServiceState } from "../state.ts";
+import type { Detector } from "../detector/types.ts";
+import { DEFAULT_MODEL_CONFIG, trainModel } from "../detector/model.ts";
 
 const FAR = 0.02;
 /** A reading every 10 s: training covers one whole day, so the diurnal load is normal operation. */
@@ -168,7 +174,7 @@ function report(title: string, scored: Scored[], test: Data, pick: (s: Scored) =
   print("");
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" } } });
   const METERS = values.quick ? 4 : 8;
   const trainPerMeter = DAY;
@@ -221,6 +227,7 @@ function main(): void {
   print("");
 
   const scored: Scored[] = [];
+  let served: TemporalModel | null = null;
   const point = pointForest(train.matrix, test.matrix, points.matrix);
   scored.push(point);
   for (const w of [8, 16]) {
@@ -239,6 +246,7 @@ function main(): void {
       contamination: FAR,
     }, { meters: train.keys });
     const fitMs = performance.now() - t0;
+    if (w === 8) served = model;
     const us = timeBatches(
       test.keys.length,
       (a, b) => model.scoreRows(test.matrix.subarray(a * 3, b * 3), test.keys.slice(a, b)),
@@ -318,6 +326,86 @@ function main(): void {
     rows.push([s.name, fmt(tp / (tp + fn)), `${fmt((100 * fp) / (fp + tn), 2)} %`]);
   }
   for (const line of pad(rows)) print(`  ${line}`);
+  print("");
+  await servicePath(fleet.readings, served!, { quick: values.quick === true, meters: METERS });
 }
 
-if (import.meta.main) main();
+/**
+ * The service's request path in process (`app.request`, no sockets): JSON
+ * parsing, validation, scoring and the response, at batch 64 (consecutive
+ * readings of the fleet's meters), for the workshop forest and the temporal model.
+ */
+async function servicePath(
+  readings: FleetReading[],
+  temporal: Detector,
+  options: { quick: boolean; meters: number },
+) {
+  const { quick, meters } = options;
+  const forest = trainModel(DEFAULT_MODEL_CONFIG, { evaluation: false });
+  const bodies: string[] = [];
+  for (let i = 0; i + 64 <= Math.min(readings.length, 64 * 200); i += 64) {
+    bodies.push(JSON.stringify({
+      readings: readings.slice(i, i + 64).map((r) => ({
+        voltage: r.voltage,
+        current: r.current,
+        frequency: r.frequency,
+        timestamp: r.timestamp,
+        meter_id: r.meter_id,
+      })),
+    }));
+  }
+  const requests = quick ? 2_000 : 10_000;
+  const rate = async (detector: Detector) => {
+    const state = new ServiceState();
+    state.setReady(detector);
+    const app = createApp({
+      config: loadConfig({}),
+      state,
+      metrics: createMetrics(),
+      logger: silentLogger,
+      servedBy: "bench:1",
+    });
+    const send = async (k: number) => {
+      const res = await app.request("/predict", {
+        method: "POST",
+        body: bodies[k % bodies.length],
+        headers: { "content-type": "application/json" },
+      });
+      if (res.status !== 200) throw new Error(`status ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    for (let k = 0; k < 500; k++) await send(k);
+    const runs: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const t0 = performance.now();
+      for (let k = 0; k < requests; k++) await send(k);
+      runs.push(requests / ((performance.now() - t0) / 1000));
+    }
+    return runs.sort((a, b) => a - b)[1];
+  };
+  const pointRate = await rate(forest);
+  const temporalRate = await rate(temporal);
+  print(
+    `Service request path in process (app.request, batch 64 = ${meters} meters x ` +
+      `${64 / meters} readings, ` +
+      `median of 3 x ${requests} requests):`,
+  );
+  const rows = [
+    ["detector", "requests/s", "readings/s", "vs forest"],
+    ["point forest (workshop model)", pointRate.toFixed(0), (pointRate * 64).toFixed(0), "1.00"],
+    [
+      "temporal window z, w=8",
+      temporalRate.toFixed(0),
+      (temporalRate * 64).toFixed(0),
+      (temporalRate / pointRate).toFixed(2),
+    ],
+  ];
+  for (const line of pad(rows)) print(`  ${line}`);
+}
+
+if (import.meta.main) {
+  main().catch((err) => {
+    print(`temporal bench failed: ${(err as Error).message}`);
+    Deno.exit(1);
+  });
+}
