@@ -100,6 +100,12 @@ export function modelSummary(model: AnyModel, artifact: string | null): Record<s
 export function formatFiles(e: Evaluation, description: string): string[] {
   const p = e.pooled;
   const lines: string[] = [];
+  if (p.rows === 0) {
+    return [
+      "No labels and no --train-rows, so nothing to evaluate: pass --label COLUMN to measure " +
+      "precision and recall, or --train-rows N to score the rows after the first N",
+    ];
+  }
   if (p.model) {
     lines.push(`Evaluation on ${description} (${p.anomalies} anomalies):`);
     lines.push(

@@ -50,7 +50,10 @@ export function parseFlags(
     }
     if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
       const arg = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`Unexpected argument "${arg}" (flags take the form --name value)`);
+      throw new UsageError(
+        `Unexpected argument "${arg}" (flags take the form --name value; repeat --csv for each ` +
+          "file, or name a folder)",
+      );
     }
     // e.g. "Option '--seed <value>' argument missing. ...": keep the first sentence.
     const first = message.split(/\.(?:\s|$)/)[0];

@@ -20,8 +20,9 @@ export const DATA_FLAGS = {
 
 /** Help lines for {@link DATA_FLAGS}. */
 export const DATA_HELP =
-  `  --csv FILE             your own data, a CSV with a header row (repeat for
-                         several files; each is its own set of streams)
+  `  --csv FILE             your own data, a CSV with a header row; repeat it for
+                         several files, or name a folder for every .csv in it
+                         (each file is its own set of streams)
   --features a,b,c       feature columns, in model order
   --label COLUMN         label column: 0/1, 0.0/1.0 or true/false
   --meter COLUMN         meter (stream) column; readings of a meter are in time order

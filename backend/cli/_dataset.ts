@@ -23,6 +23,34 @@ async function sha256(text: string): Promise<string> {
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * The files `--csv` names: a file as given, a folder as every `.csv` file in
+ * it (sorted by name, not recursing). Throws UsageError for a folder without any.
+ */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    let isDirectory = false;
+    try {
+      isDirectory = (await Deno.stat(path)).isDirectory;
+    } catch {
+      // Missing or unreadable: readInputFile reports it in its words.
+    }
+    if (!isDirectory) {
+      out.push(path);
+      continue;
+    }
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(path)) {
+      if (entry.isFile && entry.name.toLowerCase().endsWith(".csv")) names.push(entry.name);
+    }
+    if (names.length === 0) throw new UsageError(`Folder "${path}" holds no .csv files`);
+    const base = path.endsWith("/") ? path : `${path}/`;
+    out.push(...names.sort().map((name) => `${base}${name}`));
+  }
+  return out;
+}
+
 /** Read and parse every file; errors name the file ("a.csv: CSV line 3 ..."). */
 export async function loadDatasets(
   paths: readonly string[],

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { pickRows, splitRows, streamKeys } from "./_dataset.ts";
+import { expandPaths, pickRows, splitRows, streamKeys } from "./_dataset.ts";
+import { withTempDir } from "./_testing.ts";
 
 const ds = {
   path: "x.csv",
@@ -31,4 +32,20 @@ Deno.test("splitRows() fits on the first N normal rows and evaluates the rest", 
 Deno.test("streamKeys() and pickRows() give streams and rows", () => {
   assert.deepEqual(streamKeys(ds), new Array(6).fill("x.csv"));
   assert.deepEqual([...pickRows(new Float64Array([1, 2, 3, 4, 5, 6]), 2, [2, 0])], [5, 6, 1, 2]);
+});
+
+Deno.test("expandPaths() reads a folder as its .csv files in name order", async () => {
+  await withTempDir(async (dir) => {
+    for (const name of ["b.csv", "a.CSV", "notes.txt"]) {
+      await Deno.writeTextFile(`${dir}/${name}`, "x\n");
+    }
+    await Deno.mkdir(`${dir}/sub.csv`);
+    assert.deepEqual(await expandPaths([dir, "other.csv"]), [
+      `${dir}/a.CSV`,
+      `${dir}/b.csv`,
+      "other.csv",
+    ]);
+    await Deno.mkdir(`${dir}/empty`);
+    await assert.rejects(expandPaths([`${dir}/empty`]), /Folder ".*empty" holds no .csv files/);
+  });
 });

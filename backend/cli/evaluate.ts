@@ -14,7 +14,7 @@ import {
   UsageError,
 } from "./_common.ts";
 import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
-import { loadDatasets, splitRows } from "./_dataset.ts";
+import { expandPaths, loadDatasets, splitRows } from "./_dataset.ts";
 import { scoreFile } from "./_byod.ts";
 import { reportCsv } from "./_train_csv.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";
@@ -92,6 +92,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
       }
     }
     const data = dataFlags(values, io);
+    data.paths = await expandPaths(data.paths);
     if (!data.label) {
       throw new UsageError(
         "--label is required with --csv: name the 0/1 column to evaluate against",

@@ -18,6 +18,7 @@ import {
 import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
 import { reportCsv, thresholdText, type TrainedCsv, trainOnCsv } from "./_train_csv.ts";
 import { evaluateFiles, scoreFile } from "./_byod.ts";
+import { expandPaths } from "./_dataset.ts";
 import { fixed, formatEvaluation, type Metrics, percent, table } from "./_report.ts";
 import { evaluateScores } from "../detector/evaluation.ts";
 import {
@@ -274,6 +275,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
 /** `train --csv`: own data, either detector, the first-N-rows protocol. */
 async function trainCsv(values: Values, io: CliIo): Promise<number> {
   const data: DataFlags = dataFlags(values, io);
+  data.paths = await expandPaths(data.paths);
   if (typeof values["training-size"] === "string") {
     throw new UsageError("--training-size does not apply with --csv: the CSV rows are the data");
   }
