@@ -140,8 +140,9 @@ export function formatFiles(e: Evaluation, description: string): string[] {
         : "") +
       "; reported apart, not counted in the model's metrics",
   );
-  if (e.files.length > 1 && p.model) {
-    const names = shortNames(e.files.map((f) => f.file));
+  const evaluated = e.files.filter((f) => f.rows > 0);
+  if (evaluated.length > 1 && p.model) {
+    const names = shortNames(evaluated.map((f) => f.file));
     const rows = [[
       "file",
       "evaluated",
@@ -154,7 +155,7 @@ export function formatFiles(e: Evaluation, description: string): string[] {
       "event recall",
       "delay",
     ]];
-    for (const [i, f] of e.files.entries()) {
+    for (const [i, f] of evaluated.entries()) {
       rows.push([
         names[i],
         `${f.rows}`,

@@ -75,16 +75,24 @@ function describeData(datasets: Dataset[], splits: Split[], d: DataFlags, fitRow
   };
 }
 
-/** Load the files, fit the chosen detector on their training rows; throws UsageError on too little data. */
-export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> {
-  const { data: d, features } = options;
-  const datasets = await loadDatasets(d.paths, {
-    features,
-    ...(d.label ? { label: d.label } : {}),
-    ...(d.meter ? { meter: d.meter } : {}),
-    ...(d.time ? { time: d.time } : {}),
-  });
-  const splits = datasets.map((ds) => splitRows(ds, d.trainRows));
+/** What {@link fitDetector} needs: the detector, its settings and the features. */
+export type FitOptions = Pick<
+  TrainCsvOptions,
+  "features" | "detector" | "config" | "quantile" | "window" | "grid"
+>;
+
+/**
+ * Fit the chosen detector on the `fit` rows of every dataset (each file's
+ * rows in order, streams by meter or file). Throws UsageError on too little data.
+ */
+export function fitDetector(
+  datasets: readonly Dataset[],
+  splits: readonly Split[],
+  options: FitOptions,
+  description: Record<string, unknown>,
+): { model: AnyModel; ms: number } {
+  const { features } = options;
+  const labeled = datasets.some((ds) => ds.data.labels !== null);
   const nf = features.length;
   const fit = new Float64Array(splits.reduce((a, s) => a + s.fit.length, 0) * nf);
   const keys: string[] = [];
@@ -99,29 +107,10 @@ export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> 
   const needed = options.detector === "temporal" ? 2 * options.window : 2;
   if (rows < needed) {
     throw new UsageError(
-      `Only ${rows} training rows${d.label ? ` labeled 0` : ""}; the ${options.detector} ` +
+      `Only ${rows} training rows${labeled ? ` labeled 0` : ""}; the ${options.detector} ` +
         `detector needs at least ${needed}`,
     );
   }
-  const files = datasets.map((ds, i) => ({
-    file: shortNames(d.paths)[i],
-    sha256: ds.sha256,
-    rows: ds.data.rows,
-    train_rows: splits[i].trainRows,
-    fit_rows: splits[i].fit.length,
-  }));
-  const description: Record<string, unknown> = {
-    source: "csv",
-    ...(files.length === 1 ? { file: files[0].file, sha256: files[0].sha256 } : { files }),
-    rows,
-    trainedOn: d.trainRows === null
-      ? (d.label ? `rows with ${d.label} = 0` : "all rows")
-      : `the first ${d.trainRows} rows of each file${d.label ? `, those with ${d.label} = 0` : ""}`,
-    threshold: options.rule,
-    ...(d.label ? { labelColumn: d.label } : {}),
-    ...(d.meter ? { meterColumn: d.meter } : {}),
-    ...(d.time ? { timeColumn: d.time } : {}),
-  };
   const started = performance.now();
   let model: AnyModel;
   if (options.detector === "point") {
@@ -144,7 +133,40 @@ export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> 
       contamination: options.quantile,
     }, { meters: keys, description, grid: options.grid });
   }
-  const ms = performance.now() - started;
+  return { model, ms: performance.now() - started };
+}
+
+/** Load the files, fit the chosen detector on their training rows; throws UsageError on too little data. */
+export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> {
+  const { data: d, features } = options;
+  const datasets = await loadDatasets(d.paths, {
+    features,
+    ...(d.label ? { label: d.label } : {}),
+    ...(d.meter ? { meter: d.meter } : {}),
+    ...(d.time ? { time: d.time } : {}),
+  });
+  const splits = datasets.map((ds) => splitRows(ds, d.trainRows));
+  const files = datasets.map((ds, i) => ({
+    file: shortNames(d.paths)[i],
+    sha256: ds.sha256,
+    rows: ds.data.rows,
+    train_rows: splits[i].trainRows,
+    fit_rows: splits[i].fit.length,
+  }));
+  const description: Record<string, unknown> = {
+    source: "csv",
+    ...(files.length === 1 ? { file: files[0].file, sha256: files[0].sha256 } : { files }),
+    rows: splits.reduce((a, s) => a + s.fit.length, 0),
+    trainedOn: d.trainRows === null
+      ? (d.label ? `rows with ${d.label} = 0` : "all rows")
+      : `the first ${d.trainRows} rows of each file${d.label ? `, those with ${d.label} = 0` : ""}`,
+    threshold: options.rule,
+    ...(d.label ? { labelColumn: d.label } : {}),
+    ...(d.meter ? { meterColumn: d.meter } : {}),
+    ...(d.time ? { timeColumn: d.time } : {}),
+  };
+  const { model, ms } = fitDetector(datasets, splits, options, description);
+  const rows = splits.reduce((a, s) => a + s.fit.length, 0);
   return {
     model,
     datasets,

@@ -36,7 +36,8 @@ import { MODEL_SETTINGS, rangeText } from "../detector/model_config.ts";
 import { hasSensorFault } from "../detector/reasons.ts";
 import { FEATURES, type ModelConfig } from "../detector/types.ts";
 import { DEFAULT_TEMPORAL_CONFIG } from "../detector/temporal.ts";
-import { parseGridSpec } from "../detector/grid.ts";
+import { defaultGridMap, parseGridSpec } from "../detector/grid.ts";
+import { trainOnFleet } from "./_train_fleet.ts";
 import { writeArtifact } from "../model_store.ts";
 
 /** The model flags' help lines, from the one definition of the settings. */
@@ -67,9 +68,10 @@ ${modelFlagHelp()}
   --model-name FILE      (env MODEL_NAME, default isolation_forest.json, or
                          temporal_window.json for --detector temporal)
 ${DATA_HELP}
-  With --csv:
   --detector KIND        point (isolation forest, default) or temporal (per-meter
-                         windows of consecutive readings, docs/DETECTOR.md)
+                         windows of consecutive readings, docs/DETECTOR.md); without
+                         --csv, temporal trains on a simulated fleet's normal day and
+                         evaluates on the next day with temporal events
   --window N             temporal: readings per window (default ${DEFAULT_TEMPORAL_CONFIG.window})
   --grid MAP             which columns are grid quantities, e.g. u=voltage,i=current
                          or voltage,frequency; grid rules (EN 50160 bands, sensor
@@ -248,8 +250,14 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   if (typeof values.features === "string" || typeof values.label === "string") {
     throw new UsageError("--features and --label apply only with --csv");
   }
-  for (const flag of ["detector", "window", "grid", "json"]) {
-    if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only with --csv`);
+  if (values.detector === "temporal") return await trainFleetCli(values, io);
+  if (values.detector !== undefined && values.detector !== "point") {
+    throw new UsageError(`--detector must be point or temporal, got "${values.detector}"`);
+  }
+  for (const flag of ["window", "grid", "json"]) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(`--${flag} applies only with --csv or --detector temporal`);
+    }
   }
   dataFlags(values, io);
   const list = contaminations(values, io);
@@ -269,6 +277,72 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   report(model, plan, performance.now() - started, io);
   const path = await writeArtifact(model, artifactPlace(values, io, "isolation_forest.json"));
   io.out(`Wrote ${path} (${model.contentHash})`);
+  return 0;
+}
+
+/** The temporal window length from `--window` (default 8); throws UsageError outside 2..256. */
+function windowFrom(values: Values, io: CliIo): number {
+  const window = numberSetting(values, io, {
+    flag: "window",
+    fallback: DEFAULT_TEMPORAL_CONFIG.window,
+    integer: true,
+  });
+  if (!(window >= 2 && window <= 256)) {
+    throw new UsageError(`--window must be an integer from 2 to 256, got ${window}`);
+  }
+  return window;
+}
+
+/** `train --detector temporal` on the simulated fleet (no --csv). */
+async function trainFleetCli(values: Values, io: CliIo): Promise<number> {
+  for (const flag of ["grid", "train-rows", "target-far", "meter", "time", "training-size"]) {
+    if (typeof values[flag] === "string") {
+      throw new UsageError(`--${flag} applies only with --csv`);
+    }
+  }
+  const list = contaminations(values, io);
+  if (list.length > 1) {
+    throw new UsageError("A contamination sweep works with the point detector and text output");
+  }
+  const config = configFrom(values, io, list[0]);
+  const given = rawSetting(values, io, { flag: "contamination", env: "CONTAMINATION" });
+  const quantile = given ? list[0] : DEFAULT_TEMPORAL_CONFIG.contamination;
+  const window = windowFrom(values, io);
+  const rule = `contamination ${quantile}: the ${
+    1 - quantile
+  } quantile of the training rows' scores`;
+  const trained = trainOnFleet(config.seed, {
+    features: [...FEATURES],
+    detector: "temporal",
+    config,
+    quantile,
+    window,
+    grid: defaultGridMap(FEATURES),
+  });
+  const data: DataFlags = {
+    paths: [],
+    features: [...FEATURES],
+    trainRows: null,
+    targetFar: null,
+    json: values.json === true,
+    ...(typeof values.scores === "string" ? { scores: values.scores } : {}),
+    ...(typeof values.report === "string" ? { report: values.report } : {}),
+  };
+  if (!data.json) {
+    io.out(
+      `Trained temporal window model ${trained.model.info.version} in ${Math.round(trained.ms)} ms`,
+    );
+    io.out(`  data:      ${trained.dataText}`);
+    io.out(`  config:    window ${window} readings per meter`);
+    io.out(thresholdText(trained.model, rule));
+  }
+  const place = artifactPlace(values, io, "temporal_window.json");
+  const path = await writeArtifact(trained.model, place);
+  await reportCsv(trained, { data, rule, artifact: path, tool: "train" }, io);
+  if (!data.json) {
+    io.out(`Wrote ${path} (${trained.model.contentHash})`);
+    io.out(`Serve it: MODEL_NAME=${place.name} deno task backend`);
+  }
   return 0;
 }
 
@@ -300,16 +374,7 @@ async function trainCsv(values: Values, io: CliIo): Promise<number> {
   if (list.length > 1 && (detector !== "point" || data.targetFar !== null || data.json)) {
     throw new UsageError("A contamination sweep works with the point detector and text output");
   }
-  const window = detector === "temporal"
-    ? numberSetting(values, io, {
-      flag: "window",
-      fallback: DEFAULT_TEMPORAL_CONFIG.window,
-      integer: true,
-    })
-    : DEFAULT_TEMPORAL_CONFIG.window;
-  if (!(window >= 2 && window <= 256)) {
-    throw new UsageError(`--window must be an integer from 2 to 256, got ${window}`);
-  }
+  const window = detector === "temporal" ? windowFrom(values, io) : DEFAULT_TEMPORAL_CONFIG.window;
   const quantile = data.targetFar ??
     (detector === "temporal" && !contaminationGiven
       ? DEFAULT_TEMPORAL_CONFIG.contamination

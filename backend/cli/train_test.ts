@@ -350,3 +350,24 @@ Deno.test("train --csv rejects conflicting or out-of-range protocol flags", asyn
     assert.deepEqual(io.stderr, ["train: --meter applies only with --csv"]);
   });
 });
+
+Deno.test("train --detector temporal without --csv trains on a simulated fleet day and finds its events", async () => {
+  await withTempDir(async (dir) => {
+    const io = captureIo();
+    const args = ["--detector", "temporal", "--model-dir", dir, "--json"];
+    assert.equal(await runCli(main, { tool: "train", args, io }), 0, io.stderr.join("\n"));
+    const doc = JSON.parse(io.stdout[0]);
+    assert.equal(doc.model.detector, "temporal");
+    assert.deepEqual(doc.model.features, ["voltage", "current", "frequency"]);
+    assert.deepEqual(doc.model.grid, {
+      voltage: "voltage",
+      current: "current",
+      frequency: "frequency",
+    });
+    assert.ok(doc.pooled.events.recall >= 0.9, JSON.stringify(doc.pooled.events));
+    assert.ok(doc.pooled.model.far <= 0.05, JSON.stringify(doc.pooled.model));
+    const model = parseAnyArtifact(await Deno.readTextFile(`${dir}/temporal_window.json`));
+    assert.ok(model instanceof TemporalModel);
+    assert.equal(model.parts.meters.ids.length, 4);
+  });
+});
