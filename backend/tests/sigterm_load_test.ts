@@ -9,12 +9,10 @@
  * connection reaches it, while connections already open keep sending until
  * the server answers `Connection: close`.
  *
- * A client that keeps opening connections to the terminating process itself
- * (no Service in between) loses the request of each connection still in the
- * kernel's accept queue when the listener closes: the kernel completed the
- * handshake, so the client sent its request, but no process will read it.
- * No server can avoid that without the traffic stopping first, which is
- * what the drain delay is for (docs/TECHNICAL_OVERVIEW.md, Lifecycle).
+ * A client that ignores readiness (a batch job posting straight to the pod)
+ * is served until it stops: the listener closes only after 100 ms without a
+ * new request. Before, every client that was opening a connection when the
+ * listener closed lost that request.
  */
 import assert from "node:assert/strict";
 import { startBackend } from "../../testing/backend_process.ts";
@@ -56,6 +54,33 @@ for (const workers of ["1", "2"]) {
       );
       assert.equal(report.answered, report.sent);
       assert.ok(beforeRemoval > atSignal + 16, "too few requests were sent while draining");
+      assert.deepEqual(Object.keys(report.statuses), ["200"]);
+    } finally {
+      await client.stop();
+      await backend.stop();
+    }
+  });
+}
+
+for (const workers of ["1", "2"]) {
+  Deno.test(`SIGTERM with WORKERS=${workers} serves a client that ignores readiness until it stops`, async () => {
+    const backend = await startBackend({
+      env: { WORKERS: workers, DRAIN_DELAY_S: "1", SHUTDOWN_DEADLINE_S: "10" },
+    });
+    // A batch job that never looks at /ready: it keeps opening connections past the drain delay.
+    const client = steadyClient({ port: backend.port, loops: 16, request: REQUEST });
+    try {
+      while (client.sent() < 300) await new Promise((r) => setTimeout(r, 10));
+      Deno.kill(backend.pid, "SIGTERM");
+      await new Promise((r) => setTimeout(r, 1_500));
+      const report = await client.stop();
+      assert.equal((await backend.status).code, 0, backend.logs().slice(-5).join("\n"));
+      assert.deepEqual(
+        report.lost,
+        [],
+        `lost ${report.lost.length} of ${report.sent}: ${JSON.stringify(report.lost.slice(0, 3))}`,
+      );
+      assert.equal(report.refused, 0);
       assert.deepEqual(Object.keys(report.statuses), ["200"]);
     } finally {
       await client.stop();
