@@ -1,9 +1,9 @@
 /**
  * `train --csv`: fit a point forest or a temporal model on the training rows
- * of one or more files, evaluate it on the rest, and report (text or JSON,
- * scores CSV, SVG). The threshold is chosen on the training rows.
+ * of one or more files (`_byod_report.ts` then reports on the rest). The
+ * threshold is chosen on the training rows.
  */
-import { type CliIo, UsageError } from "./_common.ts";
+import { UsageError } from "./_common.ts";
 import { type DataFlags, shortNames } from "./_data_flags.ts";
 import {
   type Dataset,
@@ -13,17 +13,7 @@ import {
   splitRows,
   streamKeys,
 } from "./_dataset.ts";
-import {
-  detectorKind,
-  evaluateFiles,
-  formatFiles,
-  modelSummary,
-  scoreFile,
-  scoresCsv,
-  svgOf,
-} from "./_byod.ts";
-import { toJson } from "./_evaluation.ts";
-import { percent } from "./_report.ts";
+import type { TrainedCsv } from "./_byod_report.ts";
 import type { AnyModel } from "../detector/any_artifact.ts";
 import type { GridMap } from "../detector/grid.ts";
 import { trainModel, validateModelConfig } from "../detector/model.ts";
@@ -43,16 +33,6 @@ export interface TrainCsvOptions {
   rule: string;
   window: number;
   grid: GridMap;
-}
-
-/** The trained model with everything needed to report on it. */
-export interface TrainedCsv {
-  model: AnyModel;
-  datasets: Dataset[];
-  splits: Split[];
-  ms: number;
-  dataText: string;
-  evaluationText: string;
 }
 
 function describeData(datasets: Dataset[], splits: Split[], d: DataFlags, fitRows: number) {
@@ -174,59 +154,4 @@ export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> 
     ms,
     ...describeData(datasets, splits, { ...d, features }, rows),
   };
-}
-
-/** Report a model on its files: text or JSON, plus the scores CSV and SVG when asked. */
-export async function reportCsv(
-  trained: TrainedCsv,
-  options: {
-    data: DataFlags;
-    rule: string;
-    artifact: string | null;
-    tool: "train" | "evaluate";
-    /** Use this threshold instead of the model's (chosen at evaluate time). */
-    threshold?: number;
-  },
-  io: CliIo,
-): Promise<void> {
-  const { model, datasets, splits } = trained;
-  const scored = datasets.map((ds, i) => scoreFile(model, ds, splits[i]));
-  const threshold = options.threshold ?? model.threshold;
-  const evaluation = evaluateFiles(scored, threshold);
-  const d = options.data;
-  if (d.scores) await Deno.writeTextFile(d.scores, scoresCsv(scored, threshold));
-  if (d.report) {
-    const title = `${
-      detectorKind(model)
-    } detector ${model.info.version}: ${trained.evaluationText}`;
-    await Deno.writeTextFile(d.report, svgOf(scored, evaluation, threshold, title));
-  }
-  if (d.json) {
-    io.out(toJson({
-      tool: options.tool,
-      model: { ...modelSummary(model, options.artifact), threshold },
-      protocol: {
-        train_rows: d.trainRows,
-        label: d.label ?? null,
-        meter: d.meter ?? null,
-        time: d.time ?? null,
-        threshold: options.rule,
-        evaluated: trained.evaluationText,
-      },
-      pooled: evaluation.pooled,
-      files: evaluation.files,
-      outputs: { scores: d.scores ?? null, report: d.report ?? null },
-    }));
-    return;
-  }
-  for (const line of formatFiles(evaluation, trained.evaluationText)) io.out(line);
-  if (d.scores) io.out(`Wrote per-row scores to ${d.scores}`);
-  if (d.report) io.out(`Wrote the SVG report to ${d.report}`);
-}
-
-/** The threshold line of the text report. */
-export function thresholdText(model: AnyModel, rule: string): string {
-  const share = (model.info.training as { flaggedShare?: number }).flaggedShare;
-  return `  threshold: ${Number(model.threshold.toPrecision(4))} (${rule}; score >= threshold is ` +
-    `an anomaly${share !== undefined ? `; flags ${percent(share)} of the training rows` : ""})`;
 }

@@ -5,7 +5,7 @@
  * `--report`). The workshop can then serve it with `MODEL_NAME`.
  */
 import type { Dataset, Split } from "./_dataset.ts";
-import type { TrainedCsv } from "./_train_csv.ts";
+import type { TrainedCsv } from "./_byod_report.ts";
 import { fitDetector, type FitOptions } from "./_train_csv.ts";
 import { toMatrix } from "../detector/model.ts";
 import { type FleetReading, simulateFleet } from "../simulator/fleet.ts";

@@ -16,7 +16,7 @@ import {
 import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
 import { expandPaths, loadDatasets, splitRows } from "./_dataset.ts";
 import { scoreFile } from "./_byod.ts";
-import { reportCsv } from "./_train_csv.ts";
+import { reportCsv } from "./_byod_report.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";
 import { type AnyModel, parseAnyArtifact } from "../detector/any_artifact.ts";
 import { evaluateScores, quantile } from "../detector/evaluation.ts";

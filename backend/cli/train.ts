@@ -16,7 +16,9 @@ import {
   UsageError,
 } from "./_common.ts";
 import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
-import { reportCsv, thresholdText, type TrainedCsv, trainOnCsv } from "./_train_csv.ts";
+import { trainOnCsv } from "./_train_csv.ts";
+import { reportCsv, type TrainedCsv } from "./_byod_report.ts";
+import { thresholdText } from "./_byod_text.ts";
 import { evaluateFiles, scoreFile } from "./_byod.ts";
 import { expandPaths } from "./_dataset.ts";
 import { fixed, formatEvaluation, type Metrics, percent, table } from "./_report.ts";
