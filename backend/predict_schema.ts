@@ -69,6 +69,8 @@ interface ReadingSchema {
   allowed: ReadonlySet<string>;
   /** Feature count: the first `features` names are the model's numeric inputs. */
   features: number;
+  /** The features are exactly voltage, current, frequency (the fast path). */
+  workshop: boolean;
 }
 
 const schemas = new Map<string, ReadingSchema>();
@@ -97,6 +99,8 @@ function readingSchema(features: readonly string[]): ReadingSchema {
       ),
       allowed: new Set(names),
       features: features.length,
+      workshop: features.length === 3 && features[0] === "voltage" &&
+        features[1] === "current" && features[2] === "frequency",
     };
     schemas.set(key, schema);
   }
@@ -212,6 +216,7 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Pr
 
   const schema = readingSchema(options.features ?? DEFAULT_FEATURES);
   let context: Reading[] = [];
+  const contextTimes: number[] = [];
   const rawContext = body.context;
   if (rawContext !== undefined && rawContext !== null) {
     if (!Array.isArray(rawContext)) {
@@ -229,10 +234,13 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Pr
       });
       throw new ValidationError(errors, options.maxBatch);
     }
-    context = readingList(rawContext, "context", schema, errors, ignored);
+    context = readingList(rawContext, "context", schema, errors, ignored, contextTimes);
   }
-  const out = readingList(readings, "readings", schema, errors, ignored);
-  if (errors.length === 0) checkTimeOrder(context, out, errors);
+  const times: number[] = [];
+  const out = readingList(readings, "readings", schema, errors, ignored, times);
+  if (errors.length === 0 && (contextTimes.length > 0 || times.length > 0)) {
+    checkTimeOrder({ readings: context, times: contextTimes }, { readings: out, times }, errors);
+  }
   if (errors.length > 0) throw new ValidationError(errors.slice(0, MAX_ERRORS));
   return { readings: out, context, ignored };
 }
@@ -244,8 +252,11 @@ function readingList(
   schema: ReadingSchema,
   errors: FieldError[],
   ignored: { body: number; reading: number },
+  /** Filled with each reading's time in epoch ms (NaN without one) when any reading has one. */
+  times: number[],
 ): Reading[] {
   const out: Reading[] = new Array(list.length);
+  let timed = false;
   const { names, specs, allowed } = schema;
   for (let i = 0; i < list.length && errors.length < MAX_ERRORS; i++) {
     const r = list[i];
@@ -258,8 +269,6 @@ function readingList(
     for (const key in r) if (Object.hasOwn(r, key) && !allowed.has(key)) unknownKeys++;
     ignored.reading += unknownKeys;
     let ok = true;
-    // Built field by field, so keys like `__proto__` stay inert.
-    const reading: Record<string, unknown> = {};
     for (let f = 0; f < names.length; f++) {
       const field = names[f];
       const spec = specs[f];
@@ -292,20 +301,53 @@ function readingList(
           });
           ok = false;
         }
-      } else if (
-        typeof value !== "string" || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))
-      ) {
-        errors.push({
-          path,
-          message: `${path} must be an ISO-8601 date-time string or null, got ${kindOf(value)}`,
-        });
-        ok = false;
+      } else {
+        const t = typeof value === "string" && ISO_DATE_TIME.test(value) ? Date.parse(value) : NaN;
+        if (Number.isNaN(t)) {
+          errors.push({
+            path,
+            message: `${path} must be an ISO-8601 date-time string or null, got ${kindOf(value)}`,
+          });
+          ok = false;
+        } else {
+          if (!timed) {
+            timed = true;
+            for (let k = 0; k < i; k++) times.push(NaN);
+          }
+          times[i] = t;
+        }
       }
-      reading[field] = value;
     }
-    if (ok) out[i] = reading as unknown as Reading;
+    if (timed && times.length <= i) times.push(NaN);
+    if (ok) out[i] = copyReading(r, schema);
   }
   return out;
+}
+
+/**
+ * The validated reading as a new object holding only its known fields, so
+ * keys like `__proto__` stay inert. The workshop's three features get an
+ * object literal (one hidden class, as before models could have other features).
+ */
+function copyReading(r: Record<string, unknown>, schema: ReadingSchema): Reading {
+  const timestamp = typeof r.timestamp === "string" ? r.timestamp : undefined;
+  const meter = typeof r.meter_id === "string" ? r.meter_id : undefined;
+  let reading: Record<string, unknown>;
+  if (schema.workshop) {
+    reading = { voltage: r.voltage, current: r.current, frequency: r.frequency };
+  } else {
+    reading = {};
+    for (let f = 0; f < schema.features; f++) reading[schema.names[f]] = r[schema.names[f]];
+  }
+  if (timestamp !== undefined) reading.timestamp = timestamp;
+  if (meter !== undefined) reading.meter_id = meter;
+  return reading as unknown as Reading;
+}
+
+/** A validated list and the time of each reading (NaN without one; empty when none has one). */
+interface TimedList {
+  readings: Reading[];
+  times: number[];
 }
 
 /**
@@ -313,29 +355,35 @@ function readingList(
  * readings): a temporal model's windows assume it. Only readings that carry
  * a timestamp are compared.
  */
-function checkTimeOrder(context: Reading[], readings: Reading[], errors: FieldError[]): void {
-  const last = new Map<string, { t: number; path: string }>();
-  const visit = (list: Reading[], name: string) => {
-    for (let i = 0; i < list.length && errors.length < MAX_ERRORS; i++) {
-      const { timestamp, meter_id: meter } = list[i];
-      if (timestamp === undefined) continue;
-      const t = Date.parse(timestamp);
+function checkTimeOrder(context: TimedList, readings: TimedList, errors: FieldError[]): void {
+  const lastTime = new Map<string, number>();
+  // Where the meter's last timed reading was: -1 - i in context, i in readings.
+  const lastAt = new Map<string, number>();
+  const where = (at: number) =>
+    at < 0 ? `context[${-1 - at}].timestamp` : `readings[${at}].timestamp`;
+  const visit = (list: TimedList, inContext: boolean) => {
+    for (let i = 0; i < list.times.length && errors.length < MAX_ERRORS; i++) {
+      const t = list.times[i];
+      if (Number.isNaN(t)) continue;
+      const meter = list.readings[i].meter_id;
       const key = meter ?? "";
-      const before = last.get(key);
-      const path = `${name}[${i}].timestamp`;
-      if (before && t < before.t) {
+      const before = lastTime.get(key);
+      const at = inContext ? -1 - i : i;
+      if (before !== undefined && t < before) {
         errors.push({
-          path,
-          message: `${path} ${quote(timestamp)} is earlier than ${before.path}` +
+          path: where(at),
+          message: `${where(at)} ${quote(list.readings[i].timestamp!)} is earlier than ` +
+            `${where(lastAt.get(key)!)}` +
             (meter !== undefined ? ` of the same meter ${quote(meter)}` : "") +
             "; send each meter's readings in time order",
         });
       }
-      last.set(key, { t, path });
+      lastTime.set(key, t);
+      lastAt.set(key, at);
     }
   };
-  visit(context, "context");
-  visit(readings, "readings");
+  visit(context, true);
+  visit(readings, false);
 }
 
 /** JSON Schema of a reading for a model with `features` (default voltage, current, frequency). */
