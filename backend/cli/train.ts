@@ -37,7 +37,7 @@ import {
 import { MODEL_SETTINGS, rangeText } from "../detector/model_config.ts";
 import { hasSensorFault } from "../detector/reasons.ts";
 import { FEATURES, type ModelConfig } from "../detector/types.ts";
-import { DEFAULT_TEMPORAL_CONFIG } from "../detector/temporal.ts";
+import { DEFAULT_TEMPORAL_CONFIG, WINDOW_RANGE } from "../detector/temporal.ts";
 import { defaultGridMap, parseGridSpec } from "../detector/grid.ts";
 import { trainOnFleet } from "./_train_fleet.ts";
 import { writeArtifact } from "../model_store.ts";
@@ -289,8 +289,10 @@ function windowFrom(values: Values, io: CliIo): number {
     fallback: DEFAULT_TEMPORAL_CONFIG.window,
     integer: true,
   });
-  if (!(window >= 2 && window <= 256)) {
-    throw new UsageError(`--window must be an integer from 2 to 256, got ${window}`);
+  if (!(window >= WINDOW_RANGE.min && window <= WINDOW_RANGE.max)) {
+    throw new UsageError(
+      `--window must be an integer from ${WINDOW_RANGE.min} to ${WINDOW_RANGE.max}, got ${window}`,
+    );
   }
   return window;
 }

@@ -33,6 +33,9 @@ export const DEFAULT_TEMPORAL_CONFIG: Readonly<TemporalConfig> = Object.freeze({
   contamination: 0.01,
 });
 
+/** Allowed window lengths (readings), read by validation and the CLI. */
+export const WINDOW_RANGE = Object.freeze({ min: 2, max: 256 });
+
 /** Quantile of the largest |z| that each window length is normalized by. */
 export const REFERENCE_QUANTILE = 0.99;
 
@@ -104,8 +107,10 @@ const MAX_CALIBRATION_SAMPLES = 400_000;
 /** Check a temporal config; throws RangeError naming the bad field and value. */
 export function validateTemporalConfig(config: TemporalConfig): TemporalConfig {
   const { window, contamination } = config;
-  if (!Number.isInteger(window) || window < 2 || window > 256) {
-    throw new RangeError(`Window must be an integer from 2 to 256, got ${window}`);
+  if (!Number.isInteger(window) || window < WINDOW_RANGE.min || window > WINDOW_RANGE.max) {
+    throw new RangeError(
+      `Window must be an integer from ${WINDOW_RANGE.min} to ${WINDOW_RANGE.max}, got ${window}`,
+    );
   }
   if (typeof contamination !== "number" || !(contamination > 0 && contamination <= 0.5)) {
     throw new RangeError(
