@@ -44,7 +44,7 @@ Deno.test("formatFiles() prints pooled metrics, events, grid flags and a per-fil
   assert.match(text, /events +1 of 1 detected \(event recall 1\.000\), median delay 2\.0 rows/);
   assert.match(text, /grid rules 0 rows/);
   // Files without evaluated rows stay out of the table; base names are enough when unique.
-  assert.match(text, /\n  a\.csv +10 /);
+  assert.match(text, /\n {2}a\.csv +10 /);
   assert.doesNotMatch(text, /c\.csv/);
   const none = formatFiles({ files: [], pooled: report(0), pr: [] }, "nothing");
   assert.match(none[0], /^No labels and no --train-rows, so nothing to evaluate/);
