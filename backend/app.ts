@@ -84,7 +84,10 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     "/",
     metricsRoutes({ collect: deps.collectMetrics ?? (() => metrics.registry.metrics()) }),
   );
-  app.route("/", docsRoutes({ maxBatch: config.maxBatch, maxBodyBytes: config.maxBodyBytes }));
+  app.route(
+    "/",
+    docsRoutes({ maxBatch: config.maxBatch, maxBodyBytes: config.maxBodyBytes, state }),
+  );
 
   app.notFound((c) => {
     const allowed = ROUTES[c.req.path];

@@ -4,8 +4,9 @@
  * retrain.
  */
 import type { Config } from "./config.ts";
-import { parseArtifact, serializeArtifact } from "./detector/artifact.ts";
+import { parseAnyArtifact, serializeAnyArtifact } from "./detector/any_artifact.ts";
 import { Model } from "./detector/model.ts";
+import { TemporalModel } from "./detector/temporal.ts";
 import type { Detector } from "./detector/types.ts";
 import type { Logger } from "./logger.ts";
 import { loadModel } from "./model_store.ts";
@@ -34,10 +35,10 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
       return model;
     },
     encode(detector) {
-      if (!(detector instanceof Model)) {
+      if (!(detector instanceof Model || detector instanceof TemporalModel)) {
         throw new TypeError("Only trained models can be sent to workers");
       }
-      return serializeArtifact(detector);
+      return serializeAnyArtifact(detector);
     },
   };
 }
@@ -47,5 +48,5 @@ export function decodeDetector(
   artifact: string,
   options: { ratedCurrent: number; source: string; createdAt?: string; warning?: string },
 ): Detector {
-  return parseArtifact(artifact, options);
+  return parseAnyArtifact(artifact, options);
 }

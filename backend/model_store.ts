@@ -9,8 +9,8 @@
  * volume never see a half-written file; a corrupt artifact is moved aside,
  * not deleted, so it can be inspected.
  */
-import { parseArtifact, serializeArtifact } from "./detector/artifact.ts";
-import { type Model, trainModel } from "./detector/model.ts";
+import { Model, trainModel } from "./detector/model.ts";
+import { type AnyModel, parseAnyArtifact, serializeAnyArtifact } from "./detector/any_artifact.ts";
 import { MODEL_SETTINGS } from "./detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "./detector/types.ts";
 import type { Logger } from "./logger.ts";
@@ -32,7 +32,8 @@ export interface LoadModelOptions {
 
 /** A loaded or freshly trained model and how it was obtained. */
 export interface LoadedModel {
-  model: Model;
+  /** The forest the service trains, or whatever detector a user trained and put there. */
+  model: AnyModel;
   /** Also in `model.info.source`, e.g. "loaded from artifact models/isolation_forest.json". */
   source: string;
 }
@@ -79,7 +80,10 @@ function configOf(c: ModelConfig): ModelConfig {
  * random suffix in the target directory, flushed, then renamed over the
  * target. Returns the path written.
  */
-export async function writeArtifact(model: Model, options: WriteArtifactOptions): Promise<string> {
+export async function writeArtifact(
+  model: AnyModel,
+  options: WriteArtifactOptions,
+): Promise<string> {
   const path = joinPath(options.dir, options.name);
   await Deno.mkdir(options.dir, { recursive: true });
   const random = crypto.getRandomValues(new Uint32Array(2));
@@ -90,7 +94,7 @@ export async function writeArtifact(model: Model, options: WriteArtifactOptions)
   try {
     const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
     try {
-      const bytes = new TextEncoder().encode(serializeArtifact(model));
+      const bytes = new TextEncoder().encode(serializeAnyArtifact(model));
       for (let written = 0; written < bytes.length;) {
         written += await file.write(bytes.subarray(written));
       }
@@ -244,14 +248,15 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       reason = read.reason;
     } else {
       try {
-        const model = parseArtifact(read.text, {
+        const model = parseAnyArtifact(read.text, {
           source: `loaded from artifact ${shown}`,
           createdAt: read.mtime?.toISOString(),
           ratedCurrent,
         });
         const featuresMatch = model.features.length === FEATURES.length &&
           model.features.every((f, i) => f === FEATURES[i]);
-        if (sameConfig(model.info.config, config) && featuresMatch) {
+        const forest = model instanceof Model;
+        if (forest && sameConfig(model.info.config, config) && featuresMatch) {
           logger.info("model_loaded", {
             path,
             version: model.info.version,
@@ -260,44 +265,39 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
           return { model, source: model.info.source };
         }
         const ours = (await readOwner(dir, name)) === model.contentHash;
-        const served = !ours && featuresMatch;
         logger.warn("model_config_mismatch", {
           path,
-          artifact_config: configOf(model.info.config),
+          artifact_detector: model.info.name,
+          artifact_config: forest ? configOf(model.info.config) : model.info.config,
           expected_config: configOf(config),
           artifact_features: model.features,
           expected_features: FEATURES,
           made_by_service: ours,
-          action: ours
-            ? (trainIfMissing ? "retrain" : "not_ready")
-            : (served ? "serve_artifact_as_is" : "not_ready"),
+          action: ours ? (trainIfMissing ? "retrain" : "not_ready") : "serve_artifact_as_is",
         });
         if (!ours) {
           // Someone trained this on purpose (perhaps on data we do not have): never replace it.
-          if (!featuresMatch) {
-            throw new Error(
-              `Model artifact ${shown} reads the features ${model.features.join(",")}, but the ` +
-                `service reads ${FEATURES.join(",")}. It was not made by this service, so it is ` +
-                `left as it is: move it away or set MODEL_NAME to another file`,
-            );
-          }
-          const differences = configDifferences(model.info.config, config);
-          const warning = `Model artifact ${shown} was not made by this service and its config ` +
-            `differs from the configured one (${differences.join(", ")}); it is served as it ` +
+          // Its features define what /predict accepts.
+          const differences = [
+            ...(forest
+              ? configDifferences(model.info.config, config)
+              : [`detector ${model.info.name} (configured isolation_forest)`]),
+            ...(featuresMatch
+              ? []
+              : [`features ${model.features.join(",")} (configured ${FEATURES.join(",")})`]),
+          ];
+          const warning = `Model artifact ${shown} was not made by this service and differs ` +
+            `from the configured model (${differences.join(", ")}); it is served as it ` +
             `is and never overwritten. To serve the configured model, move the file away or ` +
             `set MODEL_NAME to another file`;
-          return {
-            model: model.withOptions({
-              source: `loaded from artifact ${shown} (not made by this service; config differs)`,
-              warning,
-            }),
-            source: `loaded from artifact ${shown} (not made by this service; config differs)`,
-          };
+          const source = `loaded from artifact ${shown} (not made by this service; ` +
+            `${featuresMatch && forest ? "config differs" : "another model"})`;
+          return { model: model.withOptions({ source, warning }), source };
         }
         if (!trainIfMissing) {
           throw new Error(
             `Model artifact ${shown} was trained with another config ` +
-              `(${JSON.stringify(configOf(model.info.config))}, features ` +
+              `(${JSON.stringify(model.info.config)}, features ` +
               `${model.features.join(",")}) and TRAIN_IF_MISSING is off: retrain it with ` +
               `"deno task train" or set TRAIN_IF_MISSING=1`,
           );

@@ -7,8 +7,10 @@ import {
   writeArtifact,
 } from "./model_store.ts";
 import { parseArtifact } from "./detector/artifact.ts";
-import { DEFAULT_MODEL_CONFIG, trainModel } from "./detector/model.ts";
-import type { ModelConfig } from "./detector/types.ts";
+import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "./detector/model.ts";
+import { FEATURES, type ModelConfig } from "./detector/types.ts";
+import { fitTemporal, TemporalModel } from "./detector/temporal.ts";
+import { simulate } from "./simulator/simulator.ts";
 import { createLogger } from "./logger.ts";
 
 const CONFIG: ModelConfig = { ...DEFAULT_MODEL_CONFIG, nEstimators: 20, trainingSize: 1_000 };
@@ -147,7 +149,7 @@ Deno.test("loadModel() serves an artifact it did not make as it is on a config m
   });
 });
 
-Deno.test("loadModel() leaves an artifact with other features in place and throws saying why", async () => {
+Deno.test("loadModel() serves an artifact with other features as it is, never replacing it", async () => {
   await withDir(async (dir) => {
     const rows = 300;
     const data = new Float64Array(rows * 2).map((_, i) => (i * 7919) % 101);
@@ -159,13 +161,36 @@ Deno.test("loadModel() leaves an artifact with other features in place and throw
     await writeArtifact(theirs, { dir, name: NAME });
     const bytes = await Deno.readTextFile(`${dir}/${NAME}`);
     const { options, events } = setup(dir);
-    await assert.rejects(
-      loadModel(options),
-      /reads the features u,i, but the service reads voltage,current,frequency\. It was not made by this service, so it is left as it is/,
+    const { model } = await loadModel(options);
+    assert.deepEqual(model.features, ["u", "i"]);
+    assert.equal(model.contentHash, theirs.contentHash);
+    assert.match(
+      model.info.warning ?? "",
+      /not made by this service and differs from the configured model \(.*features u,i \(configured voltage,current,frequency\)\); it is served as it is/,
     );
     assert.ok(!events().includes("model_trained"));
     assert.equal(await Deno.readTextFile(`${dir}/${NAME}`), bytes);
     assert.deepEqual(await listDir(dir), [NAME]);
+  });
+});
+
+Deno.test("loadModel() serves a temporal artifact someone trained, with a warning", async () => {
+  await withDir(async (dir) => {
+    const rows = simulate(400, { seed: 4 });
+    const temporal = fitTemporal(toMatrix(rows), FEATURES, { window: 6, contamination: 0.02 }, {
+      meters: null,
+    });
+    await writeArtifact(temporal, { dir, name: NAME });
+    const { options, events } = setup(dir);
+    const { model, source } = await loadModel(options);
+    assert.ok(model instanceof TemporalModel);
+    assert.equal(model.contentHash, temporal.contentHash);
+    assert.match(source, /not made by this service; another model/);
+    assert.match(
+      model.info.warning ?? "",
+      /detector temporal_window \(configured isolation_forest\)/,
+    );
+    assert.ok(!events().includes("model_trained"));
   });
 });
 

@@ -11,6 +11,24 @@ import { PROBLEMS, type ProblemType } from "./problem.ts";
 export interface OpenApiOptions {
   maxBatch: number;
   maxBodyBytes: number;
+  /** The served model's features (what a reading must carry). Default voltage, current, frequency. */
+  features?: readonly string[];
+}
+
+/** An example `/predict` body for `features`: the workshop's readings, or 1s for other features. */
+function exampleBody(features: readonly string[]): Record<string, unknown> {
+  const workshop = features.length === FEATURES.length &&
+    features.every((f, i) => f === FEATURES[i]);
+  if (workshop) {
+    return {
+      readings: [{ voltage: 230.1, current: 10.2, frequency: 50.01 }, {
+        voltage: 275,
+        current: 28,
+        frequency: 50.7,
+      }],
+    };
+  }
+  return { readings: [Object.fromEntries(features.map((f) => [f, 1]))] };
 }
 
 const problem = (...types: ProblemType[]) =>
@@ -51,13 +69,7 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
             content: {
               "application/json": {
                 schema: { $ref: "#/components/schemas/PredictRequest" },
-                example: {
-                  readings: [{ voltage: 230.1, current: 10.2, frequency: 50.01 }, {
-                    voltage: 275,
-                    current: 28,
-                    frequency: 50.7,
-                  }],
-                },
+                example: exampleBody(options.features ?? FEATURES),
               },
             },
           },
@@ -113,8 +125,8 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
               type: "object",
               properties: {
                 status: { const: "ok" },
-                model: { const: "isolation_forest" },
-                features: { type: "array", items: { enum: [...FEATURES] } },
+                model: { enum: ["isolation_forest", "temporal_window"] },
+                features: { type: "array", items: { type: "string" } },
               },
             }),
           },
@@ -157,7 +169,7 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
     },
     components: {
       schemas: {
-        Reading: readingJsonSchema(),
+        Reading: readingJsonSchema(options.features ?? FEATURES),
         PredictRequest: predictRequestJsonSchema(options.maxBatch),
         Reason: {
           type: "object",

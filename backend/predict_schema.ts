@@ -4,7 +4,7 @@
  * what the service accepts. Validation is iterative and never recurses into
  * user data, so deeply nested input costs nothing.
  */
-import type { Reading } from "./detector/types.ts";
+import { FEATURES, type Reading } from "./detector/types.ts";
 import type { FieldError } from "./problem.ts";
 
 /** Description of one reading field, used for validation and OpenAPI. */
@@ -45,14 +45,72 @@ export const READING_FIELDS: Readonly<Record<keyof Reading, FieldSpec>> = {
       "When the reading was taken (ISO-8601). Optional (null means absent); echoed nowhere.",
     example: "2026-01-01T12:00:00Z",
   },
+  meter_id: {
+    type: "string",
+    required: false,
+    description: "The meter (stream) the reading comes from, 1 to 128 characters. Optional " +
+      "(null means absent). A temporal model reads each meter's readings as its own stream, in " +
+      "the order sent; readings without one form one stream.",
+    example: "feeder-7/meter-12",
+  },
 };
 
-const FIELD_NAMES = Object.keys(READING_FIELDS) as (keyof Reading)[];
-const ALLOWED = new Set<string>(FIELD_NAMES);
-const TOP_LEVEL = new Set(["readings"]);
+/** Longest `meter_id` accepted. */
+export const MAX_METER_ID_LENGTH = 128;
+
+/** The optional fields every reading may carry besides the model's features. */
+const OPTIONAL_FIELDS = ["timestamp", "meter_id"] as const;
+const TOP_LEVEL = new Set(["readings", "context"]);
+
+/** The fields of a reading for a model with `features`, in order. */
+interface ReadingSchema {
+  names: readonly string[];
+  specs: readonly FieldSpec[];
+  allowed: ReadonlySet<string>;
+  /** Feature count: the first `features` names are the model's numeric inputs. */
+  features: number;
+  /** The features are exactly voltage, current, frequency (the fast path). */
+  workshop: boolean;
+}
+
+const schemas = new Map<string, ReadingSchema>();
+
+/** Field spec of a model feature: the workshop's description for its three, a generic one else. */
+function featureSpec(name: string): FieldSpec {
+  if (name === "voltage" || name === "current" || name === "frequency") return READING_FIELDS[name];
+  return {
+    type: "number",
+    required: true,
+    description: `The model's feature "${name}" (a finite number, as in its training data).`,
+    example: 1,
+  };
+}
+
+/** The reading schema for `features`, built once per feature list. */
+function readingSchema(features: readonly string[]): ReadingSchema {
+  const key = features.join("\u0000");
+  let schema = schemas.get(key);
+  if (!schema) {
+    const names = [...features, ...OPTIONAL_FIELDS.filter((f) => !features.includes(f))];
+    schema = {
+      names,
+      specs: names.map((n, i) =>
+        i < features.length ? featureSpec(n) : READING_FIELDS[n as keyof Reading]
+      ),
+      allowed: new Set(names),
+      features: features.length,
+      workshop: features.length === 3 && features[0] === "voltage" &&
+        features[1] === "current" && features[2] === "frequency",
+    };
+    schemas.set(key, schema);
+  }
+  return schema;
+}
 // Enough to show a pattern of mistakes without building thousands of messages.
 const MAX_ERRORS = 20;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+const DEFAULT_FEATURES: readonly string[] = FEATURES;
 
 /** Raised when a body is well-formed JSON but not a valid request; carries every field error found. */
 export class ValidationError extends Error {
@@ -72,13 +130,17 @@ export class ValidationError extends Error {
 
 /** Options for {@link validatePredictBody}. */
 export interface ValidateOptions {
-  /** Most readings allowed (MAX_BATCH). */
+  /** Most readings allowed (MAX_BATCH), in `readings` and in `context` each. */
   maxBatch: number;
+  /** The served model's features, each a required number. Default voltage, current, frequency. */
+  features?: readonly string[];
 }
 
 /** A valid `/predict` body: its readings and how many unknown keys were ignored where. */
 export interface PredictBody {
   readings: Reading[];
+  /** Earlier readings that fill a temporal model's windows (empty when absent). */
+  context: Reading[];
   /** Unknown keys ignored at the top level (`body`) and in readings (`reading`), summed. */
   ignored: { body: number; reading: number };
 }
@@ -152,28 +214,72 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Pr
     throw new ValidationError(errors, options.maxBatch);
   }
 
-  const out: Reading[] = new Array(readings.length);
-  for (let i = 0; i < readings.length && errors.length < MAX_ERRORS; i++) {
-    const r = readings[i];
-    const at = `readings[${i}]`;
+  const schema = readingSchema(options.features ?? DEFAULT_FEATURES);
+  let context: Reading[] = [];
+  const contextTimes: number[] = [];
+  const rawContext = body.context;
+  if (rawContext !== undefined && rawContext !== null) {
+    if (!Array.isArray(rawContext)) {
+      errors.push({
+        path: "context",
+        message: `context must be an array, got ${kindOf(rawContext)}`,
+      });
+      throw new ValidationError(errors);
+    }
+    if (rawContext.length > options.maxBatch) {
+      errors.push({
+        path: "context",
+        message: `context has ${rawContext.length} readings; the limit is ${options.maxBatch} ` +
+          "(MAX_BATCH); a temporal model needs only each meter's last window - 1 readings",
+      });
+      throw new ValidationError(errors, options.maxBatch);
+    }
+    context = readingList(rawContext, "context", schema, errors, ignored, contextTimes);
+  }
+  const times: number[] = [];
+  const out = readingList(readings, "readings", schema, errors, ignored, times);
+  if (errors.length === 0 && (contextTimes.length > 0 || times.length > 0)) {
+    checkTimeOrder({ readings: context, times: contextTimes }, { readings: out, times }, errors);
+  }
+  if (errors.length > 0) throw new ValidationError(errors.slice(0, MAX_ERRORS));
+  return { readings: out, context, ignored };
+}
+
+/** Validate the readings of one list (`readings` or `context`), adding to `errors`. */
+function readingList(
+  list: unknown[],
+  name: string,
+  schema: ReadingSchema,
+  errors: FieldError[],
+  ignored: { body: number; reading: number },
+  /** Filled with each reading's time in epoch ms (NaN without one) when any reading has one. */
+  times: number[],
+): Reading[] {
+  const out: Reading[] = new Array(list.length);
+  let timed = false;
+  const { names, specs, allowed } = schema;
+  for (let i = 0; i < list.length && errors.length < MAX_ERRORS; i++) {
+    const r = list[i];
+    const at = `${name}[${i}]`;
     if (!isPlainObject(r)) {
       errors.push({ path: at, message: `${at} must be an object, got ${kindOf(r)}` });
       continue;
     }
     let unknownKeys = 0;
-    for (const key in r) if (Object.hasOwn(r, key) && !ALLOWED.has(key)) unknownKeys++;
+    for (const key in r) if (Object.hasOwn(r, key) && !allowed.has(key)) unknownKeys++;
     ignored.reading += unknownKeys;
     let ok = true;
-    for (const name of FIELD_NAMES) {
-      const spec = READING_FIELDS[name];
-      const path = `${at}.${name}`;
-      const value = Object.hasOwn(r, name) ? r[name] : undefined;
+    for (let f = 0; f < names.length; f++) {
+      const field = names[f];
+      const spec = specs[f];
+      const path = `${at}.${field}`;
+      const value = Object.hasOwn(r, field) ? r[field] : undefined;
       if (value === undefined || (value === null && !spec.required)) {
         if (spec.required) {
           // A typo ("voltag") is ignored like any unknown key; name it where it explains a gap.
           const unknown = unknownKeys > 0
             ? `; unknown keys are ignored, this reading has ${
-              Object.keys(r).filter((k) => !ALLOWED.has(k)).slice(0, 5).map(quote).join(", ")
+              Object.keys(r).filter((k) => !allowed.has(k)).slice(0, 5).map(quote).join(", ")
             }`
             : "";
           errors.push({ path, message: `${path} is required${unknown}` });
@@ -186,47 +292,122 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Pr
           errors.push({ path, message: `${path} must be a finite number, got ${kindOf(value)}` });
           ok = false;
         }
-      } else if (
-        typeof value !== "string" || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))
-      ) {
-        errors.push({
-          path,
-          message: `${path} must be an ISO-8601 date-time string or null, got ${kindOf(value)}`,
-        });
-        ok = false;
+      } else if (field === "meter_id") {
+        if (typeof value !== "string" || value === "" || value.length > MAX_METER_ID_LENGTH) {
+          errors.push({
+            path,
+            message: `${path} must be a string of 1 to ${MAX_METER_ID_LENGTH} characters or ` +
+              `null, got ${kindOf(value)}`,
+          });
+          ok = false;
+        }
+      } else {
+        const t = typeof value === "string" && ISO_DATE_TIME.test(value) ? Date.parse(value) : NaN;
+        if (Number.isNaN(t)) {
+          errors.push({
+            path,
+            message: `${path} must be an ISO-8601 date-time string or null, got ${kindOf(value)}`,
+          });
+          ok = false;
+        } else {
+          if (!timed) {
+            timed = true;
+            for (let k = 0; k < i; k++) times.push(NaN);
+          }
+          times[i] = t;
+        }
       }
     }
-    if (ok) {
-      out[i] = {
-        voltage: r.voltage as number,
-        current: r.current as number,
-        frequency: r.frequency as number,
-        ...(typeof r.timestamp === "string" ? { timestamp: r.timestamp } : {}),
-      };
-    }
+    if (timed && times.length <= i) times.push(NaN);
+    if (ok) out[i] = copyReading(r, schema);
   }
-  if (errors.length > 0) throw new ValidationError(errors.slice(0, MAX_ERRORS));
-  return { readings: out, ignored };
+  return out;
 }
 
-/** JSON Schema of a reading, generated from {@link READING_FIELDS}. */
-export function readingJsonSchema(): Record<string, unknown> {
+/**
+ * The validated reading as a new object holding only its known fields, so
+ * keys like `__proto__` stay inert. The workshop's three features get an
+ * object literal (one hidden class, as before models could have other features).
+ */
+function copyReading(r: Record<string, unknown>, schema: ReadingSchema): Reading {
+  const timestamp = typeof r.timestamp === "string" ? r.timestamp : undefined;
+  const meter = typeof r.meter_id === "string" ? r.meter_id : undefined;
+  let reading: Record<string, unknown>;
+  if (schema.workshop) {
+    reading = { voltage: r.voltage, current: r.current, frequency: r.frequency };
+  } else {
+    reading = {};
+    for (let f = 0; f < schema.features; f++) reading[schema.names[f]] = r[schema.names[f]];
+  }
+  if (timestamp !== undefined) reading.timestamp = timestamp;
+  if (meter !== undefined) reading.meter_id = meter;
+  return reading as unknown as Reading;
+}
+
+/** A validated list and the time of each reading (NaN without one; empty when none has one). */
+interface TimedList {
+  readings: Reading[];
+  times: number[];
+}
+
+/**
+ * Readings of one meter must come in time order (context first, then
+ * readings): a temporal model's windows assume it. Only readings that carry
+ * a timestamp are compared.
+ */
+function checkTimeOrder(context: TimedList, readings: TimedList, errors: FieldError[]): void {
+  const lastTime = new Map<string, number>();
+  // Where the meter's last timed reading was: -1 - i in context, i in readings.
+  const lastAt = new Map<string, number>();
+  const where = (at: number) =>
+    at < 0 ? `context[${-1 - at}].timestamp` : `readings[${at}].timestamp`;
+  const visit = (list: TimedList, inContext: boolean) => {
+    for (let i = 0; i < list.times.length && errors.length < MAX_ERRORS; i++) {
+      const t = list.times[i];
+      if (Number.isNaN(t)) continue;
+      const meter = list.readings[i].meter_id;
+      const key = meter ?? "";
+      const before = lastTime.get(key);
+      const at = inContext ? -1 - i : i;
+      if (before !== undefined && t < before) {
+        errors.push({
+          path: where(at),
+          message: `${where(at)} ${quote(list.readings[i].timestamp!)} is earlier than ` +
+            `${where(lastAt.get(key)!)}` +
+            (meter !== undefined ? ` of the same meter ${quote(meter)}` : "") +
+            "; send each meter's readings in time order",
+        });
+      }
+      lastTime.set(key, t);
+      lastAt.set(key, at);
+    }
+  };
+  visit(context, true);
+  visit(readings, false);
+}
+
+/** JSON Schema of a reading for a model with `features` (default voltage, current, frequency). */
+export function readingJsonSchema(
+  features: readonly string[] = DEFAULT_FEATURES,
+): Record<string, unknown> {
+  const { names, specs } = readingSchema(features);
   const properties: Record<string, unknown> = {};
-  for (const name of FIELD_NAMES) {
-    const { type, description, example, format, required } = READING_FIELDS[name];
+  names.forEach((name, i) => {
+    const { type, description, example, format, required } = specs[i];
     // Optional fields also accept null, meaning absent.
     properties[name] = {
       type: required ? type : [type, "null"],
       description,
       example,
       ...(format ? { format } : {}),
+      ...(name === "meter_id" ? { minLength: 1, maxLength: MAX_METER_ID_LENGTH } : {}),
     };
-  }
+  });
   return {
     type: "object",
     // Unknown keys are accepted and ignored (counted in ignored_fields_total).
     additionalProperties: true,
-    required: FIELD_NAMES.filter((n) => READING_FIELDS[n].required),
+    required: names.filter((_, i) => specs[i].required),
     properties,
   };
 }
@@ -242,6 +423,15 @@ export function predictRequestJsonSchema(maxBatch: number): Record<string, unkno
         type: "array",
         minItems: 1,
         maxItems: maxBatch,
+        items: { $ref: "#/components/schemas/Reading" },
+      },
+      context: {
+        type: ["array", "null"],
+        maxItems: maxBatch,
+        description: "Earlier readings of the same meters, oldest first, that fill a temporal " +
+          "model's windows; they get no prediction. Send each meter's last window - 1 readings " +
+          "(`config.window` in /model) to score a stream in batches exactly as in one piece. The " +
+          "isolation forest ignores them.",
         items: { $ref: "#/components/schemas/Reading" },
       },
     },

@@ -48,9 +48,15 @@ export function scoreRequest(
 ): PredictResponse {
   const { metrics } = options;
   let readings;
+  let context;
   try {
-    const valid = validatePredictBody(body, { maxBatch: options.maxBatch });
+    // The served model's features define what a reading must carry.
+    const valid = validatePredictBody(body, {
+      maxBatch: options.maxBatch,
+      features: detector.info.features,
+    });
     readings = valid.readings;
+    context = valid.context;
     if (valid.ignored.body > 0) metrics.ignoredFields.inc({ where: "body" }, valid.ignored.body);
     if (valid.ignored.reading > 0) {
       metrics.ignoredFields.inc({ where: "reading" }, valid.ignored.reading);
@@ -63,7 +69,9 @@ export function scoreRequest(
     });
   }
   const start = performance.now();
-  const predictions = detector.predict(readings);
+  const predictions = context.length > 0
+    ? detector.predict(readings, { context })
+    : detector.predict(readings);
   metrics.inferenceLatency.observe((performance.now() - start) / 1000);
   let anomalies = 0;
   for (const p of predictions) if (p.anomaly) anomalies++;

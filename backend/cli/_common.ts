@@ -29,8 +29,8 @@ export const defaultIo: CliIo = {
   env: (name) => Deno.env.get(name),
 };
 
-/** Flags a tool accepts: each takes a string value except booleans. */
-export type FlagSpec = Record<string, { type: "string" | "boolean" }>;
+/** Flags a tool accepts: each takes a string value except booleans; `multiple` ones repeat. */
+export type FlagSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
 
 /** Parse `args` strictly; unknown flags and stray arguments become a {@link UsageError}. */
 export function parseFlags(
@@ -39,6 +39,7 @@ export function parseFlags(
 ): Record<string, string | boolean | undefined> {
   try {
     const { values } = parseArgs({ args, options: spec, strict: true, allowPositionals: false });
+    // Repeatable flags come back as arrays; `stringList` reads them.
     return values as Record<string, string | boolean | undefined>;
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -49,7 +50,10 @@ export function parseFlags(
     }
     if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
       const arg = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`Unexpected argument "${arg}" (flags take the form --name value)`);
+      throw new UsageError(
+        `Unexpected argument "${arg}" (flags take the form --name value; repeat --csv for each ` +
+          "file, or name a folder)",
+      );
     }
     // e.g. "Option '--seed <value>' argument missing. ...": keep the first sentence.
     const first = message.split(/\.(?:\s|$)/)[0];
@@ -103,6 +107,13 @@ export function numberSetting(
     );
   }
   return value;
+}
+
+/** Every value of a repeatable string flag (none when absent). */
+export function stringList(values: Record<string, unknown>, flag: string): string[] {
+  const value = values[flag];
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === "string" ? [value] : [];
 }
 
 /** A comma-separated list, trimmed, without empty entries. */

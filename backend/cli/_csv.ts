@@ -96,15 +96,27 @@ export function parseCsv(text: string): CsvTable {
 export interface CsvColumnsOptions {
   /** Numeric feature columns, in model order. */
   features: readonly string[];
-  /** Optional 0/1 label column (also true/false). */
+  /** Optional label column: 0/1, 0.0/1.0 or true/false. */
   label?: string;
+  /** Optional meter (stream key) column: any text. */
+  meter?: string;
+  /** Optional time column: a number or an ISO-8601 date-time; must not go backwards per meter. */
+  time?: string;
 }
 
-/** Feature matrix (row-major) and optional labels taken from a CSV table. */
+/** Feature matrix (row-major) and optional labels, meters and times taken from a CSV table. */
 export interface CsvData {
   matrix: Float64Array;
   labels: boolean[] | null;
+  /** Meter per row, when a meter column was named. */
+  meters: string[] | null;
+  /** Time per row (a number as written, or epoch milliseconds), when a time column was named. */
+  times: number[] | null;
+  /** The time cells as written. */
+  timeText: string[] | null;
   rows: number;
+  /** 1-based CSV line of each row. */
+  lines: number[];
 }
 
 function columnIndex(table: CsvTable, name: string, what: string): number {
@@ -117,37 +129,86 @@ function columnIndex(table: CsvTable, name: string, what: string): number {
   return index;
 }
 
-/** Pick numeric feature columns (and a label column) out of a table; throws naming the cell. */
+/** A label cell as a boolean: 0/1 in any numeric spelling (0.0, 1.0) or true/false; else null. */
+export function parseLabel(raw: string): boolean | null {
+  const text = raw.trim().toLowerCase();
+  if (text === "true") return true;
+  if (text === "false") return false;
+  const value = text === "" ? NaN : Number(text);
+  return value === 1 ? true : value === 0 ? false : null;
+}
+
+/** A time cell as a number: a plain number as written, else an ISO-8601 date-time in epoch ms. */
+export function parseTime(raw: string): number | null {
+  const text = raw.trim();
+  if (text === "") return null;
+  const number = Number(text);
+  if (Number.isFinite(number)) return number;
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+    return null;
+  }
+  const ms = Date.parse(text.replace(" ", "T"));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Pick numeric feature columns (and label, meter, time columns) out of a table; throws naming the cell. */
 export function csvColumns(table: CsvTable, options: CsvColumnsOptions): CsvData {
-  const { features, label } = options;
+  const { features, label, meter, time } = options;
   const indices = features.map((name) => columnIndex(table, name, "feature"));
   const labelIndex = label === undefined ? -1 : columnIndex(table, label, "label");
+  const meterIndex = meter === undefined ? -1 : columnIndex(table, meter, "meter");
+  const timeIndex = time === undefined ? -1 : columnIndex(table, time, "time");
   const nf = features.length;
   const matrix = new Float64Array(table.rows.length * nf);
   const labels: boolean[] | null = label === undefined ? null : [];
+  const meters: string[] | null = meter === undefined ? null : [];
+  const times: number[] | null = time === undefined ? null : [];
+  const timeText: string[] | null = time === undefined ? null : [];
+  const last = new Map<string, { time: number; line: number }>();
   table.rows.forEach((row, r) => {
+    const line = table.lines[r];
     for (let f = 0; f < nf; f++) {
       const raw = row[indices[f]].trim();
       const value = raw === "" ? NaN : Number(raw);
       if (!Number.isFinite(value)) {
         throw new TypeError(
-          `CSV line ${table.lines[r]}, column "${features[f]}": "${raw}" is not a finite number`,
+          `CSV line ${line}, column "${features[f]}": "${raw}" is not a finite number`,
         );
       }
       matrix[r * nf + f] = value;
     }
     if (labels) {
-      const raw = row[labelIndex].trim().toLowerCase();
-      if (raw === "1" || raw === "true") labels.push(true);
-      else if (raw === "0" || raw === "false") labels.push(false);
-      else {
+      const value = parseLabel(row[labelIndex]);
+      if (value === null) {
         throw new TypeError(
-          `CSV line ${table.lines[r]}, column "${label}": label "${
-            row[labelIndex]
-          }" must be 0 or 1`,
+          `CSV line ${line}, column "${label}": label "${row[labelIndex]}" must be 0 or 1 ` +
+            "(also 0.0/1.0 or true/false)",
         );
       }
+      labels.push(value);
+    }
+    const key = meters ? row[meterIndex].trim() : "";
+    if (meters) meters.push(key);
+    if (times) {
+      const t = parseTime(row[timeIndex]);
+      if (t === null) {
+        throw new TypeError(
+          `CSV line ${line}, column "${time}": "${row[timeIndex]}" is neither a number nor an ` +
+            "ISO-8601 date-time",
+        );
+      }
+      const before = last.get(key);
+      if (before && t < before.time) {
+        throw new RangeError(
+          `CSV line ${line}, column "${time}": time goes backwards` +
+            (meters ? ` for meter "${key}"` : "") + ` (line ${before.line} is later); ` +
+            "sort the file by time",
+        );
+      }
+      last.set(key, { time: t, line });
+      times.push(t);
+      timeText!.push(row[timeIndex].trim());
     }
   });
-  return { matrix, labels, rows: table.rows.length };
+  return { matrix, labels, meters, times, timeText, rows: table.rows.length, lines: table.lines };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { csvColumns, parseCsv } from "./_csv.ts";
+import { csvColumns, parseCsv, parseLabel } from "./_csv.ts";
 
 Deno.test("parseCsv() reads a header, quotes, CRLF, a BOM and skips blank lines", () => {
   const table = parseCsv('\ufeffa,"b ""x""",c\r\n1,"2,5",3\r\n\r\n4,5,"6\n7"\n');
@@ -42,7 +42,50 @@ Deno.test("csvColumns() names the missing column, bad cell or bad label", () => 
   });
   const labels = parseCsv("v,y\n1,yes\n");
   assert.throws(() => csvColumns(labels, { features: ["v"], label: "y" }), {
-    message: 'CSV line 2, column "y": label "yes" must be 0 or 1',
+    message: 'CSV line 2, column "y": label "yes" must be 0 or 1 (also 0.0/1.0 or true/false)',
   });
   assert.throws(() => csvColumns(labels, { features: ["v"], label: "z" }), /no label column "z"/);
+});
+
+Deno.test("csvColumns() accepts labels written 0.0/1.0 and True/False", () => {
+  const table = parseCsv("v,y\n1,0.0\n2,1.0\n3,True\n4,false\n5, 1 \n");
+  assert.deepEqual(csvColumns(table, { features: ["v"], label: "y" }).labels, [
+    false,
+    true,
+    true,
+    false,
+    true,
+  ]);
+  assert.equal(parseLabel("2"), null);
+  assert.equal(parseLabel(""), null);
+});
+
+Deno.test("csvColumns() reads meter and time columns and rejects time going backwards", () => {
+  const table = parseCsv(
+    "t,m,v\n2026-01-01T00:00:00Z,a,1\n2026-01-01T00:00:00Z,b,2\n2026-01-01T00:00:10Z,a,3\n",
+  );
+  const data = csvColumns(table, { features: ["v"], meter: "m", time: "t" });
+  assert.deepEqual(data.meters, ["a", "b", "a"]);
+  assert.deepEqual(data.times, [1767225600000, 1767225600000, 1767225610000]);
+  assert.deepEqual(
+    csvColumns(parseCsv("t,v\n1.5,1\n2,1\n"), { features: ["v"], time: "t" }).times,
+    [
+      1.5,
+      2,
+    ],
+  );
+  assert.throws(() =>
+    csvColumns(parseCsv("t,m,v\n5,a,1\n6,b,1\n4,a,1\n"), {
+      features: ["v"],
+      meter: "m",
+      time: "t",
+    }), {
+    name: "RangeError",
+    message: 'CSV line 4, column "t": time goes backwards for meter "a" (line 2 is later); ' +
+      "sort the file by time",
+  });
+  assert.throws(
+    () => csvColumns(parseCsv("t,v\nyesterday,1\n"), { features: ["v"], time: "t" }),
+    /"yesterday" is neither a number nor an ISO-8601 date-time/,
+  );
 });

@@ -8,6 +8,10 @@ export interface Metrics {
   f1: number;
   /** NaN or null when only one class is present. */
   rocAuc: number | null;
+  /** Optional: printed when present. */
+  prAuc?: number | null;
+  far?: number | null;
+  mar?: number | null;
   confusion: ConfusionMatrix;
 }
 
@@ -38,6 +42,15 @@ export function formatEvaluation(m: Metrics): string[] {
     `  recall     ${fixed(m.recall)}  (share of anomalies flagged)`,
     `  F1         ${fixed(m.f1)}`,
     `  ROC AUC    ${fixed(m.rocAuc)}  (ranking quality, independent of the threshold)`,
+    ...(m.prAuc !== undefined
+      ? [`  PR AUC     ${fixed(m.prAuc)}  (average precision over all thresholds)`]
+      : []),
+    ...(m.far !== undefined
+      ? [
+        `  FAR        ${fixed(m.far)}  (false-alarm rate: share of normal readings flagged)`,
+        `  MAR        ${fixed(m.mar)}  (missed-alarm rate: share of anomalies not flagged)`,
+      ]
+      : []),
     "  confusion matrix:",
     ...table([
       ["", "predicted normal", "predicted anomaly"],

@@ -4,6 +4,7 @@ import { main as train } from "./train.ts";
 import { runCli } from "./_common.ts";
 import { captureIo, runTool, withTempDir } from "./_testing.ts";
 import { simulate } from "../simulator/simulator.ts";
+import { simulateFleet } from "../simulator/fleet.ts";
 
 async function trainInto(dir: string): Promise<void> {
   const io = captureIo();
@@ -115,5 +116,114 @@ Deno.test("evaluate as a process: unknown flag and missing model exit 2 without 
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr.split("\n").length, 2, missing.stderr);
     assert.match(missing.stderr, /^evaluate: No model artifact at /);
+  });
+});
+
+Deno.test("evaluate --csv scores a temporal artifact and chooses the threshold on the first N rows", async () => {
+  await withTempDir(async (dir) => {
+    const f = simulateFleet({
+      seed: 31,
+      meterSeed: 42,
+      meters: 2,
+      readingsPerMeter: 1500,
+      intervalMs: 10_000,
+      normalPrefix: 700,
+    });
+    const csv = [
+      "meter,v,i,f,label",
+      ...f.readings.map((r) =>
+        `${r.meter_id},${r.voltage},${r.current},${r.frequency},${r.anomaly ? "true" : "false"}`
+      ),
+    ].join("\n");
+    await Deno.writeTextFile(`${dir}/f.csv`, csv);
+    const common = ["--csv", `${dir}/f.csv`, "--features", "v,i,f", "--label", "label"];
+    const trained = captureIo();
+    const trainArgs = [
+      ...common,
+      "--meter",
+      "meter",
+      "--train-rows",
+      "1400",
+      "--detector",
+      "temporal",
+    ];
+    assert.equal(
+      await runCli(train, { tool: "train", args: [...trainArgs, "--model-dir", dir], io: trained }),
+      0,
+      trained.stderr.join("\n"),
+    );
+    const evaluateArgs = [
+      ...common,
+      "--meter",
+      "meter",
+      "--model-dir",
+      dir,
+      "--model-name",
+      "temporal_window.json",
+      "--train-rows",
+      "1400",
+    ];
+    const chosen = captureIo();
+    const args = [...evaluateArgs, "--target-far", "0.05", "--json"];
+    assert.equal(
+      await runCli(main, { tool: "evaluate", args, io: chosen }),
+      0,
+      chosen.stderr.join("\n"),
+    );
+    const doc = JSON.parse(chosen.stdout[0]);
+    assert.equal(doc.tool, "evaluate");
+    assert.equal(doc.model.detector, "temporal");
+    assert.match(
+      doc.protocol.threshold,
+      /^target FAR 0\.05: the 0\.95 quantile of the 1400 training rows' scores$/,
+    );
+    assert.equal(doc.pooled.rows, 1600);
+    assert.ok(doc.pooled.events.recall >= 0.8, JSON.stringify(doc.pooled.events));
+
+    const text = captureIo();
+    assert.equal(
+      await runCli(main, {
+        tool: "evaluate",
+        args: [...evaluateArgs, "--threshold", "1.5"],
+        io: text,
+      }),
+      0,
+    );
+    const out = text.stdout.join("\n");
+    assert.match(out, /temporal window model, features v,i,f/);
+    assert.match(out, /threshold 1\.5 \(--threshold 1\.5\)/);
+    assert.match(out, /events +\d+ of \d+ detected \(event recall [01]\.\d{3}\), median delay/);
+    assert.match(out, /grid rules 0 rows/);
+
+    const bad = captureIo();
+    assert.equal(
+      await runCli(main, {
+        tool: "evaluate",
+        args: [
+          ...common,
+          "--model-dir",
+          dir,
+          "--model-name",
+          "temporal_window.json",
+          "--target-far",
+          "0.1",
+        ],
+        io: bad,
+      }),
+      2,
+    );
+    assert.deepEqual(bad.stderr, [
+      "evaluate: --target-far needs --train-rows: the threshold is chosen on the training rows",
+    ]);
+    const simulated = captureIo();
+    assert.equal(
+      await runCli(main, {
+        tool: "evaluate",
+        args: ["--model-dir", dir, "--model-name", "temporal_window.json"],
+        io: simulated,
+      }),
+      2,
+    );
+    assert.match(simulated.stderr[0], /is a temporal model; evaluate it on your data with --csv/);
   });
 });

@@ -10,12 +10,17 @@ import {
   numberSetting,
   parseFlags,
   rawSetting,
-  readInputFile,
   runCli,
   splitList,
+  stringList,
   UsageError,
 } from "./_common.ts";
-import { csvColumns, parseCsv } from "./_csv.ts";
+import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
+import { trainOnCsv } from "./_train_csv.ts";
+import { reportCsv, type TrainedCsv } from "./_byod_report.ts";
+import { thresholdText } from "./_byod_text.ts";
+import { evaluateFiles, scoreFile } from "./_byod.ts";
+import { expandPaths } from "./_dataset.ts";
 import { fixed, formatEvaluation, type Metrics, percent, table } from "./_report.ts";
 import { evaluateScores } from "../detector/evaluation.ts";
 import {
@@ -32,6 +37,9 @@ import {
 import { MODEL_SETTINGS, rangeText } from "../detector/model_config.ts";
 import { hasSensorFault } from "../detector/reasons.ts";
 import { FEATURES, type ModelConfig } from "../detector/types.ts";
+import { DEFAULT_TEMPORAL_CONFIG, WINDOW_RANGE } from "../detector/temporal.ts";
+import { defaultGridMap, parseGridSpec } from "../detector/grid.ts";
+import { trainOnFleet } from "./_train_fleet.ts";
 import { writeArtifact } from "../model_store.ts";
 
 /** The model flags' help lines, from the one definition of the settings. */
@@ -53,16 +61,27 @@ function modelFlagHelp(): string {
 
 const HELP = `Usage: deno task train [flags]
 
-Train the isolation forest, write the model artifact and print precision,
-recall, F1 and ROC AUC on labeled data. Flags override environment variables.
+Train a detector, write its artifact and print precision, recall, F1, ROC AUC
+(and more) on labeled data. Without --csv: the workshop's isolation forest on
+simulated readings. Flags override environment variables.
 
 ${modelFlagHelp()}
   --model-dir DIR        (env MODEL_DIR, default models)
-  --model-name FILE      (env MODEL_NAME, default isolation_forest.json)
-  --csv FILE             train on your own data (CSV with a header row)
-  --features a,b,c       CSV feature columns (default voltage,current,frequency)
-  --label COLUMN         CSV 0/1 label column: train on rows labeled 0,
-                         evaluate on all rows
+  --model-name FILE      (env MODEL_NAME, default isolation_forest.json, or
+                         temporal_window.json for --detector temporal)
+${DATA_HELP}
+  --detector KIND        point (isolation forest, default) or temporal (per-meter
+                         windows of consecutive readings, docs/DETECTOR.md); without
+                         --csv, temporal trains on a simulated fleet's normal day and
+                         evaluates on the next day with temporal events
+  --window N             temporal: readings per window (default ${DEFAULT_TEMPORAL_CONFIG.window})
+  --grid MAP             which columns are grid quantities, e.g. u=voltage,i=current
+                         or voltage,frequency; grid rules (EN 50160 bands, sensor
+                         plausibility) apply only to those. Default: none
+  Without --train-rows, training uses the rows labeled 0 (all rows without
+  --label) and evaluation all labeled rows, in sample. The threshold is the
+  (1 - contamination) quantile of the training rows' scores (temporal default
+  contamination ${DEFAULT_TEMPORAL_CONFIG.contamination}).
   --help                 show this text`;
 
 const FLAGS = {
@@ -73,9 +92,10 @@ const FLAGS = {
   "training-size": { type: "string" },
   "model-dir": { type: "string" },
   "model-name": { type: "string" },
-  csv: { type: "string" },
-  features: { type: "string" },
-  label: { type: "string" },
+  ...DATA_FLAGS,
+  detector: { type: "string" },
+  window: { type: "string" },
+  grid: { type: "string" },
   help: { type: "boolean" },
 } as const;
 
@@ -122,67 +142,6 @@ interface Plan {
   dataText: string;
   evaluation: LabeledMatrix | null;
   evaluationText: string;
-}
-
-async function csvPlan(values: Values, config: ModelConfig): Promise<Plan> {
-  const path = values.csv as string;
-  if (typeof values["training-size"] === "string") {
-    throw new UsageError("--training-size does not apply with --csv: the CSV rows are the data");
-  }
-  const features = typeof values.features === "string" ? splitList(values.features) : [...FEATURES];
-  if (features.length === 0) throw new UsageError("--features must name at least one column");
-  const label = typeof values.label === "string" ? values.label : undefined;
-  const text = await readInputFile(path, "CSV file");
-  const data = csvColumns(parseCsv(text), { features, label });
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
-  );
-  const sha256 = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const file = path.split("/").pop()!;
-  const nf = features.length;
-
-  let training = data.matrix;
-  if (data.labels) {
-    const normal = data.labels.flatMap((l, r) => (l ? [] : [r]));
-    training = new Float64Array(normal.length * nf);
-    normal.forEach((r, i) => training.set(data.matrix.subarray(r * nf, r * nf + nf), i * nf));
-  }
-  const rows = training.length / nf;
-  if (rows < 2) {
-    throw new UsageError(`CSV "${path}" has ${rows} training rows; at least 2 are needed`);
-  }
-  const trainedOn = data.labels ? `rows with ${label} = 0` : "all rows";
-  const evaluation: LabeledMatrix | null = data.labels
-    ? {
-      matrix: data.matrix,
-      labels: data.labels,
-      description: { source: "csv", file, sha256, rows: data.rows, labelColumn: label },
-    }
-    : null;
-  const sized = validateModelConfig({ ...config, trainingSize: rows });
-  return {
-    config: sized,
-    options: {
-      data: training,
-      features,
-      dataDescription: {
-        source: "csv",
-        file,
-        sha256,
-        rows,
-        trainedOn,
-        ...(label ? { labelColumn: label } : {}),
-      },
-      evaluation: evaluation ?? false,
-    },
-    training,
-    features,
-    dataText: `${rows} rows of ${file} (${trainedOn}; features ${features.join(",")})`,
-    evaluation,
-    evaluationText: evaluation
-      ? `all ${data.rows} labeled rows of ${file} (normal rows were also training rows)`
-      : "",
-  };
 }
 
 function simulatorPlan(values: Values, config: ModelConfig): Plan {
@@ -273,6 +232,15 @@ function report(model: Model, plan: Plan, ms: number, io: CliIo): void {
   }
 }
 
+/** The artifact's directory and file name from flags and environment. */
+function artifactPlace(values: Values, io: CliIo, fallbackName: string) {
+  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+  const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
+    fallbackName;
+  if (name.includes("/")) throw new UsageError(`--model-name must be a file name, got "${name}"`);
+  return { dir, name };
+}
+
 /** Run `train` with `args`; returns the exit code. */
 export async function main(args: string[], io: CliIo = defaultIo): Promise<number> {
   const values = parseFlags(args, FLAGS);
@@ -280,12 +248,24 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(HELP);
     return 0;
   }
+  if (stringList(values, "csv").length > 0) return await trainCsv(values, io);
+  if (typeof values.features === "string" || typeof values.label === "string") {
+    throw new UsageError("--features and --label apply only with --csv");
+  }
+  if (values.detector === "temporal") return await trainFleetCli(values, io);
+  if (values.detector !== undefined && values.detector !== "point") {
+    throw new UsageError(`--detector must be point or temporal, got "${values.detector}"`);
+  }
+  for (const flag of ["window", "grid", "json"]) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(`--${flag} applies only with --csv or --detector temporal`);
+    }
+  }
+  dataFlags(values, io);
   const list = contaminations(values, io);
   // Validate every contamination value (and the rest of the config) up front.
   const configs = list.map((c) => configFrom(values, io, c));
-  const plan = typeof values.csv === "string"
-    ? await csvPlan(values, configs[0])
-    : simulatorPlan(values, configs[0]);
+  const plan = simulatorPlan(values, configs[0]);
 
   if (list.length > 1) {
     sweep(plan, list, io);
@@ -297,20 +277,192 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     source: "trained by deno task train",
   });
   report(model, plan, performance.now() - started, io);
-
-  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
-  const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
-    "isolation_forest.json";
-  if (name.includes("/")) throw new UsageError(`--model-name must be a file name, got "${name}"`);
-  const path = await writeArtifact(model, { dir, name });
+  const path = await writeArtifact(model, artifactPlace(values, io, "isolation_forest.json"));
   io.out(`Wrote ${path} (${model.contentHash})`);
-  if (plan.features !== FEATURES) {
-    io.out(
-      "Note: the service reads voltage,current,frequency; it serves this artifact only when " +
-        "its features and config match.",
+  return 0;
+}
+
+/** The temporal window length from `--window` (default 8); throws UsageError outside 2..256. */
+function windowFrom(values: Values, io: CliIo): number {
+  const window = numberSetting(values, io, {
+    flag: "window",
+    fallback: DEFAULT_TEMPORAL_CONFIG.window,
+    integer: true,
+  });
+  if (!(window >= WINDOW_RANGE.min && window <= WINDOW_RANGE.max)) {
+    throw new UsageError(
+      `--window must be an integer from ${WINDOW_RANGE.min} to ${WINDOW_RANGE.max}, got ${window}`,
     );
   }
+  return window;
+}
+
+/** `train --detector temporal` on the simulated fleet (no --csv). */
+async function trainFleetCli(values: Values, io: CliIo): Promise<number> {
+  for (const flag of ["grid", "train-rows", "target-far", "meter", "time", "training-size"]) {
+    if (typeof values[flag] === "string") {
+      throw new UsageError(`--${flag} applies only with --csv`);
+    }
+  }
+  const list = contaminations(values, io);
+  if (list.length > 1) {
+    throw new UsageError("A contamination sweep works with the point detector and text output");
+  }
+  const config = configFrom(values, io, list[0]);
+  const given = rawSetting(values, io, { flag: "contamination", env: "CONTAMINATION" });
+  const quantile = given ? list[0] : DEFAULT_TEMPORAL_CONFIG.contamination;
+  const window = windowFrom(values, io);
+  const rule = `contamination ${quantile}: the ${
+    1 - quantile
+  } quantile of the training rows' scores`;
+  const trained = trainOnFleet(config.seed, {
+    features: [...FEATURES],
+    detector: "temporal",
+    config,
+    quantile,
+    window,
+    grid: defaultGridMap(FEATURES),
+  });
+  const data: DataFlags = {
+    paths: [],
+    features: [...FEATURES],
+    trainRows: null,
+    targetFar: null,
+    json: values.json === true,
+    ...(typeof values.scores === "string" ? { scores: values.scores } : {}),
+    ...(typeof values.report === "string" ? { report: values.report } : {}),
+  };
+  if (!data.json) {
+    io.out(
+      `Trained temporal window model ${trained.model.info.version} in ${Math.round(trained.ms)} ms`,
+    );
+    io.out(`  data:      ${trained.dataText}`);
+    io.out(`  config:    window ${window} readings per meter`);
+    io.out(thresholdText(trained.model, rule));
+  }
+  const place = artifactPlace(values, io, "temporal_window.json");
+  const path = await writeArtifact(trained.model, place);
+  await reportCsv(trained, { data, rule, artifact: path, tool: "train" }, io);
+  if (!data.json) {
+    io.out(`Wrote ${path} (${trained.model.contentHash})`);
+    io.out(`Serve it: MODEL_NAME=${place.name} deno task backend`);
+  }
   return 0;
+}
+
+/** `train --csv`: own data, either detector, the first-N-rows protocol. */
+async function trainCsv(values: Values, io: CliIo): Promise<number> {
+  const data: DataFlags = dataFlags(values, io);
+  data.paths = await expandPaths(data.paths);
+  if (typeof values["training-size"] === "string") {
+    throw new UsageError("--training-size does not apply with --csv: the CSV rows are the data");
+  }
+  const detector = values.detector ?? "point";
+  if (detector !== "point" && detector !== "temporal") {
+    throw new UsageError(`--detector must be point or temporal, got "${detector}"`);
+  }
+  if (detector === "point" && typeof values.window === "string") {
+    throw new UsageError("--window applies only with --detector temporal");
+  }
+  const features = data.features ?? [...FEATURES];
+  const grid = parseGridSpec(typeof values.grid === "string" ? values.grid : "", features);
+  const contaminationGiven = rawSetting(values, io, {
+    flag: "contamination",
+    env: "CONTAMINATION",
+  });
+  if (data.targetFar !== null && typeof values.contamination === "string") {
+    throw new UsageError("--contamination and --target-far both set the threshold: give one");
+  }
+  const list = contaminations(values, io);
+  const configs = list.map((c) => configFrom(values, io, c));
+  if (list.length > 1 && (detector !== "point" || data.targetFar !== null || data.json)) {
+    throw new UsageError("A contamination sweep works with the point detector and text output");
+  }
+  const window = detector === "temporal" ? windowFrom(values, io) : DEFAULT_TEMPORAL_CONFIG.window;
+  const quantile = data.targetFar ??
+    (detector === "temporal" && !contaminationGiven
+      ? DEFAULT_TEMPORAL_CONFIG.contamination
+      : list[0]);
+  const rule = data.targetFar !== null
+    ? `target FAR ${data.targetFar}: the ${
+      1 - data.targetFar
+    } quantile of the training rows' scores`
+    : `contamination ${quantile}: the ${1 - quantile} quantile of the training rows' scores`;
+  const trained = await trainOnCsv({
+    data,
+    features,
+    detector,
+    config: configs[0],
+    quantile,
+    rule,
+    window,
+    grid,
+  });
+  if (list.length > 1) {
+    sweepCsv(trained, list, io);
+    return 0;
+  }
+  const { model } = trained;
+  if (!data.json) {
+    const kind = detector === "point" ? "isolation forest" : "temporal window model";
+    io.out(`Trained ${kind} ${model.info.version} in ${Math.round(trained.ms)} ms`);
+    io.out(`  data:      ${trained.dataText}`);
+    io.out(
+      detector === "point"
+        ? `  config:    ${configs[0].nEstimators} trees, sample size ${configs[0].sampleSize}, ` +
+          `seed ${configs[0].seed}`
+        : `  config:    window ${window} readings per meter`,
+    );
+    io.out(thresholdText(model, rule));
+    const gridText = Object.entries(grid).map(([f, q]) => `${f}=${q}`).join(",");
+    io.out(
+      `  grid:      ${
+        gridText || "no column is a grid quantity (--grid names them), so no grid rules"
+      }`,
+    );
+  }
+  const place = artifactPlace(
+    values,
+    io,
+    detector === "point" ? "isolation_forest.json" : "temporal_window.json",
+  );
+  const path = await writeArtifact(model, place);
+  await reportCsv(trained, { data, rule, artifact: path, tool: "train" }, io);
+  if (!data.json) io.out(`Wrote ${path} (${model.contentHash})`);
+  return 0;
+}
+
+/** One forest, a threshold per contamination value, evaluated on the evaluation rows. */
+function sweepCsv(trained: TrainedCsv, list: number[], io: CliIo): void {
+  const { model, datasets, splits } = trained;
+  const scored = datasets.map((ds, i) => scoreFile(model, ds, splits[i]));
+  const fitScores = scored.flatMap((f) => f.split.fit.map((r) => f.scores[r])).sort((a, b) =>
+    a - b
+  );
+  io.out(`Contamination sweep: one forest trained on ${trained.dataText}.`);
+  io.out("The threshold is the (1 - contamination) quantile of the training scores.");
+  const rows = [["contamination", "threshold", "flagged (training)", "precision", "recall", "F1"]];
+  let auc: number | null = null;
+  for (const c of list) {
+    const threshold = thresholdFor(fitScores, c);
+    const flagged = fitScores.filter((s) => s >= threshold).length;
+    const m = evaluateFiles(scored, threshold).pooled.model;
+    if (m) auc = m.roc_auc;
+    rows.push([
+      `${c}`,
+      threshold.toFixed(4),
+      percent(flagged / fitScores.length),
+      fixed(m?.precision),
+      fixed(m?.recall),
+      fixed(m?.f1),
+    ]);
+  }
+  io.out(`Precision, recall and F1 on ${trained.evaluationText}:`);
+  for (const line of table(rows)) io.out(`  ${line}`);
+  if (auc !== null) {
+    io.out(`ROC AUC ${fixed(auc)} for every row (it does not depend on the threshold).`);
+  }
+  io.out("Nothing written: run again with a single --contamination value to write the artifact.");
 }
 
 if (import.meta.main) Deno.exit(await runCli(main, { tool: "train", args: Deno.args }));

@@ -11,6 +11,7 @@
 import type { ForestArrays } from "./isolation_forest.ts";
 import type { FeatureStats } from "./reasons.ts";
 import type { ModelConfig } from "./types.ts";
+import type { GridMap } from "./grid.ts";
 import { sha256Hex } from "./_sha256.ts";
 
 /** The artifact's `format` field. */
@@ -30,7 +31,19 @@ export interface ModelParts {
   training: Record<string, unknown>;
   /** Training mean and standard deviation per feature, for `model_outlier` reasons. */
   stats: FeatureStats;
+  /**
+   * Which features are grid quantities. Absent in artifacts that predate it
+   * (and in the workshop's model): features named like a quantity are one.
+   */
+  grid?: GridMap;
   forest: ForestArrays;
+}
+
+/** A grid map with its keys in feature order, so the text does not depend on insertion order. */
+export function gridText(grid: GridMap, features: readonly string[]): string {
+  const ordered: Record<string, string> = {};
+  for (const f of features) if (Object.hasOwn(grid, f)) ordered[f] = grid[f];
+  return JSON.stringify(ordered);
 }
 
 function list(values: ArrayLike<number>): string {
@@ -57,6 +70,8 @@ export function renderArtifact(parts: ModelParts, version: string | null): strin
     }`,
     `"threshold": ${JSON.stringify(parts.threshold)}`,
     `"stats": {"mean": ${list(parts.stats.mean)}, "sd": ${list(parts.stats.sd)}}`,
+    // Only written when recorded, so artifacts without a map keep their bytes and version.
+    ...(parts.grid ? [`"grid": ${gridText(parts.grid, parts.features)}`] : []),
     `"training": ${JSON.stringify(parts.training)}`,
     `"forest": {\n${
       [

@@ -10,6 +10,7 @@ import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, renderArtifact } from "./_can
 import { heightLimit, MAX_FEATURES, packForest } from "./isolation_forest.ts";
 import { Model, type ModelOptions, type ModelParts, validateModelConfig } from "./model.ts";
 import type { ModelConfig } from "./types.ts";
+import { validateGridMap } from "./grid.ts";
 
 export { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION };
 
@@ -228,7 +229,24 @@ export function parseArtifact(text: string, options: ModelOptions = {}): Model {
   const training = object(root.training, "training");
   const forest = parseForest(root.forest, config, features.length);
 
-  const parts: ModelParts = { config, features, threshold, training, stats: { mean, sd }, forest };
+  let grid;
+  if (root.grid !== undefined) {
+    try {
+      grid = validateGridMap(object(root.grid, "grid"), features);
+    } catch (err) {
+      if (err instanceof TypeError) throw err;
+      throw new RangeError(`Artifact field grid is invalid: ${(err as Error).message}`);
+    }
+  }
+  const parts: ModelParts = {
+    config,
+    features,
+    threshold,
+    training,
+    stats: { mean, sd },
+    ...(grid ? { grid } : {}),
+    forest,
+  };
   const model = new Model(parts, options);
   if (model.contentHash !== version) {
     throw new RangeError(

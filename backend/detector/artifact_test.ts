@@ -123,3 +123,39 @@ Deno.test("parseArtifact() detects edited values through the content hash", () =
   threshold.threshold = 0.9;
   assert.throws(() => parseArtifact(JSON.stringify(threshold)), /does not match its version/);
 });
+
+Deno.test("an artifact's grid map decides which features the grid rules read", () => {
+  // A column that is not a grid frequency but happens to be called so, values far above 100.
+  const rows = 200;
+  const data = new Float64Array(rows * 2);
+  for (let r = 0; r < rows; r++) {
+    data[r * 2] = 230 + (r % 7);
+    data[r * 2 + 1] = 500 + (r % 13);
+  }
+  const config = { ...DEFAULT_MODEL_CONFIG, nEstimators: 10, trainingSize: rows };
+  const plain = trainModel(config, { data, features: ["voltage", "frequency"], grid: {} });
+  const text = serializeArtifact(plain);
+  assert.ok(text.includes(`\n  "grid": {},\n`));
+  const parsed = parseArtifact(text);
+  assert.deepEqual(parsed.quantities, ["", ""]);
+  const [p] = parsed.predict([{ voltage: 233, frequency: 505 } as never]);
+  assert.equal(p.anomaly, false);
+  // The same data with the default map: "frequency" 505 Hz is a sensor fault by name.
+  const byName = trainModel(config, { data, features: ["voltage", "frequency"] });
+  assert.doesNotMatch(serializeArtifact(byName), /"grid"/);
+  assert.equal(byName.predict([{ voltage: 233, frequency: 505 } as never])[0].anomaly, true);
+  const mapped = parseArtifact(
+    serializeArtifact(
+      trainModel(config, {
+        data,
+        features: ["voltage", "frequency"],
+        grid: { voltage: "voltage" },
+      }),
+    ),
+  );
+  assert.deepEqual(mapped.quantities, ["voltage", ""]);
+  assert.throws(
+    () => parseArtifact(text.replace('"grid": {}', '"grid": {"x": "voltage"}')),
+    /Artifact field grid is invalid: Grid map names "x"/,
+  );
+});

@@ -32,6 +32,12 @@ export interface Evaluation {
   f1: number;
   /** Area under the ROC curve (threshold-free); NaN unless both classes occur. */
   rocAuc: number;
+  /** Area under the precision-recall curve as average precision; NaN without anomalies. */
+  prAuc: number;
+  /** False-alarm rate fp / (fp + tn): share of normal readings flagged; NaN without any. */
+  far: number;
+  /** Missed-alarm rate fn / (fn + tp): share of anomalies not flagged; NaN without any. */
+  mar: number;
   confusion: ConfusionMatrix;
 }
 
@@ -83,6 +89,7 @@ export function evaluateScores(
   options: EvaluateScoresOptions,
 ): Evaluation {
   const auc = rocAuc(scores, labels);
+  const ap = averagePrecision(scores, labels);
   const { threshold, forced } = options;
   const confusion: ConfusionMatrix = { tp: 0, fp: 0, tn: 0, fn: 0 };
   for (let i = 0; i < scores.length; i++) {
@@ -90,7 +97,7 @@ export function evaluateScores(
     if (labels[i]) flagged ? confusion.tp++ : confusion.fn++;
     else flagged ? confusion.fp++ : confusion.tn++;
   }
-  const { tp, fp, fn } = confusion;
+  const { tp, fp, tn, fn } = confusion;
   const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
   const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
@@ -102,8 +109,62 @@ export function evaluateScores(
     recall,
     f1,
     rocAuc: auc,
+    prAuc: ap,
+    far: fp + tn === 0 ? NaN : fp / (fp + tn),
+    mar: fn + tp === 0 ? NaN : fn / (fn + tp),
     confusion,
   };
+}
+
+/** One point of a precision-recall curve: flagging scores at or above `threshold`. */
+export interface PrPoint {
+  threshold: number;
+  precision: number;
+  recall: number;
+}
+
+/** Precision-recall points at every distinct score, highest threshold first; [] without anomalies. */
+export function prCurve(scores: ArrayLike<number>, labels: ArrayLike<boolean>): PrPoint[] {
+  if (scores.length !== labels.length) {
+    throw new RangeError(
+      `Scores and labels must have the same length, got ${scores.length} and ${labels.length}`,
+    );
+  }
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  let positives = 0;
+  for (let i = 0; i < n; i++) if (labels[i]) positives++;
+  const points: PrPoint[] = [];
+  if (positives === 0) return points;
+  let tp = 0;
+  for (let i = 0; i < n;) {
+    // Tied scores are flagged together.
+    let j = i;
+    while (j < n && scores[order[j]] === scores[order[i]]) {
+      if (labels[order[j]]) tp++;
+      j++;
+    }
+    points.push({ threshold: scores[order[i]], precision: tp / j, recall: tp / positives });
+    i = j;
+  }
+  return points;
+}
+
+/**
+ * Average precision, the area under the precision-recall curve as
+ * scikit-learn computes it: the sum of precision times the recall gained at
+ * each threshold. NaN without anomalies.
+ */
+export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<boolean>): number {
+  const points = prCurve(scores, labels);
+  if (points.length === 0) return NaN;
+  let ap = 0;
+  let recall = 0;
+  for (const p of points) {
+    ap += (p.recall - recall) * p.precision;
+    recall = p.recall;
+  }
+  return ap;
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { evaluateScores, quantile, rocAuc } from "./evaluation.ts";
+import { averagePrecision, evaluateScores, prCurve, quantile, rocAuc } from "./evaluation.ts";
 
 Deno.test("rocAuc() is 1 for perfect separation, 0.5 for ties and 0 for reversed", () => {
   assert.equal(rocAuc([0.1, 0.2, 0.8, 0.9], [false, false, true, true]), 1);
@@ -47,4 +47,24 @@ Deno.test("quantile() interpolates like numpy and rejects bad input", () => {
   assert.equal(quantile([7], 0.3), 7);
   assert.throws(() => quantile([], 0.5), /empty/);
   assert.throws(() => quantile([1], 1.5), { message: "Quantile must be between 0 and 1, got 1.5" });
+});
+
+Deno.test("averagePrecision() matches scikit-learn's average_precision_score", () => {
+  // sklearn: average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.8333...
+  const ap = averagePrecision([0.1, 0.4, 0.35, 0.8], [false, false, true, true]);
+  assert.ok(Math.abs(ap - 5 / 6) < 1e-12, `${ap}`);
+  assert.ok(Number.isNaN(averagePrecision([0.1, 0.2], [false, false])));
+  assert.deepEqual(prCurve([0.5, 0.5, 0.1], [true, false, true]), [
+    { threshold: 0.5, precision: 0.5, recall: 0.5 },
+    { threshold: 0.1, precision: 2 / 3, recall: 1 },
+  ]);
+});
+
+Deno.test("evaluateScores() reports false- and missed-alarm rates", () => {
+  const e = evaluateScores([0.9, 0.2, 0.8, 0.1, 0.6], [true, true, false, false, false], {
+    threshold: 0.5,
+  });
+  assert.equal(e.far, 2 / 3);
+  assert.equal(e.mar, 1 / 2);
+  assert.ok(e.prAuc > 0 && e.prAuc <= 1);
 });

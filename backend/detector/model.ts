@@ -8,6 +8,7 @@ import { growForest, IsolationForest } from "./isolation_forest.ts";
 import { evaluateScores, quantile } from "./evaluation.ts";
 import { DEFAULT_RATED_CURRENT, explain, type FeatureStats, hasSensorFault } from "./reasons.ts";
 import { contentHash, type ModelParts } from "./_canonical.ts";
+import { defaultGridMap, type GridMap, quantitiesOf } from "./grid.ts";
 import { DEFAULT_MODEL_CONFIG, validateModelConfig } from "./model_config.ts";
 import {
   type Detector,
@@ -79,6 +80,10 @@ export class Model implements Detector {
   readonly forest: IsolationForest;
   /** Rated current used by reasons. */
   readonly ratedCurrent: number;
+  /** Which features are grid quantities (the artifact's map, else by name). */
+  readonly grid: GridMap;
+  /** Per feature, its grid quantity or "" (what the grid rules read). */
+  readonly quantities: readonly string[];
 
   /** Wrap trained parts; computes the content hash. */
   constructor(parts: ModelParts, options: ModelOptions = {}) {
@@ -92,6 +97,8 @@ export class Model implements Detector {
     this.forest = new IsolationForest(parts.forest);
     this.contentHash = contentHash(parts);
     this.ratedCurrent = options.ratedCurrent ?? DEFAULT_RATED_CURRENT;
+    this.grid = parts.grid ?? defaultGridMap(parts.features);
+    this.quantities = quantitiesOf(parts.features, this.grid);
     this.info = {
       name: "isolation_forest",
       version: this.contentHash.slice(0, "sha256:".length + 12),
@@ -147,12 +154,17 @@ export class Model implements Detector {
     const nf = this.features.length;
     const n = matrix.length / nf;
     const { threshold, stats } = this.parts;
-    const explainOptions = { features: this.features, stats, ratedCurrent: this.ratedCurrent };
+    const explainOptions = {
+      features: this.features,
+      quantities: this.quantities,
+      stats,
+      ratedCurrent: this.ratedCurrent,
+    };
     const out: Prediction[] = new Array(n);
     for (let r = 0; r < n; r++) {
       const score = scores[r];
       const row = matrix.subarray(r * nf, r * nf + nf);
-      if (score >= threshold || hasSensorFault(row, this.features)) {
+      if (score >= threshold || hasSensorFault(row, this.quantities)) {
         out[r] = { anomaly: true, score, reasons: explain(row, explainOptions) };
       } else {
         out[r] = { anomaly: false, score };
@@ -226,6 +238,11 @@ export interface TrainModelOptions {
    * readings per {@link EVALUATION_SET} when the features are {@link FEATURES}.
    */
   evaluation?: LabeledMatrix | false;
+  /**
+   * Which features are grid quantities, stored in the artifact. Default: none
+   * recorded, so features named `voltage`, `current`, `frequency` are.
+   */
+  grid?: GridMap;
   /** Passed to the model. */
   source?: string;
   /** Passed to the model. */
@@ -295,10 +312,11 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
     });
   }
   let evaluation: Record<string, unknown> | null = null;
+  const quantities = quantitiesOf(features, options.grid ?? defaultGridMap(features));
   if (evaluationSet) {
     const scores = scorer.scoreMatrix(evaluationSet.matrix);
     const forced = evaluationSet.labels.map((_, r) =>
-      hasSensorFault(evaluationSet.matrix.subarray(r * nf, r * nf + nf), features)
+      hasSensorFault(evaluationSet.matrix.subarray(r * nf, r * nf + nf), quantities)
     );
     const e = evaluateScores(scores, evaluationSet.labels, { threshold, forced });
     evaluation = {
@@ -334,6 +352,7 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
     // A JSON round trip makes the in-memory summary identical to a parsed one (NaN becomes null).
     training: JSON.parse(JSON.stringify(training)),
     stats: featureStats(data, nf),
+    ...(options.grid ? { grid: { ...options.grid } } : {}),
     forest,
   };
   return new Model(parts, {

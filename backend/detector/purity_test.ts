@@ -21,3 +21,19 @@ Deno.test("detector modules import only the detector and simulator, and use no D
     }
   }
 });
+
+// The simulator runs in the UI islands, `deno task load` and k6: the same rule, simulator-only imports.
+Deno.test("simulator modules import only the simulator, and use no Deno APIs", () => {
+  const dir = new URL("../simulator/", import.meta.url);
+  const files = [...Deno.readDirSync(dir)]
+    .map((e) => e.name)
+    .filter((name) => name.endsWith(".ts") && !name.endsWith("_test.ts"));
+  assert.ok(files.includes("simulator.ts") && files.includes("fleet.ts"));
+  for (const name of files) {
+    const source = Deno.readTextFileSync(new URL(name, dir));
+    assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/, name);
+    for (const [, specifier] of source.matchAll(/(?:from|import)\s+"([^"]+)"/g)) {
+      assert.match(specifier, /^\.\/[a-z_0-9]+\.ts$/, `${name}: ${specifier}`);
+    }
+  }
+});

@@ -75,8 +75,13 @@ export interface FeatureStats {
 
 /** Options for {@link explain}. */
 export interface ExplainOptions {
-  /** Names of the values, in order. Grid rules apply to `voltage`, `current` and `frequency`. */
+  /** Names of the values, in order. */
   features: readonly string[];
+  /**
+   * The grid quantity of each value (`voltage`, `current`, `frequency`, or ""
+   * for none); grid rules apply only to those. Default: the feature names.
+   */
+  quantities?: readonly string[];
   /** Training statistics; without them no `model_outlier` reason can be given. */
   stats?: FeatureStats;
   /** Rated current in amperes for `current_high`. Default {@link DEFAULT_RATED_CURRENT}. */
@@ -103,9 +108,12 @@ function isFault(feature: string, value: number): boolean {
   }
 }
 
-/** True when any grid feature in `values` is physically implausible (a sensor fault). */
-export function hasSensorFault(values: ArrayLike<number>, features: readonly string[]): boolean {
-  for (let i = 0; i < features.length; i++) if (isFault(features[i], values[i])) return true;
+/**
+ * True when any grid quantity in `values` is physically implausible (a sensor
+ * fault). `quantities` names each value's grid quantity ("" for none).
+ */
+export function hasSensorFault(values: ArrayLike<number>, quantities: readonly string[]): boolean {
+  for (let i = 0; i < quantities.length; i++) if (isFault(quantities[i], values[i])) return true;
   return false;
 }
 
@@ -248,11 +256,12 @@ function modelReason(values: ArrayLike<number>, features: readonly string[], sta
  */
 export function explain(values: ArrayLike<number>, options: ExplainOptions): Reason[] {
   const { features, stats } = options;
+  const quantities = options.quantities ?? features;
   const rated = options.ratedCurrent ?? DEFAULT_RATED_CURRENT;
   const reasons: Reason[] = [];
   const faults: Reason[] = [];
   for (let i = 0; i < features.length; i++) {
-    const feature = features[i];
+    const feature = quantities[i];
     const value = values[i];
     if (feature !== "voltage" && feature !== "current" && feature !== "frequency") continue;
     if (isFault(feature, value)) {

@@ -47,7 +47,10 @@ export interface Reason {
 /** The model's verdict on one reading. */
 export interface Prediction {
   anomaly: boolean;
-  /** Isolation-forest score in (0, 1): higher means more anomalous. */
+  /**
+   * Higher means more anomalous: the isolation forest's score in (0, 1), or
+   * the temporal model's largest window z-score relative to its calibration.
+   */
   score: number;
   /** Present when `anomaly` is true. */
   reasons?: Reason[];
@@ -73,9 +76,46 @@ export interface ModelInfo {
   warning?: string;
 }
 
+/** What determines a temporal model besides its data. */
+export interface TemporalConfig {
+  /** Readings per window, the scored one included (2 to 256). */
+  window: number;
+  /** Share of training readings at or above the threshold (0 to 0.5]. */
+  contamination: number;
+}
+
+/** Metadata about a temporal model, served by `GET /model`. */
+export interface TemporalInfo {
+  name: "temporal_window";
+  /** Content hash, `sha256:` and the first 12 hex digits. */
+  version: string;
+  /** Feature names in model order: what a reading must carry. */
+  features: readonly string[];
+  config: TemporalConfig;
+  /** Normalized scores at or above this are anomalies. */
+  threshold: number;
+  training: Record<string, unknown>;
+  source: string;
+  createdAt?: string;
+  /** Why the served model is not the one the service's configuration asks for, when it is not. */
+  warning?: string;
+}
+
+/** Metadata of either detector. */
+export type DetectorInfo = ModelInfo | TemporalInfo;
+
+/** Options for {@link Detector.predict}. */
+export interface PredictOptions {
+  /**
+   * Earlier readings of the same meters, oldest first: they fill a temporal
+   * model's windows and get no prediction. The point forest ignores them.
+   */
+  context?: readonly Reading[];
+}
+
 /** What the HTTP layer needs from a model. */
 export interface Detector {
-  readonly info: ModelInfo;
-  /** Score a batch. Inputs are already validated as finite numbers. */
-  predict(readings: readonly Reading[]): Prediction[];
+  readonly info: DetectorInfo;
+  /** Score a batch in time order per meter. Inputs are already validated as finite numbers. */
+  predict(readings: readonly Reading[], options?: PredictOptions): Prediction[];
 }

@@ -20,7 +20,7 @@ export function healthRoutes(deps: HealthDeps): Hono {
   app.get("/health", (c) =>
     c.json({
       status: "ok",
-      model: "isolation_forest",
+      model: state.detector?.info.name ?? "isolation_forest",
       features: state.detector?.info.features ?? FEATURES,
       model_loaded: state.detector !== null,
       model_version: state.detector?.info.version ?? null,

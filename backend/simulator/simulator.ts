@@ -4,7 +4,15 @@
  * backend (training, `/simulate`), the UI islands, `deno task load` and the k6
  * scripts all run this one module.
  */
-import { createRng, gaussian, type Rng, uniform } from "./rng.ts";
+import { createRng, gaussian, type Rng } from "./rng.ts";
+import {
+  ANOMALY_KINDS,
+  type AnomalyKind,
+  diurnalLoad,
+  injectPointAnomaly,
+  roundValues,
+  type Values,
+} from "./_signal.ts";
 
 /** One sensor reading as the API accepts it. */
 export interface Reading {
@@ -16,21 +24,11 @@ export interface Reading {
   frequency: number;
   /** ISO-8601 time the reading was taken (optional in the API). */
   timestamp?: string;
+  /** The meter (stream) the reading comes from (optional in the API). */
+  meter_id?: string;
 }
 
-/** The kinds of anomaly the simulator injects. */
-export const ANOMALY_KINDS = [
-  "voltage_sag",
-  "voltage_swell",
-  "current_spike",
-  "current_drop",
-  "frequency_high",
-  "frequency_low",
-  "interruption",
-] as const;
-
-/** One of {@link ANOMALY_KINDS}. */
-export type AnomalyKind = typeof ANOMALY_KINDS[number];
+export { ANOMALY_KINDS, type AnomalyKind };
 
 /** A simulated reading with its ground-truth label. */
 export interface LabeledReading extends Reading {
@@ -68,23 +66,6 @@ export interface SimulatorOptions {
 }
 
 const DEFAULT_START = Date.UTC(2026, 0, 1);
-const HOUR_MS = 3_600_000;
-
-/** Round to a fixed number of decimals, as a sensor would report. */
-function round(value: number, decimals: number): number {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-}
-
-/**
- * Diurnal load in [-1, 1]: low at night, peaking in the evening (about 19:00).
- * Voltage sags slightly and current rises with load.
- */
-function diurnalLoad(epochMs: number): number {
-  const hour = (epochMs % (24 * HOUR_MS)) / HOUR_MS;
-  return Math.sin(((hour - 13) / 24) * 2 * Math.PI);
-}
-
 /** A seeded stream of labeled readings. */
 export class Simulator {
   readonly #rng: Rng;
@@ -110,41 +91,18 @@ export class Simulator {
     const t = this.#time;
     this.#time += this.#intervalMs;
     const load = diurnalLoad(t);
-    let voltage = gaussian(rng, NOMINAL.voltage.mean - 1.5 * load, NOMINAL.voltage.sd);
-    let current = Math.max(0, gaussian(rng, NOMINAL.current.mean + 1.5 * load, NOMINAL.current.sd));
-    let frequency = gaussian(rng, NOMINAL.frequency.mean, NOMINAL.frequency.sd);
+    const values: Values = {
+      voltage: gaussian(rng, NOMINAL.voltage.mean - 1.5 * load, NOMINAL.voltage.sd),
+      current: Math.max(0, gaussian(rng, NOMINAL.current.mean + 1.5 * load, NOMINAL.current.sd)),
+      frequency: gaussian(rng, NOMINAL.frequency.mean, NOMINAL.frequency.sd),
+    };
     let kind: AnomalyKind | null = null;
     if (this.#anomalyRate > 0 && rng() < this.#anomalyRate) {
       kind = ANOMALY_KINDS[Math.floor(rng() * ANOMALY_KINDS.length)];
-      switch (kind) {
-        case "voltage_sag":
-          voltage = uniform(rng, 150, 200);
-          break;
-        case "voltage_swell":
-          voltage = uniform(rng, 258, 290);
-          break;
-        case "current_spike":
-          current = uniform(rng, 25, 40);
-          break;
-        case "current_drop":
-          current = uniform(rng, 0, 2);
-          break;
-        case "frequency_high":
-          frequency = uniform(rng, 50.55, 51);
-          break;
-        case "frequency_low":
-          frequency = uniform(rng, 49, 49.45);
-          break;
-        case "interruption":
-          voltage = uniform(rng, 0, 10);
-          current = uniform(rng, 0, 0.5);
-          break;
-      }
+      injectPointAnomaly(kind, rng, values);
     }
     return {
-      voltage: round(voltage, 2),
-      current: round(current, 3),
-      frequency: round(frequency, 3),
+      ...roundValues(values),
       timestamp: new Date(t).toISOString(),
       anomaly: kind !== null,
       kind,

@@ -55,3 +55,16 @@ Deno.test("toReading() keeps only what /predict accepts", () => {
     "voltage",
   ]);
 });
+
+Deno.test("simulate() output is unchanged for existing callers (golden hash)", async () => {
+  // The UI, the load tools and k6 replay these streams; a change here changes their data.
+  const text = JSON.stringify([
+    simulate(3000, { seed: 7, anomalyRate: 0.2 }),
+    new Simulator({ seed: 1, intervalMs: 300_000 }).batch(500),
+  ]);
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
+  );
+  const hex = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+  assert.equal(hex, "a45f35001a49690da516e52bdffce8ddb14379fef173078cbbf934bb67330d33");
+});

@@ -27,7 +27,13 @@ const servedBy = `${config.podName}:${Deno.pid}`;
 const state = new ServiceState();
 const metrics = createMetrics();
 state.onChange((s) => metrics.modelReady.set(s === "ready" ? 1 : 0));
-const openapi = JSON.stringify(openApiDocument(config));
+// The reading schema follows the loaded model's features; rarely fetched, so built per request.
+const openapi = () =>
+  JSON.stringify(openApiDocument({
+    maxBatch: config.maxBatch,
+    maxBodyBytes: config.maxBodyBytes,
+    ...(state.detector ? { features: state.detector.info.features } : {}),
+  }));
 const docs = renderDocsPage();
 
 const json = (body: unknown, status = 200) =>
@@ -69,7 +75,7 @@ const routes: Record<string, Record<string, (req: Request) => Promise<Response> 
       }),
   },
   "/openapi.json": {
-    GET: () => new Response(openapi, { headers: { "content-type": "application/json" } }),
+    GET: () => new Response(openapi(), { headers: { "content-type": "application/json" } }),
   },
   "/docs": {
     GET: () => new Response(docs, { headers: { "content-type": "text/html; charset=utf-8" } }),

@@ -1,0 +1,48 @@
+/**
+ * The temporal model artifact's canonical text and content hash, as
+ * `_canonical.ts` does for the forest: fields in a fixed order, numbers in
+ * JavaScript's shortest round-trip form, the version the SHA-256 of the text
+ * without the `version` line.
+ */
+import type { TemporalParts } from "./temporal.ts";
+import { sha256Hex } from "./_sha256.ts";
+import { gridText } from "./_canonical.ts";
+
+/** The artifact's `format` field. */
+export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
+
+/** The artifact's `formatVersion`; bump it when the layout changes. */
+export const TEMPORAL_FORMAT_VERSION = 1;
+
+function list(values: ArrayLike<number>): string {
+  return `[${Array.prototype.join.call(values, ",")}]`;
+}
+
+/** The artifact text for `parts`; with `version` null, the text that is hashed. */
+export function renderTemporalArtifact(parts: TemporalParts, version: string | null): string {
+  const { config, meters, pooled, calibration } = parts;
+  const lines = [
+    `"format": ${JSON.stringify(TEMPORAL_FORMAT)}`,
+    `"formatVersion": ${TEMPORAL_FORMAT_VERSION}`,
+    ...(version === null ? [] : [`"version": ${JSON.stringify(version)}`]),
+    `"name": "temporal_window"`,
+    `"features": ${JSON.stringify(parts.features)}`,
+    `"config": ${JSON.stringify({ window: config.window, contamination: config.contamination })}`,
+    `"threshold": ${JSON.stringify(parts.threshold)}`,
+    `"grid": ${gridText(parts.grid, parts.features)}`,
+    `"meters": {"ids": ${JSON.stringify(meters.ids)}, "mean": ${list(meters.mean)}, "sd": ${
+      list(meters.sd)
+    }}`,
+    `"pooled": {"mean": ${list(pooled.mean)}, "sd": ${list(pooled.sd)}}`,
+    `"calibration": {"center": ${list(calibration.center)}, "scale": ${
+      list(calibration.scale)
+    }, "limit": ${list(calibration.limit)}}`,
+    `"training": ${JSON.stringify(parts.training)}`,
+  ];
+  return `{\n${lines.map((line) => `  ${line}`).join(",\n")}\n}\n`;
+}
+
+/** The content hash of `parts`: `sha256:` and 64 hex digits. */
+export function temporalContentHash(parts: TemporalParts): string {
+  return `sha256:${sha256Hex(renderTemporalArtifact(parts, null))}`;
+}

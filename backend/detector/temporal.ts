@@ -1,0 +1,503 @@
+/**
+ * The temporal detector: per-meter window statistics, standardized against
+ * what normal operation looks like, combined into one score.
+ *
+ * Training fits, from normal readings: a baseline (mean, sd) per meter and
+ * channel, so each meter is judged against its own operating point (meters
+ * without enough training rows, and unknown meters, use the pooled
+ * baseline); then, for every window length n = 1..window, the centre and
+ * spread of each window statistic (see `window_stats.ts`) and the 0.99
+ * quantile of the largest |z| among them. A reading's score is that largest
+ * |z| divided by the quantile for its window length, so a reading at the
+ * start of a stream (a short window) is not more likely to alarm than one
+ * with a full window. The threshold is the (1 - contamination) quantile of
+ * training scores. No state survives a call: the window is made of the rows
+ * passed in (readings plus optional earlier context), so every replica gives
+ * the same answer. Pure TypeScript.
+ */
+import { quantile } from "./evaluation.ts";
+import { toMatrix } from "./model.ts";
+import { explain, hasSensorFault } from "./reasons.ts";
+import { defaultGridMap, type GridMap, quantitiesOf } from "./grid.ts";
+import { previousInStream } from "./streams.ts";
+import { temporalReason } from "./temporal_reasons.ts";
+import type { Prediction, PredictOptions, Reading, TemporalConfig, TemporalInfo } from "./types.ts";
+
+export type { TemporalConfig, TemporalInfo };
+import { temporalContentHash } from "./_temporal_canonical.ts";
+import { STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";
+
+/** The defaults: 8 readings (chosen by measurement, see docs/DETECTOR.md), 1 % flagged in training. */
+export const DEFAULT_TEMPORAL_CONFIG: Readonly<TemporalConfig> = Object.freeze({
+  window: 8,
+  contamination: 0.01,
+});
+
+/** Allowed window lengths (readings), read by validation and the CLI. */
+export const WINDOW_RANGE = Object.freeze({ min: 2, max: 256 });
+
+/** Quantile of the largest |z| that each window length is normalized by. */
+export const REFERENCE_QUANTILE = 0.99;
+
+/** Training rows a meter needs for a baseline of its own (else: the pooled baseline). */
+export const MIN_METER_ROWS = 50;
+
+/** Everything a trained temporal model consists of (JSON-safe). */
+export interface TemporalParts {
+  /** Input columns in order (what a reading must carry). */
+  features: readonly string[];
+  config: TemporalConfig;
+  /** Normalized scores at or above this are anomalies. */
+  threshold: number;
+  /** Which features are grid quantities (grid rules read only those). */
+  grid: GridMap;
+  /** Meters with their own baseline, and that baseline (`meter * nf + channel`). */
+  meters: { ids: string[]; mean: number[]; sd: number[] };
+  /** Baseline over all training rows, for meters without their own. */
+  pooled: { mean: number[]; sd: number[] };
+  /**
+   * Per window length n (1-based) and statistic `j = channel * 4 + stat`, at
+   * `(n - 1) * nf * 4 + j`: centre and scale; `limit[n - 1]` normalizes the score.
+   */
+  calibration: { center: number[]; scale: number[]; limit: number[] };
+  /** Facts about training (JSON-safe). */
+  training: Record<string, unknown>;
+}
+
+/** Which statistic decided a score, for explanations. */
+export interface Finding {
+  /** Channel index into the features. */
+  channel: number;
+  /** Index into `WINDOW_STATS` (window_stats.ts). */
+  stat: number;
+  /** The statistic's z against normal operation at this window length. */
+  z: number;
+  /** Window length the statistic was computed over. */
+  n: number;
+  /** Baseline index into `meters.ids`, or -1 for the pooled baseline. */
+  baseline: number;
+}
+
+/** Options for {@link TemporalModel}. */
+export interface TemporalModelOptions {
+  /** Where the model came from. Default "constructed in memory". */
+  source?: string;
+  /** When it was trained or written (ISO-8601). */
+  createdAt?: string;
+  /** Rated current in amperes for `current_high` grid reasons. Default 16 A. */
+  ratedCurrent?: number;
+  /** Why the served model is not the configured one, shown in `info.warning`. */
+  warning?: string;
+}
+
+/** Options for {@link fitTemporal}. */
+export interface FitTemporalOptions {
+  /** Meter key per training row, or null for one stream. */
+  meters: readonly (string | undefined)[] | null;
+  /** Describes the data in the training summary. */
+  description?: Record<string, unknown>;
+  /** Which features are grid quantities. Default: those named `voltage`, `current`, `frequency`. */
+  grid?: GridMap;
+}
+
+const MIN_SCALE = 1e-6;
+// Calibration keeps at most this many (row, window length) samples in memory.
+const MAX_CALIBRATION_SAMPLES = 400_000;
+
+/** Check a temporal config; throws RangeError naming the bad field and value. */
+export function validateTemporalConfig(config: TemporalConfig): TemporalConfig {
+  const { window, contamination } = config;
+  if (!Number.isInteger(window) || window < WINDOW_RANGE.min || window > WINDOW_RANGE.max) {
+    throw new RangeError(
+      `Window must be an integer from ${WINDOW_RANGE.min} to ${WINDOW_RANGE.max}, got ${window}`,
+    );
+  }
+  if (typeof contamination !== "number" || !(contamination > 0 && contamination <= 0.5)) {
+    throw new RangeError(
+      `Contamination must be greater than 0 and at most 0.5, got ${contamination}`,
+    );
+  }
+  return config;
+}
+
+function sdFloor(mean: number): number {
+  // A channel constant in training still gets a finite, tiny scale: any change then stands out.
+  return 1e-9 * (1 + Math.abs(mean));
+}
+
+function baselines(matrix: Float64Array, nf: number, keys: readonly (string | undefined)[] | null) {
+  const rows = matrix.length / nf;
+  const pooledMean = new Array<number>(nf).fill(0);
+  const pooledSd = new Array<number>(nf).fill(0);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < nf; c++) pooledMean[c] += matrix[r * nf + c];
+  for (let c = 0; c < nf; c++) pooledMean[c] /= rows;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < nf; c++) pooledSd[c] += (matrix[r * nf + c] - pooledMean[c]) ** 2;
+  }
+  for (let c = 0; c < nf; c++) {
+    pooledSd[c] = Math.max(Math.sqrt(pooledSd[c] / rows), sdFloor(pooledMean[c]));
+  }
+  const ids: string[] = [];
+  const mean: number[] = [];
+  const sd: number[] = [];
+  if (keys !== null) {
+    const byMeter = new Map<string, number[]>();
+    keys.forEach((key, r) => {
+      const k = key ?? "";
+      const list = byMeter.get(k);
+      if (list) list.push(r);
+      else byMeter.set(k, [r]);
+    });
+    for (const id of [...byMeter.keys()].sort()) {
+      const list = byMeter.get(id)!;
+      if (list.length < MIN_METER_ROWS || byMeter.size === 1) continue;
+      ids.push(id);
+      for (let c = 0; c < nf; c++) {
+        let m = 0;
+        for (const r of list) m += matrix[r * nf + c];
+        m /= list.length;
+        let v = 0;
+        for (const r of list) v += (matrix[r * nf + c] - m) ** 2;
+        mean.push(m);
+        sd.push(Math.max(Math.sqrt(v / list.length), sdFloor(m)));
+      }
+    }
+  }
+  return { meters: { ids, mean, sd }, pooled: { mean: pooledMean, sd: pooledSd } };
+}
+
+/** A trained temporal detector. Build one with {@link fitTemporal} or from its artifact. */
+export class TemporalModel {
+  /** The model's data, exactly what its artifact stores. */
+  readonly parts: Readonly<TemporalParts>;
+  readonly #index: Map<string, number>;
+  readonly #nf: number;
+  readonly #window: number;
+  readonly #center: Float64Array;
+  readonly #scale: Float64Array;
+  readonly #limit: Float64Array;
+
+  /** Full content hash, `sha256:` and 64 hex digits. */
+  readonly contentHash: string;
+  /** Per feature, its grid quantity or "" (what the grid rules read). */
+  readonly quantities: readonly string[];
+  /** Metadata for `GET /model`. */
+  readonly info: TemporalInfo;
+
+  /** Wrap trained parts; throws RangeError when their sizes disagree. */
+  constructor(parts: TemporalParts, options: TemporalModelOptions = {}) {
+    const nf = parts.features.length;
+    const w = parts.config.window;
+    const per = nf * STATS_PER_CHANNEL;
+    const { center, scale, limit } = parts.calibration;
+    if (
+      center.length !== w * per || scale.length !== w * per || limit.length !== w ||
+      parts.meters.mean.length !== parts.meters.ids.length * nf ||
+      parts.meters.sd.length !== parts.meters.ids.length * nf ||
+      parts.pooled.mean.length !== nf || parts.pooled.sd.length !== nf
+    ) {
+      throw new RangeError(
+        `Temporal model parts do not fit ${nf} features and a window of ${w}`,
+      );
+    }
+    this.parts = parts;
+    this.#nf = nf;
+    this.#window = w;
+    this.#index = new Map(parts.meters.ids.map((id, i) => [id, i]));
+    this.#center = Float64Array.from(center);
+    this.#scale = Float64Array.from(scale);
+    this.#limit = Float64Array.from(limit);
+    this.contentHash = temporalContentHash(parts);
+    this.quantities = quantitiesOf(parts.features, parts.grid);
+    this.info = {
+      name: "temporal_window",
+      version: this.contentHash.slice(0, "sha256:".length + 12),
+      features: parts.features,
+      config: parts.config,
+      threshold: parts.threshold,
+      training: parts.training,
+      source: options.source ?? "constructed in memory",
+      ...(options.createdAt ? { createdAt: options.createdAt } : {}),
+      ...(options.warning ? { warning: options.warning } : {}),
+    };
+    this.options = options;
+  }
+
+  /** The options this model was built with (source, time, rated current, warning). */
+  readonly options: Readonly<TemporalModelOptions>;
+
+  /** The same model with other options; shares the calibration data. */
+  withOptions(options: TemporalModelOptions): TemporalModel {
+    return new TemporalModel(this.parts, { ...this.options, ...options });
+  }
+
+  /**
+   * Predictions for readings in time order per meter (`meter_id`; readings
+   * without one form one stream); `context` readings (each meter's last
+   * `window - 1`) fill the first windows and get no prediction, so a stream
+   * scored in batches scores exactly as in one piece. A reading is anomalous when its score
+   * reaches the threshold or a grid value is physically impossible; anomalies
+   * carry grid reasons first, then the temporal reason. Throws TypeError
+   * naming the reading and field when a feature is not a finite number.
+   */
+  predict(readings: readonly Reading[], options: PredictOptions = {}): Prediction[] {
+    const context = options.context ?? [];
+    const rows = context.length === 0 ? readings : [...context, ...readings];
+    const meterOf = (r: Reading) => {
+      const id = (r as { meter_id?: unknown }).meter_id;
+      return typeof id === "string" ? id : undefined;
+    };
+    const keys = rows.some((r) => meterOf(r) !== undefined) ? rows.map(meterOf) : null;
+    const matrix = toMatrix(rows, this.features);
+    const findings: Finding[] = [];
+    const from = context.length;
+    const scores = this.scoreRows(matrix, keys, { from, findings });
+    const prev = previousInStream(keys, rows.length);
+    const nf = this.#nf;
+    const features = this.features;
+    const quantities = this.quantities;
+    const out: Prediction[] = new Array(readings.length);
+    for (let i = 0; i < readings.length; i++) {
+      const r = from + i;
+      const score = scores[i];
+      const values = matrix.subarray(r * nf, r * nf + nf);
+      const flagged = score >= this.threshold;
+      if (!flagged && !hasSensorFault(values, quantities)) {
+        out[i] = { anomaly: false, score };
+        continue;
+      }
+      const reasons = explain(values, {
+        features,
+        quantities,
+        ...(this.options.ratedCurrent !== undefined
+          ? { ratedCurrent: this.options.ratedCurrent }
+          : {}),
+      });
+      if (flagged) {
+        reasons.push(temporalReason(this, findings[i], {
+          matrix,
+          prev,
+          row: r,
+          ...(keys?.[r] !== undefined ? { meter: keys[r] } : {}),
+        }));
+      }
+      out[i] = { anomaly: true, score, reasons };
+    }
+    return out;
+  }
+
+  /** Input column names in order. */
+  get features(): readonly string[] {
+    return this.parts.features;
+  }
+
+  /** Normalized scores at or above this are anomalies. */
+  get threshold(): number {
+    return this.parts.threshold;
+  }
+
+  /** Readings per window. */
+  get window(): number {
+    return this.#window;
+  }
+
+  /** Index of a meter's own baseline, or -1 for the pooled one. */
+  baselineOf(meter: string | undefined): number {
+    return this.#index.get(meter ?? "") ?? -1;
+  }
+
+  /** Baseline mean and sd of `channel` for baseline index `b` (-1: pooled). */
+  baseline(b: number, channel: number): { mean: number; sd: number } {
+    const { meters, pooled } = this.parts;
+    return b === -1
+      ? { mean: pooled.mean[channel], sd: pooled.sd[channel] }
+      : { mean: meters.mean[b * this.#nf + channel], sd: meters.sd[b * this.#nf + channel] };
+  }
+
+  /** Rows standardized by their meter's baseline, and the baseline index of each row. */
+  standardize(
+    matrix: Float64Array,
+    keys: readonly (string | undefined)[] | null,
+  ): { u: Float64Array; which: Int32Array } {
+    const nf = this.#nf;
+    const rows = matrix.length / nf;
+    const u = new Float64Array(matrix.length);
+    const which = new Int32Array(rows);
+    const { meters, pooled } = this.parts;
+    for (let r = 0; r < rows; r++) {
+      const b = keys === null ? -1 : this.baselineOf(keys[r]);
+      which[r] = b;
+      for (let c = 0; c < nf; c++) {
+        const mean = b === -1 ? pooled.mean[c] : meters.mean[b * nf + c];
+        const sd = b === -1 ? pooled.sd[c] : meters.sd[b * nf + c];
+        u[r * nf + c] = (matrix[r * nf + c] - mean) / sd;
+      }
+    }
+    return { u, which };
+  }
+
+  /**
+   * Scores of rows `from..` of a row-major matrix whose rows are in time order
+   * per meter (`keys`, or one stream when null); rows before `from` are
+   * context only. With `findings`, records what decided each score.
+   */
+  scoreRows(
+    matrix: Float64Array,
+    keys: readonly (string | undefined)[] | null,
+    options: { from?: number; findings?: Finding[] } = {},
+  ): Float64Array {
+    const nf = this.#nf;
+    const rows = matrix.length / nf;
+    const from = options.from ?? 0;
+    const prev = previousInStream(keys, rows);
+    const { u, which } = this.standardize(matrix, keys);
+    const scratch = new WindowScratch(nf);
+    const out = new Float64Array(rows - from);
+    const per = nf * STATS_PER_CHANNEL;
+    const center = this.#center;
+    const scale = this.#scale;
+    for (let r = from; r < rows; r++) {
+      const n = windowStats(u, nf, prev, r, this.#window, scratch);
+      const stats = scratch.stats;
+      const base = (n - 1) * per;
+      let best = 0;
+      let bestJ = 0;
+      for (let j = 0; j < per; j++) {
+        // With one reading only its value is a statistic.
+        if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
+        const z = Math.abs((stats[j] - center[base + j]) / scale[base + j]);
+        if (z > best) {
+          best = z;
+          bestJ = j;
+        }
+      }
+      out[r - from] = best / this.#limit[n - 1];
+      if (options.findings) {
+        options.findings.push({
+          channel: Math.floor(bestJ / STATS_PER_CHANNEL),
+          stat: bestJ % STATS_PER_CHANNEL,
+          z: (stats[bestJ] - center[base + bestJ]) / scale[base + bestJ],
+          n,
+          baseline: which[r],
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Fit a temporal model on normal rows (row-major, `features.length` columns,
+ * in time order per meter), with the threshold at the (1 - contamination)
+ * quantile of the training scores. Throws RangeError on a bad config or too
+ * little data.
+ */
+export function fitTemporal(
+  matrix: Float64Array,
+  features: readonly string[],
+  config: TemporalConfig,
+  options: FitTemporalOptions,
+): TemporalModel {
+  validateTemporalConfig(config);
+  const nf = features.length;
+  if (nf === 0) throw new RangeError("A model needs at least one feature, got none");
+  if (new Set(features).size !== nf) {
+    throw new RangeError(`Feature names must be unique, got ${features.join(",")}`);
+  }
+  const rows = matrix.length / nf;
+  if (!Number.isInteger(rows) || rows < 2 * config.window) {
+    throw new RangeError(
+      `Training a window of ${config.window} needs at least ${2 * config.window} rows, got ${rows}`,
+    );
+  }
+  const w = config.window;
+  const per = nf * STATS_PER_CHANNEL;
+  const { meters, pooled } = baselines(matrix, nf, options.meters);
+
+  // Provisional model (identity calibration) to standardize rows the same way scoring does.
+  const identity: TemporalParts = {
+    features: [...features],
+    config: { ...config },
+    threshold: 1,
+    grid: { ...(options.grid ?? defaultGridMap(features)) },
+    meters,
+    pooled,
+    calibration: {
+      center: new Array(w * per).fill(0),
+      scale: new Array(w * per).fill(1),
+      limit: new Array(w).fill(1),
+    },
+    training: {},
+  };
+  const provisional = new TemporalModel(identity, {});
+  const { u } = provisional.standardize(matrix, options.meters);
+  const prev = previousInStream(options.meters, rows);
+
+  // Window statistics for every length at sampled rows.
+  const stride = Math.max(1, Math.ceil((rows * w) / MAX_CALIBRATION_SAMPLES));
+  const sampled = Math.ceil(rows / stride);
+  const values = new Float64Array(sampled * w * per).fill(NaN);
+  const scratch = new WindowScratch(nf);
+  for (let s = 0, r = 0; r < rows; r += stride, s++) {
+    windowStats(u, nf, prev, r, w, scratch, (n, stats) => {
+      values.set(stats, (s * w + n - 1) * per);
+    });
+  }
+  const center = new Array<number>(w * per).fill(0);
+  const scale = new Array<number>(w * per).fill(1);
+  const column: number[] = [];
+  for (let n = 1; n <= w; n++) {
+    for (let j = 0; j < per; j++) {
+      column.length = 0;
+      for (let s = 0; s < sampled; s++) {
+        const v = values[(s * w + n - 1) * per + j];
+        if (!Number.isNaN(v)) column.push(v);
+      }
+      if (column.length < 2) continue;
+      column.sort((a, b) => a - b);
+      const k = (n - 1) * per + j;
+      center[k] = quantile(column, 0.5);
+      // Half the central 68 % range: the sd for normal data, robust to a few outliers.
+      scale[k] = Math.max((quantile(column, 0.8413) - quantile(column, 0.1587)) / 2, MIN_SCALE);
+    }
+  }
+  const limit = new Array<number>(w).fill(1);
+  for (let n = 1; n <= w; n++) {
+    const maxima: number[] = [];
+    for (let s = 0; s < sampled; s++) {
+      const o = (s * w + n - 1) * per;
+      if (Number.isNaN(values[o])) continue;
+      let best = 0;
+      for (let j = 0; j < per; j++) {
+        if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
+        const k = (n - 1) * per + j;
+        best = Math.max(best, Math.abs((values[o + j] - center[k]) / scale[k]));
+      }
+      maxima.push(best);
+    }
+    if (maxima.length >= 2) {
+      maxima.sort((a, b) => a - b);
+      limit[n - 1] = Math.max(quantile(maxima, REFERENCE_QUANTILE), MIN_SCALE);
+    }
+  }
+
+  const calibrated = new TemporalModel({ ...identity, calibration: { center, scale, limit } });
+  const sorted = calibrated.scoreRows(matrix, options.meters).sort();
+  const threshold = quantile(sorted, 1 - config.contamination);
+  let flagged = 0;
+  for (let i = 0; i < sorted.length; i++) if (sorted[i] >= threshold) flagged++;
+  const q = (p: number) => quantile(sorted, p);
+  const training = {
+    data: options.description ?? { source: "data", rows },
+    samples: rows,
+    metersWithBaseline: meters.ids.length,
+    scoreQuantiles: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted[sorted.length - 1] },
+    flaggedShare: flagged / rows,
+  };
+  return new TemporalModel({
+    ...identity,
+    threshold,
+    calibration: { center, scale, limit },
+    training: JSON.parse(JSON.stringify(training)),
+  });
+}

@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { type Finding, fitTemporal, validateTemporalConfig } from "./temporal.ts";
+import { toMatrix } from "./model.ts";
+import { simulateFleet } from "../simulator/fleet.ts";
+import { FEATURES } from "./types.ts";
+
+const training = simulateFleet({ seed: 1, meters: 3, readingsPerMeter: 1500, kinds: [] }).readings;
+const keys = training.map((r) => r.meter_id);
+const model = fitTemporal(toMatrix(training), FEATURES, { window: 8, contamination: 0.02 }, {
+  meters: keys,
+});
+
+Deno.test("fitTemporal() flags about the contamination share of its training data", () => {
+  const share = model.parts.training.flaggedShare as number;
+  assert.ok(Math.abs(share - 0.02) < 0.002, `${share}`);
+  assert.deepEqual(model.parts.meters.ids, ["meter-01", "meter-02", "meter-03"]);
+  // The same data and config give the same model.
+  const again = fitTemporal(toMatrix(training), FEATURES, { window: 8, contamination: 0.02 }, {
+    meters: keys,
+  });
+  assert.deepEqual(again.parts, model.parts);
+});
+
+Deno.test("scoreRows() flags a stuck sensor whose every value is normal", () => {
+  const fleet = simulateFleet({
+    seed: 7,
+    meterSeed: 1,
+    meters: 3,
+    readingsPerMeter: 3000,
+    kinds: ["stuck_sensor"],
+  });
+  const scores = model.scoreRows(toMatrix(fleet.readings), fleet.readings.map((r) => r.meter_id));
+  const byMeter = (e: (typeof fleet.events)[number]) =>
+    fleet.readings.flatMap((r, i) => (r.meter_id === e.meter_id ? [i] : []));
+  assert.ok(fleet.events.length >= 5);
+  for (const e of fleet.events) {
+    const rows = byMeter(e).slice(e.first, e.first + e.length);
+    // Once the window is full of the stuck value, the spread statistics leave normal operation.
+    assert.ok(rows.slice(8).every((r) => scores[r] >= model.threshold), `event ${e.id}`);
+  }
+});
+
+Deno.test("scoreRows() answers the same however meters interleave and batches split", () => {
+  const fleet = simulateFleet({ seed: 3, meterSeed: 1, meters: 3, readingsPerMeter: 200 });
+  const matrix = toMatrix(fleet.readings);
+  const ks = fleet.readings.map((r) => r.meter_id);
+  const whole = model.scoreRows(matrix, ks);
+  // Meter by meter instead of interleaved.
+  const order = ks.map((_, i) => i).sort((a, b) => ks[a].localeCompare(ks[b]) || a - b);
+  const regrouped = model.scoreRows(
+    toMatrix(order.map((i) => fleet.readings[i])),
+    order.map((i) => ks[i]),
+  );
+  order.forEach((i, k) => assert.equal(regrouped[k], whole[i]));
+  // In batches of 30 rows, each with the previous 21 rows (7 per meter) as context.
+  for (let start = 21; start < ks.length; start += 30) {
+    const end = Math.min(ks.length, start + 30);
+    const part = model.scoreRows(
+      matrix.subarray((start - 21) * 3, end * 3),
+      ks.slice(start - 21, end),
+      {
+        from: 21,
+      },
+    );
+    assert.deepEqual([...part], [...whole.subarray(start, end)]);
+  }
+});
+
+Deno.test("scoreRows() records which statistic decided the score", () => {
+  const rows = training.filter((r) => r.meter_id === "meter-01").slice(0, 30).map((r) => ({
+    ...r,
+  }));
+  for (let i = 15; i < 30; i++) rows[i].voltage -= 14;
+  const findings: Finding[] = [];
+  const scores = model.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id), { findings });
+  assert.equal(findings.length, 30);
+  const last = findings[29];
+  assert.equal(last.channel, 0);
+  assert.ok(scores[29] >= model.threshold, `${scores[29]}`);
+  assert.ok(last.n === 8 && last.baseline === 0 && Math.abs(last.z) > 5, JSON.stringify(last));
+});
+
+Deno.test("fitTemporal() and validateTemporalConfig() reject bad input naming it", () => {
+  assert.throws(() => validateTemporalConfig({ window: 1, contamination: 0.01 }), {
+    message: "Window must be an integer from 2 to 256, got 1",
+  });
+  assert.throws(() => validateTemporalConfig({ window: 8, contamination: 0.9 }), /Contamination/);
+  assert.throws(
+    () =>
+      fitTemporal(new Float64Array(30), ["a", "b", "c"], { window: 8, contamination: 0.1 }, {
+        meters: null,
+      }),
+    { message: "Training a window of 8 needs at least 16 rows, got 10" },
+  );
+});
+
+Deno.test("predict() with context scores a batch as the whole stream would", () => {
+  const fleet = simulateFleet({ seed: 5, meterSeed: 1, meters: 3, readingsPerMeter: 100 });
+  const readings = fleet.readings;
+  const whole = model.predict(readings);
+  const part = model.predict(readings.slice(60), { context: readings.slice(39, 60) });
+  assert.deepEqual(part, whole.slice(60));
+  // Without context the first readings of each meter see shorter windows.
+  assert.equal(model.predict(readings.slice(60)).length, readings.length - 60);
+  const sensorFault = model.predict([{ voltage: 230, current: 10, frequency: 0 }]);
+  assert.equal(sensorFault[0].anomaly, true);
+  assert.equal(sensorFault[0].reasons?.[0].code, "sensor_fault");
+});

@@ -1,0 +1,90 @@
+/**
+ * A temporal model trained with `deno task train` and served by the real
+ * process with two workers: every worker gives the same answer to the same
+ * request (no replica-local state), and the model's own features are what
+ * `/predict` accepts.
+ */
+import assert from "node:assert/strict";
+import { runTool } from "../cli/_testing.ts";
+import { simulateFleet } from "../simulator/fleet.ts";
+import { startBackend } from "../../testing/backend_process.ts";
+
+async function fresh(url: string, init: RequestInit = {}): Promise<unknown> {
+  // A new connection per request lets the kernel pick a worker each time.
+  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  try {
+    const res = await fetch(url, { ...init, client } as RequestInit);
+    return await res.json();
+  } finally {
+    client.close();
+  }
+}
+
+Deno.test("a trained temporal artifact is served by every worker with the same answers", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const fleet = simulateFleet({ seed: 8, meters: 2, readingsPerMeter: 900, intervalMs: 10_000 });
+    const lines = [
+      "meter,u,i,hz,y",
+      ...fleet.readings.map((r) =>
+        `${r.meter_id},${r.voltage},${r.current},${r.frequency},${r.anomaly ? 1 : 0}`
+      ),
+    ];
+    await Deno.writeTextFile(`${dir}/fleet.csv`, lines.join("\n"));
+    const trained = await runTool("train.ts", [
+      "--csv",
+      `${dir}/fleet.csv`,
+      "--features",
+      "u,i,hz",
+      "--label",
+      "y",
+      "--meter",
+      "meter",
+      "--detector",
+      "temporal",
+      "--model-dir",
+      dir,
+    ]);
+    assert.equal(trained.code, 0, trained.stderr);
+    const backend = await startBackend({
+      env: { MODEL_DIR: dir, MODEL_NAME: "temporal_window.json", WORKERS: "2" },
+    });
+    try {
+      const readings = fleet.readings.slice(400, 432).map((r) => ({
+        u: r.voltage,
+        i: r.current,
+        hz: r.frequency,
+        meter_id: r.meter_id,
+        timestamp: r.timestamp,
+      }));
+      const body = JSON.stringify({ readings });
+      const answers = new Map<string, string>();
+      for (let k = 0; k < 30 && answers.size < 2; k++) {
+        const res = await fresh(`${backend.url}/predict`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        }) as { served_by: string; predictions: unknown[] };
+        assert.equal(res.predictions.length, 32, JSON.stringify(res));
+        answers.set(res.served_by, JSON.stringify(res.predictions));
+      }
+      assert.equal(answers.size, 2, `served by ${[...answers.keys()].join(", ")}`);
+      const [a, b] = [...answers.values()];
+      assert.equal(a, b);
+      const model = await fresh(`${backend.url}/model`) as Record<string, unknown>;
+      assert.equal(model.name, "temporal_window");
+      assert.deepEqual(model.features, ["u", "i", "hz"]);
+      const wrong = await fresh(`${backend.url}/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50 }] }),
+      }) as { status: number; errors: { message: string }[] };
+      assert.equal(wrong.status, 422);
+      assert.match(wrong.errors[0].message, /^readings\[0\]\.u is required/);
+    } finally {
+      await backend.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
