@@ -129,8 +129,44 @@ export function chartTitle(report: E2eReport): string {
     `${load.duration_s ?? "?"} s via the ClusterIP, one 2-CPU node`;
 }
 
+/** One e2e run per machine: the cluster is machine-wide. Holds the pid of the run that owns it. */
+export const LOCK_PATH = "/tmp/anomaly-k8s-e2e.lock";
+
+/** Take the lock, or throw naming the live run that holds it; a stale lock (dead pid) is taken over. */
+export function takeLock(path = LOCK_PATH, pid = Deno.pid): void {
+  try {
+    Deno.writeTextFileSync(path, `${pid}\n`, { createNew: true });
+    return;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  }
+  const holder = Number(Deno.readTextFileSync(path).trim());
+  let alive = false;
+  try {
+    alive = Number.isInteger(holder) && holder > 0 && Deno.statSync(`/proc/${holder}`).isDirectory;
+  } catch {
+    alive = false;
+  }
+  if (alive && holder !== pid) {
+    throw new Error(
+      `Another k8s e2e run (pid ${holder}) is using the cluster; wait for it or remove ${path}`,
+    );
+  }
+  Deno.writeTextFileSync(path, `${pid}\n`);
+}
+
+/** Release the lock if this process holds it. */
+export function releaseLock(path = LOCK_PATH, pid = Deno.pid): void {
+  try {
+    if (Number(Deno.readTextFileSync(path).trim()) === pid) Deno.removeSync(path);
+  } catch {
+    // already gone
+  }
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args);
+  takeLock();
   const report = newReport();
   const started = performance.now();
   const cluster = new LocalK8s();
@@ -162,7 +198,10 @@ async function main(): Promise<number> {
   const onSignal = () => {
     log("interrupted: stopping children, tearing down");
     terminateChildren();
-    teardown().finally(() => Deno.exit(130));
+    teardown().finally(() => {
+      releaseLock();
+      Deno.exit(130);
+    });
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
@@ -242,6 +281,7 @@ async function main(): Promise<number> {
     await teardown();
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
+    releaseLock();
   }
   report.finished_at = new Date().toISOString();
   report.duration_s = seconds(started);
