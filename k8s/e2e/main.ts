@@ -28,7 +28,7 @@ import type { Context, Scenario } from "./scenario.ts";
 import { dev } from "./scenarios/dev.ts";
 import { hpa } from "./scenarios/hpa.ts";
 import { networkPolicy } from "./scenarios/network_policy.ts";
-import { persistent } from "./scenarios/persistent.ts";
+import { MODEL_HOST_DIR, persistent } from "./scenarios/persistent.ts";
 import { podKill } from "./scenarios/pod_kill.ts";
 import { portForward } from "./scenarios/port_forward.ts";
 import { rollout } from "./scenarios/rollout.ts";
@@ -183,8 +183,10 @@ async function main(): Promise<number> {
       return;
     }
     try {
-      log("teardown: deleting namespace anomaly and the local PV");
+      log("teardown: deleting namespace anomaly, the local PV and its directory");
       await resetNamespace();
+      const rm = ["rm", "-rf", MODEL_HOST_DIR];
+      await (Deno.uid() === 0 ? run(rm[0], rm.slice(1)) : run("sudo", ["-n", ...rm]));
     } catch (error) {
       log(`teardown: ${error instanceof Error ? error.message : error}`);
     }
