@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestContext, type RequestVariables } from "./middleware/request_context.ts";
+import { shownArtifactPath } from "./model_store.ts";
 import { HttpError, problemResponse } from "./problem.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -47,8 +48,15 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   const { config, state, metrics, logger, servedBy } = deps;
   const app = new Hono<{ Variables: RequestVariables }>();
 
-  state.onChange((status) => metrics.modelReady.set(status === "ready" ? 1 : 0));
-  metrics.modelReady.set(state.ready ? 1 : 0);
+  // model_info{version} 1 names the served model from the moment it is loaded (also while draining).
+  const syncModel = () => {
+    metrics.modelReady.set(state.ready ? 1 : 0);
+    const version = state.detector?.info.version;
+    metrics.modelInfo.reset();
+    if (version) metrics.modelInfo.set({ version }, 1);
+  };
+  state.onChange(syncModel);
+  syncModel();
 
   app.use(requestContext({ metrics, logger, routes: new Set(Object.keys(ROUTES)) }));
 
@@ -68,7 +76,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     modelRoutes({
       state,
       servedBy,
-      artifactPath: `${config.modelDir}/${config.modelName}`,
+      artifactPath: shownArtifactPath(config.modelDir, config.modelName),
       ratedCurrent: config.ratedCurrent,
     }),
   );
@@ -84,7 +92,9 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       return problemResponse(
         new HttpError(
           "method-not-allowed",
-          `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(" or ")}`,
+          `${c.req.method.slice(0, 40)} is not allowed on ${c.req.path}; use ${
+            allowed.join(" or ")
+          }`,
           {
             headers: { allow: allowed.join(", ") },
           },
@@ -95,7 +105,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     return problemResponse(
       new HttpError(
         "not-found",
-        `No route for ${c.req.method} ${c.req.path.slice(0, 200)}; see /docs`,
+        `No route for ${c.req.method.slice(0, 40)} ${c.req.path.slice(0, 200)}; see /docs`,
       ),
       c.get("requestId"),
     );

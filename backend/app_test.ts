@@ -386,3 +386,16 @@ Deno.test("GET /openapi.json describes the validated schema and GET /docs serves
   assert.match(page, /Grid anomaly detection API/);
   assert.match(page, /id="problem-validation"/);
 });
+
+Deno.test("model_info{version} has a sample of 1 once a model is loaded, and none before", async () => {
+  const { app, state, detector } = testApp({ notReady: true });
+  const before = await (await app.request("/metrics")).text();
+  assert.match(before, /^# TYPE model_info gauge$/m);
+  assert.doesNotMatch(before, /^model_info\{/m);
+  state.setReady(detector);
+  const after = await (await app.request("/metrics")).text();
+  const samples = after.split("\n").filter((l) => l.startsWith("model_info{"));
+  assert.deepEqual(samples, [`model_info{version="${detector.info.version}"} 1`]);
+  state.startDraining();
+  assert.match(await (await app.request("/metrics")).text(), /^model_info\{version=".+"\} 1$/m);
+});

@@ -154,6 +154,14 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
       `SAMPLE_SIZE must not exceed TRAINING_SIZE, got ${config.model.sampleSize} > ${config.model.trainingSize}`,
     );
   }
+  // After the drain delay the listener closes and in-flight requests get SHUTDOWN_DEADLINE_S; an
+  // upload that just started may take BODY_TIMEOUT_MS, so a shorter deadline would cut it off.
+  if (config.shutdownDeadlineSeconds * 1000 < config.bodyTimeoutMs) {
+    problems.push(
+      `SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS / 1000, so an upload in flight can ` +
+        `finish on shutdown, got ${config.shutdownDeadlineSeconds} s < ${config.bodyTimeoutMs} ms`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -55,3 +55,15 @@ Deno.test("loadConfig() rejects a model name that is a path", () => {
     /MODEL_NAME must be a plain file name/,
   );
 });
+
+Deno.test("loadConfig() rejects a shutdown deadline shorter than the body timeout", () => {
+  assert.throws(
+    () => loadConfig({ SHUTDOWN_DEADLINE_S: "2", BODY_TIMEOUT_MS: "10000" }),
+    /SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS \/ 1000, so an upload in flight can finish on shutdown, got 2 s < 10000 ms/,
+  );
+  assert.equal(
+    loadConfig({ SHUTDOWN_DEADLINE_S: "2", BODY_TIMEOUT_MS: "2000" }).bodyTimeoutMs,
+    2000,
+  );
+  assert.equal(loadConfig({ SHUTDOWN_DEADLINE_S: "10" }).shutdownDeadlineSeconds, 10);
+});

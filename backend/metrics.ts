@@ -70,6 +70,22 @@ export interface Metrics {
   heapUsed: Gauge<string>;
 }
 
+/** The methods counted by name; any other method is labelled `other`. */
+export const METHOD_LABELS: ReadonlySet<string> = new Set([
+  "GET",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "HEAD",
+  "OPTIONS",
+]);
+
+/** The `method` label for `method`: itself when standard, else `other` (HTTP allows any token). */
+export function methodLabel(method: string): string {
+  return METHOD_LABELS.has(method) ? method : "other";
+}
+
 /** The service version reported by `build_info`. */
 export const SERVICE_VERSION = "0.1.0";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { aggregateMetrics, createMetrics, snapshotMetrics } from "./metrics.ts";
+import { aggregateMetrics, createMetrics, methodLabel, snapshotMetrics } from "./metrics.ts";
 
 Deno.test("aggregateMetrics() sums counters and histograms and takes the minimum of model_ready", async () => {
   const a = createMetrics();
@@ -37,5 +37,14 @@ Deno.test("createMetrics() exposes the workshop's metric names", async () => {
     ]
   ) {
     assert.match(text, new RegExp(`^# TYPE ${name} ${type}$`, "m"));
+  }
+});
+
+Deno.test("methodLabel() keeps the standard methods and folds any other token into other", () => {
+  for (const m of ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]) {
+    assert.equal(methodLabel(m), m);
+  }
+  for (const m of ["get", "PROPFIND", "X".repeat(1000), "CONNECT", "TRACE"]) {
+    assert.equal(methodLabel(m), "other");
   }
 });

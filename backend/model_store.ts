@@ -48,6 +48,17 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * How responses name the artifact: `dir/name` for a plain relative `MODEL_DIR`
+ * (`models/isolation_forest.json`), else only the file name, so no absolute
+ * path of the host or container reaches a client (logs keep the full path).
+ */
+export function shownArtifactPath(dir: string, name: string): string {
+  const relative = dir !== "" && !dir.startsWith("/") && !dir.startsWith("~") &&
+    !/^[A-Za-z]:[\\/]/.test(dir) && !dir.split(/[\\/]/).includes("..");
+  return relative ? joinPath(dir, name) : name;
+}
+
 function sameConfig(a: ModelConfig, b: ModelConfig): boolean {
   return a.contamination === b.contamination && a.nEstimators === b.nEstimators &&
     a.sampleSize === b.sampleSize && a.seed === b.seed && a.trainingSize === b.trainingSize;
@@ -164,8 +175,12 @@ async function moveAside(path: string, ino: number | null): Promise<string | "go
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
   const { dir, name, config, trainIfMissing, logger, ratedCurrent } = options;
   const path = joinPath(dir, name);
+  const shown = shownArtifactPath(dir, name);
+  // OS errors quote the full path; what reaches /ready and /model names the artifact as shown.
+  const scrub = (text: string) =>
+    shown === path ? text : text.replaceAll(path, shown).replaceAll(dir, "MODEL_DIR");
   const started = performance.now();
-  let why = `artifact ${path} kept changing while it was read`;
+  let why = `artifact ${shown} kept changing while it was read`;
 
   // A replica that finds the file replaced between reading and moving it retries.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -174,11 +189,11 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       logger.info("model_artifact_missing", { path });
       if (!trainIfMissing) {
         throw new Error(
-          `No model artifact at ${path} and TRAIN_IF_MISSING is off: run "deno task train" ` +
+          `No model artifact at ${shown} and TRAIN_IF_MISSING is off: run "deno task train" ` +
             "or set TRAIN_IF_MISSING=1",
         );
       }
-      why = `no artifact at ${path}`;
+      why = `no artifact at ${shown}`;
       break;
     }
 
@@ -188,7 +203,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     } else {
       try {
         const model = parseArtifact(read.text, {
-          source: `loaded from artifact ${path}`,
+          source: `loaded from artifact ${shown}`,
           createdAt: read.mtime?.toISOString(),
           ratedCurrent,
         });
@@ -211,13 +226,13 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
         });
         if (!trainIfMissing) {
           throw new Error(
-            `Model artifact ${path} was trained with another config ` +
+            `Model artifact ${shown} was trained with another config ` +
               `(${JSON.stringify(configOf(model.info.config))}, features ` +
               `${model.features.join(",")}) and TRAIN_IF_MISSING is off: retrain it with ` +
               `"deno task train" or set TRAIN_IF_MISSING=1`,
           );
         }
-        why = `artifact ${path} had another config`;
+        why = `artifact ${shown} had another config`;
         break;
       } catch (err) {
         if (!(err instanceof TypeError || err instanceof RangeError)) throw err;
@@ -231,14 +246,14 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     });
     if (moved === "replaced" || moved === "gone") continue;
     logger.error("model_artifact_corrupt", { path, reason, moved_to: moved });
-    const where = moved ? `moved it to ${moved}` : "could not move it aside";
+    const where = moved ? `moved it to ${scrub(moved)}` : "could not move it aside";
     if (!trainIfMissing) {
       throw new Error(
-        `Model artifact ${path} is unusable (${reason}); ${where}. ` +
+        `Model artifact ${shown} is unusable (${scrub(reason)}); ${where}. ` +
           `TRAIN_IF_MISSING is off: run "deno task train" or set TRAIN_IF_MISSING=1`,
       );
     }
-    why = `artifact ${path} was unusable (${reason}); ${where}`;
+    why = `artifact ${shown} was unusable (${scrub(reason)}); ${where}`;
     break;
   }
 

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { loadModel, type LoadModelOptions, writeArtifact } from "./model_store.ts";
+import {
+  loadModel,
+  type LoadModelOptions,
+  shownArtifactPath,
+  writeArtifact,
+} from "./model_store.ts";
 import { parseArtifact } from "./detector/artifact.ts";
 import { DEFAULT_MODEL_CONFIG, trainModel } from "./detector/model.ts";
 import type { ModelConfig } from "./detector/types.ts";
@@ -48,7 +53,7 @@ Deno.test("loadModel() trains and writes when the artifact is missing, then load
     const dir = `${root}/nested/models`;
     const first = setup(dir);
     const trained = await loadModel(first.options);
-    assert.equal(trained.source, `trained at startup: no artifact at ${dir}/${NAME}`);
+    assert.equal(trained.source, `trained at startup: no artifact at ${NAME}`);
     assert.equal(trained.model.info.source, trained.source);
     assert.deepEqual(first.events(), [
       "model_artifact_missing",
@@ -59,7 +64,7 @@ Deno.test("loadModel() trains and writes when the artifact is missing, then load
 
     const second = setup(dir);
     const loaded = await loadModel(second.options);
-    assert.equal(loaded.source, `loaded from artifact ${dir}/${NAME}`);
+    assert.equal(loaded.source, `loaded from artifact ${NAME}`);
     assert.equal(loaded.model.contentHash, trained.model.contentHash);
     assert.ok(loaded.model.info.createdAt);
     assert.deepEqual(second.events(), ["model_loaded"]);
@@ -70,7 +75,7 @@ Deno.test("loadModel() throws saying why when missing and training is off", asyn
   await withDir(async (dir) => {
     const { options } = setup(dir, { trainIfMissing: false });
     await assert.rejects(loadModel(options), {
-      message: `No model artifact at ${dir}/${NAME} and TRAIN_IF_MISSING is off: ` +
+      message: `No model artifact at ${NAME} and TRAIN_IF_MISSING is off: ` +
         `run "deno task train" or set TRAIN_IF_MISSING=1`,
     });
   });
@@ -139,8 +144,8 @@ Deno.test("loadModel() with training off moves a corrupt artifact aside and says
     await assert.rejects(
       loadModel(options),
       new RegExp(
-        `^Error: Model artifact ${dir}/${NAME} is unusable \\(Artifact content hash .* does not ` +
-          `match its version .*\\); moved it to ${dir}/${NAME}\\.corrupt-.*TRAIN_IF_MISSING is off`,
+        `^Error: Model artifact ${NAME} is unusable \\(Artifact content hash .* does not ` +
+          `match its version .*\\); moved it to ${NAME}\\.corrupt-.*TRAIN_IF_MISSING is off`,
       ),
     );
     const names = await listDir(dir);
@@ -191,7 +196,7 @@ Deno.test("loadModel() follows a symlinked artifact (as Kubernetes mounts Config
     await writeArtifact(model, { dir, name: "real.json" });
     await Deno.symlink(`${dir}/real.json`, `${dir}/${NAME}`);
     const loaded = await loadModel(setup(dir).options);
-    assert.equal(loaded.source, `loaded from artifact ${dir}/${NAME}`);
+    assert.equal(loaded.source, `loaded from artifact ${NAME}`);
     assert.equal(loaded.model.contentHash, model.contentHash);
 
     await Deno.writeTextFile(`${dir}/bad.json`, "not json");
@@ -203,5 +208,38 @@ Deno.test("loadModel() follows a symlinked artifact (as Kubernetes mounts Config
       /unusable \(Artifact is not valid JSON.*moved it to .*\.corrupt-/,
     );
     assert.equal(await Deno.readTextFile(`${dir}/bad.json`), "not json");
+  });
+});
+
+Deno.test("shownArtifactPath() keeps a plain relative MODEL_DIR and hides any other", () => {
+  assert.equal(shownArtifactPath("models", NAME), `models/${NAME}`);
+  assert.equal(shownArtifactPath("data/models/", NAME), `data/models/${NAME}`);
+  assert.equal(shownArtifactPath("/app/models", NAME), NAME);
+  assert.equal(shownArtifactPath("../../home/me/models", NAME), NAME);
+  assert.equal(shownArtifactPath("~/models", NAME), NAME);
+  assert.equal(shownArtifactPath("C:\\models", NAME), NAME);
+});
+
+Deno.test("loadModel() names an absolute MODEL_DIR nowhere in sources or errors", async () => {
+  await withDir(async (dir) => {
+    const trained = await loadModel(setup(dir).options);
+    const loaded = await loadModel(setup(dir).options);
+    await Deno.writeTextFile(`${dir}/${NAME}`, "not json");
+    const error = await loadModel(setup(dir, { trainIfMissing: false }).options).then(
+      () => "loaded",
+      (err: Error) => err.message,
+    );
+    await Deno.remove(dir, { recursive: true });
+    await Deno.mkdir(dir);
+    await Deno.chmod(dir, 0o000);
+    const unreadable = await loadModel(setup(dir, { trainIfMissing: false }).options).then(
+      () => "loaded",
+      (err: Error) => err.message,
+    );
+    await Deno.chmod(dir, 0o700);
+    for (const text of [trained.source, loaded.source, error, unreadable]) {
+      assert.ok(!text.includes(dir), text);
+      assert.match(text, /isolation_forest\.json/);
+    }
   });
 });

@@ -2,9 +2,10 @@
  * Reads a JSON request body safely, independent of any HTTP framework: 415
  * unless the Content-Type is JSON, 413 past the byte limit however the body
  * is framed (Content-Length or chunked; bytes are counted as they stream and
- * never buffered past the limit), 408 when the body trickles in too slowly,
+ * copied into one buffer, never buffered past the limit; see `_bounded_body.ts`), 408 when the body trickles in too slowly,
  * 400 for bytes that are not UTF-8 JSON. Failures are {@link HttpError}s.
  */
+import { BodyReadError, readBoundedBody } from "./_bounded_body.ts";
 import { HttpError } from "./problem.ts";
 
 /** Options for {@link readJson}. */
@@ -46,53 +47,26 @@ export async function readJson(req: Request, options: ReadJsonOptions): Promise<
 /** Read the whole body, failing with 413 as soon as it passes `maxBytes` and 408 after `timeoutMs`. */
 async function readLimited(req: Request, options: ReadJsonOptions): Promise<Uint8Array> {
   const { maxBytes, timeoutMs } = options;
-  const tooLarge = () =>
-    new HttpError(
-      "payload-too-large",
-      `Request body exceeds the limit of ${maxBytes} bytes (MAX_BODY_BYTES)`,
-      {
-        extra: { limit: maxBytes },
-      },
-    );
-  const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (req.body === null) return new Uint8Array(0);
-
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new HttpError("body-timeout", `Request body was not received within ${timeoutMs} ms`),
-        ),
-      timeoutMs,
-    );
-  });
+  const length = req.headers.get("content-length");
   try {
-    while (true) {
-      const { done, value } = await Promise.race([reader.read(), timeout]);
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge();
-      chunks.push(value);
-    }
+    return await readBoundedBody(req.body, {
+      maxBytes,
+      timeoutMs,
+      declaredLength: length === null ? null : Number(length),
+    });
   } catch (err) {
-    reader.cancel().catch(() => {});
-    if (err instanceof HttpError) throw err;
+    if (!(err instanceof BodyReadError)) throw err;
+    if (err.kind === "too-large") {
+      throw new HttpError(
+        "payload-too-large",
+        `Request body exceeds the limit of ${maxBytes} bytes (MAX_BODY_BYTES)`,
+        { extra: { limit: maxBytes } },
+      );
+    }
+    if (err.kind === "timeout") {
+      throw new HttpError("body-timeout", `Request body was not received within ${timeoutMs} ms`);
+    }
     // The client went away or sent a broken chunked encoding.
     throw new HttpError("malformed-json", "Request body could not be read");
-  } finally {
-    clearTimeout(timer);
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

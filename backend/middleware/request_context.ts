@@ -1,12 +1,13 @@
 /**
  * First middleware on every request: assigns a request id, times the request,
  * counts it in `requests_total` / `request_latency_seconds` under its route
- * pattern (never the raw path, so unknown URLs cannot grow the series count),
- * and writes one JSON log line.
+ * pattern and a method from a closed set (never the raw path or method, so
+ * unknown URLs and made-up methods cannot grow the series count), and writes
+ * one JSON log line.
  */
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "../logger.ts";
-import type { Metrics } from "../metrics.ts";
+import { methodLabel, type Metrics } from "../metrics.ts";
 
 /** Hono context variables set by this middleware. */
 export interface RequestVariables {
@@ -40,7 +41,7 @@ export function requestContext(
       metrics.inflight.dec();
       const seconds = (performance.now() - start) / 1000;
       const path = routes.has(c.req.path) ? c.req.path : "other";
-      const method = c.req.method;
+      const method = methodLabel(c.req.method);
       const status = c.res.status;
       metrics.requestsTotal.inc({ path, method, status: String(status) });
       metrics.requestLatency.observe({ path, method }, seconds);

@@ -7,7 +7,7 @@ import type { ServiceState } from "../state.ts";
 export interface ModelDeps {
   state: ServiceState;
   servedBy: string;
-  /** Where the artifact lives, shown so operators can find it. */
+  /** Where the artifact lives, as `shownArtifactPath()` names it (never an absolute path). */
   artifactPath: string;
   ratedCurrent: number;
 }

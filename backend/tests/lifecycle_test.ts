@@ -68,6 +68,23 @@ Deno.test("SIGTERM turns /ready 503 first, finishes in-flight requests and exits
   assert.ok(events.indexOf("shutdown_started") < events.indexOf("shutdown_complete"));
 });
 
+Deno.test("/model, /ready and /health never show the absolute MODEL_DIR", async () => {
+  const dir = await Deno.makeTempDir();
+  const backend = await startBackend({ env: { MODEL_DIR: dir } });
+  try {
+    for (const path of ["/model", "/ready", "/health"]) {
+      const text = await (await fetch(`${backend.url}${path}`)).text();
+      assert.ok(!text.includes(dir), `${path}: ${text.slice(0, 300)}`);
+    }
+    const model = await (await fetch(`${backend.url}/model`)).json();
+    assert.equal(model.artifact, "isolation_forest.json");
+    assert.equal(model.source, "trained at startup: no artifact at isolation_forest.json");
+  } finally {
+    await backend.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("WORKERS=2 serves from both workers and every scrape reports the same totals", async () => {
   const backend = await startBackend({ env: { WORKERS: "2" } });
   try {
@@ -114,6 +131,9 @@ Deno.test("a corrupt artifact with TRAIN_IF_MISSING=0 keeps the service up and n
     }
     assert.equal(ready!.status, "failed");
     assert.match(ready!.reason, /TRAIN_IF_MISSING/);
+    // The file is named, the absolute MODEL_DIR is not (issue 10, item 9).
+    assert.match(ready!.reason, /Model artifact isolation_forest\.json is unusable/);
+    assert.ok(!ready!.reason.includes(dir), ready!.reason);
     assert.equal((await (await fetch(`${backend.url}/health`)).json()).status, "ok");
     const predict = await fetch(`${backend.url}/predict`, {
       method: "POST",
@@ -215,4 +235,21 @@ Deno.test("invalid configuration exits 2 listing every problem, without a stack 
     /config error: CONTAMINATION must be greater than 0 and at most 0.5, got "2"/,
   );
   assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
+});
+
+Deno.test("a shutdown deadline shorter than the body timeout exits 2 before listening", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: taskArgs("backend/main.ts"),
+    cwd: REPO_ROOT,
+    env: { PORT: "0", SHUTDOWN_DEADLINE_S: "1", BODY_TIMEOUT_MS: "10000" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.match(
+    stderr,
+    /config error: SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS \/ 1000/,
+  );
+  assert.doesNotMatch(new TextDecoder().decode(out.stdout), /"listening"/);
 });

@@ -13,7 +13,7 @@ import { configFromEnvOrExit } from "../config.ts";
 import { renderDocsPage } from "../docs_page.ts";
 import { FEATURES } from "../detector/types.ts";
 import { createLogger } from "../logger.ts";
-import { createMetrics, METRICS_CONTENT_TYPE } from "../metrics.ts";
+import { createMetrics, methodLabel, METRICS_CONTENT_TYPE } from "../metrics.ts";
 import { createModelLoader } from "../model_codec.ts";
 import { openApiDocument } from "../openapi.ts";
 import { HttpError, problemResponse } from "../problem.ts";
@@ -85,7 +85,7 @@ async function handle(req: Request): Promise<Response> {
     if (!route) {
       throw new HttpError(
         "not-found",
-        `No route for ${req.method} ${path.slice(0, 200)}; see /docs`,
+        `No route for ${req.method.slice(0, 40)} ${path.slice(0, 200)}; see /docs`,
       );
     }
     const handler = route[req.method];
@@ -93,7 +93,7 @@ async function handle(req: Request): Promise<Response> {
       const allow = Object.keys(route).join(", ");
       throw new HttpError(
         "method-not-allowed",
-        `${req.method} is not allowed on ${path}; use ${allow}`,
+        `${req.method.slice(0, 40)} is not allowed on ${path}; use ${allow}`,
         {
           headers: { allow },
         },
@@ -107,9 +107,10 @@ async function handle(req: Request): Promise<Response> {
     );
   }
   const label = route ? path : "other";
-  metrics.requestsTotal.inc({ path: label, method: req.method, status: String(res.status) });
+  const method = methodLabel(req.method);
+  metrics.requestsTotal.inc({ path: label, method, status: String(res.status) });
   metrics.requestLatency.observe(
-    { path: label, method: req.method },
+    { path: label, method },
     (performance.now() - start) / 1000,
   );
   return res;
