@@ -4,6 +4,7 @@
  * process with a message naming the variable, instead of surfacing later as
  * a confusing runtime error.
  */
+import { inRange, MODEL_SETTINGS, rangeText } from "./detector/model_config.ts";
 import type { ModelConfig } from "./detector/types.ts";
 import { type Level, printError } from "./logger.ts";
 
@@ -51,7 +52,7 @@ export class ConfigError extends Error {
 /** Environment variables as a plain record (so tests need not touch the real environment). */
 export type Env = Record<string, string | undefined>;
 
-/** Defaults for every variable; the workshop's model defaults. */
+/** Defaults for every variable but the model's (those are in `detector/model_config.ts`). */
 export const DEFAULTS = {
   PORT: 8000,
   HOST: "0.0.0.0",
@@ -59,11 +60,6 @@ export const DEFAULTS = {
   MODEL_DIR: "models",
   MODEL_NAME: "isolation_forest.json",
   TRAIN_IF_MISSING: true,
-  CONTAMINATION: 0.05,
-  N_ESTIMATORS: 200,
-  SAMPLE_SIZE: 256,
-  SEED: 42,
-  TRAINING_SIZE: 10_000,
   RATED_CURRENT: 16,
   MAX_BATCH: 5_000,
   MAX_BODY_BYTES: 1_048_576,
@@ -131,13 +127,7 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     modelDir: text("MODEL_DIR"),
     modelName,
     trainIfMissing: flag("TRAIN_IF_MISSING"),
-    model: {
-      contamination: number("CONTAMINATION", { min: 0, max: 0.5, exclusiveMin: true }),
-      nEstimators: number("N_ESTIMATORS", { min: 1, max: 5_000, integer: true }),
-      sampleSize: number("SAMPLE_SIZE", { min: 2, max: 100_000, integer: true }),
-      seed: number("SEED", { min: 0, max: 4_294_967_295, integer: true }),
-      trainingSize: number("TRAINING_SIZE", { min: 2, max: 10_000_000, integer: true }),
-    },
+    model: modelConfig(env, problems),
     ratedCurrent: number("RATED_CURRENT", { min: 0, max: 1e6, exclusiveMin: true }),
     maxBatch: number("MAX_BATCH", { min: 1, max: 1_000_000, integer: true }),
     maxBodyBytes: number("MAX_BODY_BYTES", { min: 1_024, max: 1_073_741_824, integer: true }),
@@ -149,11 +139,6 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     nodeName: env.NODE_NAME?.trim() || null,
     logLevel: LEVELS.includes(logLevel) ? logLevel : DEFAULTS.LOG_LEVEL,
   };
-  if (config.model.sampleSize > config.model.trainingSize) {
-    problems.push(
-      `SAMPLE_SIZE must not exceed TRAINING_SIZE, got ${config.model.sampleSize} > ${config.model.trainingSize}`,
-    );
-  }
   // After the drain delay the listener closes and in-flight requests get SHUTDOWN_DEADLINE_S; an
   // upload that just started may take BODY_TIMEOUT_MS, so a shorter deadline would cut it off.
   if (config.shutdownDeadlineSeconds * 1000 < config.bodyTimeoutMs) {
@@ -164,6 +149,27 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The model config from `env`, with the trainer's ranges (one definition: `MODEL_SETTINGS`). */
+function modelConfig(env: Env, problems: string[]): ModelConfig {
+  const config: Record<string, number> = {};
+  for (const spec of MODEL_SETTINGS) {
+    const raw = env[spec.env]?.trim();
+    config[spec.key] = spec.default;
+    if (raw === undefined || raw === "") continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || (spec.integer && !Number.isInteger(value))) {
+      problems.push(
+        `${spec.env} must be ${spec.integer ? "an integer" : "a number"}, got "${raw}"`,
+      );
+    } else if (!inRange(spec, value)) {
+      problems.push(`${spec.env} must be ${rangeText(spec)}, got "${raw}"`);
+    } else {
+      config[spec.key] = value;
+    }
+  }
+  return config as unknown as ModelConfig;
 }
 
 /** The configuration as logged at start-up and served by `/model`: nothing secret lives here. */

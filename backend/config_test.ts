@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, DEFAULTS, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { DEFAULT_MODEL_CONFIG } from "./detector/model_config.ts";
 
 Deno.test("loadConfig() applies the workshop defaults", () => {
   const c = loadConfig({}, "my-host");
@@ -11,7 +12,7 @@ Deno.test("loadConfig() applies the workshop defaults", () => {
     nEstimators: 200,
     sampleSize: 256,
     seed: 42,
-    trainingSize: DEFAULTS.TRAINING_SIZE,
+    trainingSize: DEFAULT_MODEL_CONFIG.trainingSize,
   });
   assert.equal(c.podName, "my-host");
   assert.equal(c.maxBatch, 5000);

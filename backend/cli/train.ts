@@ -29,22 +29,34 @@ import {
   type TrainModelOptions,
   validateModelConfig,
 } from "../detector/model.ts";
+import { MODEL_SETTINGS, rangeText } from "../detector/model_config.ts";
 import { hasSensorFault } from "../detector/reasons.ts";
 import { FEATURES, type ModelConfig } from "../detector/types.ts";
 import { writeArtifact } from "../model_store.ts";
+
+/** The model flags' help lines, from the one definition of the settings. */
+function modelFlagHelp(): string {
+  return MODEL_SETTINGS.map((spec) => {
+    const flag = `  --${spec.flag} ${spec.integer ? "N" : "X"}`.padEnd(25);
+    const lines = [
+      `${flag}${spec.description}`,
+      `${" ".repeat(25)}(env ${spec.env}, default ${spec.default}; ${rangeText(spec)})`,
+    ];
+    if (spec.key === "contamination") {
+      lines.push(
+        `${" ".repeat(25)}A list such as 0.01,0.02,0.05,0.1,0.2 prints a sweep and writes nothing`,
+      );
+    }
+    return lines.join("\n");
+  }).join("\n");
+}
 
 const HELP = `Usage: deno task train [flags]
 
 Train the isolation forest, write the model artifact and print precision,
 recall, F1 and ROC AUC on labeled data. Flags override environment variables.
 
-  --contamination X      expected anomaly share, the threshold quantile
-                         (env CONTAMINATION, default 0.05). A list such as
-                         0.01,0.02,0.05,0.1,0.2 prints a sweep and writes nothing
-  --n-estimators N       trees (env N_ESTIMATORS, default 200)
-  --sample-size N        readings per tree (env SAMPLE_SIZE, default 256)
-  --seed N               seed for data and trees (env SEED, default 42)
-  --training-size N      simulated normal readings (env TRAINING_SIZE, default 10000)
+${modelFlagHelp()}
   --model-dir DIR        (env MODEL_DIR, default models)
   --model-name FILE      (env MODEL_NAME, default isolation_forest.json)
   --csv FILE             train on your own data (CSV with a header row)
@@ -84,35 +96,18 @@ function contaminations(values: Values, io: CliIo): number[] {
   });
 }
 
-/** The model config from flags and environment (without contamination checks beyond range). */
+/** The model config from flags and environment (ranges from `MODEL_SETTINGS`, shared with the server). */
 function configFrom(values: Values, io: CliIo, contamination: number): ModelConfig {
-  const config: ModelConfig = {
-    contamination,
-    nEstimators: numberSetting(values, io, {
-      flag: "n-estimators",
-      env: "N_ESTIMATORS",
-      fallback: DEFAULT_MODEL_CONFIG.nEstimators,
-      integer: true,
-    }),
-    sampleSize: numberSetting(values, io, {
-      flag: "sample-size",
-      env: "SAMPLE_SIZE",
-      fallback: DEFAULT_MODEL_CONFIG.sampleSize,
-      integer: true,
-    }),
-    seed: numberSetting(values, io, {
-      flag: "seed",
-      env: "SEED",
-      fallback: DEFAULT_MODEL_CONFIG.seed,
-      integer: true,
-    }),
-    trainingSize: numberSetting(values, io, {
-      flag: "training-size",
-      env: "TRAINING_SIZE",
-      fallback: DEFAULT_MODEL_CONFIG.trainingSize,
-      integer: true,
-    }),
-  };
+  const config = { ...DEFAULT_MODEL_CONFIG, contamination };
+  for (const spec of MODEL_SETTINGS) {
+    if (spec.key === "contamination") continue;
+    config[spec.key] = numberSetting(values, io, {
+      flag: spec.flag,
+      env: spec.env,
+      fallback: spec.default,
+      integer: spec.integer,
+    });
+  }
   return validateModelConfig(config);
 }
 

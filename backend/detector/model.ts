@@ -9,6 +9,7 @@ import { driftReference } from "./drift_reference.ts";
 import { evaluateScores, quantile } from "./evaluation.ts";
 import { DEFAULT_RATED_CURRENT, explain, type FeatureStats, hasSensorFault } from "./reasons.ts";
 import { contentHash, type ModelParts } from "./_canonical.ts";
+import { DEFAULT_MODEL_CONFIG, validateModelConfig } from "./model_config.ts";
 import {
   type Detector,
   FEATURES,
@@ -20,15 +21,8 @@ import {
 import { Simulator } from "../simulator/simulator.ts";
 
 export type { ModelParts };
-
-/** The workshop's model configuration. */
-export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
-  contamination: 0.05,
-  nEstimators: 200,
-  sampleSize: 256,
-  seed: 42,
-  trainingSize: 10_000,
-});
+// One home for the config's defaults and ranges; re-exported for the model's users.
+export { DEFAULT_MODEL_CONFIG, validateModelConfig };
 
 /** The held-out set every simulator-trained model is evaluated on (seed = training seed + 1). */
 export const EVALUATION_SET = Object.freeze({ size: 5_000, anomalyRate: 0.05, seedOffset: 1 });
@@ -39,28 +33,6 @@ export const EVALUATION_SET = Object.freeze({ size: 5_000, anomalyRate: 0.05, se
  * 32 bits; the two mulberry32 streams are hundreds of millions of steps apart).
  */
 const FOREST_SEED_OFFSET = 0x9e3779b9;
-
-/** Check every field of a model config; throws RangeError naming the first bad field and value. */
-export function validateModelConfig(config: ModelConfig): ModelConfig {
-  const { contamination, nEstimators, sampleSize, seed, trainingSize } = config;
-  if (typeof contamination !== "number" || !(contamination > 0 && contamination <= 0.5)) {
-    throw new RangeError(
-      `Contamination must be greater than 0 and at most 0.5, got ${contamination}`,
-    );
-  }
-  const integer = (name: string, value: unknown, min: number, max: number) => {
-    if (
-      typeof value !== "number" || !Number.isInteger(value) || value < min || value > max
-    ) {
-      throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
-    }
-  };
-  integer("Tree count (nEstimators)", nEstimators, 1, 10_000);
-  integer("Sample size", sampleSize, 2, 1_000_000);
-  integer("Seed", seed, 0, 0xffffffff);
-  integer("Training size", trainingSize, 2, 10_000_000);
-  return config;
-}
 
 /** Row-major matrix of `rows`, one column per feature, read by name. */
 export function toMatrix(

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import {
+  DEFAULT_MODEL_CONFIG,
+  inRange,
+  MODEL_SETTINGS,
+  rangeText,
+  validateModelConfig,
+} from "./model_config.ts";
+
+Deno.test("MODEL_SETTINGS covers every config field once, with its default in range", () => {
+  assert.deepEqual(
+    MODEL_SETTINGS.map((s) => s.key),
+    ["contamination", "nEstimators", "sampleSize", "seed", "trainingSize"],
+  );
+  for (const spec of MODEL_SETTINGS) assert.ok(inRange(spec, spec.default), spec.env);
+  assert.deepEqual(validateModelConfig({ ...DEFAULT_MODEL_CONFIG }), DEFAULT_MODEL_CONFIG);
+});
+
+Deno.test("validateModelConfig() accepts each bound and rejects one step past it", () => {
+  for (const spec of MODEL_SETTINGS) {
+    const step = spec.integer ? 1 : 0.001;
+    const at = (value: number) => ({ ...DEFAULT_MODEL_CONFIG, [spec.key]: value });
+    assert.doesNotThrow(() => validateModelConfig(at(spec.max)));
+    if (!spec.exclusiveMin) assert.doesNotThrow(() => validateModelConfig(at(spec.min)));
+    assert.throws(() => validateModelConfig(at(spec.max + step)), {
+      message: `${spec.label} must be ${rangeText(spec)}, got ${spec.max + step}`,
+    });
+    assert.throws(() => validateModelConfig(at(spec.exclusiveMin ? spec.min : spec.min - step)));
+  }
+});
