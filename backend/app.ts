@@ -10,7 +10,11 @@ import type { Metrics } from "./metrics.ts";
 import { requestContext, type RequestVariables } from "./middleware/request_context.ts";
 import { shownArtifactPath } from "./model_store.ts";
 import { HttpError, problemResponse } from "./problem.ts";
+import { ModelLifecycle } from "./lifecycle/model_lifecycle.ts";
+import { ModelRegistry } from "./registry/registry.ts";
 import { docsRoutes } from "./routes/docs.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
+import { modelsRoutes } from "./routes/models.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { modelRoutes } from "./routes/model.ts";
@@ -29,6 +33,10 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/metrics": ["GET", "HEAD"],
   "/openapi.json": ["GET", "HEAD"],
   "/docs": ["GET", "HEAD"],
+  "/models": ["GET", "HEAD"],
+  "/models/aliases/champion": ["PUT"],
+  "/models/aliases/challenger": ["PUT", "DELETE"],
+  "/feedback": ["POST"],
 };
 
 /** What the application needs from its host. */
@@ -41,6 +49,12 @@ export interface AppDeps {
   servedBy: string;
   /** Render `/metrics`; defaults to this worker's registry. Several workers pass an aggregating collector. */
   collectMetrics?: () => Promise<string>;
+  /** Challenger, shadow and drift of this instance; default: a new one over `state`. */
+  lifecycle?: ModelLifecycle;
+  /** The model registry; default: the one in `config.modelDir`. */
+  registry?: ModelRegistry;
+  /** Re-read the registry's aliases now (after an admin call); default: nothing to do. */
+  refreshModels?: () => Promise<void>;
 }
 
 /** Build the Hono app. */
@@ -58,6 +72,17 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   state.onChange(syncModel);
   syncModel();
 
+  const lifecycle = deps.lifecycle ?? new ModelLifecycle({
+    state,
+    metrics: metrics.lifecycle,
+    logger,
+    shadowRate: config.shadowRate,
+    shadowQueue: config.shadowQueue,
+    driftWindow: config.driftWindow,
+  });
+  const registry = deps.registry ??
+    new ModelRegistry(config.modelDir, { retention: config.modelRetention });
+
   app.use(requestContext({ metrics, logger, routes: new Set(Object.keys(ROUTES)) }));
 
   app.get("/", (c) =>
@@ -68,7 +93,45 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       ),
       docs: "/docs",
     }));
-  app.route("/", predictRoutes({ state, metrics, config, servedBy }));
+  app.route(
+    "/",
+    predictRoutes({
+      state,
+      metrics,
+      config,
+      servedBy,
+      onScored: (readings, predictions) => lifecycle.observe(readings, predictions),
+    }),
+  );
+  app.route(
+    "/",
+    modelsRoutes({
+      registry,
+      state,
+      lifecycle,
+      logger,
+      servedBy,
+      adminToken: config.adminToken,
+      pollSeconds: config.modelPollSeconds,
+      shadowRate: config.shadowRate,
+      retention: config.modelRetention,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      refresh: deps.refreshModels ?? (() => Promise.resolve()),
+    }),
+  );
+  app.route(
+    "/",
+    feedbackRoutes({
+      state,
+      lifecycle,
+      metrics: metrics.lifecycle,
+      servedBy,
+      maxBatch: config.maxBatch,
+      maxBodyBytes: config.maxBodyBytes,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      maxInflight: config.maxInflight,
+    }),
+  );
   app.route("/", simulateRoutes({ maxReadings: config.maxBatch }));
   app.route("/", healthRoutes({ state, servedBy }));
   app.route(

@@ -16,6 +16,7 @@ import {
   type MetricValue,
   Registry,
 } from "prom-client";
+import { createLifecycleMetrics, type LifecycleMetrics } from "./lifecycle/lifecycle_metrics.ts";
 
 /** Latency buckets in seconds: fine below 10 ms where this service lives, and the 0.3 s SLO and 1.2 s (4 × SLO) bounds for Apdex. */
 export const REQUEST_LATENCY_BUCKETS = [
@@ -68,6 +69,8 @@ export interface Metrics {
   buildInfo: Gauge<"version" | "runtime">;
   residentMemory: Gauge<string>;
   heapUsed: Gauge<string>;
+  /** Shadow scoring, drift and feedback (`lifecycle/lifecycle_metrics.ts`). */
+  lifecycle: LifecycleMetrics;
 }
 
 /** The methods counted by name; any other method is labelled `other`. */
@@ -175,6 +178,7 @@ export function createMetrics(): Metrics {
         this.set(Deno.memoryUsage().heapUsed);
       },
     }),
+    lifecycle: createLifecycleMetrics(registry),
   };
   metrics.modelReady.set(0);
   metrics.buildInfo.set({ version: SERVICE_VERSION, runtime: `deno ${Deno.version.deno}` }, 1);

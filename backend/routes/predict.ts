@@ -4,7 +4,7 @@ import type { Config } from "../config.ts";
 import type { Metrics } from "../metrics.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
-import { requireDetector, scoreRequest } from "../score.ts";
+import { requireDetector, type ScoreOptions, scoreRequest } from "../score.ts";
 import type { ServiceState } from "../state.ts";
 
 /** What the predict route needs. */
@@ -13,6 +13,8 @@ export interface PredictDeps {
   metrics: Metrics;
   config: Pick<Config, "maxBatch" | "maxBodyBytes" | "bodyTimeoutMs" | "maxInflight">;
   servedBy: string;
+  /** Told about every scored request (the model lifecycle: drift, shadow). */
+  onScored?: ScoreOptions["onScored"];
 }
 
 /** Create the `/predict` sub-app. */
@@ -34,6 +36,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
           metrics,
           maxBatch: config.maxBatch,
           servedBy,
+          ...(deps.onScored ? { onScored: deps.onScored } : {}),
         }),
       ),
   );
