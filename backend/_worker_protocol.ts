@@ -6,6 +6,8 @@ import type { MetricsSnapshot } from "./metrics.ts";
 export type ToWorker =
   | { type: "start"; config: Config; index: number; servedBy: string }
   | { type: "model"; artifact: string; source: string; createdAt?: string }
+  | { type: "challenger"; artifact: string | null; source: string | null }
+  | { type: "refreshed"; id: number }
   | { type: "model_failed"; reason: string }
   | { type: "ready" }
   | { type: "snapshot"; id: number }
@@ -19,4 +21,5 @@ export type FromWorker =
   | { type: "collect"; id: number }
   | { type: "snapshot"; id: number; data: MetricsSnapshot }
   | { type: "model_loaded"; index: number }
+  | { type: "refresh"; id: number }
   | { type: "closed"; index: number };

@@ -8,11 +8,14 @@ import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
+import { ModelLifecycle } from "./lifecycle/model_lifecycle.ts";
 import { ServiceState } from "./state.ts";
 
 /** A running instance. */
 export interface Instance {
   state: ServiceState;
+  /** Challenger, shadow scoring and drift of this instance. */
+  lifecycle: ModelLifecycle;
   metrics: Metrics;
   server: Deno.HttpServer<Deno.NetAddr>;
   /** Resolves with the bound address once listening. */
@@ -34,6 +37,8 @@ export interface InstanceOptions {
   reusePort: boolean;
   /** Render `/metrics`; defaults to this instance's registry. */
   collectMetrics?: (metrics: Metrics) => Promise<string>;
+  /** Re-read the registry's aliases now (after an admin call moved one). */
+  refreshModels?: () => Promise<void>;
 }
 
 /** Build the app and start listening. */
@@ -41,6 +46,14 @@ export function startInstance(options: InstanceOptions): Instance {
   const { config, logger, servedBy } = options;
   const state = new ServiceState();
   const metrics = createMetrics();
+  const lifecycle = new ModelLifecycle({
+    state,
+    metrics: metrics.lifecycle,
+    logger,
+    shadowRate: config.shadowRate,
+    shadowQueue: config.shadowQueue,
+    driftWindow: config.driftWindow,
+  });
   state.onChange((status) => logger.info("state", { state: status, reason: state.reason }));
   const app = createApp({
     config,
@@ -48,6 +61,8 @@ export function startInstance(options: InstanceOptions): Instance {
     metrics,
     logger,
     servedBy,
+    lifecycle,
+    ...(options.refreshModels ? { refreshModels: options.refreshModels } : {}),
     ...(options.collectMetrics ? { collectMetrics: () => options.collectMetrics!(metrics) } : {}),
   });
   let resolveListening!: (addr: Deno.NetAddr) => void;
@@ -79,5 +94,5 @@ export function startInstance(options: InstanceOptions): Instance {
     while (active > 0) await new Promise((r) => setTimeout(r, 10));
     await server.shutdown();
   };
-  return { state, metrics, server, listening, close };
+  return { state, lifecycle, metrics, server, listening, close };
 }

@@ -26,6 +26,8 @@ export interface AliasWatcherOptions {
   intervalMs: number;
   /** Rated current passed to loaded models. */
   ratedCurrent?: number;
+  /** The `source` of a loaded model; default "registry <alias> <version>". */
+  describe?: (alias: AliasName, version: string) => string;
   /** The champion moved to another version. */
   onChampion: (loaded: LoadedVersion) => void;
   /** The challenger was set, moved or removed (null). */
@@ -106,7 +108,8 @@ export class AliasWatcher {
       const text = await registry.readArtifact(version);
       if (text !== null) {
         const model = parseArtifact(text, {
-          source: `registry ${alias} ${shortVersion(version)}`,
+          source: this.#options.describe?.(alias, version) ??
+            `registry ${alias} ${shortVersion(version)}`,
           ...(this.#options.ratedCurrent ? { ratedCurrent: this.#options.ratedCurrent } : {}),
         });
         this.#failed.delete(version);
