@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ROUTES } from "../app.ts";
 import { trainModel } from "../detector/model.ts";
 import { ModelRegistry } from "../registry/registry.ts";
 import { testApp } from "../tests/_app.ts";
@@ -172,5 +173,25 @@ Deno.test("DELETE /models/aliases/challenger removes it; champion cannot be dele
     assert.equal(champion.headers.get("allow"), "PUT");
     const other = await app.request("/models/aliases/staging", put("staging", { version: "x" }));
     assert.equal(other.status, 404);
+  });
+});
+
+Deno.test("GET /openapi.json documents every lifecycle route and method of ROUTES", async () => {
+  await withApp({}, async ({ app }) => {
+    const doc = await (await app.request("/openapi.json")).json();
+    for (
+      const path of [
+        "/models",
+        "/models/aliases/champion",
+        "/models/aliases/challenger",
+        "/feedback",
+      ]
+    ) {
+      const methods = ROUTES[path].filter((m) => m !== "HEAD").map((m) => m.toLowerCase());
+      assert.deepEqual(Object.keys(doc.paths[path]).sort(), methods.sort(), path);
+    }
+    assert.deepEqual(doc.paths["/models/aliases/champion"].put.security, [{ adminToken: [] }]);
+    assert.equal(doc.components.securitySchemes.adminToken.scheme, "bearer");
+    assert.ok(doc.components.schemas.ModelList && doc.components.schemas.FeedbackResponse);
   });
 });
