@@ -4,8 +4,15 @@ import type { MetricsSnapshot } from "./metrics.ts";
 
 /** Primary → worker. */
 export type ToWorker =
-  | { type: "start"; config: Config; index: number; servedBy: string }
-  | { type: "model"; artifact: string; source: string; createdAt?: string }
+  | {
+    type: "start";
+    config: Config;
+    index: number;
+    servedBy: string;
+    /** The primary's start (seconds since the epoch), for `process_start_time_seconds`. */
+    processStartTimeSeconds: number;
+  }
+  | { type: "model"; artifact: string; source: string; createdAt?: string; warning?: string }
   | { type: "challenger"; artifact: string | null; source: string | null }
   | { type: "refreshed"; id: number }
   | { type: "model_failed"; reason: string }

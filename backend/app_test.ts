@@ -107,25 +107,25 @@ const cases: [string, string, number, string, RegExp][] = [
   ],
   ["body is array", "[1,2]", 422, "validation", /Body must be a JSON object/],
   [
-    "typo key",
-    '{"readings":[{"voltag":230,"voltage":230,"current":1,"frequency":50}]}',
+    "typo key instead of a required one",
+    '{"readings":[{"voltag":230,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /readings\[0\] has unknown key "voltag"/,
+    /readings\[0\]\.voltage is required; unknown keys are ignored, this reading has "voltag"/,
   ],
   [
-    "extra top-level key",
-    '{"readings":[{"voltage":230,"current":1,"frequency":50}],"x":1}',
+    "null for a required field",
+    '{"readings":[{"voltage":null,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /unknown key "x"/,
+    /readings\[0\]\.voltage must be a finite number, got null/,
   ],
   [
-    "proto key",
-    '{"readings":[{"__proto__":{"polluted":1},"voltage":230,"current":1,"frequency":50}]}',
+    "only unknown top-level keys",
+    '{"reading":[{"voltage":230,"current":1,"frequency":50}]}',
     422,
     "validation",
-    /unknown key "__proto__"/,
+    /readings is required \(the body has only "reading"\)/,
   ],
   [
     "bad timestamp",
@@ -398,4 +398,116 @@ Deno.test("model_info{version} has a sample of 1 once a model is loaded, and non
   assert.deepEqual(samples, [`model_info{version="${detector.info.version}"} 1`]);
   state.startDraining();
   assert.match(await (await app.request("/metrics")).text(), /^model_info\{version=".+"\} 1$/m);
+});
+
+Deno.test("POST /predict ignores unknown keys, counts them by place, and accepts null for optional fields", async () => {
+  const { app, metrics } = testApp({ realModel: true });
+  const res = await postPredict(
+    app,
+    JSON.stringify({
+      readings: [
+        { voltage: 230, current: 10, frequency: 50, timestamp: null, sensor_id: "feeder-7" },
+        { voltage: 231, current: 10, frequency: 50, timestamp: "2026-01-01T00:00:00Z", x: 1, y: 2 },
+      ],
+      request_id: "abc",
+    }),
+  );
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).total, 2);
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^ignored_fields_total\{where="body"\} 1$/m);
+  assert.match(text, /^ignored_fields_total\{where="reading"\} 3$/m);
+  // The label is the place, never the key: 100 different keys add no series.
+  const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i]));
+  const again = await postPredict(
+    app,
+    JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50, ...many }] }),
+  );
+  assert.equal(again.status, 200);
+  const series = (await metrics.registry.metrics()).split("\n")
+    .filter((l) => l.startsWith("ignored_fields_total{"));
+  assert.deepEqual(series, [
+    'ignored_fields_total{where="body"} 1',
+    'ignored_fields_total{where="reading"} 103',
+  ]);
+});
+
+Deno.test("POST /predict keeps __proto__ and constructor keys inert", async () => {
+  const { app, detector } = testApp();
+  for (
+    const body of [
+      '{"readings":[{"__proto__":{"polluted":1},"voltage":230,"current":1,"frequency":50}]}',
+      '{"__proto__":{"polluted":1},"readings":[{"voltage":230,"current":1,"frequency":50}]}',
+      '{"readings":[{"constructor":{"prototype":{"polluted":1}},"voltage":230,"current":1,"frequency":50}]}',
+      '{"constructor":{"prototype":{"polluted":1}},"readings":[{"voltage":230,"current":1,"frequency":50,"timestamp":null}]}',
+    ]
+  ) {
+    const res = await postPredict(app, body);
+    assert.equal(res.status, 200, body);
+    await res.body?.cancel();
+  }
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+  // The detector saw exactly the three fields, copied one by one.
+  assert.equal(detector.calls, 4);
+  assert.deepEqual(Object.keys(detector.last![0]).sort(), ["current", "frequency", "voltage"]);
+  assert.equal(Object.getPrototypeOf(detector.last![0]), Object.prototype);
+});
+
+Deno.test("POST /predict past MAX_BODY_BYTES_IN_FLIGHT gets 503 with Retry-After before its body is read", async () => {
+  const { app, metrics } = testApp({
+    env: { MAX_BODY_BYTES: "65536", MAX_BODY_BYTES_IN_FLIGHT: "131072" },
+  });
+  const body = new TextEncoder().encode(
+    JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50 }] }),
+  );
+  // Two uploads that declare 60 KB each and stall hold 120 KB of the 128 KiB budget.
+  const releases: (() => void)[] = [];
+  const stalled = (declared: number) => {
+    let pulled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        pulled = true;
+        await new Promise<void>((r) => releases.push(r));
+        controller.enqueue(new Uint8Array(declared - body.length).fill(0x20));
+        controller.enqueue(body);
+        controller.close();
+      },
+    }, { highWaterMark: 0 });
+    const res = app.request("/predict", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json", "content-length": String(declared) },
+      duplex: "half",
+    } as RequestInit);
+    return { res: Promise.resolve(res), pulled: () => pulled };
+  };
+  const a = stalled(60_000);
+  const b = stalled(60_000);
+  while (releases.length < 2) await new Promise((r) => setTimeout(r, 5));
+  assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 120000$/m);
+  const c = stalled(60_000);
+  const shed = await c.res;
+  assert.equal(shed.status, 503);
+  assert.equal(shed.headers.get("retry-after"), "1");
+  assert.equal(shed.headers.get("connection"), "close");
+  assert.match((await shed.json()).detail, /MAX_BODY_BYTES_IN_FLIGHT/);
+  assert.equal(c.pulled(), false);
+  // A small body still fits beside them.
+  const small = await postPredict(app, new TextDecoder().decode(body), {
+    "content-type": "application/json",
+    "content-length": String(body.length),
+  });
+  assert.equal(small.status, 200);
+  await small.body?.cancel();
+  for (const release of releases) release();
+  assert.deepEqual(
+    await Promise.all([a.res, b.res].map(async (p) => {
+      const r = await p;
+      await r.body?.cancel();
+      return r.status;
+    })),
+    [200, 200],
+  );
+  assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 0$/m);
 });

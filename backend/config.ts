@@ -26,6 +26,10 @@ export interface Config {
   maxBodyBytes: number;
   /** Concurrent `/predict` requests per worker before shedding load with 503. */
   maxInflight: number;
+  /** Request body bytes admitted at once by the whole process (all workers) before shedding with 503. */
+  maxBodyBytesInFlight: number;
+  /** The share of {@link maxBodyBytesInFlight} each worker admits. */
+  bodyBytesInFlightPerWorker: number;
   /** Time allowed to receive a request body before answering 408. */
   bodyTimeoutMs: number;
   /** Seconds `/ready` reports 503 before the listener closes on SIGTERM. */
@@ -76,6 +80,7 @@ export const DEFAULTS = {
   MAX_BATCH: 5_000,
   MAX_BODY_BYTES: 1_048_576,
   MAX_INFLIGHT: 256,
+  MAX_BODY_BYTES_IN_FLIGHT: 16_777_216,
   BODY_TIMEOUT_MS: 10_000,
   DRAIN_DELAY_S: 5,
   SHUTDOWN_DEADLINE_S: 10,
@@ -162,6 +167,12 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     maxBatch: number("MAX_BATCH", { min: 1, max: 1_000_000, integer: true }),
     maxBodyBytes: number("MAX_BODY_BYTES", { min: 1_024, max: 1_073_741_824, integer: true }),
     maxInflight: number("MAX_INFLIGHT", { min: 1, max: 100_000, integer: true }),
+    maxBodyBytesInFlight: number("MAX_BODY_BYTES_IN_FLIGHT", {
+      min: 1_024,
+      max: 68_719_476_736,
+      integer: true,
+    }),
+    bodyBytesInFlightPerWorker: 0,
     bodyTimeoutMs: number("BODY_TIMEOUT_MS", { min: 1, max: 600_000, integer: true }),
     drainDelaySeconds: number("DRAIN_DELAY_S", { min: 0, max: 600 }),
     shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S", { min: 0, max: 600 }),
@@ -175,6 +186,15 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     shadowQueue: number("SHADOW_QUEUE", { min: 1, max: 1_000_000, integer: true }),
     driftWindow: number("DRIFT_WINDOW", { min: 100, max: 1_000_000, integer: true }),
   };
+  config.bodyBytesInFlightPerWorker = Math.floor(config.maxBodyBytesInFlight / config.workers);
+  // Each worker must be able to admit one body of the largest size, or such requests always get 503.
+  if (config.bodyBytesInFlightPerWorker < config.maxBodyBytes) {
+    problems.push(
+      `MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_BODY_BYTES x WORKERS, so every worker can ` +
+        `take one body of the largest size, got ${config.maxBodyBytesInFlight} < ` +
+        `${config.maxBodyBytes} x ${config.workers}`,
+    );
+  }
   // After the drain delay the listener closes and in-flight requests get SHUTDOWN_DEADLINE_S; an
   // upload that just started may take BODY_TIMEOUT_MS, so a shorter deadline would cut it off.
   if (config.shutdownDeadlineSeconds * 1000 < config.bodyTimeoutMs) {

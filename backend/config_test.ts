@@ -112,3 +112,14 @@ Deno.test("describeConfig() never shows the admin token", () => {
   assert.equal(described.adminToken, "(set)");
   assert.ok(!JSON.stringify(described).includes("secret"));
 });
+
+Deno.test("loadConfig() splits MAX_BODY_BYTES_IN_FLIGHT over the workers and needs room for one body each", () => {
+  const c = loadConfig({ WORKERS: "2", MAX_BODY_BYTES_IN_FLIGHT: "8388608" });
+  assert.equal(c.bodyBytesInFlightPerWorker, 4_194_304);
+  assert.equal(loadConfig({}).bodyBytesInFlightPerWorker, 16_777_216);
+  assert.throws(
+    () =>
+      loadConfig({ WORKERS: "4", MAX_BODY_BYTES: "1048576", MAX_BODY_BYTES_IN_FLIGHT: "2097152" }),
+    /MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_BODY_BYTES x WORKERS, so every worker can take one body of the largest size, got 2097152 < 1048576 x 4/,
+  );
+});

@@ -39,13 +39,19 @@ export interface InstanceOptions {
   collectMetrics?: (metrics: Metrics) => Promise<string>;
   /** Re-read the registry's aliases now (after an admin call moved one). */
   refreshModels?: () => Promise<void>;
+  /** When the process started (seconds since the epoch); workers pass the primary's. */
+  processStartTimeSeconds?: number;
 }
 
 /** Build the app and start listening. */
 export function startInstance(options: InstanceOptions): Instance {
   const { config, logger, servedBy } = options;
   const state = new ServiceState();
-  const metrics = createMetrics();
+  const metrics = createMetrics(
+    options.processStartTimeSeconds !== undefined
+      ? { processStartTimeSeconds: options.processStartTimeSeconds }
+      : {},
+  );
   const lifecycle = new ModelLifecycle({
     state,
     metrics: metrics.lifecycle,

@@ -5,7 +5,8 @@
  * `requests_total`, `request_latency_seconds`, `inference_latency_seconds`,
  * `anomalies_total`. prom-client's default collectors stay off: under Deno the
  * event-loop-lag collector throws and takes `/metrics` down with it
- * (prometheus/client_js#651).
+ * (prometheus/client_js#651); `process_metrics.ts` has the standard process
+ * metrics instead.
  */
 import {
   AggregatorRegistry,
@@ -17,6 +18,7 @@ import {
   Registry,
 } from "prom-client";
 import { createLifecycleMetrics, type LifecycleMetrics } from "./lifecycle/lifecycle_metrics.ts";
+import { registerProcessMetrics } from "./process_metrics.ts";
 
 /** Latency buckets in seconds: fine below 10 ms where this service lives, and the 0.3 s SLO and 1.2 s (4 × SLO) bounds for Apdex. */
 export const REQUEST_LATENCY_BUCKETS = [
@@ -63,11 +65,12 @@ export interface Metrics {
   anomaliesTotal: Counter<string>;
   readingsTotal: Counter<string>;
   batchSize: Histogram<string>;
+  ignoredFields: Counter<"where">;
   modelReady: Gauge<string>;
   modelInfo: Gauge<"version">;
   inflight: Gauge<string>;
+  bodyBytesInFlight: Gauge<string>;
   buildInfo: Gauge<"version" | "runtime">;
-  residentMemory: Gauge<string>;
   heapUsed: Gauge<string>;
   /** Shadow scoring, drift and feedback (`lifecycle/lifecycle_metrics.ts`). */
   lifecycle: LifecycleMetrics;
@@ -92,9 +95,20 @@ export function methodLabel(method: string): string {
 /** The service version reported by `build_info`. */
 export const SERVICE_VERSION = "0.1.0";
 
+/** Options for {@link createMetrics}. */
+export interface CreateMetricsOptions {
+  /** When the process started (seconds since the epoch); workers pass the primary's. */
+  processStartTimeSeconds?: number;
+}
+
 /** Create a fresh registry with every metric (one per worker; tests make their own). */
-export function createMetrics(): Metrics {
+export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   const registry = new Registry();
+  registerProcessMetrics(registry, {
+    ...(options.processStartTimeSeconds !== undefined
+      ? { startTimeSeconds: options.processStartTimeSeconds }
+      : {}),
+  });
   const registers = [registry];
   const metrics: Metrics = {
     registry,
@@ -133,6 +147,13 @@ export function createMetrics(): Metrics {
       buckets: BATCH_SIZE_BUCKETS,
       registers,
     }),
+    ignoredFields: new Counter({
+      name: "ignored_fields_total",
+      // The label is where, never the key itself: keys are client input and would grow series.
+      help: "Unknown keys ignored in /predict bodies, at the top level (body) or in readings",
+      labelNames: ["where"] as const,
+      registers,
+    }),
     modelReady: new Gauge({
       name: "model_ready",
       help: "1 when the model is loaded and the service is not draining, else 0",
@@ -152,23 +173,18 @@ export function createMetrics(): Metrics {
       help: "Requests being processed now",
       registers,
     }),
+    bodyBytesInFlight: new Gauge({
+      name: "body_bytes_in_flight",
+      help:
+        "Request body bytes reserved by /predict requests in progress (MAX_BODY_BYTES_IN_FLIGHT)",
+      registers,
+    }),
     buildInfo: new Gauge({
       name: "build_info",
       help: "Service version and runtime, always 1",
       labelNames: ["version", "runtime"] as const,
       registers,
       aggregator: "max",
-    }),
-    // prom-client's process collectors are off (see above); these two are read on each scrape.
-    residentMemory: new Gauge({
-      name: "process_resident_memory_bytes",
-      help: "Resident memory of the backend process in bytes",
-      registers,
-      // Every worker reports the same process; summing would multiply it.
-      aggregator: "max",
-      collect() {
-        this.set(Deno.memoryUsage().rss);
-      },
     }),
     heapUsed: new Gauge({
       name: "heap_used_bytes",
@@ -181,6 +197,8 @@ export function createMetrics(): Metrics {
     lifecycle: createLifecycleMetrics(registry),
   };
   metrics.modelReady.set(0);
+  // Both series from the start, so rate() sees the first ignored key.
+  for (const where of ["body", "reading"]) metrics.ignoredFields.inc({ where }, 0);
   metrics.buildInfo.set({ version: SERVICE_VERSION, runtime: `deno ${Deno.version.deno}` }, 1);
   return metrics;
 }

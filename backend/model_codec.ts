@@ -104,6 +104,7 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
       logger.info("model_ready", {
         version: model.info.version,
         source,
+        ...(model.info.warning ? { warning: model.info.warning } : {}),
         threshold: model.info.threshold,
         duration_ms: Math.round(performance.now() - start),
       });
@@ -156,7 +157,7 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
 /** Rebuild a model from artifact text in a worker. */
 export function decodeDetector(
   artifact: string,
-  options: { ratedCurrent: number; source: string; createdAt?: string },
+  options: { ratedCurrent: number; source: string; createdAt?: string; warning?: string },
 ): Detector {
   return parseArtifact(artifact, options);
 }

@@ -1,12 +1,17 @@
 /**
  * Model artifacts on disk: load a valid artifact whose config matches, else
- * train (when allowed) and write one. Writes are atomic (a uniquely named
+ * train (when allowed) and write one. An artifact the service did not make
+ * (`deno task train`, a mounted file) is never replaced: on a config mismatch
+ * it is served as it is, with a warning, and an ownership record beside the
+ * artifact (`.<name>.trained-by-service`, holding its content hash) is how the
+ * service knows which artifacts it made. Writes are atomic (a uniquely named
  * temp file in the same directory, then rename), so replicas sharing a
  * volume never see a half-written file; a corrupt artifact is moved aside,
  * not deleted, so it can be inspected.
  */
 import { parseArtifact, serializeArtifact } from "./detector/artifact.ts";
 import { type Model, trainModel } from "./detector/model.ts";
+import { MODEL_SETTINGS } from "./detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "./detector/types.ts";
 import type { Logger } from "./logger.ts";
 
@@ -162,11 +167,48 @@ async function moveAside(path: string, ino: number | null): Promise<string | "go
   return target;
 }
 
+/** The file beside the artifact that records the content hash of the last artifact the service wrote. */
+export function ownerRecordName(name: string): string {
+  return `.${name}.trained-by-service`;
+}
+
+async function readOwner(dir: string, name: string): Promise<string | null> {
+  try {
+    return (await Deno.readTextFile(joinPath(dir, ownerRecordName(name)))).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Record that the service wrote the artifact with `hash` (atomically, like the artifact). */
+async function writeOwner(dir: string, name: string, hash: string): Promise<void> {
+  const record = joinPath(dir, ownerRecordName(name));
+  const temp = `${record}.tmp-${Deno.pid}-${crypto.getRandomValues(new Uint32Array(1))[0]}`;
+  try {
+    await Deno.writeTextFile(temp, `${hash}\n`, { createNew: true, mode: 0o644 });
+    await Deno.rename(temp, record);
+  } catch (err) {
+    await Deno.remove(temp).catch(() => {});
+    throw err;
+  }
+}
+
+/** The settings where `artifact` differs from `wanted`, e.g. `CONTAMINATION 0.1 (configured 0.05)`. */
+function configDifferences(artifact: ModelConfig, wanted: ModelConfig): string[] {
+  return MODEL_SETTINGS.filter((s) => artifact[s.key] !== wanted[s.key]).map((s) =>
+    `${s.env} ${artifact[s.key]} (configured ${wanted[s.key]})`
+  );
+}
+
 /**
  * Load the model artifact `dir/name`, or train one:
  * - valid and same config: loaded;
- * - other config: logged as `model_config_mismatch`, retrained and written
- *   (throws instead when `trainIfMissing` is false);
+ * - other config or features, made by this service (its ownership record
+ *   holds the artifact's hash): logged as `model_config_mismatch`, retrained
+ *   and written (throws instead when `trainIfMissing` is false);
+ * - other config, not made by this service: logged, served as it is with
+ *   `info.warning` saying so, never replaced; with other features it cannot
+ *   be served, so this throws (the service stays up, not ready, saying why);
  * - corrupt or unreadable: moved aside to `<name>.corrupt-<timestamp>`,
  *   logged, retrained when `trainIfMissing`, otherwise throws saying why;
  * - missing: trained and written when `trainIfMissing`, otherwise throws.
@@ -217,13 +259,41 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
           });
           return { model, source: model.info.source };
         }
+        const ours = (await readOwner(dir, name)) === model.contentHash;
+        const served = !ours && featuresMatch;
         logger.warn("model_config_mismatch", {
           path,
           artifact_config: configOf(model.info.config),
           expected_config: configOf(config),
           artifact_features: model.features,
           expected_features: FEATURES,
+          made_by_service: ours,
+          action: ours
+            ? (trainIfMissing ? "retrain" : "not_ready")
+            : (served ? "serve_artifact_as_is" : "not_ready"),
         });
+        if (!ours) {
+          // Someone trained this on purpose (perhaps on data we do not have): never replace it.
+          if (!featuresMatch) {
+            throw new Error(
+              `Model artifact ${shown} reads the features ${model.features.join(",")}, but the ` +
+                `service reads ${FEATURES.join(",")}. It was not made by this service, so it is ` +
+                `left as it is: move it away or set MODEL_NAME to another file`,
+            );
+          }
+          const differences = configDifferences(model.info.config, config);
+          const warning = `Model artifact ${shown} was not made by this service and its config ` +
+            `differs from the configured one (${differences.join(", ")}); it is served as it ` +
+            `is and never overwritten. To serve the configured model, move the file away or ` +
+            `set MODEL_NAME to another file`;
+          return {
+            model: model.withOptions({
+              source: `loaded from artifact ${shown} (not made by this service; config differs)`,
+              warning,
+            }),
+            source: `loaded from artifact ${shown} (not made by this service; config differs)`,
+          };
+        }
         if (!trainIfMissing) {
           throw new Error(
             `Model artifact ${shown} was trained with another config ` +
@@ -278,6 +348,12 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   } catch (err) {
     // Serving the trained model beats failing: e.g. a read-only volume.
     logger.warn("model_write_failed", { path, error: errorText(err) });
+    return { model, source };
   }
+  // Without the record the next start treats the artifact as someone else's: it serves it
+  // rather than replacing it on a config change, which is the safe side to err on.
+  await writeOwner(dir, name, model.contentHash).catch((err) =>
+    logger.warn("model_owner_record_failed", { path, error: errorText(err) })
+  );
   return { model, source };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   loadModel,
   type LoadModelOptions,
+  ownerRecordName,
   shownArtifactPath,
   writeArtifact,
 } from "./model_store.ts";
@@ -60,7 +61,7 @@ Deno.test("loadModel() trains and writes when the artifact is missing, then load
       "model_trained",
       "model_artifact_written",
     ]);
-    assert.deepEqual(await listDir(dir), [NAME]);
+    assert.deepEqual(await listDir(dir), [ownerRecordName(NAME), NAME]);
 
     const second = setup(dir);
     const loaded = await loadModel(second.options);
@@ -81,29 +82,90 @@ Deno.test("loadModel() throws saying why when missing and training is off", asyn
   });
 });
 
-Deno.test("loadModel() retrains on a config mismatch and logs both configs", async () => {
+Deno.test("loadModel() retrains over its own artifact on a config mismatch and logs both configs", async () => {
   await withDir(async (dir) => {
-    await writeArtifact(trainModel(CONFIG), { dir, name: NAME });
+    await loadModel(setup(dir).options);
     const wanted = { ...CONFIG, contamination: 0.1 };
     const { options, lines } = setup(dir, { config: wanted });
     const { model, source } = await loadModel(options);
     assert.match(source, /^trained at startup: artifact .* had another config$/);
     assert.equal(model.info.config.contamination, 0.1);
+    assert.equal(model.info.warning, undefined);
     const mismatch = lines.find((l) => l.event === "model_config_mismatch");
     assert.ok(mismatch);
     assert.equal(mismatch.level, "warn");
     assert.deepEqual(mismatch.artifact_config, CONFIG);
     assert.deepEqual(mismatch.expected_config, wanted);
+    assert.equal(mismatch.made_by_service, true);
+    assert.equal(mismatch.action, "retrain");
     const onDisk = parseArtifact(await Deno.readTextFile(`${dir}/${NAME}`));
     assert.equal(onDisk.contentHash, model.contentHash);
+    assert.equal(
+      (await Deno.readTextFile(`${dir}/${ownerRecordName(NAME)}`)).trim(),
+      model.contentHash,
+    );
   });
 });
 
-Deno.test("loadModel() refuses a mismatched artifact when training is off", async () => {
+Deno.test("loadModel() refuses its own mismatched artifact when training is off", async () => {
   await withDir(async (dir) => {
-    await writeArtifact(trainModel(CONFIG), { dir, name: NAME });
+    await loadModel(setup(dir).options);
     const { options } = setup(dir, { config: { ...CONFIG, seed: 7 }, trainIfMissing: false });
     await assert.rejects(loadModel(options), /was trained with another config .*"seed":42/);
+  });
+});
+
+Deno.test("loadModel() serves an artifact it did not make as it is on a config mismatch, never replacing it", async () => {
+  await withDir(async (dir) => {
+    // Made by `deno task train` (writeArtifact without the service's record), and another that
+    // replaced one the service had made: neither is the service's to replace.
+    for (const before of ["nothing", "service"]) {
+      if (before === "service") await loadModel(setup(dir, { config: CONFIG }).options);
+      const theirs = trainModel({ ...CONFIG, contamination: 0.2, seed: 9 });
+      await writeArtifact(theirs, { dir, name: NAME });
+      const bytes = await Deno.readTextFile(`${dir}/${NAME}`);
+      for (const trainIfMissing of [true, false]) {
+        const { options, lines } = setup(dir, { trainIfMissing });
+        const { model, source } = await loadModel(options);
+        assert.equal(model.contentHash, theirs.contentHash);
+        assert.equal(
+          source,
+          `loaded from artifact ${NAME} (not made by this service; config differs)`,
+        );
+        assert.equal(model.info.source, source);
+        assert.match(
+          model.info.warning!,
+          /not made by this service .*\(CONTAMINATION 0\.2 \(configured 0\.05\), SEED 9 \(configured 42\)\); it is served as it is and never overwritten/,
+        );
+        const mismatch = lines.find((l) => l.event === "model_config_mismatch");
+        assert.equal(mismatch?.made_by_service, false);
+        assert.equal(mismatch?.action, "serve_artifact_as_is");
+        assert.ok(!lines.some((l) => l.event === "model_trained"));
+        assert.equal(await Deno.readTextFile(`${dir}/${NAME}`), bytes);
+      }
+    }
+  });
+});
+
+Deno.test("loadModel() leaves an artifact with other features in place and throws saying why", async () => {
+  await withDir(async (dir) => {
+    const rows = 300;
+    const data = new Float64Array(rows * 2).map((_, i) => (i * 7919) % 101);
+    const theirs = trainModel({ ...CONFIG, trainingSize: rows }, {
+      data,
+      features: ["u", "i"],
+      evaluation: false,
+    });
+    await writeArtifact(theirs, { dir, name: NAME });
+    const bytes = await Deno.readTextFile(`${dir}/${NAME}`);
+    const { options, events } = setup(dir);
+    await assert.rejects(
+      loadModel(options),
+      /reads the features u,i, but the service reads voltage,current,frequency\. It was not made by this service, so it is left as it is/,
+    );
+    assert.ok(!events().includes("model_trained"));
+    assert.equal(await Deno.readTextFile(`${dir}/${NAME}`), bytes);
+    assert.deepEqual(await listDir(dir), [NAME]);
   });
 });
 
@@ -116,7 +178,7 @@ Deno.test("loadModel() moves a corrupt artifact aside and retrains", async () =>
     const corrupt = lines.find((l) => l.event === "model_artifact_corrupt");
     assert.ok(corrupt);
     assert.match(String(corrupt.reason), /^Artifact is not valid JSON/);
-    const names = await listDir(dir);
+    const names = (await listDir(dir)).filter((n) => n !== ownerRecordName(NAME));
     assert.equal(names.length, 2);
     assert.equal(names[0], NAME);
     assert.match(names[1], /^isolation_forest\.json\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/);

@@ -127,7 +127,11 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
             "Readiness: 200 once the model is loaded, 503 while loading, after a failed load, and while draining",
           operationId: "ready",
           responses: {
-            "200": json("Ready", { type: "object" }),
+            "200": json(
+              "Ready; a `warning` says when the served model is not the configured one " +
+                "(an artifact the service did not make, served as it is)",
+              { type: "object" },
+            ),
             "503": json("Not ready; body says why", { type: "object" }),
           },
         },

@@ -41,7 +41,8 @@ export const READING_FIELDS: Readonly<Record<keyof Reading, FieldSpec>> = {
     type: "string",
     required: false,
     format: "date-time",
-    description: "When the reading was taken (ISO-8601). Optional; echoed nowhere, used for logs.",
+    description:
+      "When the reading was taken (ISO-8601). Optional (null means absent); echoed nowhere.",
     example: "2026-01-01T12:00:00Z",
   },
 };
@@ -75,6 +76,13 @@ export interface ValidateOptions {
   maxBatch: number;
 }
 
+/** A valid `/predict` body: its readings and how many unknown keys were ignored where. */
+export interface PredictBody {
+  readings: Reading[];
+  /** Unknown keys ignored at the top level (`body`) and in readings (`reading`), summed. */
+  ignored: { body: number; reading: number };
+}
+
 /** Describe a JSON value's type for an error message. */
 function kindOf(value: unknown): string {
   if (value === null) return "null";
@@ -98,8 +106,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Check a parsed `/predict` body and return its readings; throws
  * {@link ValidationError} naming each bad field (`readings[3].voltage must be a finite number`).
+ *
+ * Unknown keys are ignored and counted, at the top level and in readings
+ * (telemetry carries ids such as `sensor_id`; a batch must not fail over
+ * them, and the original service ignored them too). `null` for an optional
+ * field means absent (Python clients serialise `None` so). Values are copied
+ * field by field, so keys like `__proto__` or `constructor` stay inert.
  */
-export function validatePredictBody(body: unknown, options: ValidateOptions): Reading[] {
+export function validatePredictBody(body: unknown, options: ValidateOptions): PredictBody {
   if (!isPlainObject(body)) {
     throw new ValidationError([{
       path: "",
@@ -107,18 +121,15 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Re
     }]);
   }
   const errors: FieldError[] = [];
-  const unknownTop = Object.keys(body).filter((k) => !TOP_LEVEL.has(k));
-  if (unknownTop.length > 0) {
-    errors.push({
-      path: "",
-      message: `Body has unknown ${unknownTop.length === 1 ? "key" : "keys"} ${
-        unknownTop.slice(0, 10).map(quote).join(", ")
-      }; only "readings" is allowed`,
-    });
-  }
+  const ignored = { body: 0, reading: 0 };
+  for (const key of Object.keys(body)) if (!TOP_LEVEL.has(key)) ignored.body++;
   const readings = body.readings;
   if (!Object.hasOwn(body, "readings")) {
-    errors.push({ path: "readings", message: "readings is required" });
+    const unknown = Object.keys(body).slice(0, 10).map(quote).join(", ");
+    errors.push({
+      path: "readings",
+      message: `readings is required${unknown ? ` (the body has only ${unknown})` : ""}`,
+    });
     throw new ValidationError(errors);
   }
   if (!Array.isArray(readings)) {
@@ -149,18 +160,27 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Re
       errors.push({ path: at, message: `${at} must be an object, got ${kindOf(r)}` });
       continue;
     }
+    let unknownKeys = 0;
+    for (const key in r) if (Object.hasOwn(r, key) && !ALLOWED.has(key)) unknownKeys++;
+    ignored.reading += unknownKeys;
     let ok = true;
     for (const name of FIELD_NAMES) {
       const spec = READING_FIELDS[name];
       const path = `${at}.${name}`;
-      if (!Object.hasOwn(r, name)) {
+      const value = Object.hasOwn(r, name) ? r[name] : undefined;
+      if (value === undefined || (value === null && !spec.required)) {
         if (spec.required) {
-          errors.push({ path, message: `${path} is required` });
+          // A typo ("voltag") is ignored like any unknown key; name it where it explains a gap.
+          const unknown = unknownKeys > 0
+            ? `; unknown keys are ignored, this reading has ${
+              Object.keys(r).filter((k) => !ALLOWED.has(k)).slice(0, 5).map(quote).join(", ")
+            }`
+            : "";
+          errors.push({ path, message: `${path} is required${unknown}` });
           ok = false;
         }
         continue;
       }
-      const value = r[name];
       if (spec.type === "number") {
         if (typeof value !== "number" || !Number.isFinite(value)) {
           errors.push({ path, message: `${path} must be a finite number, got ${kindOf(value)}` });
@@ -171,20 +191,10 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Re
       ) {
         errors.push({
           path,
-          message: `${path} must be an ISO-8601 date-time string, got ${kindOf(value)}`,
+          message: `${path} must be an ISO-8601 date-time string or null, got ${kindOf(value)}`,
         });
         ok = false;
       }
-    }
-    const unknown = Object.keys(r).filter((k) => !ALLOWED.has(k));
-    if (unknown.length > 0) {
-      errors.push({
-        path: at,
-        message: `${at} has unknown ${unknown.length === 1 ? "key" : "keys"} ${
-          unknown.slice(0, 10).map(quote).join(", ")
-        }; allowed: ${FIELD_NAMES.join(", ")}`,
-      });
-      ok = false;
     }
     if (ok) {
       out[i] = {
@@ -196,19 +206,26 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Re
     }
   }
   if (errors.length > 0) throw new ValidationError(errors.slice(0, MAX_ERRORS));
-  return out;
+  return { readings: out, ignored };
 }
 
 /** JSON Schema of a reading, generated from {@link READING_FIELDS}. */
 export function readingJsonSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const name of FIELD_NAMES) {
-    const { type, description, example, format } = READING_FIELDS[name];
-    properties[name] = { type, description, example, ...(format ? { format } : {}) };
+    const { type, description, example, format, required } = READING_FIELDS[name];
+    // Optional fields also accept null, meaning absent.
+    properties[name] = {
+      type: required ? type : [type, "null"],
+      description,
+      example,
+      ...(format ? { format } : {}),
+    };
   }
   return {
     type: "object",
-    additionalProperties: false,
+    // Unknown keys are accepted and ignored (counted in ignored_fields_total).
+    additionalProperties: true,
     required: FIELD_NAMES.filter((n) => READING_FIELDS[n].required),
     properties,
   };
@@ -218,7 +235,7 @@ export function readingJsonSchema(): Record<string, unknown> {
 export function predictRequestJsonSchema(maxBatch: number): Record<string, unknown> {
   return {
     type: "object",
-    additionalProperties: false,
+    additionalProperties: true,
     required: ["readings"],
     properties: {
       readings: {

@@ -51,7 +51,12 @@ export function scoreRequest(
   const { metrics } = options;
   let readings;
   try {
-    readings = validatePredictBody(body, { maxBatch: options.maxBatch });
+    const valid = validatePredictBody(body, { maxBatch: options.maxBatch });
+    readings = valid.readings;
+    if (valid.ignored.body > 0) metrics.ignoredFields.inc({ where: "body" }, valid.ignored.body);
+    if (valid.ignored.reading > 0) {
+      metrics.ignoredFields.inc({ where: "reading" }, valid.ignored.reading);
+    }
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     throw new HttpError("validation", err.message, {

@@ -210,7 +210,13 @@ async function runWorkers(
       }
     };
     worker.postMessage(
-      { type: "start", config, index, servedBy: `${identity}/w${index}` } satisfies ToWorker,
+      {
+        type: "start",
+        config,
+        index,
+        servedBy: `${identity}/w${index}`,
+        processStartTimeSeconds: Math.round(performance.timeOrigin) / 1000,
+      } satisfies ToWorker,
     );
   }
 
@@ -225,6 +231,7 @@ async function runWorkers(
       artifact,
       source: detector.info.source,
       ...(detector.info.createdAt ? { createdAt: detector.info.createdAt } : {}),
+      ...(detector.info.warning ? { warning: detector.info.warning } : {}),
     });
   const loading = model.load().then(
     (detector) => {

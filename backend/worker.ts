@@ -46,6 +46,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
             refreshing.set(id, resolve);
             send({ type: "refresh", id });
           }),
+        processStartTimeSeconds: msg.processStartTimeSeconds,
         collectMetrics: () =>
           new Promise<string>((resolve) => {
             const id = nextId++;
@@ -62,6 +63,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         ratedCurrent: config!.ratedCurrent,
         source: msg.source,
         ...(msg.createdAt ? { createdAt: msg.createdAt } : {}),
+        ...(msg.warning ? { warning: msg.warning } : {}),
       });
       if (instance?.state.detector) {
         // A new champion (promotion or rollback): serve it at once; every request is

@@ -64,6 +64,8 @@ export interface ModelOptions {
   createdAt?: string;
   /** Rated current in amperes for `current_high` reasons. Default {@link DEFAULT_RATED_CURRENT}. */
   ratedCurrent?: number;
+  /** Why this model may not be what the service was configured for, shown in `info.warning`. */
+  warning?: string;
 }
 
 /** A trained isolation-forest detector. Build one with {@link trainModel} or `parseArtifact`. */
@@ -100,6 +102,7 @@ export class Model implements Detector {
       training: parts.training,
       source: options.source ?? "constructed in memory",
       ...(options.createdAt ? { createdAt: options.createdAt } : {}),
+      ...(options.warning ? { warning: options.warning } : {}),
     };
   }
 
@@ -119,6 +122,7 @@ export class Model implements Detector {
       source: this.info.source,
       createdAt: this.info.createdAt,
       ratedCurrent: this.ratedCurrent,
+      warning: this.info.warning,
       ...options,
     });
   }

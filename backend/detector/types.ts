@@ -69,6 +69,8 @@ export interface ModelInfo {
   source: string;
   /** When this model was trained or its artifact written (ISO-8601); not part of the artifact hash. */
   createdAt?: string;
+  /** Why the served model is not the one the service's configuration asks for, when it is not. */
+  warning?: string;
 }
 
 /** What the HTTP layer needs from a model. */

@@ -52,7 +52,7 @@ export function validateFeedbackBody(body: unknown, options: { maxBatch: number 
   let errors: FieldError[] = [];
   let limit: number | undefined;
   try {
-    readings = validatePredictBody(stripped, options);
+    readings = validatePredictBody(stripped, options).readings;
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     errors = err.errors;

@@ -29,7 +29,15 @@ export function healthRoutes(deps: HealthDeps): Hono {
       uptime_seconds: Math.round((performance.now() - started) / 10) / 100,
     }));
   app.get("/ready", (c) => {
-    const body = { status: state.status, ready: state.ready, reason: state.reason };
+    const warning = state.detector?.info.warning;
+    // `warning`: ready, but serving another model than configured (e.g. an artifact the service
+    // did not make and will not replace); see `/model`.
+    const body = {
+      status: state.status,
+      ready: state.ready,
+      reason: state.reason,
+      ...(warning ? { warning } : {}),
+    };
     if (state.ready) return c.json(body, 200);
     c.header("retry-after", "5");
     return c.json(body, 503);

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { Config } from "../config.ts";
 import type { Metrics } from "../metrics.ts";
+import { bodyBudget } from "../middleware/body_budget.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { requireDetector, type ScoreOptions, scoreRequest } from "../score.ts";
@@ -11,7 +12,10 @@ import type { ServiceState } from "../state.ts";
 export interface PredictDeps {
   state: ServiceState;
   metrics: Metrics;
-  config: Pick<Config, "maxBatch" | "maxBodyBytes" | "bodyTimeoutMs" | "maxInflight">;
+  config: Pick<
+    Config,
+    "maxBatch" | "maxBodyBytes" | "bodyTimeoutMs" | "maxInflight" | "bodyBytesInFlightPerWorker"
+  >;
   servedBy: string;
   /** Told about every scored request (the model lifecycle: drift, shadow). */
   onScored?: ScoreOptions["onScored"];
@@ -29,6 +33,11 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
       requireDetector(state);
       await next();
     },
+    bodyBudget({
+      budgetBytes: config.bodyBytesInFlightPerWorker,
+      maxBodyBytes: config.maxBodyBytes,
+      onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
+    }),
     jsonBody({ maxBytes: config.maxBodyBytes, timeoutMs: config.bodyTimeoutMs }),
     (c) =>
       c.json(

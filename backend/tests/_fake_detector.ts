@@ -17,8 +17,11 @@ export const FAKE_INFO: ModelInfo = {
 export class FakeDetector implements Detector {
   readonly info = FAKE_INFO;
   calls = 0;
+  /** The readings of the last call, as the detector received them. */
+  last: readonly Reading[] | null = null;
   predict(readings: readonly Reading[]): Prediction[] {
     this.calls++;
+    this.last = readings;
     return readings.map((r) => {
       const score = Math.min(0.99, Math.abs(r.voltage - 230) / 100);
       return score >= 0.2

@@ -111,6 +111,18 @@ export const CONTRACT: readonly ContractCheck[] = [
     },
   },
   {
+    name:
+      "POST /predict ignores unknown keys and takes null for an optional field (as the original did)",
+    async run(base) {
+      const res = await postJson(base, {
+        readings: [{ voltage: 230, current: 10, frequency: 50, timestamp: null, sensor_id: "s-1" }],
+        source: "load.py",
+      });
+      assert.equal(res.status, 200);
+      assert.equal((await res.json()).total, 1);
+    },
+  },
+  {
     name: "POST /predict with malformed JSON is 400",
     async run(base) {
       await expectProblem(await postJson(base, '{"readings":['), 400, /JSON/);

@@ -6,6 +6,7 @@ import {
   startBackend,
   taskArgs,
 } from "../../testing/backend_process.ts";
+import { processMemory } from "../../testing/raw_socket.ts";
 import { skipUnless } from "../../testing/tools.ts";
 
 const reading = { voltage: 230.1, current: 10.2, frequency: 50.01 };
@@ -108,6 +109,19 @@ Deno.test("WORKERS=2 serves from both workers and every scrape reports the same 
       );
       assert.equal(counterValue(text, "readings_total"), K);
       assert.equal(counterValue(text, "model_ready"), 1);
+    }
+    // Process metrics describe the one process, whichever worker answers: not summed per worker.
+    const text = await (await fetchFresh(`${backend.url}/metrics`)).text();
+    const start = counterValue(text, "process_start_time_seconds");
+    assert.ok(start > Date.now() / 1000 - 120 && start <= Date.now() / 1000, `start ${start}`);
+    assert.ok(counterValue(text, "process_cpu_seconds_total") > 0);
+    const memory = processMemory(backend.pid);
+    if (memory) {
+      const rss = counterValue(text, "process_resident_memory_bytes");
+      assert.ok(
+        rss < memory.peak * 1.2,
+        `process_resident_memory_bytes ${rss} vs VmHWM ${memory.peak}`,
+      );
     }
   } finally {
     assert.equal((await backend.stop()).code, 0);
