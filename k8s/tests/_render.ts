@@ -30,6 +30,8 @@ export const KUSTOMIZATIONS: readonly string[] = [
   "k8s/overlays/dev",
   "k8s/overlays/scaled",
   "k8s/overlays/persistent",
+  "k8s/overlays/persistent-local",
+  "k8s/e2e/overlays/hpa",
 ];
 
 /** Parse a multi-document YAML stream into objects, skipping empty documents. */

@@ -6,9 +6,11 @@ import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 import {
   ConfigMap,
   Namespace,
+  PersistentVolume,
   PersistentVolumeClaim,
   Service,
   ServiceAccount,
@@ -26,9 +28,11 @@ const MODELS: Record<string, ModelClass> = {
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
   "v1/ConfigMap": ConfigMap,
   "v1/Namespace": Namespace,
+  "v1/PersistentVolume": PersistentVolume,
   "v1/PersistentVolumeClaim": PersistentVolumeClaim,
   "v1/Service": Service,
   "v1/ServiceAccount": ServiceAccount,
+  "storage.k8s.io/v1/StorageClass": StorageClass,
 };
 
 /**
