@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { trainModel } from "../detector/model.ts";
 import type { Detector, Prediction, Reading } from "../detector/types.ts";
+import { Simulator } from "../simulator/simulator.ts";
 import { FAKE_INFO, FakeDetector } from "../tests/_fake_detector.ts";
-import { type ShadowResult, ShadowScorer } from "./shadow.ts";
+import { anomalyFlags, SHADOW_SLICE, type ShadowResult, ShadowScorer } from "./shadow.ts";
 
 /** Flags everything above `limit` volts. */
 class Threshold implements Detector {
@@ -92,4 +94,32 @@ Deno.test("ShadowScorer reports a throwing challenger and keeps going", async ()
 
 Deno.test("ShadowScorer rejects a rate outside 0..1", () => {
   assert.throws(() => scorer({ rate: 1.5 }), /from 0 to 1, got 1.5/);
+});
+
+Deno.test("anomalyFlags() of a real model equals its predictions' anomaly flags", () => {
+  const model = trainModel({
+    contamination: 0.1,
+    nEstimators: 20,
+    sampleSize: 64,
+    seed: 4,
+    trainingSize: 500,
+  }, { evaluation: false });
+  const readings = new Simulator({ seed: 8, anomalyRate: 0.2 }).batch(300).map((r) => ({
+    voltage: r.voltage,
+    current: r.current,
+    frequency: r.frequency,
+  }));
+  readings.push({ voltage: -5, current: 10, frequency: 50 }); // a sensor fault
+  assert.deepEqual(anomalyFlags(model, readings), model.predict(readings).map((p) => p.anomaly));
+});
+
+Deno.test("ShadowScorer scores a large request in slices and reports it once", async () => {
+  const { s, results } = scorer({ maxQueuedReadings: 1000 });
+  s.setChallenger(new Threshold(240));
+  const batch = readings(Array.from({ length: 5 * SHADOW_SLICE + 3 }, (_, i) => 230 + (i % 20)));
+  s.offer(batch, new Threshold(240).predict(batch));
+  await s.idle();
+  assert.equal(results.length, 1);
+  assert.equal(results[0].readings, batch.length);
+  assert.equal(results[0].agree, batch.length);
 });
