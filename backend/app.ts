@@ -72,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   state.onChange(syncModel);
   syncModel();
 
+  const collect = deps.collectMetrics ?? (() => metrics.registry.metrics());
   const lifecycle = deps.lifecycle ?? new ModelLifecycle({
     state,
     metrics: metrics.lifecycle,
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       retention: config.modelRetention,
       bodyTimeoutMs: config.bodyTimeoutMs,
       refresh: deps.refreshModels ?? (() => Promise.resolve()),
+      collectMetrics: collect,
     }),
   );
   app.route(
@@ -145,7 +147,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   );
   app.route(
     "/",
-    metricsRoutes({ collect: deps.collectMetrics ?? (() => metrics.registry.metrics()) }),
+    metricsRoutes({ collect }),
   );
   app.route("/", docsRoutes({ maxBatch: config.maxBatch, maxBodyBytes: config.maxBodyBytes }));
 

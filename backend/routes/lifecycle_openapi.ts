@@ -204,7 +204,7 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
     },
     ModelList: {
       type: "object",
-      required: ["aliases", "serving", "retention", "versions"],
+      required: ["aliases", "serving", "retention", "versions", "monitoring"],
       properties: {
         aliases: {
           type: "object",
@@ -230,6 +230,56 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
         },
         retention: { type: "integer", description: "MODEL_RETENTION" },
         versions: { type: "array", items: ref("ModelVersion"), description: "Newest first" },
+        monitoring: ref("Monitoring"),
+      },
+    },
+    Monitoring: {
+      type: "object",
+      description:
+        "This replica's lifecycle figures, summed over its workers and cumulative since " +
+        "it started (difference two polls for rates); the same numbers /metrics exports",
+      required: ["champion", "shadow", "drift", "feedback"],
+      properties: {
+        champion: {
+          type: "object",
+          properties: {
+            readings: { type: "number" },
+            anomalies: { type: "number" },
+            anomaly_rate: { type: ["number", "null"] },
+          },
+        },
+        shadow: {
+          type: "object",
+          properties: {
+            agree: { type: "number" },
+            disagree: { type: "number" },
+            agreement: { type: ["number", "null"] },
+            anomalies: { type: "number", description: "Shadowed readings the challenger flags" },
+            anomaly_rate: { type: ["number", "null"] },
+            dropped: { type: "number", description: "Readings not shadowed (queue full)" },
+          },
+        },
+        drift: {
+          type: "object",
+          description: "PSI per feature of the drift window; a feature is absent while the " +
+            "window is too small or the champion has no reference",
+          additionalProperties: { type: "number" },
+        },
+        feedback: {
+          type: "object",
+          description: "Feedback outcomes per model_version",
+          additionalProperties: {
+            type: "object",
+            properties: {
+              tp: { type: "number" },
+              fp: { type: "number" },
+              fn: { type: "number" },
+              tn: { type: "number" },
+              precision: { type: ["number", "null"] },
+              recall: { type: ["number", "null"] },
+            },
+          },
+        },
       },
     },
     FeedbackRequest: {

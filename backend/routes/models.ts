@@ -1,6 +1,7 @@
 /**
- * The model registry over HTTP: `GET /models` lists versions and aliases
- * (public, read-only), `PUT /models/aliases/{champion|challenger}` moves an
+ * The model registry over HTTP: `GET /models` lists versions and aliases,
+ * what this worker serves and this replica's lifecycle figures (public,
+ * read-only), `PUT /models/aliases/{champion|challenger}` moves an
  * alias and `DELETE /models/aliases/challenger` ends a shadow experiment
  * (admin: `Authorization: Bearer $ADMIN_TOKEN`). A moved alias is served by
  * this replica as soon as the call returns and by every other replica
@@ -9,6 +10,7 @@
 import { Hono } from "hono";
 import type { Logger } from "../logger.ts";
 import type { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
+import { monitoringSummary } from "../lifecycle/monitoring_summary.ts";
 import { adminAuth } from "../middleware/admin_auth.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { HttpError } from "../problem.ts";
@@ -40,6 +42,8 @@ export interface ModelsDeps {
   bodyTimeoutMs: number;
   /** Re-read the aliases now (this replica converges before the admin call returns). */
   refresh: () => Promise<void>;
+  /** This replica's metrics exposition (aggregated over workers), for `monitoring`. */
+  collectMetrics: () => Promise<string>;
 }
 
 /** An alias as `GET /models` and the admin endpoints show it. */
@@ -75,7 +79,11 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestVariabl
   const body = jsonBody({ maxBytes: MAX_ADMIN_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs });
 
   app.get("/models", async (c) => {
-    const [versions, aliases] = await Promise.all([registry.list(), registry.aliases()]);
+    const [versions, aliases, exposition] = await Promise.all([
+      registry.list(),
+      registry.aliases(),
+      deps.collectMetrics(),
+    ]);
     return c.json({
       aliases: { champion: aliasView(aliases.champion), challenger: aliasView(aliases.challenger) },
       serving: {
@@ -88,6 +96,7 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestVariabl
       },
       retention: deps.retention,
       versions: versions.map((m) => versionView(m, aliases)),
+      monitoring: monitoringSummary(exposition),
     });
   });
 

@@ -62,6 +62,39 @@ Deno.test("GET /models lists versions newest first with aliases and what this re
     assert.equal(body.serving.champion, "sha256:fake00000000");
     assert.equal(body.serving.challenger, null);
     assert.equal(body.serving.poll_interval_s, 5);
+    assert.equal(body.monitoring.shadow.agreement, null);
+    assert.deepEqual(body.monitoring.feedback, {});
+  });
+});
+
+Deno.test("GET /models reports this replica's shadow and feedback figures", async () => {
+  await withApp({}, async ({ app, lifecycle }) => {
+    lifecycle.setChallenger(b);
+    const readings = [{ voltage: 230, current: 10, frequency: 50 }, {
+      voltage: 300,
+      current: 10,
+      frequency: 50,
+    }];
+    await app.request("/predict", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ readings }),
+    });
+    await lifecycle.idle();
+    await app.request("/feedback", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ readings: readings.map((r, i) => ({ ...r, anomaly: i === 1 })) }),
+    });
+    const { monitoring } = await (await app.request("/models")).json();
+    assert.equal(monitoring.champion.readings, 2);
+    assert.equal(monitoring.shadow.agree + monitoring.shadow.disagree, 2);
+    assert.equal(monitoring.feedback["sha256:fake00000000"].tp, 1);
+    assert.equal(monitoring.feedback["sha256:fake00000000"].tn, 1);
+    assert.equal(
+      monitoring.feedback[b.info.version].tp + monitoring.feedback[b.info.version].fn,
+      1,
+    );
   });
 });
 
