@@ -10,8 +10,8 @@
  * chunks (60 KB on the wire) would pin 640 MB.
  */
 
-/** Why a body could not be read: over the limit, too slow, or broken (client gone, bad framing). */
-export type BodyErrorKind = "too-large" | "timeout" | "unreadable";
+/** Why a body could not be read: over the limit, refused by `admit`, too slow, or broken (client gone, bad framing). */
+export type BodyErrorKind = "too-large" | "over-budget" | "timeout" | "unreadable";
 
 /** Raised by {@link readBoundedBody}; `kind` says which limit was hit. */
 export class BodyReadError extends Error {
@@ -33,6 +33,8 @@ export interface BoundedBodyOptions {
   timeoutMs: number;
   /** The declared length (`Content-Length`), if any: rejected at once when over the limit, and used to size the buffer. */
   declaredLength?: number | null;
+  /** Asked before the buffer grows to `total` bytes; false fails with kind "over-budget" (a shared memory budget). */
+  admit?: (total: number) => boolean;
 }
 
 /** First buffer size when the length is unknown; doubled as needed, never past `maxBytes`. */
@@ -82,7 +84,18 @@ export async function readBoundedBody(
       const end = total + value.byteLength;
       if (end > maxBytes) throw tooLarge();
       if (end > buffer.length) {
-        const grown = new Uint8Array(Math.max(end, Math.min(cap, buffer.length * 2)));
+        // The budget covers what is allocated: the doubled buffer if it fits, else just enough.
+        let size = Math.max(end, Math.min(cap, buffer.length * 2));
+        if (options.admit && !options.admit(size)) {
+          if (size === end || !options.admit(end)) {
+            throw new BodyReadError(
+              "over-budget",
+              `Body of ${end} bytes and more does not fit the budget`,
+            );
+          }
+          size = end;
+        }
+        const grown = new Uint8Array(size);
         grown.set(buffer.subarray(0, total));
         buffer = grown;
       }

@@ -74,3 +74,24 @@ Deno.test("readBoundedBody() reports a broken stream as unreadable", async () =>
 Deno.test("readBoundedBody() returns an empty buffer for no body", async () => {
   assert.equal((await readBoundedBody(null, { maxBytes: 10, timeoutMs: 10 })).length, 0);
 });
+
+Deno.test("readBoundedBody() asks admit() before each allocation and fails with over-budget when refused", async () => {
+  const asked: number[] = [];
+  const chunks = Array.from({ length: 10 }, () => new Uint8Array(10_000));
+  const out = await readBoundedBody(stream(chunks), {
+    maxBytes: 1_000_000,
+    timeoutMs: 1_000,
+    admit: (total) => (asked.push(total), true),
+  });
+  assert.equal(out.length, 100_000);
+  // Every allocation past the first 16 KiB was admitted first, doubling: 32 KiB, 64 KiB, 128 KiB.
+  assert.deepEqual(asked, [32_768, 65_536, 131_072]);
+  await assert.rejects(
+    readBoundedBody(stream(chunks), {
+      maxBytes: 1_000_000,
+      timeoutMs: 1_000,
+      admit: (total) => total <= 50_000,
+    }),
+    (err: unknown) => err instanceof BodyReadError && err.kind === "over-budget",
+  );
+});

@@ -511,3 +511,62 @@ Deno.test("POST /predict past MAX_BODY_BYTES_IN_FLIGHT gets 503 with Retry-After
   );
   assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 0$/m);
 });
+
+Deno.test("a chunked /predict body reserves as it arrives and gets 503 when the budget runs out mid-body", async () => {
+  const { app, metrics } = testApp({
+    env: { MAX_BODY_BYTES: "1048576", MAX_BODY_BYTES_IN_FLIGHT: "1048576" },
+  });
+  const reading = JSON.stringify({ voltage: 230, current: 10, frequency: 50 });
+  const chunked = (readings: number) => {
+    const text = `{"readings":[${Array(readings).fill(reading).join(",")}]}`;
+    const bytes = new TextEncoder().encode(text);
+    return app.request("/predict", {
+      method: "POST",
+      // A stream without a length: sent chunked, like a streaming client.
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 8_192) {
+            controller.enqueue(bytes.slice(i, i + 8_192));
+          }
+          controller.close();
+        },
+      }),
+      headers: { "content-type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
+  };
+  // 4,000 readings (about 180 KB) fit while nothing else is in flight.
+  const alone = await chunked(4_000);
+  assert.equal(alone.status, 422); // over MAX_BATCH=100 of the test app: read, parsed, validated
+  await alone.body?.cancel();
+  // An upload that declared 900 KB and stalls leaves about 150 KB: the chunked body starts (64 KiB)
+  // but cannot grow to 180 KB.
+  let release!: () => void;
+  const held = app.request("/predict", {
+    method: "POST",
+    body: new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise<void>((r) => (release = r));
+        controller.enqueue(new TextEncoder().encode(`{"readings":[${reading}]}`.padEnd(900_000)));
+        controller.close();
+      },
+    }, { highWaterMark: 0 }),
+    headers: { "content-type": "application/json", "content-length": "900000" },
+    duplex: "half",
+  } as RequestInit);
+  while (release === undefined) await new Promise((r) => setTimeout(r, 5));
+  const shed = await chunked(4_000);
+  assert.equal(shed.status, 503);
+  assert.equal(shed.headers.get("retry-after"), "1");
+  assert.equal(shed.headers.get("connection"), "close");
+  assert.match((await shed.json()).detail, /MAX_BODY_BYTES_IN_FLIGHT/);
+  // A small chunked body still fits in its first 64 KiB.
+  const small = await chunked(10);
+  assert.equal(small.status, 200);
+  await small.body?.cancel();
+  release();
+  const first = await held;
+  assert.equal(first.status, 200);
+  await first.body?.cancel();
+  assert.match(await metrics.registry.metrics(), /^body_bytes_in_flight 0$/m);
+});

@@ -26,7 +26,9 @@ const PROBLEM_HELP: Record<ProblemType, string> = {
   "not-ready":
     "The model is loading, failed to load, or the replica is shutting down; retry after Retry-After.",
   "overloaded":
-    "More than MAX_INFLIGHT requests in progress on this worker; retry after Retry-After.",
+    "More than MAX_INFLIGHT requests, or more than MAX_BODY_BYTES_IN_FLIGHT bytes of request " +
+    "bodies, in progress on this worker; the body is not read and the connection is closed. " +
+    "Retry after Retry-After.",
 };
 
 function escapeHtml(text: string): string {

@@ -21,12 +21,20 @@ export interface Instance {
   /** Resolves with the bound address once listening. */
   listening: Promise<Deno.NetAddr>;
   /**
-   * Wait for requests in flight to finish, then close the listener. Deno's
+   * Wait until no request is in flight and none has started for
+   * {@link QUIET_MS}, then close the listener and finish. Deno's
    * `server.shutdown()` alone aborts request bodies still being received, so
-   * a slow upload would fail; waiting first lets it complete.
+   * a slow upload would fail; and closing the listener while a client is
+   * still sending drops the connections the kernel has accepted but nobody
+   * will read. Waiting for quiet serves a client that did not watch
+   * readiness until it stops; one that never stops meets the shutdown
+   * deadline instead.
    */
   close(): Promise<void>;
 }
+
+/** Quiet time before the listener closes on shutdown: no request started for this long. */
+export const QUIET_MS = 100;
 
 /** Options for {@link startInstance}. */
 export interface InstanceOptions {
@@ -74,6 +82,7 @@ export function startInstance(options: InstanceOptions): Instance {
   let resolveListening!: (addr: Deno.NetAddr) => void;
   const listening = new Promise<Deno.NetAddr>((r) => (resolveListening = r));
   let active = 0;
+  let lastStart = 0;
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
@@ -86,6 +95,7 @@ export function startInstance(options: InstanceOptions): Instance {
     },
   }, async (request, info) => {
     active++;
+    lastStart = performance.now();
     try {
       const response = await app.fetch(request, info);
       // While draining, ask keep-alive clients to reconnect: the next connection
@@ -97,7 +107,9 @@ export function startInstance(options: InstanceOptions): Instance {
     }
   });
   const close = async () => {
-    while (active > 0) await new Promise((r) => setTimeout(r, 10));
+    while (active > 0 || performance.now() - lastStart < QUIET_MS) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await server.shutdown();
   };
   return { state, lifecycle, metrics, server, listening, close };

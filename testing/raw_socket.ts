@@ -43,7 +43,14 @@ export async function readResponse(conn: Deno.Conn): Promise<RawResponse> {
       }
     }
     if (headEnd >= 0 && length >= 0 && buf.length >= headEnd + length) break;
-    const n = await conn.read(chunk).catch(() => null);
+    let n: number | null;
+    try {
+      n = await conn.read(chunk);
+    } catch (err) {
+      // A reset before the head is an error to report; after it, the framing decides.
+      if (headEnd < 0) throw new Error(`Connection failed before a response head: ${err}`);
+      n = null;
+    }
     if (n === null) break;
     const grown = new Uint8Array(buf.length + n);
     grown.set(buf);
@@ -52,6 +59,9 @@ export async function readResponse(conn: Deno.Conn): Promise<RawResponse> {
   }
   if (headEnd < 0) {
     throw new Error(`Connection closed before a response head (${buf.length} bytes)`);
+  }
+  if (length >= 0 && buf.length < headEnd + length) {
+    throw new Error(`Connection closed after ${buf.length - headEnd} of ${length} body bytes`);
   }
   const head = decoder.decode(buf.subarray(0, headEnd - 4)).split("\r\n");
   const status = Number(head[0].split(" ")[1]);

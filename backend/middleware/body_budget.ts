@@ -1,60 +1,60 @@
 /**
  * Memory-aware admission: every `/predict` reserves the bytes its body may
- * take (its `Content-Length`, or `MAX_BODY_BYTES` when chunked) from a
- * per-worker budget before a byte is read, and gives them back when the
- * response is ready. Past the budget it answers 503 with Retry-After at once,
- * so overload is shed early and cheaply instead of buffering, parsing and
- * scoring more bodies than the container's memory holds (the arithmetic is in
- * docs/TECHNICAL_OVERVIEW.md, "Security and limits").
+ * take from a per-worker {@link ByteBudget} before a byte is read: its
+ * `Content-Length`, or for a chunked body a first 64 KiB that grows as bytes
+ * arrive. The bytes return when the response is ready. Past the budget it
+ * answers 503 with Retry-After, so overload is shed early and cheaply instead
+ * of buffering, parsing and scoring more bodies than the container's memory
+ * holds (the arithmetic is in docs/TECHNICAL_OVERVIEW.md, "Security and
+ * limits").
  */
 import type { MiddlewareHandler } from "hono";
-import { HttpError } from "../problem.ts";
+import { ByteBudget } from "../_byte_budget.ts";
+import { overBudget } from "../read_json.ts";
+import type { JsonBodyVariables } from "./json_body.ts";
 
 /** Options for {@link bodyBudget}. */
 export interface BodyBudgetOptions {
   /** Body bytes admitted at once on this worker. */
   budgetBytes: number;
-  /** The largest body accepted (MAX_BODY_BYTES): reserved for bodies of unknown length. */
+  /** The largest body accepted (MAX_BODY_BYTES). */
   maxBodyBytes: number;
   /** Called with the bytes reserved after every change (for the `body_bytes_in_flight` gauge). */
   onChange?: (reserved: number) => void;
 }
 
-/** The bytes a request reserves: its declared length up to the limit, else the limit. */
+/** First reservation of a chunked body; it grows as the body arrives. */
+export const CHUNKED_START_BYTES = 64 * 1024;
+
+/** The bytes a request reserves first: its declared length up to the limit, else a first share. */
 export function reservationFor(
   contentLength: string | null | undefined,
   maxBodyBytes: number,
 ): number {
   const declared = contentLength ? Number(contentLength) : NaN;
-  // Over the limit is answered 413 by the body reader; it never reads more than the limit.
+  // Over the limit is answered 413 by the body reader, which never reads more than the limit.
   return Number.isFinite(declared) && declared >= 0
     ? Math.min(declared, maxBodyBytes)
-    : maxBodyBytes;
+    : Math.min(CHUNKED_START_BYTES, maxBodyBytes);
 }
 
-/** Create the admission middleware. */
-export function bodyBudget(options: BodyBudgetOptions): MiddlewareHandler {
+/** Create the admission middleware; it hands the body reader a way to grow the reservation. */
+export function bodyBudget(
+  options: BodyBudgetOptions,
+): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
   const { budgetBytes, maxBodyBytes, onChange } = options;
-  let reserved = 0;
+  const budget = new ByteBudget({ limit: budgetBytes, ...(onChange ? { onChange } : {}) });
   return async function admitBody(c, next) {
-    const want = reservationFor(c.req.header("content-length"), maxBodyBytes);
-    if (reserved + want > budgetBytes) {
-      throw new HttpError(
-        "overloaded",
-        `Request bodies in progress on this worker would exceed ${budgetBytes} bytes ` +
-          `(MAX_BODY_BYTES_IN_FLIGHT); retry shortly`,
-        // Close: the body is not read, and draining it would spend the CPU shedding is meant to
-        // save (1,000 shed 1 MiB uploads took twice as long to answer when drained).
-        { headers: { "retry-after": "1", connection: "close" } },
-      );
-    }
-    reserved += want;
-    onChange?.(reserved);
+    const lease = budget.lease(
+      reservationFor(c.req.header("content-length"), maxBodyBytes),
+      maxBodyBytes,
+    );
+    if (lease === null) throw overBudget(budgetBytes);
+    c.set("admitBodyBytes", lease.grow);
     try {
       await next();
     } finally {
-      reserved -= want;
-      onChange?.(reserved);
+      lease.release();
     }
   };
 }

@@ -5,6 +5,8 @@ import { readJson, type ReadJsonOptions } from "../read_json.ts";
 /** Hono context variables set by this middleware. */
 export interface JsonBodyVariables {
   body: unknown;
+  /** Set by `bodyBudget`: asks to hold `total` body bytes; false when the budget is spent. */
+  admitBodyBytes?: (total: number) => boolean;
 }
 
 /** Options for {@link jsonBody}. */
@@ -15,7 +17,8 @@ export function jsonBody(
   options: JsonBodyOptions,
 ): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
   return async (c, next) => {
-    c.set("body", await readJson(c.req.raw, options));
+    const admit = c.get("admitBodyBytes");
+    c.set("body", await readJson(c.req.raw, admit ? { ...options, admit } : options));
     await next();
   };
 }

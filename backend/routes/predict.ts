@@ -38,7 +38,11 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
       maxBodyBytes: config.maxBodyBytes,
       onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
     }),
-    jsonBody({ maxBytes: config.maxBodyBytes, timeoutMs: config.bodyTimeoutMs }),
+    jsonBody({
+      maxBytes: config.maxBodyBytes,
+      timeoutMs: config.bodyTimeoutMs,
+      budgetBytes: config.bodyBytesInFlightPerWorker,
+    }),
     (c) =>
       c.json(
         scoreRequest(requireDetector(state), c.get("body"), {
