@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
+import { bodyBudget } from "./middleware/body_budget.ts";
 import { requestContext, type RequestVariables } from "./middleware/request_context.ts";
 import { shownArtifactPath } from "./model_store.ts";
 import { HttpError, problemResponse } from "./problem.ts";
@@ -94,6 +95,12 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       ),
       docs: "/docs",
     }));
+  // One body budget per worker for every route that reads a reading batch.
+  const admitBody = bodyBudget({
+    budgetBytes: config.bodyBytesInFlightPerWorker,
+    maxBodyBytes: config.maxBodyBytes,
+    onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
+  });
   app.route(
     "/",
     predictRoutes({
@@ -101,6 +108,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       metrics,
       config,
       servedBy,
+      admitBody,
       onScored: (readings, predictions) => lifecycle.observe(readings, predictions),
     }),
   );
@@ -132,6 +140,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       maxBodyBytes: config.maxBodyBytes,
       bodyTimeoutMs: config.bodyTimeoutMs,
       maxInflight: config.maxInflight,
+      admitBody,
+      bodyBytesInFlightPerWorker: config.bodyBytesInFlightPerWorker,
     }),
   );
   app.route("/", simulateRoutes({ maxReadings: config.maxBatch }));

@@ -4,7 +4,7 @@
  * each prediction's outcome is counted in `feedback_total{model_version,
  * outcome}`; nothing is stored, so any replica can take any feedback.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Detector } from "../detector/types.ts";
 import { OUTCOMES, precision, recall, tally } from "../lifecycle/feedback.ts";
 import { validateFeedbackBody } from "../lifecycle/feedback_schema.ts";
@@ -27,6 +27,9 @@ export interface FeedbackDeps {
   maxBodyBytes: number;
   bodyTimeoutMs: number;
   maxInflight: number;
+  /** Per-worker body admission (`MAX_BODY_BYTES_IN_FLIGHT`), shared with `/predict`. */
+  admitBody: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
+  bodyBytesInFlightPerWorker: number;
 }
 
 /** Create the feedback sub-app. */
@@ -40,7 +43,12 @@ export function feedbackRoutes(deps: FeedbackDeps): Hono<{ Variables: JsonBodyVa
       requireDetector(state);
       await next();
     },
-    jsonBody({ maxBytes: deps.maxBodyBytes, timeoutMs: deps.bodyTimeoutMs }),
+    deps.admitBody,
+    jsonBody({
+      maxBytes: deps.maxBodyBytes,
+      timeoutMs: deps.bodyTimeoutMs,
+      budgetBytes: deps.bodyBytesInFlightPerWorker,
+    }),
     (c) => {
       let body;
       try {

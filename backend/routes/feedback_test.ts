@@ -82,3 +82,39 @@ Deno.test("POST /feedback rejects missing labels with 422 and answers 503 before
   );
   assert.equal(waiting.status, 503);
 });
+
+Deno.test("POST /feedback shares the body budget of /predict (MAX_BODY_BYTES_IN_FLIGHT)", async () => {
+  const { app } = testApp({ env: { MAX_BODY_BYTES: "65536", MAX_BODY_BYTES_IN_FLIGHT: "65536" } });
+  // A /predict upload that declares 60 KB and stalls holds most of the 64 KiB budget.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let pulled = false;
+  const body = JSON.stringify({ readings: [normal] });
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      pulled = true;
+      await held;
+      controller.enqueue(new TextEncoder().encode(body.padEnd(60_000, " ")));
+      controller.close();
+    },
+  }, { highWaterMark: 0 });
+  const predict = Promise.resolve(app.request("/predict", {
+    method: "POST",
+    body: stream,
+    headers: { "content-type": "application/json", "content-length": "60000" },
+    duplex: "half",
+  } as RequestInit));
+  while (!pulled) await new Promise((r) => setTimeout(r, 5));
+  const feedback = JSON.stringify({ readings: [{ ...normal, anomaly: false }] }).padEnd(8_000, " ");
+  const shed = await app.request("/feedback", {
+    method: "POST",
+    headers: { "content-type": "application/json", "content-length": String(feedback.length) },
+    body: feedback,
+  });
+  assert.equal(shed.status, 503);
+  assert.match((await shed.json()).detail, /MAX_BODY_BYTES_IN_FLIGHT/);
+  release();
+  assert.equal((await predict).status, 200);
+  const after = await app.request("/feedback", post({ readings: [{ ...normal, anomaly: false }] }));
+  assert.equal(after.status, 200);
+});

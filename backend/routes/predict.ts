@@ -1,5 +1,5 @@
 /** `POST /predict`: score a batch of readings. */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { Metrics } from "../metrics.ts";
 import { bodyBudget } from "../middleware/body_budget.ts";
@@ -19,6 +19,8 @@ export interface PredictDeps {
   servedBy: string;
   /** Told about every scored request (the model lifecycle: drift, shadow). */
   onScored?: ScoreOptions["onScored"];
+  /** Body admission shared with the other body-reading routes; default: one of its own. */
+  admitBody?: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
 }
 
 /** Create the `/predict` sub-app. */
@@ -33,7 +35,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
       requireDetector(state);
       await next();
     },
-    bodyBudget({
+    deps.admitBody ?? bodyBudget({
       budgetBytes: config.bodyBytesInFlightPerWorker,
       maxBodyBytes: config.maxBodyBytes,
       onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
