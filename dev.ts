@@ -188,6 +188,8 @@ async function main(): Promise<void> {
       command: [deno, "task", "ui"],
       cwd: root,
       env: { PORT: String(uiPort), BACKEND_URL: `http://localhost:${backendPort}` },
+      // SIGINT skips the UI's drain delay too.
+      stopSignal: "SIGINT",
     }),
   };
 

@@ -150,7 +150,7 @@ Deno.test("deno task dev runs backend and UI, restarts the UI on a change, and S
       output.split("\n").filter((l) => l.startsWith("[ui]") && l.includes('"listening"')).length;
     const before = listening();
     const now = new Date();
-    await Deno.utime(new URL("./frontend/islands_list.ts", import.meta.url), now, now);
+    await Deno.utime(new URL("./frontend/manifest.ts", import.meta.url), now, now);
     for (let i = 0; i < 300 && listening() === before; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -4,9 +4,14 @@ import {
   downstreamResponseHeaders,
   NEW_CONNECTION_HEADER,
   PROXY_ROUTES,
+  type ProxyHandler,
+  redactPaths,
   upstreamRequestHeaders,
 } from "./proxy.ts";
+import { UiError } from "./problem.ts";
+import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { deadPort, startCountingServer } from "./tests/_loopback.ts";
+import { peakRssMb, startUi } from "./tests/_stack.ts";
 import { Upstream } from "./upstream.ts";
 
 function setup(url: string, timeoutMs = 2_000) {
@@ -16,7 +21,13 @@ function setup(url: string, timeoutMs = 2_000) {
     idleTimeoutMs: 1_000,
     maxRequestsPerConnection: 100,
   });
-  const proxy = createProxy(upstream, { maxBodyBytes: 4_096 });
+  const handler = createProxy(upstream, { maxBodyBytes: 4_096, bodyTimeoutMs: 2_000 });
+  // The app's onError renders thrown UiErrors; do the same here.
+  const proxy: ProxyHandler = (req, path, clientIp) =>
+    handler(req, path, clientIp).catch((err) => {
+      if (err instanceof UiError) return err.toResponse();
+      throw err;
+    });
   return { upstream, proxy };
 }
 
@@ -306,5 +317,100 @@ Deno.test("proxy answers 504 problem+json when the backend does not answer in ti
     release();
     upstream.close();
     await server.close();
+  }
+});
+
+Deno.test("redactPaths() reduces absolute file paths to file names and leaves URLs, ratios and versions alone", () => {
+  assert.deepEqual(
+    redactPaths({
+      source: "loaded from artifact /app/models/isolation_forest.json",
+      reason: "Model file C:\\models\\m.json is corrupt; see /var/log/x/",
+      list: ["/home/ana/work/grid/models/m.json", 3, null],
+      keep: "http://anomaly-backend:8000/models/m.json 12/34 req/s sha256:ab/cd ./models/m.json",
+    }),
+    {
+      source: "loaded from artifact isolation_forest.json",
+      reason: "Model file m.json is corrupt; see x/",
+      list: ["m.json", 3, null],
+      keep: "http://anomaly-backend:8000/models/m.json 12/34 req/s sha256:ab/cd ./models/m.json",
+    },
+  );
+});
+
+Deno.test("proxy never shows the backend's absolute file paths from /model, /ready or /health", async () => {
+  const server = startCountingServer((_req, seen) => {
+    if (seen.path === "/model") {
+      return Response.json({
+        name: "isolation_forest",
+        source: "loaded from artifact /app/models/isolation_forest.json",
+      });
+    }
+    return Response.json(
+      {
+        status: "failed",
+        ready: false,
+        reason: "Model artifact /srv/anomaly/models/isolation_forest.json is not valid JSON",
+      },
+      { status: 503 },
+    );
+  });
+  const { upstream, proxy } = setup(server.url);
+  try {
+    const model = await proxy(new Request(`${UI}/api/model`), "/model");
+    assert.equal(model.status, 200);
+    const info = await model.json();
+    assert.equal(info.source, "loaded from artifact isolation_forest.json");
+    for (const path of ["/ready", "/health"]) {
+      const res = await proxy(new Request(`${UI}/api${path}`), path);
+      assert.equal(res.status, 503);
+      const text = await res.text();
+      assert.doesNotMatch(text, /\/srv\//);
+      assert.equal(
+        JSON.parse(text).reason,
+        "Model artifact isolation_forest.json is not valid JSON",
+      );
+    }
+  } finally {
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("the UI process stays under its 256Mi container limit with 100 concurrent maximum-size uploads", async (t) => {
+  if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
+    await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
+    return;
+  }
+  // A slow backend keeps every admitted upload in flight at once.
+  const backend = startFakeBackend({ delayMs: 1_000 });
+  const ui = await startUi({ BACKEND_URL: backend.url });
+  try {
+    const readings = [];
+    let body = "";
+    while (body.length < 1_040_000) {
+      for (let i = 0; i < 500; i++) {
+        readings.push({ voltage: 230 + (i % 7), current: 10.123456, frequency: 50.012345 });
+      }
+      body = JSON.stringify({ readings });
+    }
+    const statuses = await Promise.all(Array.from({ length: 100 }, async () => {
+      const res = await fetch(`${ui.url}/api/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      await res.body?.cancel();
+      return res.status;
+    }));
+    const ok = statuses.filter((s) => s === 200).length;
+    assert.equal(ok + statuses.filter((s) => s === 503).length, 100, statuses.join());
+    assert.ok(ok >= 15, `${ok} uploads admitted`);
+    const peak = peakRssMb(ui.pid);
+    assert.ok(peak !== null, "/proc/<pid>/status is readable");
+    // Without byte-based admission 64 such uploads took the UI to 501 MiB.
+    assert.ok(peak < 256, `UI peak RSS ${peak.toFixed(0)} MiB`);
+  } finally {
+    await ui.stop("SIGINT");
+    await backend.close();
   }
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import { assertButtonsNamed, assertControlsLabelled } from "../tests/_a11y.ts";
-import { BURST_LIMITS } from "../bursts.ts";
+import { BURST_BUDGET, BURST_LIMITS } from "../bursts.ts";
 import { BURST_DEFAULTS, STREAM_DEFAULTS } from "../routes/index.tsx";
 import BackendStatus from "./BackendStatus.tsx";
 import BurstRunner from "./BurstRunner.tsx";
@@ -42,7 +42,12 @@ Deno.test("LiveMonitor renders all the original controls, labelled, with empty c
 
 Deno.test("BurstRunner renders labelled burst controls with their limits and no result yet", () => {
   const html = renderToString(
-    <BurstRunner defaults={BURST_DEFAULTS} limits={{ ...BURST_LIMITS }} pollMs={250} />,
+    <BurstRunner
+      defaults={BURST_DEFAULTS}
+      limits={{ ...BURST_LIMITS }}
+      budget={{ ...BURST_BUDGET }}
+      pollMs={250}
+    />,
   );
   assert.equal(assertControlsLabelled(html), 7);
   assert.deepEqual(assertButtonsNamed(html), ["Run Burst", "Cancel Burst"]);
