@@ -27,6 +27,27 @@ function isRoot(): boolean {
   return Deno.uid() === 0;
 }
 
+/** Children started by {@link run} and still running, so an interrupt can end them. */
+const children = new Set<Deno.ChildProcess>();
+
+/** Send SIGTERM to every child still running (on Ctrl-C / SIGTERM, before teardown). */
+export function terminateChildren(): void {
+  for (const child of children) {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Register a child started elsewhere (k6, port-forward) so {@link terminateChildren} ends it too. */
+export function track(child: Deno.ChildProcess): Deno.ChildProcess {
+  children.add(child);
+  child.status.finally(() => children.delete(child));
+  return child;
+}
+
 /** Run `cmd args...` to completion, capturing output; never throws on a non-zero exit. */
 export async function run(
   cmd: string,
@@ -42,6 +63,7 @@ export async function run(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  track(child);
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(options.stdin));
@@ -166,6 +188,11 @@ export class LocalK8s {
   /** `down`: stop what `up` started and remove its network plumbing; keeps state. */
   async down(): Promise<number> {
     return (await this.tool(["down"], 300)).seconds;
+  }
+
+  /** `reset`: `down`, then delete the cluster state (PKI, etcd, containerd store); binaries stay. */
+  async reset(): Promise<number> {
+    return (await this.tool(["reset"], 300)).seconds;
   }
 
   /** Copy podman images into the node's containerd. */

@@ -5,7 +5,7 @@
  * summary back.
  */
 import { ROOT } from "../tests/_render.ts";
-import { log } from "./cluster.ts";
+import { log, track } from "./cluster.ts";
 import {
   type K6Summary,
   type LoadTotals,
@@ -16,7 +16,7 @@ import {
 
 /** A k6 run in progress. */
 export interface K6Run {
-  /** `Date.now()` when k6 was started (the windows count from here). */
+  /** `Date.now()` when the k6 process was started. */
   startedAt: number;
   /** Resolves when k6 has finished, with its figures. */
   done: Promise<K6Result>;
@@ -25,6 +25,8 @@ export interface K6Run {
 /** Figures of a finished run. */
 export interface K6Result {
   code: number;
+  /** `Date.now()` when the arrivals started (after k6's init), as the script's setup() printed it. */
+  loadStartMs: number;
   totals: LoadTotals;
   windows: LoadWindow[];
   output: string;
@@ -70,13 +72,9 @@ export async function startK6(options: K6Options): Promise<K6Run> {
       `against ${options.baseUrl}`,
   );
   const startedAt = Date.now();
-  const child = new Deno.Command("k6", {
-    args,
-    cwd: ROOT,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = track(
+    new Deno.Command("k6", { args, cwd: ROOT, env, stdout: "piped", stderr: "piped" }).spawn(),
+  );
   const done = (async () => {
     const out = await child.output();
     const dec = new TextDecoder();
@@ -86,9 +84,11 @@ export async function startK6(options: K6Options): Promise<K6Run> {
       throw new Error(`k6 exited ${out.code}:\n${output.slice(-3000)}`);
     }
     const summary = JSON.parse(await Deno.readTextFile(summaryPath)) as K6Summary;
+    const start = /k6_start_ms=(\d+)/.exec(output);
     await Deno.remove(dir, { recursive: true });
     return {
       code: out.code,
+      loadStartMs: start ? Number(start[1]) : startedAt,
       totals: loadTotals(summary),
       windows: loadWindows(summary, windowS),
       output,

@@ -120,13 +120,16 @@ export async function hpaState(): Promise<{ min: number; max: number; cpu: numbe
   };
 }
 
-/** Scale samples taken every `intervalMs` until stopped, with `t` relative to `origin()`. */
+/** Scale samples taken every `intervalMs` until stopped, with `t` in seconds from `origin`. */
 export class ScaleSampler {
   readonly samples: ScaleSample[] = [];
   #stopped = false;
   #loop: Promise<void>;
 
-  constructor(origin: () => number, intervalMs = 2000) {
+  /** `Date.now()` that `t` counts from; {@link shift} moves it. */
+  origin: number = Date.now();
+
+  constructor(intervalMs = 2000) {
     this.#loop = (async () => {
       while (!this.#stopped) {
         const next = Date.now() + intervalMs;
@@ -136,7 +139,7 @@ export class ScaleSampler {
             hpaState(),
           ]);
           this.samples.push({
-            t: Math.round((Date.now() - origin()) / 100) / 10,
+            t: Math.round((Date.now() - this.origin) / 100) / 10,
             spec: deploy.spec.replicas ?? 0,
             ready: deploy.status.readyReplicas ?? 0,
             cpu: hpa.cpu,
@@ -147,6 +150,13 @@ export class ScaleSampler {
         await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
       }
     })();
+  }
+
+  /** Re-base every sample (taken and future) on a new origin, e.g. when the load really started. */
+  shift(newOrigin: number): void {
+    const delta = (newOrigin - this.origin) / 1000;
+    for (const s of this.samples) s.t = Math.round((s.t - delta) * 10) / 10;
+    this.origin = newOrigin;
   }
 
   /** The latest sample, if any. */

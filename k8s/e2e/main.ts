@@ -21,7 +21,7 @@
 import { print } from "../../backend/logger.ts";
 import { ROOT } from "../tests/_render.ts";
 import { renderChart } from "./chart.ts";
-import { kubectl, LocalK8s, log, mustRun, run } from "./cluster.ts";
+import { kubectl, LocalK8s, log, mustRun, run, terminateChildren } from "./cluster.ts";
 import { resetNamespace } from "./kube.ts";
 import { type E2eReport, newReport, summarize } from "./report.ts";
 import type { Context, Scenario } from "./scenario.ts";
@@ -137,11 +137,11 @@ async function main(): Promise<number> {
   const started = performance.now();
   const cluster = new LocalK8s();
   let startedCluster = false;
-  let tornDown = false;
+  let tearingDown: Promise<void> | null = null;
 
-  const teardown = async () => {
-    if (tornDown) return;
-    tornDown = true;
+  // One teardown, whoever asks first (the end of the run or a signal); both wait for it.
+  const teardown = () => (tearingDown ??= tearDown());
+  const tearDown = async () => {
     if (args.keep) {
       log(
         "--keep: leaving the namespace and the cluster up (KUBECONFIG=/var/lib/local-k8s/admin.kubeconfig)",
@@ -162,7 +162,8 @@ async function main(): Promise<number> {
     }
   };
   const onSignal = () => {
-    log("interrupted: tearing down");
+    log("interrupted: stopping children, tearing down");
+    terminateChildren();
     teardown().finally(() => Deno.exit(130));
   };
   Deno.addSignalListener("SIGINT", onSignal);
@@ -179,8 +180,12 @@ async function main(): Promise<number> {
       log("cluster already running: using it");
       report.cluster.up_s = 0;
     } else {
-      log("local-k8s.sh up");
+      // From empty state: a stopped cluster's etcd still lists the pods of its last run, and
+      // their sandboxes do not always survive `down` (stale network namespaces), which leaves
+      // metrics-server unreachable after `up`. PKI and etcd are recreated in seconds.
+      log("local-k8s.sh reset, then up");
       startedCluster = true;
+      await cluster.reset();
       report.cluster.up_s = Math.round(await cluster.up());
     }
     const version = await kubectl(["version", "-o", "json"]);

@@ -27,7 +27,9 @@ const RATE = envNumber("RATE", 200);
 const DURATION_S = envNumber("DURATION", 120);
 const WINDOW_S = envNumber("WINDOW_S", 5);
 const SIZE = batchSize(64);
-const bodies = vuBodies(SIZE);
+// Eight bodies per VU (not the usual 32): VUs that k6 adds mid-run build theirs while arrivals
+// wait, and with 1024-reading bodies that init costs seconds on a busy node.
+const bodies = vuBodies(SIZE, 8);
 
 if (!(WINDOW_S > 0)) throw new RangeError(`WINDOW_S must be positive, got ${WINDOW_S}`);
 /** Windows covering the run plus the 30 s k6 waits for requests in flight at the end. */
@@ -62,6 +64,17 @@ export const options: Options = {
 };
 
 const HEADERS = { "Content-Type": "application/json" };
+
+/**
+ * Runs once, after every VU's init (body generation) and right before the
+ * arrivals start: prints the wall-clock start so a harness can line the
+ * windows up with what it sampled meanwhile (`deno task k8s:e2e` does).
+ */
+export function setup(): void {
+  // k6 has no logger but its console (it goes to k6's log on stderr, tagged source=console).
+  // deno-lint-ignore no-console
+  console.log(`k6_start_ms=${Date.now()}`);
+}
 
 /** One arrival: one `/predict`, recorded in the window it was sent in. */
 export default function (): void {

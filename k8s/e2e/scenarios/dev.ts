@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { waitFor } from "../cluster.ts";
 import { BACKEND, guideCommand, http, podCpu, pods, serviceUrls, UI, waitHttpOk } from "../kube.ts";
+import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import { type Scenario, since } from "../scenario.ts";
 
 const READINGS = {
@@ -23,8 +24,8 @@ export const dev: Scenario = {
   async run(ctx) {
     const fig = ctx.section("dev");
     const t0 = performance.now();
-    await guideCommand(ctx.report, "kubectl apply -k k8s/overlays/dev");
-    await guideCommand(ctx.report, "kubectl -n anomaly rollout status deploy/anomaly-backend", {
+    await guideCommand(ctx.report, GUIDE.applyDev);
+    await guideCommand(ctx.report, GUIDE.rolloutStatus, {
       timeoutS: 240,
     });
     await waitFor("the UI pod to be Ready", 120, async () => {
@@ -32,7 +33,7 @@ export const dev: Scenario = {
       return ui.length > 0 && ui.every((p) => p.ready);
     });
     fig.ready_after_apply_s = since(t0);
-    const listing = await guideCommand(ctx.report, "kubectl -n anomaly get pods");
+    const listing = await guideCommand(ctx.report, GUIDE.getPods);
     assert.match(listing, /anomaly-backend-\S+\s+1\/1\s+Running/);
     assert.match(listing, /anomaly-ui-\S+\s+1\/1\s+Running/);
     const all = [...await pods(BACKEND), ...await pods(UI)];
@@ -69,9 +70,12 @@ export const dev: Scenario = {
       return usage.get(backendPod) !== undefined ? usage : null;
     }, 3000);
     fig.backend_cpu_m = cpu.get(backendPod);
-    const top = await guideCommand(ctx.report, "kubectl top nodes");
+    const top = await guideCommand(ctx.report, GUIDE.topNodes);
     assert.match(top, /local-k8s\s+\d+m/);
-    const api = await guideCommand(ctx.report, "kubectl get apiservices | grep metrics");
+    await guideCommand(ctx.report, GUIDE.metricsRollout);
+    const msLogs = await guideCommand(ctx.report, GUIDE.metricsLogs);
+    assert.doesNotMatch(msLogs, /x509: cannot validate certificate/);
+    const api = await guideCommand(ctx.report, GUIDE.apiservices);
     assert.match(api, /v1beta1\.metrics\.k8s\.io\s+\S+\s+True/);
   },
 };

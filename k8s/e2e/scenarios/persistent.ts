@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { getJson, run, waitFor } from "../cluster.ts";
 import { applyOverlay, BACKEND, guideCommand, http, NS, pods } from "../kube.ts";
+import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import type { Scenario } from "../scenario.ts";
 
 /** The node directory behind the local PersistentVolume (k8s/components/local-pv/pv.yaml). */
@@ -67,20 +68,13 @@ export const persistent: Scenario = {
     fig.version = trained.version;
     assert.ok(firstModels.every((m) => m.version === trained.version), "one model version");
 
-    await guideCommand(
-      ctx.report,
-      "kubectl -n anomaly delete pod -l app.kubernetes.io/name=anomaly-backend",
-      { timeoutS: 120 },
-    );
+    await guideCommand(ctx.report, GUIDE.deleteBackendPods, { timeoutS: 120 });
     const next = await readyBackends(first.map((p) => p.name));
     const loaded = await model(next[0].ip);
     fig.after_delete_source = loaded.source;
     fig.model_reused = /loaded from artifact/.test(loaded.source) &&
       loaded.version === trained.version;
-    const logs = await guideCommand(
-      ctx.report,
-      "kubectl -n anomaly logs deploy/anomaly-backend | grep model_ready",
-    );
+    const logs = await guideCommand(ctx.report, GUIDE.modelReadyLogs);
     // The artifact or, once the registry made it the champion, its version file (docs/MLOPS.md).
     assert.match(logs, /"source":"loaded from artifact [^"]+"/);
     assert.equal(loaded.version, trained.version, "the same model version after the restart");

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { kc, waitFor } from "../cluster.ts";
 import { startK6 } from "../k6.ts";
-import { BACKEND, NS, pods, serviceUrls } from "../kube.ts";
+import { BACKEND, guideCommand, NS, pods, serviceUrls } from "../kube.ts";
+import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import { type Scenario, since } from "../scenario.ts";
 import { twoReplicas } from "./port_forward.ts";
 
@@ -23,7 +24,7 @@ export const podKill: Scenario = {
     const fig = ctx.section("pod_kill");
     await twoReplicas();
     const urls = await serviceUrls();
-    const k6 = await startK6({ baseUrl: urls.backend, rate: 40, durationS: 50, vus: 20 });
+    const k6 = await startK6({ baseUrl: urls.backend, rate: 40, durationS: 35, vus: 20 });
     await new Promise((r) => setTimeout(r, 8000));
     const victim = (await pods(BACKEND)).find((p) => p.ready && !p.deleting)!;
     const t0 = performance.now();
@@ -34,6 +35,9 @@ export const podKill: Scenario = {
         !backend.some((p) => p.name === victim.name);
     }, 500);
     fig.recovered_s = since(t0);
+    // The guide's troubleshooting command: the replacement's events read as a normal start.
+    const described = await guideCommand(ctx.report, GUIDE.describeBackend);
+    assert.match(described, /Started container backend/);
     const result = await k6.done;
     const worst = result.windows.reduce((m, w) => Math.max(m, w.p99_ms ?? 0), 0);
     Object.assign(fig, {

@@ -7,12 +7,13 @@
  * picks a pod per connection).
  */
 import assert from "node:assert/strict";
-import { kc, KUBECONFIG, log, run, waitFor } from "../cluster.ts";
+import { kc, KUBECONFIG, log, run, track, waitFor } from "../cluster.ts";
 import { BACKEND, NS, pods, serviceUrls } from "../kube.ts";
+import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import type { Scenario } from "../scenario.ts";
 
-/** The guide's command, as written in docs/WORKSHOP_GUIDE.md step 4/5. */
-export const PORT_FORWARD = "kubectl -n anomaly port-forward svc/anomaly-backend 8000:8000";
+/** The guide's command, as written in docs/WORKSHOP_GUIDE.md steps 4 and 5. */
+const PORT_FORWARD = GUIDE.portForward;
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -72,12 +73,14 @@ export const portForward: Scenario = {
     const port = freePort();
     const command = PORT_FORWARD.replace("8000:8000", `${port}:8000`);
     const started = performance.now();
-    const child = new Deno.Command("bash", {
-      args: ["-c", `exec ${command}`],
-      env: { KUBECONFIG },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = track(
+      new Deno.Command("bash", {
+        args: ["-c", `exec ${command}`],
+        env: { KUBECONFIG },
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn(),
+    );
     try {
       await waitFor("the port-forward to answer", 30, async () => {
         const res = await fetch(`http://127.0.0.1:${port}/ready`, {

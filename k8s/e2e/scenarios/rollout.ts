@@ -46,7 +46,7 @@ export const rollout: Scenario = {
     await twoReplicas();
     const before = await twoReady();
     const urls = await serviceUrls();
-    const k6 = await startK6({ baseUrl: urls.backend, rate: 40, durationS: 90, vus: 20 });
+    const k6 = await startK6({ baseUrl: urls.backend, rate: 40, durationS: 50, vus: 20 });
     await new Promise((r) => setTimeout(r, 8000));
 
     const t0 = performance.now();

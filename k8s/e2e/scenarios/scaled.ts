@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { getJson, waitFor } from "../cluster.ts";
 import { BACKEND, guideCommand, NS, pods, UI } from "../kube.ts";
+import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import type { Scenario } from "../scenario.ts";
 import { cpuCores } from "../../tests/_policies.ts";
 
@@ -21,7 +22,7 @@ export const scaled: Scenario = {
   description: "scaled overlay reaches its minimum and leaves room for scale-out",
   async run(ctx) {
     const fig = ctx.section("scaled");
-    await guideCommand(ctx.report, "kubectl apply -k k8s/overlays/scaled");
+    await guideCommand(ctx.report, GUIDE.applyScaled);
     const hpa = await getJson(["-n", NS, "get", "hpa", "anomaly-backend"]);
     assert.equal(hpa.spec.minReplicas, 3);
     assert.equal(hpa.spec.maxReplicas, 10);
