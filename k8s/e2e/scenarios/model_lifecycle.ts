@@ -9,9 +9,19 @@
  * again. Not a single request may fail (`model_lifecycle.failed` = 0).
  */
 import assert from "node:assert/strict";
-import { getJson, kc, log, waitFor } from "../cluster.ts";
+import { kc, log, waitFor } from "../cluster.ts";
+import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import { startK6 } from "../k6.ts";
-import { applyOverlay, BACKEND, http, NS, pods, serviceUrls, waitRollouts } from "../kube.ts";
+import {
+  applyOverlay,
+  BACKEND,
+  guideCommand,
+  http,
+  NS,
+  pods,
+  serviceUrls,
+  waitRollouts,
+} from "../kube.ts";
 import { type Scenario, since } from "../scenario.ts";
 import { twoReplicas } from "./port_forward.ts";
 
@@ -72,21 +82,11 @@ export const modelLifecycle: Scenario = {
     "retrain Job -> challenger on every pod -> promote -> rollback, zero failed requests",
   async run(ctx) {
     const fig = ctx.section("model_lifecycle");
-    const token = [...crypto.getRandomValues(new Uint8Array(24))]
-      .map((b) => b.toString(16).padStart(2, "0")).join("");
-    const secret = await kc([
-      "-n",
-      NS,
-      "create",
-      "secret",
-      "generic",
-      "anomaly-admin",
-      `--from-literal=token=${token}`,
-      "--dry-run=client",
-      "-o",
-      "yaml",
-    ]);
-    await kc(["apply", "-f", "-"], { stdin: secret });
+    // The guide's commands, as written: a random token in a Secret, read back for the admin calls.
+    await kc(["-n", NS, "delete", "secret", "anomaly-admin", "--ignore-not-found"]);
+    await guideCommand(ctx.report, GUIDE.createAdminSecret);
+    const token = (await guideCommand(ctx.report, GUIDE.readAdminToken)).trim();
+    assert.match(token, /^[0-9a-f]{48}$/, "the token the guide's command prints");
     // A Job's template cannot change in place: start from none.
     await kc(["-n", NS, "delete", "job", "anomaly-retrain", "--ignore-not-found", "--wait=true"]);
     await applyOverlay(LIFECYCLE_OVERLAY);
@@ -94,13 +94,9 @@ export const modelLifecycle: Scenario = {
     await twoReplicas();
 
     const t0 = performance.now();
-    await waitFor("the retrain Job to complete", 300, async () => {
-      const job = await getJson(["-n", NS, "get", "job", "anomaly-retrain"]);
-      if ((job.status?.failed ?? 0) > 2) throw new Error("the retrain Job failed");
-      return (job.status?.succeeded ?? 0) >= 1;
-    }, 2000);
+    await guideCommand(ctx.report, GUIDE.waitRetrainJob, { timeoutS: 320 });
     fig.job_seconds = since(t0);
-    const jobLog = await kc(["-n", NS, "logs", "job/anomaly-retrain"]);
+    const jobLog = await guideCommand(ctx.report, GUIDE.retrainLogs);
     const challenger = challengerFromLog(jobLog);
     assert.ok(challenger, `the Job registered a challenger:\n${jobLog}`);
     fig.challenger = challenger;
