@@ -9,7 +9,7 @@
  * again. Not a single request may fail (`model_lifecycle.failed` = 0).
  */
 import assert from "node:assert/strict";
-import { kc, log, waitFor } from "../cluster.ts";
+import { kc, log, run, waitFor } from "../cluster.ts";
 import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import { startK6 } from "../k6.ts";
 import {
@@ -23,6 +23,7 @@ import {
   waitRollouts,
 } from "../kube.ts";
 import { type Scenario, since } from "../scenario.ts";
+import { MODEL_HOST_DIR } from "./persistent.ts";
 import { twoReplicas } from "./port_forward.ts";
 
 /** The overlay this scenario applies. */
@@ -87,6 +88,13 @@ export const modelLifecycle: Scenario = {
     await guideCommand(ctx.report, GUIDE.createAdminSecret);
     const token = (await guideCommand(ctx.report, GUIDE.readAdminToken)).trim();
     assert.match(token, /^[0-9a-f]{48}$/, "the token the guide's command prints");
+    // The local volume's directory on the node (kept if the persistent scenario made it), so this
+    // scenario also runs alone (`--only model-lifecycle`).
+    const mkdir = ["bash", "-c", `mkdir -p ${MODEL_HOST_DIR}`];
+    const prep = Deno.uid() === 0
+      ? await run(mkdir[0], mkdir.slice(1))
+      : await run("sudo", ["-n", ...mkdir]);
+    assert.equal(prep.code, 0, prep.stderr);
     // A Job's template cannot change in place: start from none.
     await kc(["-n", NS, "delete", "job", "anomaly-retrain", "--ignore-not-found", "--wait=true"]);
     await applyOverlay(LIFECYCLE_OVERLAY);
