@@ -84,6 +84,8 @@ export const modelLifecycle: Scenario = {
   async run(ctx) {
     const fig = ctx.section("model_lifecycle");
     // The guide's commands, as written: a random token in a Secret, read back for the admin calls.
+    const ns = await kc(["create", "namespace", NS, "--dry-run=client", "-o", "yaml"]);
+    await kc(["apply", "-f", "-"], { stdin: ns });
     await kc(["-n", NS, "delete", "secret", "anomaly-admin", "--ignore-not-found"]);
     await guideCommand(ctx.report, GUIDE.createAdminSecret);
     const token = (await guideCommand(ctx.report, GUIDE.readAdminToken)).trim();
@@ -98,6 +100,8 @@ export const modelLifecycle: Scenario = {
     // A Job's template cannot change in place: start from none.
     await kc(["-n", NS, "delete", "job", "anomaly-retrain", "--ignore-not-found", "--wait=true"]);
     await applyOverlay(LIFECYCLE_OVERLAY);
+    // Pods read the Secret at start: restart them so every one has this run's token.
+    await kc(["-n", NS, "rollout", "restart", "deploy/anomaly-backend"]);
     await waitRollouts();
     await twoReplicas();
 
