@@ -148,3 +148,39 @@ Deno.test("list() derives metadata from the artifact when the metadata file is m
 Deno.test("ModelRegistry rejects a retention below 1", () => {
   assert.throws(() => new ModelRegistry("/tmp/x", { retention: 0 }), /at least 1, got 0/);
 });
+
+Deno.test("setAlias() racing with retention never leaves an alias pointing at a deleted version", async () => {
+  await withRegistry(1, async (registry) => {
+    const versions = [1, 2, 3, 4, 5, 6].map(model);
+    for (const [i, m] of versions.entries()) {
+      await registry.register(m, { source: `${i}`, createdAt: `2026-01-0${i + 1}T00:00:00Z` });
+    }
+    // Retention 1 keeps only the newest and the aliased: every older version is a prune candidate.
+    // A writer with a large retention puts the target back without pruning it at once.
+    const writer = new ModelRegistry(registry.dir, { retention: 100 });
+    for (let round = 0; round < 30; round++) {
+      const target = versions[round % 5];
+      await writer.register(target, { source: "again", createdAt: "2025-01-01T00:00:00Z" });
+      assert.notEqual(await registry.readArtifact(target.contentHash), null);
+      const results = await Promise.allSettled([
+        registry.setAlias("challenger", target.contentHash, "race"),
+        registry.prune(),
+        registry.prune(),
+      ]);
+      const alias = await registry.getAlias("challenger");
+      if (alias) {
+        assert.notEqual(
+          await registry.readArtifact(alias.version),
+          null,
+          `round ${round}: the challenger points at a deleted version`,
+        );
+      }
+      const set = results[0];
+      if (set.status === "fulfilled") {
+        assert.equal(alias?.version, target.contentHash, `round ${round}`);
+      } else {
+        assert.ok(set.reason instanceof VersionNotFoundError, String(set.reason));
+      }
+    }
+  });
+});
