@@ -30,7 +30,10 @@ const short = (version: string | null | undefined) => version ? version.slice(0,
 /** Versions, aliases, shadow, drift and feedback, with the admin actions. */
 export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
   const [models, setModels] = useState<ModelList | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  // A failed poll and a failed admin call are kept apart: the next poll must not hide the
+  // reason an admin call was refused.
+  const [pollProblem, setPollProblem] = useState<Problem | null>(null);
+  const [actionProblem, setActionProblem] = useState<Problem | null>(null);
   const [token, setToken] = useState("");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState("");
@@ -44,10 +47,10 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
       if (!alive) return;
       if (out.ok) {
         setModels(out.data);
-        setProblem(null);
+        setPollProblem(null);
       } else {
         // A backend without the registry (404) says so once, no alarm.
-        setProblem(out.problem.status === 404 ? null : out.problem);
+        setPollProblem(out.problem.status === 404 ? null : out.problem);
         if (out.problem.status === 404) setMessage("This backend has no model registry.");
       }
     };
@@ -71,10 +74,10 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
       setMessage(
         `${what}: done. Every replica follows within ${models?.serving.poll_interval_s ?? 5} s.`,
       );
-      setProblem(null);
+      setActionProblem(null);
     } else {
       setMessage("");
-      setProblem(out.problem ?? null);
+      setActionProblem(out.problem ?? null);
     }
     await refresh.current();
   }
@@ -101,7 +104,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
           </p>
         )
         : <p class="muted" id="models-aliases">Registry not loaded yet.</p>}
-      <ProblemBanner id="models-problem" problem={problem} />
+      <ProblemBanner id="models-problem" problem={actionProblem ?? pollProblem} />
       {message ? <p class="status" role="status" id="models-message">{message}</p> : null}
 
       <h3>Shadow and live precision</h3>
@@ -183,9 +186,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
           <thead>
             <tr>
               <th scope="col">Version</th>
-              <th scope="col">Contamination</th>
               <th scope="col">Precision / recall (held out)</th>
-              <th scope="col">Alias</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -194,14 +195,18 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
               <tr key={v.version} data-version={v.model_version}>
                 <td>
                   <code>{v.model_version}</code>
+                  <br />
+                  <small>
+                    {`contamination ${v.config.contamination}${
+                      v.aliases.length > 0 ? `, ${v.aliases.join(" and ")}` : ""
+                    }`}
+                  </small>
                 </td>
-                <td>{v.config.contamination}</td>
                 <td>
                   {v.evaluation
                     ? `${v.evaluation.precision.toFixed(3)} / ${v.evaluation.recall.toFixed(3)}`
                     : "—"}
                 </td>
-                <td>{v.aliases.join(", ") || "—"}</td>
                 <td class="buttons">
                   {v.aliases.includes("champion") ? null : (
                     <button
