@@ -18,8 +18,8 @@ export interface ChartInput {
 }
 
 const W = 760;
-const H = 340;
-const M = { left: 52, right: 64, top: 44, bottom: 48 };
+const H = 356;
+const M = { left: 52, right: 64, top: 56, bottom: 48 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 
@@ -132,17 +132,17 @@ export function renderChart(input: ChartInput): string {
       out.push(`<circle cx="${f1(x(w.t))}" cy="${f1(yL(w.p99_ms!))}" r="2" fill="#c0392b"/>`);
     }
   }
-  // Legend.
-  const lx = M.left + PW - 250;
+  // Legend, on its own row under the title.
+  const lx = M.left;
   out.push(
-    `<line x1="${lx}" x2="${lx + 20}" y1="30" y2="30" stroke="#1f6feb" stroke-width="2.5"/>`,
-    `<text x="${lx + 24}" y="34">ready</text>`,
+    `<line x1="${lx}" x2="${lx + 20}" y1="38" y2="38" stroke="#1f6feb" stroke-width="2.5"/>`,
+    `<text x="${lx + 24}" y="42">ready</text>`,
     `<line x1="${lx + 70}" x2="${
       lx + 90
-    }" y1="30" y2="30" stroke="#9aa5b1" stroke-width="2" stroke-dasharray="5 3"/>`,
-    `<text x="${lx + 94}" y="34">HPA desired</text>`,
-    `<line x1="${lx + 170}" x2="${lx + 190}" y1="30" y2="30" stroke="#c0392b" stroke-width="1.5"/>`,
-    `<text x="${lx + 194}" y="34">p99</text>`,
+    }" y1="38" y2="38" stroke="#9aa5b1" stroke-width="2" stroke-dasharray="5 3"/>`,
+    `<text x="${lx + 94}" y="42">HPA desired</text>`,
+    `<line x1="${lx + 170}" x2="${lx + 190}" y1="38" y2="38" stroke="#c0392b" stroke-width="1.5"/>`,
+    `<text x="${lx + 194}" y="42">p99</text>`,
     `</svg>`,
   );
   return out.join("\n") + "\n";

@@ -127,8 +127,8 @@ async function writeReport(report: E2eReport): Promise<string> {
 /** The chart's title from the report's load figures. */
 export function chartTitle(report: E2eReport): string {
   const load = (report.load ?? {}) as Record<string, unknown>;
-  return `HPA on the dev tier: k6 ${load.rate ?? "?"} req/s × ${load.duration_s ?? "?"} s ` +
-    `via the ClusterIP, 2-CPU node`;
+  return `HPA, dev tier: k6 ${load.rate ?? "?"} req/s of ${load.batch_size ?? "?"} readings for ` +
+    `${load.duration_s ?? "?"} s via the ClusterIP, one 2-CPU node`;
 }
 
 async function main(): Promise<number> {

@@ -34,6 +34,11 @@ export const scaled: Scenario = {
         backend.length >= 3 && backend.every((p) => p.ready) &&
         ui.length === 3 && ui.every((p) => p.ready);
     }, 2000);
+    // Pods of the earlier tiers still terminating hold their requests until they are gone.
+    await waitFor("the earlier tiers' pods to be gone", 120, async () => {
+      const all = (await getJson(["-n", NS, "get", "pods"])).items;
+      return all.every((p: Any) => !p.metadata.deletionTimestamp) && all.length === 6;
+    }, 2000);
     const pending =
       (await getJson(["-n", NS, "get", "pods", "--field-selector=status.phase=Pending"]))
         .items.length;
