@@ -86,6 +86,15 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     new ModelRegistry(config.modelDir, { retention: config.modelRetention });
 
   app.use(requestContext({ metrics, logger, routes: new Set(Object.keys(ROUTES)) }));
+  // Shadow scoring runs between requests, never while one is being handled (bounded).
+  app.use(async function shadowYields(_c, next) {
+    lifecycle.requestStarted();
+    try {
+      await next();
+    } finally {
+      lifecycle.requestFinished();
+    }
+  });
 
   app.get("/", (c) =>
     c.json({
