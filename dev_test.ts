@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { Service, servicesFor } from "./dev.ts";
+import { MIN_ADMIN_TOKEN_LENGTH } from "./backend/config.ts";
+import { devAdminToken, Service, servicesFor } from "./dev.ts";
+
+Deno.test("devAdminToken() keeps yours, else makes a fresh one the backend accepts", () => {
+  assert.equal(devAdminToken("mine-0123456789abcdef"), "mine-0123456789abcdef");
+  const a = devAdminToken(undefined);
+  const b = devAdminToken("  ");
+  assert.notEqual(a, b);
+  assert.match(a, /^dev-[0-9a-f]{32}$/);
+  assert.ok(a.length >= MIN_ADMIN_TOKEN_LENGTH);
+});
 
 Deno.test("servicesFor() maps a changed file to the services to restart", () => {
   const cases: [string, string[]][] = [

@@ -58,13 +58,15 @@ function setup(
   };
 }
 
-Deno.test("GET / renders the dashboard with four hydratable islands, their props and a CSP nonce", async () => {
+Deno.test("GET / renders the dashboard with five hydratable islands, their props and a CSP nonce", async () => {
   const { app, close } = setup("http://anomaly-backend:8000");
   try {
     const res = await app.request("/");
     assert.equal(res.status, 200);
     const html = await res.text();
-    for (const name of ["LiveMonitor", "BackendStatus", "BurstRunner", "InstanceChart"]) {
+    for (
+      const name of ["LiveMonitor", "BackendStatus", "ModelsPanel", "BurstRunner", "InstanceChart"]
+    ) {
       assert.match(html, new RegExp(`data-island="${name}"`));
       assert.match(
         html,
@@ -72,7 +74,7 @@ Deno.test("GET / renders the dashboard with four hydratable islands, their props
       );
     }
     const props = JSON.parse(/id="__island_props">(.*?)<\/script>/.exec(html)![1]);
-    assert.equal(props.length, 4);
+    assert.equal(props.length, 5);
     assert.ok(
       props.some((p: { backendUrl?: string }) => p.backendUrl === "http://anomaly-backend:8000"),
     );

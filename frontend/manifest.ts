@@ -9,6 +9,13 @@ import BackendStatus from "./islands/BackendStatus.tsx";
 import BurstRunner from "./islands/BurstRunner.tsx";
 import InstanceChart from "./islands/InstanceChart.tsx";
 import LiveMonitor from "./islands/LiveMonitor.tsx";
+import ModelsPanel from "./islands/ModelsPanel.tsx";
 
 /** Island components by name (their file's base name in `islands/`). */
-export const ISLANDS = { BackendStatus, BurstRunner, InstanceChart, LiveMonitor } as const;
+export const ISLANDS = {
+  BackendStatus,
+  BurstRunner,
+  InstanceChart,
+  LiveMonitor,
+  ModelsPanel,
+} as const;

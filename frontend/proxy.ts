@@ -14,14 +14,31 @@ import { type Upstream, UpstreamError } from "./upstream.ts";
 /** Request header with which the page asks for a new upstream connection; never forwarded. */
 export const NEW_CONNECTION_HEADER = "x-new-connection";
 
+/** A method the proxy forwards. */
+export type ProxyMethod = "GET" | "POST" | "PUT" | "DELETE";
+
 /** The backend routes the UI may reach, by path under `/api`, with their methods. */
-export const PROXY_ROUTES: Readonly<Record<string, readonly ("GET" | "POST")[]>> = Object.freeze({
+export const PROXY_ROUTES: Readonly<Record<string, readonly ProxyMethod[]>> = Object.freeze({
   "/predict": ["POST"],
   "/health": ["GET"],
   "/ready": ["GET"],
   "/model": ["GET"],
   "/metrics": ["GET"],
+  "/models": ["GET"],
+  "/feedback": ["POST"],
+  "/models/aliases/champion": ["PUT"],
+  "/models/aliases/challenger": ["PUT", "DELETE"],
 });
+
+/**
+ * The model admin routes: the only ones whose `Authorization` header (the
+ * admin token the user typed into the page) is forwarded, and only when the
+ * browser sent one; every other route drops it.
+ */
+export const ADMIN_ROUTES: ReadonlySet<string> = new Set([
+  "/models/aliases/champion",
+  "/models/aliases/challenger",
+]);
 
 /** Connection-specific headers (RFC 9110 §7.6.1) that a proxy must not forward. */
 export const HOP_BY_HOP = [
@@ -62,10 +79,19 @@ function stripHopByHop(headers: Headers): Headers {
   return out;
 }
 
-/** Headers to send upstream for a browser request (exported for tests). */
-export function upstreamRequestHeaders(incoming: Headers, clientIp?: string): Headers {
+/**
+ * Headers to send upstream for a browser request (exported for tests);
+ * `admin` keeps the user's `Authorization` (see {@link ADMIN_ROUTES}).
+ */
+export function upstreamRequestHeaders(
+  incoming: Headers,
+  clientIp?: string,
+  admin = false,
+): Headers {
   const out = stripHopByHop(incoming);
   for (const name of REQUEST_DROP) out.delete(name);
+  const authorization = incoming.get("authorization");
+  if (admin && authorization) out.set("authorization", authorization);
   out.set("accept-encoding", "identity");
   if (clientIp) out.set("x-forwarded-for", clientIp);
   const host = incoming.get("host");
@@ -83,7 +109,7 @@ export function downstreamResponseHeaders(upstream: Headers): Headers {
 }
 
 /** Routes whose JSON answers may name files on the backend's disk (model source, load errors). */
-const REDACTED_ROUTES = new Set(["/model", "/ready", "/health"]);
+const REDACTED_ROUTES = new Set(["/model", "/ready", "/health", "/models"]);
 
 /**
  * An absolute POSIX or Windows file path inside a string, not part of a URL:
@@ -196,7 +222,7 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
       throw new UiError("not-found", `No backend route "/api${path}" is proxied`);
     }
     const method = req.method === "HEAD" ? "GET" : req.method;
-    if (!methods.includes(method as "GET" | "POST")) {
+    if (!methods.includes(method as ProxyMethod)) {
       throw new UiError(
         "method-not-allowed",
         `Method ${req.method} is not allowed on /api${path}; use ${methods.join(", ")}`,
@@ -205,7 +231,7 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
     }
     const newConnection = req.headers.get(NEW_CONNECTION_HEADER) === "1";
     let body: Uint8Array<ArrayBuffer> | undefined;
-    if (method === "POST") {
+    if (method === "POST" || method === "PUT") {
       body = await readBody(req, {
         maxBytes: options.maxBodyBytes,
         timeoutMs: options.bodyTimeoutMs,
@@ -216,9 +242,9 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
     }
     try {
       const res = await upstream.request({
-        method: method as "GET" | "POST",
+        method: method as ProxyMethod,
         path,
-        headers: upstreamRequestHeaders(req.headers, clientIp),
+        headers: upstreamRequestHeaders(req.headers, clientIp, ADMIN_ROUTES.has(path)),
         body,
         newConnection,
         signal: req.signal,

@@ -95,9 +95,13 @@ Deno.test("proxy answers 405 with Allow for a method the route does not take", a
     await del.body?.cancel();
     assert.equal(server.seen.length, 0);
     assert.deepEqual(Object.keys(PROXY_ROUTES).sort(), [
+      "/feedback",
       "/health",
       "/metrics",
       "/model",
+      "/models",
+      "/models/aliases/challenger",
+      "/models/aliases/champion",
       "/predict",
       "/ready",
     ]);
@@ -412,5 +416,76 @@ Deno.test("the UI process stays under its 256Mi container limit with 100 concurr
   } finally {
     await ui.stop("SIGINT");
     await backend.close();
+  }
+});
+
+Deno.test("upstreamRequestHeaders() forwards the user's Authorization on admin routes only", () => {
+  const incoming = new Headers({ authorization: "Bearer admin-token", cookie: "s=1" });
+  assert.equal(
+    upstreamRequestHeaders(incoming, undefined, true).get("authorization"),
+    "Bearer admin-token",
+  );
+  assert.equal(upstreamRequestHeaders(incoming, undefined, true).has("cookie"), false);
+  assert.equal(upstreamRequestHeaders(incoming).has("authorization"), false);
+  assert.equal(upstreamRequestHeaders(new Headers(), undefined, true).has("authorization"), false);
+});
+
+Deno.test("the proxy sends the admin token with a promotion and never with /models or /feedback", async () => {
+  const seen: { method: string; path: string; auth: string | null; body: string }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    seen.push({
+      method: req.method,
+      path: new URL(req.url).pathname,
+      auth: req.headers.get("authorization"),
+      body: await req.text(),
+    });
+    return Response.json({ ok: true });
+  });
+  const { upstream, proxy } = setup(`http://127.0.0.1:${server.addr.port}`);
+  try {
+    const auth = { authorization: "Bearer admin-token" };
+    const put = await proxy(
+      new Request(`${UI}/api/models/aliases/champion`, {
+        method: "PUT",
+        headers: { ...auth, "content-type": "application/json" },
+        body: '{"version":"sha256:0123456789ab"}',
+      }),
+      "/models/aliases/champion",
+    );
+    assert.equal(put.status, 200);
+    await put.body?.cancel();
+    const del = await proxy(
+      new Request(`${UI}/api/models/aliases/challenger`, { method: "DELETE", headers: auth }),
+      "/models/aliases/challenger",
+    );
+    await del.body?.cancel();
+    const list = await proxy(new Request(`${UI}/api/models`, { headers: auth }), "/models");
+    await list.body?.cancel();
+    const feedback = await proxy(
+      new Request(`${UI}/api/feedback`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: "{}",
+      }),
+      "/feedback",
+    );
+    await feedback.body?.cancel();
+    assert.deepEqual(seen.map((s) => [s.method, s.path, s.auth]), [
+      ["PUT", "/models/aliases/champion", "Bearer admin-token"],
+      ["DELETE", "/models/aliases/challenger", "Bearer admin-token"],
+      ["GET", "/models", null],
+      ["POST", "/feedback", null],
+    ]);
+    assert.equal(seen[0].body, '{"version":"sha256:0123456789ab"}');
+    const wrong = await proxy(
+      new Request(`${UI}/api/models/aliases/champion`, { method: "DELETE" }),
+      "/models/aliases/champion",
+    );
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get("allow"), "PUT");
+    await wrong.body?.cancel();
+  } finally {
+    upstream.close();
+    await server.shutdown();
   }
 });

@@ -21,13 +21,15 @@ import { reportCsv, type TrainedCsv } from "./_byod_report.ts";
 import { thresholdText } from "./_byod_text.ts";
 import { evaluateFiles, scoreFile } from "./_byod.ts";
 import { expandPaths } from "./_dataset.ts";
+import { parseAlias, registerTrained } from "./_register.ts";
+import type { AliasName } from "../registry/registry.ts";
 import { fixed, formatEvaluation, type Metrics, percent, table } from "./_report.ts";
 import { evaluateScores } from "../detector/evaluation.ts";
 import {
   DEFAULT_MODEL_CONFIG,
   EVALUATION_SET,
   type LabeledMatrix,
-  type Model,
+  Model,
   simulatedSet,
   thresholdFor,
   trainModel,
@@ -82,6 +84,12 @@ ${DATA_HELP}
   --label) and evaluation all labeled rows, in sample. The threshold is the
   (1 - contamination) quantile of the training rows' scores (temporal default
   contamination ${DEFAULT_TEMPORAL_CONFIG.contamination}).
+  --register             add the model to the registry in MODEL_DIR (versions/)
+                         instead of writing MODEL_NAME (point detector over
+                         voltage,current,frequency); keeps the newest
+                         MODEL_RETENTION versions (default 10) and every aliased one
+  --alias NAME           with --register: point champion or challenger at it;
+                         a running service follows within MODEL_POLL_S
   --help                 show this text`;
 
 const FLAGS = {
@@ -96,6 +104,8 @@ const FLAGS = {
   detector: { type: "string" },
   window: { type: "string" },
   grid: { type: "string" },
+  register: { type: "boolean" },
+  alias: { type: "string" },
   help: { type: "boolean" },
 } as const;
 
@@ -232,6 +242,18 @@ function report(model: Model, plan: Plan, ms: number, io: CliIo): void {
   }
 }
 
+/** What `--register`, `--alias` and `MODEL_RETENTION` asked for. */
+interface Registration {
+  register: boolean;
+  alias: AliasName | null;
+  retention: number;
+}
+
+// The registry serves champions to /predict, whose readings are the workshop's features, and
+// stores isolation forests; a temporal model is served from its own artifact (MODEL_NAME).
+const REGISTER_POINT_ONLY = "--register stores isolation forests (--detector point); serve a " +
+  "temporal model from its artifact with MODEL_NAME";
+
 /** The artifact's directory and file name from flags and environment. */
 function artifactPlace(values: Values, io: CliIo, fallbackName: string) {
   const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
@@ -248,11 +270,26 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(HELP);
     return 0;
   }
-  if (stringList(values, "csv").length > 0) return await trainCsv(values, io);
+  const alias = typeof values.alias === "string" ? parseAlias(values.alias) : null;
+  if (alias && !values.register) {
+    throw new UsageError("--alias applies only with --register");
+  }
+  const retention = numberSetting(values, io, {
+    flag: "retention",
+    env: "MODEL_RETENTION",
+    fallback: 10,
+    integer: true,
+  });
+  if (retention < 1) throw new UsageError(`MODEL_RETENTION must be at least 1, got ${retention}`);
+  const registration: Registration = { alias, retention, register: values.register === true };
+  if (stringList(values, "csv").length > 0) return await trainCsv(values, io, registration);
   if (typeof values.features === "string" || typeof values.label === "string") {
     throw new UsageError("--features and --label apply only with --csv");
   }
-  if (values.detector === "temporal") return await trainFleetCli(values, io);
+  if (values.detector === "temporal") {
+    if (registration.register) throw new UsageError(REGISTER_POINT_ONLY);
+    return await trainFleetCli(values, io);
+  }
   if (values.detector !== undefined && values.detector !== "point") {
     throw new UsageError(`--detector must be point or temporal, got "${values.detector}"`);
   }
@@ -277,6 +314,11 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     source: "trained by deno task train",
   });
   report(model, plan, performance.now() - started, io);
+  if (registration.register) {
+    const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+    await registerTrained(model, { dir, alias, retention, io });
+    return 0;
+  }
   const path = await writeArtifact(model, artifactPlace(values, io, "isolation_forest.json"));
   io.out(`Wrote ${path} (${model.contentHash})`);
   return 0;
@@ -351,7 +393,11 @@ async function trainFleetCli(values: Values, io: CliIo): Promise<number> {
 }
 
 /** `train --csv`: own data, either detector, the first-N-rows protocol. */
-async function trainCsv(values: Values, io: CliIo): Promise<number> {
+async function trainCsv(
+  values: Values,
+  io: CliIo,
+  registration: Registration,
+): Promise<number> {
   const data: DataFlags = dataFlags(values, io);
   data.paths = await expandPaths(data.paths);
   if (typeof values["training-size"] === "string") {
@@ -420,6 +466,12 @@ async function trainCsv(values: Values, io: CliIo): Promise<number> {
         gridText || "no column is a grid quantity (--grid names them), so no grid rules"
       }`,
     );
+  }
+  if (registration.register) {
+    if (!(model instanceof Model)) throw new UsageError(REGISTER_POINT_ONLY);
+    const dir = artifactPlace(values, io, "isolation_forest.json").dir;
+    await registerTrained(model, { ...registration, dir, io });
+    return 0;
   }
   const place = artifactPlace(
     values,

@@ -88,3 +88,51 @@ Deno.test("a trained temporal artifact is served by every worker with the same a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a temporal artifact named by MODEL_NAME serves beside a registry whose champion is a forest", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const champion = await runTool("train.ts", [
+      "--register",
+      "--alias",
+      "champion",
+      "--training-size",
+      "2000",
+      "--model-dir",
+      dir,
+    ]);
+    assert.equal(champion.code, 0, champion.stderr);
+    const temporal = await runTool("train.ts", ["--detector", "temporal", "--model-dir", dir]);
+    assert.equal(temporal.code, 0, temporal.stderr);
+    const refused = await runTool("train.ts", [
+      "--detector",
+      "temporal",
+      "--register",
+      "--model-dir",
+      dir,
+    ]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--register stores isolation forests/);
+
+    const backend = await startBackend({
+      env: { MODEL_DIR: dir, MODEL_NAME: "temporal_window.json", MODEL_POLL_S: "1" },
+    });
+    try {
+      const model = await fresh(`${backend.url}/model`) as Record<string, unknown>;
+      assert.equal(model.name, "temporal_window");
+      // Without the temporal check the registry's forest champion would serve here.
+      const res = await fresh(`${backend.url}/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          readings: [{ voltage: 230, current: 10, frequency: 50, meter_id: "m1" }],
+        }),
+      }) as { model_version: string };
+      assert.equal(res.model_version, model.version);
+    } finally {
+      await backend.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -123,6 +123,17 @@ const MANUAL: readonly ManualEntry[] = [
   { command: "kind load docker-image anomaly-backend:0.1.0 --name anomaly", why: KIND },
   { command: "kind load docker-image anomaly-ui:0.1.0 --name anomaly", why: KIND },
   {
+    command: "kubectl apply -k k8s/overlays/lifecycle",
+    why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
+      "runs the same exercise with k8s/e2e/overlays/lifecycle-local (a static local volume)",
+  },
+  {
+    command:
+      "deno task load --url http://localhost:8000 --rps 50 --duration 600 --batch-size 64 --workers 16",
+    why: "keeps load on the backend for the ten minutes of exercise 6, in its own terminal; " +
+      "backend/tests/promotion_test.ts promotes and rolls back under load with zero failed requests",
+  },
+  {
     command: "kubectl apply -k k8s/overlays/persistent",
     why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
       "runs the same exercise with k8s/overlays/persistent-local (a static local volume)",
@@ -247,22 +258,59 @@ const EXPECT: Record<string, (output: string) => void> = {
       assert.match(out, /\/w0 /);
       assert.match(out, /\/w1 /);
     },
+  // Exercise 3: the registry's champion moves without a restart.
+  "deno task train --contamination 0.2 --register --alias champion": (out) =>
+    assert.match(out, /^champion -> sha256:4dc399a90b6a \(was sha256:f0a531e321ea\)/m),
+  // Exercise 6: the challenger the guide promotes, and the admin calls answer as shown.
+  "deno task train --contamination 0.1 --register --alias challenger": (out) =>
+    guideShows(
+      linesStarting(out, /^(Registered|challenger ->)/).replace(
+        / in \S+\/versions$/m,
+        " in models/versions",
+      ),
+    ),
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:4ce79a78985b"}'`]:
+    (out) => {
+      const body = JSON.parse(out);
+      assert.equal(body.model_version, "sha256:4ce79a78985b");
+      assert.equal(
+        body.previous,
+        "sha256:f0a531e321ea054c7ecb17bdd69aeb98257a2ecf7a0f58e78a2aa304cac0af10",
+      );
+    },
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:f0a531e321ea"}'`]:
+    (out) => assert.equal(JSON.parse(out).model_version, "sha256:f0a531e321ea"),
+  [`curl -s localhost:8000/feedback -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7,"anomaly":true},{"voltage":239.5,"current":10,"frequency":50,"anomaly":false}]}'`]:
+    (out) =>
+      assert.deepEqual(JSON.parse(out).models[0], {
+        alias: "champion",
+        model_version: "sha256:f0a531e321ea",
+        tp: 1,
+        fp: 0,
+        fn: 0,
+        tn: 1,
+        precision: 1,
+        recall: 1,
+      }),
+  "curl -s -i -X DELETE localhost:8000/models/aliases/challenger -H 'Authorization: Bearer wrong'":
+    (out) => assert.match(out, /^HTTP\/1\.1 401 /),
 }; // deno-fmt-ignore
 
 /**
  * Checks on the logs of `serve` commands, by command and occurrence (1-based):
  * the model lifecycle the guide describes (the first start, `deno task dev`,
- * trains into the fresh MODEL_DIR, the next start loads the artifact, another
- * CONTAMINATION logs model_config_mismatch and retrains).
+ * trains into the fresh MODEL_DIR and registers it as the champion, the next
+ * starts load the champion from the registry).
  */
 const EXPECT_SERVE: Record<string, string[]> = {
   "deno task dev#1": ['"source":"trained at startup: no artifact at '],
   "deno task backend#1": ['"source":"loaded from artifact '],
   "deno task ui#1": ['"event":"listening"'],
   "WORKERS=2 deno task backend#1": ['"served_by":"', '/w1"'],
-  "CONTAMINATION=0.2 deno task backend#1": ['"event":"model_config_mismatch"'],
-  "CONTAMINATION=0.01 deno task backend#1": ['"event":"model_config_mismatch"'],
-  "deno task backend#3": ['"event":"model_config_mismatch"'],
+  "ADMIN_TOKEN=workshop-admin-token-0001 deno task backend#1": [
+    '"source":"loaded from artifact ',
+    "(champion)",
+  ],
 };
 
 type Slot = "backend" | "ui";

@@ -8,12 +8,13 @@
  */
 import type { JSX } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { type AnomalyRow, AnomalyTable } from "../components/AnomalyTable.tsx";
+import { type AnomalyRow, AnomalyTable, type FeedbackState } from "../components/AnomalyTable.tsx";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";
 import { SignalCharts } from "../components/SignalCharts.tsx";
 import { StreamControls } from "../components/StreamControls.tsx";
 import { StreamCounters } from "../components/StreamCounters.tsx";
 import { predict, type Problem } from "../lib/api.ts";
+import { postFeedback } from "../lib/models_api.ts";
 import { emitBackendOutcome, emitServed } from "../lib/bus.ts";
 import { SIGNALS } from "../lib/charts.ts";
 import { LiveStream, SIGNAL_NAMES, type SignalName, zeroCounters } from "../lib/live_stream.ts";
@@ -61,6 +62,7 @@ export default function LiveMonitor(
   const [rows, setRows] = useState<AnomalyRow[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [status, setStatus] = useState("Idle.");
+  const [feedback, setFeedback] = useState<Record<number, FeedbackState>>({});
 
   const batchSize = Number(batchText);
   const batchValid = Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= maxBatch;
@@ -131,12 +133,22 @@ export default function LiveMonitor(
       canvasRef={c.canvasRef}
     />
   ), [chartWindow]);
+  // An operator's verdict on a flagged reading, counted per model version by the backend.
+  const label = async (row: AnomalyRow, anomaly: boolean) => {
+    setFeedback((f) => ({ ...f, [row.seq]: "sending" }));
+    const { voltage, current, frequency } = row;
+    const out = await postFeedback([{ voltage, current, frequency, anomaly }]);
+    setFeedback((f) => ({
+      ...f,
+      [row.seq]: out.ok ? (anomaly ? "confirmed" : "dismissed") : "failed",
+    }));
+  };
   const table = useMemo(() => (
     <section class="panel" aria-labelledby="anomalies-heading">
       <h2 id="anomalies-heading">Recent anomalies</h2>
-      <AnomalyTable rows={rows} />
+      <AnomalyTable rows={rows} feedback={feedback} onFeedback={label} />
     </section>
-  ), [rows]);
+  ), [rows, feedback]);
 
   return (
     <div class="live-monitor">

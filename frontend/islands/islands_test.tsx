@@ -7,6 +7,7 @@ import BackendStatus from "./BackendStatus.tsx";
 import BurstRunner from "./BurstRunner.tsx";
 import InstanceChart from "./InstanceChart.tsx";
 import LiveMonitor from "./LiveMonitor.tsx";
+import ModelsPanel from "./ModelsPanel.tsx";
 
 Deno.test("LiveMonitor renders all the original controls, labelled, with empty charts and counters", () => {
   const html = renderToString(
@@ -77,4 +78,16 @@ Deno.test("InstanceChart starts empty with a text alternative", () => {
   assert.match(html, /id="instance-chart" data-instances="0" data-total="0"/);
   assert.match(html, /No requests answered yet\./);
   assert.match(html, /<table class="compact" id="instance-table">/);
+});
+
+Deno.test("ModelsPanel starts without data, with a labelled token field and disabled admin buttons", () => {
+  const html = renderToString(<ModelsPanel pollMs={5000} />);
+  assert.equal(assertControlsLabelled(html), 1);
+  assert.match(html, /<label for="admin-token">Admin token/);
+  assert.match(html, /id="admin-token" type="password"/);
+  assert.match(html, /Registry not loaded yet/);
+  assert.match(html, /No feedback yet/);
+  assert.match(html, /Not enough readings yet/);
+  assert.deepEqual(assertButtonsNamed(html), ["Roll back champion", "Remove challenger"]);
+  assert.match(html, /id="models-rollback" disabled/);
 });

@@ -1,4 +1,4 @@
-/** The dashboard page: server-rendered layout with four islands. */
+/** The dashboard page: server-rendered layout with five islands. */
 import { h, type JSX } from "preact";
 import { UiError } from "../problem.ts";
 import { renderPage } from "../runtime/render.ts";
@@ -8,6 +8,7 @@ import BackendStatus from "../islands/BackendStatus.tsx";
 import BurstRunner from "../islands/BurstRunner.tsx";
 import InstanceChart from "../islands/InstanceChart.tsx";
 import LiveMonitor from "../islands/LiveMonitor.tsx";
+import ModelsPanel from "../islands/ModelsPanel.tsx";
 import { BURST_BUDGET, BURST_LIMITS, type BurstSpec } from "../bursts.ts";
 
 /** Data the server passes to the page. */
@@ -48,8 +49,9 @@ export default function Index({ data }: { data: IndexData }): JSX.Element {
           tableRows={25}
         />
       </div>
-      <aside class="side-col" aria-label="Backend, bursts and instances">
+      <aside class="side-col" aria-label="Backend, models, bursts and instances">
         <BackendStatus backendUrl={data.backendUrl} pollMs={5_000} retryMs={2_000} />
+        <ModelsPanel pollMs={5_000} />
         <BurstRunner
           defaults={BURST_DEFAULTS}
           limits={{ ...BURST_LIMITS }}

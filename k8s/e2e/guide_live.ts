@@ -20,6 +20,13 @@ export const LIVE_GUIDE_COMMANDS = {
   deleteBackendPods: "kubectl -n anomaly delete pod -l app.kubernetes.io/name=anomaly-backend",
   modelReadyLogs: "kubectl -n anomaly logs deploy/anomaly-backend | grep model_ready",
   applyScaled: "kubectl apply -k k8s/overlays/scaled",
+  createAdminSecret:
+    `kubectl -n anomaly create secret generic anomaly-admin --from-literal=token="$(openssl rand -hex 24)"`,
+  waitRetrainJob:
+    "kubectl -n anomaly wait --for=condition=complete job/anomaly-retrain --timeout=300s",
+  retrainLogs: "kubectl -n anomaly logs job/anomaly-retrain | tail -2",
+  readAdminToken:
+    "kubectl -n anomaly get secret anomaly-admin -o jsonpath='{.data.token}' | base64 -d",
 } as const;
 
 /** Which scenario runs each command (for the guide test's messages). */
@@ -37,4 +44,8 @@ export const LIVE_GUIDE_SCENARIO: Record<keyof typeof LIVE_GUIDE_COMMANDS, strin
   deleteBackendPods: "persistent",
   modelReadyLogs: "persistent",
   applyScaled: "scaled",
+  createAdminSecret: "model-lifecycle",
+  waitRetrainJob: "model-lifecycle",
+  retrainLogs: "model-lifecycle",
+  readAdminToken: "model-lifecycle",
 };

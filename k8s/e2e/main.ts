@@ -10,7 +10,7 @@
  *    `load-image`d into the node.
  * 3. Scenarios (k8s/e2e/scenarios/), each with assertions and figures, in
  *    order: dev, network-policy, hpa, port-forward, rollout, pod-kill,
- *    persistent, scaled.
+ *    persistent, model-lifecycle, scaled.
  * 4. Report: JSON at $E2E_REPORT (default .tmp/k8s-e2e.json), the HPA chart
  *    beside it (.svg), a summary on stdout.
  * 5. Teardown, also on failure and Ctrl-C: the namespace and the local PV go;
@@ -28,6 +28,7 @@ import type { Context, Scenario } from "./scenario.ts";
 import { dev } from "./scenarios/dev.ts";
 import { hpa } from "./scenarios/hpa.ts";
 import { networkPolicy } from "./scenarios/network_policy.ts";
+import { modelLifecycle } from "./scenarios/model_lifecycle.ts";
 import { MODEL_HOST_DIR, persistent } from "./scenarios/persistent.ts";
 import { podKill } from "./scenarios/pod_kill.ts";
 import { portForward } from "./scenarios/port_forward.ts";
@@ -43,6 +44,7 @@ export const SCENARIOS: readonly Scenario[] = [
   rollout,
   podKill,
   persistent,
+  modelLifecycle,
   scaled,
 ];
 
