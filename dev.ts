@@ -9,7 +9,7 @@
  * random one per run) and the token is printed, so the model admin endpoints
  * work locally.
  */
-import { print, printError } from "./backend/logger.ts";
+import { print, printError } from "./lib/logger.ts";
 
 /** Which service a changed file belongs to. */
 export type ServiceName = "backend" | "ui";
@@ -27,10 +27,10 @@ export function servicesFor(path: string): ServiceName[] {
   // (static/.build-tmp-*, static/.build-old-*): never a reason to restart.
   if (/^frontend\/static\/(build\/|\.)/.test(p) || p.startsWith("frontend/tests/")) return [];
   if (p.startsWith("frontend/")) return ["ui"];
-  if (p.startsWith("backend/tests/") || p.startsWith("backend/bench/")) return [];
+  if (p.startsWith("backend/tests/") || p.startsWith("tools/bench/")) return [];
   if (
-    p.startsWith("backend/simulator/") || p === "backend/detector/types.ts" ||
-    p === "backend/logger.ts"
+    p.startsWith("lib/simulator/") || p === "backend/detector/types.ts" ||
+    p === "lib/logger.ts"
   ) {
     return ["backend", "ui"];
   }

@@ -13,11 +13,11 @@ Deno.test("devAdminToken() keeps yours, else makes a fresh one the backend accep
 
 Deno.test("servicesFor() maps a changed file to the services to restart", () => {
   const cases: [string, string[]][] = [
-    ["backend/app.ts", ["backend"]],
-    ["backend/routes/predict.ts", ["backend"]],
-    ["backend/simulator/simulator.ts", ["backend", "ui"]],
+    ["backend/http/app.ts", ["backend"]],
+    ["backend/http/routes/predict.ts", ["backend"]],
+    ["lib/simulator/simulator.ts", ["backend", "ui"]],
     ["backend/detector/types.ts", ["backend", "ui"]],
-    ["backend/logger.ts", ["backend", "ui"]],
+    ["lib/logger.ts", ["backend", "ui"]],
     ["frontend/islands/LiveMonitor.tsx", ["ui"]],
     ["frontend/static/styles.css", ["ui"]],
     ["frontend/static/build/islands/LiveMonitor.js", []],
@@ -27,7 +27,7 @@ Deno.test("servicesFor() maps a changed file to the services to restart", () => 
     ["frontend/static/build/meta.json", []],
     ["frontend/proxy_test.ts", []],
     ["frontend/tests/browser_test.ts", []],
-    ["backend/app_test.ts", []],
+    ["backend/http/app_test.ts", []],
     ["backend/.tmp/x.ts", []],
     ["models/isolation_forest.json", []],
     ["frontend/islands/LiveMonitor.tsx~", []],

@@ -6,7 +6,7 @@
  */
 import { inRange, MODEL_SETTINGS, rangeText } from "./detector/model_config.ts";
 import type { ModelConfig } from "./detector/types.ts";
-import { type Level, printError } from "./logger.ts";
+import { type Level, printError } from "../lib/logger.ts";
 
 /** Validated backend configuration. */
 export interface Config {

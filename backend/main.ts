@@ -3,9 +3,9 @@
  * SIGTERM/SIGINT, exit with the server's code. Nothing else lives here.
  */
 import { configFromEnvOrExit, describeConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
-import { createModelLoader } from "./model_codec.ts";
-import { runServer } from "./server.ts";
+import { createLogger } from "../lib/logger.ts";
+import { createModelLoader } from "./process/model_codec.ts";
+import { runServer } from "./process/server.ts";
 
 const config = configFromEnvOrExit();
 const logger = createLogger({ service: "anomaly-backend", pod: config.podName }, {

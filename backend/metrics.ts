@@ -18,7 +18,7 @@ import {
   Registry,
 } from "prom-client";
 import { createLifecycleMetrics, type LifecycleMetrics } from "./lifecycle/lifecycle_metrics.ts";
-import { registerProcessMetrics } from "./process_metrics.ts";
+import { registerProcessMetrics } from "./process/process_metrics.ts";
 
 /** Latency buckets in seconds: fine below 10 ms where this service lives, and the 0.3 s SLO and 1.2 s (4 × SLO) bounds for Apdex. */
 export const REQUEST_LATENCY_BUCKETS = [

@@ -11,8 +11,8 @@ if (Deno.args[0] === "healthcheck") {
   Deno.exit(await probe(localUrl("/ready", 8000)));
 } else if (Deno.args[0] === "train") {
   // Literal specifiers, so `deno compile` includes the trainer's module graph too.
-  const { main } = await import("../backend/cli/train.ts");
-  const { runCli } = await import("../backend/cli/_common.ts");
+  const { main } = await import("../tools/cli/train.ts");
+  const { runCli } = await import("../tools/cli/_common.ts");
   Deno.exit(await runCli(main, { tool: "train", args: Deno.args.slice(1) }));
 } else {
   // A literal specifier, so `deno compile` and `deno install --entrypoint`

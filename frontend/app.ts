@@ -8,7 +8,7 @@
  */
 import { Hono } from "hono";
 import { compress } from "hono/compress";
-import type { Logger } from "../backend/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { BurstRunner } from "./bursts.ts";
 import { UiLifecycle } from "./lifecycle.ts";
 import { ISLANDS } from "./manifest.ts";

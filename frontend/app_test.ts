@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { silentLogger } from "../backend/logger.ts";
+import { silentLogger } from "../lib/logger.ts";
 import { createUiApp, UiLifecycle } from "./app.ts";
 import { BURST_MAX_BODY_BYTES, BurstRunner } from "./bursts.ts";
 import type { StaticFiles } from "./static_files.ts";

@@ -10,7 +10,7 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { print, printError } from "../backend/logger.ts";
+import { print, printError } from "../lib/logger.ts";
 import { islandNames } from "./runtime/islands_dir.ts";
 
 /** What a build produced. */

@@ -5,8 +5,8 @@
  * simulator, so a burst's precision and recall are measured against labels.
  * The page polls a burst's status for its progress bar.
  */
-import { Simulator, toReading } from "../backend/simulator/simulator.ts";
-import type { Prediction } from "../backend/detector/types.ts";
+import { Simulator, toReading } from "../lib/simulator/simulator.ts";
+import type { Prediction } from "../lib/contract.ts";
 import { addVerdict, type Confusion, emptyConfusion, summarizeLatency } from "./lib/stats.ts";
 import type { LatencySummary } from "./lib/stats.ts";
 import { UiError } from "./problem.ts";

@@ -10,7 +10,7 @@
  * and the listener closes; past SHUTDOWN_DEADLINE_S the process exits anyway
  * with code 1. A clean stop exits 0. SIGINT (Ctrl-C) skips the drain delay.
  */
-import { createLogger } from "../backend/logger.ts";
+import { createLogger } from "../lib/logger.ts";
 import { createUiApp } from "./app.ts";
 import { BurstRunner } from "./bursts.ts";
 import { loadUiConfig, type UiConfig, UiConfigError } from "./config.ts";

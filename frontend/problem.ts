@@ -3,7 +3,7 @@
  * shape as the backend's: `{type,title,status,detail,error}`, so the browser
  * has one error format to show whoever wrote it.
  */
-import { type ProblemBody, renderProblem } from "../backend/problem.ts";
+import { type ProblemBody, renderProblem } from "../lib/problem.ts";
 
 /** Problems the UI server reports on its own behalf. */
 export const UI_PROBLEMS = {

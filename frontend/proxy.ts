@@ -6,7 +6,7 @@
  * the backend become {@link UiError}s (502/504) that `onError` renders as
  * problem+json responses the page can show.
  */
-import type { Logger } from "../backend/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import { UiError } from "./problem.ts";
 import { readBody } from "./read_body.ts";
 import { type Upstream, UpstreamError } from "./upstream.ts";

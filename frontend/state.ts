@@ -3,7 +3,7 @@
  * `ctx.state`): the UI server's shared objects, built once in `app.ts`, and
  * the handler types the files under `routes/` export.
  */
-import type { Logger } from "../backend/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { BurstRunner } from "./bursts.ts";
 import type { UiConfig } from "./config.ts";
 import type { UiLifecycle } from "./lifecycle.ts";

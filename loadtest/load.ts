@@ -4,7 +4,7 @@
  * --workers --anomaly-rate --no-keepalive`) plus `--json`. A live progress line
  * goes to stderr, the final report to stdout.
  */
-import { print, printError } from "../backend/logger.ts";
+import { print, printError } from "../lib/logger.ts";
 import { parseLoadArgs, USAGE } from "./load_args.ts";
 import { formatProgress, formatReport } from "./load_report.ts";
 import { type LoadProgress, runLoad } from "./load_runner.ts";

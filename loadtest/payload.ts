@@ -4,7 +4,7 @@
  * (which run ES modules and TypeScript directly) both use it, so every load
  * generator posts the same kind of data the detector was trained on.
  */
-import { Simulator, toReading } from "../backend/simulator/simulator.ts";
+import { Simulator, toReading } from "../lib/simulator/simulator.ts";
 
 /** Options for {@link predictBodies}. */
 export interface PredictBodiesOptions {

@@ -10,7 +10,7 @@
  * suite runs it).
  */
 import { parse, stringify } from "yaml";
-import { print, printError } from "../backend/logger.ts";
+import { print, printError } from "../lib/logger.ts";
 import { buildDashboard } from "./dashboard.ts";
 
 const ROOT = new URL("../", import.meta.url);

@@ -4,7 +4,7 @@
  * one-line reason; in CI (`CI=true`) it fails, because `.ci/run` must have
  * installed it.
  */
-import { printError } from "../backend/logger.ts";
+import { printError } from "../lib/logger.ts";
 
 /** Whether we run under CI. */
 export function inCI(): boolean {

@@ -5,7 +5,7 @@ import { DEFAULT_MODEL_CONFIG, Model, toMatrix, trainModel } from "./model.ts";
 import { fitTemporal, TemporalModel } from "./temporal.ts";
 import { serializeTemporalArtifact } from "./temporal_artifact.ts";
 import { FEATURES } from "./types.ts";
-import { simulate } from "../simulator/simulator.ts";
+import { simulate } from "../../lib/simulator/simulator.ts";
 
 Deno.test("parseAnyArtifact() loads either detector by its format", () => {
   const forest = trainModel({ ...DEFAULT_MODEL_CONFIG, nEstimators: 5, trainingSize: 300 });

@@ -4,7 +4,7 @@
  * the forest's flat arrays. Writing is deterministic (see `_canonical.ts`);
  * reading validates every field and the hash, throwing TypeError (wrong
  * shape) or RangeError (wrong value) with a message that names the field.
- * Pure TypeScript: file I/O lives in `backend/model_store.ts`.
+ * Pure TypeScript: file I/O lives in `backend/store/model_store.ts`.
  */
 import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, renderArtifact } from "./_canonical.ts";
 import { heightLimit, MAX_FEATURES, packForest } from "./isolation_forest.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseArtifact, serializeArtifact } from "./artifact.ts";
 import { DEFAULT_MODEL_CONFIG, trainModel } from "./model.ts";
 import { sha256Hex } from "./_sha256.ts";
-import { EXTREME_READING, simulate, toReading } from "../simulator/simulator.ts";
+import { EXTREME_READING, simulate, toReading } from "../../lib/simulator/simulator.ts";
 import type { ModelConfig } from "./types.ts";
 
 const SMALL: ModelConfig = { ...DEFAULT_MODEL_CONFIG, nEstimators: 20, trainingSize: 1_000 };

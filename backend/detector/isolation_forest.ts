@@ -13,7 +13,7 @@
  * tree after another), so scoring is a tight loop with no allocation.
  * Pure TypeScript: runs in Deno, browsers and k6.
  */
-import { createRng, type Rng } from "../simulator/rng.ts";
+import { createRng, type Rng } from "../../lib/simulator/rng.ts";
 
 /** The Euler-Mascheroni constant, used in the harmonic-number approximation. */
 const EULER_GAMMA = 0.5772156649015329;

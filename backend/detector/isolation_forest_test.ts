@@ -7,7 +7,7 @@ import {
   IsolationForest,
 } from "./isolation_forest.ts";
 import { buildTree, referenceScore, type RefNode } from "./_reference.ts";
-import { simulate } from "../simulator/simulator.ts";
+import { simulate } from "../../lib/simulator/simulator.ts";
 
 function matrixOf(rows: readonly (readonly number[])[]): Float64Array {
   return Float64Array.from(rows.flat());

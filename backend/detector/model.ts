@@ -19,7 +19,7 @@ import {
   type Prediction,
   type Reading,
 } from "./types.ts";
-import { Simulator } from "../simulator/simulator.ts";
+import { Simulator } from "../../lib/simulator/simulator.ts";
 
 export type { ModelParts };
 // One home for the config's defaults and ranges; re-exported for the model's users.

@@ -1,7 +1,7 @@
 /**
  * The one definition of the model config's settings: for each, its field,
  * environment variable, command-line flag, default and range. The server
- * (`backend/config.ts`), the trainer (`backend/cli/train.ts`) and artifact
+ * (`backend/config.ts`), the trainer (`tools/cli/train.ts`) and artifact
  * validation all read it, so a model one of them accepts the others accept
  * too. Pure TypeScript.
  */

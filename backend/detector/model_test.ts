@@ -7,7 +7,7 @@ import {
   validateModelConfig,
 } from "./model.ts";
 import { referenceScore } from "./_reference.ts";
-import { EXTREME_READING, simulate, toReading } from "../simulator/simulator.ts";
+import { EXTREME_READING, simulate, toReading } from "../../lib/simulator/simulator.ts";
 import type { ModelConfig } from "./types.ts";
 
 const SMALL: ModelConfig = { ...DEFAULT_MODEL_CONFIG, nEstimators: 50, trainingSize: 3_000 };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 
 // The detector must run in browsers and k6 too: no runtime-specific APIs.
-Deno.test("detector modules import only the detector and simulator, and use no Deno APIs", () => {
+Deno.test("detector modules import only the detector, the simulator and the contract, and use no Deno APIs", () => {
   const dir = new URL("./", import.meta.url);
   const files = [...Deno.readDirSync(dir)]
     .map((e) => e.name)
@@ -15,7 +15,7 @@ Deno.test("detector modules import only the detector and simulator, and use no D
     for (const [, specifier] of source.matchAll(/(?:from|import)\s+"([^"]+)"/g)) {
       assert.match(
         specifier,
-        /^\.\/[a-z_0-9]+\.ts$|^\.\.\/simulator\/[a-z_0-9]+\.ts$/,
+        /^\.\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/simulator\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/contract\.ts$/,
         `${name}: ${specifier}`,
       );
     }
@@ -24,7 +24,7 @@ Deno.test("detector modules import only the detector and simulator, and use no D
 
 // The simulator runs in the UI islands, `deno task load` and k6: the same rule, simulator-only imports.
 Deno.test("simulator modules import only the simulator, and use no Deno APIs", () => {
-  const dir = new URL("../simulator/", import.meta.url);
+  const dir = new URL("../../lib/simulator/", import.meta.url);
   const files = [...Deno.readDirSync(dir)]
     .map((e) => e.name)
     .filter((name) => name.endsWith(".ts") && !name.endsWith("_test.ts"));
@@ -36,4 +36,12 @@ Deno.test("simulator modules import only the simulator, and use no Deno APIs", (
       assert.match(specifier, /^\.\/[a-z_0-9]+\.ts$/, `${name}: ${specifier}`);
     }
   }
+});
+
+// The contract is read by the browser and k6 too: no Deno APIs, only the simulator's reading.
+Deno.test("the contract module imports only the simulator, and uses no Deno APIs", () => {
+  const source = Deno.readTextFileSync(new URL("../../lib/contract.ts", import.meta.url));
+  assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/);
+  const imports = [...source.matchAll(/(?:from|import)\s+"([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(imports, ["./simulator/simulator.ts"]);
 });

@@ -3,7 +3,7 @@ import { parseTemporalArtifact, serializeTemporalArtifact } from "./temporal_art
 import { fitTemporal } from "./temporal.ts";
 import { toMatrix } from "./model.ts";
 import { FEATURES } from "./types.ts";
-import { simulateFleet } from "../simulator/fleet.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
 
 const rows = simulateFleet({ seed: 2, meters: 2, readingsPerMeter: 600, kinds: [] }).readings;
 const model = fitTemporal(toMatrix(rows), FEATURES, { window: 6, contamination: 0.02 }, {

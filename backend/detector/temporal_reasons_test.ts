@@ -3,7 +3,7 @@ import { fitTemporal } from "./temporal.ts";
 import { TEMPORAL_REASON_CODES } from "./temporal_reasons.ts";
 import { toMatrix } from "./model.ts";
 import { FEATURES, type Reading } from "./types.ts";
-import { simulateFleet } from "../simulator/fleet.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
 
 const normal = simulateFleet({ seed: 4, meters: 1, readingsPerMeter: 2000, kinds: [] }).readings;
 const model = fitTemporal(toMatrix(normal), FEATURES, { window: 8, contamination: 0.01 }, {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type Finding, fitTemporal, validateTemporalConfig } from "./temporal.ts";
 import { toMatrix } from "./model.ts";
-import { simulateFleet } from "../simulator/fleet.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
 import { FEATURES } from "./types.ts";
 
 const training = simulateFleet({ seed: 1, meters: 3, readingsPerMeter: 1500, kinds: [] }).readings;

@@ -5,8 +5,8 @@
  * both kinds are reported together, in reading order.
  */
 import type { Reading } from "../detector/types.ts";
-import { validatePredictBody, ValidationError } from "../predict_schema.ts";
-import type { FieldError } from "../problem.ts";
+import { validatePredictBody, ValidationError } from "../predict/predict_schema.ts";
+import type { FieldError } from "../../lib/problem.ts";
 
 /** A validated feedback body: readings and their labels, index by index. */
 export interface FeedbackBody {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ValidationError } from "../predict_schema.ts";
+import { ValidationError } from "../predict/predict_schema.ts";
 import { validateFeedbackBody } from "./feedback_schema.ts";
 
 const r = { voltage: 230, current: 10, frequency: 50 };

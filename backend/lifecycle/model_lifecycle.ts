@@ -6,8 +6,8 @@
  */
 import { readDriftReference } from "../detector/drift_reference.ts";
 import type { Detector, Prediction, Reading } from "../detector/types.ts";
-import type { Logger } from "../logger.ts";
-import type { ServiceState } from "../state.ts";
+import type { Logger } from "../../lib/logger.ts";
+import type { ServiceState } from "../predict/state.ts";
 import { DriftWindow } from "./drift_window.ts";
 import type { LifecycleMetrics } from "./lifecycle_metrics.ts";
 import { ShadowScorer } from "./shadow.ts";

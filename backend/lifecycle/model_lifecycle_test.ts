@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { Registry } from "prom-client";
 import { trainModel } from "../detector/model.ts";
 import type { Reading } from "../detector/types.ts";
-import { silentLogger } from "../logger.ts";
-import { Simulator } from "../simulator/simulator.ts";
-import { ServiceState } from "../state.ts";
+import { silentLogger } from "../../lib/logger.ts";
+import { Simulator } from "../../lib/simulator/simulator.ts";
+import { ServiceState } from "../predict/state.ts";
 import { createLifecycleMetrics } from "./lifecycle_metrics.ts";
 import { ModelLifecycle } from "./model_lifecycle.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { trainModel } from "../detector/model.ts";
 import type { Detector, Prediction, Reading } from "../detector/types.ts";
-import { Simulator } from "../simulator/simulator.ts";
+import { Simulator } from "../../lib/simulator/simulator.ts";
 import { FAKE_INFO, FakeDetector } from "../tests/_fake_detector.ts";
 import { anomalyFlags, SHADOW_SLICE, type ShadowResult, ShadowScorer } from "./shadow.ts";
 

@@ -1,10 +1,10 @@
 /** Builds an app with fake dependencies for in-process HTTP tests. */
-import { createApp } from "../app.ts";
+import { createApp } from "../http/app.ts";
 import { type Config, loadConfig } from "../config.ts";
-import { silentLogger } from "../logger.ts";
+import { silentLogger } from "../../lib/logger.ts";
 import { createMetrics, type Metrics } from "../metrics.ts";
 import { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
-import { ServiceState } from "../state.ts";
+import { ServiceState } from "../predict/state.ts";
 import { FakeDetector } from "./_fake_detector.ts";
 import { type Model, trainModel } from "../detector/model.ts";
 

@@ -4,7 +4,7 @@
  * a deployment behind a port-forward. Each check returns nothing or throws.
  */
 import assert from "node:assert/strict";
-import { EXTREME_READING, simulate, toReading } from "../simulator/simulator.ts";
+import { EXTREME_READING, simulate, toReading } from "../../lib/simulator/simulator.ts";
 
 /** One named contract check. */
 export interface ContractCheck {

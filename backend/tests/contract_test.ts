@@ -10,7 +10,7 @@ const external = Deno.env.get("CONTRACT_BASE_URL");
 
 const targets = external ? [{ name: external, entry: null }] : [
   { name: "the Hono backend", entry: "backend/main.ts" },
-  { name: "the plain Deno.serve variant", entry: "backend/variants/plain_deno.ts" },
+  { name: "the plain Deno.serve variant", entry: "tools/variants/plain_deno.ts" },
 ];
 
 for (const target of targets) {

@@ -2,10 +2,10 @@
  * Issue 10, item 5: many concurrent maximum-size bodies are shed early with
  * 503 + Retry-After (MAX_BODY_BYTES_IN_FLIGHT), memory stays bounded, and
  * `/health` keeps answering while they are in flight. Timings are printed by
- * `backend/bench/overload_bench.ts`, not asserted here.
+ * `tools/bench/overload_bench.ts`, not asserted here.
  */
 import assert from "node:assert/strict";
-import { overloadBody } from "../bench/overload_bench.ts";
+import { overloadBody } from "../../tools/bench/overload_bench.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 import { processMemory } from "../../testing/raw_socket.ts";
 

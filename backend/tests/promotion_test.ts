@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
-import { runTool } from "../cli/_testing.ts";
+import { runTool } from "../../tools/cli/_testing.ts";
 
 const TOKEN = "promotion-test-token-0123456789";
 const MODEL = { N_ESTIMATORS: "20", SAMPLE_SIZE: "64", TRAINING_SIZE: "1000", SEED: "5" };

@@ -5,16 +5,16 @@
  * model reads each meter's readings (and optional context) as its stream.
  */
 import assert from "node:assert/strict";
-import { createApp } from "../app.ts";
+import { createApp } from "../http/app.ts";
 import { loadConfig } from "../config.ts";
-import { silentLogger } from "../logger.ts";
+import { silentLogger } from "../../lib/logger.ts";
 import { createMetrics } from "../metrics.ts";
-import { ServiceState } from "../state.ts";
+import { ServiceState } from "../predict/state.ts";
 import type { Detector } from "../detector/types.ts";
 import { FEATURES } from "../detector/types.ts";
 import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "../detector/model.ts";
 import { fitTemporal } from "../detector/temporal.ts";
-import { simulateFleet } from "../simulator/fleet.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
 
 function appWith(detector: Detector) {
   const config = loadConfig({ MAX_BATCH: "100", MAX_BODY_BYTES: "65536" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { trainModel } from "../detector/model.ts";
-import { Simulator } from "../simulator/simulator.ts";
+import { Simulator } from "../../lib/simulator/simulator.ts";
 import { postPredict, smallModel, testApp } from "./_app.ts";
 
 /** Simulated readings without their labels, as a client posts them. */

@@ -5,8 +5,8 @@
  * `/predict` accepts.
  */
 import assert from "node:assert/strict";
-import { runTool } from "../cli/_testing.ts";
-import { simulateFleet } from "../simulator/fleet.ts";
+import { runTool } from "../../tools/cli/_testing.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 
 async function fresh(url: string, init: RequestInit = {}): Promise<unknown> {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { MODEL_SETTINGS } from "../detector/model_config.ts";
-import { runTool } from "../cli/_testing.ts";
+import { runTool } from "../../tools/cli/_testing.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 
 Deno.test("loadConfig() accepts every model setting at the trainer's minimum and maximum", () => {

@@ -6,8 +6,8 @@
  * the file byte for byte.
  */
 import assert from "node:assert/strict";
-import { runTool } from "../cli/_testing.ts";
-import { simulate } from "../simulator/simulator.ts";
+import { runTool } from "../../tools/cli/_testing.ts";
+import { simulate } from "../../lib/simulator/simulator.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 
 async function sha256(path: string): Promise<string> {

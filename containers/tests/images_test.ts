@@ -10,7 +10,7 @@
  * runs too). Slow (minutes): one file, one build.
  */
 import assert from "node:assert/strict";
-import { print, printError } from "../../backend/logger.ts";
+import { print, printError } from "../../lib/logger.ts";
 import { inCI, skipUnless, which } from "../../testing/tools.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -47,7 +47,7 @@
  * guide asks for (10 + 15 + 15 s) and four image builds with a warm cache.
  */
 import assert from "node:assert/strict";
-import { print } from "../../backend/logger.ts";
+import { print } from "../../lib/logger.ts";
 import { REPO_ROOT } from "../../testing/backend_process.ts";
 import { inCI, skipUnless, which } from "../../testing/tools.ts";
 import {

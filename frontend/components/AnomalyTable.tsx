@@ -1,6 +1,6 @@
 /** The recent anomalies table: what was flagged, its label, and the backend's reasons. */
 import type { JSX } from "preact";
-import type { Reason } from "../../backend/detector/types.ts";
+import type { Reason } from "../../lib/contract.ts";
 
 /** One flagged reading. */
 export interface AnomalyRow {

@@ -1,6 +1,6 @@
 /** The loaded model's metadata from `GET /model`, as a definition list. */
 import type { JSX } from "preact";
-import type { ModelInfo } from "../../backend/detector/types.ts";
+import type { ModelInfo } from "../../lib/contract.ts";
 
 /** Props of {@link ModelInfoView}. */
 export interface ModelInfoViewProps {

@@ -5,7 +5,7 @@ import { ModelInfoView } from "./ModelInfoView.tsx";
 import { ProblemBanner } from "./ProblemBanner.tsx";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Stat } from "./Stat.tsx";
-import type { ModelInfo } from "../../backend/detector/types.ts";
+import type { ModelInfo } from "../../lib/contract.ts";
 
 const row: AnomalyRow = {
   seq: 42,

@@ -5,7 +5,7 @@
  * keeps polling, so the page recovers by itself when the backend returns.
  */
 import type { JSX } from "preact";
-import type { ModelInfo } from "../../backend/detector/types.ts";
+import type { ModelInfo } from "../../lib/contract.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ModelInfoView } from "../components/ModelInfoView.tsx";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";

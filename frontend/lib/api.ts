@@ -3,7 +3,7 @@
  * the backend). Every failure becomes a {@link Problem} with a title and a
  * sentence to show, whether the backend, the proxy or the network failed.
  */
-import type { Prediction, Reading } from "../../backend/detector/types.ts";
+import type { PredictResponse, Reading } from "../../lib/contract.ts";
 
 /** An error to show the user. */
 export interface Problem {
@@ -12,14 +12,8 @@ export interface Problem {
   status: number;
 }
 
-/** What `POST /predict` answers. */
-export interface PredictResponse {
-  predictions: Prediction[];
-  anomalies: number;
-  total: number;
-  served_by: string;
-  model_version?: string;
-}
+/** What `POST /predict` answers (the contract's). */
+export type { PredictResponse };
 
 /** A call's outcome: data or a problem, plus the round trip in milliseconds. */
 export type Outcome<T> =

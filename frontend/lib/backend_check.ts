@@ -6,7 +6,7 @@
  * to `/health` and the panel says once, as a note, what is missing, instead
  * of a permanent error.
  */
-import type { ModelInfo } from "../../backend/detector/types.ts";
+import type { ModelInfo } from "../../lib/contract.ts";
 import type { Outcome, Problem } from "./api.ts";
 
 /** What `GET /health` answers (ours or the original's); every field but status is optional. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { silentLogger } from "../../backend/logger.ts";
+import { silentLogger } from "../../lib/logger.ts";
 import { createUiApp } from "../app.ts";
 import { BurstRunner } from "../bursts.ts";
 import { problemHeading } from "../components/ProblemBanner.tsx";

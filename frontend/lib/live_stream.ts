@@ -10,8 +10,8 @@ import {
   type LabeledReading,
   Simulator,
   toReading,
-} from "../../backend/simulator/simulator.ts";
-import type { Reading } from "../../backend/detector/types.ts";
+} from "../../lib/simulator/simulator.ts";
+import type { Reading } from "../../lib/contract.ts";
 import type { AnomalyRow } from "../components/AnomalyTable.tsx";
 import type { Outcome, PredictResponse, Problem } from "./api.ts";
 import {

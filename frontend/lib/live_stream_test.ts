@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { Reading } from "../../backend/detector/types.ts";
-import type { LabeledReading } from "../../backend/simulator/simulator.ts";
+import type { Reading } from "../../lib/contract.ts";
+import type { LabeledReading } from "../../lib/simulator/simulator.ts";
 import type { AnomalyRow } from "../components/AnomalyTable.tsx";
 import type { Outcome, PredictResponse, Problem } from "./api.ts";
 import {
@@ -54,6 +54,7 @@ function flagVoltage(readings: Reading[]): Outcome<PredictResponse> {
       anomalies: predictions.filter((p) => p.anomaly).length,
       total: predictions.length,
       served_by: "pod-a:1",
+      model_version: "sha256:0123456789ab",
     },
   };
 }

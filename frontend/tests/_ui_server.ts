@@ -2,7 +2,7 @@
  * The UI app served on a loopback port in-process, for tests that need a
  * real socket (raw clients, slow bodies) rather than `app.request()`.
  */
-import { silentLogger } from "../../backend/logger.ts";
+import { silentLogger } from "../../lib/logger.ts";
 import { createUiApp } from "../app.ts";
 import { UiLifecycle } from "../lifecycle.ts";
 import { BurstRunner, type BurstRunnerOptions } from "../bursts.ts";

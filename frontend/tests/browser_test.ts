@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import axe from "axe-core";
 import { chromium, type Page } from "playwright-core";
-import { print } from "../../backend/logger.ts";
+import { print } from "../../lib/logger.ts";
 import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
 import { skipUnless } from "../../testing/tools.ts";
 import {

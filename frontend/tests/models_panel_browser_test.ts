@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { trainModel } from "../../backend/detector/model.ts";
-import { ModelRegistry } from "../../backend/registry/registry.ts";
+import { ModelRegistry } from "../../backend/store/registry/registry.ts";
 import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
 import { skipUnless } from "../../testing/tools.ts";
 import {

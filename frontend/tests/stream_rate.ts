@@ -8,7 +8,7 @@
  *   deno run -A frontend/tests/stream_rate.ts [seconds]
  */
 import { chromium } from "playwright-core";
-import { print } from "../../backend/logger.ts";
+import { print } from "../../lib/logger.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 import {
   ARTIFACTS,

@@ -3,7 +3,7 @@
  * (default .tmp/k8s-e2e.json → docs/images/k8s-hpa.svg), so the chart in the
  * docs is regenerated from measured data, never drawn by hand.
  */
-import { print } from "../../backend/logger.ts";
+import { print } from "../../lib/logger.ts";
 import { renderChart } from "./chart.ts";
 import { chartTitle } from "./main.ts";
 import type { E2eReport } from "./report.ts";

@@ -4,7 +4,7 @@
  * docs/KUBERNETES.md), driven as a child process, plus a small `kubectl`
  * wrapper bound to its kubeconfig.
  */
-import { print, printError } from "../../backend/logger.ts";
+import { print, printError } from "../../lib/logger.ts";
 import { ROOT } from "../tests/_render.ts";
 
 /** Where `local-k8s.sh up` writes the admin kubeconfig. */

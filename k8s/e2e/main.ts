@@ -18,7 +18,7 @@
  *
  * Exit code 0 only when every scenario passed.
  */
-import { print } from "../../backend/logger.ts";
+import { print } from "../../lib/logger.ts";
 import { ROOT } from "../tests/_render.ts";
 import { renderChart } from "./chart.ts";
 import { kubectl, LocalK8s, log, mustRun, run, terminateChildren } from "./cluster.ts";

@@ -1,0 +1,218 @@
+/**
+ * The HTTP application: `createApp(deps)` wires routes and middleware around
+ * injected dependencies, so tests call `app.request()` with fakes and the
+ * server (one worker or several) supplies real ones.
+ */
+import { Hono } from "hono";
+import type { Config } from "../config.ts";
+import type { Logger } from "../../lib/logger.ts";
+import type { Metrics } from "../metrics.ts";
+import { bodyBudget } from "./middleware/body_budget.ts";
+import { requestContext, type RequestVariables } from "./middleware/request_context.ts";
+import { shownArtifactPath } from "../store/model_store.ts";
+import { HttpError, problemResponse } from "../../lib/problem.ts";
+import { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
+import { ModelRegistry } from "../store/registry/registry.ts";
+import { docsRoutes } from "./routes/docs.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
+import { modelsRoutes } from "./routes/models.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { modelRoutes } from "./routes/model.ts";
+import { predictRoutes } from "./routes/predict.ts";
+import { simulateRoutes } from "./routes/simulate.ts";
+import type { ServiceState } from "../predict/state.ts";
+
+/** Every route and its methods: drives 405 + Allow and the `path` metric label. */
+export const ROUTES: Readonly<Record<string, readonly string[]>> = {
+  "/": ["GET", "HEAD"],
+  "/predict": ["POST"],
+  "/simulate": ["GET", "HEAD"],
+  "/health": ["GET", "HEAD"],
+  "/ready": ["GET", "HEAD"],
+  "/model": ["GET", "HEAD"],
+  "/metrics": ["GET", "HEAD"],
+  "/openapi.json": ["GET", "HEAD"],
+  "/docs": ["GET", "HEAD"],
+  "/models": ["GET", "HEAD"],
+  "/models/aliases/champion": ["PUT"],
+  "/models/aliases/challenger": ["PUT", "DELETE"],
+  "/feedback": ["POST"],
+};
+
+/** What the application needs from its host. */
+export interface AppDeps {
+  config: Config;
+  state: ServiceState;
+  metrics: Metrics;
+  logger: Logger;
+  /** Identity reported in `served_by`: `pod:pid`, plus `/wN` with several workers. */
+  servedBy: string;
+  /** Render `/metrics`; defaults to this worker's registry. Several workers pass an aggregating collector. */
+  collectMetrics?: () => Promise<string>;
+  /** Challenger, shadow and drift of this instance; default: a new one over `state`. */
+  lifecycle?: ModelLifecycle;
+  /** The model registry; default: the one in `config.modelDir`. */
+  registry?: ModelRegistry;
+  /** Re-read the registry's aliases now (after an admin call); default: nothing to do. */
+  refreshModels?: () => Promise<void>;
+}
+
+/** Build the Hono app. */
+export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> {
+  const { config, state, metrics, logger, servedBy } = deps;
+  const app = new Hono<{ Variables: RequestVariables }>();
+
+  // model_info{version} 1 names the served model from the moment it is loaded (also while draining).
+  const syncModel = () => {
+    metrics.modelReady.set(state.ready ? 1 : 0);
+    const version = state.detector?.info.version;
+    metrics.modelInfo.reset();
+    if (version) metrics.modelInfo.set({ version }, 1);
+  };
+  state.onChange(syncModel);
+  syncModel();
+
+  const collect = deps.collectMetrics ?? (() => metrics.registry.metrics());
+  const lifecycle = deps.lifecycle ?? new ModelLifecycle({
+    state,
+    metrics: metrics.lifecycle,
+    logger,
+    shadowRate: config.shadowRate,
+    shadowQueue: config.shadowQueue,
+    driftWindow: config.driftWindow,
+  });
+  const registry = deps.registry ??
+    new ModelRegistry(config.modelDir, { retention: config.modelRetention });
+
+  app.use(requestContext({ metrics, logger, routes: new Set(Object.keys(ROUTES)) }));
+  // Shadow scoring runs between requests, never while one is being handled (bounded).
+  app.use(async function shadowYields(_c, next) {
+    lifecycle.requestStarted();
+    try {
+      await next();
+    } finally {
+      lifecycle.requestFinished();
+    }
+  });
+
+  app.get("/", (c) =>
+    c.json({
+      service: "anomaly-backend",
+      endpoints: Object.fromEntries(
+        Object.entries(ROUTES).filter(([p]) => p !== "/").map(([p, m]) => [p, m[0]]),
+      ),
+      docs: "/docs",
+    }));
+  // One body budget per worker for every route that reads a reading batch.
+  const admitBody = bodyBudget({
+    budgetBytes: config.bodyBytesInFlightPerWorker,
+    maxBodyBytes: config.maxBodyBytes,
+    onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
+  });
+  app.route(
+    "/",
+    predictRoutes({
+      state,
+      metrics,
+      config,
+      servedBy,
+      admitBody,
+      onScored: (readings, predictions) => lifecycle.observe(readings, predictions),
+    }),
+  );
+  app.route(
+    "/",
+    modelsRoutes({
+      registry,
+      state,
+      lifecycle,
+      logger,
+      servedBy,
+      adminToken: config.adminToken,
+      pollSeconds: config.modelPollSeconds,
+      shadowRate: config.shadowRate,
+      retention: config.modelRetention,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      refresh: deps.refreshModels ?? (() => Promise.resolve()),
+      collectMetrics: collect,
+    }),
+  );
+  app.route(
+    "/",
+    feedbackRoutes({
+      state,
+      lifecycle,
+      metrics: metrics.lifecycle,
+      servedBy,
+      maxBatch: config.maxBatch,
+      maxBodyBytes: config.maxBodyBytes,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      maxInflight: config.maxInflight,
+      admitBody,
+      bodyBytesInFlightPerWorker: config.bodyBytesInFlightPerWorker,
+    }),
+  );
+  app.route("/", simulateRoutes({ maxReadings: config.maxBatch }));
+  app.route("/", healthRoutes({ state, servedBy }));
+  app.route(
+    "/",
+    modelRoutes({
+      state,
+      servedBy,
+      artifactPath: shownArtifactPath(config.modelDir, config.modelName),
+      ratedCurrent: config.ratedCurrent,
+    }),
+  );
+  app.route(
+    "/",
+    metricsRoutes({ collect }),
+  );
+  app.route(
+    "/",
+    docsRoutes({ maxBatch: config.maxBatch, maxBodyBytes: config.maxBodyBytes, state }),
+  );
+
+  app.notFound((c) => {
+    const allowed = ROUTES[c.req.path];
+    if (allowed) {
+      return problemResponse(
+        new HttpError(
+          "method-not-allowed",
+          `${c.req.method.slice(0, 40)} is not allowed on ${c.req.path}; use ${
+            allowed.join(" or ")
+          }`,
+          {
+            headers: { allow: allowed.join(", ") },
+          },
+        ),
+        c.get("requestId"),
+      );
+    }
+    return problemResponse(
+      new HttpError(
+        "not-found",
+        `No route for ${c.req.method.slice(0, 40)} ${c.req.path.slice(0, 200)}; see /docs`,
+      ),
+      c.get("requestId"),
+    );
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return problemResponse(err, c.get("requestId"));
+    // Anything else is a bug: log it in full, answer without internals.
+    logger.error("unhandled_error", {
+      request_id: c.get("requestId"),
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    return problemResponse(
+      new HttpError(
+        "internal",
+        "The server failed to handle this request; the request id identifies it in the logs",
+      ),
+      c.get("requestId"),
+    );
+  });
+  return app;
+}

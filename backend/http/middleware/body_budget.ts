@@ -1,0 +1,60 @@
+/**
+ * Memory-aware admission: every `/predict` reserves the bytes its body may
+ * take from a per-worker {@link ByteBudget} before a byte is read: its
+ * `Content-Length`, or for a chunked body a first 64 KiB that grows as bytes
+ * arrive. The bytes return when the response is ready. Past the budget it
+ * answers 503 with Retry-After, so overload is shed early and cheaply instead
+ * of buffering, parsing and scoring more bodies than the container's memory
+ * holds (the arithmetic is in docs/TECHNICAL_OVERVIEW.md, "Security and
+ * limits").
+ */
+import type { MiddlewareHandler } from "hono";
+import { ByteBudget } from "../../../lib/byte_budget.ts";
+import { overBudget } from "../read_json.ts";
+import type { JsonBodyVariables } from "./json_body.ts";
+
+/** Options for {@link bodyBudget}. */
+export interface BodyBudgetOptions {
+  /** Body bytes admitted at once on this worker. */
+  budgetBytes: number;
+  /** The largest body accepted (MAX_BODY_BYTES). */
+  maxBodyBytes: number;
+  /** Called with the bytes reserved after every change (for the `body_bytes_in_flight` gauge). */
+  onChange?: (reserved: number) => void;
+}
+
+/** First reservation of a chunked body; it grows as the body arrives. */
+export const CHUNKED_START_BYTES = 64 * 1024;
+
+/** The bytes a request reserves first: its declared length up to the limit, else a first share. */
+export function reservationFor(
+  contentLength: string | null | undefined,
+  maxBodyBytes: number,
+): number {
+  const declared = contentLength ? Number(contentLength) : NaN;
+  // Over the limit is answered 413 by the body reader, which never reads more than the limit.
+  return Number.isFinite(declared) && declared >= 0
+    ? Math.min(declared, maxBodyBytes)
+    : Math.min(CHUNKED_START_BYTES, maxBodyBytes);
+}
+
+/** Create the admission middleware; it hands the body reader a way to grow the reservation. */
+export function bodyBudget(
+  options: BodyBudgetOptions,
+): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
+  const { budgetBytes, maxBodyBytes, onChange } = options;
+  const budget = new ByteBudget({ limit: budgetBytes, ...(onChange ? { onChange } : {}) });
+  return async function admitBody(c, next) {
+    const lease = budget.lease(
+      reservationFor(c.req.header("content-length"), maxBodyBytes),
+      maxBodyBytes,
+    );
+    if (lease === null) throw overBudget(budgetBytes);
+    c.set("admitBodyBytes", lease.grow);
+    try {
+      await next();
+    } finally {
+      lease.release();
+    }
+  };
+}

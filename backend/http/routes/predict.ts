@@ -1,0 +1,59 @@
+/** `POST /predict`: score a batch of readings. */
+import { Hono, type MiddlewareHandler } from "hono";
+import type { Config } from "../../config.ts";
+import type { Metrics } from "../../metrics.ts";
+import { bodyBudget } from "../middleware/body_budget.ts";
+import { inflightLimit } from "../middleware/inflight_limit.ts";
+import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
+import { requireDetector, type ScoreOptions, scoreRequest } from "../../predict/score.ts";
+import type { ServiceState } from "../../predict/state.ts";
+
+/** What the predict route needs. */
+export interface PredictDeps {
+  state: ServiceState;
+  metrics: Metrics;
+  config: Pick<
+    Config,
+    "maxBatch" | "maxBodyBytes" | "bodyTimeoutMs" | "maxInflight" | "bodyBytesInFlightPerWorker"
+  >;
+  servedBy: string;
+  /** Told about every scored request (the model lifecycle: drift, shadow). */
+  onScored?: ScoreOptions["onScored"];
+  /** Body admission shared with the other body-reading routes; default: one of its own. */
+  admitBody?: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
+}
+
+/** Create the `/predict` sub-app. */
+export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVariables }> {
+  const { state, metrics, config, servedBy } = deps;
+  const app = new Hono<{ Variables: JsonBodyVariables }>();
+  app.post(
+    "/predict",
+    inflightLimit({ max: config.maxInflight }),
+    async (_c, next) => {
+      // Before reading the body: a replica that cannot score should say so at once.
+      requireDetector(state);
+      await next();
+    },
+    deps.admitBody ?? bodyBudget({
+      budgetBytes: config.bodyBytesInFlightPerWorker,
+      maxBodyBytes: config.maxBodyBytes,
+      onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
+    }),
+    jsonBody({
+      maxBytes: config.maxBodyBytes,
+      timeoutMs: config.bodyTimeoutMs,
+      budgetBytes: config.bodyBytesInFlightPerWorker,
+    }),
+    (c) =>
+      c.json(
+        scoreRequest(requireDetector(state), c.get("body"), {
+          metrics,
+          maxBatch: config.maxBatch,
+          servedBy,
+          ...(deps.onScored ? { onScored: deps.onScored } : {}),
+        }),
+      ),
+  );
+  return app;
+}

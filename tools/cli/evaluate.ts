@@ -1,0 +1,259 @@
+/**
+ * `deno task evaluate`: measure a written model artifact on labeled data,
+ * your own CSV or a fresh simulated set: precision, recall, F1, ROC AUC and
+ * the confusion matrix (and, on simulated data, recall per anomaly kind).
+ */
+import {
+  type CliIo,
+  defaultIo,
+  numberSetting,
+  parseFlags,
+  rawSetting,
+  runCli,
+  stringList,
+  UsageError,
+} from "./_common.ts";
+import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
+import { expandPaths, loadDatasets, splitRows } from "./_dataset.ts";
+import { scoreFile } from "./_byod.ts";
+import { reportCsv } from "./_byod_report.ts";
+import { fixed, formatEvaluation, percent, table } from "./_report.ts";
+import { type AnyModel, parseAnyArtifact } from "../../backend/detector/any_artifact.ts";
+import { evaluateScores, quantile } from "../../backend/detector/evaluation.ts";
+import { Model, toMatrix } from "../../backend/detector/model.ts";
+import { hasSensorFault } from "../../backend/detector/reasons.ts";
+import { FEATURES } from "../../backend/detector/types.ts";
+import { ANOMALY_KINDS, type AnomalyKind, Simulator } from "../../lib/simulator/simulator.ts";
+
+const HELP = `Usage: deno task evaluate [flags]
+
+Evaluate a model artifact (isolation forest or temporal) on labeled data:
+precision, recall, F1, ROC AUC, PR AUC, false- and missed-alarm rates, the
+confusion matrix, and event recall and detection delay where labels form
+events. Grid-rule flags are reported apart from the model's.
+
+  --model-dir DIR        (env MODEL_DIR, default models)
+  --model-name FILE      (env MODEL_NAME, default isolation_forest.json)
+${DATA_HELP}
+  --threshold X          use this threshold instead of the model's
+  With --csv, --label is required and --features defaults to the model's
+  feature names. With --train-rows N the first N rows of each file are skipped
+  (they were training rows), and --target-far chooses the threshold on them.
+  Without --csv, a fresh labeled simulated set (isolation forest only):
+  --size N               readings (default 10000)
+  --anomaly-rate R       share of anomalies (default 0.05)
+  --seed N               simulator seed (default: the model's seed + 2, unseen in training)
+  --help                 show this text`;
+
+const FLAGS = {
+  "model-dir": { type: "string" },
+  "model-name": { type: "string" },
+  ...DATA_FLAGS,
+  threshold: { type: "string" },
+  size: { type: "string" },
+  "anomaly-rate": { type: "string" },
+  seed: { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+async function loadArtifact(path: string): Promise<AnyModel> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new UsageError(`No model artifact at ${path}: run "deno task train" first`);
+    }
+    throw new UsageError(`Cannot read model artifact ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return parseAnyArtifact(text, { source: `loaded from artifact ${path}` });
+  } catch (err) {
+    throw new UsageError(`Model artifact ${path} is unusable: ${(err as Error).message}`);
+  }
+}
+
+/** Run `evaluate` with `args`; returns the exit code. */
+export async function main(args: string[], io: CliIo = defaultIo): Promise<number> {
+  const values = parseFlags(args, FLAGS);
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+  const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
+    "isolation_forest.json";
+  const path = dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
+
+  if (stringList(values, "csv").length > 0) {
+    for (const flag of ["size", "anomaly-rate", "seed"]) {
+      if (typeof values[flag] === "string") {
+        throw new UsageError(`--${flag} applies only to simulated data, not with --csv`);
+      }
+    }
+    const data = dataFlags(values, io);
+    data.paths = await expandPaths(data.paths);
+    if (!data.label) {
+      throw new UsageError(
+        "--label is required with --csv: name the 0/1 column to evaluate against",
+      );
+    }
+    return await evaluateCsv(await loadArtifact(path), data, { path, values, io });
+  }
+  if (typeof values.features === "string" || typeof values.label === "string") {
+    throw new UsageError("--features and --label apply only with --csv");
+  }
+  const size = numberSetting(values, io, { flag: "size", fallback: 10_000, integer: true });
+  if (size < 1 || size > 10_000_000) {
+    throw new UsageError(`--size must be from 1 to 10000000, got ${size}`);
+  }
+  const anomalyRate = numberSetting(values, io, { flag: "anomaly-rate", fallback: 0.05 });
+  if (!(anomalyRate > 0 && anomalyRate < 1)) {
+    throw new UsageError(`--anomaly-rate must be between 0 and 1 (exclusive), got ${anomalyRate}`);
+  }
+  for (const flag of ["json", "threshold"]) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only with --csv`);
+  }
+  dataFlags(values, io);
+  const loaded = await loadArtifact(path);
+  if (!(loaded instanceof Model)) {
+    throw new UsageError(
+      `Model ${path} is a temporal model; evaluate it on your data with --csv (and --meter)`,
+    );
+  }
+  const model = loaded;
+  if (model.features.join(",") !== FEATURES.join(",")) {
+    throw new UsageError(
+      `Model ${path} uses the features ${model.features.join(",")}; simulated data has ` +
+        `${FEATURES.join(",")}: evaluate it with --csv`,
+    );
+  }
+  const seed = numberSetting(values, io, {
+    flag: "seed",
+    fallback: (model.info.config.seed + 2) >>> 0,
+    integer: true,
+  });
+  if (seed < 0 || seed > 0xffffffff) {
+    throw new UsageError(`--seed must be from 0 to 4294967295, got ${seed}`);
+  }
+  const readings = new Simulator({ seed, anomalyRate }).batch(size);
+  const matrix = toMatrix(readings);
+  const labels = readings.map((r) => r.anomaly);
+  const kinds = readings.map((r) => r.kind);
+  const dataText = `${size} simulated readings (seed ${seed}, ${percent(anomalyRate)} anomalies)`;
+  return finish(model, { matrix, labels, kinds, dataText, path }, io);
+}
+
+interface Data {
+  matrix: Float64Array;
+  labels: boolean[];
+  kinds: (AnomalyKind | null)[] | null;
+  dataText: string;
+  path: string;
+}
+
+function finish(model: Model, data: Data, io: CliIo): number {
+  const { matrix, labels, kinds } = data;
+  const nf = model.features.length;
+  const scores = model.scoreMatrix(matrix);
+  const forced = labels.map((_, r) =>
+    hasSensorFault(matrix.subarray(r * nf, r * nf + nf), model.features)
+  );
+  const e = evaluateScores(scores, labels, { threshold: model.threshold, forced });
+  const c = model.info.config;
+  io.out(`Model ${data.path}: ${model.info.version}, features ${model.features.join(",")}`);
+  io.out(
+    `  contamination ${c.contamination}, ${c.nEstimators} trees, sample size ${c.sampleSize}, ` +
+      `seed ${c.seed}; threshold ${model.threshold.toFixed(4)}`,
+  );
+  io.out(`Evaluation on ${data.dataText} (${e.positives} anomalies):`);
+  for (const line of formatEvaluation(e)) io.out(line);
+  if (kinds) {
+    const rows = [["anomaly kind", "readings", "flagged", "recall"]];
+    for (const kind of ANOMALY_KINDS) {
+      let n = 0;
+      let hit = 0;
+      kinds.forEach((k, r) => {
+        if (k !== kind) return;
+        n++;
+        if (scores[r] >= model.threshold || forced[r]) hit++;
+      });
+      rows.push([kind, `${n}`, `${hit}`, n === 0 ? "n/a" : fixed(hit / n)]);
+    }
+    io.out("  recall per anomaly kind:");
+    for (const line of table(rows)) io.out(`    ${line}`);
+  }
+  return 0;
+}
+
+/** `evaluate --csv`: a loaded model on own files, per file and pooled. */
+async function evaluateCsv(
+  model: AnyModel,
+  data: DataFlags,
+  context: { path: string; values: Record<string, string | boolean | undefined>; io: CliIo },
+): Promise<number> {
+  const { path, values, io } = context;
+  const features = data.features ?? [...model.features];
+  if (features.length !== model.features.length) {
+    throw new UsageError(
+      `--features must name ${model.features.length} columns for the model's features ` +
+        `${model.features.join(",")}, got ${features.length}`,
+    );
+  }
+  if (data.targetFar !== null && data.trainRows === null) {
+    throw new UsageError(
+      "--target-far needs --train-rows: the threshold is chosen on the training rows",
+    );
+  }
+  let fixedThreshold: number | null = null;
+  if (typeof values.threshold === "string") {
+    if (data.targetFar !== null) {
+      throw new UsageError("--threshold and --target-far both set the threshold: give one");
+    }
+    fixedThreshold = numberSetting(values, io, { flag: "threshold", fallback: 0 });
+  }
+  const datasets = await loadDatasets(data.paths, {
+    features,
+    ...(data.label ? { label: data.label } : {}),
+    ...(data.meter ? { meter: data.meter } : {}),
+    ...(data.time ? { time: data.time } : {}),
+  });
+  const splits = datasets.map((ds) => splitRows(ds, data.trainRows));
+  let threshold = fixedThreshold ?? model.threshold;
+  let rule = fixedThreshold !== null ? `--threshold ${fixedThreshold}` : "the model's threshold";
+  if (data.targetFar !== null) {
+    const fit = datasets.flatMap((ds, i) => {
+      const scores = scoreFile(model, ds, splits[i]).scores;
+      return splits[i].fit.map((r) => scores[r]);
+    }).sort((a, b) => a - b);
+    if (fit.length < 2) {
+      throw new UsageError(`Only ${fit.length} training rows labeled 0 to choose a threshold on`);
+    }
+    threshold = quantile(fit, 1 - data.targetFar);
+    rule = `target FAR ${data.targetFar}: the ${1 - data.targetFar} quantile of the ` +
+      `${fit.length} training rows' scores`;
+  }
+  const tested = splits.reduce((a, s) => a + s.test.length, 0);
+  const names = datasets.length === 1 ? data.paths[0] : `${datasets.length} files`;
+  const evaluationText = data.trainRows === null
+    ? `${tested} labeled rows of ${names}`
+    : `the ${tested} rows after the first ${data.trainRows} of ${
+      datasets.length === 1 ? names : `each of ${names}`
+    }`;
+  if (!data.json) {
+    io.out(
+      `Model ${path}: ${model.info.version}, ${
+        model instanceof Model ? "isolation forest" : "temporal window model"
+      }, features ${model.features.join(",")}`,
+    );
+    io.out(`  threshold ${Number(threshold.toPrecision(4))} (${rule})`);
+  }
+  await reportCsv(
+    { model, datasets, splits, ms: 0, dataText: "", evaluationText },
+    { data, rule, artifact: path, tool: "evaluate", threshold },
+    io,
+  );
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await runCli(main, { tool: "evaluate", args: Deno.args }));

@@ -1,0 +1,229 @@
+import assert from "node:assert/strict";
+import { main } from "./evaluate.ts";
+import { main as train } from "./train.ts";
+import { runCli } from "./_common.ts";
+import { captureIo, runTool, withTempDir } from "./_testing.ts";
+import { simulate } from "../../lib/simulator/simulator.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
+
+async function trainInto(dir: string): Promise<void> {
+  const io = captureIo();
+  const args = ["--n-estimators", "30", "--training-size", "2000", "--model-dir", dir];
+  assert.equal(await runCli(train, { tool: "train", args, io }), 0, io.stderr.join("\n"));
+}
+
+Deno.test("evaluate reports metrics and the confusion matrix on a fresh simulated set", async () => {
+  await withTempDir(async (dir) => {
+    await trainInto(dir);
+    const io = captureIo();
+    const code = await runCli(main, {
+      tool: "evaluate",
+      args: ["--model-dir", dir, "--size", "3000"],
+      io,
+    });
+    assert.equal(code, 0, io.stderr.join("\n"));
+    const out = io.stdout.join("\n");
+    assert.match(out, /Evaluation on 3000 simulated readings \(seed 44, 5\.0 % anomalies\)/);
+    for (const word of ["precision", "recall", "F1", "ROC AUC"]) {
+      assert.match(out, new RegExp(word));
+    }
+    assert.match(out, /predicted normal\s+predicted anomaly/);
+    assert.match(out, /actual normal\s+\d+\s+\d+/);
+    assert.match(out, /actual anomaly\s+\d+\s+\d+/);
+    assert.match(out, /voltage_sag\s+\d+\s+\d+\s+1\.000/);
+  });
+});
+
+Deno.test("evaluate --csv reads the label column and the chosen feature columns", async () => {
+  await withTempDir(async (dir) => {
+    await trainInto(dir);
+    const rows = simulate(400, { seed: 5, anomalyRate: 0.1 });
+    const csv = [
+      "label,V,I,F",
+      ...rows.map((r) => `${r.anomaly ? 1 : 0},${r.voltage},${r.current},${r.frequency}`),
+    ].join("\n");
+    await Deno.writeTextFile(`${dir}/x.csv`, csv);
+    const io = captureIo();
+    const args = ["--model-dir", dir, "--csv", `${dir}/x.csv`, "--label", "label"];
+    assert.equal(
+      await runCli(main, { tool: "evaluate", args: [...args, "--features", "V,I,F"], io }),
+      0,
+      io.stderr.join("\n"),
+    );
+    const positives = rows.filter((r) => r.anomaly).length;
+    assert.match(
+      io.stdout.join("\n"),
+      new RegExp(`400 labeled rows .* \\(${positives} anomalies\\)`),
+    );
+    assert.match(io.stdout.join("\n"), /ROC AUC +0\.9\d\d/);
+
+    const missing = captureIo();
+    assert.equal(await runCli(main, { tool: "evaluate", args, io: missing }), 2);
+    assert.deepEqual(missing.stderr, [
+      'evaluate: CSV has no feature column "voltage"; its columns are label,V,I,F',
+    ]);
+  });
+});
+
+Deno.test("evaluate rejects bad calls with one line and exit code 2", async () => {
+  await withTempDir(async (dir) => {
+    const none = captureIo();
+    assert.equal(await runCli(main, { tool: "evaluate", args: ["--model-dir", dir], io: none }), 2);
+    assert.deepEqual(none.stderr, [
+      `evaluate: No model artifact at ${dir}/isolation_forest.json: run "deno task train" first`,
+    ]);
+    await Deno.writeTextFile(`${dir}/isolation_forest.json`, "{}");
+    const corrupt = captureIo();
+    assert.equal(
+      await runCli(main, { tool: "evaluate", args: ["--model-dir", dir], io: corrupt }),
+      2,
+    );
+    assert.match(corrupt.stderr[0], /^evaluate: Model artifact .* is unusable: Artifact format/);
+    const cases: [string[], string][] = [
+      [
+        ["--csv", "x.csv"],
+        "evaluate: --label is required with --csv: name the 0/1 column " +
+        "to evaluate against",
+      ],
+      [
+        ["--csv", "x.csv", "--label", "y", "--size", "5"],
+        "evaluate: --size applies only to " +
+        "simulated data, not with --csv",
+      ],
+      [
+        ["--anomaly-rate", "2"],
+        "evaluate: --anomaly-rate must be between 0 and 1 (exclusive), got 2",
+      ],
+      [["--size", "ten"], 'evaluate: --size must be an integer, got "ten"'],
+    ];
+    for (const [args, message] of cases) {
+      const io = captureIo();
+      assert.equal(
+        await runCli(main, { tool: "evaluate", args: ["--model-dir", dir, ...args], io }),
+        2,
+      );
+      assert.deepEqual(io.stderr, [message]);
+    }
+  });
+});
+
+Deno.test("evaluate as a process: unknown flag and missing model exit 2 without a stack", async () => {
+  const unknown = await runTool("evaluate.ts", ["--csvfile", "a.csv"]);
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.stderr, "evaluate: Unknown flag --csvfile (see --help)\n");
+  await withTempDir(async (dir) => {
+    const missing = await runTool("evaluate.ts", ["--model-dir", dir]);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr.split("\n").length, 2, missing.stderr);
+    assert.match(missing.stderr, /^evaluate: No model artifact at /);
+  });
+});
+
+Deno.test("evaluate --csv scores a temporal artifact and chooses the threshold on the first N rows", async () => {
+  await withTempDir(async (dir) => {
+    const f = simulateFleet({
+      seed: 31,
+      meterSeed: 42,
+      meters: 2,
+      readingsPerMeter: 1500,
+      intervalMs: 10_000,
+      normalPrefix: 700,
+    });
+    const csv = [
+      "meter,v,i,f,label",
+      ...f.readings.map((r) =>
+        `${r.meter_id},${r.voltage},${r.current},${r.frequency},${r.anomaly ? "true" : "false"}`
+      ),
+    ].join("\n");
+    await Deno.writeTextFile(`${dir}/f.csv`, csv);
+    const common = ["--csv", `${dir}/f.csv`, "--features", "v,i,f", "--label", "label"];
+    const trained = captureIo();
+    const trainArgs = [
+      ...common,
+      "--meter",
+      "meter",
+      "--train-rows",
+      "1400",
+      "--detector",
+      "temporal",
+    ];
+    assert.equal(
+      await runCli(train, { tool: "train", args: [...trainArgs, "--model-dir", dir], io: trained }),
+      0,
+      trained.stderr.join("\n"),
+    );
+    const evaluateArgs = [
+      ...common,
+      "--meter",
+      "meter",
+      "--model-dir",
+      dir,
+      "--model-name",
+      "temporal_window.json",
+      "--train-rows",
+      "1400",
+    ];
+    const chosen = captureIo();
+    const args = [...evaluateArgs, "--target-far", "0.05", "--json"];
+    assert.equal(
+      await runCli(main, { tool: "evaluate", args, io: chosen }),
+      0,
+      chosen.stderr.join("\n"),
+    );
+    const doc = JSON.parse(chosen.stdout[0]);
+    assert.equal(doc.tool, "evaluate");
+    assert.equal(doc.model.detector, "temporal");
+    assert.match(
+      doc.protocol.threshold,
+      /^target FAR 0\.05: the 0\.95 quantile of the 1400 training rows' scores$/,
+    );
+    assert.equal(doc.pooled.rows, 1600);
+    assert.ok(doc.pooled.events.recall >= 0.8, JSON.stringify(doc.pooled.events));
+
+    const text = captureIo();
+    assert.equal(
+      await runCli(main, {
+        tool: "evaluate",
+        args: [...evaluateArgs, "--threshold", "1.5"],
+        io: text,
+      }),
+      0,
+    );
+    const out = text.stdout.join("\n");
+    assert.match(out, /temporal window model, features v,i,f/);
+    assert.match(out, /threshold 1\.5 \(--threshold 1\.5\)/);
+    assert.match(out, /events +\d+ of \d+ detected \(event recall [01]\.\d{3}\), median delay/);
+    assert.match(out, /grid rules 0 rows/);
+
+    const bad = captureIo();
+    assert.equal(
+      await runCli(main, {
+        tool: "evaluate",
+        args: [
+          ...common,
+          "--model-dir",
+          dir,
+          "--model-name",
+          "temporal_window.json",
+          "--target-far",
+          "0.1",
+        ],
+        io: bad,
+      }),
+      2,
+    );
+    assert.deepEqual(bad.stderr, [
+      "evaluate: --target-far needs --train-rows: the threshold is chosen on the training rows",
+    ]);
+    const simulated = captureIo();
+    assert.equal(
+      await runCli(main, {
+        tool: "evaluate",
+        args: ["--model-dir", dir, "--model-name", "temporal_window.json"],
+        io: simulated,
+      }),
+      2,
+    );
+    assert.match(simulated.stderr[0], /is a temporal model; evaluate it on your data with --csv/);
+  });
+});
