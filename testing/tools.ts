@@ -39,3 +39,21 @@ export function skipUnless(...tools: string[]): boolean {
   printError(`skip: ${reason}`);
   return true;
 }
+
+/** `promtool check metrics` on an exposition text: its exit code and everything it printed. */
+export async function promtoolCheckMetrics(
+  text: string,
+): Promise<{ code: number; report: string }> {
+  const child = new Deno.Command("promtool", {
+    args: ["check", "metrics"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const out = await child.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: out.code, report: decode(out.stdout) + decode(out.stderr) };
+}

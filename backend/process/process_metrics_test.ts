@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Registry } from "prom-client";
 import { aggregateMetrics, snapshotMetrics } from "../metrics.ts";
 import { type ProcReader, procReader, registerProcessMetrics } from "./process_metrics.ts";
-import { skipUnless } from "../../testing/tools.ts";
+import { promtoolCheckMetrics, skipUnless } from "../../testing/tools.ts";
 
 const FAKE: ProcReader = { openFds: () => 12, maxFds: () => 1024, virtualMemory: () => 5e8 };
 const NONE: ProcReader = { openFds: () => null, maxFds: () => null, virtualMemory: () => null };
@@ -71,17 +71,7 @@ Deno.test({
   async fn() {
     const registry = new Registry();
     registerProcessMetrics(registry);
-    const child = new Deno.Command("promtool", {
-      args: ["check", "metrics"],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(await registry.metrics()));
-    await writer.close();
-    const out = await child.output();
-    const report = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, report);
+    const { code, report } = await promtoolCheckMetrics(await registry.metrics());
+    assert.equal(code, 0, report);
   },
 });

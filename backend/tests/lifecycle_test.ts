@@ -7,7 +7,8 @@ import {
   taskArgs,
 } from "../../testing/backend_process.ts";
 import { processMemory } from "../../testing/raw_socket.ts";
-import { skipUnless } from "../../testing/tools.ts";
+import { waitFor } from "../../testing/poll.ts";
+import { promtoolCheckMetrics, skipUnless } from "../../testing/tools.ts";
 
 const reading = { voltage: 230.1, current: 10.2, frequency: 50.01 };
 
@@ -49,11 +50,17 @@ function counterValue(text: string, series: string): number {
 
 Deno.test("SIGTERM turns /ready 503 first, finishes in-flight requests and exits 0", async () => {
   const backend = await startBackend({ env: { DRAIN_DELAY_S: "1", SHUTDOWN_DEADLINE_S: "10" } });
-  const inflight = Array.from({ length: 20 }, () => slowPredict(backend.url, 1500));
-  await new Promise((r) => setTimeout(r, 200));
+  const inflight = Array.from({ length: 20 }, () => slowPredict(backend.url, 3000));
+  // SIGTERM once all 20 are in flight (the scrape itself is one more).
+  await waitFor(async () => {
+    const text = await (await fetchFresh(`${backend.url}/metrics`)).text();
+    return counterValue(text, "inflight_requests") >= 20 || undefined;
+  }, { what: "20 requests in flight" });
   Deno.kill(backend.pid, "SIGTERM");
-  await new Promise((r) => setTimeout(r, 100));
-  const ready = await fetch(`${backend.url}/ready`);
+  const ready = await waitFor(async () => {
+    const res = await fetchFresh(`${backend.url}/ready`);
+    return res.status === 200 ? undefined : res;
+  }, { what: "/ready to leave 200 after SIGTERM", timeoutMs: 5_000 });
   assert.equal(ready.status, 503);
   assert.equal((await ready.json()).status, "draining");
   const responses = await Promise.all(inflight);
@@ -215,18 +222,8 @@ Deno.test({
         }),
       }).then((r) => r.body?.cancel());
       const text = await (await fetch(`${backend.url}/metrics`)).text();
-      const child = new Deno.Command("promtool", {
-        args: ["check", "metrics"],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(text));
-      await writer.close();
-      const out = await child.output();
-      const report = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-      assert.equal(out.code, 0, report);
+      const { code, report } = await promtoolCheckMetrics(text);
+      assert.equal(code, 0, report);
     } finally {
       await backend.stop();
     }

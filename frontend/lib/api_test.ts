@@ -17,10 +17,15 @@ async function withFetch<T>(
 }
 
 Deno.test("callJson() returns data and the round trip on success", async () => {
-  const out = await withFetch(() => Response.json({ status: "ok" }), () => callJson("/api/health"));
+  // The answer takes at least 25 ms, so a round trip not measured (0) shows.
+  const slow = async () => {
+    await new Promise((r) => setTimeout(r, 25));
+    return Response.json({ status: "ok" });
+  };
+  const out = await withFetch(slow, () => callJson("/api/health"));
   assert.equal(out.ok, true);
   if (out.ok) assert.deepEqual(out.data, { status: "ok" });
-  assert.ok(out.latencyMs >= 0);
+  assert.ok(out.latencyMs >= 20, `latencyMs ${out.latencyMs}`);
 });
 
 Deno.test("callJson() turns problem+json, /ready bodies, plain text and network errors into problems", async () => {

@@ -265,13 +265,26 @@ export class ModelRegistry {
     await replaceFile(`${this.#aliases}/${name}.json`, JSON.stringify(record));
     // A concurrent prune may have deleted the version between the check and the write.
     if ((await this.readArtifact(version)) === null) {
-      if (before) await replaceFile(`${this.#aliases}/${name}.json`, JSON.stringify(before));
-      else await this.deleteAlias(name);
+      await this.#restoreAlias(name, before);
       throw new VersionNotFoundError(
         `Version ${version} was being removed by retention while the alias was set; try again`,
       );
     }
     return record;
+  }
+
+  /**
+   * Put `name` back to `before` after a failed `setAlias`. While the alias
+   * pointed elsewhere, retention may have deleted `before`'s version (nothing
+   * protected it), so the restored alias is checked like a new one: if its
+   * version is gone the alias is removed rather than left dangling.
+   */
+  async #restoreAlias(name: AliasName, before: AliasRecord | null): Promise<void> {
+    if (before && (await this.readArtifact(before.version)) !== null) {
+      await replaceFile(`${this.#aliases}/${name}.json`, JSON.stringify(before));
+      if ((await this.readArtifact(before.version)) !== null) return;
+    }
+    await this.deleteAlias(name);
   }
 
   /** Point `name` at `version` only if the alias is unset; true when this call set it. */
