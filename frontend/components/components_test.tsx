@@ -5,7 +5,7 @@ import { ModelInfoView } from "./ModelInfoView.tsx";
 import { ProblemBanner } from "./ProblemBanner.tsx";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Stat } from "./Stat.tsx";
-import type { ModelInfo } from "../../lib/contract.ts";
+import type { ModelInfo, TemporalInfo } from "../../lib/contract.ts";
 
 const row: AnomalyRow = {
   seq: 42,
@@ -109,6 +109,23 @@ Deno.test("ModelInfoView lists config, threshold and source, or says it is not l
     assert.ok(html.includes(text), text);
   }
   assert.match(renderToString(<ModelInfoView info={null} />), /not loaded yet/);
+});
+
+Deno.test("ModelInfoView shows a temporal model's window instead of forest settings", () => {
+  const info: TemporalInfo = {
+    name: "temporal_window",
+    version: "sha256:def456",
+    features: ["u", "i", "hz"],
+    config: { window: 8, contamination: 0.01 },
+    threshold: 3.25,
+    training: {},
+    source: "loaded from artifact temporal_window.json",
+  };
+  const html = renderToString(<ModelInfoView info={info} />);
+  for (const text of ["temporal_window", "u, i, hz", "8 readings per meter", "0.01", "3.250"]) {
+    assert.ok(html.includes(text), text);
+  }
+  assert.doesNotMatch(html, /undefined|Trees/);
 });
 
 Deno.test("AnomalyTable offers confirm and dismiss per row and shows the verdict once given", () => {

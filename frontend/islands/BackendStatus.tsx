@@ -5,7 +5,7 @@
  * keeps polling, so the page recovers by itself when the backend returns.
  */
 import type { JSX } from "preact";
-import type { ModelInfo } from "../../lib/contract.ts";
+import type { DetectorInfo } from "../../lib/contract.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ModelInfoView } from "../components/ModelInfoView.tsx";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";
@@ -42,7 +42,7 @@ export default function BackendStatus(
 ): JSX.Element {
   const [phase, setPhase] = useState<Phase>("checking");
   const [health, setHealth] = useState<Health | null>(null);
-  const [model, setModel] = useState<ModelInfo | null>(null);
+  const [model, setModel] = useState<DetectorInfo | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [missing, setMissing] = useState<OptionalEndpoint[]>([]);
   const [checkedAt, setCheckedAt] = useState<string>("");
