@@ -82,8 +82,8 @@ export class Service {
     const [cmd, ...args] = this.options.command;
     const child = new Deno.Command(cmd, {
       args,
-      env: this.options.env,
-      cwd: this.options.cwd,
+      ...(this.options.env ? { env: this.options.env } : {}),
+      ...(this.options.cwd ? { cwd: this.options.cwd } : {}),
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

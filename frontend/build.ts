@@ -24,7 +24,7 @@ export interface BuildResult {
 /** Options for {@link buildIslands}. */
 export interface BuildOptions {
   /** Output directory; default `frontend/static/build/`. */
-  outDir?: URL;
+  outDir?: URL | undefined;
   /** Minify; default true. */
   minify?: boolean;
 }

@@ -73,7 +73,7 @@ export function uiProblem(
 export function uiProblemResponse(
   type: UiProblemType,
   detail: string,
-  options: { headers?: HeadersInit; extra?: Record<string, unknown> } = {},
+  options: { headers?: HeadersInit | undefined; extra?: Record<string, unknown> | undefined } = {},
 ): Response {
   const headers = new Headers(options.headers);
   headers.set("cache-control", "no-store");

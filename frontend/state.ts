@@ -30,7 +30,7 @@ export interface UiState {
 export interface RouteContext {
   params: Record<string, string>;
   /** The client's address, when the server knows it. */
-  remoteAddr?: Deno.NetAddr;
+  remoteAddr?: Deno.NetAddr | undefined;
   state: UiState;
 }
 

@@ -32,7 +32,7 @@ export interface UpstreamRequest {
   /** Path on the backend, e.g. `/predict`. Always one of the UI's own constants. */
   path: string;
   headers?: HeadersInit;
-  body?: Uint8Array<ArrayBuffer>;
+  body?: Uint8Array<ArrayBuffer> | undefined;
   /** Open a new connection for this request instead of reusing a pooled one. */
   newConnection?: boolean;
   /** Abort early (e.g. the browser went away). */
@@ -150,8 +150,8 @@ export class Upstream {
     try {
       const init: RequestInit & { client: Deno.HttpClient } = {
         method: request.method,
-        headers: request.headers,
-        body: request.body,
+        headers: request.headers ?? {},
+        body: request.body ?? null,
         signal,
         redirect: "manual",
         client: pool ? pool.client : this.#fresh,

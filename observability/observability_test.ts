@@ -26,7 +26,12 @@ function rules(): Rule[] {
 }
 
 async function run(cmd: string, args: string[], cwd?: string) {
-  const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" })
+  const out = await new Deno.Command(cmd, {
+    args,
+    ...(cwd ? { cwd } : {}),
+    stdout: "piped",
+    stderr: "piped",
+  })
     .output();
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   return { code: out.code, text };

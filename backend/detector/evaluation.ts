@@ -46,7 +46,7 @@ export interface EvaluateScoresOptions {
   /** Scores at or above this are flagged. */
   threshold: number;
   /** Samples flagged regardless of score (e.g. sensor faults). */
-  forced?: ArrayLike<boolean>;
+  forced?: ArrayLike<boolean> | undefined;
 }
 
 /**

@@ -60,13 +60,13 @@ export function toMatrix(
 /** Options for {@link Model}. */
 export interface ModelOptions {
   /** Where the model came from, shown in `info.source`. Default "constructed in memory". */
-  source?: string;
+  source?: string | undefined;
   /** When it was trained or written (ISO-8601), shown in `info.createdAt`. */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /** Rated current in amperes for `current_high` reasons. Default {@link DEFAULT_RATED_CURRENT}. */
-  ratedCurrent?: number;
+  ratedCurrent?: number | undefined;
   /** Why this model may not be what the service was configured for, shown in `info.warning`. */
-  warning?: string;
+  warning?: string | undefined;
 }
 
 /** A trained isolation-forest detector. Build one with {@link trainModel} or `parseArtifact`. */
@@ -245,11 +245,11 @@ export interface TrainModelOptions {
    */
   grid?: GridMap;
   /** Passed to the model. */
-  source?: string;
+  source?: string | undefined;
   /** Passed to the model. */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /** Passed to the model. */
-  ratedCurrent?: number;
+  ratedCurrent?: number | undefined;
 }
 
 function sameFeatures(a: readonly string[], b: readonly string[]): boolean {

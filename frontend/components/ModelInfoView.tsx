@@ -6,7 +6,7 @@ import type { DetectorInfo } from "../../lib/contract.ts";
 export interface ModelInfoViewProps {
   info: DetectorInfo | null;
   /** Shown instead of "not loaded yet" when the backend cannot provide the information. */
-  unavailable?: string;
+  unavailable?: string | undefined;
 }
 
 function fmt(value: unknown): string {

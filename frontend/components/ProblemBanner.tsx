@@ -13,7 +13,7 @@ export interface ProblemView {
 export interface ProblemBannerProps {
   problem: ProblemView | null;
   /** What the page keeps doing meanwhile, e.g. "Retrying every 2 s". */
-  note?: string;
+  note?: string | undefined;
   id?: string;
 }
 

@@ -74,7 +74,7 @@ export async function callJson<T>(path: string, init: RequestInit = {}): Promise
 /** Score readings through the proxy. */
 export function predict(
   readings: Reading[],
-  options: { newConnection?: boolean; signal?: AbortSignal } = {},
+  options: { newConnection?: boolean | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<Outcome<PredictResponse>> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.newConnection) headers[NEW_CONNECTION_HEADER] = "1";
@@ -82,6 +82,6 @@ export function predict(
     method: "POST",
     headers,
     body: JSON.stringify({ readings }),
-    signal: options.signal,
+    signal: options.signal ?? null,
   });
 }

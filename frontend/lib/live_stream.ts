@@ -81,7 +81,7 @@ export interface StreamView {
 /** Scores readings (the page's `predict`; a fake in tests). */
 export type Predict = (
   readings: Reading[],
-  options: { newConnection?: boolean },
+  options: { newConnection?: boolean | undefined },
 ) => Promise<Outcome<PredictResponse>>;
 
 /** What a {@link LiveStream} is built from. */

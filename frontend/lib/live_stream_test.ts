@@ -63,7 +63,7 @@ const settings: StreamSettings = { batchSize: 50, intervalMs: 100, newConnection
 
 function stream(over: Partial<LiveStreamOptions> = {}) {
   const r = recorder();
-  const calls: { readings: Reading[]; newConnection?: boolean }[] = [];
+  const calls: { readings: Reading[]; newConnection?: boolean | undefined }[] = [];
   const outcomes: boolean[] = [];
   const served: Record<string, number>[] = [];
   const s = new LiveStream({

@@ -52,13 +52,18 @@ export function track(child: Deno.ChildProcess): Deno.ChildProcess {
 export async function run(
   cmd: string,
   args: string[],
-  options: { env?: Record<string, string>; stdin?: string; cwd?: string; timeoutS?: number } = {},
+  options: {
+    env?: Record<string, string> | undefined;
+    stdin?: string | undefined;
+    cwd?: string | undefined;
+    timeoutS?: number | undefined;
+  } = {},
 ): Promise<CommandResult> {
   const started = performance.now();
   const child = new Deno.Command(cmd, {
     args,
     cwd: options.cwd ?? ROOT,
-    env: options.env,
+    ...(options.env ? { env: options.env } : {}),
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
