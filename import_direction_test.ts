@@ -42,6 +42,7 @@ const LAYERS: readonly Layer[] = [
       "backend/lifecycle/",
       "backend/config.ts",
       "backend/metrics.ts",
+      "backend/metric_series.ts",
       "lib/",
     ],
     packages: /^hono(\/|$)|^node:/,
