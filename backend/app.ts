@@ -7,7 +7,10 @@ import { Hono } from "hono";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
-import { requestContext, type RequestVariables } from "./middleware/request_context.ts";
+import { requestId, type RequestIdVariables } from "./middleware/request_id.ts";
+import { requestLog } from "./middleware/request_log.ts";
+import { requestMetrics } from "./middleware/request_metrics.ts";
+import { timing, type TimingVariables } from "./middleware/timing.ts";
 import { shownArtifactPath } from "./model_store.ts";
 import { HttpError, problemResponse } from "./problem.ts";
 import { docsRoutes } from "./routes/docs.ts";
@@ -30,6 +33,9 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/openapi.json": ["GET", "HEAD"],
   "/docs": ["GET", "HEAD"],
 };
+
+/** Context variables every request has: its id and, once handled, its duration. */
+export type RequestVariables = RequestIdVariables & TimingVariables;
 
 /** What the application needs from its host. */
 export interface AppDeps {
@@ -58,7 +64,15 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   state.onChange(syncModel);
   syncModel();
 
-  app.use(requestContext({ metrics, logger, routes: new Set(Object.keys(ROUTES)) }));
+  // Outermost first: the id exists for everything after it, and the timing, innermost, has its
+  // figure ready when the metrics and the log line (which run after it on the way out) read it.
+  const routes = new Set(Object.keys(ROUTES));
+  app.use(
+    requestId(),
+    requestLog({ logger, routes }),
+    requestMetrics({ metrics, routes }),
+    timing(),
+  );
 
   app.get("/", (c) =>
     c.json({
