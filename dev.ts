@@ -5,6 +5,9 @@
  * its source changes, and stops both cleanly on Ctrl-C or SIGTERM.
  *
  * Ports: `BACKEND_PORT` (default 8000) and `UI_PORT` (default 8501).
+ * The backend gets an `ADMIN_TOKEN` (yours from the environment, else a
+ * random one per run) and the token is printed, so the model admin endpoints
+ * work locally.
  */
 import { print, printError } from "./backend/logger.ts";
 
@@ -147,6 +150,13 @@ async function pump(stream: ReadableStream<Uint8Array>, onLine: (l: string) => v
   if (rest) onLine(rest);
 }
 
+/** The admin token for the backend: `ADMIN_TOKEN` from the environment, else a random one. */
+export function devAdminToken(env: string | undefined): string {
+  if (env && env.trim() !== "") return env.trim();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `dev-${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
 function port(name: string, fallback: number): number {
   const raw = Deno.env.get(name);
   if (raw === undefined || raw === "") return fallback;
@@ -163,13 +173,14 @@ async function main(): Promise<void> {
   const backendPort = port("BACKEND_PORT", 8000);
   const uiPort = port("UI_PORT", 8501);
   const deno = Deno.execPath();
+  const adminToken = devAdminToken(Deno.env.get("ADMIN_TOKEN"));
   const services: Record<ServiceName, Service> = {
     backend: new Service({
       name: "backend",
       command: [deno, "task", "backend"],
       cwd: root,
       // Nobody routes traffic to a laptop: no drain delay on restart.
-      env: { PORT: String(backendPort), DRAIN_DELAY_S: "0" },
+      env: { PORT: String(backendPort), DRAIN_DELAY_S: "0", ADMIN_TOKEN: adminToken },
       stopSignal: "SIGINT",
     }),
     ui: new Service({
@@ -177,11 +188,14 @@ async function main(): Promise<void> {
       command: [deno, "task", "ui"],
       cwd: root,
       env: { PORT: String(uiPort), BACKEND_URL: `http://localhost:${backendPort}` },
+      // SIGINT skips the UI's drain delay too.
+      stopSignal: "SIGINT",
     }),
   };
 
   print(`[dev] backend  http://localhost:${backendPort}  (API docs: /docs, metrics: /metrics)`);
   print(`[dev] UI       http://localhost:${uiPort}`);
+  print(`[dev] admin    ADMIN_TOKEN=${adminToken}  (PUT /models/aliases/..., see docs/MLOPS.md)`);
   print("[dev] watching backend/ and frontend/; Ctrl-C stops both");
   services.backend.start();
   services.ui.start();

@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { Service, servicesFor } from "./dev.ts";
+import { MIN_ADMIN_TOKEN_LENGTH } from "./backend/config.ts";
+import { devAdminToken, Service, servicesFor } from "./dev.ts";
+
+Deno.test("devAdminToken() keeps yours, else makes a fresh one the backend accepts", () => {
+  assert.equal(devAdminToken("mine-0123456789abcdef"), "mine-0123456789abcdef");
+  const a = devAdminToken(undefined);
+  const b = devAdminToken("  ");
+  assert.notEqual(a, b);
+  assert.match(a, /^dev-[0-9a-f]{32}$/);
+  assert.ok(a.length >= MIN_ADMIN_TOKEN_LENGTH);
+});
 
 Deno.test("servicesFor() maps a changed file to the services to restart", () => {
   const cases: [string, string[]][] = [
@@ -140,7 +150,7 @@ Deno.test("deno task dev runs backend and UI, restarts the UI on a change, and S
       output.split("\n").filter((l) => l.startsWith("[ui]") && l.includes('"listening"')).length;
     const before = listening();
     const now = new Date();
-    await Deno.utime(new URL("./frontend/islands_list.ts", import.meta.url), now, now);
+    await Deno.utime(new URL("./frontend/manifest.ts", import.meta.url), now, now);
     for (let i = 0; i < 300 && listening() === before; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }

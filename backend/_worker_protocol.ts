@@ -13,6 +13,8 @@ export type ToWorker =
     processStartTimeSeconds: number;
   }
   | { type: "model"; artifact: string; source: string; createdAt?: string; warning?: string }
+  | { type: "challenger"; artifact: string | null; source: string | null }
+  | { type: "refreshed"; id: number }
   | { type: "model_failed"; reason: string }
   | { type: "ready" }
   | { type: "snapshot"; id: number }
@@ -26,4 +28,5 @@ export type FromWorker =
   | { type: "collect"; id: number }
   | { type: "snapshot"; id: number; data: MetricsSnapshot }
   | { type: "model_loaded"; index: number }
+  | { type: "refresh"; id: number }
   | { type: "closed"; index: number };

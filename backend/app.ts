@@ -7,13 +7,18 @@ import { Hono } from "hono";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
+import { bodyBudget } from "./middleware/body_budget.ts";
 import { requestId, type RequestIdVariables } from "./middleware/request_id.ts";
 import { requestLog } from "./middleware/request_log.ts";
 import { requestMetrics } from "./middleware/request_metrics.ts";
 import { timing, type TimingVariables } from "./middleware/timing.ts";
 import { shownArtifactPath } from "./model_store.ts";
 import { HttpError, problemResponse } from "./problem.ts";
+import { ModelLifecycle } from "./lifecycle/model_lifecycle.ts";
+import { ModelRegistry } from "./registry/registry.ts";
 import { docsRoutes } from "./routes/docs.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
+import { modelsRoutes } from "./routes/models.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { modelRoutes } from "./routes/model.ts";
@@ -32,6 +37,10 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/metrics": ["GET", "HEAD"],
   "/openapi.json": ["GET", "HEAD"],
   "/docs": ["GET", "HEAD"],
+  "/models": ["GET", "HEAD"],
+  "/models/aliases/champion": ["PUT"],
+  "/models/aliases/challenger": ["PUT", "DELETE"],
+  "/feedback": ["POST"],
 };
 
 /** Context variables every request has: its id and, once handled, its duration. */
@@ -47,6 +56,12 @@ export interface AppDeps {
   servedBy: string;
   /** Render `/metrics`; defaults to this worker's registry. Several workers pass an aggregating collector. */
   collectMetrics?: () => Promise<string>;
+  /** Challenger, shadow and drift of this instance; default: a new one over `state`. */
+  lifecycle?: ModelLifecycle;
+  /** The model registry; default: the one in `config.modelDir`. */
+  registry?: ModelRegistry;
+  /** Re-read the registry's aliases now (after an admin call); default: nothing to do. */
+  refreshModels?: () => Promise<void>;
 }
 
 /** Build the Hono app. */
@@ -63,6 +78,18 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   };
   state.onChange(syncModel);
   syncModel();
+
+  const collect = deps.collectMetrics ?? (() => metrics.registry.metrics());
+  const lifecycle = deps.lifecycle ?? new ModelLifecycle({
+    state,
+    metrics: metrics.lifecycle,
+    logger,
+    shadowRate: config.shadowRate,
+    shadowQueue: config.shadowQueue,
+    driftWindow: config.driftWindow,
+  });
+  const registry = deps.registry ??
+    new ModelRegistry(config.modelDir, { retention: config.modelRetention });
 
   // Outermost first: the id exists for everything after it, and the timing, innermost, has its
   // figure ready when the metrics and the log line (which run after it on the way out) read it.
@@ -82,7 +109,55 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       ),
       docs: "/docs",
     }));
-  app.route("/", predictRoutes({ state, metrics, config, servedBy }));
+  // One body budget per worker for every route that reads a reading batch.
+  const admitBody = bodyBudget({
+    budgetBytes: config.bodyBytesInFlightPerWorker,
+    maxBodyBytes: config.maxBodyBytes,
+    onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
+  });
+  app.route(
+    "/",
+    predictRoutes({
+      state,
+      metrics,
+      config,
+      servedBy,
+      admitBody,
+      onScored: (readings, predictions) => lifecycle.observe(readings, predictions),
+    }),
+  );
+  app.route(
+    "/",
+    modelsRoutes({
+      registry,
+      state,
+      lifecycle,
+      logger,
+      servedBy,
+      adminToken: config.adminToken,
+      pollSeconds: config.modelPollSeconds,
+      shadowRate: config.shadowRate,
+      retention: config.modelRetention,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      refresh: deps.refreshModels ?? (() => Promise.resolve()),
+      collectMetrics: collect,
+    }),
+  );
+  app.route(
+    "/",
+    feedbackRoutes({
+      state,
+      lifecycle,
+      metrics: metrics.lifecycle,
+      servedBy,
+      maxBatch: config.maxBatch,
+      maxBodyBytes: config.maxBodyBytes,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      maxInflight: config.maxInflight,
+      admitBody,
+      bodyBytesInFlightPerWorker: config.bodyBytesInFlightPerWorker,
+    }),
+  );
   app.route("/", simulateRoutes({ maxReadings: config.maxBatch }));
   app.route("/", healthRoutes({ state, servedBy }));
   app.route(
@@ -96,7 +171,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   );
   app.route(
     "/",
-    metricsRoutes({ collect: deps.collectMetrics ?? (() => metrics.registry.metrics()) }),
+    metricsRoutes({ collect }),
   );
   app.route("/", docsRoutes({ maxBatch: config.maxBatch, maxBodyBytes: config.maxBodyBytes }));
 

@@ -40,6 +40,18 @@ export interface Config {
   podName: string;
   nodeName: string | null;
   logLevel: Level;
+  /** Bearer token of the admin endpoints (`ADMIN_TOKEN`); null turns them off (403). Never logged. */
+  adminToken: string | null;
+  /** Seconds between polls of the registry's alias files (`MODEL_POLL_S`): the convergence bound. */
+  modelPollSeconds: number;
+  /** Registered versions kept besides aliased ones (`MODEL_RETENTION`). */
+  modelRetention: number;
+  /** Share of requests the challenger scores in the shadow (`SHADOW_RATE`). */
+  shadowRate: number;
+  /** Most readings waiting for shadow scoring, per worker (`SHADOW_QUEUE`). */
+  shadowQueue: number;
+  /** Latest readings the drift window holds, per worker (`DRIFT_WINDOW`). */
+  driftWindow: number;
 }
 
 /** Raised when one or more environment variables are invalid; the message lists them all. */
@@ -73,7 +85,15 @@ export const DEFAULTS = {
   DRAIN_DELAY_S: 5,
   SHUTDOWN_DEADLINE_S: 10,
   LOG_LEVEL: "info" as Level,
+  MODEL_POLL_S: 5,
+  MODEL_RETENTION: 10,
+  SHADOW_RATE: 1,
+  SHADOW_QUEUE: 10_000,
+  DRIFT_WINDOW: 5_000,
 } as const;
+
+/** Shortest `ADMIN_TOKEN` accepted: a short token is guessable over the network. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 const LEVELS: readonly Level[] = ["debug", "info", "warn", "error"];
 
@@ -120,6 +140,16 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     problems.push(`MODEL_NAME must be a plain file name, got "${modelName}"`);
   }
 
+  const adminToken = env.ADMIN_TOKEN?.trim() || null;
+  if (adminToken !== null && !/^[\x21-\x7e]+$/.test(adminToken)) {
+    problems.push("ADMIN_TOKEN must be printable ASCII without spaces (value not shown)");
+  } else if (adminToken !== null && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    problems.push(
+      `ADMIN_TOKEN must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ` +
+        `${adminToken.length} (value not shown; try: openssl rand -hex 24)`,
+    );
+  }
+
   const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || DEFAULTS.LOG_LEVEL) as Level;
   if (!LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
@@ -149,6 +179,12 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     podName: env.POD_NAME?.trim() || hostname,
     nodeName: env.NODE_NAME?.trim() || null,
     logLevel: LEVELS.includes(logLevel) ? logLevel : DEFAULTS.LOG_LEVEL,
+    adminToken,
+    modelPollSeconds: number("MODEL_POLL_S", { min: 0.1, max: 3_600 }),
+    modelRetention: number("MODEL_RETENTION", { min: 1, max: 1_000, integer: true }),
+    shadowRate: number("SHADOW_RATE", { min: 0, max: 1 }),
+    shadowQueue: number("SHADOW_QUEUE", { min: 1, max: 1_000_000, integer: true }),
+    driftWindow: number("DRIFT_WINDOW", { min: 100, max: 1_000_000, integer: true }),
   };
   config.bodyBytesInFlightPerWorker = Math.floor(config.maxBodyBytesInFlight / config.workers);
   // Each worker must be able to admit one body of the largest size, or such requests always get 503.
@@ -192,9 +228,9 @@ function modelConfig(env: Env, problems: string[]): ModelConfig {
   return config as unknown as ModelConfig;
 }
 
-/** The configuration as logged at start-up and served by `/model`: nothing secret lives here. */
+/** The configuration as logged at start-up: the admin token only as set or not. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config };
+  return { ...config, adminToken: config.adminToken === null ? null : "(set)" };
 }
 
 /**

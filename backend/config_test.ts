@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, describeConfig, loadConfig } from "./config.ts";
 import { DEFAULT_MODEL_CONFIG } from "./detector/model_config.ts";
 
 Deno.test("loadConfig() applies the workshop defaults", () => {
@@ -67,6 +67,50 @@ Deno.test("loadConfig() rejects a shutdown deadline shorter than the body timeou
     2000,
   );
   assert.equal(loadConfig({ SHUTDOWN_DEADLINE_S: "10" }).shutdownDeadlineSeconds, 10);
+});
+
+Deno.test("loadConfig() reads the model lifecycle settings with their defaults", () => {
+  const d = loadConfig({});
+  assert.equal(d.adminToken, null);
+  assert.equal(d.modelPollSeconds, 5);
+  assert.equal(d.modelRetention, 10);
+  assert.equal(d.shadowRate, 1);
+  assert.equal(d.driftWindow, 5000);
+  const c = loadConfig({
+    ADMIN_TOKEN: "0123456789abcdef",
+    MODEL_POLL_S: "0.5",
+    MODEL_RETENTION: "3",
+    SHADOW_RATE: "0.25",
+    SHADOW_QUEUE: "100",
+    DRIFT_WINDOW: "1000",
+  });
+  assert.equal(c.adminToken, "0123456789abcdef");
+  assert.equal(c.modelPollSeconds, 0.5);
+  assert.equal(c.modelRetention, 3);
+  assert.equal(c.shadowRate, 0.25);
+  assert.equal(c.shadowQueue, 100);
+  assert.equal(c.driftWindow, 1000);
+});
+
+Deno.test("loadConfig() rejects a short or spaced ADMIN_TOKEN without echoing it", () => {
+  for (const token of ["short-token", "has a space in it ok"]) {
+    try {
+      loadConfig({ ADMIN_TOKEN: token });
+      assert.fail("accepted");
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.problems[0], /^ADMIN_TOKEN must/);
+      assert.ok(!err.message.includes(token), "the token is not in the message");
+    }
+  }
+  assert.throws(() => loadConfig({ SHADOW_RATE: "1.5" }), /SHADOW_RATE must be at least 0/);
+  assert.throws(() => loadConfig({ MODEL_RETENTION: "0" }), /MODEL_RETENTION must be at least 1/);
+});
+
+Deno.test("describeConfig() never shows the admin token", () => {
+  const described = describeConfig(loadConfig({ ADMIN_TOKEN: "0123456789abcdef-secret" }));
+  assert.equal(described.adminToken, "(set)");
+  assert.ok(!JSON.stringify(described).includes("secret"));
 });
 
 Deno.test("loadConfig() splits MAX_BODY_BYTES_IN_FLIGHT over the workers and needs room for one body each", () => {

@@ -13,7 +13,10 @@ const PROBLEM_HELP: Record<ProblemType, string> = {
   "body-timeout": "The body did not arrive within BODY_TIMEOUT_MS.",
   "method-not-allowed":
     "The path exists but not for this method; the Allow header lists the methods.",
-  "not-found": "No such path.",
+  "not-found": "No such path, or (model admin) no registered version matches the one given.",
+  "unauthorized":
+    "A model admin endpoint without the right Authorization: Bearer <ADMIN_TOKEN> header.",
+  "forbidden": "Model admin endpoints are off because the service has no ADMIN_TOKEN.",
   "payload-too-large":
     "The body is larger than MAX_BODY_BYTES, whether sent with Content-Length or chunked.",
   "unsupported-media-type": "Send Content-Type: application/json.",

@@ -8,11 +8,14 @@ import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
+import { ModelLifecycle } from "./lifecycle/model_lifecycle.ts";
 import { ServiceState } from "./state.ts";
 
 /** A running instance. */
 export interface Instance {
   state: ServiceState;
+  /** Challenger, shadow scoring and drift of this instance. */
+  lifecycle: ModelLifecycle;
   metrics: Metrics;
   server: Deno.HttpServer<Deno.NetAddr>;
   /** Resolves with the bound address once listening. */
@@ -42,6 +45,8 @@ export interface InstanceOptions {
   reusePort: boolean;
   /** Render `/metrics`; defaults to this instance's registry. */
   collectMetrics?: (metrics: Metrics) => Promise<string>;
+  /** Re-read the registry's aliases now (after an admin call moved one). */
+  refreshModels?: () => Promise<void>;
   /** When the process started (seconds since the epoch); workers pass the primary's. */
   processStartTimeSeconds?: number;
 }
@@ -55,6 +60,14 @@ export function startInstance(options: InstanceOptions): Instance {
       ? { processStartTimeSeconds: options.processStartTimeSeconds }
       : {},
   );
+  const lifecycle = new ModelLifecycle({
+    state,
+    metrics: metrics.lifecycle,
+    logger,
+    shadowRate: config.shadowRate,
+    shadowQueue: config.shadowQueue,
+    driftWindow: config.driftWindow,
+  });
   state.onChange((status) => logger.info("state", { state: status, reason: state.reason }));
   const app = createApp({
     config,
@@ -62,6 +75,8 @@ export function startInstance(options: InstanceOptions): Instance {
     metrics,
     logger,
     servedBy,
+    lifecycle,
+    ...(options.refreshModels ? { refreshModels: options.refreshModels } : {}),
     ...(options.collectMetrics ? { collectMetrics: () => options.collectMetrics!(metrics) } : {}),
   });
   let resolveListening!: (addr: Deno.NetAddr) => void;
@@ -97,5 +112,5 @@ export function startInstance(options: InstanceOptions): Instance {
     }
     await server.shutdown();
   };
-  return { state, metrics, server, listening, close };
+  return { state, lifecycle, metrics, server, listening, close };
 }

@@ -17,6 +17,7 @@ import {
   type MetricValue,
   Registry,
 } from "prom-client";
+import { createLifecycleMetrics, type LifecycleMetrics } from "./lifecycle/lifecycle_metrics.ts";
 import { registerProcessMetrics } from "./process_metrics.ts";
 
 /** Latency buckets in seconds: fine below 10 ms where this service lives, and the 0.3 s SLO and 1.2 s (4 × SLO) bounds for Apdex. */
@@ -71,6 +72,8 @@ export interface Metrics {
   bodyBytesInFlight: Gauge<string>;
   buildInfo: Gauge<"version" | "runtime">;
   heapUsed: Gauge<string>;
+  /** Shadow scoring, drift and feedback (`lifecycle/lifecycle_metrics.ts`). */
+  lifecycle: LifecycleMetrics;
 }
 
 /** The methods counted by name; any other method is labelled `other`. */
@@ -196,6 +199,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
         this.set(Deno.memoryUsage().heapUsed);
       },
     }),
+    lifecycle: createLifecycleMetrics(registry),
   };
   metrics.modelReady.set(0);
   // Both series from the start, so rate() sees the first ignored key.

@@ -6,6 +6,7 @@ import { FEATURES } from "./detector/types.ts";
 import { SERVICE_VERSION } from "./metrics.ts";
 import { predictRequestJsonSchema, readingJsonSchema } from "./predict_schema.ts";
 import { PROBLEMS, type ProblemType } from "./problem.ts";
+import { lifecyclePaths, lifecycleSchemas } from "./routes/lifecycle_openapi.ts";
 
 /** Options for {@link openApiDocument}. */
 export interface OpenApiOptions {
@@ -154,9 +155,18 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
           },
         },
       },
+      ...lifecyclePaths(problem),
     },
     components: {
+      securitySchemes: {
+        adminToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "ADMIN_TOKEN of the service; without one the admin endpoints answer 403",
+        },
+      },
       schemas: {
+        ...lifecycleSchemas({ maxBatch: options.maxBatch }),
         Reading: readingJsonSchema(),
         PredictRequest: predictRequestJsonSchema(options.maxBatch),
         Reason: {

@@ -16,6 +16,8 @@ export type ProblemType =
   | "not-ready"
   | "overloaded"
   | "body-timeout"
+  | "unauthorized"
+  | "forbidden"
   | "internal";
 
 /** Status and title of each problem kind. */
@@ -23,6 +25,8 @@ export const PROBLEMS: Readonly<Record<ProblemType, { status: number; title: str
   "malformed-json": { status: 400, title: "Malformed JSON" },
   "body-timeout": { status: 408, title: "Request body not received in time" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
+  "unauthorized": { status: 401, title: "Admin token required" },
+  "forbidden": { status: 403, title: "Admin endpoints disabled" },
   "not-found": { status: 404, title: "Not found" },
   "payload-too-large": { status: 413, title: "Payload too large" },
   "unsupported-media-type": { status: 415, title: "Unsupported media type" },

@@ -4,7 +4,7 @@
  * `routes/predict.ts`, plain `Deno.serve` in `variants/`) call these, so the
  * contract cannot drift between them.
  */
-import type { Detector, Prediction } from "./detector/types.ts";
+import type { Detector, Prediction, Reading } from "./detector/types.ts";
 import type { Metrics } from "./metrics.ts";
 import { validatePredictBody, ValidationError } from "./predict_schema.ts";
 import { HttpError } from "./problem.ts";
@@ -38,6 +38,8 @@ export interface ScoreOptions {
   metrics: Metrics;
   maxBatch: number;
   servedBy: string;
+  /** Told about every scored request after scoring (drift window, shadow scoring). */
+  onScored?: (readings: readonly Reading[], predictions: readonly Prediction[]) => void;
 }
 
 /** Validate a parsed `/predict` body (422 naming each bad field) and score it. */
@@ -70,6 +72,7 @@ export function scoreRequest(
   metrics.readingsTotal.inc(readings.length);
   metrics.batchSize.observe(readings.length);
   if (anomalies > 0) metrics.anomaliesTotal.inc(anomalies);
+  options.onScored?.(readings, predictions);
   return {
     predictions,
     anomalies,

@@ -16,12 +16,30 @@ import { startInstance } from "./instance.ts";
 import type { Logger } from "./logger.ts";
 import { aggregateMetrics, type MetricsSnapshot } from "./metrics.ts";
 
+/** Where {@link ModelLoader.watch} reports alias changes. */
+export interface ModelUpdates {
+  /** The champion moved: serve `detector` (its artifact text is for workers). */
+  champion(detector: Detector, artifact: string): void;
+  /** The challenger was set, moved (detector) or removed (null). */
+  challenger(detector: Detector | null, artifact: string | null): void;
+}
+
+/** A running watch of the registry's aliases. */
+export interface ModelWatch {
+  /** Re-read the aliases now (after an admin call); resolves when applied. */
+  poll(): Promise<void>;
+  /** Stop watching. */
+  stop(): Promise<void>;
+}
+
 /** How the server obtains the model. */
 export interface ModelLoader {
   /** Load or train the model; the error message becomes the not-ready reason. */
   load(): Promise<Detector>;
   /** Serialize a loaded model so workers can rebuild it without retraining. */
   encode(detector: Detector): string;
+  /** Follow the registry's aliases once `served` is loaded (absent: the model never changes). */
+  watch?(served: Detector, updates: ModelUpdates): ModelWatch;
 }
 
 /** Options for {@link runServer}. */
@@ -66,8 +84,15 @@ async function runSingle(
 ): Promise<number> {
   const { config, logger, model } = options;
   let instance;
+  let watch: ModelWatch | null = null;
   try {
-    instance = startInstance({ config, logger, servedBy, reusePort: false });
+    instance = startInstance({
+      config,
+      logger,
+      servedBy,
+      reusePort: false,
+      refreshModels: () => watch?.poll() ?? Promise.resolve(),
+    });
   } catch (err) {
     // Port in use or not permitted: one clear line, no stack trace.
     logger.error("listen_failed", {
@@ -81,12 +106,19 @@ async function runSingle(
   logger.info("listening", { host: addr.hostname, port: addr.port, workers: 1 });
   options.onListen?.(addr.port);
   const loading = model.load().then(
-    (detector) => instance.state.setReady(detector),
+    (detector) => {
+      instance.state.setReady(detector);
+      watch = model.watch?.(detector, {
+        champion: (d) => instance.state.setReady(d),
+        challenger: (d) => instance.lifecycle.setChallenger(d),
+      }) ?? null;
+    },
     (err) => instance.state.setFailed(errorMessage(err)),
   );
   const skipDrain = await stop;
   await loading.catch(() => {});
   logger.info("shutdown_started", { drain_delay_s: skipDrain ? 0 : config.drainDelaySeconds });
+  await (watch as ModelWatch | null)?.stop();
   instance.state.startDraining();
   if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);
   return await finish(instance.close(), config, logger);
@@ -128,6 +160,7 @@ async function runWorkers(
   >();
   let scrapeId = 0;
   let modelsLoaded = 0;
+  let watch: ModelWatch | null = null;
   let crashed: (code: number) => void = () => {};
   const crash = new Promise<number>((r) => (crashed = r));
 
@@ -151,7 +184,11 @@ async function runWorkers(
       else if (msg.type === "model_loaded") {
         if (++modelsLoaded === workers.length) broadcast({ type: "ready" });
       } else if (msg.type === "closed") onClosed();
-      else if (msg.type === "collect") {
+      else if (msg.type === "refresh") {
+        void (watch?.poll() ?? Promise.resolve()).then(() =>
+          worker.postMessage({ type: "refreshed", id: msg.id } satisfies ToWorker)
+        );
+      } else if (msg.type === "collect") {
         const id = scrapeId++;
         scrapes.set(id, {
           snapshots: [],
@@ -188,20 +225,36 @@ async function runWorkers(
   logger.info("listening", { host: config.host, port: ports[0], workers: workers.length });
   options.onListen?.(ports[0]);
 
+  const sendModel = (detector: Detector, artifact: string) =>
+    broadcast({
+      type: "model",
+      artifact,
+      source: detector.info.source,
+      ...(detector.info.createdAt ? { createdAt: detector.info.createdAt } : {}),
+      ...(detector.info.warning ? { warning: detector.info.warning } : {}),
+    });
   const loading = model.load().then(
-    (detector) =>
-      broadcast({
-        type: "model",
-        artifact: model.encode(detector),
-        source: detector.info.source,
-        ...(detector.info.createdAt ? { createdAt: detector.info.createdAt } : {}),
-        ...(detector.info.warning ? { warning: detector.info.warning } : {}),
-      }),
+    (detector) => {
+      sendModel(detector, model.encode(detector));
+      watch = model.watch?.(detector, {
+        champion: sendModel,
+        challenger: (detector, artifact) =>
+          broadcast({
+            type: "challenger",
+            artifact,
+            source: detector?.info.source ?? null,
+          }),
+      }) ?? null;
+    },
     (err) => broadcast({ type: "model_failed", reason: errorMessage(err) }),
   );
   const skipDrain = await Promise.race([stop, crash.then(() => null)]);
-  if (skipDrain === null) return terminate(workers, 1);
+  if (skipDrain === null) {
+    await (watch as ModelWatch | null)?.stop();
+    return terminate(workers, 1);
+  }
   await loading.catch(() => {});
+  await (watch as ModelWatch | null)?.stop();
   logger.info("shutdown_started", { drain_delay_s: skipDrain ? 0 : config.drainDelaySeconds });
   broadcast({ type: "drain" });
   if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);

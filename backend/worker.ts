@@ -19,6 +19,7 @@ let config: Config | null = null;
 let loaded: Detector | null = null;
 let nextId = 0;
 const pending = new Map<number, (text: string) => void>();
+const refreshing = new Map<number, () => void>();
 
 function send(message: FromWorker): void {
   self.postMessage(message);
@@ -38,6 +39,13 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         logger,
         servedBy: msg.servedBy,
         reusePort: true,
+        // An admin call on this worker: the primary re-reads the aliases and sends what moved.
+        refreshModels: () =>
+          new Promise<void>((resolve) => {
+            const id = nextId++;
+            refreshing.set(id, resolve);
+            send({ type: "refresh", id });
+          }),
         processStartTimeSeconds: msg.processStartTimeSeconds,
         collectMetrics: () =>
           new Promise<string>((resolve) => {
@@ -50,16 +58,37 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       send({ type: "listening", index: msg.index, port: addr.port });
       break;
     }
-    case "model":
-      // Decoded now, served only once every worker has it ("ready"): a pod whose
-      // /ready answered 200 from one worker must not answer 503 from another.
-      loaded = decodeDetector(msg.artifact, {
+    case "model": {
+      const detector = decodeDetector(msg.artifact, {
         ratedCurrent: config!.ratedCurrent,
         source: msg.source,
         ...(msg.createdAt ? { createdAt: msg.createdAt } : {}),
         ...(msg.warning ? { warning: msg.warning } : {}),
       });
-      send({ type: "model_loaded", index: workerIndex });
+      if (instance?.state.detector) {
+        // A new champion (promotion or rollback): serve it at once; every request is
+        // answered by the old or the new model, never by none.
+        instance.state.setReady(detector);
+        break;
+      }
+      // The first model is decoded now and served only once every worker has it ("ready"):
+      // a pod whose /ready answered 200 from one worker must not answer 503 from another.
+      // Announced once: a newer champion arriving before "ready" only replaces `loaded`.
+      if (loaded === null) send({ type: "model_loaded", index: workerIndex });
+      loaded = detector;
+      break;
+    }
+    case "challenger":
+      instance?.lifecycle.setChallenger(
+        msg.artifact === null ? null : decodeDetector(msg.artifact, {
+          ratedCurrent: config!.ratedCurrent,
+          source: msg.source ?? "challenger",
+        }),
+      );
+      break;
+    case "refreshed":
+      refreshing.get(msg.id)?.();
+      refreshing.delete(msg.id);
       break;
     case "ready":
       if (instance && loaded) instance.state.setReady(loaded);

@@ -1,170 +1,124 @@
 /**
  * The UI server: pages rendered with Preact (islands hydrate in the browser),
  * `/api/*` proxied to the one backend, server-side bursts under
- * `/api/bursts`, and `static/` from memory. Built as a Hono app from its
- * dependencies so tests call `app.request()` in-process.
+ * `/api/bursts`, and `static/` from memory. The handlers live under
+ * `routes/` in Fresh's layout; this file mounts them on a Hono app with the
+ * shared state, so tests call `app.request()` in-process. Handlers throw one
+ * error type, {@link UiError}, rendered in one place, `onError`.
  */
 import { Hono } from "hono";
 import { compress } from "hono/compress";
-import { h } from "preact";
 import type { Logger } from "../backend/logger.ts";
-import { BurstRunner, BurstSpecError, parseBurstSpec, TooManyBurstsError } from "./bursts.ts";
-import type { UiConfig } from "./config.ts";
+import type { BurstRunner } from "./bursts.ts";
+import { UiLifecycle } from "./lifecycle.ts";
 import { ISLANDS } from "./manifest.ts";
-import { uiProblemResponse } from "./problem.ts";
+import { UiError } from "./problem.ts";
 import { createProxy } from "./proxy.ts";
-import App from "./routes/_app.tsx";
-import Index from "./routes/index.tsx";
-import { islandRegistry, renderPage } from "./runtime/render.ts";
+import * as proxyRoute from "./routes/api/[...path].ts";
+import * as burstRoute from "./routes/api/bursts/[id].ts";
+import * as burstsRoute from "./routes/api/bursts/index.ts";
+import * as healthRoute from "./routes/health.ts";
+import * as indexRoute from "./routes/index.tsx";
+import { islandRegistry } from "./runtime/render.ts";
+import type { Method, RouteHandler, UiState } from "./state.ts";
 import { serveStatic, type StaticFiles } from "./static_files.ts";
 import type { Upstream } from "./upstream.ts";
 
+export { UiLifecycle };
+
 /** What the UI app is built from. */
 export interface UiAppDeps {
-  config: Pick<UiConfig, "backendUrl" | "maxBodyBytes">;
+  config: UiState["config"];
   upstream: Upstream;
   bursts: BurstRunner;
   staticFiles: StaticFiles;
   logger: Logger;
+  /** Shutdown state shared with `main.ts`; `/health` answers 503 while draining. */
+  lifecycle?: UiLifecycle;
 }
-
-/** The URL prefix of the built island modules. */
-export const BUILD_PREFIX = "/static/build/";
 
 const registry = islandRegistry(ISLANDS);
 
-/** Readings per request offered by the controls (the backend's default MAX_BATCH is higher). */
-const UI_MAX_BATCH = 1_000;
+/** Routes by Hono path pattern, most specific first (Fresh derives these from file names). */
+const ROUTES: readonly [string, RouteHandler][] = [
+  ["/", indexRoute.handler],
+  ["/health", healthRoute.handler],
+  ["/api/bursts", burstsRoute.handler],
+  ["/api/bursts/:id", burstRoute.handler],
+  ["/api/*", proxyRoute.handler],
+];
 
-function securityHeaders(nonce: string): Record<string, string> {
-  return {
-    "content-security-policy": [
-      "default-src 'self'",
-      `script-src 'self' 'nonce-${nonce}'`,
-      // chart.js sizes canvases through the CSSOM, which style-src does not restrict.
-      "style-src 'self'",
-      "img-src 'self' data:",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-  };
+/** Mount one route: its handler for each method it has, else 405 with `Allow`. */
+function mount(app: Hono, pattern: string, route: RouteHandler, state: UiState): void {
+  app.all(pattern, (c) => {
+    const remoteAddr = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+    const ctx = { params: c.req.param() as Record<string, string>, remoteAddr, state };
+    if (typeof route === "function") return route(c.req.raw, ctx);
+    const method = c.req.method as Method;
+    const handle = route[method] ?? (method === "HEAD" ? route.GET : undefined);
+    if (!handle) {
+      const allow = Object.keys(route).join(", ");
+      throw new UiError(
+        "method-not-allowed",
+        `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allow}`,
+        { headers: { allow } },
+      );
+    }
+    return handle(c.req.raw, ctx);
+  });
 }
 
 /** Create the UI server's Hono app. */
 export function createUiApp(deps: UiAppDeps): Hono {
   const { config, upstream, bursts, staticFiles, logger } = deps;
-  const proxy = createProxy(upstream, { maxBodyBytes: config.maxBodyBytes });
+  const lifecycle = deps.lifecycle ?? new UiLifecycle();
+  const proxy = createProxy(upstream, {
+    maxBodyBytes: config.maxBodyBytes,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    maxInflight: config.maxInflight,
+    maxInflightBytes: config.maxInflightBytes,
+    logger,
+  });
+  const state: UiState = { config, bursts, proxy, lifecycle, staticFiles, registry, logger };
   const app = new Hono();
-  let backendUp: boolean | null = null;
 
-  app.get("/", compress(), (c) => {
-    if (staticFiles.buildId === null) {
-      return c.text(
-        "The island bundles are missing: run `deno task build:ui` (or `deno task ui`, which builds first).",
-        503,
-      );
+  // Counts requests in flight for the shutdown. While draining, ask keep-alive
+  // clients to reconnect: the next connection lands on a pod that stays.
+  app.use(async (c, next) => {
+    if (lifecycle.closing) {
+      await c.req.raw.body?.cancel().catch(() => {});
+      throw new UiError("shutting-down", "The UI server is shutting down; retry to reach another", {
+        headers: { "retry-after": "1", connection: "close" },
+      });
     }
-    const nonce = crypto.randomUUID().replaceAll("-", "");
-    const page = h(App, {
-      title: "Grid anomaly detection",
-      version: staticFiles.buildId,
-      children: h(Index, { data: { backendUrl: config.backendUrl, maxBatch: UI_MAX_BATCH } }),
-    });
-    const { html } = renderPage(page, {
-      registry,
-      buildPrefix: BUILD_PREFIX,
-      version: staticFiles.buildId,
-      nonce,
-    });
-    return c.html(html, 200, { ...securityHeaders(nonce), "cache-control": "no-store" });
-  });
-
-  // The UI's own liveness/readiness: never depends on the backend, so a
-  // backend outage does not take the UI out of its Service.
-  app.get(
-    "/health",
-    (c) => c.json({ status: "ok", service: "anomaly-ui", built: staticFiles.buildId !== null }),
-  );
-
-  app.post("/api/bursts", async (c) => {
-    let body: unknown;
+    lifecycle.enter();
     try {
-      body = await c.req.json();
-    } catch {
-      return uiProblemResponse("validation", "Burst request body must be JSON");
+      await next();
+    } finally {
+      lifecycle.leave();
     }
-    try {
-      const status = bursts.start(parseBurstSpec(body));
-      logger.info("burst_started", { id: status.id, ...status.spec });
-      return c.json(status, 202, { location: `/api/bursts/${status.id}` });
-    } catch (err) {
-      if (err instanceof BurstSpecError) {
-        return uiProblemResponse("validation", err.message, { extra: { errors: err.errors } });
-      }
-      if (err instanceof TooManyBurstsError) {
-        return uiProblemResponse("too-many-bursts", err.message);
-      }
-      throw err;
-    }
+    if (lifecycle.draining) c.res.headers.set("connection", "close");
   });
-  app.get("/api/bursts/:id", (c) => {
-    const status = bursts.get(c.req.param("id"));
-    if (!status) return uiProblemResponse("not-found", `No burst "${c.req.param("id")}"`);
-    return c.json(status, 200, { "cache-control": "no-store" });
-  });
-  app.delete("/api/bursts/:id", (c) => {
-    if (!bursts.cancel(c.req.param("id"))) {
-      return uiProblemResponse("not-found", `No burst "${c.req.param("id")}"`);
-    }
-    return c.json({ cancelled: true }, 202);
-  });
-  app.all(
-    "/api/bursts",
-    () =>
-      uiProblemResponse("method-not-allowed", "Use POST to start a burst", {
-        headers: { allow: "POST" },
-      }),
-  );
+  app.use("/", compress());
 
-  app.all("/api/*", async (c) => {
-    const path = c.req.path.slice("/api".length);
-    const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-    const res = await proxy(c.req.raw, path, info?.hostname);
-    // Log backend outages once per transition, not once per request.
-    const up = res.status !== 502 && res.status !== 504;
-    if (up !== backendUp) {
-      if (!up) {
-        logger.warn("backend_unavailable", { status: res.status, backend_url: config.backendUrl });
-      } else if (backendUp === false) {
-        logger.info("backend_available", { backend_url: config.backendUrl });
-      }
-      backendUp = up;
-    }
+  for (const [pattern, route] of ROUTES) mount(app, pattern, route, state);
+
+  // Fresh's staticFiles(): `static/` from memory, with ETags and gzip.
+  app.on(["GET", "HEAD"], "/static/*", (c) => {
+    const res = serveStatic(staticFiles, c.req.path, c.req.raw);
+    if (!res) throw new UiError("not-found", `No static file "${c.req.path}"`);
     return res;
   });
 
-  app.on(["GET", "HEAD"], "/static/*", (c) => {
-    return serveStatic(staticFiles, c.req.path, c.req.raw) ??
-      uiProblemResponse("not-found", `No static file "${c.req.path}"`);
+  app.notFound((c) => {
+    throw new UiError("not-found", `No page "${c.req.path}"`);
   });
-
-  app.notFound((c) => uiProblemResponse("not-found", `No page "${c.req.path}"`));
+  // The one place errors become responses: a UiError is the client's problem
+  // as thrown; anything else is ours, logged and answered without details.
   app.onError((err) => {
+    if (err instanceof UiError) return err.toResponse();
     logger.error("unhandled_error", { error: err instanceof Error ? err.message : String(err) });
-    return new Response(
-      JSON.stringify({
-        type: "urn:anomaly-ui:problem:internal",
-        title: "Internal error",
-        status: 500,
-        detail: "The UI server failed to handle the request",
-        error: "The UI server failed to handle the request",
-      }),
-      { status: 500, headers: { "content-type": "application/problem+json" } },
-    );
+    return new UiError("internal", "The UI server failed to handle the request").toResponse();
   });
   return app;
 }

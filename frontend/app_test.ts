@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../backend/logger.ts";
-import { createUiApp } from "./app.ts";
-import { BurstRunner } from "./bursts.ts";
+import { createUiApp, UiLifecycle } from "./app.ts";
+import { BURST_MAX_BODY_BYTES, BurstRunner } from "./bursts.ts";
 import type { StaticFiles } from "./static_files.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
+import { startCountingServer } from "./tests/_loopback.ts";
+import { openRaw } from "./tests/_raw_client.ts";
+import { serveUi } from "./tests/_ui_server.ts";
 import { Upstream } from "./upstream.ts";
 
 const JS = new TextEncoder().encode("export const x = 1;");
@@ -18,7 +21,13 @@ const staticFiles: StaticFiles = {
   ]),
 };
 
-function setup(backendUrl: string, files: StaticFiles = staticFiles) {
+function setup(
+  backendUrl: string,
+  files: StaticFiles = staticFiles,
+  lifecycle = new UiLifecycle(),
+  maxInflight = 64,
+  maxInflightBytes = 1_048_576,
+) {
   const upstream = new Upstream({
     baseUrl: backendUrl,
     timeoutMs: 2_000,
@@ -27,11 +36,18 @@ function setup(backendUrl: string, files: StaticFiles = staticFiles) {
   });
   const bursts = new BurstRunner(upstream);
   const app = createUiApp({
-    config: { backendUrl, maxBodyBytes: 65_536 },
+    config: {
+      backendUrl,
+      maxBodyBytes: 65_536,
+      maxInflight,
+      maxInflightBytes,
+      bodyTimeoutMs: 2_000,
+    },
     upstream,
     bursts,
     staticFiles: files,
     logger: silentLogger,
+    lifecycle,
   });
   return {
     app,
@@ -42,13 +58,15 @@ function setup(backendUrl: string, files: StaticFiles = staticFiles) {
   };
 }
 
-Deno.test("GET / renders the dashboard with four hydratable islands, their props and a CSP nonce", async () => {
+Deno.test("GET / renders the dashboard with five hydratable islands, their props and a CSP nonce", async () => {
   const { app, close } = setup("http://anomaly-backend:8000");
   try {
     const res = await app.request("/");
     assert.equal(res.status, 200);
     const html = await res.text();
-    for (const name of ["LiveMonitor", "BackendStatus", "BurstRunner", "InstanceChart"]) {
+    for (
+      const name of ["LiveMonitor", "BackendStatus", "ModelsPanel", "BurstRunner", "InstanceChart"]
+    ) {
       assert.match(html, new RegExp(`data-island="${name}"`));
       assert.match(
         html,
@@ -56,7 +74,7 @@ Deno.test("GET / renders the dashboard with four hydratable islands, their props
       );
     }
     const props = JSON.parse(/id="__island_props">(.*?)<\/script>/.exec(html)![1]);
-    assert.equal(props.length, 4);
+    assert.equal(props.length, 5);
     assert.ok(
       props.some((p: { backendUrl?: string }) => p.backendUrl === "http://anomaly-backend:8000"),
     );
@@ -187,6 +205,297 @@ Deno.test("POST /api/bursts validates, runs server-side and reports progress by 
     assert.equal(wrong.status, 405);
     await wrong.body?.cancel();
   } finally {
+    await close();
+    await backend.close();
+  }
+});
+
+const SPEC = {
+  requests: 10,
+  concurrency: 3,
+  cycles: 1,
+  pauseMs: 0,
+  batchSize: 8,
+  anomalyRate: 0.1,
+};
+
+Deno.test("POST /api/bursts caps its body: a body past BURST_MAX_BODY_BYTES gets 413, declared or chunked", async () => {
+  const { app, close } = setup("http://127.0.0.1:1");
+  try {
+    const padded = JSON.stringify({ ...SPEC, pad: "x".repeat(BURST_MAX_BODY_BYTES) });
+    const declared = await app.request("/api/bursts", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(padded.length) },
+      body: padded,
+    });
+    assert.equal(declared.status, 413);
+    const problem = await declared.json();
+    assert.equal(problem.limit, BURST_MAX_BODY_BYTES);
+    assert.match(problem.detail, /BURST_MAX_BODY_BYTES/);
+    const chunks = new ReadableStream<Uint8Array>({
+      pull(c) {
+        c.enqueue(new TextEncoder().encode(" ".repeat(1_024)));
+      },
+    });
+    const endless = await app.request("/api/bursts", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: chunks,
+    });
+    assert.equal(endless.status, 413);
+    await endless.body?.cancel();
+    const notJson = await app.request("/api/bursts", { method: "POST", body: "{" });
+    assert.equal(notJson.status, 422);
+    assert.match((await notJson.json()).detail, /must be JSON/);
+  } finally {
+    await close();
+  }
+});
+
+Deno.test("POST /api/bursts refuses a burst past its work budget with 422 naming it, and ids are unguessable", async () => {
+  const backend = startFakeBackend();
+  const { app, close } = setup(backend.url);
+  try {
+    const huge = await app.request("/api/bursts", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        ...SPEC,
+        requests: 5_000,
+        cycles: 20,
+        concurrency: 64,
+        batchSize: 1_000,
+      }),
+    });
+    assert.equal(huge.status, 422);
+    const problem = await huge.json();
+    assert.match(problem.detail, /requests × cycles must be at most 20000, got 5000 × 20 = 100000/);
+    assert.match(problem.detail, /concurrency × batchSize must be at most 4096/);
+    const ids = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await app.request("/api/bursts", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(SPEC),
+      });
+      assert.equal(res.status, 202);
+      ids.push((await res.json()).id);
+    }
+    for (const id of ids) {
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    assert.notEqual(ids[0], ids[1]);
+    // An id that differs in one character reads and cancels nothing.
+    const near = ids[0].slice(0, -1) + (ids[0].endsWith("0") ? "1" : "0");
+    assert.equal((await app.request(`/api/bursts/${near}`)).status, 404);
+    assert.equal((await app.request(`/api/bursts/${near}`, { method: "DELETE" })).status, 404);
+  } finally {
+    await close();
+    await backend.close();
+  }
+});
+
+Deno.test("a third running burst gets 429 with Retry-After", async () => {
+  const backend = startFakeBackend({ delayMs: 50 });
+  const { app, close } = setup(backend.url);
+  try {
+    const start = () =>
+      app.request("/api/bursts", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...SPEC, requests: 1_000, concurrency: 1 }),
+      });
+    for (let i = 0; i < 2; i++) assert.equal((await start()).status, 202);
+    const third = await start();
+    assert.equal(third.status, 429);
+    assert.equal(third.headers.get("retry-after"), "5");
+    assert.match((await third.json()).detail, /2 bursts are already running/);
+  } finally {
+    await close();
+    await backend.close();
+  }
+});
+
+Deno.test("while draining, /health is 503, responses ask to close the connection and bursts are refused", async () => {
+  const backend = startFakeBackend();
+  const lifecycle = new UiLifecycle();
+  const { app, close } = setup(backend.url, staticFiles, lifecycle);
+  try {
+    assert.equal((await app.request("/health")).status, 200);
+    lifecycle.startDraining();
+    const health = await app.request("/health");
+    assert.equal(health.status, 503);
+    assert.equal((await health.json()).status, "draining");
+    assert.equal(health.headers.get("connection"), "close");
+    const predict = await app.request("/api/predict", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50 }] }),
+    });
+    assert.equal(predict.status, 200);
+    await predict.body?.cancel();
+    const burst = await app.request("/api/bursts", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(SPEC),
+    });
+    assert.equal(burst.status, 503);
+    assert.match((await burst.json()).detail, /shutting down/);
+  } finally {
+    await close();
+    await backend.close();
+  }
+});
+
+Deno.test("/api/* beyond PROXY_MAX_INFLIGHT gets 503 with Retry-After, and the limit frees up", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const backend = startCountingServer(async () => {
+    await released;
+    return Response.json({ status: "ok" });
+  });
+  const { app, close } = setup(backend.url, staticFiles, new UiLifecycle(), 2);
+  try {
+    const held = [app.request("/api/health"), app.request("/api/health")];
+    while (backend.seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const shed = await app.request("/api/health");
+    assert.equal(shed.status, 503);
+    assert.equal(shed.headers.get("retry-after"), "1");
+    assert.match((await shed.json()).detail, /2 proxied requests are already in flight/);
+    release();
+    for (const res of await Promise.all(held)) {
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+    const after = await app.request("/api/health");
+    assert.equal(after.status, 200);
+    await after.body?.cancel();
+  } finally {
+    release();
+    await close();
+    await backend.close();
+  }
+});
+
+Deno.test("a slow declared body gets 408 within BODY_TIMEOUT_MS, through the proxy and the bursts API", async () => {
+  const backend = startFakeBackend();
+  const ui = serveUi(backend.url, { bodyTimeoutMs: 300 });
+  try {
+    for (const path of ["/api/predict", "/api/bursts"]) {
+      const req = await openRaw(ui.port, "POST", path, {
+        "content-type": "application/json",
+        "content-length": "100",
+      });
+      await req.write('{"readings":');
+      // Nothing more is sent: without a body timeout this waited forever.
+      const answer = await req.answer(10_000);
+      assert.equal(answer.status, 408, path);
+      assert.match(JSON.parse(answer.body).detail, /not received within 300 ms/);
+    }
+    assert.equal(backend.seen.length, 0);
+  } finally {
+    await ui.close();
+    await backend.close();
+  }
+});
+
+Deno.test("an upload whose body breaks mid-way gets 400, not 500, and the server keeps serving", async () => {
+  const backend = startFakeBackend();
+  const { app, close } = setup(backend.url);
+  try {
+    for (const path of ["/api/predict", "/api/bursts"]) {
+      const broken = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('{"readings":'));
+          c.error(new Error("connection reset by peer"));
+        },
+      });
+      const res = await app.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: broken,
+      });
+      assert.equal(res.status, 400, path);
+      assert.match((await res.json()).detail, /Request body could not be read/);
+    }
+    assert.equal(backend.seen.length, 0);
+    assert.equal((await app.request("/health")).status, 200);
+  } finally {
+    await close();
+    await backend.close();
+  }
+});
+
+Deno.test("an unexpected error becomes one plain 500 problem without details", async () => {
+  const backend = startFakeBackend();
+  const { app, close } = setup(backend.url, { buildId: "x", files: null as never });
+  try {
+    const res = await app.request("/static/build/x.js");
+    assert.equal(res.status, 500);
+    assert.equal(res.headers.get("content-type"), "application/problem+json");
+    const body = await res.json();
+    assert.equal(body.detail, "The UI server failed to handle the request");
+    assert.doesNotMatch(JSON.stringify(body), /TypeError|\.ts:\d+/);
+  } finally {
+    await close();
+    await backend.close();
+  }
+});
+
+Deno.test("routes answer 405 with Allow for a method they lack, and unknown pages a 404 problem", async () => {
+  const { app, close } = setup("http://127.0.0.1:1");
+  try {
+    for (
+      const [path, method, allow] of [["/", "POST", "GET"], ["/api/bursts/x", "PUT", "GET, DELETE"]]
+    ) {
+      const res = await app.request(path, { method });
+      assert.equal(res.status, 405, path);
+      assert.equal(res.headers.get("allow"), allow);
+      assert.equal(res.headers.get("content-type"), "application/problem+json");
+      assert.match((await res.json()).detail, new RegExp(`Method ${method} is not allowed`));
+    }
+    const missing = await app.request("/nope");
+    assert.equal(missing.status, 404);
+    assert.equal((await missing.json()).detail, 'No page "/nope"');
+  } finally {
+    await close();
+  }
+});
+
+Deno.test("/api/* admits request bodies by bytes: past PROXY_MAX_INFLIGHT_BYTES 503, small requests still pass", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const backend = startCountingServer(async () => {
+    await released;
+    return Response.json({ ok: true });
+  });
+  const { app, close } = setup(backend.url, staticFiles, new UiLifecycle(), 64, 100_000);
+  const post = (bytes: number) =>
+    app.request("/api/predict", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(bytes) },
+      body: " ".repeat(bytes),
+    });
+  try {
+    const held = [post(45_000), post(45_000)];
+    while (backend.seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const shed = await post(45_000);
+    assert.equal(shed.status, 503);
+    assert.equal(shed.headers.get("retry-after"), "1");
+    assert.match(
+      (await shed.json()).detail,
+      /would pass 100000 bytes \(PROXY_MAX_INFLIGHT_BYTES\)/,
+    );
+    // 90,000 bytes are held; a 5,000-byte request still fits.
+    const small = post(5_000);
+    while (backend.seen.length < 3) await new Promise((r) => setTimeout(r, 5));
+    release();
+    for (const res of await Promise.all([...held, small])) {
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+  } finally {
+    release();
     await close();
     await backend.close();
   }

@@ -11,7 +11,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { print, printError } from "../backend/logger.ts";
-import { ISLAND_NAMES } from "./islands_list.ts";
+import { islandNames } from "./runtime/islands_dir.ts";
 
 /** What a build produced. */
 export interface BuildResult {
@@ -105,9 +105,10 @@ async function bundleInto(
   started: number,
   options: BuildOptions,
 ): Promise<BuildResult> {
+  const islands = await islandNames(new URL("./islands/", FRONTEND));
   const entrypoints = [
     new URL("./runtime/boot.ts", FRONTEND).pathname,
-    ...ISLAND_NAMES.map((name) => new URL(`./islands/${name}.tsx`, FRONTEND).pathname),
+    ...islands.map((name) => new URL(`./islands/${name}.tsx`, FRONTEND).pathname),
   ];
   const result = await Deno.bundle({
     entrypoints,
@@ -133,7 +134,7 @@ async function bundleInto(
     for (let i = 0; i < hash.length; i++) hash[i] ^= digest[i];
   }
   // Entry points keep their folder under frontend/: runtime/boot.js, islands/<Name>.js.
-  for (const name of [BOOT_MODULE, ...ISLAND_NAMES.map(islandModule)]) {
+  for (const name of [BOOT_MODULE, ...islands.map(islandModule)]) {
     if (!files.some((f) => f.name === name)) {
       throw new Error(
         `The build did not produce ${name} (got ${files.map((f) => f.name).join(", ")})`,
@@ -145,7 +146,7 @@ async function bundleInto(
   const ms = performance.now() - started;
   await Deno.writeTextFile(
     new URL("meta.json", outDir),
-    JSON.stringify({ buildId, islands: ISLAND_NAMES, files }, null, 2) + "\n",
+    JSON.stringify({ buildId, islands, files }, null, 2) + "\n",
   );
   await swapInto(outDir, finalDir, tag);
   return { buildId, files, ms };

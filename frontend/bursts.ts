@@ -9,6 +9,7 @@ import { Simulator, toReading } from "../backend/simulator/simulator.ts";
 import type { Prediction } from "../backend/detector/types.ts";
 import { addVerdict, type Confusion, emptyConfusion, summarizeLatency } from "./lib/stats.ts";
 import type { LatencySummary } from "./lib/stats.ts";
+import { UiError } from "./problem.ts";
 import { type Upstream, UpstreamError } from "./upstream.ts";
 
 /** What a burst sends. */
@@ -40,11 +41,37 @@ export const BURST_LIMITS: Readonly<
   anomalyRate: [0, 1],
 };
 
-/** A burst request that does not fit {@link BURST_LIMITS}; `errors` names each field. */
-export class BurstSpecError extends TypeError {
+/**
+ * Bounds on a burst's total work, beyond the per-field limits: one small
+ * request must not buy unbounded backend load or UI memory. Readings in
+ * flight (concurrency × batch size) bound the bodies a burst holds at once.
+ */
+export const BURST_BUDGET = {
+  /** requests × cycles. */
+  requestsPerBurst: 20_000,
+  /** requests × cycles × batchSize. */
+  readingsPerBurst: 2_000_000,
+  /** concurrency × batchSize. */
+  readingsInFlight: 4_096,
+} as const;
+
+/**
+ * Burst requests in flight on one UI server, summed over running bursts. The
+ * UI's memory grows with the request rate more than with body sizes (V8 and
+ * the HTTP client keep more as more requests overlap): two bursts of 64 at
+ * once peaked at 244 MB RSS against an instant backend, one of 64 at 185 MB.
+ */
+export const MAX_BURST_CONCURRENCY = 64;
+
+/** Largest `POST /api/bursts` body: a spec is about 150 bytes. */
+export const BURST_MAX_BODY_BYTES = 4_096;
+
+/** A burst request that does not fit {@link BURST_LIMITS}; `errors` names each field (422). */
+export class BurstSpecError extends UiError {
   readonly errors: { path: string; message: string }[];
+  /** One entry per bad field. */
   constructor(errors: { path: string; message: string }[]) {
-    super(errors.map((e) => e.message).join("; "));
+    super("validation", errors.map((e) => e.message).join("; "), { extra: { errors } });
     this.name = "BurstSpecError";
     this.errors = errors;
   }
@@ -86,6 +113,35 @@ export function parseBurstSpec(body: unknown): BurstSpec {
   } else {
     out.newConnection = fresh;
   }
+  if (errors.length === 0) {
+    const spec = out as BurstSpec;
+    const requests = spec.requests * spec.cycles;
+    if (requests > BURST_BUDGET.requestsPerBurst) {
+      errors.push({
+        path: "requests",
+        message:
+          `requests × cycles must be at most ${BURST_BUDGET.requestsPerBurst}, got ${spec.requests} × ${spec.cycles} = ${requests}`,
+      });
+    } else if (requests * spec.batchSize > BURST_BUDGET.readingsPerBurst) {
+      errors.push({
+        path: "batchSize",
+        message:
+          `requests × cycles × batchSize must be at most ${BURST_BUDGET.readingsPerBurst} readings, got ${requests} × ${spec.batchSize} = ${
+            requests * spec.batchSize
+          }`,
+      });
+    }
+    const inFlight = Math.min(spec.concurrency, spec.requests) * spec.batchSize;
+    if (inFlight > BURST_BUDGET.readingsInFlight) {
+      errors.push({
+        path: "concurrency",
+        message:
+          `concurrency × batchSize must be at most ${BURST_BUDGET.readingsInFlight} readings in flight, got ${spec.concurrency} × ${spec.batchSize} = ${
+            spec.concurrency * spec.batchSize
+          }`,
+      });
+    }
+  }
   if (errors.length > 0) throw new BurstSpecError(errors);
   return out as BurstSpec;
 }
@@ -100,10 +156,16 @@ export interface BurstStatus {
   spec: BurstSpec;
   /** requests × cycles. */
   total: number;
-  /** Requests answered (any status) or failed. */
+  /** Requests sent so far. */
+  sent: number;
+  /** Requests finished: `ok + failed + cancelled`; equals `sent` once the burst is over. */
   completed: number;
+  /** Answered 200. */
   ok: number;
+  /** Answered with another status, or no answer (unreachable, timeout). */
   failed: number;
+  /** In flight when the burst was cancelled and aborted. */
+  cancelled: number;
   /** 1-based cycle in progress (or last run). */
   cycle: number;
   /** Successful requests per `served_by`. */
@@ -133,13 +195,45 @@ export interface BurstRunnerOptions {
   maxRunning?: number;
   /** Finished bursts kept for status queries. Default 20. */
   keep?: number;
+  /** Burst requests in flight at once over all running bursts. Default {@link MAX_BURST_CONCURRENCY}. */
+  maxConcurrency?: number;
 }
 
-/** Thrown by {@link BurstRunner.start} when too many bursts run. */
-export class TooManyBurstsError extends Error {
+/** Thrown by {@link BurstRunner.start} when too many bursts run (429). */
+export class TooManyBurstsError extends UiError {
+  /** `max` is the number of bursts allowed to run at once. */
   constructor(max: number) {
-    super(`${max} bursts are already running; wait for one to finish or cancel it`);
+    super(
+      "too-many-bursts",
+      `${max} bursts are already running; wait for one to finish or cancel it`,
+      {
+        headers: { "retry-after": "5" },
+      },
+    );
     this.name = "TooManyBurstsError";
+  }
+}
+
+/** Thrown by {@link BurstRunner.start} when a burst would pass the server's concurrency (429). */
+export class BurstConcurrencyError extends UiError {
+  /** `limit` is the server's total, `inUse` what running bursts hold, `asked` the new burst's. */
+  constructor(limit: number, inUse: number, asked: number) {
+    super(
+      "too-many-bursts",
+      `This UI server runs at most ${limit} burst requests at once; running bursts use ${inUse}, so a concurrency of ${asked} does not fit. Wait, cancel a burst or lower the concurrency`,
+      { headers: { "retry-after": "5" }, extra: { limit, inUse } },
+    );
+    this.name = "BurstConcurrencyError";
+  }
+}
+
+/** Thrown by {@link BurstRunner.start} once {@link BurstRunner.close} has been called (503). */
+export class BurstsClosedError extends UiError {
+  constructor() {
+    super("shutting-down", "The UI server is shutting down and starts no new bursts", {
+      headers: { "retry-after": "5" },
+    });
+    this.name = "BurstsClosedError";
   }
 }
 
@@ -161,28 +255,40 @@ export class BurstRunner {
   readonly #bursts = new Map<string, Burst>();
   readonly #maxRunning: number;
   readonly #keep: number;
-  #seq = 0;
+  readonly #maxConcurrency: number;
+  #closed = false;
 
   /** Bursts go to `upstream`; see {@link BurstRunnerOptions} for limits. */
   constructor(upstream: Upstream, options: BurstRunnerOptions = {}) {
     this.#upstream = upstream;
     this.#maxRunning = options.maxRunning ?? 2;
     this.#keep = options.keep ?? 20;
+    this.#maxConcurrency = options.maxConcurrency ?? MAX_BURST_CONCURRENCY;
   }
 
   /** Start a burst; returns its first status. Throws {@link TooManyBurstsError}. */
   start(spec: BurstSpec): BurstStatus {
-    const running = [...this.#bursts.values()].filter((b) => b.status.state === "running").length;
-    if (running >= this.#maxRunning) throw new TooManyBurstsError(this.#maxRunning);
-    const id = `b${++this.#seq}-${Date.now().toString(36)}`;
+    if (this.#closed) throw new BurstsClosedError();
+    const running = [...this.#bursts.values()].filter((b) => b.status.state === "running");
+    if (running.length >= this.#maxRunning) throw new TooManyBurstsError(this.#maxRunning);
+    // A burst never has more requests in flight than it has requests per cycle.
+    const lanes = (s: BurstSpec) => Math.min(s.concurrency, s.requests);
+    const inUse = running.reduce((n, b) => n + lanes(b.status.spec), 0);
+    if (inUse + lanes(spec) > this.#maxConcurrency) {
+      throw new BurstConcurrencyError(this.#maxConcurrency, inUse, lanes(spec));
+    }
+    // Unguessable (122 random bits): knowing the id is what lets a client read or cancel a burst.
+    const id = crypto.randomUUID();
     const status: BurstStatus = {
       id,
       state: "running",
       spec,
       total: spec.requests * spec.cycles,
+      sent: 0,
       completed: 0,
       ok: 0,
       failed: 0,
+      cancelled: 0,
       cycle: 0,
       servedBy: {},
       failures: {},
@@ -211,8 +317,10 @@ export class BurstRunner {
     const burst = this.#bursts.get(id);
     if (!burst) return null;
     const s = burst.status;
-    if (s.state === "running") s.elapsedMs = performance.now() - burst.started;
-    s.latencyMs = summarizeLatency(burst.latencies);
+    if (s.state === "running") {
+      s.elapsedMs = performance.now() - burst.started;
+      s.latencyMs = summarizeLatency(burst.latencies);
+    }
     return structuredClone(s);
   }
 
@@ -229,8 +337,9 @@ export class BurstRunner {
     await this.#bursts.get(id)?.done;
   }
 
-  /** Cancel every running burst and wait for them. */
+  /** Refuse new bursts, cancel every running one and wait for them. */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const b of this.#bursts.values()) b.controller.abort();
     await Promise.all([...this.#bursts.values()].map((b) => b.done));
   }
@@ -246,7 +355,7 @@ export class BurstRunner {
     const { spec } = burst.status;
     const signal = burst.controller.signal;
     const simulator = new Simulator({
-      seed: (Date.now() ^ (this.#seq * 2654435761)) >>> 0,
+      seed: crypto.getRandomValues(new Uint32Array(1))[0],
       anomalyRate: spec.anomalyRate,
       start: Date.now(),
     });
@@ -264,12 +373,17 @@ export class BurstRunner {
     }
     burst.status.state = signal.aborted ? "cancelled" : "done";
     burst.status.elapsedMs = performance.now() - burst.started;
+    // A finished burst keeps its summary only, so retained bursts hold no per-request data.
+    burst.status.latencyMs = summarizeLatency(burst.latencies);
+    burst.latencies = [];
+    this.#prune();
   }
 
   async #one(burst: Burst, simulator: Simulator, signal: AbortSignal): Promise<void> {
     const s = burst.status;
     const labeled = simulator.batch(s.spec.batchSize);
     const body = new TextEncoder().encode(JSON.stringify({ readings: labeled.map(toReading) }));
+    s.sent++;
     try {
       const res = await this.#upstream.request({
         method: "POST",
@@ -299,7 +413,10 @@ export class BurstRunner {
         addVerdict(s.confusion, { flagged: p.anomaly, truth: labeled[i]?.anomaly ?? false });
       });
     } catch (err) {
-      if (err instanceof UpstreamError && err.kind === "aborted") return;
+      if (err instanceof UpstreamError && err.kind === "aborted") {
+        s.cancelled++;
+        return;
+      }
       s.failed++;
       const key = err instanceof UpstreamError ? err.kind : "error";
       s.failures[key] = (s.failures[key] ?? 0) + 1;

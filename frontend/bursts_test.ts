@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
 import {
+  BURST_BUDGET,
   BURST_LIMITS,
+  BurstConcurrencyError,
   BurstRunner,
   BurstSpecError,
+  MAX_BURST_CONCURRENCY,
   parseBurstSpec,
   TooManyBurstsError,
 } from "./bursts.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { deadPort } from "./tests/_loopback.ts";
+import { peakRssMb, startUi } from "./tests/_stack.ts";
 import { Upstream } from "./upstream.ts";
 
 const spec = {
@@ -143,6 +147,132 @@ Deno.test("BurstRunner.cancel() stops a burst early and limits bursts running at
   } finally {
     await runner.close();
     upstream.close();
+    await backend.close();
+  }
+});
+
+Deno.test("BurstRunner.cancel() counts every request once: ok + failed + cancelled = sent = completed", async () => {
+  const backend = startFakeBackend({ delayMs: 200 });
+  const upstream = upstreamFor(backend.url);
+  const runner = new BurstRunner(upstream);
+  try {
+    const s = runner.start({ ...spec, requests: 100, concurrency: 8, cycles: 1 });
+    // Cancel while eight requests are in flight at the backend.
+    const deadline = Date.now() + 10_000;
+    while (backend.maxInflight() < 8 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(runner.cancel(s.id), true);
+    await runner.settled(s.id);
+    const done = runner.get(s.id)!;
+    assert.equal(done.state, "cancelled");
+    assert.ok(done.cancelled >= 1, `cancelled ${done.cancelled}`);
+    assert.equal(done.ok + done.failed + done.cancelled, done.sent);
+    assert.equal(done.completed, done.sent);
+    assert.ok(done.sent < 100);
+  } finally {
+    await runner.close();
+    upstream.close();
+    await backend.close();
+  }
+});
+
+Deno.test("parseBurstSpec() bounds a burst's total work and the readings it holds in flight", () => {
+  const at = (over: Partial<typeof spec>) => () => parseBurstSpec({ ...spec, ...over });
+  assert.throws(
+    at({ requests: 5_000, cycles: 5, batchSize: 1 }),
+    /requests × cycles must be at most 20000, got 5000 × 5 = 25000/,
+  );
+  assert.throws(
+    at({ requests: 5_000, cycles: 4, batchSize: 101, concurrency: 1 }),
+    /requests × cycles × batchSize must be at most 2000000 readings, got 20000 × 101 = 2020000/,
+  );
+  assert.throws(
+    at({ requests: 100, concurrency: 64, batchSize: 65 }),
+    /concurrency × batchSize must be at most 4096 readings in flight, got 64 × 65 = 4160/,
+  );
+  const largest = { requests: 5_000, cycles: 4, batchSize: 100, concurrency: 40 };
+  assert.equal(parseBurstSpec({ ...spec, ...largest }).requests, 5_000);
+  assert.equal(
+    BURST_BUDGET.readingsInFlight,
+    4_096,
+    "docs/FRONTEND.md states this budget",
+  );
+});
+
+Deno.test("BurstRunner refuses a burst that would pass the server's burst concurrency with 429", async () => {
+  const backend = startFakeBackend({ delayMs: 50 });
+  const upstream = upstreamFor(backend.url);
+  const runner = new BurstRunner(upstream);
+  try {
+    runner.start({ ...spec, requests: 1_000, concurrency: 40, batchSize: 1 });
+    assert.throws(
+      () => runner.start({ ...spec, requests: 1_000, concurrency: 40, batchSize: 1 }),
+      (err: unknown) => {
+        assert.ok(err instanceof BurstConcurrencyError);
+        assert.equal(err.status, 429);
+        assert.match(
+          err.message,
+          /at most 64 burst requests at once; running bursts use 40, so a concurrency of 40 does not fit/,
+        );
+        return true;
+      },
+    );
+    // A burst with fewer requests than its concurrency only needs as many lanes as requests.
+    const small = runner.start({ ...spec, requests: 24, concurrency: 64, batchSize: 1 });
+    assert.equal(small.state, "running");
+    assert.equal(MAX_BURST_CONCURRENCY, 64, "docs/FRONTEND.md states this limit");
+  } finally {
+    await runner.close();
+    upstream.close();
+    await backend.close();
+  }
+});
+
+Deno.test("the UI process stays under its 256Mi container limit running bursts at the per-server limits", async (t) => {
+  if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
+    await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
+    return;
+  }
+  const backend = startFakeBackend();
+  const ui = await startUi({ BACKEND_URL: backend.url });
+  try {
+    // The fake backend answers at once: the UI runs as fast as it can, its worst case.
+    const heavy = {
+      ...spec,
+      requests: 3_000,
+      cycles: 1,
+      pauseMs: 0,
+      concurrency: 32,
+      batchSize: 128,
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${ui.url}/api/bursts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(heavy),
+      });
+      assert.equal(res.status, 202);
+      ids.push((await res.json()).id);
+    }
+    const deadline = Date.now() + 120_000;
+    for (const id of ids) {
+      while (true) {
+        const status = await (await fetch(`${ui.url}/api/bursts/${id}`)).json();
+        if (status.state !== "running") {
+          assert.equal(status.ok, 3_000);
+          break;
+        }
+        assert.ok(Date.now() < deadline, "bursts did not finish in 120 s");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const peak = peakRssMb(ui.pid);
+    assert.ok(peak !== null, "/proc/<pid>/status is readable");
+    assert.ok(peak < 256, `UI peak RSS ${peak.toFixed(0)} MiB`);
+  } finally {
+    await ui.stop("SIGINT");
     await backend.close();
   }
 });

@@ -25,6 +25,19 @@ export interface UiConfig {
   upstreamMaxRequestsPerConnection: number;
   /** Largest request body the proxy forwards. */
   maxBodyBytes: number;
+  /** Proxied requests handled at once; more get 503 with Retry-After. */
+  maxInflight: number;
+  /**
+   * Request body bytes the proxy admits at once (declared length, or
+   * PROXY_MAX_BODY_BYTES for a chunked body); more get 503 with Retry-After.
+   */
+  maxInflightBytes: number;
+  /** A request body must arrive completely within this long; after it 408. */
+  bodyTimeoutMs: number;
+  /** Seconds `/health` reports 503 (draining) before the listener closes on SIGTERM. */
+  drainDelaySeconds: number;
+  /** Seconds after the drain delay before in-flight requests are abandoned (exit 1). */
+  shutdownDeadlineSeconds: number;
 }
 
 /** Raised when environment variables are invalid; the message lists them all. */
@@ -47,6 +60,11 @@ export const UI_DEFAULTS = {
   UPSTREAM_IDLE_TIMEOUT_MS: 4_000,
   UPSTREAM_MAX_REQUESTS_PER_CONNECTION: 100,
   PROXY_MAX_BODY_BYTES: 1_048_576,
+  PROXY_MAX_INFLIGHT: 64,
+  PROXY_MAX_INFLIGHT_BYTES: 16 * 1_048_576,
+  BODY_TIMEOUT_MS: 10_000,
+  DRAIN_DELAY_S: 5,
+  SHUTDOWN_DEADLINE_S: 22,
 } as const;
 
 type NumericName = Exclude<keyof typeof UI_DEFAULTS, "HOST" | "BACKEND_URL">;
@@ -103,7 +121,27 @@ export function loadUiConfig(env: Record<string, string | undefined>): UiConfig 
     upstreamIdleTimeoutMs: number("UPSTREAM_IDLE_TIMEOUT_MS", 100, 600_000),
     upstreamMaxRequestsPerConnection: number("UPSTREAM_MAX_REQUESTS_PER_CONNECTION", 1, 1_000_000),
     maxBodyBytes: number("PROXY_MAX_BODY_BYTES", 1_024, 64 * 1_048_576),
+    maxInflight: number("PROXY_MAX_INFLIGHT", 1, 10_000),
+    maxInflightBytes: number("PROXY_MAX_INFLIGHT_BYTES", 1_024, 1_073_741_824),
+    bodyTimeoutMs: number("BODY_TIMEOUT_MS", 100, 600_000),
+    drainDelaySeconds: number("DRAIN_DELAY_S", 0, 600),
+    shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S", 1, 3_600),
   };
+  if (problems.length === 0) {
+    // One request of the largest size must fit, or it could never be served.
+    if (config.maxInflightBytes < config.maxBodyBytes) {
+      problems.push(
+        `PROXY_MAX_INFLIGHT_BYTES must be at least PROXY_MAX_BODY_BYTES (${config.maxBodyBytes}), got ${config.maxInflightBytes}`,
+      );
+    }
+    // An upload that started just before SIGTERM must be able to finish: its body, then the backend.
+    const longestMs = config.bodyTimeoutMs + config.upstreamTimeoutMs;
+    if (config.shutdownDeadlineSeconds * 1000 < longestMs) {
+      problems.push(
+        `SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS + UPSTREAM_TIMEOUT_MS (${longestMs} ms) so in-flight requests can finish, got ${config.shutdownDeadlineSeconds}`,
+      );
+    }
+  }
   if (problems.length > 0) throw new UiConfigError(problems);
   return config;
 }

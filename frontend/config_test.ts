@@ -40,3 +40,31 @@ Deno.test("parseBackendUrl() refuses credentials, queries and relative URLs", ()
   assert.throws(() => parseBackendUrl("backend:8000"), /must use http or https|absolute/);
   assert.equal(parseBackendUrl("https://b.example/api/"), "https://b.example/api");
 });
+
+Deno.test("loadUiConfig() reads the body timeout, in-flight limit, drain delay and shutdown deadline", () => {
+  const c = loadUiConfig({
+    BODY_TIMEOUT_MS: "2000",
+    PROXY_MAX_INFLIGHT: "8",
+    DRAIN_DELAY_S: "0",
+    SHUTDOWN_DEADLINE_S: "15",
+  });
+  assert.equal(c.bodyTimeoutMs, 2_000);
+  assert.equal(c.maxInflight, 8);
+  assert.equal(c.drainDelaySeconds, 0);
+  assert.equal(c.shutdownDeadlineSeconds, 15);
+  const d = loadUiConfig({});
+  assert.equal(d.bodyTimeoutMs, UI_DEFAULTS.BODY_TIMEOUT_MS);
+  assert.equal(d.maxInflightBytes, 16 * 1_048_576);
+  assert.ok(d.maxInflightBytes >= d.maxBodyBytes);
+});
+
+Deno.test("loadUiConfig() refuses limits that do not fit together", () => {
+  assert.throws(
+    () => loadUiConfig({ PROXY_MAX_INFLIGHT_BYTES: "100000", PROXY_MAX_BODY_BYTES: "1048576" }),
+    /PROXY_MAX_INFLIGHT_BYTES must be at least PROXY_MAX_BODY_BYTES \(1048576\), got 100000/,
+  );
+  assert.throws(
+    () => loadUiConfig({ SHUTDOWN_DEADLINE_S: "5", BODY_TIMEOUT_MS: "10000" }),
+    /SHUTDOWN_DEADLINE_S must be at least BODY_TIMEOUT_MS \+ UPSTREAM_TIMEOUT_MS \(20000 ms\).*got 5/,
+  );
+});

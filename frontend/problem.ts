@@ -12,9 +12,15 @@ export const UI_PROBLEMS = {
   "not-found": { status: 404, title: "Not found" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
   "payload-too-large": { status: 413, title: "Payload too large" },
+  "bad-request": { status: 400, title: "Bad request" },
+  "body-timeout": { status: 408, title: "Request body not received in time" },
   "validation": { status: 422, title: "Invalid request" },
   "too-many-bursts": { status: 429, title: "Too many bursts running" },
   "client-closed": { status: 499, title: "Client closed request" },
+  "shutting-down": { status: 503, title: "UI server shutting down" },
+  "overloaded": { status: 503, title: "Too many requests in flight" },
+  "not-built": { status: 503, title: "UI not built" },
+  "internal": { status: 500, title: "Internal error" },
 } as const;
 
 /** One of {@link UI_PROBLEMS}. */
@@ -22,6 +28,36 @@ export type UiProblemType = keyof typeof UI_PROBLEMS;
 
 /** The JSON body of a problem response: the backend's shape. */
 export type UiProblemBody = ProblemBody;
+
+/** Options of a {@link UiError}: problem extension members, response headers, the cause. */
+export interface UiErrorOptions {
+  headers?: HeadersInit;
+  extra?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** The UI server's one error type: thrown anywhere, rendered as a problem response by `onError`. */
+export class UiError extends Error {
+  readonly type: UiProblemType;
+  readonly status: number;
+  readonly headers: HeadersInit | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+
+  /** An error of `type` whose one-sentence `detail` the client sees. */
+  constructor(type: UiProblemType, detail: string, options: UiErrorOptions = {}) {
+    super(detail, { cause: options.cause });
+    this.name = "UiError";
+    this.type = type;
+    this.status = UI_PROBLEMS[type].status;
+    this.headers = options.headers;
+    this.extra = options.extra;
+  }
+
+  /** This error as an `application/problem+json` response. */
+  toResponse(): Response {
+    return uiProblemResponse(this.type, this.message, { headers: this.headers, extra: this.extra });
+  }
+}
 
 /** Build a problem body of `type`; `detail` says what failed in one sentence. */
 export function uiProblem(

@@ -4,9 +4,14 @@ import {
   downstreamResponseHeaders,
   NEW_CONNECTION_HEADER,
   PROXY_ROUTES,
+  type ProxyHandler,
+  redactPaths,
   upstreamRequestHeaders,
 } from "./proxy.ts";
+import { UiError } from "./problem.ts";
+import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { deadPort, startCountingServer } from "./tests/_loopback.ts";
+import { peakRssMb, startUi } from "./tests/_stack.ts";
 import { Upstream } from "./upstream.ts";
 
 function setup(url: string, timeoutMs = 2_000) {
@@ -16,7 +21,13 @@ function setup(url: string, timeoutMs = 2_000) {
     idleTimeoutMs: 1_000,
     maxRequestsPerConnection: 100,
   });
-  const proxy = createProxy(upstream, { maxBodyBytes: 4_096 });
+  const handler = createProxy(upstream, { maxBodyBytes: 4_096, bodyTimeoutMs: 2_000 });
+  // The app's onError renders thrown UiErrors; do the same here.
+  const proxy: ProxyHandler = (req, path, clientIp) =>
+    handler(req, path, clientIp).catch((err) => {
+      if (err instanceof UiError) return err.toResponse();
+      throw err;
+    });
   return { upstream, proxy };
 }
 
@@ -84,9 +95,13 @@ Deno.test("proxy answers 405 with Allow for a method the route does not take", a
     await del.body?.cancel();
     assert.equal(server.seen.length, 0);
     assert.deepEqual(Object.keys(PROXY_ROUTES).sort(), [
+      "/feedback",
       "/health",
       "/metrics",
       "/model",
+      "/models",
+      "/models/aliases/challenger",
+      "/models/aliases/champion",
       "/predict",
       "/ready",
     ]);
@@ -306,5 +321,171 @@ Deno.test("proxy answers 504 problem+json when the backend does not answer in ti
     release();
     upstream.close();
     await server.close();
+  }
+});
+
+Deno.test("redactPaths() reduces absolute file paths to file names and leaves URLs, ratios and versions alone", () => {
+  assert.deepEqual(
+    redactPaths({
+      source: "loaded from artifact /app/models/isolation_forest.json",
+      reason: "Model file C:\\models\\m.json is corrupt; see /var/log/x/",
+      list: ["/home/ana/work/grid/models/m.json", 3, null],
+      keep: "http://anomaly-backend:8000/models/m.json 12/34 req/s sha256:ab/cd ./models/m.json",
+    }),
+    {
+      source: "loaded from artifact isolation_forest.json",
+      reason: "Model file m.json is corrupt; see x/",
+      list: ["m.json", 3, null],
+      keep: "http://anomaly-backend:8000/models/m.json 12/34 req/s sha256:ab/cd ./models/m.json",
+    },
+  );
+});
+
+Deno.test("proxy never shows the backend's absolute file paths from /model, /ready or /health", async () => {
+  const server = startCountingServer((_req, seen) => {
+    if (seen.path === "/model") {
+      return Response.json({
+        name: "isolation_forest",
+        source: "loaded from artifact /app/models/isolation_forest.json",
+      });
+    }
+    return Response.json(
+      {
+        status: "failed",
+        ready: false,
+        reason: "Model artifact /srv/anomaly/models/isolation_forest.json is not valid JSON",
+      },
+      { status: 503 },
+    );
+  });
+  const { upstream, proxy } = setup(server.url);
+  try {
+    const model = await proxy(new Request(`${UI}/api/model`), "/model");
+    assert.equal(model.status, 200);
+    const info = await model.json();
+    assert.equal(info.source, "loaded from artifact isolation_forest.json");
+    for (const path of ["/ready", "/health"]) {
+      const res = await proxy(new Request(`${UI}/api${path}`), path);
+      assert.equal(res.status, 503);
+      const text = await res.text();
+      assert.doesNotMatch(text, /\/srv\//);
+      assert.equal(
+        JSON.parse(text).reason,
+        "Model artifact isolation_forest.json is not valid JSON",
+      );
+    }
+  } finally {
+    upstream.close();
+    await server.close();
+  }
+});
+
+Deno.test("the UI process stays under its 256Mi container limit with 100 concurrent maximum-size uploads", async (t) => {
+  if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
+    await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
+    return;
+  }
+  // A slow backend keeps every admitted upload in flight at once.
+  const backend = startFakeBackend({ delayMs: 1_000 });
+  const ui = await startUi({ BACKEND_URL: backend.url });
+  try {
+    const readings = [];
+    let body = "";
+    while (body.length < 1_040_000) {
+      for (let i = 0; i < 500; i++) {
+        readings.push({ voltage: 230 + (i % 7), current: 10.123456, frequency: 50.012345 });
+      }
+      body = JSON.stringify({ readings });
+    }
+    const statuses = await Promise.all(Array.from({ length: 100 }, async () => {
+      const res = await fetch(`${ui.url}/api/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      await res.body?.cancel();
+      return res.status;
+    }));
+    const ok = statuses.filter((s) => s === 200).length;
+    assert.equal(ok + statuses.filter((s) => s === 503).length, 100, statuses.join());
+    assert.ok(ok >= 15, `${ok} uploads admitted`);
+    const peak = peakRssMb(ui.pid);
+    assert.ok(peak !== null, "/proc/<pid>/status is readable");
+    // Without byte-based admission 64 such uploads took the UI to 501 MiB.
+    assert.ok(peak < 256, `UI peak RSS ${peak.toFixed(0)} MiB`);
+  } finally {
+    await ui.stop("SIGINT");
+    await backend.close();
+  }
+});
+
+Deno.test("upstreamRequestHeaders() forwards the user's Authorization on admin routes only", () => {
+  const incoming = new Headers({ authorization: "Bearer admin-token", cookie: "s=1" });
+  assert.equal(
+    upstreamRequestHeaders(incoming, undefined, true).get("authorization"),
+    "Bearer admin-token",
+  );
+  assert.equal(upstreamRequestHeaders(incoming, undefined, true).has("cookie"), false);
+  assert.equal(upstreamRequestHeaders(incoming).has("authorization"), false);
+  assert.equal(upstreamRequestHeaders(new Headers(), undefined, true).has("authorization"), false);
+});
+
+Deno.test("the proxy sends the admin token with a promotion and never with /models or /feedback", async () => {
+  const seen: { method: string; path: string; auth: string | null; body: string }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    seen.push({
+      method: req.method,
+      path: new URL(req.url).pathname,
+      auth: req.headers.get("authorization"),
+      body: await req.text(),
+    });
+    return Response.json({ ok: true });
+  });
+  const { upstream, proxy } = setup(`http://127.0.0.1:${server.addr.port}`);
+  try {
+    const auth = { authorization: "Bearer admin-token" };
+    const put = await proxy(
+      new Request(`${UI}/api/models/aliases/champion`, {
+        method: "PUT",
+        headers: { ...auth, "content-type": "application/json" },
+        body: '{"version":"sha256:0123456789ab"}',
+      }),
+      "/models/aliases/champion",
+    );
+    assert.equal(put.status, 200);
+    await put.body?.cancel();
+    const del = await proxy(
+      new Request(`${UI}/api/models/aliases/challenger`, { method: "DELETE", headers: auth }),
+      "/models/aliases/challenger",
+    );
+    await del.body?.cancel();
+    const list = await proxy(new Request(`${UI}/api/models`, { headers: auth }), "/models");
+    await list.body?.cancel();
+    const feedback = await proxy(
+      new Request(`${UI}/api/feedback`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: "{}",
+      }),
+      "/feedback",
+    );
+    await feedback.body?.cancel();
+    assert.deepEqual(seen.map((s) => [s.method, s.path, s.auth]), [
+      ["PUT", "/models/aliases/champion", "Bearer admin-token"],
+      ["DELETE", "/models/aliases/challenger", "Bearer admin-token"],
+      ["GET", "/models", null],
+      ["POST", "/feedback", null],
+    ]);
+    assert.equal(seen[0].body, '{"version":"sha256:0123456789ab"}');
+    const wrong = await proxy(
+      new Request(`${UI}/api/models/aliases/champion`, { method: "DELETE" }),
+      "/models/aliases/champion",
+    );
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get("allow"), "PUT");
+    await wrong.body?.cancel();
+  } finally {
+    upstream.close();
+    await server.shutdown();
   }
 });

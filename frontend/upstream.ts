@@ -28,7 +28,7 @@ export interface UpstreamOptions {
 
 /** One request to the backend. */
 export interface UpstreamRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   /** Path on the backend, e.g. `/predict`. Always one of the UI's own constants. */
   path: string;
   headers?: HeadersInit;

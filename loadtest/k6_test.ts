@@ -9,7 +9,7 @@ import { REPO_ROOT, startBackend } from "../testing/backend_process.ts";
 import { skipUnless } from "../testing/tools.ts";
 import { startCountingServer } from "./_counting_server.ts";
 
-const SCRIPTS = ["smoke", "workshop", "ramp", "spike", "soak"];
+const SCRIPTS = ["smoke", "workshop", "ramp", "spike", "soak", "hpa"];
 
 async function k6(args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command("k6", {
@@ -58,6 +58,13 @@ Deno.test(
     const reuse = await k6(["inspect", "-e", "NO_KEEPALIVE=1", "loadtest/k6/workshop.ts"]);
     assert.equal(JSON.parse(reuse.stdout).noConnectionReuse, true);
     assert.equal(workshop.noConnectionReuse, false);
+    // hpa.ts: one always-true threshold per 5 s window and metric, covering the run + 30 s.
+    const hpa = JSON.parse(
+      (await k6(["inspect", "-e", "DURATION=20", "loadtest/k6/hpa.ts"])).stdout,
+    ) as Inspected;
+    const windows = Object.keys(hpa.thresholds).filter((k) => k.startsWith("window_latency{w:"));
+    assert.equal(windows.length, 10);
+    assert.deepEqual(hpa.thresholds["window_latency{w:9}"], ["p(99)>=0"]);
   },
 );
 

@@ -179,6 +179,86 @@ const SPECS: PanelSpec[] = [
     unit: "short",
     queries: quantiles("predict_batch_size", SEL).filter((q) => q.legendFormat !== "p99"),
   },
+  {
+    title: "Input drift (PSI per feature)",
+    description: "Population stability index of each feature over the latest DRIFT_WINDOW " +
+      "readings against the champion's training data, averaged over replicas. Below 0.1: no " +
+      "shift; 0.1 to 0.25: moderate; above 0.25 (red line): significant, the alert fires " +
+      "after 15 minutes.",
+    unit: "short",
+    thresholds: [
+      { value: null, color: "green" },
+      { value: 0.1, color: "orange" },
+      { value: 0.25, color: "red" },
+    ],
+    queries: [{
+      expr: `avg by (feature) (feature_drift_psi{${SEL}})`,
+      legendFormat: "{{feature}}",
+    }],
+  },
+  {
+    title: "Champion and challenger",
+    description: "Which model versions serve (model_info) and score in the shadow " +
+      "(challenger_info), by instance: after a promotion every instance moves within MODEL_POLL_S.",
+    unit: "short",
+    queries: [
+      { expr: `count by (version) (model_info{${SEL}})`, legendFormat: "champion {{version}}" },
+      {
+        expr: `count by (version) (challenger_info{${SEL}})`,
+        legendFormat: "challenger {{version}}",
+      },
+    ],
+  },
+  {
+    title: "Shadow agreement and challenger anomaly rate",
+    description: "Share of shadowed readings on which the challenger agrees with the champion, " +
+      "the challenger's flagged share next to the champion's, and readings dropped because " +
+      "the shadow queue was full.",
+    unit: "percentunit",
+    max: 1,
+    queries: [
+      {
+        expr: `sum(rate(shadow_predictions_total{${SEL},agree="true"}[${RI}])) / ` +
+          `sum(rate(shadow_predictions_total{${SEL}}[${RI}]))`,
+        legendFormat: "agreement",
+      },
+      {
+        expr: `sum(rate(shadow_anomalies_total{${SEL}}[${RI}])) / ` +
+          `sum(rate(shadow_predictions_total{${SEL}}[${RI}]))`,
+        legendFormat: "challenger flagged share",
+      },
+      {
+        expr:
+          `sum(rate(anomalies_total{${SEL}}[${RI}])) / sum(rate(readings_total{${SEL}}[${RI}]))`,
+        legendFormat: "champion flagged share",
+      },
+      {
+        expr: `sum(rate(shadow_dropped_total{${SEL}}[${RI}])) / ` +
+          `(sum(rate(shadow_predictions_total{${SEL}}[${RI}])) + ` +
+          `sum(rate(shadow_dropped_total{${SEL}}[${RI}])))`,
+        legendFormat: "dropped share",
+      },
+    ],
+  },
+  {
+    title: "Shadow latency (p50 / p95 / p99)",
+    description: "Challenger scoring time per shadowed request, off the response path; compare " +
+      "with the champion's inference latency.",
+    unit: "s",
+    queries: quantiles("shadow_latency_seconds", SEL),
+  },
+  {
+    title: "Live precision per model version (feedback)",
+    description: "Confirmed alarms over labeled alarms (tp / (tp + fp)) from POST /feedback, per " +
+      "model version: the champion's and the challenger's on the same labels.",
+    unit: "percentunit",
+    max: 1,
+    queries: [{
+      expr: `sum by (model_version) (increase(feedback_total{${SEL},outcome="tp"}[1h])) / ` +
+        `sum by (model_version) (increase(feedback_total{${SEL},outcome=~"tp|fp"}[1h]))`,
+      legendFormat: "{{model_version}}",
+    }],
+  },
 ];
 
 /** Every PromQL expression on the dashboard, in panel order. */

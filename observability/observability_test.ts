@@ -59,7 +59,7 @@ Deno.test(
   async () => {
     const { code, text } = await run("promtool", ["check", "rules", RULES]);
     assert.equal(code, 0, text);
-    assert.match(text, /SUCCESS: 12 rules found/);
+    assert.match(text, /SUCCESS: 16 rules found/);
   },
 );
 
@@ -85,10 +85,11 @@ Deno.test(
   },
 );
 
-Deno.test("the four required alerts exist with a severity", () => {
+Deno.test("the required alerts exist with a severity", () => {
   const alerts = rules().filter((r) => r.alert);
   assert.deepEqual(alerts.map((a) => a.alert).sort(), [
     "AnomalyBackendAnomalyRateSpike",
+    "AnomalyBackendFeatureDrift",
     "AnomalyBackendHighErrorRatio",
     "AnomalyBackendLatencySLOFastBurn",
     "AnomalyBackendLatencySLOSlowBurn",

@@ -16,6 +16,7 @@ import {
   UsageError,
 } from "./_common.ts";
 import { csvColumns, parseCsv } from "./_csv.ts";
+import { parseAlias, registerTrained } from "./_register.ts";
 import { fixed, formatEvaluation, type Metrics, percent, table } from "./_report.ts";
 import { evaluateScores } from "../detector/evaluation.ts";
 import {
@@ -63,6 +64,11 @@ ${modelFlagHelp()}
   --features a,b,c       CSV feature columns (default voltage,current,frequency)
   --label COLUMN         CSV 0/1 label column: train on rows labeled 0,
                          evaluate on all rows
+  --register             add the model to the registry in MODEL_DIR (versions/)
+                         instead of writing MODEL_NAME; keeps the newest
+                         MODEL_RETENTION versions (default 10) and every aliased one
+  --alias NAME           with --register: point champion or challenger at it;
+                         a running service follows within MODEL_POLL_S
   --help                 show this text`;
 
 const FLAGS = {
@@ -76,6 +82,8 @@ const FLAGS = {
   csv: { type: "string" },
   features: { type: "string" },
   label: { type: "string" },
+  register: { type: "boolean" },
+  alias: { type: "string" },
   help: { type: "boolean" },
 } as const;
 
@@ -280,6 +288,17 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(HELP);
     return 0;
   }
+  const alias = typeof values.alias === "string" ? parseAlias(values.alias) : null;
+  if (alias && !values.register) {
+    throw new UsageError("--alias applies only with --register");
+  }
+  const retention = numberSetting(values, io, {
+    flag: "retention",
+    env: "MODEL_RETENTION",
+    fallback: 10,
+    integer: true,
+  });
+  if (retention < 1) throw new UsageError(`MODEL_RETENTION must be at least 1, got ${retention}`);
   const list = contaminations(values, io);
   // Validate every contamination value (and the rest of the config) up front.
   const configs = list.map((c) => configFrom(values, io, c));
@@ -299,6 +318,10 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   report(model, plan, performance.now() - started, io);
 
   const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+  if (values.register) {
+    await registerTrained(model, { dir, alias, retention, io });
+    return 0;
+  }
   const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
     "isolation_forest.json";
   if (name.includes("/")) throw new UsageError(`--model-name must be a file name, got "${name}"`);

@@ -5,6 +5,7 @@
  * evaluation on held-out labeled data. Pure TypeScript.
  */
 import { growForest, IsolationForest } from "./isolation_forest.ts";
+import { driftReference } from "./drift_reference.ts";
 import { evaluateScores, quantile } from "./evaluation.ts";
 import { DEFAULT_RATED_CURRENT, explain, type FeatureStats, hasSensorFault } from "./reasons.ts";
 import { contentHash, type ModelParts } from "./_canonical.ts";
@@ -326,6 +327,8 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
     },
     flaggedShare: flagged / sorted.length,
     evaluation,
+    // What the inputs looked like, so serving can measure drift against it.
+    driftReference: driftReference(data, features),
   };
   const parts: ModelParts = {
     config: { ...config },

@@ -1,12 +1,12 @@
 /** `POST /predict`: score a batch of readings. */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { Metrics } from "../metrics.ts";
 import { bodyBudget } from "../middleware/body_budget.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { requireModel } from "../middleware/require_model.ts";
-import { requireDetector, scoreRequest } from "../score.ts";
+import { requireDetector, type ScoreOptions, scoreRequest } from "../score.ts";
 import type { ServiceState } from "../state.ts";
 
 /** What the predict route needs. */
@@ -18,6 +18,10 @@ export interface PredictDeps {
     "maxBatch" | "maxBodyBytes" | "bodyTimeoutMs" | "maxInflight" | "bodyBytesInFlightPerWorker"
   >;
   servedBy: string;
+  /** Told about every scored request (the model lifecycle: drift, shadow). */
+  onScored?: ScoreOptions["onScored"];
+  /** Body admission shared with the other body-reading routes; default: one of its own. */
+  admitBody?: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
 }
 
 /** Create the `/predict` sub-app. */
@@ -28,7 +32,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
     "/predict",
     inflightLimit({ max: config.maxInflight }),
     requireModel(state),
-    bodyBudget({
+    deps.admitBody ?? bodyBudget({
       budgetBytes: config.bodyBytesInFlightPerWorker,
       maxBodyBytes: config.maxBodyBytes,
       onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
@@ -44,6 +48,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
           metrics,
           maxBatch: config.maxBatch,
           servedBy,
+          ...(deps.onScored ? { onScored: deps.onScored } : {}),
         }),
       );
     },

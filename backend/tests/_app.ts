@@ -3,6 +3,7 @@ import { createApp } from "../app.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { silentLogger } from "../logger.ts";
 import { createMetrics, type Metrics } from "../metrics.ts";
+import { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
 import { ServiceState } from "../state.ts";
 import { FakeDetector } from "./_fake_detector.ts";
 import { type Model, trainModel } from "../detector/model.ts";
@@ -30,6 +31,8 @@ export interface TestAppOptions {
   notReady?: boolean;
   /** Serve a small real isolation forest instead of the transparent fake. */
   realModel?: boolean;
+  /** Called after an admin call moved an alias. */
+  refreshModels?: () => Promise<void>;
 }
 
 /** An app wired to a fake detector, fresh metrics and a silent logger. */
@@ -39,14 +42,31 @@ export function testApp(options: TestAppOptions = {}): {
   metrics: Metrics;
   detector: FakeDetector;
   config: Config;
+  lifecycle: ModelLifecycle;
 } {
   const config = loadConfig({ MAX_BATCH: "100", MAX_BODY_BYTES: "65536", ...options.env });
   const state = new ServiceState();
   const detector = new FakeDetector();
   if (!options.notReady) state.setReady(options.realModel ? smallModel() : detector);
   const metrics = createMetrics();
-  const app = createApp({ config, state, metrics, logger: silentLogger, servedBy: "test-pod:1" });
-  return { app, state, metrics, detector, config };
+  const lifecycle = new ModelLifecycle({
+    state,
+    metrics: metrics.lifecycle,
+    logger: silentLogger,
+    shadowRate: config.shadowRate,
+    shadowQueue: config.shadowQueue,
+    driftWindow: config.driftWindow,
+  });
+  const app = createApp({
+    lifecycle,
+    config,
+    state,
+    metrics,
+    logger: silentLogger,
+    servedBy: "test-pod:1",
+    ...(options.refreshModels ? { refreshModels: options.refreshModels } : {}),
+  });
+  return { app, state, metrics, detector, config, lifecycle };
 }
 
 /** POST a JSON string to /predict. */

@@ -13,9 +13,14 @@
  *   and stopped (SIGINT, Ctrl-C) when the guide starts the next server on the
  *   same port, or at the end. Later commands talk to whichever server the
  *   guide started last, as in a participant's terminals.
- * - Commands that need Docker Desktop, a live kind cluster or a browser, or
- *   that run against the cluster, are listed in MANUAL by exact text with the
- *   reason. A listed command that is no longer in the guide fails the test.
+ * - Commands that `deno task k8s:e2e` runs on a live cluster (CI runs it
+ *   after this suite) come from `k8s/e2e/guide_live.ts`, the list its
+ *   scenarios take their command text from; they count as run, not manual.
+ * - Commands that need Docker Desktop, a kind cluster specifically (kind
+ *   itself, registry pulls, a default StorageClass) or a browser, or that
+ *   run against the cluster for minutes, are listed in MANUAL by exact text
+ *   with the reason. A listed command that is no longer in the guide fails
+ *   the test.
  *
  * A command that is neither fails the test: adding a command to the guide
  * means running it here or saying why it cannot be.
@@ -55,17 +60,26 @@ import {
   type RunnableRule,
 } from "./_guide_commands.ts";
 import { freePort, runShell, type ShellService, startShell, waitForOk } from "./_processes.ts";
+import { LIVE_GUIDE_COMMANDS, LIVE_GUIDE_SCENARIO } from "../../k8s/e2e/guide_live.ts";
 
 const GUIDE_PATH = `${REPO_ROOT}docs/WORKSHOP_GUIDE.md`;
 const GUIDE = Deno.readTextFileSync(GUIDE_PATH);
 
 const DOCKER_DESKTOP = "needs Docker Desktop (a Docker engine with compose v2 and internet)";
-const KIND = "needs a live kind cluster";
+const KIND = "needs a kind cluster (kind itself, or what only kind provides)";
 const CLUSTER_LOAD =
   "runs against the kind cluster through a port-forward for minutes; its local rehearsal runs here";
 const COMPILED =
   "builds the default `compiled` target, whose `deno compile` downloads denort from Deno's host " +
   "(unreachable from CI); the `--target run` builds of the same Dockerfiles run here";
+
+/** Commands `deno task k8s:e2e` runs on its live cluster, as entries with the scenario that runs them. */
+const LIVE: readonly ManualEntry[] = Object.entries(LIVE_GUIDE_COMMANDS).map(([key, command]) => ({
+  command,
+  why: `runs on the live cluster in \`deno task k8s:e2e\` (scenario ${
+    LIVE_GUIDE_SCENARIO[key as keyof typeof LIVE_GUIDE_COMMANDS]
+  })`,
+}));
 
 /** Commands this test cannot run, by exact text, and why. */
 const MANUAL: readonly ManualEntry[] = [
@@ -106,20 +120,23 @@ const MANUAL: readonly ManualEntry[] = [
       `kubectl -n kube-system patch deploy metrics-server --type='json' -p='[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]'`,
     why: KIND,
   },
-  { command: "kubectl -n kube-system rollout status deploy/metrics-server", why: KIND },
-  { command: "kubectl get apiservices | grep metrics", why: KIND },
-  { command: "kubectl top nodes", why: KIND },
-  { command: "kubectl -n kube-system logs deploy/metrics-server", why: KIND },
   { command: "kind load docker-image anomaly-backend:0.1.0 --name anomaly", why: KIND },
   { command: "kind load docker-image anomaly-ui:0.1.0 --name anomaly", why: KIND },
-  { command: "kubectl apply -k k8s/overlays/dev", why: KIND },
-  { command: "kubectl apply -k k8s/overlays/scaled", why: KIND },
-  { command: "kubectl apply -k k8s/overlays/persistent", why: KIND },
-  { command: "kubectl -n anomaly rollout status deploy/anomaly-backend", why: KIND },
-  { command: "kubectl -n anomaly get pods", why: KIND },
   {
-    command: "kubectl -n anomaly port-forward svc/anomaly-backend 8000:8000",
-    why: `${KIND}; runs until Ctrl-C`,
+    command: "kubectl apply -k k8s/overlays/lifecycle",
+    why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
+      "runs the same exercise with k8s/e2e/overlays/lifecycle-local (a static local volume)",
+  },
+  {
+    command:
+      "deno task load --url http://localhost:8000 --rps 50 --duration 600 --batch-size 64 --workers 16",
+    why: "keeps load on the backend for the ten minutes of exercise 6, in its own terminal; " +
+      "backend/tests/promotion_test.ts promotes and rolls back under load with zero failed requests",
+  },
+  {
+    command: "kubectl apply -k k8s/overlays/persistent",
+    why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
+      "runs the same exercise with k8s/overlays/persistent-local (a static local volume)",
   },
   {
     command: "kubectl -n anomaly port-forward svc/anomaly-ui 8501:8501",
@@ -127,15 +144,6 @@ const MANUAL: readonly ManualEntry[] = [
   },
   { command: "kubectl -n anomaly get hpa -w", why: `${KIND}; watches until Ctrl-C` },
   { command: "kubectl -n anomaly get pods -w", why: `${KIND}; watches until Ctrl-C` },
-  {
-    command: "kubectl -n anomaly delete pod -l app.kubernetes.io/name=anomaly-backend",
-    why: KIND,
-  },
-  { command: "kubectl -n anomaly logs deploy/anomaly-backend | grep model_ready", why: KIND },
-  {
-    command: "kubectl -n anomaly describe pod -l app.kubernetes.io/name=anomaly-backend",
-    why: KIND,
-  },
   {
     command:
       "deno task load --url http://localhost:8000 --rps 150 --duration 120 --batch-size 64 --workers 32 --no-keepalive",
@@ -250,22 +258,59 @@ const EXPECT: Record<string, (output: string) => void> = {
       assert.match(out, /\/w0 /);
       assert.match(out, /\/w1 /);
     },
+  // Exercise 3: the registry's champion moves without a restart.
+  "deno task train --contamination 0.2 --register --alias champion": (out) =>
+    assert.match(out, /^champion -> sha256:4dc399a90b6a \(was sha256:f0a531e321ea\)/m),
+  // Exercise 6: the challenger the guide promotes, and the admin calls answer as shown.
+  "deno task train --contamination 0.1 --register --alias challenger": (out) =>
+    guideShows(
+      linesStarting(out, /^(Registered|challenger ->)/).replace(
+        / in \S+\/versions$/m,
+        " in models/versions",
+      ),
+    ),
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:4ce79a78985b"}'`]:
+    (out) => {
+      const body = JSON.parse(out);
+      assert.equal(body.model_version, "sha256:4ce79a78985b");
+      assert.equal(
+        body.previous,
+        "sha256:f0a531e321ea054c7ecb17bdd69aeb98257a2ecf7a0f58e78a2aa304cac0af10",
+      );
+    },
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:f0a531e321ea"}'`]:
+    (out) => assert.equal(JSON.parse(out).model_version, "sha256:f0a531e321ea"),
+  [`curl -s localhost:8000/feedback -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7,"anomaly":true},{"voltage":239.5,"current":10,"frequency":50,"anomaly":false}]}'`]:
+    (out) =>
+      assert.deepEqual(JSON.parse(out).models[0], {
+        alias: "champion",
+        model_version: "sha256:f0a531e321ea",
+        tp: 1,
+        fp: 0,
+        fn: 0,
+        tn: 1,
+        precision: 1,
+        recall: 1,
+      }),
+  "curl -s -i -X DELETE localhost:8000/models/aliases/challenger -H 'Authorization: Bearer wrong'":
+    (out) => assert.match(out, /^HTTP\/1\.1 401 /),
 }; // deno-fmt-ignore
 
 /**
  * Checks on the logs of `serve` commands, by command and occurrence (1-based):
  * the model lifecycle the guide describes (the first start, `deno task dev`,
- * trains into the fresh MODEL_DIR, the next start loads the artifact, another
- * CONTAMINATION logs model_config_mismatch and retrains).
+ * trains into the fresh MODEL_DIR and registers it as the champion, the next
+ * starts load the champion from the registry).
  */
 const EXPECT_SERVE: Record<string, string[]> = {
   "deno task dev#1": ['"source":"trained at startup: no artifact at '],
   "deno task backend#1": ['"source":"loaded from artifact '],
   "deno task ui#1": ['"event":"listening"'],
   "WORKERS=2 deno task backend#1": ['"served_by":"', '/w1"'],
-  "CONTAMINATION=0.2 deno task backend#1": ['"event":"model_config_mismatch"'],
-  "CONTAMINATION=0.01 deno task backend#1": ['"event":"model_config_mismatch"'],
-  "deno task backend#3": ['"event":"model_config_mismatch"'],
+  "ADMIN_TOKEN=workshop-admin-token-0001 deno task backend#1": [
+    '"source":"loaded from artifact ',
+    "(champion)",
+  ],
 };
 
 type Slot = "backend" | "ui";
@@ -295,10 +340,16 @@ Deno.test("every command listed or checked by this test is still in the guide", 
   const commands = new Set(extractCommands(GUIDE).map((c) => c.command));
   const stale = [
     ...MANUAL.map((m) => m.command),
+    ...LIVE.map((m) => m.command),
     ...Object.keys(EXPECT).map((k) => k.replace(/#\d+$/, "")),
     ...Object.keys(EXPECT_SERVE).map((k) => k.replace(/#\d+$/, "")),
   ].filter((command) => !commands.has(command));
   assert.deepEqual(stale, [], "listed in this test but no longer in the guide");
+});
+
+Deno.test("a command is either run by the k8s e2e or listed as manual, never both", () => {
+  const live = new Set(LIVE.map((l) => l.command));
+  assert.deepEqual(MANUAL.filter((m) => live.has(m.command)).map((m) => m.command), []);
 });
 
 Deno.test("the guide's reference table repeats only commands from its steps", () => {
@@ -313,7 +364,7 @@ Deno.test("the guide's reference table repeats only commands from its steps", ()
 
 Deno.test("every guide command is runnable here or listed as needing Docker Desktop or kind", () => {
   const unknown = extractCommands(GUIDE)
-    .filter((c) => classify(c.command, MANUAL, RUNNABLE).kind === "unknown")
+    .filter((c) => classify(c.command, [...LIVE, ...MANUAL], RUNNABLE).kind === "unknown")
     .map((c) => `line ${c.line}: ${c.command}`);
   assert.deepEqual(
     unknown,
@@ -411,7 +462,7 @@ Deno.test({
 
     try {
       for (const c of commands) {
-        const found = classify(c.command, MANUAL, RUNNABLE);
+        const found = classify(c.command, [...LIVE, ...MANUAL], RUNNABLE);
         if (found.kind !== "runnable") continue;
         const { rule } = found;
         const tools = rule.tools ?? [];
@@ -458,10 +509,12 @@ Deno.test({
       await Deno.remove(binDir, { recursive: true });
     }
     if (inCI()) {
-      const manual = commands.filter((c) =>
-        classify(c.command, MANUAL, RUNNABLE).kind === "manual"
+      const manual = commands.filter((c) => classify(c.command, MANUAL, []).kind === "manual");
+      const live = commands.filter((c) => classify(c.command, LIVE, []).kind === "manual");
+      print(
+        `[guide] ${live.length} commands run in deno task k8s:e2e; ` +
+          `${manual.length} need Docker Desktop or kind (listed in this test)`,
       );
-      print(`[guide] ${manual.length} commands need Docker Desktop or kind (listed in this test)`);
     }
   },
 });

@@ -20,10 +20,24 @@ export interface AnomalyRow {
   servedBy: string;
 }
 
+/** Where an operator's label for a row stands. */
+export type FeedbackState = "sending" | "confirmed" | "dismissed" | "failed";
+
 /** Props of {@link AnomalyTable}. */
 export interface AnomalyTableProps {
   rows: AnomalyRow[];
+  /** Labels given so far, by row `seq`. */
+  feedback?: Readonly<Record<number, FeedbackState>>;
+  /** Confirm (true) or dismiss (false) a flagged reading: posts it to `/feedback`. */
+  onFeedback?: (row: AnomalyRow, anomaly: boolean) => void;
 }
+
+const FEEDBACK_TEXT: Record<FeedbackState, string> = {
+  sending: "sending…",
+  confirmed: "✔ confirmed",
+  dismissed: "✘ dismissed",
+  failed: "not sent, try again",
+};
 
 const SEVERITY_TEXT: Record<Reason["severity"], string> = {
   info: "info",
@@ -33,7 +47,8 @@ const SEVERITY_TEXT: Record<Reason["severity"], string> = {
 };
 
 /** A table with a caption; the verdicts are words and symbols, never colour alone. */
-export function AnomalyTable({ rows }: AnomalyTableProps): JSX.Element {
+export function AnomalyTable({ rows, feedback, onFeedback }: AnomalyTableProps): JSX.Element {
+  const columns = onFeedback ? 9 : 8;
   return (
     // Scrolls on its own so the page keeps its shape; focusable so the
     // keyboard can scroll it too.
@@ -50,13 +65,14 @@ export function AnomalyTable({ rows }: AnomalyTableProps): JSX.Element {
             <th scope="col">Score</th>
             <th scope="col">Simulator label</th>
             <th scope="col">Reasons</th>
+            {onFeedback ? <th scope="col">Operator</th> : null}
           </tr>
         </thead>
         <tbody>
           {rows.length === 0
             ? (
               <tr>
-                <td colSpan={8} class="empty">No anomalies flagged yet.</td>
+                <td colSpan={columns} class="empty">No anomalies flagged yet.</td>
               </tr>
             )
             : rows.map((r) => (
@@ -93,6 +109,35 @@ export function AnomalyTable({ rows }: AnomalyTableProps): JSX.Element {
                       </ul>
                     )}
                 </td>
+                {onFeedback
+                  ? (
+                    <td class="buttons">
+                      {feedback?.[r.seq] && feedback[r.seq] !== "failed"
+                        ? <span class="muted">{FEEDBACK_TEXT[feedback[r.seq]]}</span>
+                        : (
+                          <>
+                            {feedback?.[r.seq] === "failed"
+                              ? <span class="muted">{FEEDBACK_TEXT.failed}</span>
+                              : null}
+                            <button
+                              type="button"
+                              aria-label={`Confirm anomaly ${r.seq}`}
+                              onClick={() => onFeedback(r, true)}
+                            >
+                              Confirm
+                            </button>
+                            <button
+                              type="button"
+                              aria-label={`Dismiss anomaly ${r.seq} as a false alarm`}
+                              onClick={() => onFeedback(r, false)}
+                            >
+                              Dismiss
+                            </button>
+                          </>
+                        )}
+                    </td>
+                  )
+                  : null}
               </tr>
             ))}
         </tbody>

@@ -5,6 +5,8 @@ import type { ModelInfo } from "../../backend/detector/types.ts";
 /** Props of {@link ModelInfoView}. */
 export interface ModelInfoViewProps {
   info: ModelInfo | null;
+  /** Shown instead of "not loaded yet" when the backend cannot provide the information. */
+  unavailable?: string;
 }
 
 function fmt(value: unknown): string {
@@ -15,8 +17,12 @@ function fmt(value: unknown): string {
 }
 
 /** Name, version, features, config, threshold and source of the model; a note when unknown. */
-export function ModelInfoView({ info }: ModelInfoViewProps): JSX.Element {
-  if (!info) return <p class="muted" id="model-info">Model information not loaded yet.</p>;
+export function ModelInfoView({ info, unavailable }: ModelInfoViewProps): JSX.Element {
+  if (!info) {
+    return (
+      <p class="muted" id="model-info">{unavailable ?? "Model information not loaded yet."}</p>
+    );
+  }
   const c = info.config;
   return (
     <dl class="model-info" id="model-info">

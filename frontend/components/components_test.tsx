@@ -110,3 +110,23 @@ Deno.test("ModelInfoView lists config, threshold and source, or says it is not l
   }
   assert.match(renderToString(<ModelInfoView info={null} />), /not loaded yet/);
 });
+
+Deno.test("AnomalyTable offers confirm and dismiss per row and shows the verdict once given", () => {
+  const seen: [number, boolean][] = [];
+  const rows = [row, { ...row, seq: 43 }, { ...row, seq: 44 }];
+  const html = renderToString(
+    <AnomalyTable
+      rows={rows}
+      feedback={{ 43: "confirmed", 44: "failed" }}
+      onFeedback={(r, anomaly) => seen.push([r.seq, anomaly])}
+    />,
+  );
+  assert.match(html, /<th scope="col">Operator<\/th>/);
+  assert.match(html, /aria-label="Confirm anomaly 42"/);
+  assert.match(html, /aria-label="Dismiss anomaly 42 as a false alarm"/);
+  assert.doesNotMatch(html, /aria-label="Confirm anomaly 43"/);
+  assert.match(html, /✔ confirmed/);
+  assert.match(html, /not sent, try again/);
+  assert.match(html, /aria-label="Confirm anomaly 44"/);
+  assert.doesNotMatch(renderToString(<AnomalyTable rows={rows} />), /Operator/);
+});

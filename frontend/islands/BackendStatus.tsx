@@ -10,6 +10,13 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ModelInfoView } from "../components/ModelInfoView.tsx";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";
 import { callJson, type Problem } from "../lib/api.ts";
+import {
+  checkBackend,
+  type Health,
+  missingNote,
+  type OptionalEndpoint,
+  type Phase,
+} from "../lib/backend_check.ts";
 import { onBackendOutcome } from "../lib/bus.ts";
 
 /** Props of {@link BackendStatus} (plain JSON). */
@@ -21,16 +28,6 @@ export interface BackendStatusProps {
   /** Poll interval while it is down. */
   retryMs: number;
 }
-
-interface Health {
-  status: string;
-  model_loaded?: boolean;
-  model_version?: string | null;
-  served_by?: string;
-  state?: string;
-}
-
-type Phase = "checking" | "ready" | "not-ready" | "unreachable";
 
 const PHASE_TEXT: Record<Phase, string> = {
   checking: "Checking…",
@@ -47,6 +44,7 @@ export default function BackendStatus(
   const [health, setHealth] = useState<Health | null>(null);
   const [model, setModel] = useState<ModelInfo | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [missing, setMissing] = useState<OptionalEndpoint[]>([]);
   const [checkedAt, setCheckedAt] = useState<string>("");
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const version = useRef<string | null>(null);
@@ -65,31 +63,18 @@ export default function BackendStatus(
       }
     }
     async function checkOnce() {
-      const h = await callJson<Health>("/api/health");
+      const result = await checkBackend(callJson, version.current);
       if (!alive) return;
       setCheckedAt(new Date().toLocaleTimeString());
-      if (!h.ok) {
-        setPhase("unreachable");
-        setProblem(h.problem);
-        setHealth(null);
-        timer.current = setTimeout(check, retryMs);
-        return;
+      setPhase(result.phase);
+      setProblem(result.problem);
+      setHealth(result.health);
+      setMissing((old) => (old.join() === result.missing.join() ? old : result.missing));
+      if (result.model) {
+        version.current = result.model.version;
+        setModel(result.model);
       }
-      setHealth(h.data);
-      const r = await callJson<{ ready: boolean; reason?: string | null }>("/api/ready");
-      if (!alive) return;
-      const ready = r.ok;
-      setPhase(ready ? "ready" : "not-ready");
-      setProblem(r.ok ? null : r.problem);
-      if (ready && (version.current !== h.data.model_version || version.current === null)) {
-        const m = await callJson<ModelInfo>("/api/model");
-        if (!alive) return;
-        if (m.ok) {
-          version.current = m.data.version;
-          setModel(m.data);
-        }
-      }
-      timer.current = setTimeout(check, ready ? pollMs : retryMs);
+      timer.current = setTimeout(check, result.phase === "ready" ? pollMs : retryMs);
     }
     check();
     // A request elsewhere on the page failed to reach the backend, or got
@@ -106,6 +91,7 @@ export default function BackendStatus(
     };
   }, []);
 
+  const note = missingNote(missing);
   return (
     <section class="panel backend-status" aria-labelledby="backend-heading">
       <h2 id="backend-heading">Backend</h2>
@@ -128,8 +114,14 @@ export default function BackendStatus(
           ? `Checking again every ${Math.round(retryMs / 1000)} s; no reload needed.`
           : undefined}
       />
+      {note ? <p class="note" id="backend-note">{note}</p> : null}
       <h3>Model</h3>
-      <ModelInfoView info={model} />
+      <ModelInfoView
+        info={model}
+        unavailable={missing.includes("/model")
+          ? "This backend does not publish model details."
+          : undefined}
+      />
     </section>
   );
 }

@@ -20,6 +20,8 @@ export interface BurstRunnerProps {
   limits: Record<Exclude<keyof BurstSpec, "newConnection">, [number, number]>;
   /** How often the page asks for progress. */
   pollMs: number;
+  /** Bounds on a burst's total work (the server refuses more with 422). */
+  budget: { requestsPerBurst: number; readingsPerBurst: number; readingsInFlight: number };
 }
 
 type NumberField = Exclude<keyof BurstSpec, "newConnection">;
@@ -40,7 +42,9 @@ const FIELDS: { key: NumberField; label: string; help: string; step: number; sca
 ];
 
 /** Burst controls, progress bar and result. */
-export default function BurstRunner({ defaults, limits, pollMs }: BurstRunnerProps): JSX.Element {
+export default function BurstRunner(
+  { defaults, limits, pollMs, budget }: BurstRunnerProps,
+): JSX.Element {
   const [values, setValues] = useState<Record<NumberField, string>>(() => {
     const out = {} as Record<NumberField, string>;
     for (const f of FIELDS) out[f.key] = String(defaults[f.key] / (f.scale ?? 1));
@@ -136,6 +140,11 @@ export default function BurstRunner({ defaults, limits, pollMs }: BurstRunnerPro
             );
           })}
         </div>
+        <p class="muted" id="burst-budget">
+          Per burst at most {budget.requestsPerBurst} requests (requests × cycles),{" "}
+          {budget.readingsPerBurst} readings, and {budget.readingsInFlight}{" "}
+          readings in flight (concurrency × batch size).
+        </p>
         <div class="field check">
           <input
             id="burst-new-connection"
@@ -169,6 +178,7 @@ export default function BurstRunner({ defaults, limits, pollMs }: BurstRunnerPro
             <dl class="stats">
               <Stat id="burst-ok" label="Succeeded" value={b.ok} />
               <Stat id="burst-failed" label="Failed" value={b.failed} />
+              <Stat id="burst-cancelled" label="Cancelled" value={b.cancelled} />
               <Stat
                 label="Throughput"
                 value={b.elapsedMs > 0

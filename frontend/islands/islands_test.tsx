@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import { assertButtonsNamed, assertControlsLabelled } from "../tests/_a11y.ts";
-import { BURST_LIMITS } from "../bursts.ts";
+import { BURST_BUDGET, BURST_LIMITS } from "../bursts.ts";
 import { BURST_DEFAULTS, STREAM_DEFAULTS } from "../routes/index.tsx";
 import BackendStatus from "./BackendStatus.tsx";
 import BurstRunner from "./BurstRunner.tsx";
 import InstanceChart from "./InstanceChart.tsx";
 import LiveMonitor from "./LiveMonitor.tsx";
+import ModelsPanel from "./ModelsPanel.tsx";
 
 Deno.test("LiveMonitor renders all the original controls, labelled, with empty charts and counters", () => {
   const html = renderToString(
@@ -42,7 +43,12 @@ Deno.test("LiveMonitor renders all the original controls, labelled, with empty c
 
 Deno.test("BurstRunner renders labelled burst controls with their limits and no result yet", () => {
   const html = renderToString(
-    <BurstRunner defaults={BURST_DEFAULTS} limits={{ ...BURST_LIMITS }} pollMs={250} />,
+    <BurstRunner
+      defaults={BURST_DEFAULTS}
+      limits={{ ...BURST_LIMITS }}
+      budget={{ ...BURST_BUDGET }}
+      pollMs={250}
+    />,
   );
   assert.equal(assertControlsLabelled(html), 7);
   assert.deepEqual(assertButtonsNamed(html), ["Run Burst", "Cancel Burst"]);
@@ -72,4 +78,16 @@ Deno.test("InstanceChart starts empty with a text alternative", () => {
   assert.match(html, /id="instance-chart" data-instances="0" data-total="0"/);
   assert.match(html, /No requests answered yet\./);
   assert.match(html, /<table class="compact" id="instance-table">/);
+});
+
+Deno.test("ModelsPanel starts without data, with a labelled token field and disabled admin buttons", () => {
+  const html = renderToString(<ModelsPanel pollMs={5000} />);
+  assert.equal(assertControlsLabelled(html), 1);
+  assert.match(html, /<label for="admin-token">Admin token/);
+  assert.match(html, /id="admin-token" type="password"/);
+  assert.match(html, /Registry not loaded yet/);
+  assert.match(html, /No feedback yet/);
+  assert.match(html, /Not enough readings yet/);
+  assert.deepEqual(assertButtonsNamed(html), ["Roll back champion", "Remove challenger"]);
+  assert.match(html, /id="models-rollback" disabled/);
 });

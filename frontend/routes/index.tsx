@@ -1,10 +1,15 @@
-/** The dashboard page: server-rendered layout with four islands. */
-import type { JSX } from "preact";
+/** The dashboard page: server-rendered layout with five islands. */
+import { h, type JSX } from "preact";
+import { UiError } from "../problem.ts";
+import { renderPage } from "../runtime/render.ts";
+import type { Handlers } from "../state.ts";
+import App from "./_app.tsx";
 import BackendStatus from "../islands/BackendStatus.tsx";
 import BurstRunner from "../islands/BurstRunner.tsx";
 import InstanceChart from "../islands/InstanceChart.tsx";
 import LiveMonitor from "../islands/LiveMonitor.tsx";
-import { BURST_LIMITS, type BurstSpec } from "../bursts.ts";
+import ModelsPanel from "../islands/ModelsPanel.tsx";
+import { BURST_BUDGET, BURST_LIMITS, type BurstSpec } from "../bursts.ts";
 
 /** Data the server passes to the page. */
 export interface IndexData {
@@ -44,11 +49,73 @@ export default function Index({ data }: { data: IndexData }): JSX.Element {
           tableRows={25}
         />
       </div>
-      <aside class="side-col" aria-label="Backend, bursts and instances">
+      <aside class="side-col" aria-label="Backend, models, bursts and instances">
         <BackendStatus backendUrl={data.backendUrl} pollMs={5_000} retryMs={2_000} />
-        <BurstRunner defaults={BURST_DEFAULTS} limits={{ ...BURST_LIMITS }} pollMs={250} />
+        <ModelsPanel pollMs={5_000} />
+        <BurstRunner
+          defaults={BURST_DEFAULTS}
+          limits={{ ...BURST_LIMITS }}
+          budget={{ ...BURST_BUDGET }}
+          pollMs={250}
+        />
         <InstanceChart maxBars={20} />
       </aside>
     </div>
   );
 }
+
+/** The URL prefix of the built island modules. */
+export const BUILD_PREFIX = "/static/build/";
+
+/** Readings per request offered by the controls (the backend's default MAX_BATCH is higher). */
+const UI_MAX_BATCH = 1_000;
+
+/** The page's headers: a CSP allowing only our scripts and the one inline boot script by nonce. */
+function securityHeaders(nonce: string): Record<string, string> {
+  return {
+    "content-security-policy": [
+      "default-src 'self'",
+      `script-src 'self' 'nonce-${nonce}'`,
+      // chart.js sizes canvases through the CSSOM, which style-src does not restrict.
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+  };
+}
+
+/** Page handlers: render the dashboard with its islands' props and a fresh nonce. */
+export const handler: Handlers = {
+  GET(_req, { state }) {
+    const version = state.staticFiles.buildId;
+    if (version === null) {
+      throw new UiError(
+        "not-built",
+        "The island bundles are missing: run `deno task build:ui` (or `deno task ui`, which builds first).",
+      );
+    }
+    const nonce = crypto.randomUUID().replaceAll("-", "");
+    const page = h(App, {
+      title: "Grid anomaly detection",
+      version,
+      children: h(Index, {
+        data: { backendUrl: state.config.backendUrl, maxBatch: UI_MAX_BATCH },
+      }),
+    });
+    const { html } = renderPage(page, {
+      registry: state.registry,
+      buildPrefix: BUILD_PREFIX,
+      version,
+      nonce,
+    });
+    return new Response(html, {
+      headers: { "content-type": "text/html; charset=UTF-8", ...securityHeaders(nonce) },
+    });
+  },
+};

@@ -5,11 +5,7 @@
  * without being rebuilt.
  */
 import { type ComponentType, h, hydrate } from "preact";
-
-// Kept in sync with render.ts (imported there from the server side only).
-const ISLAND_ATTR = "data-island";
-const ISLAND_PROPS_ATTR = "data-island-props";
-const PROPS_SCRIPT_ID = "__island_props";
+import { ISLAND_ATTR, ISLAND_PROPS_ATTR, PROPS_SCRIPT_ID } from "./markers.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyComponent = ComponentType<any>;

@@ -8,14 +8,10 @@
  */
 import { type ComponentType, h, options, type VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
+import { ISLAND_ATTR, ISLAND_PROPS_ATTR, PROPS_SCRIPT_ID } from "./markers.ts";
 import { assertJsonSafe, serializeForScript } from "./props.ts";
 
-/** Attribute naming the island a marker element wraps. */
-export const ISLAND_ATTR = "data-island";
-/** Attribute holding the index of the island's props in the props script. */
-export const ISLAND_PROPS_ATTR = "data-island-props";
-/** Id of the `<script type="application/json">` with every island's props. */
-export const PROPS_SCRIPT_ID = "__island_props";
+export { ISLAND_ATTR, ISLAND_PROPS_ATTR, PROPS_SCRIPT_ID };
 
 // deno-lint-ignore no-explicit-any
 type AnyComponent = ComponentType<any>;

@@ -48,6 +48,23 @@ export function startFakeBackend(options: FakeBackendOptions = {}): FakeBackend 
     }
     if (path === "/health") return Response.json({ status: "ok", model: "isolation_forest" });
     if (path === "/ready") return Response.json({ status: "ready", ready: true });
+    if (path === "/model") {
+      return Response.json({
+        name: "isolation_forest",
+        version: "sha256:fake",
+        features: ["voltage", "current", "frequency"],
+        config: {
+          contamination: 0.05,
+          nEstimators: 10,
+          sampleSize: 64,
+          seed: 1,
+          trainingSize: 100,
+        },
+        threshold: 0.6,
+        training: {},
+        source: "fake",
+      });
+    }
     return Response.json({ type: "/docs#problem-not-found", status: 404 }, { status: 404 });
   });
   return { ...server, maxInflight: () => peak };

@@ -71,3 +71,13 @@ export function counterTotal(
   }
   return total;
 }
+
+/** Peak resident memory of process `pid` in MiB (Linux `VmHWM`), or null where /proc is missing. */
+export function peakRssMb(pid: number): number | null {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  } catch {
+    return null;
+  }
+}

@@ -81,11 +81,11 @@ Deno.test({
       });
 
       await timed(
-        "load the page: four islands hydrate, backend is ready, JS within budget",
+        "load the page: every island hydrates, backend is ready, JS within budget",
         async () => {
           await page.goto(ui!.url, { waitUntil: "networkidle" });
           await page.waitForFunction(() =>
-            document.querySelectorAll("[data-island][data-hydrated]").length === 4
+            document.querySelectorAll("[data-island][data-hydrated]").length === 5
           );
           await page.waitForSelector("#backend-phase[data-phase=ready]");
           await page.waitForSelector("#model-info dd code");
@@ -144,6 +144,24 @@ Deno.test({
         assert.match(text, /anomalous/);
         assert.match(await page.locator("#stream-status").innerText(), /flagged as an anomaly/);
         await shot(page, "03-injected");
+      });
+
+      await timed("Confirm an anomaly: the models panel counts it for the champion", async () => {
+        const row = page.locator("#anomaly-table tbody tr", { hasText: "275.0 V" }).first();
+        await row.getByRole("button", { name: /^Confirm anomaly/ }).click();
+        await row.getByText("✔ confirmed").waitFor({ timeout: 5_000 });
+        await page.waitForFunction(
+          () =>
+            /sha256:[0-9a-f]{12}/.test(
+              document.querySelector("#models-aliases")?.textContent ?? "",
+            ),
+        );
+        // The panel polls every 5 s: the confirmed alarm shows as a true positive.
+        await page.locator("#models-feedback tbody tr", { hasText: "sha256:" }).waitFor({
+          timeout: 12_000,
+        });
+        assert.match(await page.locator("#models-feedback").innerText(), /100\.0 %/);
+        await shot(page, "03b-feedback");
       });
 
       await timed(
@@ -260,7 +278,7 @@ Deno.test({
         try {
           await audit.goto(ui!.url);
           await audit.waitForFunction(() =>
-            document.querySelectorAll("[data-island][data-hydrated]").length === 4
+            document.querySelectorAll("[data-island][data-hydrated]").length === 5
           );
           await audit.getByRole("button", { name: "Inject Extreme Reading" }).click();
           await audit.locator("#anomaly-table tbody tr[data-seq]").first().waitFor();

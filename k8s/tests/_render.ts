@@ -30,6 +30,10 @@ export const KUSTOMIZATIONS: readonly string[] = [
   "k8s/overlays/dev",
   "k8s/overlays/scaled",
   "k8s/overlays/persistent",
+  "k8s/overlays/persistent-local",
+  "k8s/overlays/lifecycle",
+  "k8s/e2e/overlays/hpa",
+  "k8s/e2e/overlays/lifecycle-local",
 ];
 
 /** Parse a multi-document YAML stream into objects, skipping empty documents. */

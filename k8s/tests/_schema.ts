@@ -4,11 +4,14 @@
  */
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { Job } from "kubernetes-models/batch/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 import {
   ConfigMap,
   Namespace,
+  PersistentVolume,
   PersistentVolumeClaim,
   Service,
   ServiceAccount,
@@ -22,13 +25,16 @@ type ModelClass = new (data: any) => Model;
 const MODELS: Record<string, ModelClass> = {
   "apps/v1/Deployment": Deployment,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "batch/v1/Job": Job,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
   "v1/ConfigMap": ConfigMap,
   "v1/Namespace": Namespace,
+  "v1/PersistentVolume": PersistentVolume,
   "v1/PersistentVolumeClaim": PersistentVolumeClaim,
   "v1/Service": Service,
   "v1/ServiceAccount": ServiceAccount,
+  "storage.k8s.io/v1/StorageClass": StorageClass,
 };
 
 /**

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { skipUnless } from "../../testing/tools.ts";
-import { resolveEnv } from "./_policies.ts";
+import { cpuCores, resolveEnv } from "./_policies.ts";
 import { type K8sObject, kustomize } from "./_render.ts";
 
 const ignore = skipUnless("kubectl");
@@ -125,5 +125,82 @@ Deno.test({
         }
       }
     }
+  },
+});
+
+/** CPU requests of one Deployment's pod template in millicores. */
+function requestMilli(objects: K8sObject[], name: string): number {
+  const cpu = find(objects, "Deployment", name).spec.template.spec.containers[0].resources.requests
+    .cpu;
+  return Math.round((cpuCores(cpu) ?? 0) * 1000);
+}
+
+Deno.test({
+  name: "scaled tier: the minimum leaves room on a 2-CPU node for a surge pod and scale-out",
+  ignore,
+  fn() {
+    const objects = kustomize("k8s/overlays/scaled");
+    const hpa = find(objects, "HorizontalPodAutoscaler", "anomaly-backend");
+    const backend = requestMilli(objects, "anomaly-backend");
+    const ui = requestMilli(objects, "anomaly-ui") * find(objects, "Deployment", "anomaly-ui").spec
+      .replicas;
+    // local-k8s.sh's CoreDNS + metrics-server request 100m; kind's system pods about 1 CPU more.
+    const system = 100;
+    const free = 2000 - system - ui - hpa.spec.minReplicas * backend;
+    assert.ok(free >= 2 * backend, `only ${free}m free at the minimum: no surge + scale-out pod`);
+    // The figures docs/KUBERNETES.md quotes.
+    assert.equal(backend, 200);
+    assert.equal(ui, 150);
+    assert.equal(Math.floor(free / backend) + hpa.spec.minReplicas, 8);
+  },
+});
+
+Deno.test({
+  name: "persistent tiers: kind's default StorageClass, or the static local volume",
+  ignore,
+  fn() {
+    // kind: no class named, so the default (kind's `standard`) provisions the claim.
+    const kind = find(
+      kustomize("k8s/overlays/persistent"),
+      "PersistentVolumeClaim",
+      "anomaly-models",
+    );
+    assert.equal(kind.spec.storageClassName, undefined);
+    // No provisioner: the claim names a class with one pre-bound local volume.
+    const local = kustomize("k8s/overlays/persistent-local");
+    const claim = find(local, "PersistentVolumeClaim", "anomaly-models");
+    const pv = find(local, "PersistentVolume", "anomaly-models-local");
+    const sc = find(local, "StorageClass", "anomaly-local");
+    assert.equal(claim.spec.storageClassName, sc.metadata.name);
+    assert.equal(pv.spec.storageClassName, sc.metadata.name);
+    assert.equal(sc.provisioner, "kubernetes.io/no-provisioner");
+    assert.equal(sc.volumeBindingMode, "WaitForFirstConsumer");
+    assert.deepEqual(pv.spec.claimRef, { namespace: "anomaly", name: "anomaly-models" });
+    assert.deepEqual(pv.spec.accessModes, claim.spec.accessModes);
+    // `local`, not hostPath: kubelet applies fsGroup 10001, so the backend can write.
+    assert.equal(pv.spec.hostPath, undefined);
+    assert.equal(pv.spec.local.path, "/var/lib/anomaly/models");
+    assert.equal(
+      find(local, "Deployment", "anomaly-backend").spec.template.spec.securityContext.fsGroup,
+      10001,
+    );
+  },
+});
+
+Deno.test({
+  name: "the e2e's HPA overlay changes only the scale-down behaviour of dev",
+  ignore,
+  fn() {
+    const dev = kustomize("k8s/overlays/dev");
+    const e2e = kustomize("k8s/e2e/overlays/hpa");
+    const strip = (objects: K8sObject[]) =>
+      objects.map((o) =>
+        o.kind === "HorizontalPodAutoscaler"
+          ? { ...o, spec: { ...o.spec, behavior: { ...o.spec.behavior, scaleDown: null } } }
+          : o
+      );
+    assert.deepEqual(strip(e2e), strip(dev));
+    const down = find(e2e, "HorizontalPodAutoscaler", "anomaly-backend").spec.behavior.scaleDown;
+    assert.ok(down.stabilizationWindowSeconds < 60);
   },
 });

@@ -1,0 +1,112 @@
+/**
+ * The model lifecycle of one serving instance (one worker): the champion
+ * lives in `ServiceState`; this object adds the challenger scored in its
+ * shadow and the drift window over the champion's training reference, and
+ * is told about every scored request after the champion answered.
+ */
+import { readDriftReference } from "../detector/drift_reference.ts";
+import type { Detector, Prediction, Reading } from "../detector/types.ts";
+import type { Logger } from "../logger.ts";
+import type { ServiceState } from "../state.ts";
+import { DriftWindow } from "./drift_window.ts";
+import type { LifecycleMetrics } from "./lifecycle_metrics.ts";
+import { ShadowScorer } from "./shadow.ts";
+
+/** Options for {@link ModelLifecycle}. */
+export interface ModelLifecycleOptions {
+  state: ServiceState;
+  metrics: LifecycleMetrics;
+  logger: Logger;
+  /** Share of requests the challenger scores (`SHADOW_RATE`). */
+  shadowRate: number;
+  /** Most readings waiting for shadow scoring (`SHADOW_QUEUE`). */
+  shadowQueue: number;
+  /** Readings in the drift window (`DRIFT_WINDOW`). */
+  driftWindow: number;
+}
+
+/** Challenger, shadow scoring and drift for one instance. */
+export class ModelLifecycle {
+  readonly #options: ModelLifecycleOptions;
+  readonly #shadow: ShadowScorer;
+  #challenger: Detector | null = null;
+  #drift: DriftWindow | null = null;
+  #driftFor: Detector | null = null;
+
+  /** Wire the lifecycle to `state`: a new champion gets a fresh drift window. */
+  constructor(options: ModelLifecycleOptions) {
+    this.#options = options;
+    const { metrics, logger } = options;
+    this.#shadow = new ShadowScorer({
+      rate: options.shadowRate,
+      maxQueuedReadings: options.shadowQueue,
+      onResult: (r) => {
+        if (r.agree > 0) metrics.shadowPredictions.inc({ agree: "true" }, r.agree);
+        if (r.readings > r.agree) {
+          metrics.shadowPredictions.inc({ agree: "false" }, r.readings - r.agree);
+        }
+        if (r.anomalies > 0) metrics.shadowAnomalies.inc(r.anomalies);
+        metrics.shadowLatency.observe(r.seconds);
+      },
+      onDrop: (n) => metrics.shadowDropped.inc(n),
+      onError: (err) =>
+        logger.error("shadow_scoring_failed", {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    });
+    metrics.setDriftSource({
+      psi: () => this.#drift?.psi() ?? null,
+      size: () => this.#drift?.size ?? 0,
+    });
+    options.state.onChange(() => this.#sync());
+    this.#sync();
+  }
+
+  /** The challenger set by the registry's alias, or null. */
+  get challenger(): Detector | null {
+    return this.#challenger;
+  }
+
+  /** The challenger actually shadowed: null when unset or the same version as the champion. */
+  get shadowed(): Detector | null {
+    return this.#shadow.challenger;
+  }
+
+  /** Set or clear the challenger (the registry's `challenger` alias moved). */
+  setChallenger(challenger: Detector | null): void {
+    this.#challenger = challenger;
+    const { metrics } = this.#options;
+    metrics.challengerInfo.reset();
+    if (challenger) metrics.challengerInfo.set({ version: challenger.info.version }, 1);
+    this.#sync();
+  }
+
+  /** After the champion answered a request: feed the drift window and offer it to the shadow. */
+  observe(readings: readonly Reading[], predictions: readonly Prediction[]): void {
+    this.#drift?.observe(readings as unknown as readonly Record<string, unknown>[]);
+    this.#shadow.offer(readings, predictions);
+  }
+
+  /** Resolves when queued shadow work is done (tests). */
+  idle(): Promise<void> {
+    return this.#shadow.idle();
+  }
+
+  #sync(): void {
+    const champion = this.#options.state.detector;
+    if (champion !== this.#driftFor) {
+      this.#driftFor = champion;
+      const reference = champion
+        ? readDriftReference(champion.info.training, champion.info.features)
+        : null;
+      this.#drift = reference
+        ? new DriftWindow(reference, { capacity: this.#options.driftWindow })
+        : null;
+    }
+    const challenger = this.#challenger;
+    const effective = challenger && challenger.info.version !== champion?.info.version
+      ? challenger
+      : null;
+    if (effective !== this.#shadow.challenger) this.#shadow.setChallenger(effective);
+  }
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { Registry } from "prom-client";
+import { trainModel } from "../detector/model.ts";
+import type { Reading } from "../detector/types.ts";
+import { silentLogger } from "../logger.ts";
+import { Simulator } from "../simulator/simulator.ts";
+import { ServiceState } from "../state.ts";
+import { createLifecycleMetrics } from "./lifecycle_metrics.ts";
+import { ModelLifecycle } from "./model_lifecycle.ts";
+
+const config = { nEstimators: 20, sampleSize: 64, seed: 3, trainingSize: 1000 };
+const champion = trainModel({ ...config, contamination: 0.05 }, { evaluation: false });
+const challenger = trainModel({ ...config, contamination: 0.2 }, { evaluation: false });
+
+function setup(env: { shadowRate?: number } = {}) {
+  const registry = new Registry();
+  const metrics = createLifecycleMetrics(registry);
+  const state = new ServiceState();
+  const lifecycle = new ModelLifecycle({
+    state,
+    metrics,
+    logger: silentLogger,
+    shadowRate: env.shadowRate ?? 1,
+    shadowQueue: 10_000,
+    driftWindow: 400,
+  });
+  state.setReady(champion);
+  return { registry, state, lifecycle };
+}
+
+function serve(lifecycle: ModelLifecycle, readings: Reading[]) {
+  lifecycle.observe(readings, champion.predict(readings));
+}
+
+Deno.test("ModelLifecycle shadows a challenger and counts agreement per reading", async () => {
+  const { registry, lifecycle } = setup();
+  lifecycle.setChallenger(challenger);
+  const readings = new Simulator({ seed: 9, anomalyRate: 0.1 }).batch(200);
+  serve(lifecycle, readings);
+  await lifecycle.idle();
+  const text = await registry.metrics();
+  const agree = Number(/^shadow_predictions_total\{agree="true"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  const disagree = Number(
+    /^shadow_predictions_total\{agree="false"\} (\d+)$/m.exec(text)?.[1] ?? 0,
+  );
+  assert.equal(agree + disagree, 200);
+  assert.ok(disagree > 0, "a 20 % contamination model flags more than a 5 % one");
+  assert.match(
+    text,
+    new RegExp(`^challenger_info\\{version="${challenger.info.version}"\\} 1$`, "m"),
+  );
+});
+
+Deno.test("ModelLifecycle does not shadow a challenger that is the champion", async () => {
+  const { registry, lifecycle, state } = setup();
+  lifecycle.setChallenger(challenger);
+  state.setReady(challenger); // promoted
+  assert.equal(lifecycle.shadowed, null);
+  serve(lifecycle, new Simulator({ seed: 1 }).batch(10));
+  await lifecycle.idle();
+  assert.doesNotMatch(await registry.metrics(), /^shadow_predictions_total\{/m);
+  lifecycle.setChallenger(null);
+  assert.doesNotMatch(await registry.metrics(), /^challenger_info\{/m);
+});
+
+Deno.test("ModelLifecycle reports drift of shifted inputs and resets the window for a new champion", async () => {
+  const { registry, lifecycle, state } = setup();
+  const normal = new Simulator({ seed: 5 }).batch(400);
+  serve(lifecycle, normal);
+  const calm = await registry.metrics();
+  const psi = (text: string, f: string) =>
+    Number(new RegExp(`^feature_drift_psi\\{feature="${f}"\\} (\\S+)$`, "m").exec(text)?.[1]);
+  assert.ok(psi(calm, "voltage") < 0.1, `calm ${psi(calm, "voltage")}`);
+  serve(lifecycle, normal.map((r) => ({ ...r, voltage: r.voltage + 8 })));
+  const drifted = await registry.metrics();
+  assert.ok(psi(drifted, "voltage") > 0.25, `drifted ${psi(drifted, "voltage")}`);
+  assert.ok(psi(drifted, "current") < 0.1, "only voltage moved");
+  state.setReady(challenger);
+  assert.match(await registry.metrics(), /^drift_window_readings 0$/m);
+});

@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { trainModel } from "../detector/model.ts";
+import { type Logger, silentLogger } from "../logger.ts";
+import { AliasWatcher, type LoadedVersion } from "./alias_watcher.ts";
+import { ModelRegistry } from "./registry.ts";
+
+const small = (contamination: number) =>
+  trainModel({ contamination, nEstimators: 5, sampleSize: 32, seed: 1, trainingSize: 200 }, {
+    evaluation: false,
+  });
+const a = small(0.05);
+const b = small(0.1);
+
+async function setup(
+  fn: (ctx: {
+    registry: ModelRegistry;
+    watcher: AliasWatcher;
+    champions: LoadedVersion[];
+    challengers: (LoadedVersion | null)[];
+    logged: string[];
+    dir: string;
+  }) => Promise<void>,
+) {
+  const dir = await Deno.makeTempDir({ prefix: "watcher-test-" });
+  const registry = new ModelRegistry(dir, { retention: 5 });
+  await registry.register(a, { source: "a" });
+  await registry.register(b, { source: "b" });
+  await registry.setAlias("champion", a.contentHash, "test");
+  const champions: LoadedVersion[] = [];
+  const challengers: (LoadedVersion | null)[] = [];
+  const logged: string[] = [];
+  const logger: Logger = { ...silentLogger, error: (event) => logged.push(event) };
+  const watcher = new AliasWatcher({
+    registry,
+    logger,
+    intervalMs: 60_000,
+    onChampion: (l) => champions.push(l),
+    onChallenger: (l) => challengers.push(l),
+  }, a.contentHash);
+  try {
+    await fn({ registry, watcher, champions, challengers, logged, dir });
+  } finally {
+    await watcher.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("AliasWatcher.poll() reports a moved champion and a set or removed challenger once", async () => {
+  await setup(async ({ registry, watcher, champions, challengers }) => {
+    await watcher.poll();
+    assert.equal(champions.length, 0, "the champion already served is not reloaded");
+    await registry.setAlias("challenger", b.contentHash, "t");
+    await watcher.poll();
+    await watcher.poll();
+    assert.equal(challengers.length, 1);
+    assert.equal(challengers[0]?.model.contentHash, b.contentHash);
+    await registry.setAlias("champion", b.contentHash, "t");
+    await registry.deleteAlias("challenger");
+    await watcher.poll();
+    assert.equal(champions.length, 1);
+    assert.equal(champions[0].model.contentHash, b.contentHash);
+    assert.equal(challengers.at(-1), null);
+  });
+});
+
+Deno.test("AliasWatcher keeps the current champion when the new version is damaged, logging once", async () => {
+  await setup(async ({ registry, watcher, champions, logged }) => {
+    await registry.setAlias("champion", b.contentHash, "t");
+    const path = registry.artifactPath(b.contentHash);
+    const text = await Deno.readTextFile(path);
+    await Deno.writeTextFile(path, text.replace('"threshold": 0.', '"threshold": 0.1'));
+    await watcher.poll();
+    await watcher.poll();
+    assert.equal(champions.length, 0);
+    assert.deepEqual(logged, ["model_version_unusable"]);
+    await Deno.writeTextFile(path, text); // repaired
+    await watcher.poll();
+    assert.equal(champions.length, 1);
+  });
+});
+
+Deno.test("AliasWatcher.start() polls on its interval", async () => {
+  await setup(async ({ registry, challengers }) => {
+    const fast = new AliasWatcher({
+      registry,
+      logger: silentLogger,
+      intervalMs: 20,
+      onChampion: () => {},
+      onChallenger: (l) => challengers.push(l),
+    }, a.contentHash);
+    fast.start();
+    try {
+      await registry.setAlias("challenger", b.contentHash, "t");
+      const deadline = Date.now() + 5_000;
+      while (challengers.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(challengers.length, 1);
+    } finally {
+      await fast.stop();
+    }
+  });
+});

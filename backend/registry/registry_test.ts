@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { type Model, trainModel } from "../detector/model.ts";
+import { ModelRegistry, VersionNotFoundError } from "./registry.ts";
+
+const models = new Map<number, Model>();
+/** A tiny model per seed (distinct versions), trained once per test process. */
+function model(seed: number): Model {
+  if (!models.has(seed)) {
+    models.set(
+      seed,
+      trainModel({ contamination: 0.05, nEstimators: 5, sampleSize: 32, seed, trainingSize: 200 }, {
+        evaluation: false,
+      }),
+    );
+  }
+  return models.get(seed)!;
+}
+
+async function withRegistry(
+  retention: number,
+  fn: (registry: ModelRegistry, dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "registry-test-" });
+  try {
+    await fn(new ModelRegistry(dir, { retention }), dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("register() stores the artifact under its hash with metadata, once", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    const m = model(1);
+    const first = await registry.register(m, { source: "test", createdAt: "2026-01-01T00:00:00Z" });
+    assert.equal(first.created, true);
+    assert.equal(first.meta.version, m.contentHash);
+    assert.equal(first.meta.short, m.info.version);
+    assert.deepEqual(first.meta.config, m.info.config);
+    const again = await registry.register(m, { source: "other" });
+    assert.equal(again.created, false);
+    assert.equal(again.meta.source, "test", "the first registration's metadata is kept");
+    const hex = m.contentHash.slice(7);
+    assert.deepEqual(
+      [...Deno.readDirSync(`${dir}/versions`)].map((e) => e.name).sort(),
+      [`${hex}.json`, `${hex}.meta.json`],
+    );
+    assert.equal(
+      await registry.readArtifact(m.contentHash),
+      Deno.readTextFileSync(`${dir}/versions/${hex}.json`),
+    );
+  });
+});
+
+Deno.test("list() returns versions newest first and resolve() accepts unique prefixes", async () => {
+  await withRegistry(5, async (registry) => {
+    await registry.register(model(1), { source: "a", createdAt: "2026-01-01T00:00:00Z" });
+    await registry.register(model(2), { source: "b", createdAt: "2026-01-02T00:00:00Z" });
+    const list = await registry.list();
+    assert.deepEqual(list.map((m) => m.source), ["b", "a"]);
+    assert.equal(await registry.resolve(model(1).info.version), model(1).contentHash);
+    assert.equal(await registry.resolve(model(2).contentHash.slice(7, 30)), model(2).contentHash);
+    await assert.rejects(() => registry.resolve("sha256:000000000000"), VersionNotFoundError);
+    await assert.rejects(() => registry.resolve("nope"), TypeError);
+  });
+});
+
+Deno.test("setAlias() records the previous version and rejects unknown versions", async () => {
+  await withRegistry(5, async (registry) => {
+    await registry.register(model(1), { source: "a" });
+    await registry.register(model(2), { source: "b" });
+    assert.deepEqual(await registry.aliases(), { champion: null, challenger: null });
+    await registry.setAlias("champion", model(1).contentHash, "test");
+    const moved = await registry.setAlias("champion", model(2).contentHash, "test");
+    assert.equal(moved.previous, model(1).contentHash);
+    assert.equal((await registry.getAlias("champion"))?.version, model(2).contentHash);
+    await assert.rejects(
+      () => registry.setAlias("challenger", `sha256:${"0".repeat(64)}`, "test"),
+      VersionNotFoundError,
+    );
+    assert.equal(await registry.deleteAlias("challenger"), false);
+    await registry.setAlias("challenger", model(1).contentHash, "test");
+    assert.equal(await registry.deleteAlias("challenger"), true);
+    assert.equal(await registry.getAlias("challenger"), null);
+  });
+});
+
+Deno.test("setAliasIfAbsent() sets the alias only once under concurrent callers", async () => {
+  await withRegistry(5, async (registry) => {
+    await registry.register(model(1), { source: "a" });
+    await registry.register(model(2), { source: "b" });
+    const results = await Promise.all([
+      registry.setAliasIfAbsent("champion", model(1).contentHash, "r1"),
+      registry.setAliasIfAbsent("champion", model(2).contentHash, "r2"),
+    ]);
+    assert.equal(results.filter(Boolean).length, 1);
+    const winner = results[0] ? model(1) : model(2);
+    assert.equal((await registry.getAlias("champion"))?.version, winner.contentHash);
+  });
+});
+
+Deno.test("prune() keeps the newest versions and never an aliased one or the rollback target", async () => {
+  await withRegistry(2, async (registry) => {
+    const day = (d: number) => `2026-01-0${d}T00:00:00Z`;
+    await registry.register(model(1), { source: "1", createdAt: day(1) });
+    await registry.register(model(2), { source: "2", createdAt: day(2) });
+    await registry.setAlias("champion", model(1).contentHash, "t");
+    await registry.setAlias("champion", model(2).contentHash, "t"); // previous = 1
+    await registry.register(model(3), { source: "3", createdAt: day(3) });
+    await registry.setAlias("challenger", model(3).contentHash, "t");
+    await registry.register(model(4), { source: "4", createdAt: day(4) });
+    const r5 = await registry.register(model(5), { source: "5", createdAt: day(5) });
+    // Newest two are 5 and 4; 3 is the challenger, 2 the champion, 1 its previous.
+    assert.deepEqual(r5.pruned, []);
+    await registry.deleteAlias("challenger");
+    const r6 = await registry.register(model(6), { source: "6", createdAt: day(6) });
+    assert.deepEqual(r6.pruned.sort(), [model(3).contentHash, model(4).contentHash].sort());
+    assert.deepEqual((await registry.list()).map((m) => m.source), ["6", "5", "2", "1"]);
+    assert.equal(await registry.readArtifact(model(3).contentHash), null);
+  });
+});
+
+Deno.test("register() by concurrent writers of different versions leaves every artifact complete", async () => {
+  await withRegistry(10, async (registry, dir) => {
+    const ms = [1, 2, 3, 4].map(model);
+    await Promise.all([...ms, ...ms].map((m) => registry.register(m, { source: "race" })));
+    assert.equal((await registry.list()).length, 4);
+    for (const m of ms) {
+      const text = await registry.readArtifact(m.contentHash);
+      assert.ok(text?.includes(m.contentHash));
+    }
+    assert.ok(
+      [...Deno.readDirSync(`${dir}/versions`)].every((e) => !e.name.startsWith(".")),
+      "no temp files left",
+    );
+  });
+});
+
+Deno.test("list() derives metadata from the artifact when the metadata file is missing", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    await registry.register(model(1), { source: "a" });
+    await Deno.remove(`${dir}/versions/${model(1).contentHash.slice(7)}.meta.json`);
+    const [meta] = await registry.list();
+    assert.equal(meta.version, model(1).contentHash);
+    assert.match(meta.source, /metadata lost/);
+  });
+});
+
+Deno.test("ModelRegistry rejects a retention below 1", () => {
+  assert.throws(() => new ModelRegistry("/tmp/x", { retention: 0 }), /at least 1, got 0/);
+});
+
+Deno.test("setAlias() racing with retention never leaves an alias pointing at a deleted version", async () => {
+  await withRegistry(1, async (registry) => {
+    const versions = [1, 2, 3, 4, 5, 6].map(model);
+    for (const [i, m] of versions.entries()) {
+      await registry.register(m, { source: `${i}`, createdAt: `2026-01-0${i + 1}T00:00:00Z` });
+    }
+    // Retention 1 keeps only the newest and the aliased: every older version is a prune candidate.
+    // A writer with a large retention puts the target back without pruning it at once.
+    const writer = new ModelRegistry(registry.dir, { retention: 100 });
+    for (let round = 0; round < 30; round++) {
+      const target = versions[round % 5];
+      await writer.register(target, { source: "again", createdAt: "2025-01-01T00:00:00Z" });
+      assert.notEqual(await registry.readArtifact(target.contentHash), null);
+      const results = await Promise.allSettled([
+        registry.setAlias("challenger", target.contentHash, "race"),
+        registry.prune(),
+        registry.prune(),
+      ]);
+      const alias = await registry.getAlias("challenger");
+      if (alias) {
+        assert.notEqual(
+          await registry.readArtifact(alias.version),
+          null,
+          `round ${round}: the challenger points at a deleted version`,
+        );
+      }
+      const set = results[0];
+      if (set.status === "fulfilled") {
+        assert.equal(alias?.version, target.contentHash, `round ${round}`);
+      } else {
+        assert.ok(set.reason instanceof VersionNotFoundError, String(set.reason));
+      }
+    }
+  });
+});

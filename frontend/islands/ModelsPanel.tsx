@@ -1,0 +1,269 @@
+/**
+ * The model lifecycle (docs/MLOPS.md): registered versions, the champion and
+ * the challenger, shadow agreement, input drift per feature and live
+ * precision per model version from operator feedback, polled from
+ * `/api/models`. Promotion, rollback and the shadow experiment need the
+ * admin token, which the user types here; it stays in this page's memory and
+ * goes only with those calls.
+ */
+import type { JSX } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ProblemBanner } from "../components/ProblemBanner.tsx";
+import type { Problem } from "../lib/api.ts";
+import {
+  driftLevel,
+  fetchModels,
+  type ModelList,
+  percent,
+  removeChallenger,
+  setAlias,
+} from "../lib/models_api.ts";
+
+/** Props of {@link ModelsPanel} (plain JSON). */
+export interface ModelsPanelProps {
+  /** Poll interval of `/api/models`. */
+  pollMs: number;
+}
+
+const short = (version: string | null | undefined) => version ? version.slice(0, 19) : "none";
+
+/** Versions, aliases, shadow, drift and feedback, with the admin actions. */
+export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
+  const [models, setModels] = useState<ModelList | null>(null);
+  // A failed poll and a failed admin call are kept apart: the next poll must not hide the
+  // reason an admin call was refused.
+  const [pollProblem, setPollProblem] = useState<Problem | null>(null);
+  const [actionProblem, setActionProblem] = useState<Problem | null>(null);
+  const [token, setToken] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState("");
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const refresh = useRef<() => Promise<void>>(() => Promise.resolve());
+
+  useEffect(() => {
+    let alive = true;
+    refresh.current = async () => {
+      const out = await fetchModels();
+      if (!alive) return;
+      if (out.ok) {
+        setModels(out.data);
+        setPollProblem(null);
+      } else {
+        // A backend without the registry (404) says so once, no alarm.
+        setPollProblem(out.problem.status === 404 ? null : out.problem);
+        if (out.problem.status === 404) setMessage("This backend has no model registry.");
+      }
+    };
+    const loop = async () => {
+      await refresh.current();
+      if (alive) timer.current = setTimeout(loop, pollMs);
+    };
+    loop();
+    return () => {
+      alive = false;
+      clearTimeout(timer.current);
+    };
+  }, []);
+
+  async function act(what: string, call: () => Promise<{ ok: boolean; problem?: Problem }>) {
+    setBusy(true);
+    setMessage(`${what}…`);
+    const out = await call();
+    setBusy(false);
+    if (out.ok) {
+      setMessage(
+        `${what}: done. Every replica follows within ${models?.serving.poll_interval_s ?? 5} s.`,
+      );
+      setActionProblem(null);
+    } else {
+      setMessage("");
+      setActionProblem(out.problem ?? null);
+    }
+    await refresh.current();
+  }
+
+  const champion = models?.aliases.champion ?? null;
+  const challenger = models?.aliases.challenger ?? null;
+  const m = models?.monitoring;
+  const noToken = token.trim() === "";
+  return (
+    <section class="panel models" aria-labelledby="models-heading" id="models-panel">
+      <h2 id="models-heading">Models</h2>
+      {models
+        ? (
+          <p id="models-aliases">
+            Champion <code>{short(champion?.version)}</code>, challenger{" "}
+            <code>{short(challenger?.version)}</code>
+            <span class="muted">
+              {` (answered by ${models.serving.served_by}, serving ${
+                short(models.serving.champion)
+              }${
+                models.serving.shadowing ? `, shadowing ${short(models.serving.challenger)}` : ""
+              })`}
+            </span>
+          </p>
+        )
+        : <p class="muted" id="models-aliases">Registry not loaded yet.</p>}
+      <ProblemBanner id="models-problem" problem={actionProblem ?? pollProblem} />
+      {message ? <p class="status" role="status" id="models-message">{message}</p> : null}
+
+      <h3>Shadow and live precision</h3>
+      <dl class="stats" id="models-shadow">
+        <div class="stat">
+          <dt>Agreement</dt>
+          <dd data-value={percent(m?.shadow.agreement)}>{percent(m?.shadow.agreement)}</dd>
+        </div>
+        <div class="stat">
+          <dt>Champion flags</dt>
+          <dd>{percent(m?.champion.anomaly_rate)}</dd>
+        </div>
+        <div class="stat">
+          <dt>Challenger flags</dt>
+          <dd>{percent(m?.shadow.anomaly_rate)}</dd>
+        </div>
+        <div class="stat">
+          <dt>Not shadowed</dt>
+          <dd>{m ? m.shadow.dropped : "—"}</dd>
+        </div>
+      </dl>
+      <table class="compact" id="models-feedback">
+        <caption>Feedback per model version (confirm or dismiss anomalies in the table)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">TP</th>
+            <th scope="col">FP</th>
+            <th scope="col">FN</th>
+            <th scope="col">Precision</th>
+          </tr>
+        </thead>
+        <tbody>
+          {m && Object.keys(m.feedback).length > 0
+            ? Object.entries(m.feedback).map(([version, t]) => (
+              <tr key={version}>
+                <td>
+                  <code>{version}</code>
+                </td>
+                <td>{t.tp}</td>
+                <td>{t.fp}</td>
+                <td>{t.fn}</td>
+                <td>{percent(t.precision)}</td>
+              </tr>
+            ))
+            : (
+              <tr>
+                <td colSpan={5} class="empty">No feedback yet.</td>
+              </tr>
+            )}
+        </tbody>
+      </table>
+
+      <h3>Input drift (PSI against the champion's training data)</h3>
+      <ul class="drift" id="models-drift">
+        {m && Object.keys(m.drift).length > 0
+          ? Object.entries(m.drift).map(([feature, psi]) => (
+            <li key={feature} class={`drift-${driftLevel(psi).replace(" ", "-")}`}>
+              {feature}: {psi.toFixed(3)} ({driftLevel(psi)})
+            </li>
+          ))
+          : <li class="muted">Not enough readings yet.</li>}
+      </ul>
+
+      <h3>Versions</h3>
+      <div class="field">
+        <label for="admin-token">Admin token (ADMIN_TOKEN, kept in this page only)</label>
+        <input
+          id="admin-token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          onInput={(e) => setToken((e.target as HTMLInputElement).value)}
+        />
+      </div>
+      <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="versions-caption">
+        <table class="compact" id="models-versions">
+          <caption id="versions-caption">Registered versions (newest first)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Precision / recall (held out)</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(models?.versions ?? []).map((v) => (
+              <tr key={v.version} data-version={v.model_version}>
+                <td>
+                  <code>{v.model_version}</code>
+                  <br />
+                  <small>
+                    {`contamination ${v.config.contamination}${
+                      v.aliases.length > 0 ? `, ${v.aliases.join(" and ")}` : ""
+                    }`}
+                  </small>
+                </td>
+                <td>
+                  {v.evaluation
+                    ? `${v.evaluation.precision.toFixed(3)} / ${v.evaluation.recall.toFixed(3)}`
+                    : "—"}
+                </td>
+                <td class="buttons">
+                  {v.aliases.includes("champion") ? null : (
+                    <button
+                      type="button"
+                      disabled={busy || noToken}
+                      aria-label={`Promote ${v.model_version} to champion`}
+                      onClick={() =>
+                        act(
+                          `Promote ${v.model_version}`,
+                          () => setAlias("champion", v.version, token.trim()),
+                        )}
+                    >
+                      Promote
+                    </button>
+                  )}
+                  {v.aliases.length > 0 ? null : (
+                    <button
+                      type="button"
+                      disabled={busy || noToken}
+                      aria-label={`Score ${v.model_version} in the shadow as challenger`}
+                      onClick={() =>
+                        act(
+                          `Challenger ${v.model_version}`,
+                          () => setAlias("challenger", v.version, token.trim()),
+                        )}
+                    >
+                      Shadow
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="buttons">
+        <button
+          type="button"
+          id="models-rollback"
+          disabled={busy || noToken || !champion?.previous}
+          onClick={() =>
+            act(
+              `Roll back to ${short(champion?.previous)}`,
+              () => setAlias("champion", champion!.previous!, token.trim()),
+            )}
+        >
+          Roll back champion
+        </button>
+        <button
+          type="button"
+          id="models-remove-challenger"
+          disabled={busy || noToken || !challenger}
+          onClick={() => act("Remove the challenger", () => removeChallenger(token.trim()))}
+        >
+          Remove challenger
+        </button>
+      </div>
+    </section>
+  );
+}

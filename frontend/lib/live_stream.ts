@@ -1,0 +1,388 @@
+/**
+ * The live stream's logic, free of Preact and the DOM so it is unit-tested:
+ * simulate a batch, score it through the proxy, compare each verdict with
+ * the simulator's label, keep the counters, the latency window and the
+ * recent anomalies, and run the fixed-rate streaming loop. The
+ * `LiveMonitor` island renders what it reports through a {@link StreamView}.
+ */
+import {
+  EXTREME_READING,
+  type LabeledReading,
+  Simulator,
+  toReading,
+} from "../../backend/simulator/simulator.ts";
+import type { Reading } from "../../backend/detector/types.ts";
+import type { AnomalyRow } from "../components/AnomalyTable.tsx";
+import type { Outcome, PredictResponse, Problem } from "./api.ts";
+import {
+  addVerdict,
+  type Confusion,
+  emptyConfusion,
+  type LatencySummary,
+  RollingWindow,
+  summarizeLatency,
+} from "./stats.ts";
+
+/** The charted signals, in display order. */
+export const SIGNAL_NAMES = ["voltage", "current", "frequency"] as const;
+
+/** One of {@link SIGNAL_NAMES}. */
+export type SignalName = typeof SIGNAL_NAMES[number];
+
+/** A chart point: sequence number and value. */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** Points to append to one signal's chart. */
+export interface SignalPoints {
+  line: Point[];
+  /** Readings the model flagged. */
+  flagged: Point[];
+  /** Readings labelled anomalous that the model did not flag. */
+  missed: Point[];
+}
+
+/** What the counters show. */
+export interface Counters {
+  points: number;
+  requests: number;
+  errors: number;
+  flagged: number;
+  labelled: number;
+  confusion: Confusion;
+  latency: LatencySummary;
+  servedBy: string | null;
+}
+
+/** The controls' current values, read before every request. */
+export interface StreamSettings {
+  batchSize: number;
+  /** Milliseconds between requests while streaming. */
+  intervalMs: number;
+  newConnection: boolean;
+}
+
+/** Where the stream reports; the island turns each call into state or chart updates. */
+export interface StreamView {
+  counters(counters: Counters): void;
+  /** The most recent anomalies, newest first. */
+  rows(rows: AnomalyRow[]): void;
+  problem(problem: Problem | null): void;
+  status(text: string): void;
+  streaming(on: boolean): void;
+  /** New points per signal, in order. */
+  points(points: Record<SignalName, SignalPoints>): void;
+  /** Everything was reset: clear the charts. */
+  cleared(): void;
+}
+
+/** Scores readings (the page's `predict`; a fake in tests). */
+export type Predict = (
+  readings: Reading[],
+  options: { newConnection?: boolean },
+) => Promise<Outcome<PredictResponse>>;
+
+/** What a {@link LiveStream} is built from. */
+export interface LiveStreamOptions {
+  predict: Predict;
+  settings: () => StreamSettings;
+  view: StreamView;
+  /** Rows kept in the anomalies table. */
+  tableRows: number;
+  /** Share of simulated readings that are anomalous. */
+  anomalyRate: number;
+  /** Told whether each request reached the backend (the status badge re-checks). */
+  onBackendOutcome?: (ok: boolean) => void;
+  /** Told which instance answered each request. */
+  onServed?: (counts: Record<string, number>) => void;
+  /** Simulator seed; random by default. */
+  seed?: number;
+  /** Clock and timer of the streaming loop (tests pass a fake). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Requests a stream keeps in flight at most. */
+export const MAX_IN_FLIGHT = 2;
+/** Pause after a failed request before the stream sends again. */
+export const RETRY_MS = 2_000;
+/** Requests the latency figures cover. */
+export const LATENCY_WINDOW = 200;
+
+/** Counters of a stream that has sent nothing. */
+export function zeroCounters(): Counters {
+  return {
+    points: 0,
+    requests: 0,
+    errors: 0,
+    flagged: 0,
+    labelled: 0,
+    confusion: emptyConfusion(),
+    latency: summarizeLatency([]),
+    servedBy: null,
+  };
+}
+
+const emptyPoints = (): Record<SignalName, SignalPoints> => ({
+  voltage: { line: [], flagged: [], missed: [] },
+  current: { line: [], flagged: [], missed: [] },
+  frequency: { line: [], flagged: [], missed: [] },
+});
+
+/** The stream: one per island. */
+export class LiveStream {
+  readonly #o: LiveStreamOptions;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  #simulator: Simulator;
+  #lastTime = Date.now();
+  #seq = 0;
+  #totals = zeroCounters();
+  #latencies = new RollingWindow(LATENCY_WINDOW);
+  #rows: AnomalyRow[] = [];
+  #streaming = false;
+  /** Bumped by every start, so a stopped loop never resumes when restarted quickly. */
+  #run = 0;
+
+  /** A stream reporting to `options.view`; nothing is sent until asked. */
+  constructor(options: LiveStreamOptions) {
+    this.#o = options;
+    this.#now = options.now ?? (() => performance.now());
+    this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#simulator = this.#newSimulator(options.anomalyRate, options.seed);
+  }
+
+  #newSimulator(anomalyRate: number, seed?: number): Simulator {
+    return new Simulator({
+      seed: seed ?? Math.floor(Math.random() * 2 ** 32),
+      anomalyRate,
+      start: this.#lastTime,
+    });
+  }
+
+  /** Whether the loop is running. */
+  get streaming(): boolean {
+    return this.#streaming;
+  }
+
+  /** Requests the latency figures currently cover. */
+  get latencyCount(): number {
+    return this.#latencies.values().length;
+  }
+
+  /** Simulate with another anomaly rate from the next batch on (the time line continues). */
+  setAnomalyRate(rate: number): void {
+    this.#simulator = this.#newSimulator(rate);
+  }
+
+  /** Count one answered (or failed) request for `batch`; returns whether it succeeded. */
+  record(batch: LabeledReading[], outcome: Outcome<PredictResponse>, kind?: string): boolean {
+    const t = this.#totals;
+    const view = this.#o.view;
+    // 502/504 mean the backend could not be reached: tell the status badge.
+    this.#o.onBackendOutcome?.(
+      outcome.ok || (outcome.problem.status !== 502 && outcome.problem.status !== 504),
+    );
+    if (!outcome.ok) {
+      t.errors++;
+      view.problem(outcome.problem);
+      view.counters({ ...t });
+      return false;
+    }
+    view.problem(null);
+    const data = outcome.data;
+    this.#latencies.push(outcome.latencyMs);
+    this.#o.onServed?.({ [data.served_by]: 1 });
+    const points = emptyPoints();
+    const newRows: AnomalyRow[] = [];
+    batch.forEach((reading, i) => {
+      const p = data.predictions[i];
+      if (!p) return;
+      const x = ++this.#seq;
+      for (const name of SIGNAL_NAMES) {
+        const point = { x, y: reading[name] };
+        points[name].line.push(point);
+        if (p.anomaly) points[name].flagged.push(point);
+        else if (reading.anomaly) points[name].missed.push(point);
+      }
+      addVerdict(t.confusion, { flagged: p.anomaly, truth: reading.anomaly });
+      if (reading.anomaly) t.labelled++;
+      if (p.anomaly) {
+        t.flagged++;
+        newRows.push({
+          seq: x,
+          time: reading.timestamp,
+          voltage: reading.voltage,
+          current: reading.current,
+          frequency: reading.frequency,
+          score: p.score,
+          labelled: reading.anomaly,
+          kind: kind ?? reading.kind,
+          reasons: p.reasons ?? [],
+          servedBy: data.served_by,
+        });
+      }
+    });
+    view.points(points);
+    t.points += batch.length;
+    t.requests++;
+    t.servedBy = data.served_by;
+    t.latency = summarizeLatency(this.#latencies.values());
+    view.counters({ ...t, confusion: { ...t.confusion } });
+    if (newRows.length > 0) {
+      this.#rows = [...newRows.reverse(), ...this.#rows].slice(0, this.#o.tableRows);
+      view.rows(this.#rows);
+    }
+    return true;
+  }
+
+  /** Simulate and score one batch of the configured size; returns whether it succeeded. */
+  async sendBatch(): Promise<boolean> {
+    const { batchSize, newConnection } = this.#o.settings();
+    const batch = this.#simulator.batch(batchSize);
+    this.#lastTime = Date.parse(batch[batch.length - 1].timestamp) + 1000;
+    const outcome = await this.#o.predict(batch.map(toReading), { newConnection });
+    return this.record(batch, outcome);
+  }
+
+  /** "Generate Batch": one batch, with a status line. */
+  async generate(): Promise<void> {
+    const n = this.#o.settings().batchSize;
+    const ok = await this.sendBatch();
+    this.#o.view.status(
+      ok ? `Scored one batch of ${n} readings.` : `Sending a batch of ${n} readings failed.`,
+    );
+  }
+
+  /** "Inject Extreme Reading": score 275 V, 28 A, 50.7 Hz and say whether it was flagged. */
+  async inject(): Promise<void> {
+    const reading: LabeledReading = {
+      ...EXTREME_READING,
+      timestamp: new Date().toISOString(),
+      anomaly: true,
+      kind: null,
+    };
+    const outcome = await this.#o.predict([toReading(reading)], {
+      newConnection: this.#o.settings().newConnection,
+    });
+    const flagged = outcome.ok && outcome.data.predictions[0]?.anomaly;
+    this.record([reading], outcome, "injected extreme reading");
+    this.#o.view.status(
+      outcome.ok
+        ? `Injected 275 V, 28 A, 50.7 Hz: ${flagged ? "flagged as an anomaly" : "not flagged"}.`
+        : "Injecting the extreme reading failed.",
+    );
+  }
+
+  /** Start or stop streaming. */
+  toggle(): void {
+    if (this.#streaming) this.stop();
+    else this.start();
+  }
+
+  /** Start the loop (no-op when running); resolves when it stops. */
+  start(): Promise<void> {
+    if (this.#streaming) return Promise.resolve();
+    this.#streaming = true;
+    this.#o.view.streaming(true);
+    this.#o.view.status("Streaming started.");
+    return this.#loop(++this.#run);
+  }
+
+  /** Stop the loop after the current tick; requests in flight still report. */
+  stop(): void {
+    if (!this.#streaming) return;
+    this.#streaming = false;
+    this.#o.view.streaming(false);
+    this.#o.view.status("Streaming stopped.");
+  }
+
+  /** Stop without a status line (the island unmounts). */
+  dispose(): void {
+    this.#streaming = false;
+  }
+
+  /** Clear counters, latency, table and charts. */
+  reset(): void {
+    this.#totals = zeroCounters();
+    this.#latencies = new RollingWindow(LATENCY_WINDOW);
+    this.#seq = 0;
+    this.#rows = [];
+    const view = this.#o.view;
+    view.cleared();
+    view.counters(zeroCounters());
+    view.rows([]);
+    view.status("Counters, charts and table cleared.");
+  }
+
+  /**
+   * Send a batch every interval (fixed-rate ticks). A slow response does not
+   * stall the stream: up to MAX_IN_FLIGHT requests overlap, and a tick that
+   * finds them all busy is skipped rather than queued, so the page never
+   * builds a backlog. After a failure the stream waits RETRY_MS before sending again.
+   */
+  async #loop(run: number): Promise<void> {
+    let next = this.#now();
+    let inFlight = 0;
+    let failedAt = -Infinity;
+    while (this.#streaming && this.#run === run) {
+      if (inFlight < MAX_IN_FLIGHT && this.#now() - failedAt >= RETRY_MS) {
+        inFlight++;
+        this.sendBatch().then((ok) => {
+          inFlight--;
+          if (!ok) failedAt = this.#now();
+        });
+      }
+      next += this.#o.settings().intervalMs;
+      const now = this.#now();
+      if (next < now) next = now;
+      await this.#sleep(next - now);
+    }
+  }
+}
+
+/**
+ * Redraws at most once per `everyMs`, in an animation frame: at 10 responses
+ * a second, drawing each one would keep the main thread busy and delay the
+ * next request. `schedule()` asks for a draw; several asks make one draw.
+ */
+export class DrawScheduler {
+  readonly #draw: () => void;
+  readonly #everyMs: number;
+  readonly #frame: (fn: () => void) => void;
+  readonly #now: () => number;
+  #pending: ReturnType<typeof setTimeout> | null = null;
+  #lastDraw = -Infinity;
+
+  /** `frame` defaults to `requestAnimationFrame`; tests pass a direct call. */
+  constructor(
+    draw: () => void,
+    everyMs: number,
+    options: { frame?: (fn: () => void) => void; now?: () => number } = {},
+  ) {
+    this.#draw = draw;
+    this.#everyMs = everyMs;
+    this.#frame = options.frame ?? ((fn) => requestAnimationFrame(() => fn()));
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** Ask for a draw; one happens no sooner than `everyMs` after the last. */
+  schedule(): void {
+    if (this.#pending !== null) return;
+    const wait = Math.max(0, this.#lastDraw + this.#everyMs - this.#now());
+    this.#pending = setTimeout(() =>
+      this.#frame(() => {
+        this.#pending = null;
+        this.#lastDraw = this.#now();
+        this.#draw();
+      }), wait);
+  }
+
+  /** Drop a pending draw. */
+  cancel(): void {
+    if (this.#pending !== null) clearTimeout(this.#pending);
+    this.#pending = null;
+  }
+}
