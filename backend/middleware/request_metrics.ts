@@ -7,6 +7,7 @@
  * which must run inside it.
  */
 import type { MiddlewareHandler } from "hono";
+import { CounterSeries, HistogramSeries } from "../metric_series.ts";
 import { methodLabel, type Metrics, routeLabel } from "../metrics.ts";
 import type { TimingVariables } from "./timing.ts";
 
@@ -40,19 +41,14 @@ export function requestMetrics(
 }
 
 /**
- * Records one request in the two request metrics. The label objects of each
- * (path, method, status) are built once and reused: the label sets are
- * closed, so the cache is bounded, and the hot path allocates nothing.
+ * Records one request in the two request metrics. Each (path, method,
+ * status) gets its series bound once ({@link CounterSeries},
+ * {@link HistogramSeries}); the label sets are closed, so the cache is
+ * bounded, and recording allocates nothing and hashes no labels.
  */
 export class RequestRecorder {
   readonly #metrics: Metrics;
-  readonly #labels = new Map<
-    string,
-    {
-      counter: { path: string; method: string; status: string };
-      latency: { path: string; method: string };
-    }
-  >();
+  readonly #series = new Map<string, { count: CounterSeries; latency: HistogramSeries }>();
 
   /** Record into `metrics`. */
   constructor(metrics: Metrics) {
@@ -62,12 +58,19 @@ export class RequestRecorder {
   /** Count a request answered with `status` after `seconds`. */
   record(path: string, method: string, status: number, seconds: number): void {
     const key = `${path} ${method} ${status}`;
-    let labels = this.#labels.get(key);
-    if (labels === undefined) {
-      labels = { counter: { path, method, status: String(status) }, latency: { path, method } };
-      this.#labels.set(key, labels);
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = {
+        count: new CounterSeries(this.#metrics.requestsTotal, {
+          path,
+          method,
+          status: String(status),
+        }),
+        latency: new HistogramSeries(this.#metrics.requestLatency, { path, method }),
+      };
+      this.#series.set(key, series);
     }
-    this.#metrics.requestsTotal.inc(labels.counter);
-    this.#metrics.requestLatency.observe(labels.latency, seconds);
+    series.count.inc();
+    series.latency.observe(seconds);
   }
 }
