@@ -119,3 +119,64 @@ export async function readBoundedBody(
   }
   return buffer.subarray(0, total);
 }
+
+/** Options for {@link readFramedBody}. */
+export interface FramedBodyOptions {
+  /** Most bytes accepted; the caller sends larger declared lengths to {@link readBoundedBody}. */
+  maxBytes: number;
+  /** Time allowed for the whole body; fails with kind "timeout" after it. */
+  timeoutMs: number;
+  /** The declared length (`Content-Length`), which frames the body. */
+  declaredLength: number;
+  /** Asked once for the declared length; false fails with kind "over-budget". */
+  admit?: (total: number) => boolean;
+  /**
+   * Told, on a timeout, about the read still receiving (it settles, never
+   * rejects, when the body is complete or the connection ends): until then
+   * its bytes are still in memory, so a byte budget should keep them.
+   */
+  onAbandoned?: (pending: Promise<unknown>) => void;
+}
+
+/**
+ * Read a body framed by its declared length in one call to `read`
+ * (`Request.bytes()`). Deno then hands the bytes over in one buffer of their
+ * size, where a stream reader gets each chunk as a view on a fresh 64 KiB
+ * buffer: 4 µs less CPU per 100-byte request and 18 µs per 6 KB one. The
+ * framing bounds the buffer by the declared length. Such a read cannot be
+ * cancelled, so a timeout stops waiting for it and hands it to
+ * `onAbandoned`; the caller should answer with `Connection: close`.
+ */
+export function readFramedBody(
+  read: () => Promise<Uint8Array>,
+  options: FramedBodyOptions,
+): Promise<Uint8Array> {
+  const { maxBytes, timeoutMs, declaredLength: declared } = options;
+  const tooLarge = () =>
+    new BodyReadError("too-large", `Body exceeds the limit of ${maxBytes} bytes`);
+  if (declared > maxBytes) return Promise.reject(tooLarge());
+  if (options.admit && !options.admit(declared)) {
+    return Promise.reject(
+      new BodyReadError("over-budget", `Body of ${declared} bytes does not fit the budget`),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const reading = read();
+    const deadline = deadlines.schedule(timeoutMs, () => {
+      options.onAbandoned?.(reading.then(() => {}, () => {}));
+      reject(new BodyReadError("timeout", `Body was not received within ${timeoutMs} ms`));
+    });
+    reading.then(
+      (bytes) => {
+        deadlines.cancel(deadline);
+        // Over HTTP the framing guarantees the length; a body made in-process need not keep it.
+        if (bytes.length > maxBytes) reject(tooLarge());
+        else resolve(bytes);
+      },
+      (err) => {
+        deadlines.cancel(deadline);
+        reject(new BodyReadError("unreadable", "Body could not be read", { cause: err }));
+      },
+    );
+  });
+}
