@@ -100,6 +100,15 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     requestMetrics({ metrics, routes }),
     timing(),
   );
+  // Shadow scoring runs between requests, never while one is being handled (bounded).
+  app.use(async function shadowYields(_c, next) {
+    lifecycle.requestStarted();
+    try {
+      await next();
+    } finally {
+      lifecycle.requestFinished();
+    }
+  });
 
   app.get("/", (c) =>
     c.json({

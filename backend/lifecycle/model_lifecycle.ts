@@ -32,6 +32,7 @@ export class ModelLifecycle {
   #challenger: Detector | null = null;
   #drift: DriftWindow | null = null;
   #driftFor: Detector | null = null;
+  #inflight = 0;
 
   /** Wire the lifecycle to `state`: a new champion gets a fresh drift window. */
   constructor(options: ModelLifecycleOptions) {
@@ -49,6 +50,7 @@ export class ModelLifecycle {
         metrics.shadowLatency.observe(r.seconds);
       },
       onDrop: (n) => metrics.shadowDropped.inc(n),
+      busy: () => this.#inflight > 0,
       onError: (err) =>
         logger.error("shadow_scoring_failed", {
           error: err instanceof Error ? err.message : String(err),
@@ -85,6 +87,16 @@ export class ModelLifecycle {
   observe(readings: readonly Reading[], predictions: readonly Prediction[]): void {
     this.#drift?.observe(readings as unknown as readonly Record<string, unknown>[]);
     this.#shadow.offer(readings, predictions);
+  }
+
+  /** A request started: shadow work yields to it (see `ShadowOptions.busy`). */
+  requestStarted(): void {
+    this.#inflight++;
+  }
+
+  /** A request finished. */
+  requestFinished(): void {
+    this.#inflight--;
   }
 
   /** Resolves when queued shadow work is done (tests). */

@@ -2,9 +2,10 @@
  * Shadow scoring: the challenger scores a share of live requests after the
  * champion has answered, off the response path. Requests are queued and
  * scored in slices of a few readings in macrotasks of at most
- * {@link SHADOW_TICK_MS} (`setTimeout(0)`), so a response is never held back
- * by shadow work and a request arriving meanwhile waits half a millisecond at
- * most; only the anomaly flag is computed (no reasons). The queue is bounded in readings, and
+ * {@link SHADOW_TICK_MS} (`setTimeout(0)`), and only while no request is being
+ * handled (up to a bounded wait), so a response is never held back by shadow
+ * work and a request arriving meanwhile waits half a millisecond at most;
+ * only the anomaly flag is computed (no reasons). The queue is bounded in readings, and
  * requests that do not fit are dropped and counted rather than letting
  * shadow work grow memory or latency under load.
  */
@@ -58,12 +59,22 @@ export interface ShadowOptions {
   onError?: (err: unknown) => void;
   /** Random source in [0, 1); default Math.random. */
   random?: () => number;
+  /**
+   * True while requests are being handled: shadow work then waits (re-checked every
+   * millisecond), so a request never queues behind it, unless the oldest queued request
+   * has waited {@link ShadowOptions.maxDeferMs}. Default: never busy.
+   */
+  busy?: () => boolean;
+  /** Longest a queued request waits for an idle moment before it is scored anyway. Default 100. */
+  maxDeferMs?: number;
 }
 
 interface Job {
   challenger: Detector;
   readings: readonly Reading[];
   champion: readonly Prediction[];
+  /** When it was queued (`performance.now()`). */
+  queuedAt: number;
   /** Readings scored so far, and what they gave. */
   done: number;
   agree: number;
@@ -117,6 +128,7 @@ export class ShadowScorer {
       return;
     }
     this.#queue.push({
+      queuedAt: performance.now(),
       challenger,
       readings,
       champion,
@@ -135,10 +147,17 @@ export class ShadowScorer {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  #schedule(): void {
+  #schedule(delayMs = 0): void {
     if (this.#timer !== null) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
+      // Requests first: while one is being handled, wait for an idle moment (bounded).
+      const head = this.#queue[0];
+      const { busy, maxDeferMs = 100 } = this.#options;
+      if (head && busy?.() && performance.now() - head.queuedAt < maxDeferMs) {
+        this.#schedule(1);
+        return;
+      }
       // Several slices per macrotask up to a small budget: chained timers are clamped to
       // 4 ms, so one slice per timer would fall behind; the budget bounds what a request
       // arriving meanwhile waits for.
@@ -148,7 +167,7 @@ export class ShadowScorer {
       );
       if (this.#queue.length > 0) this.#schedule();
       else for (const resolve of this.#idle.splice(0)) resolve();
-    }, 0);
+    }, delayMs);
   }
 
   #runOne(): void {

@@ -123,3 +123,25 @@ Deno.test("ShadowScorer scores a large request in slices and reports it once", a
   assert.equal(results[0].readings, batch.length);
   assert.equal(results[0].agree, batch.length);
 });
+
+Deno.test("ShadowScorer waits while requests are being handled, at most maxDeferMs", async () => {
+  let busy = true;
+  const { s, results } = scorer({ busy: () => busy, maxDeferMs: 60_000 });
+  s.setChallenger(new Threshold(240));
+  const batch = readings([230, 250]);
+  s.offer(batch, new Threshold(240).predict(batch));
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(results.length, 0, "no shadow work while a request is in flight");
+  busy = false;
+  await s.idle();
+  assert.equal(results.length, 1);
+
+  // Always busy: the bounded wait still lets the work through.
+  const bounded = scorer({ busy: () => true, maxDeferMs: 20 });
+  bounded.s.setChallenger(new Threshold(240));
+  const started = performance.now();
+  bounded.s.offer(batch, new Threshold(240).predict(batch));
+  await bounded.s.idle();
+  assert.equal(bounded.results.length, 1);
+  assert.ok(performance.now() - started >= 20, "it waited for an idle moment first");
+});
