@@ -368,7 +368,7 @@ export async function main(argv: string[]): Promise<number> {
   const wall = targetRatios(rows, ECHO, SERVICE_1, scoring64);
   const cpu = cpuTargetRatios(rows, ECHO, SERVICE_1, scoring64);
   const verdict = (r: number | undefined, target: number) =>
-    r === undefined ? "—" : `${f(r, 2)} (target ≥ ${target}: ${r >= target ? "met" : "not met"})`;
+    r === undefined ? "—" : `${f(r, 3)} (target ≥ ${target}: ${r >= target ? "met" : "not met"})`;
   const targets = [
     "| target (WORKERS=1) | from req/s | from server CPU per request |",
     "| --- | --- | --- |",
