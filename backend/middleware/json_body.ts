@@ -7,6 +7,8 @@ export interface JsonBodyVariables {
   body: unknown;
   /** Set by `bodyBudget`: asks to hold `total` body bytes; false when the budget is spent. */
   admitBodyBytes?: (total: number) => boolean;
+  /** Set by `bodyBudget`: keeps the request's bytes reserved until `pending` settles. */
+  holdBodyBytes?: (pending: Promise<unknown>) => void;
 }
 
 /** Options for {@link jsonBody}. */
@@ -16,9 +18,13 @@ export type JsonBodyOptions = ReadJsonOptions;
 export function jsonBody(
   options: JsonBodyOptions,
 ): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
-  return async (c, next) => {
+  return async function jsonBody(c, next) {
     const admit = c.get("admitBodyBytes");
-    c.set("body", await readJson(c.req.raw, admit ? { ...options, admit } : options));
+    const hold = c.get("holdBodyBytes");
+    c.set(
+      "body",
+      await readJson(c.req.raw, admit || hold ? { ...options, admit, hold } : options),
+    );
     await next();
   };
 }
