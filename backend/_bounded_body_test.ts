@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BodyReadError, readBoundedBody, readFramedBody } from "./_bounded_body.ts";
+import { BodyReadError, readBoundedBody } from "./_bounded_body.ts";
 
 function stream(chunks: Uint8Array[], opts: { hang?: boolean } = {}): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -94,58 +94,4 @@ Deno.test("readBoundedBody() asks admit() before each allocation and fails with 
     }),
     (err: unknown) => err instanceof BodyReadError && err.kind === "over-budget",
   );
-});
-
-Deno.test("readFramedBody() returns the bytes of one read and asks admit() for the declared length", async () => {
-  const asked: number[] = [];
-  const out = await readFramedBody(() => Promise.resolve(bytes('{"a":1}')), {
-    maxBytes: 100,
-    timeoutMs: 5_000,
-    declaredLength: 7,
-    admit: (n) => (asked.push(n), true),
-  });
-  assert.equal(new TextDecoder().decode(out), '{"a":1}');
-  assert.deepEqual(asked, [7]);
-});
-
-Deno.test("readFramedBody() fails with over-budget, too-large and unreadable", async () => {
-  const kind = (kind: string) => (err: unknown) =>
-    err instanceof BodyReadError && err.kind === kind;
-  let reads = 0;
-  const read = () => (reads++, Promise.resolve(bytes("12345")));
-  const options = { maxBytes: 4, timeoutMs: 5_000, declaredLength: 3 };
-  await assert.rejects(
-    readFramedBody(read, { ...options, admit: () => false }),
-    kind("over-budget"),
-  );
-  await assert.rejects(readFramedBody(read, { ...options, declaredLength: 5 }), kind("too-large"));
-  assert.equal(reads, 0, "refused before reading");
-  // A body made in-process need not match its declared length; the limit still holds.
-  await assert.rejects(readFramedBody(read, options), kind("too-large"));
-  await assert.rejects(
-    readFramedBody(() => Promise.reject(new Error("connection reset")), options),
-    kind("unreadable"),
-  );
-});
-
-Deno.test("readFramedBody() times out and hands over the read still receiving", async () => {
-  let finish!: (bytes: Uint8Array) => void;
-  const abandoned: Promise<unknown>[] = [];
-  await assert.rejects(
-    readFramedBody(() => new Promise((r) => (finish = r)), {
-      maxBytes: 100,
-      timeoutMs: 30,
-      declaredLength: 3,
-      onAbandoned: (p) => abandoned.push(p),
-    }),
-    (err: unknown) => err instanceof BodyReadError && err.kind === "timeout",
-  );
-  assert.equal(abandoned.length, 1);
-  let settled = false;
-  abandoned[0].then(() => (settled = true));
-  await Promise.resolve();
-  assert.equal(settled, false);
-  finish(bytes("abc"));
-  await abandoned[0];
-  assert.equal(settled, true);
 });

@@ -5,7 +5,7 @@
  * copied into one buffer, never buffered past the limit; see `_bounded_body.ts`), 408 when the body trickles in too slowly,
  * 400 for bytes that are not UTF-8 JSON. Failures are {@link HttpError}s.
  */
-import { BodyReadError, readBoundedBody, readFramedBody } from "./_bounded_body.ts";
+import { BodyReadError, readBoundedBody } from "./_bounded_body.ts";
 import { HttpError } from "./problem.ts";
 
 /** Options for {@link readJson}. */
@@ -16,11 +16,6 @@ export interface ReadJsonOptions {
   admit?: (total: number) => boolean;
   /** The per-worker budget, named in the 503. */
   budgetBytes?: number;
-  /**
-   * Keep the admitted bytes reserved until `pending` settles: a body with a
-   * Content-Length that timed out is still being received (see `bodyBudget`).
-   */
-  hold?: (pending: Promise<unknown>) => void;
 }
 
 /** The 503 for a body that does not fit the budget of bodies in progress (MAX_BODY_BYTES_IN_FLIGHT). */
@@ -73,28 +68,12 @@ export async function readJson(req: Request, options: ReadJsonOptions): Promise<
 async function readLimited(req: Request, options: ReadJsonOptions): Promise<Uint8Array> {
   const { maxBytes, timeoutMs } = options;
   const length = req.headers.get("content-length");
-  const declared = length === null ? null : Number(length);
-  const admit = options.admit ? { admit: options.admit } : {};
   try {
-    // A declared length within the limit frames the body (the server reads no more), so it is
-    // read in one piece; chunked bodies are read chunk by chunk into one buffer, counted and
-    // admitted as they come; one declared over the limit is refused unread (413).
-    if (
-      declared !== null && Number.isSafeInteger(declared) && declared >= 0 && declared <= maxBytes
-    ) {
-      return await readFramedBody(() => req.bytes(), {
-        maxBytes,
-        timeoutMs,
-        declaredLength: declared,
-        ...admit,
-        ...(options.hold ? { onAbandoned: options.hold } : {}),
-      });
-    }
     return await readBoundedBody(req.body, {
       maxBytes,
       timeoutMs,
-      declaredLength: declared,
-      ...admit,
+      declaredLength: length === null ? null : Number(length),
+      ...(options.admit ? { admit: options.admit } : {}),
     });
   } catch (err) {
     if (!(err instanceof BodyReadError)) throw err;
@@ -107,11 +86,7 @@ async function readLimited(req: Request, options: ReadJsonOptions): Promise<Uint
     }
     if (err.kind === "over-budget") throw overBudget(options.budgetBytes);
     if (err.kind === "timeout") {
-      // Close (RFC 9110 on 408): the rest of the body is not wanted, and the connection cannot
-      // carry another request before it has arrived.
-      throw new HttpError("body-timeout", `Request body was not received within ${timeoutMs} ms`, {
-        headers: { connection: "close" },
-      });
+      throw new HttpError("body-timeout", `Request body was not received within ${timeoutMs} ms`);
     }
     // The client went away or sent a broken chunked encoding.
     throw new HttpError("malformed-json", "Request body could not be read");

@@ -2,8 +2,7 @@
  * Memory-aware admission: every `/predict` reserves the bytes its body may
  * take from a per-worker {@link ByteBudget} before a byte is read: its
  * `Content-Length`, or for a chunked body a first 64 KiB that grows as bytes
- * arrive. The bytes return when the response is ready, or for a body whose
- * read timed out but still receives, when that read ends. Past the budget it
+ * arrive. The bytes return when the response is ready. Past the budget it
  * answers 503 with Retry-After, so overload is shed early and cheaply instead
  * of buffering, parsing and scoring more bodies than the container's memory
  * holds (the arithmetic is in docs/TECHNICAL_OVERVIEW.md, "Security and
@@ -52,15 +51,10 @@ export function bodyBudget(
     );
     if (lease === null) throw overBudget(budgetBytes);
     c.set("admitBodyBytes", lease.grow);
-    // A body read that timed out may still be receiving into memory: its bytes stay reserved
-    // until it ends (the 408 closes the connection), so the budget keeps bounding memory.
-    let pending: Promise<unknown> | null = null;
-    c.set("holdBodyBytes", (p) => (pending = p));
     try {
       await next();
     } finally {
-      if (pending === null) lease.release();
-      else (pending as Promise<unknown>).then(lease.release);
+      lease.release();
     }
   };
 }

@@ -7,8 +7,6 @@ export interface JsonBodyVariables {
   body: unknown;
   /** Set by `bodyBudget`: asks to hold `total` body bytes; false when the budget is spent. */
   admitBodyBytes?: (total: number) => boolean;
-  /** Set by `bodyBudget`: keeps the request's bytes reserved until `pending` settles. */
-  holdBodyBytes?: (pending: Promise<unknown>) => void;
 }
 
 /** Options for {@link jsonBody}. */
@@ -20,11 +18,7 @@ export function jsonBody(
 ): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
   return async function jsonBody(c, next) {
     const admit = c.get("admitBodyBytes");
-    const hold = c.get("holdBodyBytes");
-    c.set(
-      "body",
-      await readJson(c.req.raw, admit || hold ? { ...options, admit, hold } : options),
-    );
+    c.set("body", await readJson(c.req.raw, admit ? { ...options, admit } : options));
     await next();
   };
 }
