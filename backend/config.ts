@@ -36,6 +36,8 @@ export interface Config {
   drainDelaySeconds: number;
   /** Seconds after the drain delay before in-flight work is abandoned and the process exits. */
   shutdownDeadlineSeconds: number;
+  /** After the drain delay, milliseconds without a new request before the listener closes. */
+  shutdownQuietMs: number;
   /** Identity shown in `served_by` and logs. */
   podName: string;
   nodeName: string | null;
@@ -84,6 +86,7 @@ export const DEFAULTS = {
   BODY_TIMEOUT_MS: 10_000,
   DRAIN_DELAY_S: 5,
   SHUTDOWN_DEADLINE_S: 10,
+  SHUTDOWN_QUIET_MS: 100,
   LOG_LEVEL: "info" as Level,
   MODEL_POLL_S: 5,
   MODEL_RETENTION: 10,
@@ -176,6 +179,7 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     bodyTimeoutMs: number("BODY_TIMEOUT_MS", { min: 1, max: 600_000, integer: true }),
     drainDelaySeconds: number("DRAIN_DELAY_S", { min: 0, max: 600 }),
     shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S", { min: 0, max: 600 }),
+    shutdownQuietMs: number("SHUTDOWN_QUIET_MS", { min: 0, max: 60_000, integer: true }),
     podName: env.POD_NAME?.trim() || hostname,
     nodeName: env.NODE_NAME?.trim() || null,
     logLevel: LEVELS.includes(logLevel) ? logLevel : DEFAULTS.LOG_LEVEL,

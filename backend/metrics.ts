@@ -92,6 +92,11 @@ export function methodLabel(method: string): string {
   return METHOD_LABELS.has(method) ? method : "other";
 }
 
+/** The `path` label for `path`: itself when it is one of the app's route patterns, else `other`. */
+export function routeLabel(path: string, routes: ReadonlySet<string>): string {
+  return routes.has(path) ? path : "other";
+}
+
 /** The service version reported by `build_info`. */
 export const SERVICE_VERSION = "0.1.0";
 

@@ -1,7 +1,7 @@
 /**
  * Reads a request or response body into one buffer with a byte limit and a
  * deadline, independent of any framework (the backend and the UI server both
- * use it; it imports nothing).
+ * use it; it imports only `deadlines.ts`, which imports nothing).
  *
  * Memory is bounded by the bytes received, not by the number of chunks: each
  * chunk is copied into one growing buffer at once and then dropped. Keeping
@@ -9,6 +9,10 @@
  * chunked body over as a view on its own 64 KiB buffer, so 10,000 one-byte
  * chunks (60 KB on the wire) would pin 640 MB.
  */
+import { Deadlines } from "./deadlines.ts";
+
+/** The deadlines of every body being read in this isolate: one timer for all of them. */
+const deadlines = new Deadlines();
 
 /** Why a body could not be read: over the limit, refused by `admit`, too slow, or broken (client gone, bad framing). */
 export type BodyErrorKind = "too-large" | "over-budget" | "timeout" | "unreadable";
@@ -60,9 +64,8 @@ export async function readBoundedBody(
 
   // A declared length frames the body (no more can arrive), so it caps the buffer; it is not
   // allocated up front, or a client declaring 1 MiB and sending nothing would cost 1 MiB.
-  const cap = declared !== null && Number.isFinite(declared) && declared >= 0
-    ? Math.min(declared, maxBytes)
-    : maxBytes;
+  const framed = declared !== null && Number.isFinite(declared) && declared >= 0;
+  const cap = framed ? Math.min(declared, maxBytes) : maxBytes;
   let buffer = new Uint8Array(Math.min(INITIAL_CAPACITY, cap));
   let total = 0;
   const reader = body.getReader();
@@ -70,11 +73,13 @@ export async function readBoundedBody(
   // every Promise.race would leave a reaction on that promise holding its chunk until the
   // deadline, which is the whole body's buffers again.
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const deadline = deadlines.schedule(timeoutMs, () => {
     timedOut = true;
     reader.cancel().catch(() => {});
-  }, timeoutMs);
+  });
   try {
+    // Read to the end even when the declared length is in: stopping there (saving one read)
+    // made Deno's HTTP server spend about 60 µs more per 6 KB request to finish it.
     while (true) {
       const { done, value } = await reader.read();
       if (timedOut) {
@@ -110,7 +115,7 @@ export async function readBoundedBody(
     if (err instanceof BodyReadError) throw err;
     throw new BodyReadError("unreadable", "Body could not be read", { cause: err });
   } finally {
-    clearTimeout(timer);
+    deadlines.cancel(deadline);
   }
   return buffer.subarray(0, total);
 }

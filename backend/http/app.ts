@@ -8,7 +8,10 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { bodyBudget } from "./middleware/body_budget.ts";
-import { requestContext, type RequestVariables } from "./middleware/request_context.ts";
+import { requestId, type RequestIdVariables } from "./middleware/request_id.ts";
+import { requestLog } from "./middleware/request_log.ts";
+import { requestMetrics } from "./middleware/request_metrics.ts";
+import { timing, type TimingVariables } from "./middleware/timing.ts";
 import { shownArtifactPath } from "../store/model_store.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";
 import { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
@@ -39,6 +42,9 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/models/aliases/challenger": ["PUT", "DELETE"],
   "/feedback": ["POST"],
 };
+
+/** Context variables every request has: its id and, once handled, its duration. */
+export type RequestVariables = RequestIdVariables & TimingVariables;
 
 /** What the application needs from its host. */
 export interface AppDeps {
@@ -85,7 +91,15 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   const registry = deps.registry ??
     new ModelRegistry(config.modelDir, { retention: config.modelRetention });
 
-  app.use(requestContext({ metrics, logger, routes: new Set(Object.keys(ROUTES)) }));
+  // Outermost first: the id exists for everything after it, and the timing, innermost, has its
+  // figure ready when the metrics and the log line (which run after it on the way out) read it.
+  const routes = new Set(Object.keys(ROUTES));
+  app.use(
+    requestId(),
+    requestLog({ logger, routes }),
+    requestMetrics({ metrics, routes }),
+    timing(),
+  );
   // Shadow scoring runs between requests, never while one is being handled (bounded).
   app.use(async function shadowYields(_c, next) {
     lifecycle.requestStarted();

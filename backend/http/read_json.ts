@@ -31,6 +31,9 @@ export function overBudget(budgetBytes?: number): HttpError {
   );
 }
 
+// One decoder for every body: a whole-buffer decode keeps no state between calls.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
 /** Parse the body of `req` as JSON within the limits. */
@@ -48,7 +51,7 @@ export async function readJson(req: Request, options: ReadJsonOptions): Promise<
   const bytes = await readLimited(req, options);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw new HttpError("malformed-json", "Request body is not valid UTF-8");
   }

@@ -22,7 +22,7 @@ export interface Instance {
   listening: Promise<Deno.NetAddr>;
   /**
    * Wait until no request is in flight and none has started for
-   * {@link QUIET_MS}, then close the listener and finish. Deno's
+   * `SHUTDOWN_QUIET_MS`, then close the listener and finish. Deno's
    * `server.shutdown()` alone aborts request bodies still being received, so
    * a slow upload would fail; and closing the listener while a client is
    * still sending drops the connections the kernel has accepted but nobody
@@ -32,9 +32,6 @@ export interface Instance {
    */
   close(): Promise<void>;
 }
-
-/** Quiet time before the listener closes on shutdown: no request started for this long. */
-export const QUIET_MS = 100;
 
 /** Options for {@link startInstance}. */
 export interface InstanceOptions {
@@ -107,7 +104,7 @@ export function startInstance(options: InstanceOptions): Instance {
     }
   });
   const close = async () => {
-    while (active > 0 || performance.now() - lastStart < QUIET_MS) {
+    while (active > 0 || performance.now() - lastStart < config.shutdownQuietMs) {
       await new Promise((r) => setTimeout(r, 10));
     }
     await server.shutdown();

@@ -64,8 +64,15 @@ for (const workers of ["1", "2"]) {
 
 for (const workers of ["1", "2"]) {
   Deno.test(`SIGTERM with WORKERS=${workers} serves a client that ignores readiness until it stops`, async () => {
+    // The listener closes after SHUTDOWN_QUIET_MS without a new request; a CPU-starved test
+    // machine can pause all 16 client loops for longer than the default 100 ms.
     const backend = await startBackend({
-      env: { WORKERS: workers, DRAIN_DELAY_S: "1", SHUTDOWN_DEADLINE_S: "10" },
+      env: {
+        WORKERS: workers,
+        DRAIN_DELAY_S: "1",
+        SHUTDOWN_DEADLINE_S: "10",
+        SHUTDOWN_QUIET_MS: "1000",
+      },
     });
     // A batch job that never looks at /ready: it keeps opening connections past the drain delay.
     const client = steadyClient({ port: backend.port, loops: 16, request: REQUEST });

@@ -13,6 +13,8 @@ export interface WrkResult {
   requests: number;
   /** Non-2xx/3xx responses plus socket errors. */
   errors: number;
+  /** CPU time the server process spent per request in this run, in µs (from /proc; not wrk's). */
+  cpuUsPerRequest?: number;
 }
 
 /** One row of the throughput table. */
@@ -23,6 +25,8 @@ export interface BenchRow {
   wrk: WrkResult;
   /** Slowest and fastest requests/s over the repeated runs (absent for a single run). */
   range?: [number, number];
+  /** Median over the runs of the server's CPU µs per request, when every run measured it. */
+  cpuUsPerRequest?: number;
 }
 
 /** Reduce repeated wrk runs of one cell to the median run plus the requests/s range. */
@@ -33,7 +37,70 @@ export function medianRow(target: string, batch: number, runs: WrkResult[]): Ben
   if (runs.length > 1) {
     row.range = [sorted[0].requestsPerSec, sorted[sorted.length - 1].requestsPerSec];
   }
+  const cpu = runs.map((r) => r.cpuUsPerRequest).filter((c): c is number => c !== undefined);
+  if (cpu.length === runs.length) row.cpuUsPerRequest = median(cpu);
   return row;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The request path's targets (issue 13) as ratios; undefined where a figure is missing. */
+export interface TargetRatios {
+  /** Service req/s at batch 1 over the echo's: target at least 0.25. */
+  batch1?: number;
+  /** The most a server that parses like the echo and then scores can do at batch 64: 1 / (1/echo + scoring). */
+  bound64?: number;
+  /** Service req/s at batch 64 over {@link bound64}: target at least 0.7. */
+  batch64?: number;
+}
+
+/**
+ * The two target ratios from req/s: at batch 1 the service against the echo
+ * ceiling; at batch 64 against the bound 1 / (1/echo_rps + scoring seconds
+ * per request), i.e. what is left once the unavoidable parse-and-echo and the
+ * forest's own scoring are paid.
+ */
+export function targetRatios(
+  rows: BenchRow[],
+  ceiling: string,
+  service: string,
+  scoringSecondsPerRequest64: number,
+): TargetRatios {
+  const rps = (t: string, b: number) =>
+    rows.find((r) => r.target === t && r.batch === b)?.wrk.requestsPerSec;
+  const out: TargetRatios = {};
+  const e1 = rps(ceiling, 1), s1 = rps(service, 1), e64 = rps(ceiling, 64), s64 = rps(service, 64);
+  if (e1 && s1) out.batch1 = s1 / e1;
+  if (e64) {
+    out.bound64 = 1 / (1 / e64 + scoringSecondsPerRequest64);
+    if (s64) out.batch64 = s64 / out.bound64;
+  }
+  return out;
+}
+
+/**
+ * The same two ratios from the servers' CPU time per request instead of
+ * req/s: load from other processes on a shared machine stretches wall-clock
+ * figures unevenly, while the CPU a request costs the server barely moves.
+ * Batch 1: echo CPU / service CPU; batch 64: (echo CPU + scoring) / service CPU.
+ */
+export function cpuTargetRatios(
+  rows: BenchRow[],
+  ceiling: string,
+  service: string,
+  scoringSecondsPerRequest64: number,
+): Omit<TargetRatios, "bound64"> {
+  const cpu = (t: string, b: number) =>
+    rows.find((r) => r.target === t && r.batch === b)?.cpuUsPerRequest;
+  const out: Omit<TargetRatios, "bound64"> = {};
+  const e1 = cpu(ceiling, 1), s1 = cpu(service, 1), e64 = cpu(ceiling, 64), s64 = cpu(service, 64);
+  if (e1 && s1) out.batch1 = e1 / s1;
+  if (e64 && s64) out.batch64 = (e64 + scoringSecondsPerRequest64 * 1e6) / s64;
+  return out;
 }
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {
   type BenchRow,
+  cpuTargetRatios,
   medianRow,
   parseWrk,
   replaceSection,
   SECTION_END,
   SECTION_START,
+  targetRatios,
   throughputSvg,
   throughputTable,
 } from "./bench_report.ts";
@@ -100,4 +102,29 @@ Deno.test("replaceSection() updates only its own section and keeps the others", 
   const appended = replaceSection("# Performance\n\n## Detector\nd\n", "## Service\nv3");
   assert.ok(appended.startsWith("# Performance\n\n## Detector\nd\n\n" + SECTION_START));
   assert.ok(appended.trimEnd().endsWith(SECTION_END));
+});
+
+Deno.test("targetRatios() compares batch 1 with the echo and batch 64 with 1 / (1/echo + scoring)", () => {
+  // echo 5,000 req/s at batch 64 is 200 µs a request; scoring 300 µs more bounds it to 2,000 req/s.
+  const r = targetRatios(ROWS, "echo", "svc", 300e-6);
+  assert.equal(r.batch1, 0.25);
+  assert.ok(Math.abs(r.bound64! - 2000) < 1e-9);
+  assert.ok(Math.abs(r.batch64! - 0.5) < 1e-12);
+  assert.deepEqual(targetRatios(ROWS, "echo", "nobody", 300e-6), { bound64: r.bound64 });
+});
+
+Deno.test("cpuTargetRatios() does the same from CPU µs per request and medianRow() keeps its median", () => {
+  const cpu = (c: number) => ({ ...wrk(1000), cpuUsPerRequest: c });
+  const rows: BenchRow[] = [
+    medianRow("echo", 1, [cpu(10), cpu(11), cpu(9)]),
+    medianRow("echo", 64, [cpu(40), cpu(40)]),
+    medianRow("svc", 1, [cpu(40), cpu(41), cpu(39)]),
+    medianRow("svc", 64, [cpu(300), wrk(1000)]),
+  ];
+  assert.equal(rows[0].cpuUsPerRequest, 10);
+  // Not every run measured CPU: no figure rather than a biased one.
+  assert.equal(rows[3].cpuUsPerRequest, undefined);
+  assert.deepEqual(cpuTargetRatios(rows, "echo", "svc", 160e-6), { batch1: 0.25 });
+  rows[3] = medianRow("svc", 64, [cpu(250), cpu(350)]);
+  assert.ok(Math.abs(cpuTargetRatios(rows, "echo", "svc", 160e-6).batch64! - 200 / 300) < 1e-12);
 });

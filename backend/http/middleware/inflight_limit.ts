@@ -12,12 +12,13 @@ export interface InflightLimitOptions {
 
 /** Create a concurrency-limiting middleware. */
 export function inflightLimit(options: InflightLimitOptions): MiddlewareHandler {
+  const { max } = options;
   let inflight = 0;
-  return async (_c, next) => {
-    if (inflight >= options.max) {
+  return async function inflightLimit(_c, next) {
+    if (inflight >= max) {
       throw new HttpError(
         "overloaded",
-        `More than ${options.max} requests are in progress on this worker (MAX_INFLIGHT); retry shortly`,
+        `More than ${max} requests are in progress on this worker (MAX_INFLIGHT); retry shortly`,
         // Close: the body is not read, and draining it would spend the CPU shedding is meant to save.
         { headers: { "retry-after": "1", connection: "close" } },
       );

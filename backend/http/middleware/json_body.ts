@@ -16,7 +16,7 @@ export type JsonBodyOptions = ReadJsonOptions;
 export function jsonBody(
   options: JsonBodyOptions,
 ): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
-  return async (c, next) => {
+  return async function jsonBody(c, next) {
     const admit = c.get("admitBodyBytes");
     c.set("body", await readJson(c.req.raw, admit ? { ...options, admit } : options));
     await next();

@@ -23,7 +23,7 @@ import {
 } from "../../store/registry/registry.ts";
 import { shortVersion } from "../../store/registry/version_id.ts";
 import type { ServiceState } from "../../predict/state.ts";
-import type { RequestVariables } from "../middleware/request_context.ts";
+import type { RequestIdVariables } from "../middleware/request_id.ts";
 
 /** Largest admin request body: `{"version": "sha256:..."}` needs about 90 bytes. */
 const MAX_ADMIN_BODY_BYTES = 4_096;
@@ -72,9 +72,9 @@ function versionView(meta: VersionMeta, aliases: Record<AliasName, AliasRecord |
 }
 
 /** Create the models sub-app. */
-export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestVariables }> {
+export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVariables }> {
   const { registry, state, lifecycle, logger } = deps;
-  const app = new Hono<{ Variables: RequestVariables & JsonBodyVariables }>();
+  const app = new Hono<{ Variables: RequestIdVariables & JsonBodyVariables }>();
   const admin = adminAuth({ token: deps.adminToken });
   const body = jsonBody({ maxBytes: MAX_ADMIN_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs });
 
@@ -151,5 +151,5 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestVariabl
       converges_within_s: deps.pollSeconds,
     });
   });
-  return app as unknown as Hono<{ Variables: RequestVariables }>;
+  return app as unknown as Hono<{ Variables: RequestIdVariables }>;
 }

@@ -5,6 +5,7 @@ import type { Metrics } from "../../metrics.ts";
 import { bodyBudget } from "../middleware/body_budget.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
+import { requireModel } from "../middleware/require_model.ts";
 import { requireDetector, type ScoreOptions, scoreRequest } from "../../predict/score.ts";
 import type { ServiceState } from "../../predict/state.ts";
 
@@ -30,11 +31,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
   app.post(
     "/predict",
     inflightLimit({ max: config.maxInflight }),
-    async (_c, next) => {
-      // Before reading the body: a replica that cannot score should say so at once.
-      requireDetector(state);
-      await next();
-    },
+    requireModel(state),
     deps.admitBody ?? bodyBudget({
       budgetBytes: config.bodyBytesInFlightPerWorker,
       maxBodyBytes: config.maxBodyBytes,
@@ -45,15 +42,16 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
       timeoutMs: config.bodyTimeoutMs,
       budgetBytes: config.bodyBytesInFlightPerWorker,
     }),
-    (c) =>
-      c.json(
+    function predict(c) {
+      return c.json(
         scoreRequest(requireDetector(state), c.get("body"), {
           metrics,
           maxBatch: config.maxBatch,
           servedBy,
           ...(deps.onScored ? { onScored: deps.onScored } : {}),
         }),
-      ),
+      );
+    },
   );
   return app;
 }

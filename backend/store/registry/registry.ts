@@ -117,6 +117,11 @@ function parseAlias(text: string, name: AliasName): AliasRecord | null {
   }
 }
 
+/** How long a writer waits for the registry lock before giving up. */
+const LOCK_WAIT_MS = 10_000;
+/** A lock this old was left by a writer that died (holders keep it for milliseconds). */
+const STALE_LOCK_MS = 5_000;
+
 /** The registry rooted at a model directory. */
 export class ModelRegistry {
   /** The model directory (`MODEL_DIR`). */
@@ -246,58 +251,74 @@ export class ModelRegistry {
 
   /**
    * Point `name` at a registered full version. Throws VersionNotFoundError
-   * when the version is not registered (also when retention removed it
-   * while the alias was written: the alias is then put back).
+   * when the version is not registered. Runs under the registry lock, so
+   * retention cannot remove the version between the check and the write.
    */
   async setAlias(name: AliasName, version: string, updatedBy: string): Promise<AliasRecord> {
-    if ((await this.readArtifact(version)) === null) {
-      throw new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
-    }
-    await Deno.mkdir(this.#aliases, { recursive: true });
-    const before = await this.getAlias(name);
-    const record: AliasRecord = {
-      alias: name,
-      version,
-      updated_at: new Date().toISOString(),
-      updated_by: updatedBy,
-      previous: before && before.version !== version ? before.version : before?.previous ?? null,
-    };
-    await replaceFile(`${this.#aliases}/${name}.json`, JSON.stringify(record));
-    // A concurrent prune may have deleted the version between the check and the write.
-    if ((await this.readArtifact(version)) === null) {
-      await this.#restoreAlias(name, before);
-      throw new VersionNotFoundError(
-        `Version ${version} was being removed by retention while the alias was set; try again`,
-      );
-    }
-    return record;
+    return await this.#locked(async () => {
+      if ((await this.readArtifact(version)) === null) {
+        throw new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
+      }
+      const before = await this.getAlias(name);
+      const record: AliasRecord = {
+        alias: name,
+        version,
+        updated_at: new Date().toISOString(),
+        updated_by: updatedBy,
+        previous: before && before.version !== version ? before.version : before?.previous ?? null,
+      };
+      await replaceFile(`${this.#aliases}/${name}.json`, JSON.stringify(record));
+      return record;
+    });
+  }
+
+  /** Point `name` at `version` only if the alias is unset and the version exists; true when this call set it. */
+  async setAliasIfAbsent(name: AliasName, version: string, updatedBy: string): Promise<boolean> {
+    return await this.#locked(async () => {
+      if ((await this.readArtifact(version)) === null) return false;
+      const record: AliasRecord = {
+        alias: name,
+        version,
+        updated_at: new Date().toISOString(),
+        updated_by: updatedBy,
+        previous: null,
+      };
+      return await createFileOnce(`${this.#aliases}/${name}.json`, JSON.stringify(record));
+    });
   }
 
   /**
-   * Put `name` back to `before` after a failed `setAlias`. While the alias
-   * pointed elsewhere, retention may have deleted `before`'s version (nothing
-   * protected it), so the restored alias is checked like a new one: if its
-   * version is gone the alias is removed rather than left dangling.
+   * Run `fn` holding the registry's lock: a file created exclusively in the
+   * aliases directory, so replicas and training Jobs sharing `MODEL_DIR`
+   * exclude each other too. Moving an alias and pruning take milliseconds; a
+   * lock older than {@link STALE_LOCK_MS} was left by a process that died.
    */
-  async #restoreAlias(name: AliasName, before: AliasRecord | null): Promise<void> {
-    if (before && (await this.readArtifact(before.version)) !== null) {
-      await replaceFile(`${this.#aliases}/${name}.json`, JSON.stringify(before));
-      if ((await this.readArtifact(before.version)) !== null) return;
-    }
-    await this.deleteAlias(name);
-  }
-
-  /** Point `name` at `version` only if the alias is unset; true when this call set it. */
-  async setAliasIfAbsent(name: AliasName, version: string, updatedBy: string): Promise<boolean> {
+  async #locked<T>(fn: () => Promise<T>): Promise<T> {
     await Deno.mkdir(this.#aliases, { recursive: true });
-    const record: AliasRecord = {
-      alias: name,
-      version,
-      updated_at: new Date().toISOString(),
-      updated_by: updatedBy,
-      previous: null,
-    };
-    return await createFileOnce(`${this.#aliases}/${name}.json`, JSON.stringify(record));
+    const path = `${this.#aliases}/.lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let delay = 1;; delay = Math.min(delay * 2, 50)) {
+      try {
+        (await Deno.open(path, { createNew: true, write: true })).close();
+        break;
+      } catch (err) {
+        if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+      }
+      const since = (await Deno.stat(path).catch(() => null))?.mtime?.getTime();
+      if (since !== undefined && Date.now() - since > STALE_LOCK_MS) {
+        await Deno.remove(path).catch(() => {});
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`The model registry is locked by another writer (${path}); try again`);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+    try {
+      return await fn();
+    } finally {
+      await Deno.remove(path).catch(() => {});
+    }
   }
 
   /** Remove an alias; false when it was not set. */
@@ -322,35 +343,31 @@ export class ModelRegistry {
   }
 
   /**
-   * Delete versions beyond retention, never an aliased one; returns the
-   * versions deleted. A version is first renamed aside, then the aliases are
-   * read again: if one now points at it (a concurrent `setAlias`), it is put
-   * back. `setAlias` does the mirror check, so the two cannot both miss each other.
+   * Delete versions beyond retention, never an aliased one or the rollback
+   * target; returns the versions deleted. Runs under the registry lock, so no
+   * alias can move to a version while it is being deleted.
    */
   async prune(): Promise<string[]> {
     const all = await this.list();
     if (all.length <= this.#retention) return [];
-    const keep = await this.#protected();
-    const candidates = all.slice(this.#retention).filter((m) => !keep.has(m.version));
-    const deleted: string[] = [];
-    for (const meta of candidates) {
-      const path = this.artifactPath(meta.version);
-      const random = crypto.getRandomValues(new Uint32Array(1))[0].toString(16);
-      const aside = `${this.#versions}/.pruning-${versionHex(meta.version)}-${random}`;
-      try {
-        await Deno.rename(path, aside);
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound) continue;
-        throw err;
+    return await this.#locked(async () => {
+      const keep = await this.#protected();
+      const candidates = (await this.list()).slice(this.#retention).filter((m) =>
+        !keep.has(m.version)
+      );
+      const deleted: string[] = [];
+      for (const meta of candidates) {
+        // Metadata first: a listed version always has its artifact.
+        await Deno.remove(this.#metaPath(meta.version)).catch(() => {});
+        try {
+          await Deno.remove(this.artifactPath(meta.version));
+        } catch (err) {
+          if (!(err instanceof Deno.errors.NotFound)) throw err;
+          continue;
+        }
+        deleted.push(meta.version);
       }
-      if ((await this.#protected()).has(meta.version)) {
-        await Deno.rename(aside, path);
-        continue;
-      }
-      await Deno.remove(aside);
-      await Deno.remove(this.#metaPath(meta.version)).catch(() => {});
-      deleted.push(meta.version);
-    }
-    return deleted;
+      return deleted;
+    });
   }
 }

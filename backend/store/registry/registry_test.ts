@@ -184,3 +184,32 @@ Deno.test("setAlias() racing with retention never leaves an alias pointing at a 
     }
   });
 });
+
+Deno.test("setAlias() waits for the registry lock and takes over one left by a dead writer", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    const m = model(1);
+    await registry.register(m, { source: "test" });
+    await Deno.mkdir(`${dir}/aliases`, { recursive: true });
+    // A live writer's lock: the alias moves only once it is released.
+    await Deno.writeTextFile(`${dir}/aliases/.lock`, "");
+    let done = false;
+    const pending = registry.setAlias("champion", m.contentHash, "test").then((r) => {
+      done = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(done, false, "setAlias() went ahead while another writer held the lock");
+    await Deno.remove(`${dir}/aliases/.lock`);
+    assert.equal((await pending).version, m.contentHash);
+    // A lock whose writer died long ago does not block anyone.
+    await Deno.writeTextFile(`${dir}/aliases/.lock`, "");
+    const old = new Date(Date.now() - 60_000);
+    await Deno.utime(`${dir}/aliases/.lock`, old, old);
+    await registry.deleteAlias("champion");
+    assert.equal(
+      (await registry.setAlias("champion", m.contentHash, "test")).version,
+      m.contentHash,
+    );
+    await assert.rejects(Deno.stat(`${dir}/aliases/.lock`), Deno.errors.NotFound);
+  });
+});

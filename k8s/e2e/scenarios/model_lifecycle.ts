@@ -158,5 +158,7 @@ export const modelLifecycle: Scenario = {
       Number(fig.promotion_on_every_pod_s) <= Number(promoted.converges_within_s) + 10,
       `promotion took ${fig.promotion_on_every_pod_s} s on every pod`,
     );
+    // The finished Job keeps its pod (ttlSecondsAfterFinished is an hour): later tiers count pods.
+    await kc(["-n", NS, "delete", "job", "anomaly-retrain", "--ignore-not-found", "--wait=true"]);
   },
 };

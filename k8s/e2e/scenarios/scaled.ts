@@ -36,7 +36,10 @@ export const scaled: Scenario = {
     }, 2000);
     // Pods of the earlier tiers still terminating hold their requests until they are gone.
     await waitFor("the earlier tiers' pods to be gone", 120, async () => {
-      const all = (await getJson(["-n", NS, "get", "pods"])).items;
+      // Finished pods (a Job's) hold no requests; only running tiers count.
+      const all = (await getJson(["-n", NS, "get", "pods"])).items.filter((p: Any) =>
+        !["Succeeded", "Failed"].includes(p.status.phase)
+      );
       return all.every((p: Any) => !p.metadata.deletionTimestamp) && all.length === 6;
     }, 2000);
     const pending =
