@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load testing and observability tools (loadtest/, observability/, backend/bench/):
+# Load testing and observability tools (loadtest/, observability/, tools/bench/):
 # - prometheus + promtool (Debian): rules unit tests, the scrape end-to-end test
 # - wrk (Debian): throughput figures in `deno task bench`
 # - k6 (built from the Go module proxy: k6 is a Go binary and not on npm),
