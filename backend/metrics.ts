@@ -199,7 +199,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
         this.set(Deno.memoryUsage().heapUsed);
       },
     }),
-    lifecycle: createLifecycleMetrics(registry),
+    lifecycle: createLifecycleMetrics(registry, INFERENCE_LATENCY_BUCKETS),
   };
   metrics.modelReady.set(0);
   // Both series from the start, so rate() sees the first ignored key.

@@ -113,3 +113,34 @@ export interface PredictResponse {
   served_by: string;
   model_version: string;
 }
+
+/** Feedback outcomes of one model version, with the precision and recall they give. */
+export interface FeedbackTally {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  precision: number | null;
+  recall: number | null;
+}
+
+/** What `GET /models` reports under `monitoring`: one replica's lifecycle figures. */
+export interface MonitoringSummary {
+  /** Readings the champion scored and flagged. */
+  champion: { readings: number; anomalies: number; anomaly_rate: number | null };
+  shadow: {
+    /** Shadowed readings on which both models agree, or not. */
+    agree: number;
+    disagree: number;
+    agreement: number | null;
+    /** Shadowed readings the challenger flags, and its share. */
+    anomalies: number;
+    anomaly_rate: number | null;
+    /** Readings not shadowed because the queue was full. */
+    dropped: number;
+  };
+  /** PSI per feature of the drift window (absent features: window too small or no reference). */
+  drift: Record<string, number>;
+  /** Feedback outcomes per `model_version`, with precision and recall. */
+  feedback: Record<string, FeedbackTally>;
+}

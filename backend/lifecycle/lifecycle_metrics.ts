@@ -8,21 +8,6 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
-/** Shadow latency buckets in seconds (the challenger scores one request's batch). */
-export const SHADOW_LATENCY_BUCKETS = [
-  0.00005,
-  0.0001,
-  0.00025,
-  0.0005,
-  0.001,
-  0.0025,
-  0.005,
-  0.01,
-  0.025,
-  0.05,
-  0.1,
-];
-
 /** The drift window the gauges read at scrape time. */
 export interface DriftSource {
   /** Per-feature PSI, or null while the window is too small. */
@@ -45,8 +30,15 @@ export interface LifecycleMetrics {
   setDriftSource(source: DriftSource | null): void;
 }
 
-/** Create the lifecycle metrics in `registry`. */
-export function createLifecycleMetrics(registry: Registry): LifecycleMetrics {
+/**
+ * Create the lifecycle metrics in `registry`. The challenger scores the same batches the champion
+ * does, so `shadow_latency_seconds` takes the champion's inference buckets (`latencyBuckets`) and
+ * the two histograms compare bucket by bucket.
+ */
+export function createLifecycleMetrics(
+  registry: Registry,
+  latencyBuckets: readonly number[],
+): LifecycleMetrics {
   const registers = [registry];
   let drift: DriftSource | null = null;
   return {
@@ -65,7 +57,7 @@ export function createLifecycleMetrics(registry: Registry): LifecycleMetrics {
     shadowLatency: new Histogram({
       name: "shadow_latency_seconds",
       help: "Time the challenger took to score one shadowed request, in seconds",
-      buckets: SHADOW_LATENCY_BUCKETS,
+      buckets: [...latencyBuckets],
       registers,
     }),
     shadowDropped: new Counter({

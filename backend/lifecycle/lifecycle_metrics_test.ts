@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { Registry } from "prom-client";
 import { aggregateMetrics, snapshotMetrics } from "../metrics.ts";
 import { createLifecycleMetrics } from "./lifecycle_metrics.ts";
+import { INFERENCE_LATENCY_BUCKETS } from "../metrics.ts";
 
 Deno.test("createLifecycleMetrics() reads feature_drift_psi from its source at scrape time", async () => {
   const registry = new Registry();
-  const m = createLifecycleMetrics(registry);
+  const m = createLifecycleMetrics(registry, INFERENCE_LATENCY_BUCKETS);
   assert.doesNotMatch(await registry.metrics(), /^feature_drift_psi\{/m);
   let value = 0.3;
   m.setDriftSource({ psi: () => ({ voltage: value, current: 0.01 }), size: () => 1234 });
@@ -19,7 +20,10 @@ Deno.test("createLifecycleMetrics() reads feature_drift_psi from its source at s
 
 Deno.test("createLifecycleMetrics() averages drift and sums shadow counts across workers", async () => {
   const [ra, rb] = [new Registry(), new Registry()];
-  const [a, b] = [createLifecycleMetrics(ra), createLifecycleMetrics(rb)];
+  const [a, b] = [
+    createLifecycleMetrics(ra, INFERENCE_LATENCY_BUCKETS),
+    createLifecycleMetrics(rb, INFERENCE_LATENCY_BUCKETS),
+  ];
   a.setDriftSource({ psi: () => ({ voltage: 0.2 }), size: () => 1 });
   b.setDriftSource({ psi: () => ({ voltage: 0.4 }), size: () => 1 });
   a.shadowPredictions.inc({ agree: "true" }, 3);

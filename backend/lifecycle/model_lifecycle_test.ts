@@ -6,6 +6,7 @@ import { silentLogger } from "../../lib/logger.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { ServiceState } from "../predict/state.ts";
 import { createLifecycleMetrics } from "./lifecycle_metrics.ts";
+import { INFERENCE_LATENCY_BUCKETS } from "../metrics.ts";
 import { ModelLifecycle } from "./model_lifecycle.ts";
 
 const config = { nEstimators: 20, sampleSize: 64, seed: 3, trainingSize: 1000 };
@@ -14,7 +15,7 @@ const challenger = trainModel({ ...config, contamination: 0.2 }, { evaluation: f
 
 function setup(env: { shadowRate?: number } = {}) {
   const registry = new Registry();
-  const metrics = createLifecycleMetrics(registry);
+  const metrics = createLifecycleMetrics(registry, INFERENCE_LATENCY_BUCKETS);
   const state = new ServiceState();
   const lifecycle = new ModelLifecycle({
     state,

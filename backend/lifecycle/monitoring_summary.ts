@@ -6,34 +6,16 @@
  * needs no Prometheus parser; the counts are cumulative since the process
  * started (difference two polls for a rate).
  */
-import { OUTCOMES, precision, recall, type Tally } from "./feedback.ts";
+import type { MonitoringSummary } from "../../lib/contract.ts";
+import { OUTCOMES, precision, recall } from "./feedback.ts";
+
+export type { MonitoringSummary };
 
 /** One sample of the exposition. */
 interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
-}
-
-/** What `GET /models` reports under `monitoring`. */
-export interface MonitoringSummary {
-  /** Readings the champion scored and flagged. */
-  champion: { readings: number; anomalies: number; anomaly_rate: number | null };
-  shadow: {
-    /** Shadowed readings on which both models agree, or not. */
-    agree: number;
-    disagree: number;
-    agreement: number | null;
-    /** Shadowed readings the challenger flags, and its share. */
-    anomalies: number;
-    anomaly_rate: number | null;
-    /** Readings not shadowed because the queue was full. */
-    dropped: number;
-  };
-  /** PSI per feature of the drift window (absent features: window too small or no reference). */
-  drift: Record<string, number>;
-  /** Feedback outcomes per `model_version`, with precision and recall. */
-  feedback: Record<string, Tally & { precision: number | null; recall: number | null }>;
 }
 
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;

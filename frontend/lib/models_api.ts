@@ -4,6 +4,7 @@
  * readings (`POST /api/feedback`), and the admin calls that move an alias,
  * which carry the admin token the user typed, on those calls only.
  */
+import type { MonitoringSummary } from "../../lib/contract.ts";
 import { callJson, type Outcome } from "./api.ts";
 
 /** An alias as `GET /models` shows it. */
@@ -28,16 +29,6 @@ export interface VersionView {
   evaluation: { precision: number; recall: number; rocAuc?: number } | null;
 }
 
-/** Feedback outcomes of one model version. */
-export interface FeedbackTally {
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-  precision: number | null;
-  recall: number | null;
-}
-
 /** What `GET /models` answers (the fields the panel reads). */
 export interface ModelList {
   aliases: { champion: AliasView | null; challenger: AliasView | null };
@@ -51,19 +42,7 @@ export interface ModelList {
   };
   retention: number;
   versions: VersionView[];
-  monitoring: {
-    champion: { readings: number; anomalies: number; anomaly_rate: number | null };
-    shadow: {
-      agree: number;
-      disagree: number;
-      agreement: number | null;
-      anomalies: number;
-      anomaly_rate: number | null;
-      dropped: number;
-    };
-    drift: Record<string, number>;
-    feedback: Record<string, FeedbackTally>;
-  };
+  monitoring: MonitoringSummary;
 }
 
 /** A reading with the label an operator gave it. */
