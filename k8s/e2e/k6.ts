@@ -4,6 +4,7 @@
  * a new connection, so pods the HPA adds get their share) and reads its
  * summary back.
  */
+import assert from "node:assert/strict";
 import { ROOT } from "../tests/_render.ts";
 import { log, track } from "./cluster.ts";
 import {
@@ -95,4 +96,18 @@ export async function startK6(options: K6Options): Promise<K6Run> {
     };
   })();
   return { startedAt, done };
+}
+
+/** The totals a scenario reports for its k6 run. */
+export function loadFigures(
+  result: K6Result,
+): Pick<LoadTotals, "ok" | "failed" | "dropped" | "p99_ms"> {
+  const { ok, failed, dropped, p99_ms } = result.totals;
+  return { ok, failed, dropped, p99_ms };
+}
+
+/** Fail the scenario unless k6's requests were served and not one of them failed. */
+export function assertNoneFailed(result: K6Result): void {
+  assert.ok(result.totals.ok > 0, "requests were served");
+  assert.equal(result.totals.failed, 0, `${result.totals.failed} requests failed`);
 }

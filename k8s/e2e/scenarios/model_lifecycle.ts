@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { kc, log, run, waitFor } from "../cluster.ts";
 import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
-import { startK6 } from "../k6.ts";
+import { assertNoneFailed, loadFigures, startK6 } from "../k6.ts";
 import {
   applyOverlay,
   BACKEND,
@@ -24,7 +24,7 @@ import {
 } from "../kube.ts";
 import { type Scenario, since } from "../scenario.ts";
 import { MODEL_HOST_DIR } from "./persistent.ts";
-import { twoReplicas } from "./port_forward.ts";
+import { twoReplicas } from "./_replicas.ts";
 
 /** The overlay this scenario applies. */
 export const LIFECYCLE_OVERLAY = "k8s/e2e/overlays/lifecycle-local";
@@ -145,15 +145,8 @@ export const modelLifecycle: Scenario = {
     );
 
     const result = await k6.done;
-    Object.assign(fig, {
-      rate: 40,
-      ok: result.totals.ok,
-      failed: result.totals.failed,
-      dropped: result.totals.dropped,
-      p99_ms: result.totals.p99_ms,
-    });
-    assert.ok(result.totals.ok > 0, "requests were served");
-    assert.equal(result.totals.failed, 0, `${result.totals.failed} requests failed`);
+    Object.assign(fig, { rate: 40, ...loadFigures(result) });
+    assertNoneFailed(result);
     assert.ok(
       Number(fig.promotion_on_every_pod_s) <= Number(promoted.converges_within_s) + 10,
       `promotion took ${fig.promotion_on_every_pod_s} s on every pod`,

@@ -7,10 +7,11 @@
  * picks a pod per connection).
  */
 import assert from "node:assert/strict";
-import { kc, KUBECONFIG, log, run, track, waitFor } from "../cluster.ts";
-import { BACKEND, NS, pods, serviceUrls } from "../kube.ts";
+import { KUBECONFIG, log, run, track, waitFor } from "../cluster.ts";
+import { serviceUrls } from "../kube.ts";
 import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import type { Scenario } from "../scenario.ts";
+import { twoReplicas } from "./_replicas.ts";
 
 /** The guide's command, as written in docs/WORKSHOP_GUIDE.md steps 4 and 5. */
 const PORT_FORWARD = GUIDE.portForward;
@@ -43,24 +44,6 @@ async function servedBy(url: string): Promise<Record<string, number>> {
   assert.equal(r.code, 0, `deno task load failed: ${r.stderr.slice(-2000)}`);
   const report = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
   return report.served_by;
-}
-
-/** Two replicas (HPA minimum raised to 2) for this and the following scenarios. */
-export async function twoReplicas(): Promise<void> {
-  await kc([
-    "-n",
-    NS,
-    "patch",
-    "hpa",
-    "anomaly-backend",
-    "--type=merge",
-    "-p",
-    '{"spec":{"minReplicas":2}}',
-  ]);
-  await waitFor("two ready backend pods", 180, async () => {
-    const backend = (await pods(BACKEND)).filter((p) => !p.deleting);
-    return backend.length === 2 && backend.every((p) => p.ready);
-  }, 2000);
 }
 
 /** The port-forward pinning scenario. */

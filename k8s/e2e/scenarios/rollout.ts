@@ -7,11 +7,11 @@
  * single request may fail (`rollout.failed` = 0).
  */
 import assert from "node:assert/strict";
-import { kc, kubectl, log, waitFor } from "../cluster.ts";
-import { startK6 } from "../k6.ts";
-import { BACKEND, NS, pods, serviceUrls } from "../kube.ts";
+import { kc, kubectl, log } from "../cluster.ts";
+import { assertNoneFailed, loadFigures, startK6 } from "../k6.ts";
+import { NS, serviceUrls } from "../kube.ts";
 import { type Scenario, since } from "../scenario.ts";
-import { twoReplicas } from "./port_forward.ts";
+import { twoReadyPods, twoReplicas } from "./_replicas.ts";
 
 /** Ask the eviction API to evict `pod`; the HTTP outcome as kubectl reports it. */
 async function evict(pod: string): Promise<{ admitted: boolean; message: string }> {
@@ -27,15 +27,6 @@ async function evict(pod: string): Promise<{ admitted: boolean; message: string 
   return { admitted: r.code === 0, message: (r.stderr || r.stdout).trim() };
 }
 
-async function twoReady(): Promise<string[]> {
-  return await waitFor("two ready backend pods", 180, async () => {
-    const backend = (await pods(BACKEND)).filter((p) => !p.deleting);
-    return backend.length === 2 && backend.every((p) => p.ready)
-      ? backend.map((p) => p.name)
-      : null;
-  }, 1000);
-}
-
 /** The rollout + PDB scenario. */
 export const rollout: Scenario = {
   name: "rollout",
@@ -44,7 +35,7 @@ export const rollout: Scenario = {
     const fig = ctx.section("rollout");
     const pdb = ctx.section("pdb");
     await twoReplicas();
-    const before = await twoReady();
+    const before = await twoReadyPods();
     const urls = await serviceUrls();
     const k6 = await startK6({ baseUrl: urls.backend, rate: 40, durationS: 50, vus: 20 });
     await new Promise((r) => setTimeout(r, 8000));
@@ -55,7 +46,7 @@ export const rollout: Scenario = {
       timeoutS: 190,
     });
     fig.seconds = since(t0);
-    const after = await twoReady();
+    const after = await twoReadyPods();
     assert.ok(after.every((p) => !before.includes(p)), "every backend pod was replaced");
     log(`rollout restart done in ${fig.seconds} s`);
 
@@ -68,17 +59,10 @@ export const rollout: Scenario = {
     assert.ok(first.admitted, `the first eviction is admitted: ${first.message}`);
     assert.ok(!second.admitted, "the PDB refuses a second eviction while one pod is down");
     assert.match(second.message, /disruption budget/i);
-    await twoReady();
+    await twoReadyPods();
 
     const result = await k6.done;
-    Object.assign(fig, {
-      rate: 40,
-      ok: result.totals.ok,
-      failed: result.totals.failed,
-      dropped: result.totals.dropped,
-      p99_ms: result.totals.p99_ms,
-    });
-    assert.ok(result.totals.ok > 0, "requests were served");
-    assert.equal(result.totals.failed, 0, `${result.totals.failed} requests failed`);
+    Object.assign(fig, { rate: 40, ...loadFigures(result) });
+    assertNoneFailed(result);
   },
 };
