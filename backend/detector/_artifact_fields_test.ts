@@ -1,14 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  checkContentHash,
-  finite,
-  gridField,
-  numbers,
-  object,
-  quote,
-  readHeader,
-  validConfig,
-} from "./_artifact_fields.ts";
+import * as fields from "./_artifact_fields.ts";
 
 /** Assert `fn` throws an error of class `name` with exactly `message`. */
 function throwsExactly(fn: () => unknown, name: "TypeError" | "RangeError", message: string) {
@@ -31,116 +22,116 @@ const header = (fields: Record<string, unknown>) =>
   });
 
 Deno.test("quote() shows a value as JSON, cut after 40 characters", () => {
-  assert.equal(quote("abc"), '"abc"');
-  assert.equal(quote(undefined), "undefined");
-  assert.equal(quote(NaN), "null");
-  assert.equal(quote("x".repeat(50)), `"${"x".repeat(39)}...`);
+  assert.equal(fields.quote("abc"), '"abc"');
+  assert.equal(fields.quote(undefined), "undefined");
+  assert.equal(fields.quote(NaN), "null");
+  assert.equal(fields.quote("x".repeat(50)), `"${"x".repeat(39)}...`);
 });
 
 Deno.test("object() and finite() name the field and the value they got", () => {
-  assert.deepEqual(object({ a: 1 }, "f"), { a: 1 });
+  assert.deepEqual(fields.object({ a: 1 }, "f"), { a: 1 });
   throwsExactly(
-    () => object([], "stats"),
+    () => fields.object([], "stats"),
     "TypeError",
     "Artifact field stats must be an object, got []",
   );
   throwsExactly(
-    () => object(null, "f"),
+    () => fields.object(null, "f"),
     "TypeError",
     "Artifact field f must be an object, got null",
   );
-  assert.equal(finite(-2.5, "t"), -2.5);
+  assert.equal(fields.finite(-2.5, "t"), -2.5);
   throwsExactly(
-    () => finite("1", "t"),
+    () => fields.finite("1", "t"),
     "TypeError",
     'Artifact field t must be a finite number, got "1"',
   );
   throwsExactly(
-    () => finite(Infinity, "t"),
+    () => fields.finite(Infinity, "t"),
     "TypeError",
     "Artifact field t must be a finite number, got null",
   );
 });
 
 Deno.test("numbers() checks the array, its length and each entry, naming the index", () => {
-  assert.deepEqual(numbers([1, 2.5], "a", 2), [1, 2.5]);
-  assert.deepEqual(numbers([], "a", null), []);
+  assert.deepEqual(fields.numbers([1, 2.5], "a", 2), [1, 2.5]);
+  assert.deepEqual(fields.numbers([], "a", null), []);
   throwsExactly(
-    () => numbers({}, "a", 2),
+    () => fields.numbers({}, "a", 2),
     "TypeError",
     "Artifact field a must be an array, got {}",
   );
   throwsExactly(
-    () => numbers([1], "a", 2),
+    () => fields.numbers([1], "a", 2),
     "RangeError",
     "Artifact field a must have 2 entries, got 1",
   );
   throwsExactly(
-    () => numbers([1, null], "a", null),
+    () => fields.numbers([1, null], "a", null),
     "TypeError",
     "Artifact field a[1] must be a finite number, got null",
   );
   throwsExactly(
-    () => numbers([1, 1.5], "a", null, { integer: true }),
+    () => fields.numbers([1, 1.5], "a", null, { integer: true }),
     "TypeError",
     "Artifact field a[1] must be a finite integer, got 1.5",
   );
   throwsExactly(
-    () => numbers([3, 0], "sd", 2, { positive: true }),
+    () => fields.numbers([3, 0], "sd", 2, { positive: true }),
     "RangeError",
     "Artifact field sd[1] must be positive, got 0",
   );
   // The first bad entry is reported, whatever is wrong with later ones.
   throwsExactly(
-    () => numbers([-1, "x"], "sd", 2, { positive: true }),
+    () => fields.numbers([-1, "x"], "sd", 2, { positive: true }),
     "RangeError",
     "Artifact field sd[0] must be positive, got -1",
   );
 });
 
 Deno.test("readHeader() returns the document and version of a matching header", () => {
-  const { root, version } = readHeader(header({ extra: [1] }), KIND);
+  const { root, version } = fields.readHeader(header({ extra: [1] }), KIND);
   assert.equal(version, VERSION);
   assert.deepEqual(root.extra, [1]);
 });
 
 Deno.test("readHeader() rejects each header field with its own message", () => {
-  assert.throws(() => readHeader("{", KIND), {
+  assert.throws(() => fields.readHeader("{", KIND), {
     name: "TypeError",
     message: /^Artifact is not valid JSON: /,
   });
   throwsExactly(
-    () => readHeader("7", KIND),
+    () => fields.readHeader("7", KIND),
     "TypeError",
     "Artifact field (document) must be an object, got 7",
   );
   throwsExactly(
-    () => readHeader(header({ format: "other" }), KIND),
+    () => fields.readHeader(header({ format: "other" }), KIND),
     "TypeError",
     'Artifact format must be "grid-anomaly/x", got "other"',
   );
   throwsExactly(
-    () => readHeader(header({ formatVersion: 1 }), KIND),
+    () => fields.readHeader(header({ formatVersion: 1 }), KIND),
     "RangeError",
     "Artifact format version 1 is not supported (expected 2)",
   );
   throwsExactly(
-    () => readHeader(header({ version: "sha256:AB" }), KIND),
+    () => fields.readHeader(header({ version: "sha256:AB" }), KIND),
     "TypeError",
     'Artifact field version must be "sha256:" and 64 hex digits, got "sha256:AB"',
   );
   throwsExactly(
-    () => readHeader(header({ name: "isolation_forest" }), KIND),
+    () => fields.readHeader(header({ name: "isolation_forest" }), KIND),
     "TypeError",
     'Artifact field name must be "x_model", got "isolation_forest"',
   );
 });
 
 Deno.test("validConfig() turns the validator's error into an artifact RangeError", () => {
-  assert.deepEqual(validConfig(() => ({ window: 3 })), { window: 3 });
+  assert.deepEqual(fields.validConfig(() => ({ window: 3 })), { window: 3 });
   throwsExactly(
     () =>
-      validConfig(() => {
+      fields.validConfig(() => {
         throw new RangeError("Window must be an integer from 2 to 256, got 1");
       }),
     "RangeError",
@@ -149,23 +140,23 @@ Deno.test("validConfig() turns the validator's error into an artifact RangeError
 });
 
 Deno.test("gridField() keeps shape errors as TypeError and wraps wrong values", () => {
-  assert.deepEqual(gridField({ u: "voltage" }, ["u", "i"]), { u: "voltage" });
+  assert.deepEqual(fields.gridField({ u: "voltage" }, ["u", "i"]), { u: "voltage" });
   throwsExactly(
-    () => gridField("voltage", ["u"]),
+    () => fields.gridField("voltage", ["u"]),
     "TypeError",
     'Artifact field grid must be an object, got "voltage"',
   );
-  assert.throws(() => gridField({ x: "voltage" }, ["u"]), {
+  assert.throws(() => fields.gridField({ x: "voltage" }, ["u"]), {
     name: "RangeError",
     message: /^Artifact field grid is invalid: Grid map names "x"/,
   });
 });
 
 Deno.test("checkContentHash() passes a match and names both hashes on a mismatch", () => {
-  checkContentHash(VERSION, VERSION);
+  fields.checkContentHash(VERSION, VERSION);
   const other = `sha256:${"cd".repeat(32)}`;
   throwsExactly(
-    () => checkContentHash(other, VERSION),
+    () => fields.checkContentHash(other, VERSION),
     "RangeError",
     "Artifact content hash sha256:cdcdcdcdcdcd... does not match its version " +
       "sha256:abababababab... (the file was modified or damaged)",

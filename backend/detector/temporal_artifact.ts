@@ -17,15 +17,7 @@ import {
   validateTemporalConfig,
 } from "./temporal.ts";
 import { STATS_PER_CHANNEL } from "./window_stats.ts";
-import {
-  checkContentHash,
-  gridField,
-  numbers,
-  object,
-  quote,
-  readHeader,
-  validConfig,
-} from "./_artifact_fields.ts";
+import * as fields from "./_artifact_fields.ts";
 
 export { TEMPORAL_FORMAT, TEMPORAL_FORMAT_VERSION };
 
@@ -40,7 +32,7 @@ function names(value: unknown, field: string, max: number): string[] {
   }
   for (const name of value) {
     if (typeof name !== "string") {
-      throw new TypeError(`Artifact field ${field} must hold strings, got ${quote(name)}`);
+      throw new TypeError(`Artifact field ${field} must hold strings, got ${fields.quote(name)}`);
     }
   }
   if (new Set(value).size !== value.length) {
@@ -56,7 +48,7 @@ export function parseTemporalArtifact(
   text: string,
   options: TemporalModelOptions = {},
 ): TemporalModel {
-  const { root, version } = readHeader(text, {
+  const { root, version } = fields.readHeader(text, {
     format: TEMPORAL_FORMAT,
     formatVersion: TEMPORAL_FORMAT_VERSION,
     name: "temporal_window",
@@ -65,8 +57,8 @@ export function parseTemporalArtifact(
   if (features.length === 0 || features.some((f) => f === "")) {
     throw new TypeError("Artifact field features must hold 1 or more non-empty names");
   }
-  const rawConfig = object(root.config, "config");
-  const config = validConfig(() =>
+  const rawConfig = fields.object(root.config, "config");
+  const config = fields.validConfig(() =>
     validateTemporalConfig({
       window: rawConfig.window as number,
       contamination: rawConfig.contamination as number,
@@ -75,15 +67,15 @@ export function parseTemporalArtifact(
   const threshold = root.threshold;
   if (typeof threshold !== "number" || !(threshold > 0 && Number.isFinite(threshold))) {
     throw new RangeError(
-      `Artifact field threshold must be a positive number, got ${quote(threshold)}`,
+      `Artifact field threshold must be a positive number, got ${fields.quote(threshold)}`,
     );
   }
   const nf = features.length;
-  const grid = gridField(root.grid, features);
-  const meters = object(root.meters, "meters");
+  const grid = fields.gridField(root.grid, features);
+  const meters = fields.object(root.meters, "meters");
   const ids = names(meters.ids, "meters.ids", 100_000);
-  const pooled = object(root.pooled, "pooled");
-  const calibration = object(root.calibration, "calibration");
+  const pooled = fields.object(root.pooled, "pooled");
+  const calibration = fields.object(root.calibration, "calibration");
   const per = config.window * nf * STATS_PER_CHANNEL;
   const parts: TemporalParts = {
     features,
@@ -92,21 +84,21 @@ export function parseTemporalArtifact(
     grid,
     meters: {
       ids,
-      mean: numbers(meters.mean, "meters.mean", ids.length * nf),
-      sd: numbers(meters.sd, "meters.sd", ids.length * nf, POSITIVE),
+      mean: fields.numbers(meters.mean, "meters.mean", ids.length * nf),
+      sd: fields.numbers(meters.sd, "meters.sd", ids.length * nf, POSITIVE),
     },
     pooled: {
-      mean: numbers(pooled.mean, "pooled.mean", nf),
-      sd: numbers(pooled.sd, "pooled.sd", nf, POSITIVE),
+      mean: fields.numbers(pooled.mean, "pooled.mean", nf),
+      sd: fields.numbers(pooled.sd, "pooled.sd", nf, POSITIVE),
     },
     calibration: {
-      center: numbers(calibration.center, "calibration.center", per),
-      scale: numbers(calibration.scale, "calibration.scale", per, POSITIVE),
-      limit: numbers(calibration.limit, "calibration.limit", config.window, POSITIVE),
+      center: fields.numbers(calibration.center, "calibration.center", per),
+      scale: fields.numbers(calibration.scale, "calibration.scale", per, POSITIVE),
+      limit: fields.numbers(calibration.limit, "calibration.limit", config.window, POSITIVE),
     },
-    training: object(root.training, "training"),
+    training: fields.object(root.training, "training"),
   };
   const model = new TemporalModel(parts, options);
-  checkContentHash(model.contentHash, version);
+  fields.checkContentHash(model.contentHash, version);
   return model;
 }
