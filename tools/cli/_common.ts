@@ -86,6 +86,12 @@ export function rawSetting(
   return null;
 }
 
+/** The flags {@link modelPlace} reads, merged into each tool's flags. */
+export const MODEL_PLACE_FLAGS = {
+  "model-dir": { type: "string" },
+  "model-name": { type: "string" },
+} as const;
+
 /**
  * Where a model artifact lives: `--model-dir` or MODEL_DIR (default
  * "models"), and `--model-name` or MODEL_NAME (default `fallbackName`).

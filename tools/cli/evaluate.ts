@@ -6,6 +6,7 @@
 import {
   type CliIo,
   defaultIo,
+  MODEL_PLACE_FLAGS,
   modelPlace,
   numberSetting,
   parseFlags,
@@ -45,8 +46,7 @@ ${DATA_HELP}
   --help                 show this text`;
 
 const FLAGS = {
-  "model-dir": { type: "string" },
-  "model-name": { type: "string" },
+  ...MODEL_PLACE_FLAGS,
   ...DATA_FLAGS,
   threshold: { type: "string" },
   size: { type: "string" },

@@ -7,6 +7,8 @@
 import {
   type CliIo,
   defaultIo,
+  type FlagSpec,
+  MODEL_PLACE_FLAGS,
   modelPlace,
   numberSetting,
   parseFlags,
@@ -92,14 +94,10 @@ ${DATA_HELP}
                          a running service follows within MODEL_POLL_S
   --help                 show this text`;
 
-const FLAGS = {
-  contamination: { type: "string" },
-  "n-estimators": { type: "string" },
-  "sample-size": { type: "string" },
-  seed: { type: "string" },
-  "training-size": { type: "string" },
-  "model-dir": { type: "string" },
-  "model-name": { type: "string" },
+const FLAGS: FlagSpec = {
+  // One string flag per model setting, named by the settings' one definition.
+  ...Object.fromEntries(MODEL_SETTINGS.map((spec) => [spec.flag, { type: "string" }] as const)),
+  ...MODEL_PLACE_FLAGS,
   ...DATA_FLAGS,
   detector: { type: "string" },
   window: { type: "string" },
@@ -107,7 +105,7 @@ const FLAGS = {
   register: { type: "boolean" },
   alias: { type: "string" },
   help: { type: "boolean" },
-} as const;
+};
 
 type Values = Record<string, string | boolean | undefined>;
 
