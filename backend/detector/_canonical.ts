@@ -46,18 +46,41 @@ export function gridText(grid: GridMap, features: readonly string[]): string {
   return JSON.stringify(ordered);
 }
 
-function list(values: ArrayLike<number>): string {
+/** Numbers as a JSON array in their shortest round-trip form, without spaces. */
+export function list(values: ArrayLike<number>): string {
   return `[${Array.prototype.join.call(values, ",")}]`;
+}
+
+/** The lines every artifact starts with; without `version` (null) for the hashed text. */
+export function headerLines(
+  format: string,
+  formatVersion: number,
+  version: string | null,
+  name: string,
+): string[] {
+  return [
+    `"format": ${JSON.stringify(format)}`,
+    `"formatVersion": ${formatVersion}`,
+    ...(version === null ? [] : [`"version": ${JSON.stringify(version)}`]),
+    `"name": ${JSON.stringify(name)}`,
+  ];
+}
+
+/** The document of top-level `lines`, two spaces in, one field a line. */
+export function documentText(lines: readonly string[]): string {
+  return `{\n${lines.map((line) => `  ${line}`).join(",\n")}\n}\n`;
+}
+
+/** `sha256:` and the 64 hex digits of the SHA-256 of `text`. */
+export function sha256Version(text: string): string {
+  return `sha256:${sha256Hex(text)}`;
 }
 
 /** The artifact text for `parts`; with `version` null, the text that is hashed. */
 export function renderArtifact(parts: ModelParts, version: string | null): string {
   const { config, forest } = parts;
   const lines = [
-    `"format": ${JSON.stringify(ARTIFACT_FORMAT)}`,
-    `"formatVersion": ${ARTIFACT_FORMAT_VERSION}`,
-    ...(version === null ? [] : [`"version": ${JSON.stringify(version)}`]),
-    `"name": "isolation_forest"`,
+    ...headerLines(ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, version, "isolation_forest"),
     `"features": ${JSON.stringify(parts.features)}`,
     `"config": ${
       JSON.stringify({
@@ -86,10 +109,10 @@ export function renderArtifact(parts: ModelParts, version: string | null): strin
       ].map((line) => `    ${line}`).join(",\n")
     }\n  }`,
   ];
-  return `{\n${lines.map((line) => `  ${line}`).join(",\n")}\n}\n`;
+  return documentText(lines);
 }
 
 /** The content hash of `parts`: `sha256:` and 64 hex digits. */
 export function contentHash(parts: ModelParts): string {
-  return `sha256:${sha256Hex(renderArtifact(parts, null))}`;
+  return sha256Version(renderArtifact(parts, null));
 }

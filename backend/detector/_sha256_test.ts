@@ -30,3 +30,34 @@ Deno.test("sha256Hex() agrees with crypto.subtle at every padding boundary", asy
   const text = "Spannung 230 V ±10 % — ⚡";
   assert.equal(sha256Hex(text), await subtleHex(new TextEncoder().encode(text)));
 });
+
+Deno.test("sha256Hex() agrees with crypto.subtle on random bytes of every length up to 200", async () => {
+  // Every length crosses the 55/56-byte padding split and the 64-byte block edge at least once;
+  // the bytes are random each run, and a failure names the input to reproduce it.
+  for (let length = 0; length <= 200; length++) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length));
+    assert.equal(
+      sha256Hex(bytes),
+      await subtleHex(bytes),
+      `length ${length}, bytes ${[...bytes].join(",")}`,
+    );
+  }
+  // getRandomValues fills at most 65,536 bytes at a time.
+  for (const length of [4095, 4096, 4097, 65_536]) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length));
+    assert.equal(sha256Hex(bytes), await subtleHex(bytes), `length ${length}`);
+  }
+});
+
+Deno.test("sha256Hex() of a random string hashes its UTF-8 bytes", async () => {
+  for (let n = 0; n < 50; n++) {
+    // Code points from 1- to 4-byte UTF-8, so the byte length differs from the string length.
+    const points = Array.from(
+      crypto.getRandomValues(new Uint32Array(n)),
+      (v) => [0x41, 0xe9, 0x20ac, 0x1f50c][v % 4] + (v >>> 2) % 16,
+    );
+    const text = String.fromCodePoint(...points);
+    const expected = await subtleHex(new TextEncoder().encode(text));
+    assert.equal(sha256Hex(text), expected, JSON.stringify(text));
+  }
+});

@@ -5,8 +5,7 @@
  * without the `version` line.
  */
 import type { TemporalParts } from "./temporal.ts";
-import { sha256Hex } from "./_sha256.ts";
-import { gridText } from "./_canonical.ts";
+import { documentText, gridText, headerLines, list, sha256Version } from "./_canonical.ts";
 
 /** The artifact's `format` field. */
 export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
@@ -14,18 +13,11 @@ export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
 /** The artifact's `formatVersion`; bump it when the layout changes. */
 export const TEMPORAL_FORMAT_VERSION = 1;
 
-function list(values: ArrayLike<number>): string {
-  return `[${Array.prototype.join.call(values, ",")}]`;
-}
-
 /** The artifact text for `parts`; with `version` null, the text that is hashed. */
 export function renderTemporalArtifact(parts: TemporalParts, version: string | null): string {
   const { config, meters, pooled, calibration } = parts;
   const lines = [
-    `"format": ${JSON.stringify(TEMPORAL_FORMAT)}`,
-    `"formatVersion": ${TEMPORAL_FORMAT_VERSION}`,
-    ...(version === null ? [] : [`"version": ${JSON.stringify(version)}`]),
-    `"name": "temporal_window"`,
+    ...headerLines(TEMPORAL_FORMAT, TEMPORAL_FORMAT_VERSION, version, "temporal_window"),
     `"features": ${JSON.stringify(parts.features)}`,
     `"config": ${JSON.stringify({ window: config.window, contamination: config.contamination })}`,
     `"threshold": ${JSON.stringify(parts.threshold)}`,
@@ -39,10 +31,10 @@ export function renderTemporalArtifact(parts: TemporalParts, version: string | n
     }, "limit": ${list(calibration.limit)}}`,
     `"training": ${JSON.stringify(parts.training)}`,
   ];
-  return `{\n${lines.map((line) => `  ${line}`).join(",\n")}\n}\n`;
+  return documentText(lines);
 }
 
 /** The content hash of `parts`: `sha256:` and 64 hex digits. */
 export function temporalContentHash(parts: TemporalParts): string {
-  return `sha256:${sha256Hex(renderTemporalArtifact(parts, null))}`;
+  return sha256Version(renderTemporalArtifact(parts, null));
 }

@@ -10,7 +10,7 @@ import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, renderArtifact } from "./_can
 import { heightLimit, MAX_FEATURES, packForest } from "./isolation_forest.ts";
 import { Model, type ModelOptions, type ModelParts, validateModelConfig } from "./model.ts";
 import type { ModelConfig } from "./types.ts";
-import { validateGridMap } from "./grid.ts";
+import * as fields from "./_artifact_fields.ts";
 
 export { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION };
 
@@ -19,107 +19,64 @@ export function serializeArtifact(model: Model): string {
   return renderArtifact(model.parts, model.contentHash);
 }
 
-type Json = Record<string, unknown>;
-
-function quote(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
-}
-
-function object(value: unknown, field: string): Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`Artifact field ${field} must be an object, got ${quote(value)}`);
-  }
-  return value as Json;
-}
-
-function finite(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new TypeError(`Artifact field ${field} must be a finite number, got ${quote(value)}`);
-  }
-  return value;
-}
-
-function numbers(value: unknown, field: string, length: number | null, integer: boolean): number[] {
-  if (!Array.isArray(value)) {
-    throw new TypeError(`Artifact field ${field} must be an array, got ${quote(value)}`);
-  }
-  if (length !== null && value.length !== length) {
-    throw new RangeError(
-      `Artifact field ${field} must have ${length} entries, got ${value.length}`,
-    );
-  }
-  for (let i = 0; i < value.length; i++) {
-    const v = value[i];
-    if (typeof v !== "number" || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-      throw new TypeError(
-        `Artifact field ${field}[${i}] must be a finite ${integer ? "integer" : "number"}, ` +
-          `got ${quote(v)}`,
-      );
-    }
-  }
-  return value as number[];
-}
-
 function parseConfig(value: unknown): ModelConfig {
-  const raw = object(value, "config");
+  const raw = fields.object(value, "config");
   const config: ModelConfig = {
-    contamination: finite(raw.contamination, "config.contamination"),
-    nEstimators: finite(raw.nEstimators, "config.nEstimators"),
-    sampleSize: finite(raw.sampleSize, "config.sampleSize"),
-    seed: finite(raw.seed, "config.seed"),
-    trainingSize: finite(raw.trainingSize, "config.trainingSize"),
+    contamination: fields.finite(raw.contamination, "config.contamination"),
+    nEstimators: fields.finite(raw.nEstimators, "config.nEstimators"),
+    sampleSize: fields.finite(raw.sampleSize, "config.sampleSize"),
+    seed: fields.finite(raw.seed, "config.seed"),
+    trainingSize: fields.finite(raw.trainingSize, "config.trainingSize"),
   };
-  try {
-    return validateModelConfig(config);
-  } catch (err) {
-    throw new RangeError(`Artifact config is invalid: ${(err as Error).message}`);
-  }
+  return fields.validConfig(() => validateModelConfig(config));
 }
 
 function parseFeatures(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_FEATURES) {
     throw new TypeError(
-      `Artifact field features must be an array of 1 to ${MAX_FEATURES} names, got ${quote(value)}`,
+      `Artifact field features must be an array of 1 to ${MAX_FEATURES} names, got ${
+        fields.quote(value)
+      }`,
     );
   }
   for (const name of value) {
     if (typeof name !== "string" || name === "") {
       throw new TypeError(
-        `Artifact field features must hold non-empty strings, got ${quote(name)}`,
+        `Artifact field features must hold non-empty strings, got ${fields.quote(name)}`,
       );
     }
   }
   if (new Set(value).size !== value.length) {
-    throw new RangeError(`Artifact field features must be unique, got ${quote(value)}`);
+    throw new RangeError(`Artifact field features must be unique, got ${fields.quote(value)}`);
   }
   return value as string[];
 }
 
+const INTEGERS = { integer: true } as const;
+
 /** Check the forest arrays' structure: the guarantees the scorer relies on. */
 function parseForest(value: unknown, config: ModelConfig, nFeatures: number) {
-  const raw = object(value, "forest");
-  const nf = finite(raw.nFeatures, "forest.nFeatures");
+  const raw = fields.object(value, "forest");
+  const nf = fields.finite(raw.nFeatures, "forest.nFeatures");
   if (nf !== nFeatures) {
     throw new RangeError(
       `Artifact field forest.nFeatures must equal the ${nFeatures} features, got ${nf}`,
     );
   }
-  const sampleSize = finite(raw.sampleSize, "forest.sampleSize");
+  const sampleSize = fields.finite(raw.sampleSize, "forest.sampleSize");
   const expectedSample = Math.min(config.sampleSize, config.trainingSize);
   if (sampleSize !== expectedSample) {
     throw new RangeError(
       `Artifact field forest.sampleSize must be ${expectedSample} for this config, got ${sampleSize}`,
     );
   }
-  const roots = numbers(raw.roots, "forest.roots", config.nEstimators, true);
-  const feature = numbers(raw.feature, "forest.feature", null, true);
+  const roots = fields.numbers(raw.roots, "forest.roots", config.nEstimators, INTEGERS);
+  const feature = fields.numbers(raw.feature, "forest.feature", null, INTEGERS);
   const nodes = feature.length;
-  const split = numbers(raw.split, "forest.split", nodes, false);
-  const left = numbers(raw.left, "forest.left", nodes, true);
-  const right = numbers(raw.right, "forest.right", nodes, true);
-  const size = numbers(raw.size, "forest.size", nodes, true);
+  const split = fields.numbers(raw.split, "forest.split", nodes);
+  const left = fields.numbers(raw.left, "forest.left", nodes, INTEGERS);
+  const right = fields.numbers(raw.right, "forest.right", nodes, INTEGERS);
+  const size = fields.numbers(raw.size, "forest.size", nodes, INTEGERS);
   const limit = heightLimit(sampleSize);
   const depth = new Int32Array(nodes);
   for (let t = 0; t < roots.length; t++) {
@@ -186,58 +143,27 @@ function parseForest(value: unknown, config: ModelConfig, nFeatures: number) {
  * value (unsupported format version, out-of-range index, hash mismatch).
  */
 export function parseArtifact(text: string, options: ModelOptions = {}): Model {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new TypeError(`Artifact is not valid JSON: ${(err as Error).message}`);
-  }
-  const root = object(doc, "(document)");
-  if (root.format !== ARTIFACT_FORMAT) {
-    throw new TypeError(
-      `Artifact format must be "${ARTIFACT_FORMAT}", got ${quote(root.format)}`,
-    );
-  }
-  if (root.formatVersion !== ARTIFACT_FORMAT_VERSION) {
-    throw new RangeError(
-      `Artifact format version ${
-        quote(root.formatVersion)
-      } is not supported (expected ${ARTIFACT_FORMAT_VERSION})`,
-    );
-  }
-  const version = root.version;
-  if (typeof version !== "string" || !/^sha256:[0-9a-f]{64}$/.test(version)) {
-    throw new TypeError(
-      `Artifact field version must be "sha256:" and 64 hex digits, got ${quote(version)}`,
-    );
-  }
-  if (root.name !== "isolation_forest") {
-    throw new TypeError(`Artifact field name must be "isolation_forest", got ${quote(root.name)}`);
-  }
+  const { root, version } = fields.readHeader(text, {
+    format: ARTIFACT_FORMAT,
+    formatVersion: ARTIFACT_FORMAT_VERSION,
+    name: "isolation_forest",
+  });
   const features = parseFeatures(root.features);
   const config = parseConfig(root.config);
-  const threshold = finite(root.threshold, "threshold");
+  const threshold = fields.finite(root.threshold, "threshold");
   if (!(threshold > 0 && threshold < 1)) {
     throw new RangeError(`Artifact field threshold must be between 0 and 1, got ${threshold}`);
   }
-  const stats = object(root.stats, "stats");
-  const mean = numbers(stats.mean, "stats.mean", features.length, false);
-  const sd = numbers(stats.sd, "stats.sd", features.length, false);
+  const stats = fields.object(root.stats, "stats");
+  const mean = fields.numbers(stats.mean, "stats.mean", features.length);
+  const sd = fields.numbers(stats.sd, "stats.sd", features.length);
   sd.forEach((v, i) => {
     if (v < 0) throw new RangeError(`Artifact field stats.sd[${i}] must not be negative, got ${v}`);
   });
-  const training = object(root.training, "training");
+  const training = fields.object(root.training, "training");
   const forest = parseForest(root.forest, config, features.length);
 
-  let grid;
-  if (root.grid !== undefined) {
-    try {
-      grid = validateGridMap(object(root.grid, "grid"), features);
-    } catch (err) {
-      if (err instanceof TypeError) throw err;
-      throw new RangeError(`Artifact field grid is invalid: ${(err as Error).message}`);
-    }
-  }
+  const grid = root.grid === undefined ? undefined : fields.gridField(root.grid, features);
   const parts: ModelParts = {
     config,
     features,
@@ -248,11 +174,6 @@ export function parseArtifact(text: string, options: ModelOptions = {}): Model {
     forest,
   };
   const model = new Model(parts, options);
-  if (model.contentHash !== version) {
-    throw new RangeError(
-      `Artifact content hash ${model.contentHash.slice(0, 19)}... does not match its version ` +
-        `${version.slice(0, 19)}... (the file was modified or damaged)`,
-    );
-  }
+  fields.checkContentHash(model.contentHash, version);
   return model;
 }

@@ -49,17 +49,22 @@ export interface EvaluateScoresOptions {
   forced?: ArrayLike<boolean> | undefined;
 }
 
+/** Throws RangeError unless every score has its label. */
+function checkSameLength(scores: ArrayLike<number>, labels: ArrayLike<boolean>): void {
+  if (scores.length !== labels.length) {
+    throw new RangeError(
+      `Scores and labels must have the same length, got ${scores.length} and ${labels.length}`,
+    );
+  }
+}
+
 /**
  * ROC AUC as the Mann-Whitney U statistic: the probability that a random
  * anomaly scores above a random normal reading, ties counting half.
  * NaN when either class is empty.
  */
 export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): number {
-  if (scores.length !== labels.length) {
-    throw new RangeError(
-      `Scores and labels must have the same length, got ${scores.length} and ${labels.length}`,
-    );
-  }
+  checkSameLength(scores, labels);
   const n = scores.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let positives = 0;
@@ -125,11 +130,7 @@ export interface PrPoint {
 
 /** Precision-recall points at every distinct score, highest threshold first; [] without anomalies. */
 export function prCurve(scores: ArrayLike<number>, labels: ArrayLike<boolean>): PrPoint[] {
-  if (scores.length !== labels.length) {
-    throw new RangeError(
-      `Scores and labels must have the same length, got ${scores.length} and ${labels.length}`,
-    );
-  }
+  checkSameLength(scores, labels);
   const n = scores.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
   let positives = 0;

@@ -9,6 +9,7 @@ import { driftReference } from "./drift_reference.ts";
 import { evaluateScores, quantile } from "./evaluation.ts";
 import { DEFAULT_RATED_CURRENT, explain, type FeatureStats, hasSensorFault } from "./reasons.ts";
 import { contentHash, type ModelParts } from "./_canonical.ts";
+import { detectorInfo } from "./_info.ts";
 import { defaultGridMap, type GridMap, quantitiesOf } from "./grid.ts";
 import { DEFAULT_MODEL_CONFIG, validateModelConfig } from "./model_config.ts";
 import {
@@ -100,17 +101,7 @@ export class Model implements Detector {
     this.ratedCurrent = options.ratedCurrent ?? DEFAULT_RATED_CURRENT;
     this.grid = parts.grid ?? defaultGridMap(parts.features);
     this.quantities = quantitiesOf(parts.features, this.grid);
-    this.info = {
-      name: "isolation_forest",
-      version: this.contentHash.slice(0, "sha256:".length + 12),
-      features: parts.features,
-      config: parts.config,
-      threshold: parts.threshold,
-      training: parts.training,
-      source: options.source ?? "constructed in memory",
-      ...(options.createdAt ? { createdAt: options.createdAt } : {}),
-      ...(options.warning ? { warning: options.warning } : {}),
-    };
+    this.info = detectorInfo<ModelInfo>("isolation_forest", this.contentHash, parts, options);
   }
 
   /** Feature names in column order. */

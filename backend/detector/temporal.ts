@@ -25,6 +25,7 @@ import type { Prediction, PredictOptions, Reading, TemporalConfig, TemporalInfo 
 
 export type { TemporalConfig, TemporalInfo };
 import { temporalContentHash } from "./_temporal_canonical.ts";
+import { detectorInfo } from "./_info.ts";
 import { STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";
 
 /** The defaults: 8 readings (chosen by measurement, see docs/DETECTOR.md), 1 % flagged in training. */
@@ -209,17 +210,7 @@ export class TemporalModel {
     this.#limit = Float64Array.from(limit);
     this.contentHash = temporalContentHash(parts);
     this.quantities = quantitiesOf(parts.features, parts.grid);
-    this.info = {
-      name: "temporal_window",
-      version: this.contentHash.slice(0, "sha256:".length + 12),
-      features: parts.features,
-      config: parts.config,
-      threshold: parts.threshold,
-      training: parts.training,
-      source: options.source ?? "constructed in memory",
-      ...(options.createdAt ? { createdAt: options.createdAt } : {}),
-      ...(options.warning ? { warning: options.warning } : {}),
-    };
+    this.info = detectorInfo<TemporalInfo>("temporal_window", this.contentHash, parts, options);
     this.options = options;
   }
 

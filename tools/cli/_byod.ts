@@ -35,12 +35,19 @@ export function scoreFile(model: AnyModel, ds: Dataset, split: Split): ScoredFil
   const scores = model instanceof Model
     ? model.scoreMatrix(matrix)
     : (model as TemporalModel).scoreRows(matrix, keys);
-  const nf = model.features.length;
-  const grid = Array.from(
-    { length: ds.data.rows },
-    (_, r) => hasSensorFault(matrix.subarray(r * nf, r * nf + nf), model.quantities),
+  return { ds, split, scores, grid: gridFlags(matrix, model.quantities), keys };
+}
+
+/**
+ * Per row of a row-major matrix (one column per entry of `quantities`),
+ * whether a grid rule flags it: a physically impossible value of a grid quantity.
+ */
+export function gridFlags(matrix: Float64Array, quantities: readonly string[]): boolean[] {
+  const nf = quantities.length;
+  return Array.from(
+    { length: matrix.length / nf },
+    (_, r) => hasSensorFault(matrix.subarray(r * nf, r * nf + nf), quantities),
   );
-  return { ds, split, scores, grid, keys };
 }
 
 /** The per-file and pooled evaluation of scored files at `threshold`. */

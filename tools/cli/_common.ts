@@ -86,6 +86,27 @@ export function rawSetting(
   return null;
 }
 
+/** The flags {@link modelPlace} reads, merged into each tool's flags. */
+export const MODEL_PLACE_FLAGS = {
+  "model-dir": { type: "string" },
+  "model-name": { type: "string" },
+} as const;
+
+/**
+ * Where a model artifact lives: `--model-dir` or MODEL_DIR (default
+ * "models"), and `--model-name` or MODEL_NAME (default `fallbackName`).
+ */
+export function modelPlace(
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
+  fallbackName: string,
+): { dir: string; name: string } {
+  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+  const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
+    fallbackName;
+  return { dir, name };
+}
+
 /** Options for {@link numberSetting}. */
 export interface NumberSettingOptions extends Setting {
   fallback: number;

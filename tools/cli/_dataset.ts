@@ -6,6 +6,7 @@
  */
 import { csvColumns, type CsvColumnsOptions, type CsvData, parseCsv } from "./_csv.ts";
 import { readInputFile, UsageError } from "./_common.ts";
+import type { DataFlags } from "./_data_flags.ts";
 
 /** One input file. */
 export interface Dataset {
@@ -71,6 +72,19 @@ export async function loadDatasets(
     out.push({ path, sha256: await sha256(text), data });
   }
   return out;
+}
+
+/** Load the files `--csv` named, reading `features` and the label, meter and time columns given. */
+export function loadDataFlagFiles(
+  data: DataFlags,
+  features: readonly string[],
+): Promise<Dataset[]> {
+  return loadDatasets(data.paths, {
+    features,
+    ...(data.label ? { label: data.label } : {}),
+    ...(data.meter ? { meter: data.meter } : {}),
+    ...(data.time ? { time: data.time } : {}),
+  });
 }
 
 /** The stream key of each row: its meter when the file has a meter column, else the file. */

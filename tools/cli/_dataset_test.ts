@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { expandPaths, pickRows, splitRows, streamKeys } from "./_dataset.ts";
+import { expandPaths, loadDataFlagFiles, pickRows, splitRows, streamKeys } from "./_dataset.ts";
 import { withTempDir } from "./_testing.ts";
 
 const ds = {
@@ -47,5 +47,23 @@ Deno.test("expandPaths() reads a folder as its .csv files in name order", async 
     ]);
     await Deno.mkdir(`${dir}/empty`);
     await assert.rejects(expandPaths([`${dir}/empty`]), /Folder ".*empty" holds no .csv files/);
+  });
+});
+
+Deno.test("loadDataFlagFiles() reads the features and the label, meter and time columns named", async () => {
+  await withTempDir(async (dir) => {
+    const csv = "t,m,a,b,y\n1,x,1.5,2,0\n2,x,3,4,1\n";
+    await Deno.writeTextFile(`${dir}/d.csv`, csv);
+    const data = { paths: [`${dir}/d.csv`], features: null, trainRows: null, targetFar: null };
+    const flags = { ...data, json: false, label: "y", meter: "m", time: "t" };
+    const [full] = await loadDataFlagFiles(flags, ["b", "a"]);
+    assert.deepEqual([...full.data.matrix], [2, 1.5, 4, 3]);
+    assert.deepEqual(full.data.labels, [false, true]);
+    assert.deepEqual(full.data.meters, ["x", "x"]);
+    assert.deepEqual(full.data.times, [1, 2]);
+    const [bare] = await loadDataFlagFiles({ ...data, json: false }, ["a"]);
+    assert.equal(bare.data.labels, null);
+    assert.equal(bare.data.meters, null);
+    assert.equal(bare.data.times, null);
   });
 });

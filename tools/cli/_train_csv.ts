@@ -7,7 +7,7 @@ import { UsageError } from "./_common.ts";
 import { type DataFlags, shortNames } from "./_data_flags.ts";
 import {
   type Dataset,
-  loadDatasets,
+  loadDataFlagFiles,
   pickRows,
   type Split,
   splitRows,
@@ -119,12 +119,7 @@ export function fitDetector(
 /** Load the files, fit the chosen detector on their training rows; throws UsageError on too little data. */
 export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> {
   const { data: d, features } = options;
-  const datasets = await loadDatasets(d.paths, {
-    features,
-    ...(d.label ? { label: d.label } : {}),
-    ...(d.meter ? { meter: d.meter } : {}),
-    ...(d.time ? { time: d.time } : {}),
-  });
+  const datasets = await loadDataFlagFiles(d, features);
   const splits = datasets.map((ds) => splitRows(ds, d.trainRows));
   const files = datasets.map((ds, i) => ({
     file: shortNames(d.paths)[i],

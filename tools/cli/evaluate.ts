@@ -6,22 +6,22 @@
 import {
   type CliIo,
   defaultIo,
+  MODEL_PLACE_FLAGS,
+  modelPlace,
   numberSetting,
   parseFlags,
-  rawSetting,
   runCli,
   stringList,
   UsageError,
 } from "./_common.ts";
 import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
-import { expandPaths, loadDatasets, splitRows } from "./_dataset.ts";
-import { scoreFile } from "./_byod.ts";
+import { expandPaths, loadDataFlagFiles, splitRows } from "./_dataset.ts";
+import { gridFlags, scoreFile } from "./_byod.ts";
 import { reportCsv } from "./_byod_report.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";
 import { type AnyModel, parseAnyArtifact } from "../../backend/detector/any_artifact.ts";
 import { evaluateScores, quantile } from "../../backend/detector/evaluation.ts";
 import { Model, toMatrix } from "../../backend/detector/model.ts";
-import { hasSensorFault } from "../../backend/detector/reasons.ts";
 import { FEATURES } from "../../backend/detector/types.ts";
 import { ANOMALY_KINDS, type AnomalyKind, Simulator } from "../../lib/simulator/simulator.ts";
 
@@ -46,8 +46,7 @@ ${DATA_HELP}
   --help                 show this text`;
 
 const FLAGS = {
-  "model-dir": { type: "string" },
-  "model-name": { type: "string" },
+  ...MODEL_PLACE_FLAGS,
   ...DATA_FLAGS,
   threshold: { type: "string" },
   size: { type: "string" },
@@ -80,9 +79,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(HELP);
     return 0;
   }
-  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
-  const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
-    "isolation_forest.json";
+  const { dir, name } = modelPlace(values, io, "isolation_forest.json");
   const path = dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 
   if (stringList(values, "csv").length > 0) {
@@ -154,11 +151,8 @@ interface Data {
 
 function finish(model: Model, data: Data, io: CliIo): number {
   const { matrix, labels, kinds } = data;
-  const nf = model.features.length;
   const scores = model.scoreMatrix(matrix);
-  const forced = labels.map((_, r) =>
-    hasSensorFault(matrix.subarray(r * nf, r * nf + nf), model.features)
-  );
+  const forced = gridFlags(matrix, model.features);
   const e = evaluateScores(scores, labels, { threshold: model.threshold, forced });
   const c = model.info.config;
   io.out(`Model ${data.path}: ${model.info.version}, features ${model.features.join(",")}`);
@@ -212,12 +206,7 @@ async function evaluateCsv(
     }
     fixedThreshold = numberSetting(values, io, { flag: "threshold", fallback: 0 });
   }
-  const datasets = await loadDatasets(data.paths, {
-    features,
-    ...(data.label ? { label: data.label } : {}),
-    ...(data.meter ? { meter: data.meter } : {}),
-    ...(data.time ? { time: data.time } : {}),
-  });
+  const datasets = await loadDataFlagFiles(data, features);
   const splits = datasets.map((ds) => splitRows(ds, data.trainRows));
   let threshold = fixedThreshold ?? model.threshold;
   let rule = fixedThreshold !== null ? `--threshold ${fixedThreshold}` : "the model's threshold";

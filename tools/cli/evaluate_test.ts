@@ -2,26 +2,25 @@ import assert from "node:assert/strict";
 import { main } from "./evaluate.ts";
 import { main as train } from "./train.ts";
 import { runCli } from "./_common.ts";
-import { captureIo, runTool, withTempDir } from "./_testing.ts";
+import { captureIo, readingsCsv, runMain, runTool, withTempDir } from "./_testing.ts";
 import { simulate } from "../../lib/simulator/simulator.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 
 async function trainInto(dir: string): Promise<void> {
-  const io = captureIo();
-  const args = ["--n-estimators", "30", "--training-size", "2000", "--model-dir", dir];
-  assert.equal(await runCli(train, { tool: "train", args, io }), 0, io.stderr.join("\n"));
+  await runMain(train, "train", [
+    "--n-estimators",
+    "30",
+    "--training-size",
+    "2000",
+    "--model-dir",
+    dir,
+  ]);
 }
 
 Deno.test("evaluate reports metrics and the confusion matrix on a fresh simulated set", async () => {
   await withTempDir(async (dir) => {
     await trainInto(dir);
-    const io = captureIo();
-    const code = await runCli(main, {
-      tool: "evaluate",
-      args: ["--model-dir", dir, "--size", "3000"],
-      io,
-    });
-    assert.equal(code, 0, io.stderr.join("\n"));
+    const io = await runMain(main, "evaluate", ["--model-dir", dir, "--size", "3000"]);
     const out = io.stdout.join("\n");
     assert.match(out, /Evaluation on 3000 simulated readings \(seed 44, 5\.0 % anomalies\)/);
     for (const word of ["precision", "recall", "F1", "ROC AUC"]) {
@@ -38,18 +37,10 @@ Deno.test("evaluate --csv reads the label column and the chosen feature columns"
   await withTempDir(async (dir) => {
     await trainInto(dir);
     const rows = simulate(400, { seed: 5, anomalyRate: 0.1 });
-    const csv = [
-      "label,V,I,F",
-      ...rows.map((r) => `${r.anomaly ? 1 : 0},${r.voltage},${r.current},${r.frequency}`),
-    ].join("\n");
+    const csv = readingsCsv(rows, { label: "label", labelFirst: true, features: "V,I,F" });
     await Deno.writeTextFile(`${dir}/x.csv`, csv);
-    const io = captureIo();
     const args = ["--model-dir", dir, "--csv", `${dir}/x.csv`, "--label", "label"];
-    assert.equal(
-      await runCli(main, { tool: "evaluate", args: [...args, "--features", "V,I,F"], io }),
-      0,
-      io.stderr.join("\n"),
-    );
+    const io = await runMain(main, "evaluate", [...args, "--features", "V,I,F"]);
     const positives = rows.filter((r) => r.anomaly).length;
     assert.match(
       io.stdout.join("\n"),
@@ -129,29 +120,17 @@ Deno.test("evaluate --csv scores a temporal artifact and chooses the threshold o
       intervalMs: 10_000,
       normalPrefix: 700,
     });
-    const csv = [
-      "meter,v,i,f,label",
-      ...f.readings.map((r) =>
-        `${r.meter_id},${r.voltage},${r.current},${r.frequency},${r.anomaly ? "true" : "false"}`
-      ),
-    ].join("\n");
+    const labels = ["false", "true"] as const;
+    const csv = readingsCsv(f.readings, {
+      meter: "meter",
+      features: "v,i,f",
+      label: "label",
+      labels,
+    });
     await Deno.writeTextFile(`${dir}/f.csv`, csv);
     const common = ["--csv", `${dir}/f.csv`, "--features", "v,i,f", "--label", "label"];
-    const trained = captureIo();
-    const trainArgs = [
-      ...common,
-      "--meter",
-      "meter",
-      "--train-rows",
-      "1400",
-      "--detector",
-      "temporal",
-    ];
-    assert.equal(
-      await runCli(train, { tool: "train", args: [...trainArgs, "--model-dir", dir], io: trained }),
-      0,
-      trained.stderr.join("\n"),
-    );
+    const trainArgs = ["--meter", "meter", "--train-rows", "1400", "--detector", "temporal"];
+    await runMain(train, "train", [...common, ...trainArgs, "--model-dir", dir]);
     const evaluateArgs = [
       ...common,
       "--meter",
@@ -163,13 +142,12 @@ Deno.test("evaluate --csv scores a temporal artifact and chooses the threshold o
       "--train-rows",
       "1400",
     ];
-    const chosen = captureIo();
-    const args = [...evaluateArgs, "--target-far", "0.05", "--json"];
-    assert.equal(
-      await runCli(main, { tool: "evaluate", args, io: chosen }),
-      0,
-      chosen.stderr.join("\n"),
-    );
+    const chosen = await runMain(main, "evaluate", [
+      ...evaluateArgs,
+      "--target-far",
+      "0.05",
+      "--json",
+    ]);
     const doc = JSON.parse(chosen.stdout[0]);
     assert.equal(doc.tool, "evaluate");
     assert.equal(doc.model.detector, "temporal");
@@ -180,15 +158,7 @@ Deno.test("evaluate --csv scores a temporal artifact and chooses the threshold o
     assert.equal(doc.pooled.rows, 1600);
     assert.ok(doc.pooled.events.recall >= 0.8, JSON.stringify(doc.pooled.events));
 
-    const text = captureIo();
-    assert.equal(
-      await runCli(main, {
-        tool: "evaluate",
-        args: [...evaluateArgs, "--threshold", "1.5"],
-        io: text,
-      }),
-      0,
-    );
+    const text = await runMain(main, "evaluate", [...evaluateArgs, "--threshold", "1.5"]);
     const out = text.stdout.join("\n");
     assert.match(out, /temporal window model, features v,i,f/);
     assert.match(out, /threshold 1\.5 \(--threshold 1\.5\)/);

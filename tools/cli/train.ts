@@ -7,6 +7,9 @@
 import {
   type CliIo,
   defaultIo,
+  type FlagSpec,
+  MODEL_PLACE_FLAGS,
+  modelPlace,
   numberSetting,
   parseFlags,
   rawSetting,
@@ -19,7 +22,7 @@ import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.
 import { trainOnCsv } from "./_train_csv.ts";
 import { reportCsv, type TrainedCsv } from "./_byod_report.ts";
 import { thresholdText } from "./_byod_text.ts";
-import { evaluateFiles, scoreFile } from "./_byod.ts";
+import { evaluateFiles, gridFlags, scoreFile } from "./_byod.ts";
 import { expandPaths } from "./_dataset.ts";
 import { parseAlias, registerTrained } from "./_register.ts";
 import type { AliasName } from "../../backend/store/registry/registry.ts";
@@ -37,7 +40,6 @@ import {
   validateModelConfig,
 } from "../../backend/detector/model.ts";
 import { MODEL_SETTINGS, rangeText } from "../../backend/detector/model_config.ts";
-import { hasSensorFault } from "../../backend/detector/reasons.ts";
 import { FEATURES, type ModelConfig } from "../../backend/detector/types.ts";
 import { DEFAULT_TEMPORAL_CONFIG, WINDOW_RANGE } from "../../backend/detector/temporal.ts";
 import { defaultGridMap, parseGridSpec } from "../../backend/detector/grid.ts";
@@ -92,14 +94,10 @@ ${DATA_HELP}
                          a running service follows within MODEL_POLL_S
   --help                 show this text`;
 
-const FLAGS = {
-  contamination: { type: "string" },
-  "n-estimators": { type: "string" },
-  "sample-size": { type: "string" },
-  seed: { type: "string" },
-  "training-size": { type: "string" },
-  "model-dir": { type: "string" },
-  "model-name": { type: "string" },
+const FLAGS: FlagSpec = {
+  // One string flag per model setting, named by the settings' one definition.
+  ...Object.fromEntries(MODEL_SETTINGS.map((spec) => [spec.flag, { type: "string" }] as const)),
+  ...MODEL_PLACE_FLAGS,
   ...DATA_FLAGS,
   detector: { type: "string" },
   window: { type: "string" },
@@ -107,7 +105,7 @@ const FLAGS = {
   register: { type: "boolean" },
   alias: { type: "string" },
   help: { type: "boolean" },
-} as const;
+};
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -154,10 +152,7 @@ interface Plan {
   evaluationText: string;
 }
 
-function simulatorPlan(values: Values, config: ModelConfig): Plan {
-  if (typeof values.features === "string" || typeof values.label === "string") {
-    throw new UsageError("--features and --label apply only with --csv");
-  }
+function simulatorPlan(config: ModelConfig): Plan {
   const evalSeed = (config.seed + EVALUATION_SET.seedOffset) >>> 0;
   const evaluation = simulatedSet({
     size: EVALUATION_SET.size,
@@ -176,19 +171,12 @@ function simulatorPlan(values: Values, config: ModelConfig): Plan {
   };
 }
 
-function forcedFaults(set: LabeledMatrix, features: readonly string[]): boolean[] {
-  const nf = features.length;
-  return set.labels.map((_, r) =>
-    hasSensorFault(set.matrix.subarray(r * nf, r * nf + nf), features)
-  );
-}
-
 function sweep(plan: Plan, values: number[], io: CliIo): void {
   // The forest does not depend on contamination, only the threshold does.
   const model = trainModel({ ...plan.config, contamination: values[0] }, plan.options);
   const sorted = model.scoreMatrix(plan.training).sort();
   const evalScores = plan.evaluation ? model.scoreMatrix(plan.evaluation.matrix) : null;
-  const forced = plan.evaluation ? forcedFaults(plan.evaluation, plan.features) : undefined;
+  const forced = plan.evaluation ? gridFlags(plan.evaluation.matrix, plan.features) : undefined;
   io.out(
     `Contamination sweep: one forest (${plan.config.nEstimators} trees, seed ` +
       `${plan.config.seed}) trained on ${plan.dataText}.`,
@@ -256,9 +244,7 @@ const REGISTER_POINT_ONLY = "--register stores isolation forests (--detector poi
 
 /** The artifact's directory and file name from flags and environment. */
 function artifactPlace(values: Values, io: CliIo, fallbackName: string) {
-  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
-  const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
-    fallbackName;
+  const { dir, name } = modelPlace(values, io, fallbackName);
   if (name.includes("/")) throw new UsageError(`--model-name must be a file name, got "${name}"`);
   return { dir, name };
 }
@@ -302,7 +288,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   const list = contaminations(values, io);
   // Validate every contamination value (and the rest of the config) up front.
   const configs = list.map((c) => configFrom(values, io, c));
-  const plan = simulatorPlan(values, configs[0]);
+  const plan = simulatorPlan(configs[0]);
 
   if (list.length > 1) {
     sweep(plan, list, io);
@@ -315,7 +301,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   });
   report(model, plan, performance.now() - started, io);
   if (registration.register) {
-    const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+    const { dir } = modelPlace(values, io, "isolation_forest.json");
     await registerTrained(model, { dir, alias, retention, io });
     return 0;
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "./train.ts";
 import { runCli } from "./_common.ts";
-import { captureIo, runTool, withTempDir } from "./_testing.ts";
+import { captureIo, readingsCsv, runMain, runTool, withTempDir } from "./_testing.ts";
 import { parseArtifact } from "../../backend/detector/artifact.ts";
 import { simulate } from "../../lib/simulator/simulator.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
@@ -12,9 +12,7 @@ const SMALL = ["--n-estimators", "20", "--training-size", "1000"];
 
 Deno.test("train writes the artifact and prints precision, recall, F1 and ROC AUC", async () => {
   await withTempDir(async (dir) => {
-    const io = captureIo();
-    const code = await runCli(main, { tool: "train", args: [...SMALL, "--model-dir", dir], io });
-    assert.equal(code, 0, io.stderr.join("\n"));
+    const io = await runMain(main, "train", [...SMALL, "--model-dir", dir]);
     const out = io.stdout.join("\n");
     for (const word of ["precision", "recall", "F1", "ROC AUC", "confusion matrix"]) {
       assert.match(out, new RegExp(word));
@@ -37,19 +35,15 @@ Deno.test("train writes the artifact and prints precision, recall, F1 and ROC AU
 
 Deno.test("train reads its defaults from the environment, flags win", async () => {
   await withTempDir(async (dir) => {
-    const io = captureIo({
+    const env = {
       CONTAMINATION: "0.1",
       N_ESTIMATORS: "10",
       SEED: "7",
       TRAINING_SIZE: "500",
       MODEL_DIR: dir,
       MODEL_NAME: "m.json",
-    });
-    assert.equal(
-      await runCli(main, { tool: "train", args: ["--seed", "8"], io }),
-      0,
-      io.stderr.join("\n"),
-    );
+    };
+    await runMain(main, "train", ["--seed", "8"], { env });
     const model = parseArtifact(await Deno.readTextFile(`${dir}/m.json`));
     assert.equal(model.info.config.contamination, 0.1);
     assert.equal(model.info.config.nEstimators, 10);
@@ -59,9 +53,8 @@ Deno.test("train reads its defaults from the environment, flags win", async () =
 
 Deno.test("train sweeps a contamination list and writes nothing", async () => {
   await withTempDir(async (dir) => {
-    const io = captureIo();
     const args = [...SMALL, "--model-dir", dir, "--contamination", "0.01,0.05,0.2"];
-    assert.equal(await runCli(main, { tool: "train", args, io }), 0, io.stderr.join("\n"));
+    const io = await runMain(main, "train", args);
     const out = io.stdout.join("\n");
     assert.match(out, /contamination\s+threshold\s+flagged \(training\)\s+precision\s+recall\s+F1/);
     assert.match(out, /^\s+0\.01\s+0\.\d{4}\s+1\.0 %/m);
@@ -74,25 +67,12 @@ Deno.test("train sweeps a contamination list and writes nothing", async () => {
 Deno.test("train --csv trains on own columns, on label-0 rows, and evaluates", async () => {
   await withTempDir(async (dir) => {
     const rows = simulate(600, { seed: 11, anomalyRate: 0.1 });
-    const csv = [
-      "u,i,f,is_anomaly",
-      ...rows.map((r) => `${r.voltage},${r.current},${r.frequency},${r.anomaly ? 1 : 0}`),
-    ].join("\n");
-    await Deno.writeTextFile(`${dir}/data.csv`, csv);
-    const io = captureIo();
-    const args = [
-      "--csv",
-      `${dir}/data.csv`,
-      "--features",
-      "u,i,f",
-      "--label",
-      "is_anomaly",
-      "--n-estimators",
-      "30",
-      "--model-dir",
-      dir,
-    ];
-    assert.equal(await runCli(main, { tool: "train", args, io }), 0, io.stderr.join("\n"));
+    const csv = `${dir}/data.csv`;
+    await Deno.writeTextFile(csv, readingsCsv(rows, { features: "u,i,f", label: "is_anomaly" }));
+    const columns = ["--features", "u,i,f", "--label", "is_anomaly"];
+    const io = await runMain(main, "train", [
+      ...["--csv", csv, ...columns, "--n-estimators", "30", "--model-dir", dir],
+    ]);
     const normal = rows.filter((r) => !r.anomaly).length;
     const out = io.stdout.join("\n");
     assert.match(
@@ -185,16 +165,15 @@ async function fleetFiles(dir: string): Promise<string[]> {
       intervalMs: 10_000,
       normalPrefix: 600,
     });
-    const lines = [
-      "when,meter,u,i,hz,y",
-      ...f.readings.map((r) =>
-        `${r.timestamp},${r.meter_id},${r.voltage},${r.current},${r.frequency},${
-          r.anomaly ? "1.0" : "0.0"
-        }`
-      ),
-    ];
+    const csv = readingsCsv(f.readings, {
+      time: "when",
+      meter: "meter",
+      features: "u,i,hz",
+      label: "y",
+      labels: ["0.0", "1.0"],
+    });
     const path = `${dir}/fleet_${seed}.csv`;
-    await Deno.writeTextFile(path, `${lines.join("\n")}\n`);
+    await Deno.writeTextFile(path, `${csv}\n`);
     paths.push(path);
   }
   return paths;
@@ -203,35 +182,11 @@ async function fleetFiles(dir: string): Promise<string[]> {
 Deno.test("train --detector temporal on several files reports pooled and per-file JSON", async () => {
   await withTempDir(async (dir) => {
     const [a, b] = await fleetFiles(dir);
-    const io = captureIo();
-    const args = [
-      "--csv",
-      a,
-      "--csv",
-      b,
-      "--features",
-      "u,i,hz",
-      "--label",
-      "y",
-      "--meter",
-      "meter",
-      "--time",
-      "when",
-      "--train-rows",
-      "1800",
-      "--detector",
-      "temporal",
-      "--target-far",
-      "0.01",
-      "--model-dir",
-      dir,
-      "--json",
-      "--scores",
-      `${dir}/scores.csv`,
-      "--report",
-      `${dir}/report.svg`,
-    ];
-    assert.equal(await runCli(main, { tool: "train", args, io }), 0, io.stderr.join("\n"));
+    const columns = ["--features", "u,i,hz", "--label", "y", "--meter", "meter", "--time", "when"];
+    const protocol = ["--train-rows", "1800", "--detector", "temporal", "--target-far", "0.01"];
+    const outputs = ["--json", "--scores", `${dir}/scores.csv`, "--report", `${dir}/report.svg`];
+    const args = ["--csv", a, "--csv", b, ...columns, ...protocol, "--model-dir", dir, ...outputs];
+    const io = await runMain(main, "train", args);
     // One JSON document and nothing else on stdout.
     assert.equal(io.stdout.length, 1);
     const doc = JSON.parse(io.stdout[0]);
@@ -278,24 +233,10 @@ Deno.test("train --csv applies grid rules only to columns --grid names, and repo
       lines.push(`${230 + (r % 9) / 3},${1500 + (r % 11)},${r % 50 === 49 ? 1 : 0}`);
     }
     await Deno.writeTextFile(`${dir}/m.csv`, lines.join("\n"));
+    const base = ["--csv", `${dir}/m.csv`, "--features", "voltage,frequency", "--label", "label"];
     const run = async (extra: string[]) => {
-      const io = captureIo();
-      const args = [
-        "--csv",
-        `${dir}/m.csv`,
-        "--features",
-        "voltage,frequency",
-        "--label",
-        "label",
-        "--n-estimators",
-        "20",
-        "--model-dir",
-        dir,
-        "--json",
-        ...extra,
-      ];
-      assert.equal(await runCli(main, { tool: "train", args, io }), 0, io.stderr.join("\n"));
-      return JSON.parse(io.stdout[0]);
+      const args = [...base, "--n-estimators", "20", "--model-dir", dir, "--json", ...extra];
+      return JSON.parse((await runMain(main, "train", args)).stdout[0]);
     };
     const plain = await run([]);
     assert.equal(plain.pooled.grid_flags, 0);
@@ -353,9 +294,13 @@ Deno.test("train --csv rejects conflicting or out-of-range protocol flags", asyn
 
 Deno.test("train --detector temporal without --csv trains on a simulated fleet day and finds its events", async () => {
   await withTempDir(async (dir) => {
-    const io = captureIo();
-    const args = ["--detector", "temporal", "--model-dir", dir, "--json"];
-    assert.equal(await runCli(main, { tool: "train", args, io }), 0, io.stderr.join("\n"));
+    const io = await runMain(main, "train", [
+      "--detector",
+      "temporal",
+      "--model-dir",
+      dir,
+      "--json",
+    ]);
     const doc = JSON.parse(io.stdout[0]);
     assert.equal(doc.model.detector, "temporal");
     assert.deepEqual(doc.model.features, ["voltage", "current", "frequency"]);
