@@ -6,7 +6,7 @@ import { DEFAULT_MAX_BATCH, offeredLimit } from "./batch_limit.ts";
 import { BURST_MAX_BODY_BYTES, BurstRunner } from "./bursts.ts";
 import type { StaticFiles } from "./static_files.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
-import { deadPort, startCountingServer } from "./tests/_loopback.ts";
+import { deadPort, startHeldServer } from "./tests/_loopback.ts";
 import { openRaw } from "./tests/_raw_client.ts";
 import { serveUi } from "./tests/_ui_server.ts";
 import { Upstream } from "./upstream.ts";
@@ -22,6 +22,23 @@ const staticFiles: StaticFiles = {
     }],
   ]),
 };
+
+/** A small burst the fake backend finishes at once. */
+const SPEC = {
+  requests: 10,
+  concurrency: 3,
+  cycles: 1,
+  pauseMs: 0,
+  batchSize: 8,
+  anomalyRate: 0.1,
+};
+
+/** Assert that `res` answered `status`, and discard its body (an unread body leaks a resource). */
+async function expectStatus(res: Response | Promise<Response>, status: number, what?: string) {
+  const r = await res;
+  assert.equal(r.status, status, what);
+  await r.body?.cancel();
+}
 
 /** Options of {@link setup}: what differs from the usual test app. */
 interface SetupOptions {
@@ -192,9 +209,7 @@ Deno.test("static files are served from memory with ETag revalidation; unknown o
     });
     assert.equal(again.status, 304);
     for (const path of ["/static/../deno.json", "/static/build/%2e%2e/x.js", "/static/nope.js"]) {
-      const miss = await app.request(path);
-      assert.equal(miss.status, 404, path);
-      await miss.body?.cancel();
+      await expectStatus(app.request(path), 404, path);
     }
   } finally {
     await close();
@@ -242,14 +257,7 @@ Deno.test("POST /api/bursts validates, runs server-side and reports progress by 
     const started = await app.request("/api/bursts", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        requests: 10,
-        concurrency: 3,
-        cycles: 1,
-        pauseMs: 0,
-        batchSize: 8,
-        anomalyRate: 0.1,
-      }),
+      body: JSON.stringify(SPEC),
     });
     assert.equal(started.status, 202);
     const { id, total } = await started.json();
@@ -264,26 +272,13 @@ Deno.test("POST /api/bursts validates, runs server-side and reports progress by 
     assert.equal(status.state, "done");
     assert.equal(status.ok, 10);
     assert.deepEqual(status.servedBy, { "pod-y:2": 10 });
-    const missing = await app.request("/api/bursts/nope");
-    assert.equal(missing.status, 404);
-    await missing.body?.cancel();
-    const wrong = await app.request("/api/bursts");
-    assert.equal(wrong.status, 405);
-    await wrong.body?.cancel();
+    await expectStatus(app.request("/api/bursts/nope"), 404);
+    await expectStatus(app.request("/api/bursts"), 405);
   } finally {
     await close();
     await backend.close();
   }
 });
-
-const SPEC = {
-  requests: 10,
-  concurrency: 3,
-  cycles: 1,
-  pauseMs: 0,
-  batchSize: 8,
-  anomalyRate: 0.1,
-};
 
 Deno.test("POST /api/bursts caps its body: a body past BURST_MAX_BODY_BYTES gets 413, declared or chunked", async () => {
   const { app, close } = setup("http://127.0.0.1:1");
@@ -308,8 +303,7 @@ Deno.test("POST /api/bursts caps its body: a body past BURST_MAX_BODY_BYTES gets
       headers: { "content-type": "application/json" },
       body: chunks,
     });
-    assert.equal(endless.status, 413);
-    await endless.body?.cancel();
+    await expectStatus(endless, 413);
     const notJson = await app.request("/api/bursts", { method: "POST", body: "{" });
     assert.equal(notJson.status, 422);
     assert.match((await notJson.json()).detail, /must be JSON/);
@@ -398,8 +392,7 @@ Deno.test("while draining, /health is 503, responses ask to close the connection
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50 }] }),
     });
-    assert.equal(predict.status, 200);
-    await predict.body?.cancel();
+    await expectStatus(predict, 200);
     const burst = await app.request("/api/bursts", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -414,12 +407,7 @@ Deno.test("while draining, /health is 503, responses ask to close the connection
 });
 
 Deno.test("/api/* beyond PROXY_MAX_INFLIGHT gets 503 with Retry-After, and the limit frees up", async () => {
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const backend = startCountingServer(async () => {
-    await released;
-    return Response.json({ status: "ok" });
-  });
+  const backend = startHeldServer(() => Response.json({ status: "ok" }));
   const { app, close } = setup(backend.url, { maxInflight: 2 });
   try {
     const held = [app.request("/api/health"), app.request("/api/health")];
@@ -428,16 +416,11 @@ Deno.test("/api/* beyond PROXY_MAX_INFLIGHT gets 503 with Retry-After, and the l
     assert.equal(shed.status, 503);
     assert.equal(shed.headers.get("retry-after"), "1");
     assert.match((await shed.json()).detail, /2 proxied requests are already in flight/);
-    release();
-    for (const res of await Promise.all(held)) {
-      assert.equal(res.status, 200);
-      await res.body?.cancel();
-    }
-    const after = await app.request("/api/health");
-    assert.equal(after.status, 200);
-    await after.body?.cancel();
+    backend.release();
+    for (const res of await Promise.all(held)) await expectStatus(res, 200);
+    await expectStatus(app.request("/api/health"), 200);
   } finally {
-    release();
+    backend.release();
     await close();
     await backend.close();
   }
@@ -529,12 +512,7 @@ Deno.test("routes answer 405 with Allow for a method they lack, and unknown page
 });
 
 Deno.test("/api/* admits request bodies by bytes: past PROXY_MAX_INFLIGHT_BYTES 503, small requests still pass", async () => {
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const backend = startCountingServer(async () => {
-    await released;
-    return Response.json({ ok: true });
-  });
+  const backend = startHeldServer();
   const { app, close } = setup(backend.url, { maxInflightBytes: 100_000 });
   const post = (bytes: number) =>
     app.request("/api/predict", {
@@ -555,13 +533,10 @@ Deno.test("/api/* admits request bodies by bytes: past PROXY_MAX_INFLIGHT_BYTES 
     // 90,000 bytes are held; a 5,000-byte request still fits.
     const small = post(5_000);
     while (backend.seen.length < 3) await new Promise((r) => setTimeout(r, 5));
-    release();
-    for (const res of await Promise.all([...held, small])) {
-      assert.equal(res.status, 200);
-      await res.body?.cancel();
-    }
+    backend.release();
+    for (const res of await Promise.all([...held, small])) await expectStatus(res, 200);
   } finally {
-    release();
+    backend.release();
     await close();
     await backend.close();
   }

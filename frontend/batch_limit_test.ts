@@ -29,6 +29,22 @@ function fakeUpstream(answers: (() => Promise<UpstreamResponse>)[]) {
   };
 }
 
+/** A BatchLimits over a fake upstream answering `answers` in turn, on a clock the test sets. */
+function limitsOver(
+  answers: (() => Promise<UpstreamResponse>)[],
+  options: { ttlMs?: number; retryMs?: number; waitMs?: number } = {},
+) {
+  const clock = { now: 0 };
+  const upstream = fakeUpstream(answers);
+  const limits = new BatchLimits({
+    upstream,
+    maxBodyBytes: 1_048_576,
+    now: () => clock.now,
+    ...options,
+  });
+  return { limits, upstream, clock };
+}
+
 const doc = (maxBatch: number) => openApiDocument({ maxBatch, maxBodyBytes: 1_048_576 });
 
 Deno.test("maxBatchFromOpenApi() reads MAX_BATCH from the backend's own OpenAPI document", () => {
@@ -90,24 +106,17 @@ Deno.test("proxyCeiling() is the readings a PROXY_MAX_BODY_BYTES body holds, at 
 });
 
 Deno.test("BatchLimits.current() learns the limit once and answers from the cache until it is stale", async () => {
-  let now = 0;
-  const upstream = fakeUpstream([
+  const { limits, upstream, clock } = limitsOver([
     () => Promise.resolve(json(doc(50))),
     () => Promise.resolve(json(doc(80))),
-  ]);
-  const limits = new BatchLimits({
-    upstream,
-    maxBodyBytes: 1_048_576,
-    ttlMs: 1_000,
-    now: () => now,
-  });
+  ], { ttlMs: 1_000 });
   assert.equal((await limits.current()).maxBatch, 50);
   assert.equal(upstream.seen[0]!.path, "/openapi.json");
   assert.equal(upstream.seen[0]!.method, "GET");
-  now = 999;
+  clock.now = 999;
   assert.equal((await limits.current()).maxBatch, 50);
   assert.equal(upstream.seen.length, 1);
-  now = 1_000;
+  clock.now = 1_000;
   assert.deepEqual(await limits.current(), {
     maxBatch: 80,
     source: "backend",
@@ -125,7 +134,7 @@ Deno.test("BatchLimits.current() falls back to the default and says why when the
     [() => Promise.resolve({ ...json(0), body: new TextEncoder().encode("<html>") }), /not JSON/],
   ];
   for (const [answer, why] of cases) {
-    const limits = new BatchLimits({ upstream: fakeUpstream([answer]), maxBodyBytes: 1_048_576 });
+    const { limits } = limitsOver([answer]);
     const limit = await limits.current();
     assert.equal(limit.maxBatch, DEFAULT_MAX_BATCH);
     assert.equal(limit.source, "default");
@@ -134,55 +143,41 @@ Deno.test("BatchLimits.current() falls back to the default and says why when the
 });
 
 Deno.test("BatchLimits.current() keeps a learned limit through a failure and retries sooner", async () => {
-  let now = 0;
-  const upstream = fakeUpstream([
+  const { limits, upstream, clock } = limitsOver([
     () => Promise.resolve(json(doc(50))),
     () => Promise.reject(new UpstreamError("unreachable", "refused")),
     () => Promise.resolve(json(doc(70))),
-  ]);
-  const limits = new BatchLimits({
-    upstream,
-    maxBodyBytes: 1_048_576,
-    ttlMs: 10_000,
-    retryMs: 100,
-    now: () => now,
-  });
+  ], { ttlMs: 10_000, retryMs: 100 });
   assert.equal((await limits.current()).maxBatch, 50);
-  now = 10_000;
+  clock.now = 10_000;
   assert.equal((await limits.current()).maxBatch, 50, "the learned limit outlives a failure");
   assert.equal(upstream.seen.length, 2);
-  now = 10_050;
+  clock.now = 10_050;
   assert.equal((await limits.current()).maxBatch, 50);
   assert.equal(upstream.seen.length, 2, "no retry before retryMs");
-  now = 10_100;
+  clock.now = 10_100;
   assert.equal((await limits.current()).maxBatch, 70);
   assert.equal(upstream.seen.length, 3);
 });
 
 Deno.test("BatchLimits.current() retries an unknown limit after retryMs, not on every page", async () => {
-  let now = 0;
-  const upstream = fakeUpstream([
+  const { limits, upstream, clock } = limitsOver([
     () => Promise.reject(new UpstreamError("unreachable", "refused")),
     () => Promise.resolve(json(doc(60))),
-  ]);
-  const limits = new BatchLimits({
-    upstream,
-    maxBodyBytes: 1_048_576,
-    retryMs: 500,
-    now: () => now,
-  });
+  ], { retryMs: 500 });
   assert.equal((await limits.current()).source, "default");
-  now = 499;
+  clock.now = 499;
   assert.equal((await limits.current()).source, "default");
   assert.equal(upstream.seen.length, 1);
-  now = 500;
+  clock.now = 500;
   assert.equal((await limits.current()).maxBatch, 60);
 });
 
 Deno.test("BatchLimits.current() waits at most waitMs for a slow backend, sharing one request", async () => {
   let answer!: (res: UpstreamResponse) => void;
-  const upstream = fakeUpstream([() => new Promise((r) => (answer = r))]);
-  const limits = new BatchLimits({ upstream, maxBodyBytes: 1_048_576, waitMs: 20 });
+  const { limits, upstream } = limitsOver([() => new Promise((r) => (answer = r))], {
+    waitMs: 20,
+  });
   const [a, b] = await Promise.all([limits.current(), limits.current()]);
   assert.equal(upstream.seen.length, 1);
   for (const limit of [a, b]) {

@@ -5,6 +5,7 @@
  */
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { TableHead } from "../components/TableHead.tsx";
 import { onServed } from "../lib/bus.ts";
 import { type Chart, createInstanceChart } from "../lib/charts.ts";
 
@@ -72,13 +73,7 @@ export default function InstanceChart({ maxBars }: InstanceChartProps): JSX.Elem
       </figure>
       <table class="compact" id="instance-table">
         <caption class="visually-hidden">Requests per serving instance</caption>
-        <thead>
-          <tr>
-            <th scope="col">served_by</th>
-            <th scope="col">Requests</th>
-            <th scope="col">Share</th>
-          </tr>
-        </thead>
+        <TableHead columns={["served_by", "Requests", "Share"]} />
         <tbody>
           {entries.map(([who, n]) => (
             <tr key={who}>
