@@ -162,7 +162,7 @@ export class BatchLimits {
     });
     const answer = await Promise.race([refreshing, waited]);
     clearTimeout(timer);
-    return answer ?? this.#fallback("it did not answer in time");
+    return answer ?? this.#fallback("the backend did not answer in time");
   }
 
   /** Ask the backend now (joining a request already in flight); resolves with the limit to offer. */
