@@ -9,6 +9,7 @@
 import { Hono } from "hono";
 import { compress } from "hono/compress";
 import type { Logger } from "../lib/logger.ts";
+import { BatchLimits } from "./batch_limit.ts";
 import type { BurstRunner } from "./bursts.ts";
 import { UiLifecycle } from "./lifecycle.ts";
 import { ISLANDS } from "./manifest.ts";
@@ -35,6 +36,8 @@ export interface UiAppDeps {
   logger: Logger;
   /** Shutdown state shared with `main.ts`; `/health` answers 503 while draining. */
   lifecycle?: UiLifecycle;
+  /** The batch limit offered by the page; by default learned through `upstream`. */
+  batchLimits?: UiState["batchLimits"];
 }
 
 const registry = islandRegistry(ISLANDS);
@@ -79,7 +82,18 @@ export function createUiApp(deps: UiAppDeps): Hono {
     maxInflightBytes: config.maxInflightBytes,
     logger,
   });
-  const state: UiState = { config, bursts, proxy, lifecycle, staticFiles, registry, logger };
+  const batchLimits = deps.batchLimits ??
+    new BatchLimits({ upstream, maxBodyBytes: config.maxBodyBytes });
+  const state: UiState = {
+    config,
+    bursts,
+    proxy,
+    lifecycle,
+    staticFiles,
+    registry,
+    logger,
+    batchLimits,
+  };
   const app = new Hono();
 
   // Counts requests in flight for the shutdown. While draining, ask keep-alive

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import type { Hono } from "hono";
 import { silentLogger } from "../lib/logger.ts";
-import { createUiApp, UiLifecycle } from "./app.ts";
+import { createUiApp, type UiAppDeps, UiLifecycle } from "./app.ts";
+import { DEFAULT_MAX_BATCH, offeredLimit } from "./batch_limit.ts";
 import { BURST_MAX_BODY_BYTES, BurstRunner } from "./bursts.ts";
 import type { StaticFiles } from "./static_files.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
-import { startCountingServer } from "./tests/_loopback.ts";
+import { deadPort, startHeldServer } from "./tests/_loopback.ts";
 import { openRaw } from "./tests/_raw_client.ts";
 import { serveUi } from "./tests/_ui_server.ts";
 import { Upstream } from "./upstream.ts";
@@ -21,13 +23,41 @@ const staticFiles: StaticFiles = {
   ]),
 };
 
-function setup(
-  backendUrl: string,
-  files: StaticFiles = staticFiles,
-  lifecycle = new UiLifecycle(),
-  maxInflight = 64,
-  maxInflightBytes = 1_048_576,
-) {
+/** A small burst the fake backend finishes at once. */
+const SPEC = {
+  requests: 10,
+  concurrency: 3,
+  cycles: 1,
+  pauseMs: 0,
+  batchSize: 8,
+  anomalyRate: 0.1,
+};
+
+/** Assert that `res` answered `status`, and discard its body (an unread body leaks a resource). */
+async function expectStatus(res: Response | Promise<Response>, status: number, what?: string) {
+  const r = await res;
+  assert.equal(r.status, status, what);
+  await r.body?.cancel();
+}
+
+/** Options of {@link setup}: what differs from the usual test app. */
+interface SetupOptions {
+  files?: StaticFiles;
+  lifecycle?: UiLifecycle;
+  maxInflight?: number;
+  maxInflightBytes?: number;
+  maxBodyBytes?: number;
+  batchLimits?: UiAppDeps["batchLimits"];
+}
+
+function setup(backendUrl: string, options: SetupOptions = {}) {
+  const {
+    files = staticFiles,
+    lifecycle = new UiLifecycle(),
+    maxInflight = 64,
+    maxInflightBytes = 1_048_576,
+    maxBodyBytes = 65_536,
+  } = options;
   const upstream = new Upstream({
     baseUrl: backendUrl,
     timeoutMs: 2_000,
@@ -38,7 +68,7 @@ function setup(
   const app = createUiApp({
     config: {
       backendUrl,
-      maxBodyBytes: 65_536,
+      maxBodyBytes,
       maxInflight,
       maxInflightBytes,
       bodyTimeoutMs: 2_000,
@@ -48,6 +78,7 @@ function setup(
     staticFiles: files,
     logger: silentLogger,
     lifecycle,
+    ...(options.batchLimits ? { batchLimits: options.batchLimits } : {}),
   });
   return {
     app,
@@ -59,7 +90,10 @@ function setup(
 }
 
 Deno.test("GET / renders the dashboard with five hydratable islands, their props and a CSP nonce", async () => {
-  const { app, close } = setup("http://anomaly-backend:8000");
+  // The Service's name is shown, never resolved: the batch limit comes from a stub, not the network.
+  const { app, close } = setup("http://anomaly-backend:8000", {
+    batchLimits: { current: () => Promise.resolve(offeredLimit(5_000, 8_192)) },
+  });
   try {
     const res = await app.request("/");
     assert.equal(res.status, 200);
@@ -92,8 +126,57 @@ Deno.test("GET / renders the dashboard with five hydratable islands, their props
   }
 });
 
+/** The props the page gave LiveMonitor and BurstRunner, and the batch control's HTML. */
+async function batchControls(app: Hono) {
+  const res = await app.request("/");
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  const props = JSON.parse(/id="__island_props">(.*?)<\/script>/.exec(html)![1]!) as Record<
+    string,
+    unknown
+  >[];
+  const live = props.find((p) => "maxBatch" in p)!;
+  const burst = props.find((p) => "budget" in p) as { limits: { batchSize: number[] } };
+  const input = /<input id="batch-size"[^>]*>/.exec(html)![0];
+  const help = /<small id="batch-size-help">(.*?)<\/small>/.exec(html)![1]!;
+  return { live, burst, input, help };
+}
+
+Deno.test("GET / offers the batch limit the backend publishes in /openapi.json (MAX_BATCH=50)", async () => {
+  const backend = startFakeBackend({ maxBatch: 50 });
+  const { app, close } = setup(backend.url);
+  try {
+    const { live, burst, input, help } = await batchControls(app);
+    assert.match(input, / max="50"/);
+    assert.equal(live.maxBatch, 50);
+    assert.match(help, /1–50, the backend&#39;s MAX_BATCH|1–50, the backend's MAX_BATCH/);
+    assert.deepEqual(burst.limits.batchSize, [1, 50]);
+    assert.ok(backend.seen.some((r) => r.method === "GET" && r.path === "/openapi.json"));
+    const asked = backend.seen.length;
+    await batchControls(app);
+    assert.equal(backend.seen.length, asked, "the second page is served from the cache");
+  } finally {
+    await close();
+    await backend.close();
+  }
+});
+
+Deno.test("GET / offers the documented default and says why when the backend is down", async () => {
+  // A body limit that is no tighter than the default, so the default shows.
+  const { app, close } = setup(`http://127.0.0.1:${deadPort()}`, { maxBodyBytes: 1_048_576 });
+  try {
+    const { live, input, help } = await batchControls(app);
+    assert.equal(live.maxBatch, DEFAULT_MAX_BATCH);
+    assert.match(input, new RegExp(` max="${DEFAULT_MAX_BATCH}"`));
+    assert.match(help, /the UI(&#39;|')s default; the backend(&#39;|')s MAX_BATCH is unknown/);
+    assert.match(help, /could not be reached/);
+  } finally {
+    await close();
+  }
+});
+
 Deno.test("GET / explains how to build when the island bundles are missing", async () => {
-  const { app, close } = setup("http://b:8000", { buildId: null, files: new Map() });
+  const { app, close } = setup("http://b:8000", { files: { buildId: null, files: new Map() } });
   try {
     const res = await app.request("/");
     assert.equal(res.status, 503);
@@ -126,9 +209,7 @@ Deno.test("static files are served from memory with ETag revalidation; unknown o
     });
     assert.equal(again.status, 304);
     for (const path of ["/static/../deno.json", "/static/build/%2e%2e/x.js", "/static/nope.js"]) {
-      const miss = await app.request(path);
-      assert.equal(miss.status, 404, path);
-      await miss.body?.cancel();
+      await expectStatus(app.request(path), 404, path);
     }
   } finally {
     await close();
@@ -176,14 +257,7 @@ Deno.test("POST /api/bursts validates, runs server-side and reports progress by 
     const started = await app.request("/api/bursts", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        requests: 10,
-        concurrency: 3,
-        cycles: 1,
-        pauseMs: 0,
-        batchSize: 8,
-        anomalyRate: 0.1,
-      }),
+      body: JSON.stringify(SPEC),
     });
     assert.equal(started.status, 202);
     const { id, total } = await started.json();
@@ -198,26 +272,13 @@ Deno.test("POST /api/bursts validates, runs server-side and reports progress by 
     assert.equal(status.state, "done");
     assert.equal(status.ok, 10);
     assert.deepEqual(status.servedBy, { "pod-y:2": 10 });
-    const missing = await app.request("/api/bursts/nope");
-    assert.equal(missing.status, 404);
-    await missing.body?.cancel();
-    const wrong = await app.request("/api/bursts");
-    assert.equal(wrong.status, 405);
-    await wrong.body?.cancel();
+    await expectStatus(app.request("/api/bursts/nope"), 404);
+    await expectStatus(app.request("/api/bursts"), 405);
   } finally {
     await close();
     await backend.close();
   }
 });
-
-const SPEC = {
-  requests: 10,
-  concurrency: 3,
-  cycles: 1,
-  pauseMs: 0,
-  batchSize: 8,
-  anomalyRate: 0.1,
-};
 
 Deno.test("POST /api/bursts caps its body: a body past BURST_MAX_BODY_BYTES gets 413, declared or chunked", async () => {
   const { app, close } = setup("http://127.0.0.1:1");
@@ -242,8 +303,7 @@ Deno.test("POST /api/bursts caps its body: a body past BURST_MAX_BODY_BYTES gets
       headers: { "content-type": "application/json" },
       body: chunks,
     });
-    assert.equal(endless.status, 413);
-    await endless.body?.cancel();
+    await expectStatus(endless, 413);
     const notJson = await app.request("/api/bursts", { method: "POST", body: "{" });
     assert.equal(notJson.status, 422);
     assert.match((await notJson.json()).detail, /must be JSON/);
@@ -319,7 +379,7 @@ Deno.test("a third running burst gets 429 with Retry-After", async () => {
 Deno.test("while draining, /health is 503, responses ask to close the connection and bursts are refused", async () => {
   const backend = startFakeBackend();
   const lifecycle = new UiLifecycle();
-  const { app, close } = setup(backend.url, staticFiles, lifecycle);
+  const { app, close } = setup(backend.url, { lifecycle });
   try {
     assert.equal((await app.request("/health")).status, 200);
     lifecycle.startDraining();
@@ -332,8 +392,7 @@ Deno.test("while draining, /health is 503, responses ask to close the connection
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50 }] }),
     });
-    assert.equal(predict.status, 200);
-    await predict.body?.cancel();
+    await expectStatus(predict, 200);
     const burst = await app.request("/api/bursts", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -348,13 +407,8 @@ Deno.test("while draining, /health is 503, responses ask to close the connection
 });
 
 Deno.test("/api/* beyond PROXY_MAX_INFLIGHT gets 503 with Retry-After, and the limit frees up", async () => {
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const backend = startCountingServer(async () => {
-    await released;
-    return Response.json({ status: "ok" });
-  });
-  const { app, close } = setup(backend.url, staticFiles, new UiLifecycle(), 2);
+  const backend = startHeldServer(() => Response.json({ status: "ok" }));
+  const { app, close } = setup(backend.url, { maxInflight: 2 });
   try {
     const held = [app.request("/api/health"), app.request("/api/health")];
     while (backend.seen.length < 2) await new Promise((r) => setTimeout(r, 5));
@@ -362,16 +416,11 @@ Deno.test("/api/* beyond PROXY_MAX_INFLIGHT gets 503 with Retry-After, and the l
     assert.equal(shed.status, 503);
     assert.equal(shed.headers.get("retry-after"), "1");
     assert.match((await shed.json()).detail, /2 proxied requests are already in flight/);
-    release();
-    for (const res of await Promise.all(held)) {
-      assert.equal(res.status, 200);
-      await res.body?.cancel();
-    }
-    const after = await app.request("/api/health");
-    assert.equal(after.status, 200);
-    await after.body?.cancel();
+    backend.release();
+    for (const res of await Promise.all(held)) await expectStatus(res, 200);
+    await expectStatus(app.request("/api/health"), 200);
   } finally {
-    release();
+    backend.release();
     await close();
     await backend.close();
   }
@@ -428,7 +477,7 @@ Deno.test("an upload whose body breaks mid-way gets 400, not 500, and the server
 
 Deno.test("an unexpected error becomes one plain 500 problem without details", async () => {
   const backend = startFakeBackend();
-  const { app, close } = setup(backend.url, { buildId: "x", files: null as never });
+  const { app, close } = setup(backend.url, { files: { buildId: "x", files: null as never } });
   try {
     const res = await app.request("/static/build/x.js");
     assert.equal(res.status, 500);
@@ -463,13 +512,8 @@ Deno.test("routes answer 405 with Allow for a method they lack, and unknown page
 });
 
 Deno.test("/api/* admits request bodies by bytes: past PROXY_MAX_INFLIGHT_BYTES 503, small requests still pass", async () => {
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const backend = startCountingServer(async () => {
-    await released;
-    return Response.json({ ok: true });
-  });
-  const { app, close } = setup(backend.url, staticFiles, new UiLifecycle(), 64, 100_000);
+  const backend = startHeldServer();
+  const { app, close } = setup(backend.url, { maxInflightBytes: 100_000 });
   const post = (bytes: number) =>
     app.request("/api/predict", {
       method: "POST",
@@ -489,13 +533,10 @@ Deno.test("/api/* admits request bodies by bytes: past PROXY_MAX_INFLIGHT_BYTES 
     // 90,000 bytes are held; a 5,000-byte request still fits.
     const small = post(5_000);
     while (backend.seen.length < 3) await new Promise((r) => setTimeout(r, 5));
-    release();
-    for (const res of await Promise.all([...held, small])) {
-      assert.equal(res.status, 200);
-      await res.body?.cancel();
-    }
+    backend.release();
+    for (const res of await Promise.all([...held, small])) await expectStatus(res, 200);
   } finally {
-    release();
+    backend.release();
     await close();
     await backend.close();
   }

@@ -12,6 +12,7 @@
  */
 import { createLogger } from "../lib/logger.ts";
 import { createUiApp } from "./app.ts";
+import { BatchLimits } from "./batch_limit.ts";
 import { BurstRunner } from "./bursts.ts";
 import { loadUiConfig, type UiConfig, UiConfigError } from "./config.ts";
 import { UiLifecycle } from "./lifecycle.ts";
@@ -41,7 +42,10 @@ const upstream = new Upstream({
 });
 const bursts = new BurstRunner(upstream);
 const lifecycle = new UiLifecycle();
-const app = createUiApp({ config, upstream, bursts, staticFiles, logger, lifecycle });
+const batchLimits = new BatchLimits({ upstream, maxBodyBytes: config.maxBodyBytes });
+const app = createUiApp({ config, upstream, bursts, staticFiles, logger, lifecycle, batchLimits });
+// Learn the backend's MAX_BATCH before the first page asks (and say what was learned).
+batchLimits.refresh().then((limit) => logger.info("batch_limit", { ...limit }));
 
 const server = Deno.serve({
   hostname: config.host,

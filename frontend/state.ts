@@ -4,6 +4,7 @@
  * the handler types the files under `routes/` export.
  */
 import type { Logger } from "../lib/logger.ts";
+import type { BatchLimit } from "./batch_limit.ts";
 import type { BurstRunner } from "./bursts.ts";
 import type { UiConfig } from "./config.ts";
 import type { UiLifecycle } from "./lifecycle.ts";
@@ -24,6 +25,8 @@ export interface UiState {
   staticFiles: StaticFiles;
   registry: IslandRegistry;
   logger: Logger;
+  /** The batch limit learned from the backend's `/openapi.json` (`batch_limit.ts`). */
+  batchLimits: { current(): Promise<BatchLimit> };
 }
 
 /** A handler's context: path parameters, the client's address and the state. */

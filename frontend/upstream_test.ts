@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { deadPort, startCountingServer, startIdleClosingServer } from "./tests/_loopback.ts";
+import {
+  deadPort,
+  startCountingServer,
+  startHeldServer,
+  startIdleClosingServer,
+} from "./tests/_loopback.ts";
 import { UI_DEFAULTS } from "./config.ts";
 import { Upstream, UpstreamError } from "./upstream.ts";
 
@@ -70,12 +75,7 @@ Deno.test("Upstream.request() retires a pooled client after maxRequestsPerConnec
 });
 
 Deno.test("Upstream.request() fails with kind timeout when the backend is too slow", async () => {
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const server = startCountingServer(async () => {
-    await released;
-    return new Response("late");
-  });
+  const server = startHeldServer(() => new Response("late"));
   const upstream = upstreamFor(server.url, { timeoutMs: 150 });
   try {
     const started = performance.now();
@@ -85,7 +85,6 @@ Deno.test("Upstream.request() fails with kind timeout when the backend is too sl
     assert.match(err.message, /did not answer GET \/model within 150 ms/);
     assert.ok(performance.now() - started < 1_500);
   } finally {
-    release();
     upstream.close();
     await server.close();
   }

@@ -1,6 +1,7 @@
 /** The recent anomalies table: what was flagged, its label, and the backend's reasons. */
 import type { JSX } from "preact";
 import type { Reason } from "../../lib/contract.ts";
+import { TableHead } from "./TableHead.tsx";
 
 /** One flagged reading. */
 export interface AnomalyRow {
@@ -46,28 +47,27 @@ const SEVERITY_TEXT: Record<Reason["severity"], string> = {
   critical: "critical",
 };
 
+const COLUMNS = [
+  "#",
+  "Time",
+  "Voltage",
+  "Current",
+  "Frequency",
+  "Score",
+  "Simulator label",
+  "Reasons",
+] as const;
+
 /** A table with a caption; the verdicts are words and symbols, never colour alone. */
 export function AnomalyTable({ rows, feedback, onFeedback }: AnomalyTableProps): JSX.Element {
-  const columns = onFeedback ? 9 : 8;
+  const columns = COLUMNS.length + (onFeedback ? 1 : 0);
   return (
     // Scrolls on its own so the page keeps its shape; focusable so the
     // keyboard can scroll it too.
     <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="anomaly-caption">
       <table class="anomalies" id="anomaly-table">
         <caption id="anomaly-caption">Recent flagged anomalies (newest first)</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Time</th>
-            <th scope="col">Voltage</th>
-            <th scope="col">Current</th>
-            <th scope="col">Frequency</th>
-            <th scope="col">Score</th>
-            <th scope="col">Simulator label</th>
-            <th scope="col">Reasons</th>
-            {onFeedback ? <th scope="col">Operator</th> : null}
-          </tr>
-        </thead>
+        <TableHead columns={onFeedback ? [...COLUMNS, "Operator"] : COLUMNS} />
         <tbody>
           {rows.length === 0
             ? (

@@ -6,6 +6,8 @@ export interface StreamControlsProps {
   batchText: string;
   batchValid: boolean;
   maxBatch: number;
+  /** Where `maxBatch` comes from (e.g. "the backend's MAX_BATCH"). */
+  maxBatchNote: string;
   intervalText: string;
   intervalValid: boolean;
   anomalyRate: number;
@@ -22,44 +24,71 @@ export interface StreamControlsProps {
   onReset: () => void;
 }
 
+/** Props of {@link NumberField}. */
+interface NumberFieldProps {
+  id: string;
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  /** The value as typed. */
+  text: string;
+  valid: boolean;
+  help: string;
+  onInput: (text: string) => void;
+}
+
+/** A labelled number input with its help line, marked invalid when out of range. */
+function NumberField(p: NumberFieldProps): JSX.Element {
+  return (
+    <div class="field">
+      <label for={p.id}>{p.label}</label>
+      <input
+        id={p.id}
+        type="number"
+        min={p.min}
+        max={p.max}
+        step={p.step}
+        value={p.text}
+        aria-invalid={!p.valid}
+        aria-describedby={`${p.id}-help`}
+        onInput={(e) => p.onInput(e.currentTarget.value)}
+      />
+      <small id={`${p.id}-help`}>{p.help}</small>
+    </div>
+  );
+}
+
 /** Batch size, interval, anomaly rate, new-connection switch, the four buttons and the status. */
 export function StreamControls(p: StreamControlsProps): JSX.Element {
   return (
     <section class="panel controls" aria-labelledby="stream-heading">
       <h2 id="stream-heading">Stream simulated readings</h2>
       <form onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="batch-size">Batch size</label>
-          <input
-            id="batch-size"
-            type="number"
-            min={1}
-            max={p.maxBatch}
-            step={1}
-            value={p.batchText}
-            aria-invalid={!p.batchValid}
-            aria-describedby="batch-size-help"
-            onInput={(e) => p.onBatch(e.currentTarget.value)}
-          />
-          <small id="batch-size-help">
-            Readings per request (1–{p.maxBatch}){p.batchValid ? "" : ": out of range, clamped"}
-          </small>
-        </div>
-        <div class="field">
-          <label for="interval">Interval (seconds)</label>
-          <input
-            id="interval"
-            type="number"
-            min={0.05}
-            max={60}
-            step={0.05}
-            value={p.intervalText}
-            aria-invalid={!p.intervalValid}
-            aria-describedby="interval-help"
-            onInput={(e) => p.onInterval(e.currentTarget.value)}
-          />
-          <small id="interval-help">Time between requests while streaming (0.05–60 s)</small>
-        </div>
+        <NumberField
+          id="batch-size"
+          label="Batch size"
+          min={1}
+          max={p.maxBatch}
+          step={1}
+          text={p.batchText}
+          valid={p.batchValid}
+          onInput={p.onBatch}
+          help={`Readings per request (1–${p.maxBatch}, ${p.maxBatchNote})${
+            p.batchValid ? "" : ": out of range, clamped"
+          }`}
+        />
+        <NumberField
+          id="interval"
+          label="Interval (seconds)"
+          min={0.05}
+          max={60}
+          step={0.05}
+          text={p.intervalText}
+          valid={p.intervalValid}
+          onInput={p.onInterval}
+          help="Time between requests while streaming (0.05–60 s)"
+        />
         <div class="field">
           <label for="anomaly-rate">Anomaly rate</label>
           <input

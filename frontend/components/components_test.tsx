@@ -5,6 +5,11 @@ import { ModelInfoView } from "./ModelInfoView.tsx";
 import { ProblemBanner } from "./ProblemBanner.tsx";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Stat } from "./Stat.tsx";
+import { StreamControls, type StreamControlsProps } from "./StreamControls.tsx";
+import { StreamCounters } from "./StreamCounters.tsx";
+import { TableHead } from "./TableHead.tsx";
+import { type Counters, zeroCounters } from "../lib/live_stream.ts";
+import type { ComponentChildren, VNode } from "preact";
 import type { ModelInfo, TemporalInfo } from "../../lib/contract.ts";
 
 const row: AnomalyRow = {
@@ -146,4 +151,121 @@ Deno.test("AnomalyTable offers confirm and dismiss per row and shows the verdict
   assert.match(html, /not sent, try again/);
   assert.match(html, /aria-label="Confirm anomaly 44"/);
   assert.doesNotMatch(renderToString(<AnomalyTable rows={rows} />), /Operator/);
+});
+
+/** Every element of a rendered tree, components expanded (enough to find handlers without a DOM). */
+function elements(node: ComponentChildren): VNode<Record<string, unknown>>[] {
+  if (Array.isArray(node)) return node.flatMap(elements);
+  if (!node || typeof node !== "object" || !("type" in node)) return [];
+  const v = node as VNode<Record<string, unknown>>;
+  if (typeof v.type === "function") {
+    return elements((v.type as (p: unknown) => ComponentChildren)(v.props));
+  }
+  return [v, ...elements(v.props.children as ComponentChildren)];
+}
+
+function controls(overrides: Partial<StreamControlsProps> = {}) {
+  const calls: string[] = [];
+  const props: StreamControlsProps = {
+    batchText: "32",
+    batchValid: true,
+    maxBatch: 50,
+    maxBatchNote: "the backend's MAX_BATCH",
+    intervalText: "0.5",
+    intervalValid: true,
+    anomalyRate: 0.05,
+    newConnection: false,
+    streaming: false,
+    status: "Idle.",
+    onBatch: (t) => calls.push(`batch ${t}`),
+    onInterval: (t) => calls.push(`interval ${t}`),
+    onAnomalyRate: (r) => calls.push(`rate ${r}`),
+    onNewConnection: (on) => calls.push(`new ${on}`),
+    onGenerate: () => calls.push("generate"),
+    onToggle: () => calls.push("toggle"),
+    onInject: () => calls.push("inject"),
+    onReset: () => calls.push("reset"),
+    ...overrides,
+  };
+  return { calls, props, tree: elements(<StreamControls {...props} />) };
+}
+
+Deno.test("StreamControls offers the learned batch range, says where it comes from and flags a clamped value", () => {
+  const html = renderToString(<StreamControls {...controls().props} />);
+  assert.match(html, /<input id="batch-size" type="number" min="1" max="50" step="1" value="32"/);
+  assert.match(html, /Readings per request \(1–50, the backend(&#39;|')s MAX_BATCH\)<\/small>/);
+  assert.match(html, /id="batch-size"[^>]*aria-invalid="false"/);
+  const bad = renderToString(
+    <StreamControls
+      {...controls({ batchText: "80", batchValid: false, intervalValid: false }).props}
+    />,
+  );
+  assert.match(bad, /id="batch-size"[^>]*aria-invalid="true"/);
+  assert.match(bad, /id="interval"[^>]*aria-invalid="true"/);
+  assert.match(bad, /MAX_BATCH\): out of range, clamped<\/small>/);
+  assert.match(html, /aria-valuetext="5 %"/);
+});
+
+Deno.test("StreamControls passes what is typed and clicked to its handlers, and shows the streaming state", () => {
+  const { calls, tree } = controls();
+  const byId = (id: string) => tree.find((e) => e.props.id === id)!;
+  const input = (id: string, value: string, handler = "onInput") =>
+    (byId(id).props[handler] as (e: unknown) => void)({ currentTarget: { value, checked: true } });
+  input("batch-size", "40");
+  input("interval", "2");
+  input("anomaly-rate", "0.2");
+  input("new-connection", "", "onChange");
+  for (const button of tree.filter((e) => e.type === "button")) {
+    (button.props.onClick as () => void)();
+  }
+  assert.deepEqual(calls, [
+    "batch 40",
+    "interval 2",
+    "rate 0.2",
+    "new true",
+    "generate",
+    "toggle",
+    "inject",
+    "reset",
+  ]);
+  const streaming = renderToString(<StreamControls {...controls({ streaming: true }).props} />);
+  assert.match(streaming, /class="primary active" aria-pressed="true">Stop Streaming/);
+  assert.match(renderToString(<StreamControls {...controls().props} />), /Start Streaming/);
+});
+
+Deno.test("StreamCounters derives precision, recall and latency figures from the counters", () => {
+  const counters: Counters = {
+    ...zeroCounters(),
+    points: 40,
+    requests: 2,
+    confusion: { ...zeroCounters().confusion, tp: 3, fp: 1, fn: 3 },
+    latency: { count: 2, avg: 12.345, p95: 20, p99: 31.06 },
+  };
+  const html = renderToString(<StreamCounters counters={counters} latencyCount={2} />);
+  assert.match(html, /id="stat-precision" data-value="75.0 %"/);
+  assert.match(html, /id="stat-recall" data-value="50.0 %"/);
+  assert.match(html, /id="stat-latency-avg" data-value="12.3 ms"/);
+  assert.match(html, /id="stat-latency-p99" data-value="31.1 ms"/);
+  assert.match(html, /over the last <!-- -->2|over the last 2/);
+  const empty = renderToString(<StreamCounters counters={zeroCounters()} latencyCount={0} />);
+  assert.match(empty, /id="stat-recall" data-value="—"/);
+  assert.match(empty, /id="stat-latency-p95" data-value="—"/);
+});
+
+Deno.test("ProgressBar keeps a valid maximum when there is nothing to do", () => {
+  const html = renderToString(<ProgressBar id="p" label="Burst" value={0} max={0} text="0 of 0" />);
+  assert.match(html, /<progress id="p" value="0" max="1">/);
+});
+
+Deno.test("TableHead renders one scoped column header per name, in order", () => {
+  const html = renderToString(
+    <table>
+      <TableHead columns={["Version", "TP", "Precision / recall"]} />
+    </table>,
+  );
+  assert.equal(
+    html,
+    '<table><thead><tr><th scope="col">Version</th><th scope="col">TP</th>' +
+      '<th scope="col">Precision / recall</th></tr></thead></table>',
+  );
 });

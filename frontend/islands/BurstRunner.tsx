@@ -9,7 +9,9 @@ import { ProblemBanner } from "../components/ProblemBanner.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { Stat } from "../components/Stat.tsx";
 import { callJson, type Problem } from "../lib/api.ts";
+import { BURST_FIELDS, type BurstField, formValues, specFromForm } from "../lib/burst_form.ts";
 import { emitServed } from "../lib/bus.ts";
+import { servedDelta } from "../lib/served_counts.ts";
 import { formatMs, formatRatio, precision, recall } from "../lib/stats.ts";
 import type { BurstSpec, BurstStatus } from "../bursts.ts";
 
@@ -17,39 +19,18 @@ import type { BurstSpec, BurstStatus } from "../bursts.ts";
 export interface BurstRunnerProps {
   defaults: BurstSpec;
   /** Inclusive bounds per numeric field. */
-  limits: Record<Exclude<keyof BurstSpec, "newConnection">, [number, number]>;
+  limits: Record<BurstField, [number, number]>;
   /** How often the page asks for progress. */
   pollMs: number;
   /** Bounds on a burst's total work (the server refuses more with 422). */
   budget: { requestsPerBurst: number; readingsPerBurst: number; readingsInFlight: number };
 }
 
-type NumberField = Exclude<keyof BurstSpec, "newConnection">;
-
-const FIELDS: { key: NumberField; label: string; help: string; step: number; scale?: number }[] = [
-  { key: "requests", label: "Requests per cycle", help: "N requests", step: 1 },
-  { key: "concurrency", label: "Concurrency", help: "requests in flight at once", step: 1 },
-  { key: "cycles", label: "Cycles", help: "times the N requests are sent", step: 1 },
-  {
-    key: "pauseMs",
-    label: "Pause between cycles (s)",
-    help: "wait between cycles",
-    step: 0.1,
-    scale: 1000,
-  },
-  { key: "batchSize", label: "Burst batch size", help: "readings per request", step: 1 },
-  { key: "anomalyRate", label: "Burst anomaly rate", help: "0–1", step: 0.01 },
-];
-
 /** Burst controls, progress bar and result. */
 export default function BurstRunner(
   { defaults, limits, pollMs, budget }: BurstRunnerProps,
 ): JSX.Element {
-  const [values, setValues] = useState<Record<NumberField, string>>(() => {
-    const out = {} as Record<NumberField, string>;
-    for (const f of FIELDS) out[f.key] = String(defaults[f.key] / (f.scale ?? 1));
-    return out;
-  });
+  const [values, setValues] = useState(() => formValues(defaults));
   const [newConnection, setNewConnection] = useState(defaults.newConnection);
   const [burst, setBurst] = useState<BurstStatus | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -60,11 +41,7 @@ export default function BurstRunner(
 
   function report(status: BurstStatus) {
     // Forward only what is new since the last poll to the per-instance chart.
-    const delta: Record<string, number> = {};
-    for (const [who, n] of Object.entries(status.servedBy)) {
-      const d = n - (reported.current[who] ?? 0);
-      if (d > 0) delta[who] = d;
-    }
+    const delta = servedDelta(reported.current, status.servedBy);
     reported.current = { ...status.servedBy };
     if (Object.keys(delta).length > 0) emitServed(delta);
   }
@@ -83,9 +60,7 @@ export default function BurstRunner(
   }
 
   async function start() {
-    const spec: Record<string, unknown> = { newConnection };
-    for (const f of FIELDS) spec[f.key] = Number(values[f.key]) * (f.scale ?? 1);
-    spec.pauseMs = Math.round(spec.pauseMs as number);
+    const spec = specFromForm(values, newConnection);
     const outcome = await callJson<BurstStatus>("/api/bursts", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -114,7 +89,7 @@ export default function BurstRunner(
       <h2 id="bursts-heading">Bursts (run by the UI server)</h2>
       <form onSubmit={(e) => e.preventDefault()}>
         <div class="grid">
-          {FIELDS.map((f) => {
+          {BURST_FIELDS.map((f) => {
             const [lo, hi] = limits[f.key];
             const scale = f.scale ?? 1;
             return (

@@ -5,8 +5,10 @@
  */
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { TableHead } from "../components/TableHead.tsx";
 import { onServed } from "../lib/bus.ts";
 import { type Chart, createInstanceChart } from "../lib/charts.ts";
+import { addServed, busiest } from "../lib/served_counts.ts";
 
 /** Props of {@link InstanceChart} (plain JSON). */
 export interface InstanceChartProps {
@@ -25,14 +27,12 @@ export default function InstanceChart({ maxBars }: InstanceChartProps): JSX.Elem
   useEffect(() => {
     if (canvas.current) chart.current = createInstanceChart(canvas.current);
     const stop = onServed((delta) => {
-      for (const [who, n] of Object.entries(delta)) {
-        totals.current[who] = (totals.current[who] ?? 0) + n;
-      }
+      addServed(totals.current, delta);
       if (frame.current) return;
       // Redraw at most twice a second: streaming reports every response.
       frame.current = setTimeout(() => {
         frame.current = 0;
-        const top = Object.entries(totals.current).sort((a, b) => b[1] - a[1]).slice(0, maxBars);
+        const top = busiest(totals.current, maxBars);
         const c = chart.current;
         if (c) {
           c.data.labels = top.map(([who]) => who);
@@ -49,7 +49,7 @@ export default function InstanceChart({ maxBars }: InstanceChartProps): JSX.Elem
     };
   }, []);
 
-  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  const entries = busiest(counts);
   const total = entries.reduce((s, [, n]) => s + n, 0);
   return (
     <section class="panel instances" aria-labelledby="instances-heading">
@@ -72,13 +72,7 @@ export default function InstanceChart({ maxBars }: InstanceChartProps): JSX.Elem
       </figure>
       <table class="compact" id="instance-table">
         <caption class="visually-hidden">Requests per serving instance</caption>
-        <thead>
-          <tr>
-            <th scope="col">served_by</th>
-            <th scope="col">Requests</th>
-            <th scope="col">Share</th>
-          </tr>
-        </thead>
+        <TableHead columns={["served_by", "Requests", "Share"]} />
         <tbody>
           {entries.map(([who, n]) => (
             <tr key={who}>

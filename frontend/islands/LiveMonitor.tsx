@@ -33,8 +33,10 @@ export interface StreamSettings {
 /** Props of {@link LiveMonitor} (plain JSON). */
 export interface LiveMonitorProps {
   defaults: StreamSettings;
-  /** Largest batch the control offers (the backend enforces its own MAX_BATCH). */
+  /** Largest batch the control offers: the backend's MAX_BATCH when the UI server learned it. */
   maxBatch: number;
+  /** Where `maxBatch` comes from, shown beside the control. */
+  maxBatchNote: string;
   /** Points kept on each chart. */
   chartWindow: number;
   /** Rows kept in the anomalies table. */
@@ -51,7 +53,7 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 
 /** Controls, charts, counters and anomalies of the live stream. */
 export default function LiveMonitor(
-  { defaults, maxBatch, chartWindow, tableRows }: LiveMonitorProps,
+  { defaults, maxBatch, maxBatchNote, chartWindow, tableRows }: LiveMonitorProps,
 ): JSX.Element {
   const [batchText, setBatchText] = useState(String(defaults.batchSize));
   const [intervalText, setIntervalText] = useState(String(defaults.intervalMs / 1000));
@@ -110,7 +112,8 @@ export default function LiveMonitor(
 
   const controls = useMemo(() => (
     <StreamControls
-      {...{ batchText, batchValid, maxBatch, intervalText, intervalValid, anomalyRate }}
+      {...{ batchText, batchValid, maxBatch, maxBatchNote, intervalText, intervalValid }}
+      {...{ anomalyRate }}
       {...{ newConnection, streaming, status }}
       onBatch={setBatchText}
       onInterval={setIntervalText}
@@ -124,7 +127,16 @@ export default function LiveMonitor(
       onInject={() => s.inject()}
       onReset={() => s.reset()}
     />
-  ), [batchText, intervalText, anomalyRate, newConnection, streaming, status, maxBatch]);
+  ), [
+    batchText,
+    intervalText,
+    anomalyRate,
+    newConnection,
+    streaming,
+    status,
+    maxBatch,
+    maxBatchNote,
+  ]);
   const chartsSection = useMemo(() => (
     <SignalCharts
       labels={LABELS}

@@ -9,6 +9,7 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";
+import { TableHead } from "../components/TableHead.tsx";
 import type { Problem } from "../lib/api.ts";
 import {
   driftLevel,
@@ -86,6 +87,25 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
   const challenger = models?.aliases.challenger ?? null;
   const m = models?.monitoring;
   const noToken = token.trim() === "";
+  // A button that points `alias` at `version` with the typed admin token.
+  const aliasButton = (
+    b: {
+      alias: "champion" | "challenger";
+      version: string;
+      text: string;
+      label: string;
+      what: string;
+    },
+  ) => (
+    <button
+      type="button"
+      disabled={busy || noToken}
+      aria-label={b.label}
+      onClick={() => act(b.what, () => setAlias(b.alias, b.version, token.trim()))}
+    >
+      {b.text}
+    </button>
+  );
   return (
     <section class="panel models" aria-labelledby="models-heading" id="models-panel">
       <h2 id="models-heading">Models</h2>
@@ -128,15 +148,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
       </dl>
       <table class="compact" id="models-feedback">
         <caption>Feedback per model version (confirm or dismiss anomalies in the table)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">TP</th>
-            <th scope="col">FP</th>
-            <th scope="col">FN</th>
-            <th scope="col">Precision</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Version", "TP", "FP", "FN", "Precision"]} />
         <tbody>
           {m && Object.keys(m.feedback).length > 0
             ? Object.entries(m.feedback).map(([version, t]) => (
@@ -183,13 +195,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
       <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="versions-caption">
         <table class="compact" id="models-versions">
           <caption id="versions-caption">Registered versions (newest first)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Precision / recall (held out)</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Version", "Precision / recall (held out)", "Actions"]} />
           <tbody>
             {(models?.versions ?? []).map((v) => (
               <tr key={v.version} data-version={v.model_version}>
@@ -208,34 +214,20 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
                     : "—"}
                 </td>
                 <td class="buttons">
-                  {v.aliases.includes("champion") ? null : (
-                    <button
-                      type="button"
-                      disabled={busy || noToken}
-                      aria-label={`Promote ${v.model_version} to champion`}
-                      onClick={() =>
-                        act(
-                          `Promote ${v.model_version}`,
-                          () => setAlias("champion", v.version, token.trim()),
-                        )}
-                    >
-                      Promote
-                    </button>
-                  )}
-                  {v.aliases.length > 0 ? null : (
-                    <button
-                      type="button"
-                      disabled={busy || noToken}
-                      aria-label={`Score ${v.model_version} in the shadow as challenger`}
-                      onClick={() =>
-                        act(
-                          `Challenger ${v.model_version}`,
-                          () => setAlias("challenger", v.version, token.trim()),
-                        )}
-                    >
-                      Shadow
-                    </button>
-                  )}
+                  {v.aliases.includes("champion") ? null : aliasButton({
+                    alias: "champion",
+                    version: v.version,
+                    text: "Promote",
+                    label: `Promote ${v.model_version} to champion`,
+                    what: `Promote ${v.model_version}`,
+                  })}
+                  {v.aliases.length > 0 ? null : aliasButton({
+                    alias: "challenger",
+                    version: v.version,
+                    text: "Shadow",
+                    label: `Score ${v.model_version} in the shadow as challenger`,
+                    what: `Challenger ${v.model_version}`,
+                  })}
                 </td>
               </tr>
             ))}

@@ -14,6 +14,7 @@ Deno.test("LiveMonitor renders all the original controls, labelled, with empty c
     <LiveMonitor
       defaults={{ ...STREAM_DEFAULTS }}
       maxBatch={1000}
+      maxBatchNote="the backend's MAX_BATCH"
       chartWindow={1500}
       tableRows={25}
     />,

@@ -10,23 +10,38 @@ import {
   clearChart,
   createSignalChart,
   SERIES,
+  type SignalChartSpec,
   SIGNALS,
   type XY,
 } from "./charts.ts";
 import { DrawScheduler, SIGNAL_NAMES, type SignalName, type SignalPoints } from "./live_stream.ts";
 
+/** Options for {@link SignalChartSet}; tests pass fakes for chart.js and the animation frame. */
+export interface SignalChartSetOptions {
+  /** Make a signal's chart on its canvas (default chart.js through `createSignalChart`). */
+  create?: (canvas: HTMLCanvasElement, spec: SignalChartSpec) => Chart<"line", XY[]>;
+  /** Run a redraw (default on the next animation frame). */
+  frame?: (fn: () => void) => void;
+}
+
 /** Chart per signal, created on {@link SignalChartSet.mount}. */
 export class SignalChartSet {
   readonly #window: number;
+  readonly #create: NonNullable<SignalChartSetOptions["create"]>;
   readonly #charts: Partial<Record<SignalName, Chart<"line", XY[]>>> = {};
   readonly #canvases: Partial<Record<SignalName, HTMLCanvasElement | null>> = {};
   readonly #figures: Partial<Record<SignalName, HTMLElement | null>> = {};
   readonly #draw: DrawScheduler;
 
   /** Keep `window` points per chart; redraw at most every `drawEveryMs`. */
-  constructor(window: number, drawEveryMs: number) {
+  constructor(window: number, drawEveryMs: number, options: SignalChartSetOptions = {}) {
     this.#window = window;
-    this.#draw = new DrawScheduler(() => this.#redraw(), drawEveryMs);
+    this.#create = options.create ?? createSignalChart;
+    this.#draw = new DrawScheduler(
+      () => this.#redraw(),
+      drawEveryMs,
+      options.frame ? { frame: options.frame } : {},
+    );
   }
 
   /** Ref callback for a signal's figure. */
@@ -43,7 +58,7 @@ export class SignalChartSet {
   mount(): void {
     for (const name of SIGNAL_NAMES) {
       const canvas = this.#canvases[name];
-      if (canvas) this.#charts[name] = createSignalChart(canvas, SIGNALS[name]);
+      if (canvas) this.#charts[name] = this.#create(canvas, SIGNALS[name]);
     }
   }
 

@@ -14,8 +14,10 @@ import { BURST_BUDGET, BURST_LIMITS, type BurstSpec } from "../bursts.ts";
 /** Data the server passes to the page. */
 export interface IndexData {
   backendUrl: string;
-  /** Largest batch offered in the controls. */
+  /** Largest batch offered in the controls, learned from the backend (`batch_limit.ts`). */
   maxBatch: number;
+  /** Where {@link IndexData.maxBatch} comes from, shown beside the control. */
+  maxBatchNote: string;
 }
 
 /** Defaults of the streaming controls (the workshop's values). */
@@ -39,12 +41,15 @@ export const BURST_DEFAULTS: BurstSpec = {
 
 /** The page body. */
 export default function Index({ data }: { data: IndexData }): JSX.Element {
+  // A burst's requests go to the same backend: no larger batch than it takes.
+  const burstMax = Math.min(BURST_LIMITS.batchSize[1], data.maxBatch);
   return (
     <div class="layout">
       <div class="main-col">
         <LiveMonitor
           defaults={{ ...STREAM_DEFAULTS }}
           maxBatch={data.maxBatch}
+          maxBatchNote={data.maxBatchNote}
           chartWindow={1_500}
           tableRows={25}
         />
@@ -53,8 +58,8 @@ export default function Index({ data }: { data: IndexData }): JSX.Element {
         <BackendStatus backendUrl={data.backendUrl} pollMs={5_000} retryMs={2_000} />
         <ModelsPanel pollMs={5_000} />
         <BurstRunner
-          defaults={BURST_DEFAULTS}
-          limits={{ ...BURST_LIMITS }}
+          defaults={{ ...BURST_DEFAULTS, batchSize: Math.min(BURST_DEFAULTS.batchSize, burstMax) }}
+          limits={{ ...BURST_LIMITS, batchSize: [1, burstMax] }}
           budget={{ ...BURST_BUDGET }}
           pollMs={250}
         />
@@ -66,9 +71,6 @@ export default function Index({ data }: { data: IndexData }): JSX.Element {
 
 /** The URL prefix of the built island modules. */
 export const BUILD_PREFIX = "/static/build/";
-
-/** Readings per request offered by the controls (the backend's default MAX_BATCH is higher). */
-const UI_MAX_BATCH = 1_000;
 
 /** The page's headers: a CSP allowing only our scripts and the one inline boot script by nonce. */
 function securityHeaders(nonce: string): Record<string, string> {
@@ -92,7 +94,7 @@ function securityHeaders(nonce: string): Record<string, string> {
 
 /** Page handlers: render the dashboard with its islands' props and a fresh nonce. */
 export const handler: Handlers = {
-  GET(_req, { state }) {
+  async GET(_req, { state }) {
     const version = state.staticFiles.buildId;
     if (version === null) {
       throw new UiError(
@@ -100,12 +102,17 @@ export const handler: Handlers = {
         "The island bundles are missing: run `deno task build:ui` (or `deno task ui`, which builds first).",
       );
     }
+    const limit = await state.batchLimits.current();
     const nonce = crypto.randomUUID().replaceAll("-", "");
     const page = h(App, {
       title: "Grid anomaly detection",
       version,
       children: h(Index, {
-        data: { backendUrl: state.config.backendUrl, maxBatch: UI_MAX_BATCH },
+        data: {
+          backendUrl: state.config.backendUrl,
+          maxBatch: limit.maxBatch,
+          maxBatchNote: limit.note,
+        },
       }),
     });
     const { html } = renderPage(page, {

@@ -1,8 +1,10 @@
 /**
  * A fake backend for in-process tests: answers `/predict` like the real one
  * (one prediction per reading, flagging readings outside 207–253 V), and
- * `/health`, `/ready`, `/model`. Counts connections like the loopback server.
+ * `/health`, `/ready`, `/model`, and `/openapi.json` when given a MAX_BATCH.
+ * Counts connections like the loopback server.
  */
+import { openApiDocument } from "../../backend/http/openapi.ts";
 import { type CountingServer, startCountingServer } from "./_loopback.ts";
 
 /** Options for {@link startFakeBackend}. */
@@ -11,6 +13,8 @@ export interface FakeBackendOptions {
   servedBy?: string;
   /** Delay before answering `/predict`. */
   delayMs?: number;
+  /** Publish the backend's OpenAPI document with this MAX_BATCH (else `/openapi.json` is 404). */
+  maxBatch?: number;
 }
 
 /** The fake backend: a counting server that also knows its peak concurrency. */
@@ -45,6 +49,11 @@ export function startFakeBackend(options: FakeBackendOptions = {}): FakeBackend 
       } finally {
         inflight--;
       }
+    }
+    if (path === "/openapi.json" && options.maxBatch !== undefined) {
+      return Response.json(
+        openApiDocument({ maxBatch: options.maxBatch, maxBodyBytes: 1_048_576 }),
+      );
     }
     if (path === "/health") return Response.json({ status: "ok", model: "isolation_forest" });
     if (path === "/ready") return Response.json({ status: "ready", ready: true });

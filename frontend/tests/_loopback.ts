@@ -73,3 +73,29 @@ export function deadPort(): number {
   l.close();
   return port;
 }
+
+/** A counting server that holds every request until it is released (or closed). */
+export interface HeldServer extends CountingServer {
+  /** Answer every held request, and later ones at once. */
+  release(): void;
+}
+
+/** Start a loopback server whose requests wait for {@link HeldServer.release}; `answer` makes each response. */
+export function startHeldServer(
+  answer: () => Response = () => Response.json({ ok: true }),
+): HeldServer {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const server = startCountingServer(async () => {
+    await released;
+    return answer();
+  });
+  return {
+    ...server,
+    release,
+    close: () => {
+      release();
+      return server.close();
+    },
+  };
+}

@@ -4,7 +4,9 @@
  * and launch Chromium the way DESIGN.md §2 says.
  */
 import { REPO_ROOT, taskArgs } from "../../testing/backend_process.ts";
+import assert from "node:assert/strict";
 import { type ServiceProcess, startService } from "../../testing/service_process.ts";
+import { type FakeBackendOptions, startFakeBackend } from "./_fake_backend.ts";
 
 /** A running UI server process. */
 export type UiProcess = ServiceProcess;
@@ -79,5 +81,35 @@ export function peakRssMb(pid: number): number | null {
     return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
   } catch {
     return null;
+  }
+}
+
+/** The UI container's memory limit (`k8s/base/ui-deployment.yaml`). */
+export const UI_MEMORY_LIMIT_MIB = 256;
+
+/**
+ * Run `work` against a real UI process in front of a fake backend, then
+ * assert the process's peak RSS stayed under its container limit. Peak RSS
+ * is read from /proc: elsewhere the test says so and skips (never in CI).
+ */
+export async function assertUiFitsContainer(
+  t: Deno.TestContext,
+  backendOptions: FakeBackendOptions,
+  work: (ui: UiProcess) => Promise<void>,
+): Promise<void> {
+  if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
+    await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
+    return;
+  }
+  const backend = startFakeBackend(backendOptions);
+  const ui = await startUi({ BACKEND_URL: backend.url });
+  try {
+    await work(ui);
+    const peak = peakRssMb(ui.pid);
+    assert.ok(peak !== null, "/proc/<pid>/status is readable");
+    assert.ok(peak < UI_MEMORY_LIMIT_MIB, `UI peak RSS ${peak.toFixed(0)} MiB`);
+  } finally {
+    await ui.stop("SIGINT");
+    await backend.close();
   }
 }

@@ -45,7 +45,8 @@ Deno.test({
       page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
 
     await buildUi();
-    // A small MAX_BATCH lets the page provoke a backend 422 (last step).
+    // The page learns MAX_BATCH from the backend; the restarted backend takes
+    // fewer, so the open page can provoke its 422 (last step).
     const backendEnv = { DRAIN_DELAY_S: "0", MAX_BATCH: "500" };
     let backend: BackendProcess | null = await startBackend({ env: backendEnv });
     const backendPort = backend.port;
@@ -101,6 +102,8 @@ Deno.test({
           );
           assert.equal(await page.inputValue("#backend-url"), backend!.url);
           assert.equal(await page.locator("#backend-url").getAttribute("readonly"), "");
+          assert.equal(await page.locator("#batch-size").getAttribute("max"), "500");
+          assert.match(await page.locator("#batch-size-help").innerText(), /backend's MAX_BATCH/);
           await shot(page, "01-loaded");
         },
       );
@@ -205,7 +208,9 @@ Deno.test({
       });
 
       await timed("restart the backend: the page recovers without a reload", async () => {
-        backend = await startBackend({ env: { ...backendEnv, PORT: String(backendPort) } });
+        backend = await startBackend({
+          env: { ...backendEnv, MAX_BATCH: "300", PORT: String(backendPort) },
+        });
         await page.waitForSelector("#backend-phase[data-phase=ready]", { timeout: 15_000 });
         assert.equal(await page.locator("#backend-problem").count(), 0);
         const before = await number(page, "#stat-points");
@@ -256,13 +261,14 @@ Deno.test({
       );
 
       await timed("a backend 4xx is shown with its problem detail", async () => {
-        await page.fill("#batch-size", "600");
+        // Within what the page learned at load (500), beyond the restarted backend's 300.
+        await page.fill("#batch-size", "400");
         await page.getByRole("button", { name: "Generate Batch" }).click();
         const alert = page.locator("#stream-problem[role=alert]");
         await alert.waitFor({ timeout: 5_000 });
         const text = await alert.innerText();
         assert.match(text, /\(HTTP 422\)/);
-        assert.match(text, /the limit is 500 per request \(MAX_BATCH\)/);
+        assert.match(text, /the limit is 300 per request \(MAX_BATCH\)/);
         await shot(page, "07-backend-422");
         await page.fill("#batch-size", "32");
         await page.getByRole("button", { name: "Generate Batch" }).click();
