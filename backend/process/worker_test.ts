@@ -17,7 +17,18 @@ function spawnWorker() {
         received.slice(from).find((m): m is Extract<FromWorker, { type: T }> => m.type === type),
       { what: `a "${type}" message` },
     );
-  return { thread, received, post, next };
+  /** Start worker `index`'s instance as the pool does; resolves with its "listening" message. */
+  const start = (index: number) => {
+    post({
+      type: "start",
+      config: testConfig({ WORKERS: "2" }),
+      index,
+      servedBy: `test:1/w${index}`,
+      processStartTimeSeconds: 1234.5,
+    });
+    return next("listening");
+  };
+  return { thread, received, post, next, start };
 }
 
 function modelMessage(seed = 7): ToWorker {
@@ -28,14 +39,7 @@ function modelMessage(seed = 7): ToWorker {
 Deno.test('worker.ts serves the first model only on "ready", announcing it once, and later champions at once', async () => {
   const w = spawnWorker();
   try {
-    w.post({
-      type: "start",
-      config: testConfig({ WORKERS: "2" }),
-      index: 1,
-      servedBy: "test:1/w1",
-      processStartTimeSeconds: 1234.5,
-    });
-    const listening = await w.next("listening");
+    const listening = await w.start(1);
     assert.equal(listening.index, 1);
     assert.equal(listening.hostname, "127.0.0.1");
     const base = `http://127.0.0.1:${listening.port}`;
@@ -69,14 +73,7 @@ Deno.test('worker.ts serves the first model only on "ready", announcing it once,
 Deno.test("worker.ts answers /metrics through the primary and sends its registry on request", async () => {
   const w = spawnWorker();
   try {
-    w.post({
-      type: "start",
-      config: testConfig({ WORKERS: "2" }),
-      index: 0,
-      servedBy: "test:1/w0",
-      processStartTimeSeconds: 1234.5,
-    });
-    const { port } = await w.next("listening");
+    const { port } = await w.start(0);
     const scrape = fetchFresh(`http://127.0.0.1:${port}/metrics`);
     const collect = await w.next("collect");
     w.post({ type: "collected", id: collect.id, text: "aggregated_total 42\n" });
@@ -100,14 +97,7 @@ Deno.test("worker.ts answers /metrics through the primary and sends its registry
 Deno.test("worker.ts fails, drains and closes on the primary's word", async () => {
   const w = spawnWorker();
   try {
-    w.post({
-      type: "start",
-      config: testConfig({ WORKERS: "2" }),
-      index: 0,
-      servedBy: "test:1/w0",
-      processStartTimeSeconds: 1234.5,
-    });
-    const { port } = await w.next("listening");
+    const { port } = await w.start(0);
     const base = `http://127.0.0.1:${port}`;
     w.post({ type: "model_failed", reason: "Model artifact x.json is unusable" });
     await waitFor(async () => {
