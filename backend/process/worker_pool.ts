@@ -39,7 +39,6 @@ export interface WorkerPoolOptions {
 
 /** One worker thread and what the pool awaits from it. */
 interface Member {
-  index: number;
   thread: Worker;
   listening: PromiseWithResolvers<Deno.NetAddr>;
   closed: PromiseWithResolvers<void>;
@@ -120,9 +119,7 @@ export class WorkerPool implements Serving {
    */
   async scrape(): Promise<string> {
     const snapshots = await Promise.all(
-      this.#members.map((m) =>
-        m.snapshots.call((id) => m.thread.postMessage({ type: "snapshot", id } satisfies ToWorker))
-      ),
+      this.#members.map((m) => m.snapshots.call((id) => this.#post(m, { type: "snapshot", id }))),
     );
     return await aggregateMetrics(snapshots);
   }
@@ -151,7 +148,6 @@ export class WorkerPool implements Serving {
     const { logger, identity } = this.#options;
     const thread = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
     const member: Member = {
-      index,
       thread,
       listening: Promise.withResolvers(),
       closed: Promise.withResolvers(),
