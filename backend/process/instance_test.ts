@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../lib/logger.ts";
 import { waitFor } from "../../testing/poll.ts";
 import { startInstance } from "./instance.ts";
-import { fetchFresh, predictFresh, slowPredict, smallModel, testConfig } from "./_testing.ts";
+import {
+  fetchFresh,
+  predictFresh,
+  slowPredict,
+  smallModel,
+  testConfig,
+} from "../../testing/process_layer.ts";
 
 function start(env: Record<string, string> = {}, collect?: () => Promise<string>) {
   return startInstance({

@@ -3,7 +3,7 @@ import type { Detector } from "../detector/types.ts";
 import { Model } from "../detector/model.ts";
 import { ModelRegistry } from "../store/registry/registry.ts";
 import { createModelLoader, decodeDetector } from "./model_codec.ts";
-import { READING, recordingLogger, smallModel, testConfig } from "./_testing.ts";
+import { READING, recordingLogger, smallModel, testConfig } from "../../testing/process_layer.ts";
 
 /** A configuration whose model trains in milliseconds, on `modelDir`. */
 function codecConfig(modelDir: string, env: Record<string, string> = {}) {

@@ -4,7 +4,12 @@ import type { Model } from "../detector/model.ts";
 import type { Detector } from "../detector/types.ts";
 import { waitFor } from "../../testing/poll.ts";
 import { type ModelLoader, type ModelUpdates, runServer } from "./server.ts";
-import { fetchFresh, recordingLogger, smallModel, testConfig } from "./_testing.ts";
+import {
+  fetchFresh,
+  recordingLogger,
+  smallModel,
+  testConfig,
+} from "../../testing/process_layer.ts";
 
 const encode = (d: Detector) => serializeAnyArtifact(d as Model);
 

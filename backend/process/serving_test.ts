@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { SingleInstance } from "./serving.ts";
-import { fetchFresh, recordingLogger, smallModel, testConfig } from "./_testing.ts";
+import {
+  fetchFresh,
+  recordingLogger,
+  smallModel,
+  testConfig,
+} from "../../testing/process_layer.ts";
 
 Deno.test("`SingleInstance` serves, drains and shuts down the instance in this thread", async () => {
   const serving = new SingleInstance({

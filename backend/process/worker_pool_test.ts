@@ -12,7 +12,7 @@ import {
   slowPredict,
   smallModel,
   testConfig,
-} from "./_testing.ts";
+} from "../../testing/process_layer.ts";
 
 const encode = (d: Detector) => serializeAnyArtifact(d as ReturnType<typeof smallModel>);
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { serializeAnyArtifact } from "../detector/any_artifact.ts";
 import { waitFor } from "../../testing/poll.ts";
 import type { FromWorker, ToWorker } from "./_worker_protocol.ts";
-import { fetchFresh, predictFresh, smallModel, testConfig } from "./_testing.ts";
+import { fetchFresh, predictFresh, smallModel, testConfig } from "../../testing/process_layer.ts";
 
 /** One worker thread spoken to directly, as the pool would, keeping every message it sends. */
 function spawnWorker() {

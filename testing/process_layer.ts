@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { type Config, loadConfig } from "../config.ts";
-import { type Model, trainModel } from "../detector/model.ts";
-import { createLogger, type Logger } from "../../lib/logger.ts";
+import { type Config, loadConfig } from "../backend/config.ts";
+import { type Model, trainModel } from "../backend/detector/model.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
 
 let cached: Model | null = null;
 
