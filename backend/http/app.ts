@@ -64,6 +64,21 @@ export interface AppDeps {
   refreshModels?: () => Promise<void>;
 }
 
+/** The challenger, shadow scoring and drift of one instance, sized by `config`. */
+export function createLifecycle(
+  deps: Pick<AppDeps, "config" | "state" | "metrics" | "logger">,
+): ModelLifecycle {
+  const { config } = deps;
+  return new ModelLifecycle({
+    state: deps.state,
+    metrics: deps.metrics.lifecycle,
+    logger: deps.logger,
+    shadowRate: config.shadowRate,
+    shadowQueue: config.shadowQueue,
+    driftWindow: config.driftWindow,
+  });
+}
+
 /** Build the Hono app. */
 export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> {
   const { config, state, metrics, logger, servedBy } = deps;
@@ -80,14 +95,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   syncModel();
 
   const collect = deps.collectMetrics ?? (() => metrics.registry.metrics());
-  const lifecycle = deps.lifecycle ?? new ModelLifecycle({
-    state,
-    metrics: metrics.lifecycle,
-    logger,
-    shadowRate: config.shadowRate,
-    shadowQueue: config.shadowQueue,
-    driftWindow: config.driftWindow,
-  });
+  const lifecycle = deps.lifecycle ?? createLifecycle(deps);
   const registry = deps.registry ??
     new ModelRegistry(config.modelDir, { retention: config.modelRetention });
 

@@ -4,11 +4,11 @@
  * one, all bound to the same port with SO_REUSEPORT so the kernel spreads
  * connections across them.
  */
-import { createApp } from "../http/app.ts";
+import { createApp, createLifecycle } from "../http/app.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { createMetrics, type Metrics } from "../metrics.ts";
-import { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
+import type { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
 import { ServiceState } from "../predict/state.ts";
 
 /** A running instance. */
@@ -57,14 +57,7 @@ export function startInstance(options: InstanceOptions): Instance {
       ? { processStartTimeSeconds: options.processStartTimeSeconds }
       : {},
   );
-  const lifecycle = new ModelLifecycle({
-    state,
-    metrics: metrics.lifecycle,
-    logger,
-    shadowRate: config.shadowRate,
-    shadowQueue: config.shadowQueue,
-    driftWindow: config.driftWindow,
-  });
+  const lifecycle = createLifecycle({ config, state, metrics, logger });
   state.onChange((status) => logger.info("state", { state: status, reason: state.reason }));
   const app = createApp({
     config,

@@ -1,7 +1,8 @@
 /**
- * Runs the backend: one instance in this thread (`WORKERS=1`), or N Web
- * Workers sharing the port with a primary that loads the model once,
- * aggregates metrics and coordinates shutdown.
+ * Runs the backend: one instance in this thread (`WORKERS=1`), or a
+ * {@link WorkerPool} of N Web Workers sharing the port. Either way this
+ * module loads the model once, follows the registry's aliases, and runs the
+ * one shutdown sequence below.
  *
  * Shutdown on SIGTERM, in this order (RELIABILITY R1.5): `/ready` turns 503;
  * requests are still served for DRAIN_DELAY_S while Kubernetes removes the pod
@@ -9,12 +10,11 @@
  * SHUTDOWN_DEADLINE_S the process exits anyway (code 1). A clean stop exits 0.
  * SIGINT (Ctrl-C) skips the drain delay: nobody routes traffic to a laptop.
  */
-import type { FromWorker, ToWorker } from "./_worker_protocol.ts";
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/types.ts";
-import { startInstance } from "./instance.ts";
 import type { Logger } from "../../lib/logger.ts";
-import { aggregateMetrics, type MetricsSnapshot } from "../metrics.ts";
+import { type Serving, SingleInstance } from "./serving.ts";
+import { WorkerPool } from "./worker_pool.ts";
 
 /** Where {@link ModelLoader.watch} reports alias changes. */
 export interface ModelUpdates {
@@ -69,61 +69,49 @@ function errorMessage(err: unknown): string {
 
 /** Serve until stopped; resolves with the process exit code. */
 export async function runServer(options: RunServerOptions): Promise<number> {
-  const { config, logger } = options;
+  const { config, logger, model } = options;
   const stop = options.stopSignal ?? signalStop();
   const identity = `${config.podName}:${Deno.pid}`;
-  return config.workers === 1
-    ? await runSingle(options, identity, stop)
-    : await runWorkers(options, identity, stop, logger);
-}
-
-async function runSingle(
-  options: RunServerOptions,
-  servedBy: string,
-  stop: Promise<boolean>,
-): Promise<number> {
-  const { config, logger, model } = options;
-  let instance;
   let watch: ModelWatch | null = null;
-  try {
-    instance = startInstance({
-      config,
-      logger,
-      servedBy,
-      reusePort: false,
-      refreshModels: () => watch?.poll() ?? Promise.resolve(),
-    });
-  } catch (err) {
-    // Port in use or not permitted: one clear line, no stack trace.
-    logger.error("listen_failed", {
-      host: config.host,
-      port: config.port,
-      error: errorMessage(err),
-    });
-    return 1;
-  }
-  const addr = await instance.listening;
-  logger.info("listening", { host: addr.hostname, port: addr.port, workers: 1 });
+  const refreshModels = () => watch?.poll() ?? Promise.resolve();
+  const serving: Serving = config.workers === 1
+    ? new SingleInstance({ config, logger, servedBy: identity, refreshModels })
+    : new WorkerPool({ config, logger, identity, encode: (d) => model.encode(d), refreshModels });
+  // A crash (cannot listen, a worker threw) is logged where it happens and ends the process.
+  const crashed = serving.crashed.then((code) => ({ crashed: code }));
+
+  serving.start();
+  const addr = await Promise.race([serving.listening, crashed]);
+  if ("crashed" in addr) return stopNow(serving, addr.crashed);
+  logger.info("listening", { host: addr.hostname, port: addr.port, workers: config.workers });
   options.onListen?.(addr.port);
+
   const loading = model.load().then(
     (detector) => {
-      instance.state.setReady(detector);
+      serving.setModel(detector);
       watch = model.watch?.(detector, {
-        champion: (d) => instance.state.setReady(d),
-        challenger: (d) => instance.lifecycle.setChallenger(d),
+        champion: (d, artifact) => serving.setModel(d, artifact),
+        challenger: (d, artifact) => serving.setChallenger(d, artifact),
       }) ?? null;
     },
-    (err) => instance.state.setFailed(errorMessage(err)),
+    (err) => serving.modelFailed(errorMessage(err)),
   );
-  const skipDrain = await stop;
+  const stopped = await Promise.race([stop.then((skipDrain) => ({ skipDrain })), crashed]);
+  if ("crashed" in stopped) {
+    await (watch as ModelWatch | null)?.stop();
+    return stopNow(serving, stopped.crashed);
+  }
+
+  const { skipDrain } = stopped;
   await loading.catch(() => {});
   logger.info("shutdown_started", { drain_delay_s: skipDrain ? 0 : config.drainDelaySeconds });
   await (watch as ModelWatch | null)?.stop();
-  instance.state.startDraining();
+  serving.drain();
   if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);
-  return await finish(instance.close(), config, logger);
+  return stopNow(serving, await finish(serving.shutdown(), config, logger));
 }
 
+/** Wait for `closed` up to `SHUTDOWN_DEADLINE_S`: exit code 0 when it came first, 1 otherwise. */
 async function finish(closed: Promise<unknown>, config: Config, logger: Logger): Promise<number> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"deadline">((r) => {
@@ -139,137 +127,7 @@ async function finish(closed: Promise<unknown>, config: Config, logger: Logger):
   return 0;
 }
 
-async function runWorkers(
-  options: RunServerOptions,
-  identity: string,
-  stop: Promise<boolean>,
-  logger: Logger,
-): Promise<number> {
-  const { model } = options;
-  // Port 0 would give every worker its own ephemeral port: pick one port for all of them.
-  const config = options.config.port === 0
-    ? { ...options.config, port: freePort(options.config.host) }
-    : options.config;
-  const workers: Worker[] = [];
-  const listening: Promise<number>[] = [];
-  const closed: Promise<void>[] = [];
-  // Scrape fan-out: collect id → snapshots received so far.
-  const scrapes = new Map<
-    number,
-    { snapshots: MetricsSnapshot[]; reply: (text: string) => void }
-  >();
-  let scrapeId = 0;
-  let modelsLoaded = 0;
-  let watch: ModelWatch | null = null;
-  let crashed: (code: number) => void = () => {};
-  const crash = new Promise<number>((r) => (crashed = r));
-
-  const broadcast = (message: ToWorker) => workers.forEach((w) => w.postMessage(message));
-
-  for (let index = 0; index < config.workers; index++) {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-    workers.push(worker);
-    let onListening!: (port: number) => void;
-    let onClosed!: () => void;
-    listening.push(new Promise((r) => (onListening = r)));
-    closed.push(new Promise((r) => (onClosed = r)));
-    worker.onerror = (event) => {
-      event.preventDefault();
-      logger.error("worker_crashed", { worker: index, error: event.message });
-      crashed(1);
-    };
-    worker.onmessage = (event: MessageEvent<FromWorker>) => {
-      const msg = event.data;
-      if (msg.type === "listening") onListening(msg.port);
-      else if (msg.type === "model_loaded") {
-        if (++modelsLoaded === workers.length) broadcast({ type: "ready" });
-      } else if (msg.type === "closed") onClosed();
-      else if (msg.type === "refresh") {
-        void (watch?.poll() ?? Promise.resolve()).then(() =>
-          worker.postMessage({ type: "refreshed", id: msg.id } satisfies ToWorker)
-        );
-      } else if (msg.type === "collect") {
-        const id = scrapeId++;
-        scrapes.set(id, {
-          snapshots: [],
-          reply: (text) =>
-            worker.postMessage({ type: "collected", id: msg.id, text } satisfies ToWorker),
-        });
-        broadcast({ type: "snapshot", id });
-      } else if (msg.type === "snapshot") {
-        const scrape = scrapes.get(msg.id);
-        if (!scrape) return;
-        scrape.snapshots.push(msg.data);
-        if (scrape.snapshots.length === workers.length) {
-          scrapes.delete(msg.id);
-          aggregateMetrics(scrape.snapshots).then(scrape.reply, (err) => {
-            logger.error("metrics_aggregation_failed", { error: errorMessage(err) });
-            scrape.reply("");
-          });
-        }
-      }
-    };
-    worker.postMessage(
-      {
-        type: "start",
-        config,
-        index,
-        servedBy: `${identity}/w${index}`,
-        processStartTimeSeconds: Math.round(performance.timeOrigin) / 1000,
-      } satisfies ToWorker,
-    );
-  }
-
-  const ports = await Promise.race([Promise.all(listening), crash.then(() => null)]);
-  if (ports === null) return terminate(workers, 1);
-  logger.info("listening", { host: config.host, port: ports[0], workers: workers.length });
-  options.onListen?.(ports[0]);
-
-  const sendModel = (detector: Detector, artifact: string) =>
-    broadcast({
-      type: "model",
-      artifact,
-      source: detector.info.source,
-      ...(detector.info.createdAt ? { createdAt: detector.info.createdAt } : {}),
-      ...(detector.info.warning ? { warning: detector.info.warning } : {}),
-    });
-  const loading = model.load().then(
-    (detector) => {
-      sendModel(detector, model.encode(detector));
-      watch = model.watch?.(detector, {
-        champion: sendModel,
-        challenger: (detector, artifact) =>
-          broadcast({
-            type: "challenger",
-            artifact,
-            source: detector?.info.source ?? null,
-          }),
-      }) ?? null;
-    },
-    (err) => broadcast({ type: "model_failed", reason: errorMessage(err) }),
-  );
-  const skipDrain = await Promise.race([stop, crash.then(() => null)]);
-  if (skipDrain === null) {
-    await (watch as ModelWatch | null)?.stop();
-    return terminate(workers, 1);
-  }
-  await loading.catch(() => {});
-  await (watch as ModelWatch | null)?.stop();
-  logger.info("shutdown_started", { drain_delay_s: skipDrain ? 0 : config.drainDelaySeconds });
-  broadcast({ type: "drain" });
-  if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);
-  broadcast({ type: "shutdown" });
-  return terminate(workers, await finish(Promise.all(closed), config, logger));
-}
-
-function freePort(hostname: string): number {
-  const listener = Deno.listen({ hostname, port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-function terminate(workers: Worker[], code: number): number {
-  for (const w of workers) w.terminate();
+function stopNow(serving: Serving, code: number): number {
+  serving.terminate();
   return code;
 }

@@ -1,11 +1,14 @@
 /**
- * A server worker (`WORKERS` > 1): one instance on the shared port. The
- * primary trains or loads the model once and sends the artifact here; scrapes
- * of `/metrics` are answered with the sum over every worker, fetched through
- * the primary.
+ * A server worker (`WORKERS` > 1): one instance on the shared port, driven
+ * by the primary's {@link WorkerPool} through the messages of
+ * `_worker_protocol.ts`. The worker never trains: it decodes the artifact
+ * text it is sent. Its `/metrics` and its admin calls go through the
+ * primary, which alone sees every worker and the registry's watch.
+ *
+ * @module
  */
 /// <reference lib="deno.worker" />
-import type { FromWorker, ToWorker } from "./_worker_protocol.ts";
+import { type FromWorker, PendingCalls, type ToWorker } from "./_worker_protocol.ts";
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/types.ts";
 import { createLogger } from "../../lib/logger.ts";
@@ -16,10 +19,10 @@ import { type Instance, startInstance } from "./instance.ts";
 let instance: Instance | null = null;
 let workerIndex = 0;
 let config: Config | null = null;
+/** The first model, decoded and waiting for "ready". */
 let loaded: Detector | null = null;
-let nextId = 0;
-const pending = new Map<number, (text: string) => void>();
-const refreshing = new Map<number, () => void>();
+const collecting = new PendingCalls<string>();
+const refreshing = new PendingCalls<void>();
 
 function send(message: FromWorker): void {
   self.postMessage(message);
@@ -40,22 +43,13 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         servedBy: msg.servedBy,
         reusePort: true,
         // An admin call on this worker: the primary re-reads the aliases and sends what moved.
-        refreshModels: () =>
-          new Promise<void>((resolve) => {
-            const id = nextId++;
-            refreshing.set(id, resolve);
-            send({ type: "refresh", id });
-          }),
+        refreshModels: () => refreshing.call((id) => send({ type: "refresh", id })),
         processStartTimeSeconds: msg.processStartTimeSeconds,
-        collectMetrics: () =>
-          new Promise<string>((resolve) => {
-            const id = nextId++;
-            pending.set(id, resolve);
-            send({ type: "collect", id });
-          }),
+        // A scrape on this worker: the primary answers with the sum over every worker.
+        collectMetrics: () => collecting.call((id) => send({ type: "collect", id })),
       });
       const addr = await instance.listening;
-      send({ type: "listening", index: msg.index, port: addr.port });
+      send({ type: "listening", index: msg.index, hostname: addr.hostname, port: addr.port });
       break;
     }
     case "model": {
@@ -87,8 +81,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       );
       break;
     case "refreshed":
-      refreshing.get(msg.id)?.();
-      refreshing.delete(msg.id);
+      refreshing.settle(msg.id, undefined);
       break;
     case "ready":
       if (instance && loaded) instance.state.setReady(loaded);
@@ -106,8 +99,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       }
       break;
     case "collected":
-      pending.get(msg.id)?.(msg.text);
-      pending.delete(msg.id);
+      collecting.settle(msg.id, msg.text);
       break;
     case "drain":
       instance?.state.startDraining();

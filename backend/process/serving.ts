@@ -1,0 +1,117 @@
+/**
+ * What {@link runServer} drives, so one shutdown sequence serves both
+ * shapes: {@link SingleInstance} (`WORKERS=1`, the instance in this thread)
+ * and `WorkerPool` (`WORKERS` > 1, one instance per Web Worker).
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import type { Detector } from "../detector/types.ts";
+import type { Logger } from "../../lib/logger.ts";
+import { type Instance, startInstance } from "./instance.ts";
+
+/** Instances serving the port, as the server sees them. */
+export interface Serving {
+  /** Start listening; failures resolve {@link crashed}, never throw. */
+  start(): void;
+  /** Resolves with the bound address once every instance listens. */
+  readonly listening: Promise<Deno.NetAddr>;
+  /** Resolves with the exit code when serving fails on its own (cannot listen, a worker died). */
+  readonly crashed: Promise<number>;
+  /** Serve `detector` as the champion; `artifact` is its text when the caller has it. */
+  setModel(detector: Detector, artifact?: string): void;
+  /** Shadow-score with `detector` (null: remove the challenger). */
+  setChallenger(detector: Detector | null, artifact: string | null): void;
+  /** The model could not be loaded: stay up, not ready, saying why. */
+  modelFailed(reason: string): void;
+  /** `/ready` turns 503 and responses ask keep-alive clients to reconnect. */
+  drain(): void;
+  /** Close the listeners once quiet; resolves when every request in flight is answered. */
+  shutdown(): Promise<void>;
+  /** Release what is left (threads), whatever state serving is in. */
+  terminate(): void;
+}
+
+/** Options for {@link SingleInstance}. */
+export interface SingleInstanceOptions {
+  config: Config;
+  logger: Logger;
+  /** Identity reported in `served_by` (`pod:pid`). */
+  servedBy: string;
+  /** Re-read the registry's aliases now (after an admin call). */
+  refreshModels: () => Promise<void>;
+}
+
+/** `WORKERS=1`: one instance in this thread, on a port of its own. */
+export class SingleInstance implements Serving {
+  readonly #options: SingleInstanceOptions;
+  readonly #listening = Promise.withResolvers<Deno.NetAddr>();
+  readonly #crashed = Promise.withResolvers<number>();
+  #instance: Instance | null = null;
+
+  /** Prepare; nothing listens before {@link start}. */
+  constructor(options: SingleInstanceOptions) {
+    this.#options = options;
+  }
+
+  /** Resolves with the bound address once listening. */
+  get listening(): Promise<Deno.NetAddr> {
+    return this.#listening.promise;
+  }
+
+  /** Resolves with exit code 1 when the port cannot be bound (logged as `listen_failed`). */
+  get crashed(): Promise<number> {
+    return this.#crashed.promise;
+  }
+
+  /** The running instance (null before {@link start} or when it could not listen). */
+  get instance(): Instance | null {
+    return this.#instance;
+  }
+
+  start(): void {
+    const { config, logger, servedBy, refreshModels } = this.#options;
+    try {
+      this.#instance = startInstance({ config, logger, servedBy, reusePort: false, refreshModels });
+    } catch (err) {
+      // Port in use or not permitted: one clear line, no stack trace.
+      logger.error("listen_failed", {
+        host: config.host,
+        port: config.port,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      this.#crashed.resolve(1);
+      return;
+    }
+    void this.#instance.listening.then(this.#listening.resolve);
+  }
+
+  setModel(detector: Detector): void {
+    this.#running().state.setReady(detector);
+  }
+
+  setChallenger(detector: Detector | null): void {
+    this.#running().lifecycle.setChallenger(detector);
+  }
+
+  modelFailed(reason: string): void {
+    this.#running().state.setFailed(reason);
+  }
+
+  drain(): void {
+    this.#running().state.startDraining();
+  }
+
+  shutdown(): Promise<void> {
+    return this.#running().close();
+  }
+
+  terminate(): void {
+    // One thread: nothing outlives the instance's close.
+  }
+
+  #running(): Instance {
+    if (!this.#instance) throw new Error("The instance is not running: call start() first");
+    return this.#instance;
+  }
+}
