@@ -11,6 +11,7 @@ import { heightLimit, MAX_FEATURES, packForest } from "./isolation_forest.ts";
 import { Model, type ModelOptions, type ModelParts, validateModelConfig } from "./model.ts";
 import type { ModelConfig } from "./types.ts";
 import { validateGridMap } from "./grid.ts";
+import { assertInRange } from "../../lib/ranges.ts";
 
 export { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION };
 
@@ -216,10 +217,11 @@ export function parseArtifact(text: string, options: ModelOptions = {}): Model {
   }
   const features = parseFeatures(root.features);
   const config = parseConfig(root.config);
-  const threshold = finite(root.threshold, "threshold");
-  if (!(threshold > 0 && threshold < 1)) {
-    throw new RangeError(`Artifact field threshold must be between 0 and 1, got ${threshold}`);
-  }
+  const threshold = assertInRange(
+    { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+    finite(root.threshold, "threshold"),
+    "Artifact field threshold",
+  );
   const stats = object(root.stats, "stats");
   const mean = numbers(stats.mean, "stats.mean", features.length, false);
   const sd = numbers(stats.sd, "stats.sd", features.length, false);

@@ -18,6 +18,7 @@ import {
 } from "./temporal.ts";
 import { STATS_PER_CHANNEL } from "./window_stats.ts";
 import { validateGridMap } from "./grid.ts";
+import { describeRange, inRange, type Range } from "../../lib/ranges.ts";
 
 export { TEMPORAL_FORMAT, TEMPORAL_FORMAT_VERSION };
 
@@ -124,9 +125,10 @@ export function parseTemporalArtifact(
     throw new RangeError(`Artifact config is invalid: ${(err as Error).message}`);
   }
   const threshold = root.threshold;
-  if (typeof threshold !== "number" || !(threshold > 0 && Number.isFinite(threshold))) {
+  const thresholds: Range = { min: 0, exclusiveMin: true };
+  if (!inRange(thresholds, threshold)) {
     throw new RangeError(
-      `Artifact field threshold must be a positive number, got ${quote(threshold)}`,
+      `Artifact field threshold must be ${describeRange(thresholds)}, got ${quote(threshold)}`,
     );
   }
   const nf = features.length;
