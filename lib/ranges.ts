@@ -114,6 +114,18 @@ export function parseInRange(range: Range, raw: string): Parsed {
   return problem === null ? { ok: true, value } : { ok: false, problem };
 }
 
+/** The JSON Schema keywords (OpenAPI 3.1) of `range`: its type and bounds. */
+export function rangeSchema(range: Range): Record<string, unknown> {
+  const schema: Record<string, unknown> = { type: range.integer ? "integer" : "number" };
+  if (range.min !== undefined) {
+    schema[range.exclusiveMin ? "exclusiveMinimum" : "minimum"] = range.min;
+  }
+  if (range.max !== undefined) {
+    schema[range.exclusiveMax ? "exclusiveMaximum" : "maximum"] = range.max;
+  }
+  return schema;
+}
+
 /**
  * Return `value` when it is in `range`; otherwise throw a RangeError
  * "`name` must be `describeRange(range)`, got `value`".

@@ -9,6 +9,7 @@ import {
   parseInRange,
   type Range,
   rangeProblem,
+  rangeSchema,
 } from "./ranges.ts";
 
 Deno.test("describeRange() words every shape of range as the module comment lists", () => {
@@ -145,4 +146,44 @@ Deno.test("assertInRange() returns a value in range and throws a RangeError nami
     name: "RangeError",
     message: "Anomaly rate must be between 0 and 1, got NaN",
   });
+});
+
+Deno.test("rangeSchema() gives JSON Schema keywords that accept exactly what inRange() accepts", () => {
+  assert.deepEqual(rangeSchema({ min: 1, max: 64, integer: true }), {
+    type: "integer",
+    minimum: 1,
+    maximum: 64,
+  });
+  assert.deepEqual(rangeSchema({ min: 0, max: 0.5, exclusiveMin: true }), {
+    type: "number",
+    exclusiveMinimum: 0,
+    maximum: 0.5,
+  });
+  assert.deepEqual(rangeSchema({ max: 1, exclusiveMax: true }), {
+    type: "number",
+    exclusiveMaximum: 1,
+  });
+  assert.deepEqual(rangeSchema({}), { type: "number" });
+  // A tiny JSON Schema evaluator for these keywords, checked against inRange() on edge values.
+  const accepts = (schema: Record<string, unknown>, v: number) =>
+    (schema.type !== "integer" || Number.isInteger(v)) &&
+    (schema.minimum === undefined || v >= (schema.minimum as number)) &&
+    (schema.maximum === undefined || v <= (schema.maximum as number)) &&
+    (schema.exclusiveMinimum === undefined || v > (schema.exclusiveMinimum as number)) &&
+    (schema.exclusiveMaximum === undefined || v < (schema.exclusiveMaximum as number));
+  const ranges: Range[] = [
+    { min: 1, max: 3, integer: true },
+    { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+    { min: -1 },
+    { max: 2, exclusiveMax: true, integer: true },
+  ];
+  for (const range of ranges) {
+    for (const v of [-2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3, 4]) {
+      assert.equal(
+        accepts(rangeSchema(range), v),
+        inRange(range, v),
+        `${JSON.stringify(range)} ${v}`,
+      );
+    }
+  }
 });

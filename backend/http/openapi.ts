@@ -7,6 +7,8 @@ import { SERVICE_VERSION } from "../metrics.ts";
 import { predictRequestJsonSchema, readingJsonSchema } from "../predict/predict_schema.ts";
 import { lifecyclePaths, lifecycleSchemas } from "./routes/lifecycle_openapi.ts";
 import { json, problem, READINGS_BODY_PROBLEMS, ref } from "./_openapi_parts.ts";
+import { simulateParams } from "./routes/simulate.ts";
+import { rangeSchema } from "../../lib/ranges.ts";
 
 /** Options for {@link openApiDocument}. */
 export interface OpenApiOptions {
@@ -70,24 +72,17 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
         get: {
           summary: "Labeled simulated readings, ready to post to /predict",
           operationId: "simulate",
-          parameters: [
-            {
-              name: "n",
-              in: "query",
-              schema: { type: "integer", minimum: 1, maximum: options.maxBatch, default: 64 },
+          parameters: Object.entries(simulateParams(options.maxBatch)).map(([name, p]) => ({
+            name,
+            in: "query",
+            ...(name === "seed"
+              ? { description: "Same seed, same readings; random when omitted (and returned)" }
+              : {}),
+            schema: {
+              ...rangeSchema(p.range),
+              ...(p.default === undefined ? {} : { default: p.default }),
             },
-            {
-              name: "anomaly_rate",
-              in: "query",
-              schema: { type: "number", minimum: 0, maximum: 1, default: 0.05 },
-            },
-            {
-              name: "seed",
-              in: "query",
-              description: "Same seed, same readings; random when omitted (and returned)",
-              schema: { type: "integer", minimum: 0 },
-            },
-          ],
+          })),
           responses: {
             "200": json("Simulated readings with labels", { type: "object" }),
             ...problem("validation"),

@@ -5,8 +5,30 @@ import { HttpError } from "../../../lib/problem.ts";
 import { simulate } from "../../../lib/simulator/simulator.ts";
 import { describeRange, inRange, type Range } from "../../../lib/ranges.ts";
 
-// The seed is a uint32, as the simulator's PRNG takes it.
-const SEED_RANGE: Range = { min: 0, max: 0xffff_ffff, integer: true };
+/** A query parameter of `/simulate`: what it accepts and its value when omitted. */
+export interface SimulateParam {
+  range: Range;
+  /** The value when omitted; absent for the seed, which is then random (and returned). */
+  default?: number;
+}
+
+/**
+ * The query parameters of `/simulate` for a MAX_BATCH of `maxReadings`: read
+ * by the route and by the OpenAPI document, so what is documented is enforced.
+ */
+export function simulateParams(maxReadings: number): {
+  n: SimulateParam;
+  anomaly_rate: SimulateParam;
+  seed: SimulateParam;
+} {
+  return {
+    // By default a batch the workshop posts as it is; never more than one request may carry.
+    n: { range: { min: 1, max: maxReadings, integer: true }, default: Math.min(64, maxReadings) },
+    anomaly_rate: { range: { min: 0, max: 1 }, default: 0.05 },
+    // A uint32, as the simulator's PRNG takes it.
+    seed: { range: { min: 0, max: 0xffff_ffff, integer: true } },
+  };
+}
 
 /** What the simulate route needs. */
 export interface SimulateDeps {
@@ -17,9 +39,11 @@ export interface SimulateDeps {
 /** Create the simulate sub-app. */
 export function simulateRoutes(deps: SimulateDeps): Hono {
   const app = new Hono();
+  const params = simulateParams(deps.maxReadings);
   app.get("/simulate", (c) => {
     const errors: FieldError[] = [];
-    const param = (name: string, fallback: number, range: Range) => {
+    const param = (name: keyof typeof params, fallback: number) => {
+      const { range } = params[name];
       const raw = c.req.query(name);
       if (raw === undefined || raw === "") return fallback;
       const value = Number(raw);
@@ -34,9 +58,9 @@ export function simulateRoutes(deps: SimulateDeps): Hono {
       }
       return value;
     };
-    const n = param("n", 64, { min: 1, max: deps.maxReadings, integer: true });
-    const anomalyRate = param("anomaly_rate", 0.05, { min: 0, max: 1 });
-    const seed = param("seed", crypto.getRandomValues(new Uint32Array(1))[0], SEED_RANGE);
+    const n = param("n", params.n.default!);
+    const anomalyRate = param("anomaly_rate", params.anomaly_rate.default!);
+    const seed = param("seed", crypto.getRandomValues(new Uint32Array(1))[0]);
     if (errors.length > 0) throw new HttpError("validation", errors[0].message, { errors });
     // The default start time keeps output a pure function of (n, anomaly_rate, seed).
     const readings = simulate(n, { seed, anomalyRate });
