@@ -39,6 +39,7 @@ export function lifecyclePaths(): Record<string, unknown> {
         "200": json("The alias now points at the version", ref("AliasChange")),
         ...problem(
           "malformed-json",
+          "body-timeout",
           "payload-too-large",
           "unsupported-media-type",
           "validation",
