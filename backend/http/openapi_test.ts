@@ -5,6 +5,7 @@ import { renderDocsPage } from "./docs_page.ts";
 import { PROBLEMS } from "../../lib/problem.ts";
 import { MODEL_SETTINGS } from "../detector/model_config.ts";
 import { testApp } from "../tests/_app.ts";
+import { schemaErrors } from "../tests/_json_schema.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -237,4 +238,34 @@ Deno.test("every status an operation answers to bad input, missing auth or a loa
     await Deno.remove(dir, { recursive: true });
   }
   assert.deepEqual(undocumented, []);
+});
+
+Deno.test("POST /predict answers what PredictResponse documents, reasons and problems included", async () => {
+  const { app } = testApp({ realModel: true });
+  const schemas = doc.components.schemas;
+  const post = (body: unknown) =>
+    app.request("/predict", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const res = await post({
+    readings: [
+      { voltage: 230.1, current: 10.2, frequency: 50.01 },
+      { voltage: 290, current: 60, frequency: 51.5 },
+    ],
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200);
+  assert.ok(body.predictions[1].reasons?.length > 0, "the swell is explained");
+  assert.deepEqual(
+    schemaErrors(body, { $ref: "#/components/schemas/PredictResponse" }, schemas),
+    [],
+  );
+  const bad = await post({ readings: [{ voltage: "high" }] });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(
+    schemaErrors(await bad.json(), { $ref: "#/components/schemas/Problem" }, schemas),
+    [],
+  );
 });
