@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
 import { formatProgress, formatReport } from "./load_report.ts";
-import type { LoadReport } from "./load_runner.ts";
+import type { LoadProgress, LoadReport } from "./load_runner.ts";
+import { parseLoadArgs } from "./load_args.ts";
 
 function report(overrides: Partial<LoadReport> = {}): LoadReport {
   return {
-    config: {
-      url: "http://localhost:8000",
-      rps: 150,
-      duration: 120,
-      batchSize: 64,
-      workers: 32,
-      anomalyRate: 0.05,
-      keepalive: false,
-      timeout: 10,
-      seed: 42,
-      json: false,
-    },
+    // The guide's run: deno task load --rps 150 --duration 120 --no-keepalive.
+    config: parseLoadArgs(["--rps", "150", "--duration", "120", "--no-keepalive"])!,
     elapsed_s: 120.4,
     scheduled: 18_000,
     sent: 17_910,
@@ -99,7 +90,7 @@ Deno.test("formatReport() says so when nothing succeeded, without dividing by ze
 });
 
 Deno.test("formatProgress() is one line of fixed-width figures", () => {
-  const line = formatProgress({
+  const progress: LoadProgress = {
     elapsed_s: 7.25,
     duration_s: 120,
     sent: 1_088,
@@ -111,24 +102,13 @@ Deno.test("formatProgress() is one line of fixed-width figures", () => {
     rate: 149.96,
     p99_ms: 41.04,
     instances: 3,
-  });
+  };
+  const line = formatProgress(progress);
   assert.equal(
     line,
     "[   7.3s/120s] sent 1088 ok 1080 err 2 dropped 6 late 0 in-flight 5 150.0 ok/s p99 41.0 ms instances 3",
   );
   assert.ok(!line.includes("\n"));
-  const later = formatProgress({
-    elapsed_s: 100,
-    duration_s: 120,
-    sent: 0,
-    ok: 0,
-    errors: 0,
-    dropped: 0,
-    late: 0,
-    in_flight: 0,
-    rate: 0,
-    p99_ms: 0,
-    instances: 0,
-  });
+  const later = formatProgress({ ...progress, elapsed_s: 100 });
   assert.ok(later.startsWith("[ 100.0s/120s]"), "the elapsed time keeps its width");
 });
