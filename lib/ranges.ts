@@ -13,8 +13,8 @@
  * - an upper bound only: "at most 10", "an integer of at most 10"
  * - no bound: "an integer", "a finite number"
  *
- * Callers write the name and the value around it:
- * `Meter count must be an integer from 1 to 1000, got 0`.
+ * Callers write the name and the value around it, or let {@link assertInRange}
+ * do it: `Meter count must be an integer from 1 to 1000, got 0`.
  */
 
 /** Allowed numbers: optional bounds (inclusive unless marked exclusive) and integers only or not. */
@@ -126,13 +126,19 @@ export function rangeSchema(range: Range): Record<string, unknown> {
   return schema;
 }
 
+/** A {@link Range} with the name of what it bounds, for messages ("Meter count"). */
+export interface NamedRange extends Range {
+  /** What the value is, in sentence case: the start of the error message. */
+  readonly name: string;
+}
+
 /**
  * Return `value` when it is in `range`; otherwise throw a RangeError
- * "`name` must be `describeRange(range)`, got `value`".
+ * "`range.name` must be `describeRange(range)`, got `value`".
  */
-export function assertInRange(range: Range, value: unknown, name: string): number {
+export function assertInRange(range: NamedRange, value: unknown): number {
   if (!inRange(range, value)) {
-    throw new RangeError(`${name} must be ${describeRange(range)}, got ${value}`);
+    throw new RangeError(`${range.name} must be ${describeRange(range)}, got ${value}`);
   }
   return value;
 }

@@ -137,12 +137,12 @@ Deno.test("parseInRange() reads decimal and exponent text and refuses blank or n
 
 Deno.test("assertInRange() returns a value in range and throws a RangeError naming it otherwise", () => {
   const range: Range = { min: 1, max: 1000, integer: true };
-  assert.equal(assertInRange(range, 4, "Meter count"), 4);
-  assert.throws(() => assertInRange(range, 0, "Meter count"), {
+  assert.equal(assertInRange({ ...range, name: "Meter count" }, 4), 4);
+  assert.throws(() => assertInRange({ ...range, name: "Meter count" }, 0), {
     name: "RangeError",
     message: "Meter count must be an integer from 1 to 1000, got 0",
   });
-  assert.throws(() => assertInRange({ min: 0, max: 1 }, NaN, "Anomaly rate"), {
+  assert.throws(() => assertInRange({ name: "Anomaly rate", min: 0, max: 1 }, NaN), {
     name: "RangeError",
     message: "Anomaly rate must be between 0 and 1, got NaN",
   });

@@ -24,8 +24,8 @@ export function predictBodies(
   batchSize: number,
   options: PredictBodiesOptions = {},
 ): string[] {
-  assertInRange({ min: 1, integer: true }, count, "Body count");
-  assertInRange({ min: 1, integer: true }, batchSize, "Batch size");
+  assertInRange({ name: "Body count", min: 1, integer: true }, count);
+  assertInRange({ name: "Batch size", min: 1, integer: true }, batchSize);
   const sim = new Simulator({ seed: options.seed ?? 42, anomalyRate: options.anomalyRate ?? 0.05 });
   const bodies: string[] = [];
   for (let i = 0; i < count; i++) {

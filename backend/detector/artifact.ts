@@ -218,9 +218,8 @@ export function parseArtifact(text: string, options: ModelOptions = {}): Model {
   const features = parseFeatures(root.features);
   const config = parseConfig(root.config);
   const threshold = assertInRange(
-    { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+    { name: "Artifact field threshold", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
     finite(root.threshold, "threshold"),
-    "Artifact field threshold",
   );
   const stats = object(root.stats, "stats");
   const mean = numbers(stats.mean, "stats.mean", features.length, false);

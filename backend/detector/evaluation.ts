@@ -174,7 +174,7 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<bo
  */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) throw new RangeError("Quantile of an empty list is undefined");
-  assertInRange({ min: 0, max: 1 }, q, "Quantile");
+  assertInRange({ name: "Quantile", min: 0, max: 1 }, q);
   const position = q * (sorted.length - 1);
   const lo = Math.floor(position);
   const hi = Math.min(lo + 1, sorted.length - 1);

@@ -93,7 +93,7 @@ export interface GrowForestOptions {
 
 /** Check a row-major matrix and return its row count; throws RangeError when it is not whole rows. */
 function rowCount(data: Float64Array, nFeatures: number): number {
-  assertInRange({ min: 1, max: MAX_FEATURES, integer: true }, nFeatures, "Feature count");
+  assertInRange({ name: "Feature count", min: 1, max: MAX_FEATURES, integer: true }, nFeatures);
   if (data.length % nFeatures !== 0) {
     throw new RangeError(
       `Matrix length ${data.length} is not a multiple of the feature count ${nFeatures}`,
@@ -118,8 +118,8 @@ export function growForest(data: Float64Array, options: GrowForestOptions): Fore
       );
     }
   }
-  assertInRange({ min: 1, integer: true }, nEstimators, "Tree count");
-  assertInRange({ min: 2, integer: true }, options.sampleSize, "Sample size");
+  assertInRange({ name: "Tree count", min: 1, integer: true }, nEstimators);
+  assertInRange({ name: "Sample size", min: 2, integer: true }, options.sampleSize);
   const sampleSize = Math.min(options.sampleSize, n);
   const limit = heightLimit(sampleSize);
   const rng: Rng = createRng(seed);

@@ -113,6 +113,6 @@ export function rangeText(spec: ModelSettingSpec): string {
 
 /** Check every field of a model config; throws RangeError naming the first bad field and value. */
 export function validateModelConfig(config: ModelConfig): ModelConfig {
-  for (const spec of MODEL_SETTINGS) assertInRange(spec, config[spec.key], spec.label);
+  for (const spec of MODEL_SETTINGS) assertInRange({ ...spec, name: spec.label }, config[spec.key]);
   return config;
 }

@@ -109,9 +109,9 @@ const MAX_CALIBRATION_SAMPLES = 400_000;
 /** Check a temporal config; throws RangeError naming the bad field and value. */
 export function validateTemporalConfig(config: TemporalConfig): TemporalConfig {
   const { window, contamination } = config;
-  assertInRange(WINDOW_RANGE, window, "Window");
+  assertInRange({ ...WINDOW_RANGE, name: "Window" }, window);
   // The point detector's contamination range: the same setting, one definition.
-  assertInRange(modelSetting("contamination"), contamination, "Contamination");
+  assertInRange({ ...modelSetting("contamination"), name: "Contamination" }, contamination);
   return config;
 }
 

@@ -32,7 +32,7 @@ export class DriftWindow {
 
   /** An empty window over `reference`'s features. */
   constructor(reference: DriftReference, options: DriftWindowOptions) {
-    assertInRange({ min: 1, integer: true }, options.capacity, "Window capacity");
+    assertInRange({ name: "Window capacity", min: 1, integer: true }, options.capacity);
     this.features = Object.keys(reference.features);
     this.#edges = this.features.map((f) => reference.features[f].edges);
     this.#expected = this.features.map((f) => reference.features[f].proportions);

@@ -231,11 +231,11 @@ function checkOptions(options: FleetOptions) {
   const meanGap = options.meanGap ?? 300;
   const pointRate = options.pointAnomalyRate ?? 0;
   const prefix = options.normalPrefix ?? 0;
-  assertInRange({ min: 0, integer: true }, prefix, "Normal prefix");
-  assertInRange({ min: 1, max: 1000, integer: true }, meters, "Meter count");
-  assertInRange({ min: 0, integer: true }, perMeter, "Readings per meter");
-  assertInRange({ min: 2, max: 1e9 }, meanGap, "Mean gap between events (readings)");
-  assertInRange({ min: 0, max: 1 }, pointRate, "Point anomaly rate");
+  assertInRange({ name: "Normal prefix", min: 0, integer: true }, prefix);
+  assertInRange({ name: "Meter count", min: 1, max: 1000, integer: true }, meters);
+  assertInRange({ name: "Readings per meter", min: 0, integer: true }, perMeter);
+  assertInRange({ name: "Mean gap between events (readings)", min: 2, max: 1e9 }, meanGap);
+  assertInRange({ name: "Point anomaly rate", min: 0, max: 1 }, pointRate);
   for (const kind of options.kinds ?? []) {
     if (!(TEMPORAL_KINDS as readonly string[]).includes(kind)) {
       throw new RangeError(`Unknown temporal kind "${kind}"; known: ${TEMPORAL_KINDS.join(", ")}`);

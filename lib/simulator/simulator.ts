@@ -76,7 +76,7 @@ export class Simulator {
 
   /** Create a simulator; throws RangeError on an anomaly rate outside [0, 1]. */
   constructor(options: SimulatorOptions = {}) {
-    const rate = assertInRange({ min: 0, max: 1 }, options.anomalyRate ?? 0, "Anomaly rate");
+    const rate = assertInRange({ name: "Anomaly rate", min: 0, max: 1 }, options.anomalyRate ?? 0);
     this.#rng = createRng(options.seed ?? 42);
     this.#anomalyRate = rate;
     this.#intervalMs = options.intervalMs ?? 1000;
@@ -117,7 +117,7 @@ export class Simulator {
 
 /** Generate `n` labeled readings in one call. */
 export function simulate(n: number, options: SimulatorOptions = {}): LabeledReading[] {
-  assertInRange({ min: 0, integer: true }, n, "Reading count");
+  assertInRange({ name: "Reading count", min: 0, integer: true }, n);
   return new Simulator(options).batch(n);
 }
 

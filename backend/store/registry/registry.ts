@@ -131,7 +131,7 @@ export class ModelRegistry {
 
   /** Open the registry in `dir` (directories are created on first write). */
   constructor(dir: string, options: RegistryOptions) {
-    assertInRange({ min: 1, integer: true }, options.retention, "Retention");
+    assertInRange({ name: "Retention", min: 1, integer: true }, options.retention);
     this.dir = dir.endsWith("/") ? dir.slice(0, -1) : dir;
     this.#retention = options.retention;
   }
