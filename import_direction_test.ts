@@ -19,9 +19,13 @@ const ANY_PACKAGE = /./;
 
 // Most specific folder first: a file belongs to the first layer whose folder holds it.
 const LAYERS: readonly Layer[] = [
-  { dir: "lib/simulator/", mayImport: [], packages: /^$/ },
+  { dir: "lib/simulator/", mayImport: ["lib/ranges.ts"], packages: /^$/ },
   { dir: "lib/", mayImport: [], packages: /^$/ },
-  { dir: "backend/detector/", mayImport: ["lib/simulator/", "lib/contract.ts"], packages: /^$/ },
+  {
+    dir: "backend/detector/",
+    mayImport: ["lib/simulator/", "lib/contract.ts", "lib/ranges.ts"],
+    packages: /^$/,
+  },
   { dir: "backend/store/", mayImport: ["backend/detector/", "lib/"], packages: /^node:/ },
   {
     dir: "backend/predict/",

@@ -4,9 +4,10 @@
  * process with a message naming the variable, instead of surfacing later as
  * a confusing runtime error.
  */
-import { inRange, MODEL_SETTINGS, rangeText } from "./detector/model_config.ts";
+import { MODEL_SETTINGS } from "./detector/model_config.ts";
 import type { ModelConfig } from "./detector/types.ts";
 import { type Level, printError } from "../lib/logger.ts";
+import { parseInRange, type Range } from "../lib/ranges.ts";
 
 /** Validated backend configuration. */
 export interface Config {
@@ -95,6 +96,31 @@ export const DEFAULTS = {
   DRIFT_WINDOW: 5_000,
 } as const;
 
+/** The numeric variables. */
+export type NumericVariable = {
+  [K in keyof typeof DEFAULTS]: (typeof DEFAULTS)[K] extends number ? K : never;
+}[keyof typeof DEFAULTS];
+
+/** The allowed values of each numeric variable (the trainer checks `MODEL_RETENTION` against it too). */
+export const RANGES: Readonly<Record<NumericVariable, Range>> = Object.freeze({
+  PORT: { min: 0, max: 65_535, integer: true },
+  WORKERS: { min: 1, max: 64, integer: true },
+  RATED_CURRENT: { min: 0, max: 1e6, exclusiveMin: true },
+  MAX_BATCH: { min: 1, max: 1_000_000, integer: true },
+  MAX_BODY_BYTES: { min: 1_024, max: 1_073_741_824, integer: true },
+  MAX_INFLIGHT: { min: 1, max: 100_000, integer: true },
+  MAX_BODY_BYTES_IN_FLIGHT: { min: 1_024, max: 68_719_476_736, integer: true },
+  BODY_TIMEOUT_MS: { min: 1, max: 600_000, integer: true },
+  DRAIN_DELAY_S: { min: 0, max: 600 },
+  SHUTDOWN_DEADLINE_S: { min: 0, max: 600 },
+  SHUTDOWN_QUIET_MS: { min: 0, max: 60_000, integer: true },
+  MODEL_POLL_S: { min: 0.1, max: 3_600 },
+  MODEL_RETENTION: { min: 1, max: 1_000, integer: true },
+  SHADOW_RATE: { min: 0, max: 1 },
+  SHADOW_QUEUE: { min: 1, max: 1_000_000, integer: true },
+  DRIFT_WINDOW: { min: 100, max: 1_000_000, integer: true },
+});
+
 /** Shortest `ADMIN_TOKEN` accepted: a short token is guessable over the network. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
@@ -104,25 +130,8 @@ const LEVELS: readonly Level[] = ["debug", "info", "warn", "error"];
 export function loadConfig(env: Env, hostname = "localhost"): Config {
   const problems: string[] = [];
 
-  const number = (
-    name: keyof typeof DEFAULTS,
-    opts: { min: number; max: number; integer?: boolean; exclusiveMin?: boolean },
-  ): number => {
-    const raw = env[name]?.trim();
-    const fallback = DEFAULTS[name] as number;
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    const tooLow = opts.exclusiveMin ? value <= opts.min : value < opts.min;
-    if (!Number.isFinite(value) || (opts.integer && !Number.isInteger(value))) {
-      problems.push(`${name} must be ${opts.integer ? "an integer" : "a number"}, got "${raw}"`);
-    } else if (tooLow || value > opts.max) {
-      const low = opts.exclusiveMin ? `greater than ${opts.min}` : `at least ${opts.min}`;
-      problems.push(`${name} must be ${low} and at most ${opts.max}, got "${raw}"`);
-    } else {
-      return value;
-    }
-    return fallback;
-  };
+  const number = (name: NumericVariable): number =>
+    envNumber(env, name, RANGES[name], DEFAULTS[name], problems);
 
   const flag = (name: "TRAIN_IF_MISSING"): boolean => {
     const raw = env[name]?.trim().toLowerCase();
@@ -160,35 +169,31 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
 
   const config: Config = {
     host: text("HOST"),
-    port: number("PORT", { min: 0, max: 65_535, integer: true }),
-    workers: number("WORKERS", { min: 1, max: 64, integer: true }),
+    port: number("PORT"),
+    workers: number("WORKERS"),
     modelDir: text("MODEL_DIR"),
     modelName,
     trainIfMissing: flag("TRAIN_IF_MISSING"),
     model: modelConfig(env, problems),
-    ratedCurrent: number("RATED_CURRENT", { min: 0, max: 1e6, exclusiveMin: true }),
-    maxBatch: number("MAX_BATCH", { min: 1, max: 1_000_000, integer: true }),
-    maxBodyBytes: number("MAX_BODY_BYTES", { min: 1_024, max: 1_073_741_824, integer: true }),
-    maxInflight: number("MAX_INFLIGHT", { min: 1, max: 100_000, integer: true }),
-    maxBodyBytesInFlight: number("MAX_BODY_BYTES_IN_FLIGHT", {
-      min: 1_024,
-      max: 68_719_476_736,
-      integer: true,
-    }),
+    ratedCurrent: number("RATED_CURRENT"),
+    maxBatch: number("MAX_BATCH"),
+    maxBodyBytes: number("MAX_BODY_BYTES"),
+    maxInflight: number("MAX_INFLIGHT"),
+    maxBodyBytesInFlight: number("MAX_BODY_BYTES_IN_FLIGHT"),
     bodyBytesInFlightPerWorker: 0,
-    bodyTimeoutMs: number("BODY_TIMEOUT_MS", { min: 1, max: 600_000, integer: true }),
-    drainDelaySeconds: number("DRAIN_DELAY_S", { min: 0, max: 600 }),
-    shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S", { min: 0, max: 600 }),
-    shutdownQuietMs: number("SHUTDOWN_QUIET_MS", { min: 0, max: 60_000, integer: true }),
+    bodyTimeoutMs: number("BODY_TIMEOUT_MS"),
+    drainDelaySeconds: number("DRAIN_DELAY_S"),
+    shutdownDeadlineSeconds: number("SHUTDOWN_DEADLINE_S"),
+    shutdownQuietMs: number("SHUTDOWN_QUIET_MS"),
     podName: env.POD_NAME?.trim() || hostname,
     nodeName: env.NODE_NAME?.trim() || null,
     logLevel: LEVELS.includes(logLevel) ? logLevel : DEFAULTS.LOG_LEVEL,
     adminToken,
-    modelPollSeconds: number("MODEL_POLL_S", { min: 0.1, max: 3_600 }),
-    modelRetention: number("MODEL_RETENTION", { min: 1, max: 1_000, integer: true }),
-    shadowRate: number("SHADOW_RATE", { min: 0, max: 1 }),
-    shadowQueue: number("SHADOW_QUEUE", { min: 1, max: 1_000_000, integer: true }),
-    driftWindow: number("DRIFT_WINDOW", { min: 100, max: 1_000_000, integer: true }),
+    modelPollSeconds: number("MODEL_POLL_S"),
+    modelRetention: number("MODEL_RETENTION"),
+    shadowRate: number("SHADOW_RATE"),
+    shadowQueue: number("SHADOW_QUEUE"),
+    driftWindow: number("DRIFT_WINDOW"),
   };
   config.bodyBytesInFlightPerWorker = Math.floor(config.maxBodyBytesInFlight / config.workers);
   // Each worker must be able to admit one body of the largest size, or such requests always get 503.
@@ -211,23 +216,27 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
   return config;
 }
 
+/** The number in `env[name]`, or `fallback` when unset or invalid (then a line is added to `problems`). */
+function envNumber(
+  env: Env,
+  name: string,
+  range: Range,
+  fallback: number,
+  problems: string[],
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const parsed = parseInRange(range, raw);
+  if (parsed.ok) return parsed.value;
+  problems.push(`${name} must be ${parsed.problem}, got "${raw}"`);
+  return fallback;
+}
+
 /** The model config from `env`, with the trainer's ranges (one definition: `MODEL_SETTINGS`). */
 function modelConfig(env: Env, problems: string[]): ModelConfig {
   const config: Record<string, number> = {};
   for (const spec of MODEL_SETTINGS) {
-    const raw = env[spec.env]?.trim();
-    config[spec.key] = spec.default;
-    if (raw === undefined || raw === "") continue;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || (spec.integer && !Number.isInteger(value))) {
-      problems.push(
-        `${spec.env} must be ${spec.integer ? "an integer" : "a number"}, got "${raw}"`,
-      );
-    } else if (!inRange(spec, value)) {
-      problems.push(`${spec.env} must be ${rangeText(spec)}, got "${raw}"`);
-    } else {
-      config[spec.key] = value;
-    }
+    config[spec.key] = envNumber(env, spec.env, spec, spec.default, problems);
   }
   return config as unknown as ModelConfig;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, describeConfig, loadConfig } from "./config.ts";
+import { ConfigError, DEFAULTS, describeConfig, loadConfig, RANGES } from "./config.ts";
+import { describeRange, inRange } from "../lib/ranges.ts";
 import { DEFAULT_MODEL_CONFIG } from "./detector/model_config.ts";
 
 Deno.test("loadConfig() applies the workshop defaults", () => {
@@ -103,8 +104,14 @@ Deno.test("loadConfig() rejects a short or spaced ADMIN_TOKEN without echoing it
       assert.ok(!err.message.includes(token), "the token is not in the message");
     }
   }
-  assert.throws(() => loadConfig({ SHADOW_RATE: "1.5" }), /SHADOW_RATE must be at least 0/);
-  assert.throws(() => loadConfig({ MODEL_RETENTION: "0" }), /MODEL_RETENTION must be at least 1/);
+  assert.throws(
+    () => loadConfig({ SHADOW_RATE: "1.5" }),
+    /SHADOW_RATE must be between 0 and 1, got "1.5"/,
+  );
+  assert.throws(
+    () => loadConfig({ MODEL_RETENTION: "0" }),
+    /MODEL_RETENTION must be an integer from 1 to 1000, got "0"/,
+  );
 });
 
 Deno.test("describeConfig() never shows the admin token", () => {
@@ -122,4 +129,15 @@ Deno.test("loadConfig() splits MAX_BODY_BYTES_IN_FLIGHT over the workers and nee
       loadConfig({ WORKERS: "4", MAX_BODY_BYTES: "1048576", MAX_BODY_BYTES_IN_FLIGHT: "2097152" }),
     /MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_BODY_BYTES x WORKERS, so every worker can take one body of the largest size, got 2097152 < 1048576 x 4/,
   );
+});
+
+Deno.test("RANGES holds every default, and loadConfig() rejects a value above each range in its words", () => {
+  for (const [name, range] of Object.entries(RANGES)) {
+    const fallback = DEFAULTS[name as keyof typeof RANGES];
+    assert.ok(inRange(range, fallback), `${name} default ${fallback} is ${describeRange(range)}`);
+    const beyond = { [name]: String(range.max! + 1) };
+    assert.throws(() => loadConfig(beyond), {
+      message: new RegExp(`${name} must be ${describeRange(range).replace(/[()]/g, "\\$&")}`),
+    });
+  }
 });

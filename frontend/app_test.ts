@@ -251,7 +251,7 @@ Deno.test("POST /api/bursts validates, runs server-side and reports progress by 
     });
     assert.equal(bad.status, 422);
     const problem = await bad.json();
-    assert.match(problem.detail, /requests must be between 1 and 5000, got -1/);
+    assert.match(problem.detail, /requests must be an integer from 1 to 5000, got -1/);
     assert.ok(problem.errors.length >= 5);
 
     const started = await app.request("/api/bursts", {

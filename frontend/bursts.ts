@@ -7,6 +7,7 @@
  */
 import { Simulator, toReading } from "../lib/simulator/simulator.ts";
 import type { Prediction } from "../lib/contract.ts";
+import { describeKind, describeRange, inRange, isKind, type Range } from "../lib/ranges.ts";
 import { addVerdict, type Confusion, emptyConfusion, summarizeLatency } from "./lib/stats.ts";
 import type { LatencySummary } from "./lib/stats.ts";
 import { UiError } from "./problem.ts";
@@ -88,18 +89,14 @@ export function parseBurstSpec(body: unknown): BurstSpec {
   for (const [name, [min, max]] of Object.entries(BURST_LIMITS)) {
     const key = name as keyof typeof BURST_LIMITS;
     const value = record[key];
-    const integer = key !== "anomalyRate";
-    if (
-      typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value))
-    ) {
+    const range: Range = { min, max, integer: key !== "anomalyRate" };
+    if (!isKind(range, value)) {
       errors.push({
         path: key,
-        message: `${key} must be ${integer ? "an integer" : "a number"}, got ${
-          JSON.stringify(value) ?? "nothing"
-        }`,
+        message: `${key} must be ${describeKind(range)}, got ${JSON.stringify(value) ?? "nothing"}`,
       });
-    } else if (value < min || value > max) {
-      errors.push({ path: key, message: `${key} must be between ${min} and ${max}, got ${value}` });
+    } else if (!inRange(range, value)) {
+      errors.push({ path: key, message: `${key} must be ${describeRange(range)}, got ${value}` });
     } else {
       out[key] = value;
     }

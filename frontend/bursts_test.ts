@@ -50,7 +50,7 @@ Deno.test("parseBurstSpec() names every bad field with its limits", () => {
         "cycles",
         "newConnection",
       ]);
-      assert.match(err.message, /requests must be between 1 and 5000, got 0/);
+      assert.match(err.message, /requests must be an integer from 1 to 5000, got 0/);
       assert.match(err.message, /concurrency must be an integer, got 1.5/);
       assert.match(err.message, /cycles must be an integer, got "2"/);
       return true;

@@ -3,6 +3,7 @@
  * environment variables. Every value is validated at start-up and a bad value
  * stops the process with a message naming the variable.
  */
+import { parseInRange } from "../lib/ranges.ts";
 
 /** Validated UI configuration. */
 export interface UiConfig {
@@ -94,14 +95,9 @@ export function loadUiConfig(env: Record<string, string | undefined>): UiConfig 
   const number = (name: NumericName, min: number, max: number): number => {
     const raw = env[name]?.trim();
     if (raw === undefined || raw === "") return UI_DEFAULTS[name];
-    const value = Number(raw);
-    if (!Number.isInteger(value)) {
-      problems.push(`${name} must be an integer, got "${raw}"`);
-    } else if (value < min || value > max) {
-      problems.push(`${name} must be at least ${min} and at most ${max}, got "${raw}"`);
-    } else {
-      return value;
-    }
+    const parsed = parseInRange({ min, max, integer: true }, raw);
+    if (parsed.ok) return parsed.value;
+    problems.push(`${name} must be ${parsed.problem}, got "${raw}"`);
     return UI_DEFAULTS[name];
   };
   let backendUrl: string = UI_DEFAULTS.BACKEND_URL;

@@ -3,6 +3,7 @@
  * flags, so the guide's commands carry over unchanged, plus `--json`.
  */
 import { parseArgs } from "node:util";
+import { describeRange, inRange, type Range } from "../lib/ranges.ts";
 
 /** Parsed and validated `deno task load` options. */
 export interface LoadOptions {
@@ -49,10 +50,10 @@ whether or not the server keeps up; late and dropped sends are counted).
 Example (the workshop's step 5):
   deno task load --url http://localhost:8000 --rps 150 --duration 120 --batch-size 64 --workers 32 --no-keepalive`;
 
-function num(flag: string, raw: string, check: (n: number) => boolean, want: string): number {
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || !check(n)) {
-    throw new RangeError(`--${flag} must be ${want}, got "${raw}"`);
+function num(flag: string, raw: string, range: Range): number {
+  const n = raw.trim() === "" ? NaN : Number(raw);
+  if (!inRange(range, n)) {
+    throw new RangeError(`--${flag} must be ${describeRange(range)}, got "${raw}"`);
   }
   return n;
 }
@@ -95,23 +96,18 @@ export function parseLoadArgs(args: string[]): LoadOptions | null {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new RangeError(`--url must be an http(s) URL, got "${values.url}"`);
   }
-  const positive = (n: number) => n > 0;
-  const count = (n: number) => Number.isInteger(n) && n >= 1;
+  const positive: Range = { min: 0, exclusiveMin: true };
+  const count: Range = { min: 1, integer: true };
   return {
     url: values.url.replace(/\/+$/, ""),
-    rps: num("rps", values.rps, positive, "a positive number"),
-    duration: num("duration", values.duration, positive, "a positive number of seconds"),
-    batchSize: num("batch-size", values["batch-size"], count, "a positive integer"),
-    workers: num("workers", values.workers, count, "a positive integer"),
-    anomalyRate: num(
-      "anomaly-rate",
-      values["anomaly-rate"],
-      (n) => n >= 0 && n <= 1,
-      "between 0 and 1",
-    ),
+    rps: num("rps", values.rps, positive),
+    duration: num("duration", values.duration, positive),
+    batchSize: num("batch-size", values["batch-size"], count),
+    workers: num("workers", values.workers, count),
+    anomalyRate: num("anomaly-rate", values["anomaly-rate"], { min: 0, max: 1 }),
     keepalive: !values["no-keepalive"],
-    timeout: num("timeout", values.timeout, positive, "a positive number of seconds"),
-    seed: num("seed", values.seed, Number.isInteger, "an integer"),
+    timeout: num("timeout", values.timeout, positive),
+    seed: num("seed", values.seed, { integer: true }),
     json: values.json,
   };
 }

@@ -5,6 +5,7 @@
  * generator posts the same kind of data the detector was trained on.
  */
 import { Simulator, toReading } from "../lib/simulator/simulator.ts";
+import { assertInRange } from "../lib/ranges.ts";
 
 /** Options for {@link predictBodies}. */
 export interface PredictBodiesOptions {
@@ -23,12 +24,8 @@ export function predictBodies(
   batchSize: number,
   options: PredictBodiesOptions = {},
 ): string[] {
-  if (!Number.isInteger(count) || count < 1) {
-    throw new RangeError(`Body count must be a positive integer, got ${count}`);
-  }
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`Batch size must be a positive integer, got ${batchSize}`);
-  }
+  assertInRange({ name: "Body count", min: 1, integer: true }, count);
+  assertInRange({ name: "Batch size", min: 1, integer: true }, batchSize);
   const sim = new Simulator({ seed: options.seed ?? 42, anomalyRate: options.anomalyRate ?? 0.05 });
   const bodies: string[] = [];
   for (let i = 0; i < count; i++) {

@@ -15,11 +15,11 @@ import { buildDashboard } from "./dashboard.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
-/** Repo-relative path → expected content of every generated file. */
-export function generatedFiles(): Map<string, string> {
+/** Repo-relative path → expected content of every generated file, from the sources under `root`. */
+export function generatedFiles(root: URL = ROOT): Map<string, string> {
   const dashboard = JSON.stringify(buildDashboard(), null, 2) + "\n";
   const rules = parse(
-    Deno.readTextFileSync(new URL("observability/rules/anomaly_backend.rules.yml", ROOT)),
+    Deno.readTextFileSync(new URL("observability/rules/anomaly_backend.rules.yml", root)),
   ) as { groups: unknown[] };
   const prometheusRule = {
     apiVersion: "monitoring.coreos.com/v1",
@@ -49,13 +49,13 @@ export function generatedFiles(): Map<string, string> {
   ]);
 }
 
-/** Paths whose content on disk differs from {@link generatedFiles}. */
-export function staleFiles(): string[] {
+/** Paths under `root` whose content on disk differs from {@link generatedFiles}. */
+export function staleFiles(root: URL = ROOT): string[] {
   const stale: string[] = [];
-  for (const [path, content] of generatedFiles()) {
+  for (const [path, content] of generatedFiles(root)) {
     let current: string | null = null;
     try {
-      current = Deno.readTextFileSync(new URL(path, ROOT));
+      current = Deno.readTextFileSync(new URL(path, root));
     } catch {
       // missing counts as stale
     }

@@ -11,6 +11,7 @@ import { heightLimit, MAX_FEATURES, packForest } from "./isolation_forest.ts";
 import { Model, type ModelOptions, type ModelParts, validateModelConfig } from "./model.ts";
 import type { ModelConfig } from "./types.ts";
 import * as fields from "./_artifact_fields.ts";
+import { assertInRange } from "../../lib/ranges.ts";
 
 export { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION };
 
@@ -150,10 +151,10 @@ export function parseArtifact(text: string, options: ModelOptions = {}): Model {
   });
   const features = parseFeatures(root.features);
   const config = parseConfig(root.config);
-  const threshold = fields.finite(root.threshold, "threshold");
-  if (!(threshold > 0 && threshold < 1)) {
-    throw new RangeError(`Artifact field threshold must be between 0 and 1, got ${threshold}`);
-  }
+  const threshold = assertInRange(
+    { name: "Artifact field threshold", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+    fields.finite(root.threshold, "threshold"),
+  );
   const stats = fields.object(root.stats, "stats");
   const mean = fields.numbers(stats.mean, "stats.mean", features.length);
   const sd = fields.numbers(stats.sd, "stats.sd", features.length);

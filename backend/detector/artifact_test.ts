@@ -77,7 +77,11 @@ Deno.test("parseArtifact() rejects corrupt artifacts with clear messages", () =>
       /^Artifact config is invalid: Contamination must be .* got 2$/,
     ],
     [edit((d) => delete d.config.seed), "TypeError", /config\.seed must be a finite number/],
-    [edit((d) => (d.threshold = 1.5)), "RangeError", /threshold must be between 0 and 1, got 1.5/],
+    [
+      edit((d) => (d.threshold = 1.5)),
+      "RangeError",
+      /threshold must be between 0 and 1 \(exclusive\), got 1.5/,
+    ],
     [edit((d) => (d.features = ["voltage", "voltage", "x"])), "RangeError", /must be unique/],
     [edit((d) => d.stats.sd.pop()), "RangeError", /stats\.sd must have 3 entries, got 2$/],
     [

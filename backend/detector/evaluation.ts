@@ -3,6 +3,7 @@
  * recall, F1 and ROC AUC, plus the quantile used for thresholds. Pure
  * TypeScript, shared by training, the command-line tools and the benchmark.
  */
+import { assertInRange } from "../../lib/ranges.ts";
 
 /** Counts of true/false positives/negatives at a threshold. */
 export interface ConfusionMatrix {
@@ -174,7 +175,7 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<bo
  */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) throw new RangeError("Quantile of an empty list is undefined");
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`Quantile must be between 0 and 1, got ${q}`);
+  assertInRange({ name: "Quantile", min: 0, max: 1 }, q);
   const position = q * (sorted.length - 1);
   const lo = Math.floor(position);
   const hi = Math.min(lo + 1, sorted.length - 1);

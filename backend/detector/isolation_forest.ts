@@ -14,6 +14,7 @@
  * Pure TypeScript: runs in Deno, browsers and k6.
  */
 import { createRng, type Rng } from "../../lib/simulator/rng.ts";
+import { assertInRange } from "../../lib/ranges.ts";
 
 /** The Euler-Mascheroni constant, used in the harmonic-number approximation. */
 const EULER_GAMMA = 0.5772156649015329;
@@ -92,11 +93,7 @@ export interface GrowForestOptions {
 
 /** Check a row-major matrix and return its row count; throws RangeError when it is not whole rows. */
 function rowCount(data: Float64Array, nFeatures: number): number {
-  if (!Number.isInteger(nFeatures) || nFeatures < 1 || nFeatures > MAX_FEATURES) {
-    throw new RangeError(
-      `Feature count must be an integer from 1 to ${MAX_FEATURES}, got ${nFeatures}`,
-    );
-  }
+  assertInRange({ name: "Feature count", min: 1, max: MAX_FEATURES, integer: true }, nFeatures);
   if (data.length % nFeatures !== 0) {
     throw new RangeError(
       `Matrix length ${data.length} is not a multiple of the feature count ${nFeatures}`,
@@ -121,12 +118,8 @@ export function growForest(data: Float64Array, options: GrowForestOptions): Fore
       );
     }
   }
-  if (!Number.isInteger(nEstimators) || nEstimators < 1) {
-    throw new RangeError(`Tree count must be a positive integer, got ${nEstimators}`);
-  }
-  if (!Number.isInteger(options.sampleSize) || options.sampleSize < 2) {
-    throw new RangeError(`Sample size must be an integer of at least 2, got ${options.sampleSize}`);
-  }
+  assertInRange({ name: "Tree count", min: 1, integer: true }, nEstimators);
+  assertInRange({ name: "Sample size", min: 2, integer: true }, options.sampleSize);
   const sampleSize = Math.min(options.sampleSize, n);
   const limit = heightLimit(sampleSize);
   const rng: Rng = createRng(seed);

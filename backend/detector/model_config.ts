@@ -6,9 +6,15 @@
  * too. Pure TypeScript.
  */
 import type { ModelConfig } from "./types.ts";
+import {
+  assertInRange,
+  describeRange,
+  inRange as inLibRange,
+  type Range,
+} from "../../lib/ranges.ts";
 
-/** One model setting. */
-export interface ModelSettingSpec {
+/** One model setting; its range is a {@link Range}, checked and worded by `lib/ranges.ts`. */
+export interface ModelSettingSpec extends Range {
   /** Field of {@link ModelConfig}. */
   key: keyof ModelConfig;
   /** Environment variable read by the server and the trainer. */
@@ -23,8 +29,6 @@ export interface ModelSettingSpec {
   min: number;
   max: number;
   integer: boolean;
-  /** The minimum itself is not allowed (contamination must be above 0). */
-  exclusiveMin?: boolean;
 }
 
 /** Every model setting, in the order of {@link ModelConfig}. */
@@ -99,26 +103,16 @@ export function modelSetting(key: keyof ModelConfig): ModelSettingSpec {
 
 /** Whether `value` is allowed for `spec` (type and range). */
 export function inRange(spec: ModelSettingSpec, value: number): boolean {
-  if (!Number.isFinite(value) || (spec.integer && !Number.isInteger(value))) return false;
-  const low = spec.exclusiveMin ? value > spec.min : value >= spec.min;
-  return low && value <= spec.max;
+  return inLibRange(spec, value);
 }
 
 /** The allowed range in words: "an integer from 1 to 10000", "greater than 0 and at most 0.5". */
 export function rangeText(spec: ModelSettingSpec): string {
-  if (spec.exclusiveMin) return `greater than ${spec.min} and at most ${spec.max}`;
-  return spec.integer
-    ? `an integer from ${spec.min} to ${spec.max}`
-    : `a number from ${spec.min} to ${spec.max}`;
+  return describeRange(spec);
 }
 
 /** Check every field of a model config; throws RangeError naming the first bad field and value. */
 export function validateModelConfig(config: ModelConfig): ModelConfig {
-  for (const spec of MODEL_SETTINGS) {
-    const value = config[spec.key];
-    if (typeof value !== "number" || !inRange(spec, value)) {
-      throw new RangeError(`${spec.label} must be ${rangeText(spec)}, got ${value}`);
-    }
-  }
+  for (const spec of MODEL_SETTINGS) assertInRange({ ...spec, name: spec.label }, config[spec.key]);
   return config;
 }

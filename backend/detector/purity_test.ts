@@ -15,7 +15,7 @@ Deno.test("detector modules import only the detector, the simulator and the cont
     for (const [, specifier] of source.matchAll(/(?:from|import)\s+"([^"]+)"/g)) {
       assert.match(
         specifier,
-        /^\.\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/simulator\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/contract\.ts$/,
+        /^\.\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/simulator\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/(contract|ranges)\.ts$/,
         `${name}: ${specifier}`,
       );
     }
@@ -33,7 +33,7 @@ Deno.test("simulator modules import only the simulator, and use no Deno APIs", (
     const source = Deno.readTextFileSync(new URL(name, dir));
     assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/, name);
     for (const [, specifier] of source.matchAll(/(?:from|import)\s+"([^"]+)"/g)) {
-      assert.match(specifier, /^\.\/[a-z_0-9]+\.ts$/, `${name}: ${specifier}`);
+      assert.match(specifier, /^\.\/[a-z_0-9]+\.ts$|^\.\.\/ranges\.ts$/, `${name}: ${specifier}`);
     }
   }
 });
@@ -44,4 +44,11 @@ Deno.test("the contract module imports only the simulator, and uses no Deno APIs
   assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/);
   const imports = [...source.matchAll(/(?:from|import)\s+"([^"]+)"/g)].map((m) => m[1]);
   assert.deepEqual(imports, ["./simulator/simulator.ts"]);
+});
+
+// The range checks are read by the detector and the simulator, so the same rule: no imports at all.
+Deno.test("the range checks import nothing and use no Deno APIs", () => {
+  const source = Deno.readTextFileSync(new URL("../../lib/ranges.ts", import.meta.url));
+  assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/);
+  assert.deepEqual([...source.matchAll(/(?:from|import)\s+"([^"]+)"/g)], []);
 });

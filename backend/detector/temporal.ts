@@ -26,6 +26,8 @@ import type { Prediction, PredictOptions, Reading, TemporalConfig, TemporalInfo 
 export type { TemporalConfig, TemporalInfo };
 import { temporalContentHash } from "./_temporal_canonical.ts";
 import { detectorInfo } from "./_info.ts";
+import { modelSetting } from "./model_config.ts";
+import { assertInRange, type Range } from "../../lib/ranges.ts";
 import { STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";
 
 /** The defaults: 8 readings (chosen by measurement, see docs/DETECTOR.md), 1 % flagged in training. */
@@ -35,7 +37,7 @@ export const DEFAULT_TEMPORAL_CONFIG: Readonly<TemporalConfig> = Object.freeze({
 });
 
 /** Allowed window lengths (readings), read by validation and the CLI. */
-export const WINDOW_RANGE = Object.freeze({ min: 2, max: 256 });
+export const WINDOW_RANGE = Object.freeze({ min: 2, max: 256, integer: true }) satisfies Range;
 
 /** Quantile of the largest |z| that each window length is normalized by. */
 export const REFERENCE_QUANTILE = 0.99;
@@ -108,16 +110,9 @@ const MAX_CALIBRATION_SAMPLES = 400_000;
 /** Check a temporal config; throws RangeError naming the bad field and value. */
 export function validateTemporalConfig(config: TemporalConfig): TemporalConfig {
   const { window, contamination } = config;
-  if (!Number.isInteger(window) || window < WINDOW_RANGE.min || window > WINDOW_RANGE.max) {
-    throw new RangeError(
-      `Window must be an integer from ${WINDOW_RANGE.min} to ${WINDOW_RANGE.max}, got ${window}`,
-    );
-  }
-  if (typeof contamination !== "number" || !(contamination > 0 && contamination <= 0.5)) {
-    throw new RangeError(
-      `Contamination must be greater than 0 and at most 0.5, got ${contamination}`,
-    );
-  }
+  assertInRange({ ...WINDOW_RANGE, name: "Window" }, window);
+  // The point detector's contamination range: the same setting, one definition.
+  assertInRange({ ...modelSetting("contamination"), name: "Contamination" }, contamination);
   return config;
 }
 

@@ -18,6 +18,7 @@ import {
 } from "./temporal.ts";
 import { STATS_PER_CHANNEL } from "./window_stats.ts";
 import * as fields from "./_artifact_fields.ts";
+import { describeRange, inRange, type Range } from "../../lib/ranges.ts";
 
 export { TEMPORAL_FORMAT, TEMPORAL_FORMAT_VERSION };
 
@@ -65,9 +66,12 @@ export function parseTemporalArtifact(
     })
   );
   const threshold = root.threshold;
-  if (typeof threshold !== "number" || !(threshold > 0 && Number.isFinite(threshold))) {
+  const thresholds: Range = { min: 0, exclusiveMin: true };
+  if (!inRange(thresholds, threshold)) {
     throw new RangeError(
-      `Artifact field threshold must be a positive number, got ${fields.quote(threshold)}`,
+      `Artifact field threshold must be ${describeRange(thresholds)}, got ${
+        fields.quote(threshold)
+      }`,
     );
   }
   const nf = features.length;

@@ -5,8 +5,10 @@
 import { FEATURES } from "../detector/types.ts";
 import { SERVICE_VERSION } from "../metrics.ts";
 import { predictRequestJsonSchema, readingJsonSchema } from "../predict/predict_schema.ts";
-import { PROBLEMS, type ProblemType } from "../../lib/problem.ts";
 import { lifecyclePaths, lifecycleSchemas } from "./routes/lifecycle_openapi.ts";
+import { json, problem, READINGS_BODY_PROBLEMS, ref } from "./_openapi_parts.ts";
+import { simulateParams } from "./routes/simulate.ts";
+import { rangeSchema } from "../../lib/ranges.ts";
 
 /** Options for {@link openApiDocument}. */
 export interface OpenApiOptions {
@@ -32,20 +34,6 @@ function exampleBody(features: readonly string[]): Record<string, unknown> {
   return { readings: [Object.fromEntries(features.map((f) => [f, 1]))] };
 }
 
-const problem = (...types: ProblemType[]) =>
-  Object.fromEntries(types.map((t) => [
-    String(PROBLEMS[t].status),
-    {
-      description: `${PROBLEMS[t].title} (see #problem-${t} in /docs)`,
-      content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-    },
-  ]));
-
-const json = (description: string, schema: Record<string, unknown>) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
 /** Build the OpenAPI document for the configured limits. */
 export function openApiDocument(options: OpenApiOptions): Record<string, unknown> {
   return {
@@ -69,23 +57,14 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
             required: true,
             content: {
               "application/json": {
-                schema: { $ref: "#/components/schemas/PredictRequest" },
+                schema: ref("PredictRequest"),
                 example: exampleBody(options.features ?? FEATURES),
               },
             },
           },
           responses: {
-            "200": json("One prediction per reading, in order", {
-              $ref: "#/components/schemas/PredictResponse",
-            }),
-            ...problem(
-              "malformed-json",
-              "body-timeout",
-              "payload-too-large",
-              "unsupported-media-type",
-              "validation",
-              "not-ready",
-            ),
+            "200": json("One prediction per reading, in order", ref("PredictResponse")),
+            ...problem(...READINGS_BODY_PROBLEMS),
           },
         },
       },
@@ -93,24 +72,17 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
         get: {
           summary: "Labeled simulated readings, ready to post to /predict",
           operationId: "simulate",
-          parameters: [
-            {
-              name: "n",
-              in: "query",
-              schema: { type: "integer", minimum: 1, maximum: options.maxBatch, default: 64 },
+          parameters: Object.entries(simulateParams(options.maxBatch)).map(([name, p]) => ({
+            name,
+            in: "query",
+            ...(name === "seed"
+              ? { description: "Same seed, same readings; random when omitted (and returned)" }
+              : {}),
+            schema: {
+              ...rangeSchema(p.range),
+              ...(p.default === undefined ? {} : { default: p.default }),
             },
-            {
-              name: "anomaly_rate",
-              in: "query",
-              schema: { type: "number", minimum: 0, maximum: 1, default: 0.05 },
-            },
-            {
-              name: "seed",
-              in: "query",
-              description: "Same seed, same readings; random when omitted (and returned)",
-              schema: { type: "integer", minimum: 0 },
-            },
-          ],
+          })),
           responses: {
             "200": json("Simulated readings with labels", { type: "object" }),
             ...problem("validation"),
@@ -167,7 +139,7 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
           },
         },
       },
-      ...lifecyclePaths(problem),
+      ...lifecyclePaths(),
     },
     components: {
       securitySchemes: {
@@ -207,14 +179,14 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
               type: "number",
               description: "Isolation-forest score in (0, 1); higher is more anomalous",
             },
-            reasons: { type: "array", items: { $ref: "#/components/schemas/Reason" } },
+            reasons: { type: "array", items: ref("Reason") },
           },
         },
         PredictResponse: {
           type: "object",
           required: ["predictions", "anomalies", "total", "served_by", "model_version"],
           properties: {
-            predictions: { type: "array", items: { $ref: "#/components/schemas/Prediction" } },
+            predictions: { type: "array", items: ref("Prediction") },
             anomalies: { type: "integer" },
             total: { type: "integer" },
             served_by: { type: "string", description: "pod:pid (and /wN with several workers)" },

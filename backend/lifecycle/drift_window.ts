@@ -7,6 +7,7 @@
  */
 import { binIndex, type DriftReference } from "../detector/drift_reference.ts";
 import { psi } from "./psi.ts";
+import { assertInRange } from "../../lib/ranges.ts";
 
 /** Options for {@link DriftWindow}. */
 export interface DriftWindowOptions {
@@ -31,9 +32,7 @@ export class DriftWindow {
 
   /** An empty window over `reference`'s features. */
   constructor(reference: DriftReference, options: DriftWindowOptions) {
-    if (!Number.isInteger(options.capacity) || options.capacity < 1) {
-      throw new RangeError(`Window capacity must be a positive integer, got ${options.capacity}`);
-    }
+    assertInRange({ name: "Window capacity", min: 1, integer: true }, options.capacity);
     this.features = Object.keys(reference.features);
     this.#edges = this.features.map((f) => reference.features[f].edges);
     this.#expected = this.features.map((f) => reference.features[f].proportions);

@@ -6,23 +6,7 @@ import { createMetrics, type Metrics } from "../metrics.ts";
 import { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
 import { ServiceState } from "../predict/state.ts";
 import { FakeDetector } from "./_fake_detector.ts";
-import { type Model, trainModel } from "../detector/model.ts";
-
-let cached: Model | null = null;
-
-/** A real model, small enough to train in milliseconds; trained once per test process. */
-export function smallModel(): Model {
-  cached ??= trainModel({
-    contamination: 0.05,
-    nEstimators: 50,
-    sampleSize: 128,
-    seed: 7,
-    trainingSize: 2000,
-  }, {
-    evaluation: false,
-  });
-  return cached;
-}
+import { smallModel } from "./_models.ts";
 
 /** Options for {@link testApp}. */
 export interface TestAppOptions {

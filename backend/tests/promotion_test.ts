@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
-import { runTool } from "../../tools/cli/_testing.ts";
+import { settingFlags, trainCli, writtenVersion } from "./_train_cli.ts";
 
 const TOKEN = "promotion-test-token-0123456789";
 const MODEL = { N_ESTIMATORS: "20", SAMPLE_SIZE: "64", TRAINING_SIZE: "1000", SEED: "5" };
@@ -111,20 +111,8 @@ Deno.test("promotion and rollback reach every worker of every replica with zero 
   const backends: BackendProcess[] = [];
   try {
     // A store from before the registry: one artifact file, trained by the CLI.
-    const legacy = await runTool("train.ts", [
-      "--n-estimators",
-      MODEL.N_ESTIMATORS,
-      "--sample-size",
-      MODEL.SAMPLE_SIZE,
-      "--training-size",
-      MODEL.TRAINING_SIZE,
-      "--seed",
-      MODEL.SEED,
-      "--model-dir",
-      dir,
-    ]);
-    assert.equal(legacy.code, 0, legacy.stderr);
-    const first = /\((sha256:[0-9a-f]{64})\)/.exec(legacy.stdout)![1].slice(0, 19);
+    const legacy = await trainCli([...settingFlags(MODEL), "--model-dir", dir]);
+    const first = writtenVersion(legacy).slice(0, 19);
 
     const env = { ...MODEL, MODEL_DIR: dir, ADMIN_TOKEN: TOKEN, MODEL_POLL_S: "0.5" };
     backends.push(await startBackend({ env: { ...env, WORKERS: "2" } }));
@@ -134,25 +122,15 @@ Deno.test("promotion and rollback reach every worker of every replica with zero 
     assert.equal(models.aliases.champion.model_version, first, "the artifact became the champion");
     assert.match(models.versions[0].source, /^loaded from artifact isolation_forest\.json/);
 
-    const trained = await runTool("train.ts", [
-      "--n-estimators",
-      MODEL.N_ESTIMATORS,
-      "--sample-size",
-      MODEL.SAMPLE_SIZE,
-      "--training-size",
-      MODEL.TRAINING_SIZE,
-      "--seed",
-      MODEL.SEED,
+    const trained = await trainCli([
+      ...settingFlags({ ...MODEL, CONTAMINATION: "0.25" }),
       "--model-dir",
       dir,
-      "--contamination",
-      "0.25",
       "--register",
       "--alias",
       "challenger",
     ]);
-    assert.equal(trained.code, 0, trained.stderr);
-    const second = /challenger -> (sha256:[0-9a-f]{12})/.exec(trained.stdout)![1];
+    const second = /challenger -> (sha256:[0-9a-f]{12})/.exec(trained)![1];
     await everyWorker(a, 2, (m) => m.serving.challenger === second, "challenger loaded");
     await everyWorker(b, 1, (m) => m.serving.challenger === second, "challenger loaded");
 

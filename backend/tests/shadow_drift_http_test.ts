@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { trainModel } from "../detector/model.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
-import { postPredict, smallModel, testApp } from "./_app.ts";
+import { postPredict, testApp } from "./_app.ts";
+import { smallModel } from "./_models.ts";
 
 /** Simulated readings without their labels, as a client posts them. */
 function unlabeled(seed: number, n: number, anomalyRate = 0) {

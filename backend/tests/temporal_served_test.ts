@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { runTool } from "../../tools/cli/_testing.ts";
+import { trainCli } from "./_train_cli.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 
@@ -31,7 +32,7 @@ Deno.test("a trained temporal artifact is served by every worker with the same a
       ),
     ];
     await Deno.writeTextFile(`${dir}/fleet.csv`, lines.join("\n"));
-    const trained = await runTool("train.ts", [
+    await trainCli([
       "--csv",
       `${dir}/fleet.csv`,
       "--features",
@@ -45,7 +46,6 @@ Deno.test("a trained temporal artifact is served by every worker with the same a
       "--model-dir",
       dir,
     ]);
-    assert.equal(trained.code, 0, trained.stderr);
     const backend = await startBackend({
       env: { MODEL_DIR: dir, MODEL_NAME: "temporal_window.json", WORKERS: "2" },
     });
@@ -92,7 +92,7 @@ Deno.test("a trained temporal artifact is served by every worker with the same a
 Deno.test("a temporal artifact named by MODEL_NAME serves beside a registry whose champion is a forest", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const champion = await runTool("train.ts", [
+    await trainCli([
       "--register",
       "--alias",
       "champion",
@@ -101,9 +101,7 @@ Deno.test("a temporal artifact named by MODEL_NAME serves beside a registry whos
       "--model-dir",
       dir,
     ]);
-    assert.equal(champion.code, 0, champion.stderr);
-    const temporal = await runTool("train.ts", ["--detector", "temporal", "--model-dir", dir]);
-    assert.equal(temporal.code, 0, temporal.stderr);
+    await trainCli(["--detector", "temporal", "--model-dir", dir]);
     const refused = await runTool("train.ts", [
       "--detector",
       "temporal",

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { MODEL_SETTINGS } from "../detector/model_config.ts";
-import { runTool } from "../../tools/cli/_testing.ts";
+import { settingFlags, trainCli, writtenVersion } from "./_train_cli.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 
 Deno.test("loadConfig() accepts every model setting at the trainer's minimum and maximum", () => {
@@ -29,22 +29,7 @@ Deno.test("a model trained with the trainer's maximum tree count, sample size an
     TRAINING_SIZE: "40",
   };
   try {
-    const trained = await runTool("train.ts", [
-      "--contamination",
-      settings.CONTAMINATION,
-      "--n-estimators",
-      settings.N_ESTIMATORS,
-      "--sample-size",
-      settings.SAMPLE_SIZE,
-      "--seed",
-      settings.SEED,
-      "--training-size",
-      settings.TRAINING_SIZE,
-      "--model-dir",
-      dir,
-    ]);
-    assert.equal(trained.code, 0, trained.stderr);
-    const version = /\((sha256:[0-9a-f]+)\)/.exec(trained.stdout)![1];
+    const version = writtenVersion(await trainCli([...settingFlags(settings), "--model-dir", dir]));
     const backend = await startBackend({
       env: { ...settings, MODEL_DIR: dir, TRAIN_IF_MISSING: "0" },
       timeoutMs: 60_000,

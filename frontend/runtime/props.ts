@@ -4,6 +4,10 @@
  * non-finite numbers. This module checks that and serializes them safely for
  * embedding in a `<script type="application/json">` element.
  */
+import { describeRange, inRange, type Range } from "../../lib/ranges.ts";
+
+// JSON has no NaN or Infinity: any finite number, and only those.
+const ANY_NUMBER: Range = {};
 
 /** Throw a TypeError naming the first value under `path` that JSON cannot carry faithfully. */
 export function assertJsonSafe(value: unknown, path = "props"): void {
@@ -13,8 +17,8 @@ export function assertJsonSafe(value: unknown, path = "props"): void {
 function check(value: unknown, path: string, seen: Set<unknown>): void {
   if (value === null || typeof value === "string" || typeof value === "boolean") return;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) {
-      throw new TypeError(`Island prop ${path} must be a finite number, got ${value}`);
+    if (!inRange(ANY_NUMBER, value)) {
+      throw new TypeError(`Island prop ${path} must be ${describeRange(ANY_NUMBER)}, got ${value}`);
     }
     return;
   }

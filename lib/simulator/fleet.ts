@@ -20,6 +20,7 @@ import {
   type Values,
 } from "./_signal.ts";
 import type { Reading } from "./simulator.ts";
+import { assertInRange } from "../ranges.ts";
 
 /** The kinds of temporal event the fleet simulator injects. */
 export const TEMPORAL_KINDS = [
@@ -230,21 +231,11 @@ function checkOptions(options: FleetOptions) {
   const meanGap = options.meanGap ?? 300;
   const pointRate = options.pointAnomalyRate ?? 0;
   const prefix = options.normalPrefix ?? 0;
-  if (!Number.isInteger(prefix) || prefix < 0) {
-    throw new RangeError(`Normal prefix must be a non-negative integer, got ${prefix}`);
-  }
-  if (!Number.isInteger(meters) || meters < 1 || meters > 1000) {
-    throw new RangeError(`Meter count must be an integer from 1 to 1000, got ${meters}`);
-  }
-  if (!Number.isInteger(perMeter) || perMeter < 0) {
-    throw new RangeError(`Readings per meter must be a non-negative integer, got ${perMeter}`);
-  }
-  if (!(meanGap >= 2 && meanGap <= 1e9)) {
-    throw new RangeError(`Mean gap between events must be from 2 to 1e9 readings, got ${meanGap}`);
-  }
-  if (!(pointRate >= 0 && pointRate <= 1)) {
-    throw new RangeError(`Point anomaly rate must be between 0 and 1, got ${pointRate}`);
-  }
+  assertInRange({ name: "Normal prefix", min: 0, integer: true }, prefix);
+  assertInRange({ name: "Meter count", min: 1, max: 1000, integer: true }, meters);
+  assertInRange({ name: "Readings per meter", min: 0, integer: true }, perMeter);
+  assertInRange({ name: "Mean gap between events (readings)", min: 2, max: 1e9 }, meanGap);
+  assertInRange({ name: "Point anomaly rate", min: 0, max: 1 }, pointRate);
   for (const kind of options.kinds ?? []) {
     if (!(TEMPORAL_KINDS as readonly string[]).includes(kind)) {
       throw new RangeError(`Unknown temporal kind "${kind}"; known: ${TEMPORAL_KINDS.join(", ")}`);

@@ -13,6 +13,7 @@ import {
   roundValues,
   type Values,
 } from "./_signal.ts";
+import { assertInRange } from "../ranges.ts";
 
 /** One sensor reading as the API accepts it. */
 export interface Reading {
@@ -75,10 +76,7 @@ export class Simulator {
 
   /** Create a simulator; throws RangeError on an anomaly rate outside [0, 1]. */
   constructor(options: SimulatorOptions = {}) {
-    const rate = options.anomalyRate ?? 0;
-    if (!(rate >= 0 && rate <= 1)) {
-      throw new RangeError(`Anomaly rate must be between 0 and 1, got ${rate}`);
-    }
+    const rate = assertInRange({ name: "Anomaly rate", min: 0, max: 1 }, options.anomalyRate ?? 0);
     this.#rng = createRng(options.seed ?? 42);
     this.#anomalyRate = rate;
     this.#intervalMs = options.intervalMs ?? 1000;
@@ -119,9 +117,7 @@ export class Simulator {
 
 /** Generate `n` labeled readings in one call. */
 export function simulate(n: number, options: SimulatorOptions = {}): LabeledReading[] {
-  if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`Reading count must be a non-negative integer, got ${n}`);
-  }
+  assertInRange({ name: "Reading count", min: 0, integer: true }, n);
   return new Simulator(options).batch(n);
 }
 

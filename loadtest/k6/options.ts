@@ -14,6 +14,7 @@ import { check } from "k6";
 import http from "k6/http";
 import type { Options, Stage } from "k6/options";
 import { predictBodies } from "../payload.ts";
+import { parseInRange } from "../../lib/ranges.ts";
 
 /** Backend base URL, without a trailing slash. */
 export const BASE_URL: string = (__ENV.BASE_URL || "http://127.0.0.1:8000").replace(/\/+$/, "");
@@ -22,9 +23,9 @@ export const BASE_URL: string = (__ENV.BASE_URL || "http://127.0.0.1:8000").repl
 export function envNumber(name: string, fallback: number): number {
   const raw = __ENV[name];
   if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw new RangeError(`${name} must be a number, got "${raw}"`);
-  return n;
+  const parsed = parseInRange({}, raw);
+  if (!parsed.ok) throw new RangeError(`${name} must be ${parsed.problem}, got "${raw}"`);
+  return parsed.value;
 }
 
 /** Duration multiplier from `TIME_SCALE` (default 1). */

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { print, printError } from "../../lib/logger.ts";
+import { describeKind, isKind } from "../../lib/ranges.ts";
 
 /** A mistake in how the tool was called; reported without a stack trace, exit code 2. */
 export class UsageError extends Error {
@@ -122,10 +123,9 @@ export function numberSetting(
   const found = rawSetting(values, io, options);
   if (!found) return options.fallback;
   const value = found.raw.trim() === "" ? NaN : Number(found.raw);
-  if (!Number.isFinite(value) || (options.integer && !Number.isInteger(value))) {
-    throw new UsageError(
-      `${found.label} must be ${options.integer ? "an integer" : "a number"}, got "${found.raw}"`,
-    );
+  const kind = { integer: options.integer === true };
+  if (!isKind(kind, value)) {
+    throw new UsageError(`${found.label} must be ${describeKind(kind)}, got "${found.raw}"`);
   }
   return value;
 }

@@ -3,6 +3,7 @@
  * columns, the first-N-rows protocol, the threshold rule and the outputs.
  */
 import { type CliIo, numberSetting, splitList, stringList, UsageError } from "./_common.ts";
+import { describeRange, inRange, type Range } from "../../lib/ranges.ts";
 
 /** Flag specs for own data, merged into each tool's flags. */
 export const DATA_FLAGS = {
@@ -75,13 +76,17 @@ export function dataFlags(
   let trainRows: number | null = null;
   if (typeof values["train-rows"] === "string") {
     trainRows = numberSetting(values, io, { flag: "train-rows", fallback: 0, integer: true });
-    if (trainRows < 1) throw new UsageError(`--train-rows must be at least 1, got ${trainRows}`);
+    const counts: Range = { min: 1, integer: true };
+    if (!inRange(counts, trainRows)) {
+      throw new UsageError(`--train-rows must be ${describeRange(counts)}, got ${trainRows}`);
+    }
   }
   let targetFar: number | null = null;
   if (typeof values["target-far"] === "string") {
     targetFar = numberSetting(values, io, { flag: "target-far", fallback: 0 });
-    if (!(targetFar > 0 && targetFar <= 0.5)) {
-      throw new UsageError(`--target-far must be greater than 0 and at most 0.5, got ${targetFar}`);
+    const rates: Range = { min: 0, max: 0.5, exclusiveMin: true };
+    if (!inRange(rates, targetFar)) {
+      throw new UsageError(`--target-far must be ${describeRange(rates)}, got ${targetFar}`);
     }
   }
   const out: DataFlags = {

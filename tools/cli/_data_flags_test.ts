@@ -51,7 +51,10 @@ Deno.test("dataFlags() rejects each bad value naming the flag", () => {
     "--features names a column twice: u,i,u",
   );
   assert.equal(usage("--csv", "a", "--label", ""), "--label must not be empty");
-  assert.equal(usage("--csv", "a", "--train-rows", "0"), "--train-rows must be at least 1, got 0");
+  assert.equal(
+    usage("--csv", "a", "--train-rows", "0"),
+    "--train-rows must be a positive integer, got 0",
+  );
   assert.equal(
     usage("--csv", "a", "--train-rows", "2.5"),
     '--train-rows must be an integer, got "2.5"',

@@ -42,6 +42,8 @@ import {
 import { MODEL_SETTINGS, rangeText } from "../../backend/detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "../../backend/detector/types.ts";
 import { DEFAULT_TEMPORAL_CONFIG, WINDOW_RANGE } from "../../backend/detector/temporal.ts";
+import { RANGES } from "../../backend/config.ts";
+import { describeRange, inRange } from "../../lib/ranges.ts";
 import { defaultGridMap, parseGridSpec } from "../../backend/detector/grid.ts";
 import { trainOnFleet } from "./_train_fleet.ts";
 import { writeArtifact } from "../../backend/store/model_store.ts";
@@ -266,7 +268,11 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     fallback: 10,
     integer: true,
   });
-  if (retention < 1) throw new UsageError(`MODEL_RETENTION must be at least 1, got ${retention}`);
+  if (!inRange(RANGES.MODEL_RETENTION, retention)) {
+    throw new UsageError(
+      `MODEL_RETENTION must be ${describeRange(RANGES.MODEL_RETENTION)}, got ${retention}`,
+    );
+  }
   const registration: Registration = { alias, retention, register: values.register === true };
   if (stringList(values, "csv").length > 0) return await trainCsv(values, io, registration);
   if (typeof values.features === "string" || typeof values.label === "string") {
@@ -317,10 +323,8 @@ function windowFrom(values: Values, io: CliIo): number {
     fallback: DEFAULT_TEMPORAL_CONFIG.window,
     integer: true,
   });
-  if (!(window >= WINDOW_RANGE.min && window <= WINDOW_RANGE.max)) {
-    throw new UsageError(
-      `--window must be an integer from ${WINDOW_RANGE.min} to ${WINDOW_RANGE.max}, got ${window}`,
-    );
+  if (!inRange(WINDOW_RANGE, window)) {
+    throw new UsageError(`--window must be ${describeRange(WINDOW_RANGE)}, got ${window}`);
   }
   return window;
 }

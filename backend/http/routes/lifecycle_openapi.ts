@@ -3,24 +3,21 @@
  * `/models/aliases/*`, `/feedback`): what the UI's models panel and
  * feedback buttons build on. Merged into `/openapi.json` by `openapi.ts`.
  */
-import type { ProblemType } from "../../../lib/problem.ts";
 import { ALIASES } from "../../store/registry/registry.ts";
-
-/** Renders the problem responses of the given types (from `openapi.ts`). */
-export type ProblemResponses = (...types: ProblemType[]) => Record<string, unknown>;
-
-const json = (description: string, schema: Record<string, unknown>) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+import { MODEL_SETTINGS } from "../../detector/model_config.ts";
+import {
+  confusionProperties,
+  json,
+  problem,
+  READINGS_BODY_PROBLEMS,
+  ref,
+} from "../_openapi_parts.ts";
 
 const FULL = { type: "string", pattern: "^sha256:[0-9a-f]{64}$" };
 const SHORT = { type: "string", pattern: "^sha256:[0-9a-f]{12}$" };
 
-/** Paths of the lifecycle endpoints; `problem` renders the problem responses of a set of types. */
-export function lifecyclePaths(problem: ProblemResponses): Record<string, unknown> {
+/** Paths of the lifecycle endpoints. */
+export function lifecyclePaths(): Record<string, unknown> {
   const admin = [{ adminToken: [] }];
   const aliasPut = (alias: string) => ({
     put: {
@@ -42,6 +39,7 @@ export function lifecyclePaths(problem: ProblemResponses): Record<string, unknow
         "200": json("The alias now points at the version", ref("AliasChange")),
         ...problem(
           "malformed-json",
+          "body-timeout",
           "payload-too-large",
           "unsupported-media-type",
           "validation",
@@ -105,14 +103,7 @@ export function lifecyclePaths(problem: ProblemResponses): Record<string, unknow
         },
         responses: {
           "200": json("Outcomes of this batch per model", ref("FeedbackResponse")),
-          ...problem(
-            "malformed-json",
-            "body-timeout",
-            "payload-too-large",
-            "unsupported-media-type",
-            "validation",
-            "not-ready",
-          ),
+          ...problem(...READINGS_BODY_PROBLEMS),
         },
       },
     },
@@ -181,13 +172,10 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
         features: { type: "array", items: { type: "string" } },
         config: {
           type: "object",
-          properties: {
-            contamination: { type: "number" },
-            nEstimators: { type: "integer" },
-            sampleSize: { type: "integer" },
-            seed: { type: "integer" },
-            trainingSize: { type: "integer" },
-          },
+          // One property per model setting, typed as the setting's range is.
+          properties: Object.fromEntries(
+            MODEL_SETTINGS.map((s) => [s.key, { type: s.integer ? "integer" : "number" }]),
+          ),
         },
         threshold: { type: "number" },
         data: { description: "What the model was trained on" },
@@ -270,14 +258,7 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
           description: "Feedback outcomes per model_version",
           additionalProperties: {
             type: "object",
-            properties: {
-              tp: { type: "number" },
-              fp: { type: "number" },
-              fn: { type: "number" },
-              tn: { type: "number" },
-              precision: { type: ["number", "null"] },
-              recall: { type: ["number", "null"] },
-            },
+            properties: confusionProperties("number"),
           },
         },
       },
@@ -320,12 +301,7 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
             properties: {
               alias: { enum: [...ALIASES] },
               model_version: SHORT,
-              tp: { type: "integer" },
-              fp: { type: "integer" },
-              fn: { type: "integer" },
-              tn: { type: "integer" },
-              precision: { type: ["number", "null"] },
-              recall: { type: ["number", "null"] },
+              ...confusionProperties("integer"),
             },
           },
         },

@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
 import { ROUTES } from "../app.ts";
-import { trainModel } from "../../detector/model.ts";
 import { ModelRegistry } from "../../store/registry/registry.ts";
 import { testApp } from "../../tests/_app.ts";
+import { tinyModel } from "../../tests/_models.ts";
 
 const TOKEN = "test-admin-token-0123456789";
-const small = (contamination: number) =>
-  trainModel({ contamination, nEstimators: 5, sampleSize: 32, seed: 2, trainingSize: 300 }, {
-    evaluation: false,
-  });
-const a = small(0.05);
-const b = small(0.2);
+const a = tinyModel(0.05);
+const b = tinyModel(0.2);
 
 async function withApp(
   env: Record<string, string>,

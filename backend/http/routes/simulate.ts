@@ -3,6 +3,32 @@ import { Hono } from "hono";
 import type { FieldError } from "../../../lib/problem.ts";
 import { HttpError } from "../../../lib/problem.ts";
 import { simulate } from "../../../lib/simulator/simulator.ts";
+import { describeRange, inRange, type Range } from "../../../lib/ranges.ts";
+
+/** A query parameter of `/simulate`: what it accepts and its value when omitted. */
+export interface SimulateParam {
+  range: Range;
+  /** The value when omitted; absent for the seed, which is then random (and returned). */
+  default?: number;
+}
+
+/**
+ * The query parameters of `/simulate` for a MAX_BATCH of `maxReadings`: read
+ * by the route and by the OpenAPI document, so what is documented is enforced.
+ */
+export function simulateParams(maxReadings: number): {
+  n: SimulateParam;
+  anomaly_rate: SimulateParam;
+  seed: SimulateParam;
+} {
+  return {
+    // By default a batch the workshop posts as it is; never more than one request may carry.
+    n: { range: { min: 1, max: maxReadings, integer: true }, default: Math.min(64, maxReadings) },
+    anomaly_rate: { range: { min: 0, max: 1 }, default: 0.05 },
+    // A uint32, as the simulator's PRNG takes it.
+    seed: { range: { min: 0, max: 0xffff_ffff, integer: true } },
+  };
+}
 
 /** What the simulate route needs. */
 export interface SimulateDeps {
@@ -13,39 +39,28 @@ export interface SimulateDeps {
 /** Create the simulate sub-app. */
 export function simulateRoutes(deps: SimulateDeps): Hono {
   const app = new Hono();
+  const params = simulateParams(deps.maxReadings);
   app.get("/simulate", (c) => {
     const errors: FieldError[] = [];
-    const param = (name: string, fallback: number, check: (v: number) => boolean, rule: string) => {
+    const param = (name: keyof typeof params, fallback: number) => {
+      const { range } = params[name];
       const raw = c.req.query(name);
       if (raw === undefined || raw === "") return fallback;
       const value = Number(raw);
-      if (!check(value)) {
+      if (!inRange(range, value)) {
         const path = `query.${name}`;
         errors.push({
           path,
-          message: `${path} must be ${rule}, got ${JSON.stringify(raw.slice(0, 40))}`,
+          message: `${path} must be ${describeRange(range)}, got ${
+            JSON.stringify(raw.slice(0, 40))
+          }`,
         });
       }
       return value;
     };
-    const n = param(
-      "n",
-      64,
-      (v) => Number.isInteger(v) && v >= 1 && v <= deps.maxReadings,
-      `an integer from 1 to ${deps.maxReadings}`,
-    );
-    const anomalyRate = param(
-      "anomaly_rate",
-      0.05,
-      (v) => v >= 0 && v <= 1,
-      "a number from 0 to 1",
-    );
-    const seed = param(
-      "seed",
-      crypto.getRandomValues(new Uint32Array(1))[0],
-      (v) => Number.isInteger(v) && v >= 0 && v <= 4_294_967_295,
-      "an integer from 0 to 4294967295",
-    );
+    const n = param("n", params.n.default!);
+    const anomalyRate = param("anomaly_rate", params.anomaly_rate.default!);
+    const seed = param("seed", crypto.getRandomValues(new Uint32Array(1))[0]);
     if (errors.length > 0) throw new HttpError("validation", errors[0].message, { errors });
     // The default start time keeps output a pure function of (n, anomaly_rate, seed).
     const readings = simulate(n, { seed, anomalyRate });

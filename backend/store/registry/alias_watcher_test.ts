@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import { trainModel } from "../../detector/model.ts";
 import { type Logger, silentLogger } from "../../../lib/logger.ts";
 import { AliasWatcher, type LoadedVersion } from "./alias_watcher.ts";
 import { ModelRegistry } from "./registry.ts";
+import { tinyModel } from "../../tests/_models.ts";
 
-const small = (contamination: number) =>
-  trainModel({ contamination, nEstimators: 5, sampleSize: 32, seed: 1, trainingSize: 200 }, {
-    evaluation: false,
-  });
-const a = small(0.05);
-const b = small(0.1);
+const a = tinyModel(0.05);
+const b = tinyModel(0.1);
 
 async function setup(
   fn: (ctx: {

@@ -21,6 +21,7 @@ import type { Model } from "../../detector/model.ts";
 import type { ModelConfig } from "../../detector/types.ts";
 import { createFileOnce, readTextOrNull, replaceFile } from "./atomic_file.ts";
 import { isFullVersion, shortVersion, versionHex, versionPrefix } from "./version_id.ts";
+import { assertInRange } from "../../../lib/ranges.ts";
 
 /** The registry's aliases: `champion` serves, `challenger` scores in its shadow. */
 export const ALIASES = ["champion", "challenger"] as const;
@@ -130,9 +131,7 @@ export class ModelRegistry {
 
   /** Open the registry in `dir` (directories are created on first write). */
   constructor(dir: string, options: RegistryOptions) {
-    if (!Number.isInteger(options.retention) || options.retention < 1) {
-      throw new RangeError(`Retention must be an integer of at least 1, got ${options.retention}`);
-    }
+    assertInRange({ name: "Retention", min: 1, integer: true }, options.retention);
     this.dir = dir.endsWith("/") ? dir.slice(0, -1) : dir;
     this.#retention = options.retention;
   }

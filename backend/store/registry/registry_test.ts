@@ -146,7 +146,10 @@ Deno.test("list() derives metadata from the artifact when the metadata file is m
 });
 
 Deno.test("ModelRegistry rejects a retention below 1", () => {
-  assert.throws(() => new ModelRegistry("/tmp/x", { retention: 0 }), /at least 1, got 0/);
+  assert.throws(
+    () => new ModelRegistry("/tmp/x", { retention: 0 }),
+    /Retention must be a positive integer, got 0/,
+  );
 });
 
 Deno.test("setAlias() racing with retention never leaves an alias pointing at a deleted version", async () => {

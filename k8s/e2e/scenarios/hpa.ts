@@ -35,13 +35,14 @@ import {
 import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
 import type { Scenario } from "../scenario.ts";
 import { scaleFigures } from "../timeline.ts";
+import { parseInRange } from "../../../lib/ranges.ts";
 
 const envInt = (name: string, fallback: number) => {
   const raw = Deno.env.get(name);
   if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${name} must be a positive integer`);
-  return n;
+  const parsed = parseInRange({ min: 1, integer: true }, raw);
+  if (!parsed.ok) throw new RangeError(`${name} must be ${parsed.problem}, got "${raw}"`);
+  return parsed.value;
 };
 
 /** Median of a non-empty list. */
