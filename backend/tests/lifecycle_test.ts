@@ -8,6 +8,7 @@ import {
 } from "../../testing/backend_process.ts";
 import { processMemory } from "../../testing/raw_socket.ts";
 import { waitFor } from "../../testing/poll.ts";
+import { fetchFresh } from "../../testing/process_layer.ts";
 import { promtoolCheckMetrics, skipUnless } from "../../testing/tools.ts";
 
 const reading = { voltage: 230.1, current: 10.2, frequency: 50.01 };
@@ -29,18 +30,6 @@ function slowPredict(url: string, pauseMs: number): Promise<Response> {
     body,
     headers: { "content-type": "application/json" },
   });
-}
-
-/** Fetch over a fresh connection (Deno's `client` option is unknown to the DOM lib's RequestInit). */
-async function fetchFresh(url: string, init: RequestInit = {}): Promise<Response> {
-  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-  try {
-    const res = await fetch(url, { ...init, client } as RequestInit);
-    const body = new Uint8Array(await res.arrayBuffer());
-    return new Response(body, { status: res.status, headers: res.headers });
-  } finally {
-    client.close();
-  }
 }
 
 function counterValue(text: string, series: string): number {
