@@ -3,6 +3,7 @@
  * `testing/raw_http_server.ts` answering with a `/predict`-shaped body whose
  * `served_by` alternates between two instances by connection.
  */
+import type { PredictResponse } from "../lib/contract.ts";
 import { type RawHttpServer, startRawHttpServer } from "../testing/raw_http_server.ts";
 
 /** What the server answers for the n-th request (0-based). */
@@ -22,7 +23,15 @@ export function startCountingServer(
     respond(n, connection) {
       const { status = 200, delayMs = 0 } = respond(n);
       const body = status === 200
-        ? `{"predictions":[],"anomalies":2,"total":4,"served_by":"fake:${connection % 2}"}`
+        ? JSON.stringify(
+          {
+            predictions: [],
+            anomalies: 2,
+            total: 4,
+            served_by: `fake:${connection % 2}`,
+            model_version: "sha256:fake",
+          } satisfies PredictResponse,
+        )
         : `{"error":"status ${status}"}`;
       return { status, delayMs, body };
     },
