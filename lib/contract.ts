@@ -71,6 +71,8 @@ export interface ModelInfo {
   training: Record<string, unknown>;
   /** Where this model came from: "trained at startup", "loaded from artifact", ... */
   source: string;
+  /** The artifact file it was loaded from when that is a registry version (shown path: relative or file name). */
+  artifact?: string;
   /** When this model was trained or its artifact written (ISO-8601); not part of the artifact hash. */
   createdAt?: string;
   /** Why the served model is not the one the service's configuration asks for, when it is not. */
@@ -97,6 +99,8 @@ export interface TemporalInfo {
   threshold: number;
   training: Record<string, unknown>;
   source: string;
+  /** The artifact file it was loaded from when that is a registry version (shown path). */
+  artifact?: string;
   createdAt?: string;
   /** Why the served model is not the one the service's configuration asks for, when it is not. */
   warning?: string;

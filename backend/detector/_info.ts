@@ -10,6 +10,7 @@ const VERSION_DIGITS = 12;
 /** What a model's options add to its info. */
 export interface InfoOptions {
   source?: string | undefined;
+  artifact?: string | undefined;
   createdAt?: string | undefined;
   warning?: string | undefined;
 }
@@ -17,7 +18,7 @@ export interface InfoOptions {
 /**
  * The info of a model named `name`: its short version, the parts' features,
  * config, threshold and training summary, and where it came from (default
- * "constructed in memory"); `createdAt` and `warning` only when given.
+ * "constructed in memory"); `artifact`, `createdAt` and `warning` only when given.
  */
 export function detectorInfo<I extends DetectorInfo>(
   name: I["name"],
@@ -33,6 +34,7 @@ export function detectorInfo<I extends DetectorInfo>(
     threshold: parts.threshold,
     training: parts.training,
     source: options.source ?? "constructed in memory",
+    ...(options.artifact ? { artifact: options.artifact } : {}),
     ...(options.createdAt ? { createdAt: options.createdAt } : {}),
     ...(options.warning ? { warning: options.warning } : {}),
   } as I;

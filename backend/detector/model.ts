@@ -62,6 +62,8 @@ export function toMatrix(
 export interface ModelOptions {
   /** Where the model came from, shown in `info.source`. Default "constructed in memory". */
   source?: string | undefined;
+  /** The artifact file it was read from when that is a registry version, shown in `info.artifact`. */
+  artifact?: string | undefined;
   /** When it was trained or written (ISO-8601), shown in `info.createdAt`. */
   createdAt?: string | undefined;
   /** Rated current in amperes for `current_high` reasons. Default {@link DEFAULT_RATED_CURRENT}. */
@@ -118,6 +120,7 @@ export class Model implements Detector {
   withOptions(options: ModelOptions): Model {
     return new Model(this.parts, {
       source: this.info.source,
+      artifact: this.info.artifact,
       createdAt: this.info.createdAt,
       ratedCurrent: this.ratedCurrent,
       warning: this.info.warning,

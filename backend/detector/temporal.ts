@@ -85,6 +85,8 @@ export interface Finding {
 export interface TemporalModelOptions {
   /** Where the model came from. Default "constructed in memory". */
   source?: string;
+  /** The artifact file it was read from when that is a registry version. */
+  artifact?: string;
   /** When it was trained or written (ISO-8601). */
   createdAt?: string;
   /** Rated current in amperes for `current_high` grid reasons. Default 16 A. */

@@ -24,7 +24,15 @@ export type ToWorker =
     processStartTimeSeconds: number;
   }
   /** The champion as artifact text; the first one is served only after "ready". */
-  | { type: "model"; artifact: string; source: string; createdAt?: string; warning?: string }
+  | {
+    type: "model";
+    artifact: string;
+    source: string;
+    /** Where the champion's artifact lives, as responses show it (a registry version). */
+    artifactPath?: string;
+    createdAt?: string;
+    warning?: string;
+  }
   /** The challenger as artifact text, or null when removed. */
   | { type: "challenger"; artifact: string | null; source: string | null }
   /** Reply to the worker's "refresh" with the same id. */

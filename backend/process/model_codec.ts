@@ -51,7 +51,7 @@ async function loadChampion(
     if (text === null) throw new Error("its artifact is missing");
     const meta = await registry.meta(alias.version);
     const model = parseArtifact(text, {
-      source: sourceFor(config.modelDir, "champion", alias.version),
+      ...aliasOrigin(config.modelDir, "champion", alias.version),
       ...(meta?.created_at ? { createdAt: meta.created_at } : {}),
       ratedCurrent: config.ratedCurrent,
     });
@@ -75,13 +75,21 @@ async function loadChampion(
   }
 }
 
-/** `source` of a model loaded through an alias, e.g. "loaded from artifact models/versions/<hex>.json (champion)". */
-function sourceFor(dir: string, alias: AliasName, version: string): string {
-  const path = shownArtifactPath(
+/**
+ * Where a model loaded through an alias came from: its version's artifact as
+ * responses show it (`models/versions/<hex>.json`) and the `source` naming it,
+ * e.g. "loaded from artifact models/versions/<hex>.json (champion)".
+ */
+function aliasOrigin(
+  dir: string,
+  alias: AliasName,
+  version: string,
+): { source: string; artifact: string } {
+  const artifact = shownArtifactPath(
     `${dir.replace(/\/+$/, "")}/versions`,
     `${versionHex(version)}.json`,
   );
-  return `loaded from artifact ${path} (${alias})`;
+  return { source: `loaded from artifact ${artifact} (${alias})`, artifact };
 }
 
 /** Whether `path` holds a temporal model's artifact (false when absent or unreadable). */
@@ -168,7 +176,7 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
         logger,
         intervalMs: config.modelPollSeconds * 1000,
         ratedCurrent: config.ratedCurrent,
-        describe: (alias, version) => sourceFor(config.modelDir, alias, version),
+        describe: (alias, version) => aliasOrigin(config.modelDir, alias, version),
         onChampion: ({ model, text }) => updates.champion(model, text),
         onChallenger: (loaded) => updates.challenger(loaded?.model ?? null, loaded?.text ?? null),
       }, served instanceof Model ? served.contentHash : null);
@@ -187,7 +195,13 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
 /** Rebuild a model from artifact text in a worker. */
 export function decodeDetector(
   artifact: string,
-  options: { ratedCurrent: number; source: string; createdAt?: string; warning?: string },
+  options: {
+    ratedCurrent: number;
+    source: string;
+    artifact?: string;
+    createdAt?: string;
+    warning?: string;
+  },
 ): Detector {
   return parseAnyArtifact(artifact, options);
 }

@@ -56,6 +56,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       const detector = decodeDetector(msg.artifact, {
         ratedCurrent: config!.ratedCurrent,
         source: msg.source,
+        ...(msg.artifactPath ? { artifact: msg.artifactPath } : {}),
         ...(msg.createdAt ? { createdAt: msg.createdAt } : {}),
         ...(msg.warning ? { warning: msg.warning } : {}),
       });

@@ -98,6 +98,7 @@ export class WorkerPool implements Serving {
       type: "model",
       artifact,
       source: info.source,
+      ...(info.artifact ? { artifactPath: info.artifact } : {}),
       ...(info.createdAt ? { createdAt: info.createdAt } : {}),
       ...(info.warning ? { warning: info.warning } : {}),
     });

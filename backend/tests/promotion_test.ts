@@ -98,6 +98,23 @@ async function everyWorker(
   assert.equal(ok.size, workers, `${what} on every worker of ${backend.url}`);
 }
 
+/** GET /model on fresh connections until every worker of `backend` names `artifact`. */
+async function everyWorkerArtifact(backend: BackendProcess, workers: number, artifact: RegExp) {
+  const ok = new Set<string>();
+  let last = "";
+  const deadline = Date.now() + 30_000;
+  while (ok.size < workers && Date.now() < deadline) {
+    const res = await fetch(`${backend.url}/model`, { headers: { connection: "close" } });
+    const body = await res.json();
+    last = `${body.artifact} (${body.source})`;
+    if (artifact.test(body.artifact) && body.source.includes(body.artifact)) {
+      ok.add(body.served_by);
+    } else ok.delete(body.served_by);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(ok.size, workers, `/model names ${artifact} on every worker (last: ${last})`);
+}
+
 function promote(url: string, version: string) {
   return fetch(`${url}/models/aliases/champion`, {
     method: "PUT",
@@ -146,6 +163,10 @@ Deno.test("promotion and rollback reach every worker of every replica with zero 
     } finally {
       await traffic.stop();
     }
+    // Served from the registry now: /model names the version's file, not MODEL_NAME's.
+    const firstFile = new RegExp(`^${first.slice("sha256:".length)}[0-9a-f]{52}\\.json$`);
+    await everyWorkerArtifact(a, 2, firstFile);
+    await everyWorkerArtifact(b, 1, firstFile);
     const failed = traffic.seen.filter((s) => s.status !== 200);
     assert.deepEqual(failed, [], "zero failed requests");
     assert.ok(traffic.seen.length > 50, `only ${traffic.seen.length} requests`);

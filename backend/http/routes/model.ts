@@ -7,7 +7,10 @@ import type { ServiceState } from "../../predict/state.ts";
 export interface ModelDeps {
   state: ServiceState;
   servedBy: string;
-  /** Where the artifact lives, as `shownArtifactPath()` names it (never an absolute path). */
+  /**
+   * The configured artifact (MODEL_DIR/MODEL_NAME) as `shownArtifactPath()` names it (never an
+   * absolute path): shown unless the model came from another file (a registry version).
+   */
   artifactPath: string;
   ratedCurrent: number;
 }
@@ -19,7 +22,7 @@ export function modelRoutes(deps: ModelDeps): Hono {
     const detector = requireDetector(deps.state);
     return c.json({
       ...detector.info,
-      artifact: deps.artifactPath,
+      artifact: detector.info.artifact ?? deps.artifactPath,
       loaded_at: deps.state.loadedAt,
       rated_current: deps.ratedCurrent,
       served_by: deps.servedBy,

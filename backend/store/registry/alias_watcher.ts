@@ -26,8 +26,8 @@ export interface AliasWatcherOptions {
   intervalMs: number;
   /** Rated current passed to loaded models. */
   ratedCurrent?: number;
-  /** The `source` of a loaded model; default "registry <alias> <version>". */
-  describe?: (alias: AliasName, version: string) => string;
+  /** A loaded model's `source` (default "registry <alias> <version>") and shown artifact path. */
+  describe?: (alias: AliasName, version: string) => { source: string; artifact?: string };
   /** The champion moved to another version. */
   onChampion: (loaded: LoadedVersion) => void;
   /** The challenger was set, moved or removed (null). */
@@ -108,8 +108,8 @@ export class AliasWatcher {
       const text = await registry.readArtifact(version);
       if (text !== null) {
         const model = parseArtifact(text, {
-          source: this.#options.describe?.(alias, version) ??
-            `registry ${alias} ${shortVersion(version)}`,
+          ...(this.#options.describe?.(alias, version) ??
+            { source: `registry ${alias} ${shortVersion(version)}` }),
           ...(this.#options.ratedCurrent ? { ratedCurrent: this.#options.ratedCurrent } : {}),
         });
         this.#failed.delete(version);
