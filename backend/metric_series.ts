@@ -2,7 +2,8 @@
  * One labelled series of a prom-client metric, bound once and updated
  * without prom-client's per-call work (label validation, building the label
  * hash string, a closure per histogram observation, number-to-string bucket
- * keys): about 1 µs per request on the request path at batch 1.
+ * keys, a new entry object per gauge update): about 1 µs per request on the
+ * request path at batch 1.
  *
  * A series writes into the very entry prom-client keeps for its labels, so
  * the exposition, `get()`, aggregation across workers and `reset()` are
@@ -11,7 +12,7 @@
  * API produce the same figures, so an upgrade that changes it fails there.
  * After `reset()` or `remove()` the series binds to the new entry.
  */
-import type { Counter, Histogram, LabelValues } from "prom-client";
+import type { Counter, Gauge, Histogram, LabelValues } from "prom-client";
 
 interface HistogramEntry {
   labels: LabelValues<string>;
@@ -133,6 +134,56 @@ export class CounterSeries {
     let found = findEntry(store, this.#labels);
     if (found === null) {
       this.#metric.inc(this.#labels, 0);
+      found = findEntry(store, this.#labels)!;
+    }
+    [this.#key, this.#entry] = found;
+    this.#store = store;
+    return found[1];
+  }
+}
+
+/** A gauge's series for fixed labels; see the module comment. */
+export class GaugeSeries {
+  readonly #metric: Gauge<string>;
+  readonly #labels: LabelValues<string>;
+  #store: Store<CounterEntry> | null = null;
+  #key = "";
+  #entry: CounterEntry | null = null;
+
+  /** Bind to the series of `metric` with `labels` (all of the metric's label names, or none). */
+  constructor(metric: Gauge<string>, labels: LabelValues<string> = {}) {
+    this.#metric = metric;
+    this.#labels = { ...labels };
+  }
+
+  /** Set the gauge to `value`. */
+  set(value: number): void {
+    if (typeof value !== "number") {
+      // prom-client's own error for the same value.
+      this.#metric.set(this.#labels, value);
+      return;
+    }
+    this.#current().value = value;
+  }
+
+  /** Add `delta` (default 1). */
+  inc(delta = 1): void {
+    this.#current().value += delta;
+  }
+
+  /** Subtract `delta` (default 1). */
+  dec(delta = 1): void {
+    this.#current().value -= delta;
+  }
+
+  /** The entry of this series now: prom-client replaces a gauge's entry on every `set()`. */
+  #current(): CounterEntry {
+    const store = (this.#metric as unknown as { hashMap: Store<CounterEntry> }).hashMap;
+    const entry = this.#entry;
+    if (store === this.#store && entry !== null && store[this.#key] === entry) return entry;
+    let found = findEntry(store, this.#labels);
+    if (found === null) {
+      this.#metric.set(this.#labels, 0);
       found = findEntry(store, this.#labels)!;
     }
     [this.#key, this.#entry] = found;

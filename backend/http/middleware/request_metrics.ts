@@ -7,7 +7,7 @@
  * which must run inside it.
  */
 import type { MiddlewareHandler } from "hono";
-import { CounterSeries, HistogramSeries } from "../../metric_series.ts";
+import { CounterSeries, GaugeSeries, HistogramSeries } from "../../metric_series.ts";
 import { methodLabel, type Metrics, routeLabel } from "../../metrics.ts";
 import type { TimingVariables } from "./timing.ts";
 
@@ -24,12 +24,13 @@ export function requestMetrics(
 ): MiddlewareHandler<{ Variables: TimingVariables }> {
   const { metrics, routes } = options;
   const recorder = new RequestRecorder(metrics);
+  const inflight = new GaugeSeries(metrics.inflight);
   return async function requestMetrics(c, next) {
-    metrics.inflight.inc();
+    inflight.inc();
     try {
       await next();
     } finally {
-      metrics.inflight.dec();
+      inflight.dec();
       recorder.record(
         routeLabel(c.req.path, routes),
         methodLabel(c.req.method),
