@@ -184,8 +184,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Unknown keys are ignored and counted, at the top level and in readings
  * (telemetry carries ids such as `sensor_id`; a batch must not fail over
  * them, and the original service ignored them too). `null` for an optional
- * field means absent (Python clients serialise `None` so). Values are copied
- * field by field, so keys like `__proto__` or `constructor` stay inert.
+ * field means absent (Python clients serialise `None` so). A reading with an
+ * unknown key or a null is copied field by field, so keys like `__proto__` or
+ * `constructor` stay inert; one holding only known keys is kept as parsed
+ * (no copy of 64 objects per batch).
  */
 export function validatePredictBody(body: unknown, options: ValidateOptions): PredictBody {
   if (!isPlainObject(body)) {
@@ -309,11 +311,14 @@ function readingList(
     for (const key in r) if (!allowed.has(key) && Object.hasOwn(r, key)) unknownKeys++;
     ignored.reading += unknownKeys;
     let ok = true;
+    // Only known keys, none of them null: the parsed object already is the reading.
+    let clean = unknownKeys === 0;
     for (let f = 0; f < names.length; f++) {
       const field = names[f];
       const value = Object.hasOwn(r, field) ? r[field] : undefined;
       const kind = kinds[f];
       if (value === undefined || (value === null && !specs[f].required)) {
+        if (value === null) clean = false;
         if (specs[f].required) {
           const path = `${name}[${i}].${field}`;
           // A typo ("voltag") is ignored like any unknown key; name it where it explains a gap.
@@ -362,7 +367,7 @@ function readingList(
       }
     }
     if (timed && times.length <= i) times.push(NaN);
-    if (ok) out[i] = copyReading(r, schema);
+    if (ok) out[i] = clean ? r as unknown as Reading : copyReading(r, schema);
   }
   return out;
 }

@@ -29,17 +29,14 @@ const MAX_FRACTION_DIGITS = 9;
 const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 const MS_PER_DAY = 86_400_000;
 
-/** The digit at `i` (0-9), or -1 when it is not an ASCII digit. */
-function digit(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : -1;
+/** `s.charCodeAt(i)` as a digit value: 0 to 9 for an ASCII digit, anything else otherwise. */
+function at(s: string, i: number): number {
+  return s.charCodeAt(i) - 48;
 }
 
-/** Two digits at `i` as a number, or -1. */
-function two(s: string, i: number): number {
-  const a = digit(s, i);
-  const b = digit(s, i + 1);
-  return a < 0 || b < 0 ? -1 : a * 10 + b;
+/** True when every argument is a digit value (0 to 9; NaN, past the end, is not). */
+function digits(a: number, b: number, c: number, d: number): boolean {
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 && c >= 0 && c <= 9 && d >= 0 && d <= 9;
 }
 
 function isLeap(year: number): boolean {
@@ -66,22 +63,27 @@ function parseCommon(s: string): number {
     return NaN;
   }
   if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
-  const y1 = two(s, 0);
-  const y2 = two(s, 2);
-  const month = two(s, 5);
-  const day = two(s, 8);
-  const hour = two(s, 11);
-  const minute = two(s, 14);
-  const second = two(s, 17);
-  if (y1 < 0 || y2 < 0 || month < 1 || month > 12 || day < 1) return NaN;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+  const y0 = at(s, 0), y1 = at(s, 1), y2 = at(s, 2), y3 = at(s, 3);
+  const mo0 = at(s, 5), mo1 = at(s, 6), d0 = at(s, 8), d1 = at(s, 9);
+  const h0 = at(s, 11), h1 = at(s, 12), mi0 = at(s, 14), mi1 = at(s, 15);
+  const s0 = at(s, 17), s1 = at(s, 18);
+  if (
+    !digits(y0, y1, y2, y3) || !digits(mo0, mo1, d0, d1) || !digits(h0, h1, mi0, mi1) ||
+    !digits(s0, s1, 0, 0)
+  ) {
     return NaN;
   }
-  const year = y1 * 100 + y2;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
   // Years before 1000 and days past the month's end (which Date.parse rolls over) go the slow way.
-  if (year < 1000) return NaN;
-  const leapDay = month > 2 && isLeap(year) ? 1 : 0;
-  const monthDays = month === 2 ? 28 + (isLeap(year) ? 1 : 0) : 30 + ((month + (month >> 3)) & 1);
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return NaN;
+  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  const leap = isLeap(year);
+  const monthDays = month === 2 ? (leap ? 29 : 28) : 30 + ((month + (month >> 3)) & 1);
   if (day > monthDays) return NaN;
   let i = 19;
   let ms = 0;
@@ -89,7 +91,7 @@ function parseCommon(s: string): number {
     // Date.parse keeps the first three fraction digits (truncating, not rounding).
     const start = ++i;
     let scale = 100;
-    for (let d = digit(s, i); d >= 0; d = digit(s, ++i)) {
+    for (let d = at(s, i); d >= 0 && d <= 9; d = at(s, ++i)) {
       if (i - start === MAX_FRACTION_DIGITS) return NaN;
       if (scale >= 1) ms += d * scale;
       scale /= 10;
@@ -102,15 +104,18 @@ function parseCommon(s: string): number {
     if (i + 1 !== n) return NaN;
   } else if (zone === 43 || zone === 45) { // + or -
     if (i + 6 !== n || s.charCodeAt(i + 3) !== 58) return NaN;
-    const oh = two(s, i + 1);
-    const om = two(s, i + 4);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+    const oh0 = at(s, i + 1), oh1 = at(s, i + 2), om0 = at(s, i + 4), om1 = at(s, i + 5);
+    if (!digits(oh0, oh1, om0, om1)) return NaN;
+    const oh = oh0 * 10 + oh1;
+    const om = om0 * 10 + om1;
+    if (oh > 23 || om > 59) return NaN;
     offsetMinutes = (oh * 60 + om) * (zone === 43 ? 1 : -1);
   } else {
     // No zone means local time to Date.parse: left to it.
     return NaN;
   }
-  const days = daysBeforeYear(year) + DAYS_BEFORE_MONTH[month - 1] + leapDay + day - 1;
+  const days = daysBeforeYear(year) + DAYS_BEFORE_MONTH[month - 1] + (month > 2 && leap ? 1 : 0) +
+    day - 1;
   return days * MS_PER_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + ms;
 }
 

@@ -18,6 +18,6 @@ export function jsonBody(
 ): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
   return async function jsonBody(c, next) {
     c.set("body", await readJson(c.req.raw, options, c.get("admitBodyBytes") ?? options.admit));
-    await next();
+    return next();
   };
 }

@@ -49,7 +49,11 @@ export function requestMetrics(
  */
 export class RequestRecorder {
   readonly #metrics: Metrics;
-  readonly #series = new Map<string, { count: CounterSeries; latency: HistogramSeries }>();
+  /** path → method → status → series: found without building a key string per request. */
+  readonly #series = new Map<
+    string,
+    Map<string, Map<number, { count: CounterSeries; latency: HistogramSeries }>>
+  >();
 
   /** Record into `metrics`. */
   constructor(metrics: Metrics) {
@@ -58,8 +62,11 @@ export class RequestRecorder {
 
   /** Count a request answered with `status` after `seconds`. */
   record(path: string, method: string, status: number, seconds: number): void {
-    const key = `${path} ${method} ${status}`;
-    let series = this.#series.get(key);
+    let byMethod = this.#series.get(path);
+    if (byMethod === undefined) this.#series.set(path, byMethod = new Map());
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) byMethod.set(method, byStatus = new Map());
+    let series = byStatus.get(status);
     if (series === undefined) {
       series = {
         count: new CounterSeries(this.#metrics.requestsTotal, {
@@ -69,7 +76,7 @@ export class RequestRecorder {
         }),
         latency: new HistogramSeries(this.#metrics.requestLatency, { path, method }),
       };
-      this.#series.set(key, series);
+      byStatus.set(status, series);
     }
     series.count.inc();
     series.latency.observe(seconds);
