@@ -27,8 +27,7 @@ export function anomalyFlags(detector: Detector, readings: readonly Reading[]): 
   const scores = detector.scoreMatrix(matrix);
   const flags = new Array<boolean>(readings.length);
   for (let r = 0; r < flags.length; r++) {
-    flags[r] = scores[r] >= detector.threshold ||
-      hasSensorFault(matrix.subarray(r * nf, r * nf + nf), detector.features);
+    flags[r] = scores[r] >= detector.threshold || hasSensorFault(matrix, detector.features, r * nf);
   }
   return flags;
 }
