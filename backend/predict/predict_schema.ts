@@ -359,14 +359,15 @@ function readingList(
           ok = false;
         } else {
           if (!timed) {
+            // One allocation for the whole list rather than growing it reading by reading.
             timed = true;
-            for (let k = 0; k < i; k++) times.push(NaN);
+            times.length = list.length;
+            times.fill(NaN);
           }
           times[i] = t;
         }
       }
     }
-    if (timed && times.length <= i) times.push(NaN);
     if (ok) out[i] = clean ? r as unknown as Reading : copyReading(r, schema);
   }
   return out;
