@@ -313,7 +313,21 @@ function readingList(
     let ok = true;
     // Only known keys, none of them null: the parsed object already is the reading.
     let clean = unknownKeys === 0;
-    for (let f = 0; f < names.length; f++) {
+    // The workshop's three features read by name, the usual case: a property read with a
+    // fixed name needs no boxed copy of each number, where the loop below reads by key.
+    let first = 0;
+    if (schema.workshop) {
+      const v = r.voltage, c = r.current, fr = r.frequency;
+      if (
+        typeof v === "number" && typeof c === "number" && typeof fr === "number" &&
+        Number.isFinite(v) && Number.isFinite(c) && Number.isFinite(fr) &&
+        Object.hasOwn(r, "voltage") && Object.hasOwn(r, "current") &&
+        Object.hasOwn(r, "frequency")
+      ) {
+        first = 3;
+      }
+    }
+    for (let f = first; f < names.length; f++) {
       const field = names[f];
       const value = Object.hasOwn(r, field) ? r[field] : undefined;
       const kind = kinds[f];
