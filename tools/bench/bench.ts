@@ -45,7 +45,8 @@ const CONNECTIONS = 16;
 const ECHO = "echo (ceiling)";
 const SERVICE_1 = "service WORKERS=1";
 
-interface Target {
+/** A server under measurement. */
+export interface Target {
   name: string;
   /** Server isolates (1 for the echo server). */
   workers: number;
@@ -69,7 +70,12 @@ interface MemRow {
 
 const dec = new TextDecoder();
 
-async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+/** Run `cmd` to completion; its exit code and output as text. */
+export async function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
@@ -80,7 +86,8 @@ function memMiB(pid: number): { rss: number; peak: number } {
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
-async function startEcho(): Promise<Target> {
+/** Start the echo server (the ceiling) on a free port. */
+export async function startEcho(): Promise<Target> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net", "--allow-env", `${REPO_ROOT}tools/bench/echo_server.ts`],
     env: { PORT: "0" },
@@ -135,7 +142,7 @@ async function startService(
 let clockTicks: number | null | undefined;
 
 /** CPU seconds (user + system, all threads) `pid` has used so far, or null where /proc is missing. */
-async function cpuSeconds(pid: number): Promise<number | null> {
+export async function cpuSeconds(pid: number): Promise<number | null> {
   try {
     clockTicks ??= Number((await run("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
@@ -147,7 +154,8 @@ async function cpuSeconds(pid: number): Promise<number | null> {
   }
 }
 
-async function wrk(
+/** One wrk run of `seconds` at `batch` after a 1 s warm-up, with `pid`'s CPU µs per request. */
+export async function wrk(
   url: string,
   pid: number,
   batch: number,
@@ -216,7 +224,7 @@ async function openLoop(url: string, seconds: number, keepalive: boolean): Promi
  * process: µs per reading for the forest alone and for `predict()` with
  * reasons, at batch 64, best of 5 rounds of 200 batches.
  */
-function scoring(): { table: string; forestUsPerReading: number } {
+export function scoring(): { table: string; forestUsPerReading: number } {
   const model = trainModel(DEFAULT_MODEL_CONFIG, { evaluation: false });
   const batches = Array.from(
     { length: 200 },
