@@ -297,6 +297,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const started = new Date();
+  // Scoring is measured before the servers run and again after them; the lower figure is kept,
+  // since load from elsewhere on the machine only ever makes it slower.
+  const scoringBefore = scoring();
   const host = await machine();
   // Other processes on the machine (a parallel test run) skew every figure: say so.
   const loadavg = () => Deno.loadavg().map((n) => n.toFixed(2)).join(" / ");
@@ -368,7 +371,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const loadEnd = loadavg();
-  const { table: scoringText, forestUsPerReading } = scoring();
+  const scoringAfter = scoring();
+  const { table: scoringText, forestUsPerReading } =
+    scoringAfter.forestUsPerReading < scoringBefore.forestUsPerReading
+      ? scoringAfter
+      : scoringBefore;
   const table = throughputTable(rows, ECHO);
   // The issue's scoring time per request: the forest alone on 64 readings, measured just above.
   const scoring64 = (forestUsPerReading * 64) / 1e6;
@@ -482,7 +489,8 @@ ${readyTable}
 
 ### Scoring
 
-In-process, best of 5 rounds over 12,800 simulated readings (5 % anomalies).
+In-process, best of 5 rounds over 12,800 simulated readings (5 % anomalies), measured before and
+after the servers ran; the lower of the two forest figures is shown and used for the bound above.
 
 ${scoringText}
 `;
