@@ -127,7 +127,12 @@ async function readLimited(
   const length = req.headers.get("content-length");
   try {
     const declared = length === null ? NaN : Number(length);
-    const arrived = declared > maxBytes ? null : await arrivedBody(req);
+    let arrived: Uint8Array | null = null;
+    try {
+      if (!(declared > maxBytes)) arrived = await arrivedBody(req);
+    } catch (err) {
+      throw new BodyReadError("unreadable", "Body could not be read", { cause: err });
+    }
     if (arrived !== null) {
       // The checks the stream reader makes, for bytes that are all here.
       if (arrived.byteLength > maxBytes) throw new BodyReadError("too-large", "Body too large");
