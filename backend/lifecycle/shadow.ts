@@ -27,7 +27,9 @@ export function anomalyFlags(detector: Detector, readings: readonly Reading[]): 
   const scores = detector.scoreMatrix(matrix);
   const flags = new Array<boolean>(readings.length);
   for (let r = 0; r < flags.length; r++) {
-    flags[r] = scores[r] >= detector.threshold || hasSensorFault(matrix, detector.features, r * nf);
+    // The model's grid quantities, as its own predict() checks: a feature is not one by its name.
+    flags[r] = scores[r] >= detector.threshold ||
+      hasSensorFault(matrix, detector.quantities, r * nf);
   }
   return flags;
 }
