@@ -29,7 +29,7 @@ const LAYERS: readonly Layer[] = [
   { dir: "backend/store/", mayImport: ["backend/detector/", "lib/"], packages: /^node:/ },
   {
     dir: "backend/predict/",
-    mayImport: ["backend/detector/", "backend/metrics.ts", "lib/"],
+    mayImport: ["backend/detector/", "backend/metrics.ts", "backend/metric_series.ts", "lib/"],
     packages: /^$/,
   },
   {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Counter, Histogram, Registry } from "prom-client";
-import { CounterSeries, HistogramSeries } from "./metric_series.ts";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { CounterSeries, GaugeSeries, HistogramSeries } from "./metric_series.ts";
 
 function pair() {
   const make = () => {
@@ -74,4 +74,41 @@ Deno.test("a series binds again after reset() and remove(), and rejects what pro
   assert.equal(await viaSeries.registry.metrics(), await viaApi.registry.metrics());
   assert.throws(() => series.observe(NaN), TypeError);
   assert.throws(() => counter.inc(-1), /not possible to decrease/);
+});
+
+Deno.test("GaugeSeries gives the same exposition as prom-client's API, also after set() and reset()", async () => {
+  const make = () => {
+    const registry = new Registry();
+    const plain = new Gauge({ name: "g_bytes", help: "g", registers: [registry] });
+    const labelled = new Gauge({
+      name: "l_info",
+      help: "l",
+      labelNames: ["version"] as const,
+      registers: [registry],
+    });
+    return { registry, plain, labelled };
+  };
+  const viaApi = make();
+  const viaSeries = make();
+  const plain = new GaugeSeries(viaSeries.plain);
+  const labelled = new GaugeSeries(viaSeries.labelled, { version: "v1" });
+  for (const v of [3, 0, 7.5, -2]) {
+    viaApi.plain.inc(v);
+    plain.inc(v);
+    viaApi.labelled.dec({ version: "v1" }, v);
+    labelled.dec(v);
+  }
+  assert.equal(await viaSeries.registry.metrics(), await viaApi.registry.metrics());
+  // prom-client's own set() and reset() replace the entry the series wrote into.
+  viaSeries.plain.set(40);
+  viaApi.plain.set(40);
+  plain.inc();
+  viaApi.plain.inc();
+  viaSeries.labelled.reset();
+  viaApi.labelled.reset();
+  labelled.set(5);
+  viaApi.labelled.set({ version: "v1" }, 5);
+  assert.equal(await viaSeries.registry.metrics(), await viaApi.registry.metrics());
+  assert.equal((await viaSeries.plain.get()).values[0].value, 41);
+  assert.throws(() => plain.set("1" as unknown as number), TypeError);
 });

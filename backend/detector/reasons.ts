@@ -109,11 +109,18 @@ function isFault(feature: string, value: number): boolean {
 }
 
 /**
- * True when any grid quantity in `values` is physically implausible (a sensor
- * fault). `quantities` names each value's grid quantity ("" for none).
+ * True when any grid quantity in `values` (from `offset`: a row of a matrix,
+ * without a view on it per row) is physically implausible (a sensor fault).
+ * `quantities` names each value's grid quantity ("" for none).
  */
-export function hasSensorFault(values: ArrayLike<number>, quantities: readonly string[]): boolean {
-  for (let i = 0; i < quantities.length; i++) if (isFault(quantities[i], values[i])) return true;
+export function hasSensorFault(
+  values: ArrayLike<number>,
+  quantities: readonly string[],
+  offset = 0,
+): boolean {
+  for (let i = 0; i < quantities.length; i++) {
+    if (isFault(quantities[i], values[offset + i])) return true;
+  }
   return false;
 }
 

@@ -140,6 +140,13 @@ Deno.test("explain() flags physically impossible values as sensor faults, not gr
   }
   assert.equal(hasSensorFault([0, 0, 0.001], FEATURES), false);
   assert.equal(hasSensorFault([1000, 10_000, 100], FEATURES), false);
+  // A row of a matrix, read from its offset: only that row counts.
+  const matrix = [230, 10, 50, 230, -1, 50, 230, 10, 50];
+  assert.deepEqual([0, 3, 6].map((at) => hasSensorFault(matrix, FEATURES, at)), [
+    false,
+    true,
+    false,
+  ]);
 });
 
 Deno.test("explain() lists faults first, then voltage, frequency and current", () => {

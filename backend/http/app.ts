@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import type { Config } from "../config.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { Metrics } from "../metrics.ts";
-import { bodyBudget } from "./middleware/body_budget.ts";
+import { bodyBudget, bodyBytesGauge } from "./middleware/body_budget.ts";
 import { requestId, type RequestIdVariables } from "./middleware/request_id.ts";
 import { requestLog } from "./middleware/request_log.ts";
 import { requestMetrics } from "./middleware/request_metrics.ts";
@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   const admitBody = bodyBudget({
     budgetBytes: config.bodyBytesInFlightPerWorker,
     maxBodyBytes: config.maxBodyBytes,
-    onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
+    onChange: bodyBytesGauge(metrics),
   });
   app.route(
     "/",

@@ -53,18 +53,28 @@ export class DriftWindow {
   /** Add readings (objects with a finite number per feature), evicting the oldest. */
   observe(readings: readonly Record<string, unknown>[]): void {
     const nf = this.features.length;
-    for (const reading of readings) {
-      const slot = this.#next * nf;
-      const full = this.#size === this.#capacity;
-      for (let f = 0; f < nf; f++) {
-        const bin = binIndex(this.#edges[f], reading[this.features[f]] as number);
-        if (full) this.#counts[f][this.#ring[slot + f]]--;
-        this.#ring[slot + f] = bin;
-        this.#counts[f][bin]++;
+    const n = readings.length;
+    const start = this.#next;
+    const capacity = this.#capacity;
+    // Feature by feature: name, edges and counts stay the same for a whole pass over the batch.
+    for (let f = 0; f < nf; f++) {
+      const name = this.features[f];
+      const edges = this.#edges[f];
+      const counts = this.#counts[f];
+      let size = this.#size;
+      let next = start;
+      for (let r = 0; r < n; r++) {
+        const at = next * nf + f;
+        const bin = binIndex(edges, readings[r][name] as number);
+        if (size === capacity) counts[this.#ring[at]]--;
+        else size++;
+        this.#ring[at] = bin;
+        counts[bin]++;
+        next = next + 1 === capacity ? 0 : next + 1;
       }
-      if (!full) this.#size++;
-      this.#next = (this.#next + 1) % this.#capacity;
     }
+    this.#size = Math.min(capacity, this.#size + n);
+    this.#next = (start + n) % capacity;
   }
 
   /** PSI per feature, or null while the window holds fewer than `minReadings`. */

@@ -33,3 +33,23 @@ Deno.test("DriftWindow sees a shift and forgets it once the window has slid past
 Deno.test("DriftWindow rejects a non-positive capacity", () => {
   assert.throws(() => new DriftWindow(uniformReference(), { capacity: 0 }), /got 0/);
 });
+
+Deno.test("DriftWindow gives the same PSI for a batch as for its readings one by one, across wrap-arounds", () => {
+  const m = new Float64Array(2000);
+  for (let i = 0; i < 1000; i++) {
+    m[2 * i] = i / 1000;
+    m[2 * i + 1] = (i * 7919 % 1000) / 100;
+  }
+  const reference = driftReference(m, ["a", "b"]);
+  const batched = new DriftWindow(reference, { capacity: 37, minReadings: 1 });
+  const single = new DriftWindow(reference, { capacity: 37, minReadings: 1 });
+  let seed = 1;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  for (const size of [1, 5, 36, 37, 38, 80, 3, 0, 12]) {
+    const batch = Array.from({ length: size }, () => ({ a: random() * 1.5, b: random() * 10 }));
+    batched.observe(batch);
+    for (const reading of batch) single.observe([reading]);
+    assert.deepEqual(batched.psi(), single.psi());
+    assert.equal(batched.size, single.size);
+  }
+});

@@ -27,8 +27,9 @@ export function anomalyFlags(detector: Detector, readings: readonly Reading[]): 
   const scores = detector.scoreMatrix(matrix);
   const flags = new Array<boolean>(readings.length);
   for (let r = 0; r < flags.length; r++) {
+    // The model's grid quantities, as its own predict() checks: a feature is not one by its name.
     flags[r] = scores[r] >= detector.threshold ||
-      hasSensorFault(matrix.subarray(r * nf, r * nf + nf), detector.features);
+      hasSensorFault(matrix, detector.quantities, r * nf);
   }
   return flags;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { trainModel } from "../detector/model.ts";
+import { Model, trainModel } from "../detector/model.ts";
 import type { Detector, Prediction, Reading } from "../detector/types.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { FAKE_INFO, FakeDetector } from "../tests/_fake_detector.ts";
@@ -144,4 +144,23 @@ Deno.test("ShadowScorer waits while requests are being handled, at most maxDefer
   await bounded.s.idle();
   assert.equal(bounded.results.length, 1);
   assert.ok(performance.now() - started >= 20, "it waited for an idle moment first");
+});
+
+Deno.test("anomalyFlags() flags what the model's predict() flags, also where features are not grid quantities", () => {
+  const model = trainModel({
+    contamination: 0.05,
+    nEstimators: 20,
+    sampleSize: 64,
+    seed: 3,
+    trainingSize: 500,
+  }, { evaluation: false });
+  // No reading reaches this threshold: only sensor faults are anomalies.
+  const faultsOnly = new Model({ ...model.parts, threshold: 2 });
+  const noQuantities = new Model({ ...model.parts, threshold: 2, grid: {} });
+  const batch = readings([230, 5000, -3, 231]);
+  for (const m of [faultsOnly, noQuantities]) {
+    assert.deepEqual(anomalyFlags(m, batch), m.predict(batch).map((p) => p.anomaly));
+  }
+  assert.deepEqual(anomalyFlags(faultsOnly, batch), [false, true, true, false]);
+  assert.deepEqual(anomalyFlags(noQuantities, batch), [false, false, false, false]);
 });

@@ -6,6 +6,7 @@
  */
 import { FEATURES, type Reading } from "../detector/types.ts";
 import type { FieldError } from "../../lib/problem.ts";
+import { parseTimestamp } from "./timestamp.ts";
 
 /** Description of one reading field, used for validation and OpenAPI. */
 export interface FieldSpec {
@@ -86,8 +87,19 @@ function featureSpec(name: string): FieldSpec {
   };
 }
 
+/** The schema of the last feature list asked for (the served model's, request after request). */
+let lastSchema: ReadingSchema | null = null;
+
+/** True when `features` names what `schema` was built for, in order (no key string built). */
+function builtFor(schema: ReadingSchema, features: readonly string[]): boolean {
+  if (schema.features !== features.length) return false;
+  for (let f = 0; f < features.length; f++) if (schema.names[f] !== features[f]) return false;
+  return true;
+}
+
 /** The reading schema for `features`, built once per feature list. */
 function readingSchema(features: readonly string[]): ReadingSchema {
+  if (lastSchema !== null && builtFor(lastSchema, features)) return lastSchema;
   const key = features.join("\u0000");
   let schema = schemas.get(key);
   if (!schema) {
@@ -104,11 +116,11 @@ function readingSchema(features: readonly string[]): ReadingSchema {
     };
     schemas.set(key, schema);
   }
+  lastSchema = schema;
   return schema;
 }
 // Enough to show a pattern of mistakes without building thousands of messages.
 const MAX_ERRORS = 20;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 const DEFAULT_FEATURES: readonly string[] = FEATURES;
 
@@ -172,8 +184,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Unknown keys are ignored and counted, at the top level and in readings
  * (telemetry carries ids such as `sensor_id`; a batch must not fail over
  * them, and the original service ignored them too). `null` for an optional
- * field means absent (Python clients serialise `None` so). Values are copied
- * field by field, so keys like `__proto__` or `constructor` stay inert.
+ * field means absent (Python clients serialise `None` so). A reading with an
+ * unknown key or a null is copied field by field, so keys like `__proto__` or
+ * `constructor` stay inert; one holding only known keys is kept as parsed
+ * (no copy of 64 objects per batch).
  */
 export function validatePredictBody(body: unknown, options: ValidateOptions): PredictBody {
   if (!isPlainObject(body)) {
@@ -238,14 +252,41 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Pr
   }
   const times: number[] = [];
   const out = readingList(readings, "readings", schema, errors, ignored, times);
-  if (errors.length === 0 && (contextTimes.length > 0 || times.length > 0)) {
+  if (
+    errors.length === 0 && (contextTimes.length > 0 || times.length > 0) &&
+    !inTimeOrder(contextTimes, times)
+  ) {
     checkTimeOrder({ readings: context, times: contextTimes }, { readings: out, times }, errors);
   }
   if (errors.length > 0) throw new ValidationError(errors.slice(0, MAX_ERRORS));
   return { readings: out, context, ignored };
 }
 
-/** Validate the readings of one list (`readings` or `context`), adding to `errors`. */
+/** Field kinds, checked without string compares: a feature, `meter_id`, `timestamp`. */
+const NUMBER = 0;
+const METER = 1;
+const TIME = 2;
+
+/** Field kinds of `schema`, in the order of its names (cached beside it). */
+const kindsOf = new WeakMap<ReadingSchema, Uint8Array>();
+
+function fieldKinds(schema: ReadingSchema): Uint8Array {
+  let kinds = kindsOf.get(schema);
+  if (kinds === undefined) {
+    kinds = Uint8Array.from(
+      schema.names,
+      (n, f) => schema.specs[f].type === "number" ? NUMBER : n === "meter_id" ? METER : TIME,
+    );
+    kindsOf.set(schema, kinds);
+  }
+  return kinds;
+}
+
+/**
+ * Validate the readings of one list (`readings` or `context`), adding to `errors`.
+ * Paths and messages are built only for a field in error: a valid batch of 64
+ * readings allocates its 64 copies and nothing else per reading.
+ */
 function readingList(
   list: unknown[],
   name: string,
@@ -258,24 +299,42 @@ function readingList(
   const out: Reading[] = new Array(list.length);
   let timed = false;
   const { names, specs, allowed } = schema;
+  const kinds = fieldKinds(schema);
   for (let i = 0; i < list.length && errors.length < MAX_ERRORS; i++) {
     const r = list[i];
-    const at = `${name}[${i}]`;
     if (!isPlainObject(r)) {
+      const at = `${name}[${i}]`;
       errors.push({ path: at, message: `${at} must be an object, got ${kindOf(r)}` });
       continue;
     }
     let unknownKeys = 0;
-    for (const key in r) if (Object.hasOwn(r, key) && !allowed.has(key)) unknownKeys++;
+    for (const key in r) if (!allowed.has(key) && Object.hasOwn(r, key)) unknownKeys++;
     ignored.reading += unknownKeys;
     let ok = true;
-    for (let f = 0; f < names.length; f++) {
+    // Only known keys, none of them null: the parsed object already is the reading.
+    let clean = unknownKeys === 0;
+    // The workshop's three features read by name, the usual case: a property read with a
+    // fixed name needs no boxed copy of each number, where the loop below reads by key.
+    let first = 0;
+    if (schema.workshop) {
+      const v = r.voltage, c = r.current, fr = r.frequency;
+      if (
+        typeof v === "number" && typeof c === "number" && typeof fr === "number" &&
+        Number.isFinite(v) && Number.isFinite(c) && Number.isFinite(fr) &&
+        Object.hasOwn(r, "voltage") && Object.hasOwn(r, "current") &&
+        Object.hasOwn(r, "frequency")
+      ) {
+        first = 3;
+      }
+    }
+    for (let f = first; f < names.length; f++) {
       const field = names[f];
-      const spec = specs[f];
-      const path = `${at}.${field}`;
       const value = Object.hasOwn(r, field) ? r[field] : undefined;
-      if (value === undefined || (value === null && !spec.required)) {
-        if (spec.required) {
+      const kind = kinds[f];
+      if (value === undefined || (value === null && !specs[f].required)) {
+        if (value === null) clean = false;
+        if (specs[f].required) {
+          const path = `${name}[${i}].${field}`;
           // A typo ("voltag") is ignored like any unknown key; name it where it explains a gap.
           const unknown = unknownKeys > 0
             ? `; unknown keys are ignored, this reading has ${
@@ -287,13 +346,15 @@ function readingList(
         }
         continue;
       }
-      if (spec.type === "number") {
+      if (kind === NUMBER) {
         if (typeof value !== "number" || !Number.isFinite(value)) {
+          const path = `${name}[${i}].${field}`;
           errors.push({ path, message: `${path} must be a finite number, got ${kindOf(value)}` });
           ok = false;
         }
-      } else if (field === "meter_id") {
+      } else if (kind === METER) {
         if (typeof value !== "string" || value === "" || value.length > MAX_METER_ID_LENGTH) {
+          const path = `${name}[${i}].${field}`;
           errors.push({
             path,
             message: `${path} must be a string of 1 to ${MAX_METER_ID_LENGTH} characters or ` +
@@ -302,8 +363,9 @@ function readingList(
           ok = false;
         }
       } else {
-        const t = typeof value === "string" && ISO_DATE_TIME.test(value) ? Date.parse(value) : NaN;
+        const t = typeof value === "string" ? parseTimestamp(value) : NaN;
         if (Number.isNaN(t)) {
+          const path = `${name}[${i}].${field}`;
           errors.push({
             path,
             message: `${path} must be an ISO-8601 date-time string or null, got ${kindOf(value)}`,
@@ -311,34 +373,44 @@ function readingList(
           ok = false;
         } else {
           if (!timed) {
+            // One allocation for the whole list rather than growing it reading by reading.
             timed = true;
-            for (let k = 0; k < i; k++) times.push(NaN);
+            times.length = list.length;
+            times.fill(NaN);
           }
           times[i] = t;
         }
       }
     }
-    if (timed && times.length <= i) times.push(NaN);
-    if (ok) out[i] = copyReading(r, schema);
+    if (ok) out[i] = clean ? r as unknown as Reading : copyReading(r, schema);
   }
   return out;
 }
 
 /**
  * The validated reading as a new object holding only its known fields, so
- * keys like `__proto__` stay inert. The workshop's three features get an
- * object literal (one hidden class, as before models could have other features).
+ * keys like `__proto__` stay inert. The workshop's three features get object
+ * literals (a few fixed hidden classes, as before models could have other features).
  */
 function copyReading(r: Record<string, unknown>, schema: ReadingSchema): Reading {
   const timestamp = typeof r.timestamp === "string" ? r.timestamp : undefined;
   const meter = typeof r.meter_id === "string" ? r.meter_id : undefined;
-  let reading: Record<string, unknown>;
   if (schema.workshop) {
-    reading = { voltage: r.voltage, current: r.current, frequency: r.frequency };
-  } else {
-    reading = {};
-    for (let f = 0; f < schema.features; f++) reading[schema.names[f]] = r[schema.names[f]];
+    // Each shape as one literal: one allocation, no property store added afterwards.
+    const voltage = r.voltage as number;
+    const current = r.current as number;
+    const frequency = r.frequency as number;
+    if (timestamp === undefined) {
+      return meter === undefined
+        ? { voltage, current, frequency }
+        : { voltage, current, frequency, meter_id: meter };
+    }
+    return meter === undefined
+      ? { voltage, current, frequency, timestamp }
+      : { voltage, current, frequency, timestamp, meter_id: meter };
   }
+  const reading: Record<string, unknown> = {};
+  for (let f = 0; f < schema.features; f++) reading[schema.names[f]] = r[schema.names[f]];
   if (timestamp !== undefined) reading.timestamp = timestamp;
   if (meter !== undefined) reading.meter_id = meter;
   return reading as unknown as Reading;
@@ -348,6 +420,23 @@ function copyReading(r: Record<string, unknown>, schema: ReadingSchema): Reading
 interface TimedList {
   readings: Reading[];
   times: number[];
+}
+
+/**
+ * True when the timed readings, context first, are in time order whatever
+ * their meters: then so is each meter's, and {@link checkTimeOrder} has
+ * nothing to find (the usual case, checked without a map per request).
+ */
+function inTimeOrder(contextTimes: readonly number[], times: readonly number[]): boolean {
+  let last = -Infinity;
+  for (const list of [contextTimes, times]) {
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if (t < last) return false;
+      if (t === t) last = t; // NaN: no timestamp, compared with nothing
+    }
+  }
+  return true;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Metrics } from "../metrics.ts";
 import { validatePredictBody, ValidationError } from "./predict_schema.ts";
 import { HttpError } from "../../lib/problem.ts";
 import type { ServiceState } from "./state.ts";
+import { CounterSeries, HistogramSeries } from "../metric_series.ts";
 
 /** The `/predict` response body (the contract's). */
 export type { PredictResponse };
@@ -37,13 +38,41 @@ export interface ScoreOptions {
   onScored?: (readings: readonly Reading[], predictions: readonly Prediction[]) => void;
 }
 
+/** The per-request metrics of `/predict`, bound once per registry (see `metric_series.ts`). */
+interface PredictSeries {
+  inferenceLatency: HistogramSeries;
+  batchSize: HistogramSeries;
+  readings: CounterSeries;
+  anomalies: CounterSeries;
+  ignoredBody: CounterSeries;
+  ignoredReading: CounterSeries;
+}
+
+const seriesOf = new WeakMap<Metrics, PredictSeries>();
+
+function predictSeries(metrics: Metrics): PredictSeries {
+  let series = seriesOf.get(metrics);
+  if (series === undefined) {
+    series = {
+      inferenceLatency: new HistogramSeries(metrics.inferenceLatency),
+      batchSize: new HistogramSeries(metrics.batchSize),
+      readings: new CounterSeries(metrics.readingsTotal),
+      anomalies: new CounterSeries(metrics.anomaliesTotal),
+      ignoredBody: new CounterSeries(metrics.ignoredFields, { where: "body" }),
+      ignoredReading: new CounterSeries(metrics.ignoredFields, { where: "reading" }),
+    };
+    seriesOf.set(metrics, series);
+  }
+  return series;
+}
+
 /** Validate a parsed `/predict` body (422 naming each bad field) and score it. */
 export function scoreRequest(
   detector: Detector,
   body: unknown,
   options: ScoreOptions,
 ): PredictResponse {
-  const { metrics } = options;
+  const series = predictSeries(options.metrics);
   let readings;
   let context;
   try {
@@ -54,10 +83,8 @@ export function scoreRequest(
     });
     readings = valid.readings;
     context = valid.context;
-    if (valid.ignored.body > 0) metrics.ignoredFields.inc({ where: "body" }, valid.ignored.body);
-    if (valid.ignored.reading > 0) {
-      metrics.ignoredFields.inc({ where: "reading" }, valid.ignored.reading);
-    }
+    if (valid.ignored.body > 0) series.ignoredBody.inc(valid.ignored.body);
+    if (valid.ignored.reading > 0) series.ignoredReading.inc(valid.ignored.reading);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     throw new HttpError("validation", err.message, {
@@ -69,12 +96,12 @@ export function scoreRequest(
   const predictions = context.length > 0
     ? detector.predict(readings, { context })
     : detector.predict(readings);
-  metrics.inferenceLatency.observe((performance.now() - start) / 1000);
+  series.inferenceLatency.observe((performance.now() - start) / 1000);
   let anomalies = 0;
-  for (const p of predictions) if (p.anomaly) anomalies++;
-  metrics.readingsTotal.inc(readings.length);
-  metrics.batchSize.observe(readings.length);
-  if (anomalies > 0) metrics.anomaliesTotal.inc(anomalies);
+  for (let i = 0; i < predictions.length; i++) if (predictions[i].anomaly) anomalies++;
+  series.readings.inc(readings.length);
+  series.batchSize.observe(readings.length);
+  if (anomalies > 0) series.anomalies.inc(anomalies);
   options.onScored?.(readings, predictions);
   return {
     predictions,

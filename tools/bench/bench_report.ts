@@ -48,6 +48,37 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The request path's targets (issue 13): share of the echo at batch 1, of the bound at batch 64. */
+export const TARGETS = Object.freeze({ batch1: 0.25, batch64: 0.7 });
+
+/** `0.812 (target ≥ 0.7: met)`, or a dash for a missing ratio. */
+export function verdict(ratio: number | undefined, target: number): string {
+  return ratio === undefined
+    ? "—"
+    : `${ratio.toFixed(3)} (target ≥ ${target}: ${ratio >= target ? "met" : "not met"})`;
+}
+
+/** The Markdown table of both targets, from req/s and from CPU per request. */
+export function targetsTable(
+  wall: TargetRatios,
+  cpu: Omit<TargetRatios, "bound64">,
+  scoringSecondsPerRequest64: number,
+): string {
+  const bound = wall.bound64 === undefined ? "—" : wall.bound64.toFixed(0);
+  return [
+    "| target (WORKERS=1) | from req/s | from server CPU per request |",
+    "| --- | --- | --- |",
+    `| batch 1: service / echo | ${verdict(wall.batch1, TARGETS.batch1)} | ${
+      verdict(cpu.batch1, TARGETS.batch1)
+    } |`,
+    `| batch 64: service / bound, bound = 1 / (1/echo + ${
+      (scoringSecondsPerRequest64 * 1e6).toFixed(0)
+    } µs scoring) = ${bound} req/s | ${verdict(wall.batch64, TARGETS.batch64)} | ${
+      verdict(cpu.batch64, TARGETS.batch64)
+    } |`,
+  ].join("\n");
+}
+
 /** The request path's targets (issue 13) as ratios; undefined where a figure is missing. */
 export interface TargetRatios {
   /** Service req/s at batch 1 over the echo's: target at least 0.25. */

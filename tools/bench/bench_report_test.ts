@@ -8,6 +8,8 @@ import {
   SECTION_END,
   SECTION_START,
   targetRatios,
+  TARGETS,
+  targetsTable,
   throughputSvg,
   throughputTable,
 } from "./bench_report.ts";
@@ -127,4 +129,23 @@ Deno.test("cpuTargetRatios() does the same from CPU µs per request and medianRo
   assert.deepEqual(cpuTargetRatios(rows, "echo", "svc", 160e-6), { batch1: 0.25 });
   rows[3] = medianRow("svc", 64, [cpu(250), cpu(350)]);
   assert.ok(Math.abs(cpuTargetRatios(rows, "echo", "svc", 160e-6).batch64! - 200 / 300) < 1e-12);
+});
+
+Deno.test("targetsTable() says met at the target and not met below it, from both measures", () => {
+  const table = targetsTable(
+    { batch1: TARGETS.batch1, bound64: 2000, batch64: 0.69 },
+    { batch1: 0.2, batch64: 0.7 },
+    160e-6,
+  );
+  const [, , batch1, batch64] = table.split("\n");
+  assert.equal(
+    batch1,
+    "| batch 1: service / echo | 0.250 (target ≥ 0.25: met) | 0.200 (target ≥ 0.25: not met) |",
+  );
+  assert.equal(
+    batch64,
+    "| batch 64: service / bound, bound = 1 / (1/echo + 160 µs scoring) = 2000 req/s | " +
+      "0.690 (target ≥ 0.7: not met) | 0.700 (target ≥ 0.7: met) |",
+  );
+  assert.ok(targetsTable({}, {}, 160e-6).includes("| — | — |"), "missing figures show a dash");
 });

@@ -10,6 +10,8 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ByteBudget } from "../../../lib/byte_budget.ts";
+import type { Metrics } from "../../metrics.ts";
+import { GaugeSeries } from "../../metric_series.ts";
 import { overBudget } from "../read_json.ts";
 import type { JsonBodyVariables } from "./json_body.ts";
 
@@ -36,6 +38,12 @@ export function reservationFor(
   return Number.isFinite(declared) && declared >= 0
     ? Math.min(declared, maxBodyBytes)
     : Math.min(CHUNKED_START_BYTES, maxBodyBytes);
+}
+
+/** An `onChange` that keeps `body_bytes_in_flight` true (two updates per request, bound once). */
+export function bodyBytesGauge(metrics: Metrics): (reserved: number) => void {
+  const gauge = new GaugeSeries(metrics.bodyBytesInFlight);
+  return (reserved) => gauge.set(reserved);
 }
 
 /** Create the admission middleware; it hands the body reader a way to grow the reservation. */

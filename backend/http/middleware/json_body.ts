@@ -17,8 +17,7 @@ export function jsonBody(
   options: JsonBodyOptions,
 ): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
   return async function jsonBody(c, next) {
-    const admit = c.get("admitBodyBytes");
-    c.set("body", await readJson(c.req.raw, admit ? { ...options, admit } : options));
-    await next();
+    c.set("body", await readJson(c.req.raw, options, c.get("admitBodyBytes") ?? options.admit));
+    return next();
   };
 }

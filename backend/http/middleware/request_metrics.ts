@@ -7,7 +7,7 @@
  * which must run inside it.
  */
 import type { MiddlewareHandler } from "hono";
-import { CounterSeries, HistogramSeries } from "../../metric_series.ts";
+import { CounterSeries, GaugeSeries, HistogramSeries } from "../../metric_series.ts";
 import { methodLabel, type Metrics, routeLabel } from "../../metrics.ts";
 import type { TimingVariables } from "./timing.ts";
 
@@ -24,12 +24,13 @@ export function requestMetrics(
 ): MiddlewareHandler<{ Variables: TimingVariables }> {
   const { metrics, routes } = options;
   const recorder = new RequestRecorder(metrics);
+  const inflight = new GaugeSeries(metrics.inflight);
   return async function requestMetrics(c, next) {
-    metrics.inflight.inc();
+    inflight.inc();
     try {
       await next();
     } finally {
-      metrics.inflight.dec();
+      inflight.dec();
       recorder.record(
         routeLabel(c.req.path, routes),
         methodLabel(c.req.method),
@@ -48,7 +49,11 @@ export function requestMetrics(
  */
 export class RequestRecorder {
   readonly #metrics: Metrics;
-  readonly #series = new Map<string, { count: CounterSeries; latency: HistogramSeries }>();
+  /** path → method → status → series: found without building a key string per request. */
+  readonly #series = new Map<
+    string,
+    Map<string, Map<number, { count: CounterSeries; latency: HistogramSeries }>>
+  >();
 
   /** Record into `metrics`. */
   constructor(metrics: Metrics) {
@@ -57,8 +62,11 @@ export class RequestRecorder {
 
   /** Count a request answered with `status` after `seconds`. */
   record(path: string, method: string, status: number, seconds: number): void {
-    const key = `${path} ${method} ${status}`;
-    let series = this.#series.get(key);
+    let byMethod = this.#series.get(path);
+    if (byMethod === undefined) this.#series.set(path, byMethod = new Map());
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) byMethod.set(method, byStatus = new Map());
+    let series = byStatus.get(status);
     if (series === undefined) {
       series = {
         count: new CounterSeries(this.#metrics.requestsTotal, {
@@ -68,7 +76,7 @@ export class RequestRecorder {
         }),
         latency: new HistogramSeries(this.#metrics.requestLatency, { path, method }),
       };
-      this.#series.set(key, series);
+      byStatus.set(status, series);
     }
     series.count.inc();
     series.latency.observe(seconds);

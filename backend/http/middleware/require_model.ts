@@ -10,8 +10,9 @@ import type { ServiceState } from "../../predict/state.ts";
 
 /** Create the readiness guard over `state`. */
 export function requireModel(state: ServiceState): MiddlewareHandler {
-  return async function requireModel(_c, next) {
+  // Not async: nothing to do after the rest of the chain, so no frame of its own to await it.
+  return function requireModel(_c, next) {
     requireDetector(state);
-    await next();
+    return next();
   };
 }

@@ -2,7 +2,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Config } from "../../config.ts";
 import type { Metrics } from "../../metrics.ts";
-import { bodyBudget } from "../middleware/body_budget.ts";
+import { bodyBudget, bodyBytesGauge } from "../middleware/body_budget.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { requireModel } from "../middleware/require_model.ts";
@@ -28,6 +28,13 @@ export interface PredictDeps {
 export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVariables }> {
   const { state, metrics, config, servedBy } = deps;
   const app = new Hono<{ Variables: JsonBodyVariables }>();
+  // The same options for every request: nothing to build per request.
+  const options: ScoreOptions = {
+    metrics,
+    maxBatch: config.maxBatch,
+    servedBy,
+    ...(deps.onScored ? { onScored: deps.onScored } : {}),
+  };
   app.post(
     "/predict",
     inflightLimit({ max: config.maxInflight }),
@@ -35,7 +42,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
     deps.admitBody ?? bodyBudget({
       budgetBytes: config.bodyBytesInFlightPerWorker,
       maxBodyBytes: config.maxBodyBytes,
-      onChange: (reserved) => metrics.bodyBytesInFlight.set(reserved),
+      onChange: bodyBytesGauge(metrics),
     }),
     jsonBody({
       maxBytes: config.maxBodyBytes,
@@ -43,14 +50,9 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
       budgetBytes: config.bodyBytesInFlightPerWorker,
     }),
     function predict(c) {
-      return c.json(
-        scoreRequest(requireDetector(state), c.get("body"), {
-          metrics,
-          maxBatch: config.maxBatch,
-          servedBy,
-          ...(deps.onScored ? { onScored: deps.onScored } : {}),
-        }),
-      );
+      // The detector again, not the one `requireModel` saw: a promotion may have swapped it
+      // while the body was read, and the response names the model that scored it.
+      return c.json(scoreRequest(requireDetector(state), c.get("body"), options));
     },
   );
   return app;
