@@ -57,15 +57,13 @@ export interface Prediction {
   reasons?: Reason[];
 }
 
-/** Metadata about the loaded model, served by `GET /model`. */
-export interface ModelInfo {
-  name: "isolation_forest";
+/** What `GET /model` shows of either detector; {@link ModelInfo} and {@link TemporalInfo} add name and config. */
+interface DetectorInfoFields {
   /** Content hash of the artifact (e.g. `sha256:ab12...`, first 12 hex digits shown). */
   version: string;
   /** Feature names in model order: {@link FEATURES} for the service, CSV columns for own data. */
   features: readonly string[];
-  config: ModelConfig;
-  /** Scores at or above this are anomalies. */
+  /** Scores at or above this are anomalies (a temporal model's are normalized). */
   threshold: number;
   /** Facts about training: sample count, score quantiles, evaluation on a labeled set. */
   training: Record<string, unknown>;
@@ -79,6 +77,12 @@ export interface ModelInfo {
   warning?: string;
 }
 
+/** Metadata about a loaded isolation forest, served by `GET /model`. */
+export interface ModelInfo extends DetectorInfoFields {
+  name: "isolation_forest";
+  config: ModelConfig;
+}
+
 /** What determines a temporal model besides its data. */
 export interface TemporalConfig {
   /** Readings per window, the scored one included (2 to 256). */
@@ -87,23 +91,10 @@ export interface TemporalConfig {
   contamination: number;
 }
 
-/** Metadata about a temporal model, served by `GET /model`. */
-export interface TemporalInfo {
+/** Metadata about a loaded temporal model, served by `GET /model`. */
+export interface TemporalInfo extends DetectorInfoFields {
   name: "temporal_window";
-  /** Content hash, `sha256:` and the first 12 hex digits. */
-  version: string;
-  /** Feature names in model order: what a reading must carry. */
-  features: readonly string[];
   config: TemporalConfig;
-  /** Normalized scores at or above this are anomalies. */
-  threshold: number;
-  training: Record<string, unknown>;
-  source: string;
-  /** The artifact file it was loaded from when that is a registry version (shown path). */
-  artifact?: string;
-  createdAt?: string;
-  /** Why the served model is not the one the service's configuration asks for, when it is not. */
-  warning?: string;
 }
 
 /** Metadata of either detector. */
