@@ -85,15 +85,25 @@ function parseError(text: string): string {
 const JSON_TYPE = { "content-type": "application/json" };
 const OPTIONS: ReadJsonOptions = { maxBytes: 1024, timeoutMs: 300 };
 
+/** The Deno the container images ship (`ARG DENO_VERSION` of the backend's Dockerfile). */
+const IMAGE_DENO = /^ARG DENO_VERSION=(\S+)$/m.exec(
+  Deno.readTextFileSync(new URL("../../containers/Dockerfile.backend", import.meta.url)),
+)?.[1];
+
 Deno.test("arrivedBody() takes a body that came with its headers, on a real Deno server", async () => {
-  // If this fails after a Deno upgrade, every body takes the slower stream: still correct.
   const body = '{"readings":[{"voltage":230}]}';
   const out = await serveOnce(
     (conn) => conn.write(request(body, { ...JSON_TYPE, "content-length": `${body.length}` })),
     OPTIONS,
     true,
   );
-  assert.deepEqual(out, { arrived: "bytes", result: JSON.parse(body) });
+  assert.deepEqual(out.result, JSON.parse(body));
+  assert.ok(IMAGE_DENO, "containers/Dockerfile.backend names its Deno (ARG DENO_VERSION=...)");
+  // The fast path reads one internal field of Deno's request. On the Deno the images ship it must
+  // engage; another Deno may lay its request out differently, and then every body takes the
+  // slower stream, which is still correct (checked above), so only the images' Deno is held to it.
+  if (Deno.version.deno === IMAGE_DENO) assert.equal(out.arrived, "bytes");
+  else assert.ok(out.arrived === "bytes" || out.arrived === "null", String(out.arrived));
 });
 
 Deno.test("arrivedBody() leaves a body still in transit to the stream", async () => {
