@@ -12,6 +12,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { print, printError } from "../lib/logger.ts";
 import { islandNames } from "./runtime/islands_dir.ts";
+import { syncManifest } from "./runtime/manifest_gen.ts";
 
 /** What a build produced. */
 export interface BuildResult {
@@ -159,6 +160,8 @@ if (import.meta.main) {
     ? pathToFileURL(resolve(Deno.args[at + 1]) + "/")
     : undefined;
   try {
+    // The server's island list follows the folder, as the bundles do.
+    if (await syncManifest(FRONTEND)) print("wrote frontend/manifest.ts from frontend/islands/");
     const result = await buildIslands({ outDir });
     const raw = result.files.reduce((s, f) => s + f.bytes, 0);
     const gz = result.files.reduce((s, f) => s + f.gzipBytes, 0);

@@ -1,9 +1,7 @@
 /**
- * The islands of this UI for the server (Fresh generates the same list as
- * `fresh.gen.ts`), which needs them imported to recognise them while
- * rendering. The build finds the islands in the folder itself
- * (`runtime/islands_dir.ts`), and `manifest_test.ts` checks this list
- * matches the folder.
+ * The islands of this UI for the server, which needs them imported to
+ * recognise them while rendering. Generated from the files of `islands/` by
+ * `runtime/manifest_gen.ts` (`deno task build:ui` runs it): do not edit.
  */
 import BackendStatus from "./islands/BackendStatus.tsx";
 import BurstRunner from "./islands/BurstRunner.tsx";

@@ -1,8 +1,8 @@
 /**
  * The islands are the files of `frontend/islands/`: one PascalCase `.tsx`
  * file per island, named after its component (tests there are snake_case).
- * The build bundles what this finds; `manifest_test.ts` checks the server's
- * manifest against it, so the list is never written by hand twice.
+ * The build bundles what this finds and generates the server's manifest from
+ * it (`manifest_gen.ts`), so the list is never written by hand.
  */
 
 /** An island's file name: PascalCase, `.tsx`. */
