@@ -6,12 +6,7 @@
  * too. Pure TypeScript.
  */
 import type { ModelConfig } from "./types.ts";
-import {
-  assertInRange,
-  describeRange,
-  inRange as inLibRange,
-  type Range,
-} from "../../lib/ranges.ts";
+import { assertInRange, type Range } from "../../lib/ranges.ts";
 
 /** One model setting; its range is a {@link Range}, checked and worded by `lib/ranges.ts`. */
 export interface ModelSettingSpec extends Range {
@@ -99,16 +94,6 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze(
 /** The setting for `key`. */
 export function modelSetting(key: keyof ModelConfig): ModelSettingSpec {
   return MODEL_SETTINGS.find((s) => s.key === key)!;
-}
-
-/** Whether `value` is allowed for `spec` (type and range). */
-export function inRange(spec: ModelSettingSpec, value: number): boolean {
-  return inLibRange(spec, value);
-}
-
-/** The allowed range in words: "an integer from 1 to 10000", "greater than 0 and at most 0.5". */
-export function rangeText(spec: ModelSettingSpec): string {
-  return describeRange(spec);
 }
 
 /** Check every field of a model config; throws RangeError naming the first bad field and value. */

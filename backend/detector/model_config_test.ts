@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  DEFAULT_MODEL_CONFIG,
-  inRange,
-  MODEL_SETTINGS,
-  rangeText,
-  validateModelConfig,
-} from "./model_config.ts";
+import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS, validateModelConfig } from "./model_config.ts";
+import { describeRange, inRange } from "../../lib/ranges.ts";
 
 Deno.test("MODEL_SETTINGS covers every config field once, with its default in range", () => {
   assert.deepEqual(
@@ -23,7 +18,7 @@ Deno.test("validateModelConfig() accepts each bound and rejects one step past it
     assert.doesNotThrow(() => validateModelConfig(at(spec.max)));
     if (!spec.exclusiveMin) assert.doesNotThrow(() => validateModelConfig(at(spec.min)));
     assert.throws(() => validateModelConfig(at(spec.max + step)), {
-      message: `${spec.label} must be ${rangeText(spec)}, got ${spec.max + step}`,
+      message: `${spec.label} must be ${describeRange(spec)}, got ${spec.max + step}`,
     });
     assert.throws(() => validateModelConfig(at(spec.exclusiveMin ? spec.min : spec.min - step)));
   }

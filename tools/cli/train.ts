@@ -39,7 +39,7 @@ import {
   type TrainModelOptions,
   validateModelConfig,
 } from "../../backend/detector/model.ts";
-import { MODEL_SETTINGS, rangeText } from "../../backend/detector/model_config.ts";
+import { MODEL_SETTINGS } from "../../backend/detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "../../backend/detector/types.ts";
 import { DEFAULT_TEMPORAL_CONFIG, WINDOW_RANGE } from "../../backend/detector/temporal.ts";
 import { RANGES } from "../../backend/config.ts";
@@ -54,7 +54,7 @@ function modelFlagHelp(): string {
     const flag = `  --${spec.flag} ${spec.integer ? "N" : "X"}`.padEnd(25);
     const lines = [
       `${flag}${spec.description}`,
-      `${" ".repeat(25)}(env ${spec.env}, default ${spec.default}; ${rangeText(spec)})`,
+      `${" ".repeat(25)}(env ${spec.env}, default ${spec.default}; ${describeRange(spec)})`,
     ];
     if (spec.key === "contamination") {
       lines.push(
