@@ -144,7 +144,7 @@ async function readLimited(
     return await readBoundedBody(req.body, {
       maxBytes,
       timeoutMs,
-      declaredLength: length === null ? null : Number(length),
+      declaredLength: length === null ? null : declared,
       ...(admit ? { admit } : {}),
     });
   } catch (err) {
