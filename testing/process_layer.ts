@@ -6,24 +6,10 @@
  * @module
  */
 import { type Config, loadConfig } from "../backend/config.ts";
-import { type Model, trainModel } from "../backend/detector/model.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 
-let cached: Model | null = null;
-
-/** A real isolation forest small enough to train in milliseconds; trained once per process. */
-export function smallModel(seed = 7): Model {
-  if (seed !== 7) return train(seed);
-  cached ??= train(seed);
-  return cached;
-}
-
-function train(seed: number): Model {
-  return trainModel(
-    { contamination: 0.05, nEstimators: 20, sampleSize: 64, seed, trainingSize: 500 },
-    { evaluation: false },
-  );
-}
+/** The test suites' small real model, one per seed (`backend/tests/_models.ts`). */
+export { smallModel } from "../backend/tests/_models.ts";
 
 /** A configuration on a free port of 127.0.0.1, quiet workers, no drain delay; `env` overrides. */
 export function testConfig(env: Record<string, string> = {}): Config {

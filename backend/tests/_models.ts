@@ -12,18 +12,20 @@ export function tinyModel(contamination: number): Model {
   });
 }
 
-let cached: Model | null = null;
+const cached = new Map<number, Model>();
 
-/** A real model of useful quality, small enough to train in milliseconds; trained once per test process. */
-export function smallModel(): Model {
-  cached ??= trainModel({
-    contamination: 0.05,
-    nEstimators: 50,
-    sampleSize: 128,
-    seed: 7,
-    trainingSize: 2000,
-  }, {
-    evaluation: false,
-  });
-  return cached;
+/**
+ * A real model of useful quality, small enough to train in milliseconds;
+ * trained once per `seed` per test process (another seed, another version).
+ */
+export function smallModel(seed = 7): Model {
+  let model = cached.get(seed);
+  if (model === undefined) {
+    model = trainModel(
+      { contamination: 0.05, nEstimators: 50, sampleSize: 128, seed, trainingSize: 2000 },
+      { evaluation: false },
+    );
+    cached.set(seed, model);
+  }
+  return model;
 }
