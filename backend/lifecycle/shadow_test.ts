@@ -3,6 +3,7 @@ import { Model, trainModel } from "../detector/model.ts";
 import type { Detector, Prediction, Reading } from "../detector/types.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { FAKE_INFO, FakeDetector } from "../tests/_fake_detector.ts";
+import { smallModel } from "../tests/_models.ts";
 import { anomalyFlags, SHADOW_SLICE, type ShadowResult, ShadowScorer } from "./shadow.ts";
 
 /** Flags everything above `limit` volts. */
@@ -147,13 +148,7 @@ Deno.test("ShadowScorer waits while requests are being handled, at most maxDefer
 });
 
 Deno.test("anomalyFlags() flags what the model's predict() flags, also where features are not grid quantities", () => {
-  const model = trainModel({
-    contamination: 0.05,
-    nEstimators: 20,
-    sampleSize: 64,
-    seed: 3,
-    trainingSize: 500,
-  }, { evaluation: false });
+  const model = smallModel();
   // No reading reaches this threshold: only sensor faults are anomalies.
   const faultsOnly = new Model({ ...model.parts, threshold: 2 });
   const noQuantities = new Model({ ...model.parts, threshold: 2, grid: {} });
