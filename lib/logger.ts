@@ -52,6 +52,11 @@ export function createLogger(base: Fields = {}, options: LoggerOptions = {}): Lo
   };
 }
 
+/** The message of a thrown value, for a log field or a reason: `err.message`, else `String(err)`. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** A logger that drops everything (for tests that do not inspect logs). */
 export const silentLogger: Logger = createLogger({}, { sink: () => {} });
 

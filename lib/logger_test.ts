@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLogger, type Level } from "./logger.ts";
+import { createLogger, errorMessage, type Level } from "./logger.ts";
 
 Deno.test("createLogger() writes one JSON line per event with base fields", () => {
   const lines: [string, Level][] = [];
@@ -23,4 +23,11 @@ Deno.test("createLogger() drops events below its level", () => {
   log.info("b");
   log.warn("c");
   assert.deepEqual(lines.map((l) => JSON.parse(l).event), ["c"]);
+});
+
+Deno.test("errorMessage() gives an Error's message and any other thrown value as text", () => {
+  assert.equal(errorMessage(new RangeError("Port must be an integer")), "Port must be an integer");
+  assert.equal(errorMessage("disk full"), "disk full");
+  assert.equal(errorMessage(42), "42");
+  assert.equal(errorMessage(undefined), "undefined");
 });

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Config } from "../config.ts";
-import type { Logger } from "../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { bodyBudget, bodyBytesGauge } from "./middleware/body_budget.ts";
 import { requestId, type RequestIdVariables } from "./middleware/request_id.ts";
@@ -225,7 +225,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     // Anything else is a bug: log it in full, answer without internals.
     logger.error("unhandled_error", {
       request_id: c.get("requestId"),
-      error: err instanceof Error ? err.message : String(err),
+      error: errorMessage(err),
       stack: err instanceof Error ? err.stack : undefined,
     });
     return problemResponse(

@@ -6,7 +6,7 @@
  */
 import { readDriftReference } from "../detector/drift_reference.ts";
 import type { Detector, Prediction, Reading } from "../detector/types.ts";
-import type { Logger } from "../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
 import type { ServiceState } from "../predict/state.ts";
 import { DriftWindow } from "./drift_window.ts";
 import type { LifecycleMetrics } from "./lifecycle_metrics.ts";
@@ -53,7 +53,7 @@ export class ModelLifecycle {
       busy: () => this.#inflight > 0,
       onError: (err) =>
         logger.error("shadow_scoring_failed", {
-          error: err instanceof Error ? err.message : String(err),
+          error: errorMessage(err),
         }),
     });
     metrics.setDriftSource({

@@ -6,7 +6,7 @@
  */
 import { createApp, createLifecycle } from "../http/app.ts";
 import type { Config } from "../config.ts";
-import type { Logger } from "../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { createMetrics, type Metrics } from "../metrics.ts";
 import type { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
 import { ServiceState } from "../predict/state.ts";
@@ -80,7 +80,7 @@ export function startInstance(options: InstanceOptions): Instance {
     onListen: (addr) => resolveListening(addr),
     // Errors thrown past Hono's onError (none expected) still get a bare 500, never a stack.
     onError: (err) => {
-      logger.error("server_error", { error: err instanceof Error ? err.message : String(err) });
+      logger.error("server_error", { error: errorMessage(err) });
       return new Response(null, { status: 500 });
     },
   }, async (request, info) => {

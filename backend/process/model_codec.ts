@@ -16,16 +16,12 @@ import { TEMPORAL_FORMAT } from "../detector/temporal_artifact.ts";
 import { Model } from "../detector/model.ts";
 import { TemporalModel } from "../detector/temporal.ts";
 import type { Detector } from "../detector/types.ts";
-import type { Logger } from "../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { loadModel, shownArtifactPath } from "../store/model_store.ts";
 import { AliasWatcher } from "../store/registry/alias_watcher.ts";
 import { type AliasName, ModelRegistry } from "../store/registry/registry.ts";
 import { shortVersion, versionHex } from "../store/registry/version_id.ts";
 import type { ModelLoader } from "./server.ts";
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function sameConfig(a: Model["info"]["config"], b: Model["info"]["config"]): boolean {
   return a.contamination === b.contamination && a.nEstimators === b.nEstimators &&
@@ -42,7 +38,7 @@ async function loadChampion(
   try {
     alias = await registry.getAlias("champion");
   } catch (err) {
-    logger.warn("model_registry_unreadable", { error: errorText(err) });
+    logger.warn("model_registry_unreadable", { error: errorMessage(err) });
     return null;
   }
   if (!alias) return null;
@@ -69,7 +65,7 @@ async function loadChampion(
     logger.error("model_version_unusable", {
       alias: "champion",
       version: shortVersion(alias.version),
-      reason: errorText(err),
+      reason: errorMessage(err),
     });
     return null;
   }
@@ -162,7 +158,7 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
         });
       } catch (err) {
         // Serving beats failing: e.g. a read-only MODEL_DIR.
-        logger.warn("model_register_failed", { error: errorText(err) });
+        logger.warn("model_register_failed", { error: errorMessage(err) });
       }
       return model;
     },

@@ -12,7 +12,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/types.ts";
-import type { Logger } from "../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Serving, SingleInstance } from "./serving.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -61,10 +61,6 @@ export function signalStop(): Promise<boolean> {
     Deno.addSignalListener("SIGTERM", () => resolve(false));
     Deno.addSignalListener("SIGINT", () => resolve(true));
   });
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Serve until stopped; resolves with the process exit code. */

@@ -7,7 +7,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/types.ts";
-import type { Logger } from "../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Instance, startInstance } from "./instance.ts";
 
 /** Instances serving the port, as the server sees them. */
@@ -78,7 +78,7 @@ export class SingleInstance implements Serving {
       logger.error("listen_failed", {
         host: config.host,
         port: config.port,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorMessage(err),
       });
       this.#crashed.resolve(1);
       return;

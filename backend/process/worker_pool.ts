@@ -19,7 +19,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/types.ts";
-import type { Logger } from "../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { aggregateMetrics, type MetricsSnapshot } from "../metrics.ts";
 import { type FromWorker, PendingCalls, type ToWorker } from "./_worker_protocol.ts";
 import type { Serving } from "./serving.ts";
@@ -205,10 +205,6 @@ export class WorkerPool implements Serving {
   #post(member: Member, message: ToWorker): void {
     member.thread.postMessage(message);
   }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** A port free on `hostname` right now. */

@@ -13,7 +13,7 @@ import { Model, trainModel } from "../detector/model.ts";
 import { type AnyModel, parseAnyArtifact, serializeAnyArtifact } from "../detector/any_artifact.ts";
 import { MODEL_SETTINGS } from "../detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "../detector/types.ts";
-import type { Logger } from "../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
 
 /** Options for {@link loadModel}. */
 export interface LoadModelOptions {
@@ -48,10 +48,6 @@ export interface WriteArtifactOptions {
 
 function joinPath(dir: string, name: string): string {
   return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -121,7 +117,7 @@ async function readArtifact(path: string): Promise<ReadResult> {
     file = await Deno.open(path, { read: true });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return { kind: "missing" };
-    return { kind: "unreadable", reason: `cannot open it: ${errorText(err)}`, ino: null };
+    return { kind: "unreadable", reason: `cannot open it: ${errorMessage(err)}`, ino: null };
   }
   let ino: number | null = null;
   try {
@@ -141,7 +137,7 @@ async function readArtifact(path: string): Promise<ReadResult> {
     } catch {
       // Already closed by the stream.
     }
-    return { kind: "unreadable", reason: `cannot read it: ${errorText(err)}`, ino };
+    return { kind: "unreadable", reason: `cannot read it: ${errorMessage(err)}`, ino };
   }
 }
 
@@ -306,12 +302,12 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
         break;
       } catch (err) {
         if (!(err instanceof TypeError || err instanceof RangeError)) throw err;
-        reason = errorText(err);
+        reason = errorMessage(err);
       }
     }
 
     const moved = await moveAside(path, read.ino).catch((err) => {
-      logger.error("model_artifact_move_failed", { path, error: errorText(err) });
+      logger.error("model_artifact_move_failed", { path, error: errorMessage(err) });
       return null;
     });
     if (moved === "replaced" || moved === "gone") continue;
@@ -347,13 +343,13 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     logger.info("model_artifact_written", { path, version: model.info.version });
   } catch (err) {
     // Serving the trained model beats failing: e.g. a read-only volume.
-    logger.warn("model_write_failed", { path, error: errorText(err) });
+    logger.warn("model_write_failed", { path, error: errorMessage(err) });
     return { model, source };
   }
   // Without the record the next start treats the artifact as someone else's: it serves it
   // rather than replacing it on a config change, which is the safe side to err on.
   await writeOwner(dir, name, model.contentHash).catch((err) =>
-    logger.warn("model_owner_record_failed", { path, error: errorText(err) })
+    logger.warn("model_owner_record_failed", { path, error: errorMessage(err) })
   );
   return { model, source };
 }

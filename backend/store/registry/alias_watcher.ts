@@ -8,7 +8,7 @@
  */
 import { parseArtifact } from "../../detector/artifact.ts";
 import type { Model } from "../../detector/model.ts";
-import type { Logger } from "../../../lib/logger.ts";
+import { errorMessage, type Logger } from "../../../lib/logger.ts";
 import type { AliasName, ModelRegistry } from "./registry.ts";
 import { shortVersion } from "./version_id.ts";
 
@@ -66,7 +66,7 @@ export class AliasWatcher {
   poll(): Promise<void> {
     this.#polling = this.#polling.then(() => this.#pollOnce()).catch((err) => {
       this.#options.logger.warn("model_alias_poll_failed", {
-        error: err instanceof Error ? err.message : String(err),
+        error: errorMessage(err),
       });
     });
     return this.#polling;
@@ -122,7 +122,7 @@ export class AliasWatcher {
       }
       reason = "its artifact is missing";
     } catch (err) {
-      reason = err instanceof Error ? err.message : String(err);
+      reason = errorMessage(err);
     }
     if (!this.#failed.has(version)) {
       this.#failed.add(version);

@@ -5,10 +5,7 @@
  * the same directory, is flushed, then renamed (replace) or hard-linked
  * (create once) into place.
  */
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+import { errorMessage } from "../../../lib/logger.ts";
 
 function tempPath(path: string): string {
   const slash = path.lastIndexOf("/");
@@ -43,7 +40,7 @@ export async function replaceFile(path: string, text: string): Promise<void> {
     await Deno.rename(temp, path);
   } catch (err) {
     await Deno.remove(temp).catch(() => {});
-    throw new Error(`Cannot write ${path}: ${errorText(err)}`, { cause: err });
+    throw new Error(`Cannot write ${path}: ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -59,7 +56,7 @@ export async function createFileOnce(path: string, text: string): Promise<boolea
     return true;
   } catch (err) {
     if (err instanceof Deno.errors.AlreadyExists) return false;
-    throw new Error(`Cannot write ${path}: ${errorText(err)}`, { cause: err });
+    throw new Error(`Cannot write ${path}: ${errorMessage(err)}`, { cause: err });
   } finally {
     await Deno.remove(temp).catch(() => {});
   }
