@@ -63,10 +63,17 @@ export const MAX_METER_ID_LENGTH = 128;
 const OPTIONAL_FIELDS = ["timestamp", "meter_id"] as const;
 const TOP_LEVEL = new Set(["readings", "context"]);
 
+/** Field kinds, checked without string compares: a feature, `meter_id`, `timestamp`. */
+const NUMBER = 0;
+const METER = 1;
+const TIME = 2;
+
 /** The fields of a reading for a model with `features`, in order. */
 interface ReadingSchema {
   names: readonly string[];
   specs: readonly FieldSpec[];
+  /** Each field's kind ({@link NUMBER}, {@link METER}, {@link TIME}), in the order of `names`. */
+  kinds: Uint8Array;
   allowed: ReadonlySet<string>;
   /** Feature count: the first `features` names are the model's numeric inputs. */
   features: number;
@@ -104,10 +111,15 @@ function readingSchema(features: readonly string[]): ReadingSchema {
   let schema = schemas.get(key);
   if (!schema) {
     const names = [...features, ...OPTIONAL_FIELDS.filter((f) => !features.includes(f))];
+    const specs = names.map((n, i) =>
+      i < features.length ? featureSpec(n) : READING_FIELDS[n as keyof Reading]
+    );
     schema = {
       names,
-      specs: names.map((n, i) =>
-        i < features.length ? featureSpec(n) : READING_FIELDS[n as keyof Reading]
+      specs,
+      kinds: Uint8Array.from(
+        names,
+        (n, f) => specs[f].type === "number" ? NUMBER : n === "meter_id" ? METER : TIME,
       ),
       allowed: new Set(names),
       features: features.length,
@@ -262,26 +274,6 @@ export function validatePredictBody(body: unknown, options: ValidateOptions): Pr
   return { readings: out, context, ignored };
 }
 
-/** Field kinds, checked without string compares: a feature, `meter_id`, `timestamp`. */
-const NUMBER = 0;
-const METER = 1;
-const TIME = 2;
-
-/** Field kinds of `schema`, in the order of its names (cached beside it). */
-const kindsOf = new WeakMap<ReadingSchema, Uint8Array>();
-
-function fieldKinds(schema: ReadingSchema): Uint8Array {
-  let kinds = kindsOf.get(schema);
-  if (kinds === undefined) {
-    kinds = Uint8Array.from(
-      schema.names,
-      (n, f) => schema.specs[f].type === "number" ? NUMBER : n === "meter_id" ? METER : TIME,
-    );
-    kindsOf.set(schema, kinds);
-  }
-  return kinds;
-}
-
 /**
  * Validate the readings of one list (`readings` or `context`), adding to `errors`.
  * Paths and messages are built only for a field in error: a valid batch of 64
@@ -298,8 +290,7 @@ function readingList(
 ): Reading[] {
   const out: Reading[] = new Array(list.length);
   let timed = false;
-  const { names, specs, allowed } = schema;
-  const kinds = fieldKinds(schema);
+  const { names, specs, allowed, kinds } = schema;
   for (let i = 0; i < list.length && errors.length < MAX_ERRORS; i++) {
     const r = list[i];
     if (!isPlainObject(r)) {
