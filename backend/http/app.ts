@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import type { Config } from "../config.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import type { Metrics } from "../metrics.ts";
-import { bodyBudget, bodyBytesGauge } from "./middleware/body_budget.ts";
+import { workerBodyBudget } from "./middleware/body_budget.ts";
 import { requestId, type RequestIdVariables } from "./middleware/request_id.ts";
 import { requestLog } from "./middleware/request_log.ts";
 import { requestMetrics } from "./middleware/request_metrics.ts";
@@ -127,11 +127,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       docs: "/docs",
     }));
   // One body budget per worker for every route that reads a reading batch.
-  const admitBody = bodyBudget({
-    budgetBytes: config.bodyBytesInFlightPerWorker,
-    maxBodyBytes: config.maxBodyBytes,
-    onChange: bodyBytesGauge(metrics),
-  });
+  const admitBody = workerBodyBudget(config, metrics);
   app.route(
     "/",
     predictRoutes({

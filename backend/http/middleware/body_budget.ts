@@ -10,6 +10,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ByteBudget } from "../../../lib/byte_budget.ts";
+import type { Config } from "../../config.ts";
 import type { Metrics } from "../../metrics.ts";
 import { GaugeSeries } from "../../metric_series.ts";
 import { overBudget } from "../read_json.ts";
@@ -44,6 +45,21 @@ export function reservationFor(
 export function bodyBytesGauge(metrics: Metrics): (reserved: number) => void {
   const gauge = new GaugeSeries(metrics.bodyBytesInFlight);
   return (reserved) => gauge.set(reserved);
+}
+
+/**
+ * A worker's body budget as `config` sizes it, reported in `body_bytes_in_flight`: the one
+ * every route that reads a reading batch shares.
+ */
+export function workerBodyBudget(
+  config: Pick<Config, "bodyBytesInFlightPerWorker" | "maxBodyBytes">,
+  metrics: Metrics,
+): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
+  return bodyBudget({
+    budgetBytes: config.bodyBytesInFlightPerWorker,
+    maxBodyBytes: config.maxBodyBytes,
+    onChange: bodyBytesGauge(metrics),
+  });
 }
 
 /** Create the admission middleware; it hands the body reader a way to grow the reservation. */

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { bodyBudget, bodyBytesGauge, CHUNKED_START_BYTES, reservationFor } from "./body_budget.ts";
+import {
+  bodyBudget,
+  bodyBytesGauge,
+  CHUNKED_START_BYTES,
+  reservationFor,
+  workerBodyBudget,
+} from "./body_budget.ts";
 import type { JsonBodyVariables } from "./json_body.ts";
 import { HttpError, problemResponse } from "../../../lib/problem.ts";
 import { createMetrics } from "../../metrics.ts";
@@ -64,5 +70,27 @@ Deno.test("bodyBytesGauge() keeps body_bytes_in_flight at the reserved bytes", a
   onChange(4096);
   assert.equal((await metrics.bodyBytesInFlight.get()).values[0].value, 4096);
   onChange(0);
+  assert.equal((await metrics.bodyBytesInFlight.get()).values[0].value, 0);
+});
+
+Deno.test("workerBodyBudget() admits within the worker's share and reports it in body_bytes_in_flight", async () => {
+  const metrics = createMetrics();
+  const app = new Hono<{ Variables: JsonBodyVariables }>();
+  let seen = -1;
+  app.post(
+    "/",
+    workerBodyBudget({ bodyBytesInFlightPerWorker: 4096, maxBodyBytes: 2048 }, metrics),
+    async (c) => {
+      seen = (await metrics.bodyBytesInFlight.get()).values[0].value;
+      return c.text("ok");
+    },
+  );
+  const res = await app.request("/", {
+    method: "POST",
+    body: "x".repeat(1500),
+    headers: { "content-length": "1500" },
+  });
+  assert.equal(res.status, 200);
+  assert.equal(seen, 1500, "the declared length is reserved while the request runs");
   assert.equal((await metrics.bodyBytesInFlight.get()).values[0].value, 0);
 });

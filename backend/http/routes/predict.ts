@@ -2,7 +2,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Config } from "../../config.ts";
 import type { Metrics } from "../../metrics.ts";
-import { bodyBudget, bodyBytesGauge } from "../middleware/body_budget.ts";
+import { workerBodyBudget } from "../middleware/body_budget.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { requireModel } from "../middleware/require_model.ts";
@@ -39,11 +39,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
     "/predict",
     inflightLimit({ max: config.maxInflight }),
     requireModel(state),
-    deps.admitBody ?? bodyBudget({
-      budgetBytes: config.bodyBytesInFlightPerWorker,
-      maxBodyBytes: config.maxBodyBytes,
-      onChange: bodyBytesGauge(metrics),
-    }),
+    deps.admitBody ?? workerBodyBudget(config, metrics),
     jsonBody({
       maxBytes: config.maxBodyBytes,
       timeoutMs: config.bodyTimeoutMs,
