@@ -248,13 +248,13 @@ export class TemporalModel {
     for (let i = 0; i < readings.length; i++) {
       const r = from + i;
       const score = scores[i];
-      const values = matrix.subarray(r * nf, r * nf + nf);
       const flagged = score >= this.threshold;
-      if (!flagged && !hasSensorFault(values, quantities)) {
+      // A view on the row only for an anomaly, as the point model's predict() does.
+      if (!flagged && !hasSensorFault(matrix, quantities, r * nf)) {
         out[i] = { anomaly: false, score };
         continue;
       }
-      const reasons = explain(values, {
+      const reasons = explain(matrix.subarray(r * nf, r * nf + nf), {
         features,
         quantities,
         ...(this.options.ratedCurrent !== undefined
