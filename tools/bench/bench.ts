@@ -142,7 +142,7 @@ async function startService(
 let clockTicks: number | null | undefined;
 
 /** CPU seconds (user + system, all threads) `pid` has used so far, or null where /proc is missing. */
-export async function cpuSeconds(pid: number): Promise<number | null> {
+async function cpuSeconds(pid: number): Promise<number | null> {
   try {
     clockTicks ??= Number((await run("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
