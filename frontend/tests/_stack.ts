@@ -6,6 +6,7 @@
 import { REPO_ROOT, taskArgs } from "../../testing/backend_process.ts";
 import assert from "node:assert/strict";
 import { type ServiceProcess, startService } from "../../testing/service_process.ts";
+import { inCI } from "../../testing/tools.ts";
 import { type FakeBackendOptions, startFakeBackend } from "./_fake_backend.ts";
 
 /** A running UI server process. */
@@ -97,7 +98,7 @@ export async function assertUiFitsContainer(
   backendOptions: FakeBackendOptions,
   work: (ui: UiProcess) => Promise<void>,
 ): Promise<void> {
-  if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
+  if (Deno.build.os !== "linux" && !inCI()) {
     await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
     return;
   }
