@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import type { Hono } from "hono";
-import { silentLogger } from "../lib/logger.ts";
-import { createUiApp, type UiAppDeps, UiLifecycle } from "./app.ts";
+import { UiLifecycle } from "./app.ts";
 import { DEFAULT_MAX_BATCH, offeredLimit } from "./batch_limit.ts";
-import { BURST_MAX_BODY_BYTES, BurstRunner } from "./bursts.ts";
+import { BURST_MAX_BODY_BYTES } from "./bursts.ts";
 import type { StaticFiles } from "./static_files.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { deadPort, startHeldServer } from "./tests/_loopback.ts";
 import { openRaw } from "./tests/_raw_client.ts";
-import { serveUi } from "./tests/_ui_server.ts";
-import { Upstream } from "./upstream.ts";
+import { serveUi, testUiApp, type TestUiAppOptions } from "./tests/_ui_server.ts";
 
 const JS = new TextEncoder().encode("export const x = 1;");
 const staticFiles: StaticFiles = {
@@ -40,53 +38,15 @@ async function expectStatus(res: Response | Promise<Response>, status: number, w
   await r.body?.cancel();
 }
 
-/** Options of {@link setup}: what differs from the usual test app. */
-interface SetupOptions {
-  files?: StaticFiles;
-  lifecycle?: UiLifecycle;
-  maxInflight?: number;
-  maxInflightBytes?: number;
-  maxBodyBytes?: number;
-  batchLimits?: UiAppDeps["batchLimits"];
-}
-
-function setup(backendUrl: string, options: SetupOptions = {}) {
-  const {
-    files = staticFiles,
-    lifecycle = new UiLifecycle(),
-    maxInflight = 64,
-    maxInflightBytes = 1_048_576,
-    maxBodyBytes = 65_536,
-  } = options;
-  const upstream = new Upstream({
-    baseUrl: backendUrl,
-    timeoutMs: 2_000,
-    idleTimeoutMs: 1_000,
-    maxRequestsPerConnection: 100,
+/** The test app with the usual test limits and the static files above; `options` changes them. */
+function setup(backendUrl: string, options: TestUiAppOptions = {}) {
+  return testUiApp(backendUrl, {
+    upstreamTimeoutMs: 2_000,
+    bodyTimeoutMs: 2_000,
+    maxInflightBytes: 1_048_576,
+    staticFiles,
+    ...options,
   });
-  const bursts = new BurstRunner(upstream);
-  const app = createUiApp({
-    config: {
-      backendUrl,
-      maxBodyBytes,
-      maxInflight,
-      maxInflightBytes,
-      bodyTimeoutMs: 2_000,
-    },
-    upstream,
-    bursts,
-    staticFiles: files,
-    logger: silentLogger,
-    lifecycle,
-    ...(options.batchLimits ? { batchLimits: options.batchLimits } : {}),
-  });
-  return {
-    app,
-    close: async () => {
-      await bursts.close();
-      upstream.close();
-    },
-  };
 }
 
 Deno.test("GET / renders the dashboard with five hydratable islands, their props and a CSP nonce", async () => {
@@ -176,7 +136,9 @@ Deno.test("GET / offers the documented default and says why when the backend is 
 });
 
 Deno.test("GET / explains how to build when the island bundles are missing", async () => {
-  const { app, close } = setup("http://b:8000", { files: { buildId: null, files: new Map() } });
+  const { app, close } = setup("http://b:8000", {
+    staticFiles: { buildId: null, files: new Map() },
+  });
   try {
     const res = await app.request("/");
     assert.equal(res.status, 503);
@@ -477,7 +439,9 @@ Deno.test("an upload whose body breaks mid-way gets 400, not 500, and the server
 
 Deno.test("an unexpected error becomes one plain 500 problem without details", async () => {
   const backend = startFakeBackend();
-  const { app, close } = setup(backend.url, { files: { buildId: "x", files: null as never } });
+  const { app, close } = setup(backend.url, {
+    staticFiles: { buildId: "x", files: null as never },
+  });
   try {
     const res = await app.request("/static/build/x.js");
     assert.equal(res.status, 500);

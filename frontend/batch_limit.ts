@@ -118,8 +118,10 @@ export interface BatchLimitOptions {
 /** What the cache holds. */
 interface Known {
   limit: BatchLimit;
-  at: number;
+  /** Whether `limit` came from the backend (else it is the default). */
   learned: boolean;
+  /** Ask the backend again from this time on. */
+  staleAt: number;
 }
 
 /**
@@ -150,11 +152,7 @@ export class BatchLimits {
 
   /** The limit to offer now; never throws and never waits more than `waitMs`. */
   async current(): Promise<BatchLimit> {
-    const known = this.#known;
-    if (known) {
-      const maxAge = known.learned ? this.#o.ttlMs : this.#o.retryMs;
-      if (this.#o.now() - known.at < maxAge) return known.limit;
-    }
+    if (this.#known && this.#o.now() < this.#known.staleAt) return this.#known.limit;
     const refreshing = this.refresh();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise<null>((resolve) => {
@@ -194,14 +192,14 @@ export class BatchLimits {
       } else why = "the backend did not answer in time";
     }
     if (max === null) {
-      const limit = this.#fallback(why);
       // A limit learned before outlives a failure: the backend most likely still has it.
-      if (!this.#known?.learned) this.#known = { limit, at: this.#o.now(), learned: false };
-      else this.#known = { ...this.#known, at: this.#o.now() - this.#o.ttlMs + this.#o.retryMs };
+      const limit = this.#fallback(why);
+      const learned = this.#known?.learned === true;
+      this.#known = { limit, learned, staleAt: this.#o.now() + this.#o.retryMs };
       return limit;
     }
     const limit = offeredLimit(max, this.#ceiling);
-    this.#known = { limit, at: this.#o.now(), learned: true };
+    this.#known = { limit, learned: true, staleAt: this.#o.now() + this.#o.ttlMs };
     return limit;
   }
 

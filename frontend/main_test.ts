@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../testing/poll.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { openRaw, type RawRequest } from "./tests/_raw_client.ts";
 import { startUi } from "./tests/_stack.ts";
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>) =>
+  waitFor(async () => (await check()) || undefined, { what, timeoutMs: 15_000, intervalMs: 25 });
 
 async function refused(url: string): Promise<boolean> {
   try {

@@ -3,7 +3,8 @@ import { UiError } from "./problem.ts";
 import { readBody } from "./read_body.ts";
 import { startFakeBackend } from "./tests/_fake_backend.ts";
 import { openRaw } from "./tests/_raw_client.ts";
-import { peakRssMb, startUi } from "./tests/_stack.ts";
+import { MiB, startUi } from "./tests/_stack.ts";
+import { processMemory } from "../testing/raw_socket.ts";
 
 const limits = { maxBytes: 1_000, timeoutMs: 2_000, limitName: "TEST_LIMIT" };
 
@@ -52,7 +53,7 @@ Deno.test("readBody() answers 408 when the body does not arrive in time, 400 whe
 });
 
 Deno.test("readBody() keeps memory bounded by bytes when /api/predict gets 20,000 one-byte chunks", async (t) => {
-  if (peakRssMb(Deno.pid) === null) {
+  if (processMemory(Deno.pid) === null) {
     await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
     return;
   }
@@ -69,7 +70,7 @@ Deno.test("readBody() keeps memory bounded by bytes when /api/predict gets 20,00
     });
     assert.equal(warm.status, 200);
     await warm.body?.cancel();
-    const before = rssMb(ui.pid);
+    const before = processMemory(ui.pid)!.rss / MiB;
     const req = await openRaw(ui.port, "POST", "/api/predict", {
       "content-type": "application/json",
       "transfer-encoding": "chunked",
@@ -77,7 +78,7 @@ Deno.test("readBody() keeps memory bounded by bytes when /api/predict gets 20,00
     for (let i = 0; i < body.length; i++) await req.chunk(body[i]);
     await req.chunk("");
     const answer = await req.answer();
-    const peak = peakRssMb(ui.pid)!;
+    const peak = processMemory(ui.pid)!.peak / MiB;
     assert.equal(answer.status, 200, answer.body);
     assert.equal(JSON.parse(answer.body).total, 1);
     assert.equal(backend.seen.at(-1)?.body, body);
@@ -89,12 +90,6 @@ Deno.test("readBody() keeps memory bounded by bytes when /api/predict gets 20,00
     await backend.close();
   }
 });
-
-/** Current resident set of `pid` in MiB, from /proc. */
-function rssMb(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
 
 Deno.test("readBody() reads large and mixed chunks from a real socket exactly, and 413 past the limit", async () => {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../../testing/poll.ts";
 import { type Chart, SERIES, type SignalChartSpec, type XY } from "./charts.ts";
 import type { SignalName, SignalPoints } from "./live_stream.ts";
 import { SignalChartSet } from "./signal_chart_set.ts";
@@ -50,13 +51,8 @@ const points = (xs: number[], flagged: number[] = []): Record<SignalName, Signal
   return { voltage: one, current: one, frequency: one };
 };
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2_000;
-  while (!condition()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (condition: () => boolean, what: string) =>
+  waitFor(() => condition() || undefined, { what, timeoutMs: 2_000, intervalMs: 5 });
 
 Deno.test("SignalChartSet.mount() makes a chart per canvas received, with that signal's spec", () => {
   const { set, charts } = chartSet(["voltage", "frequency"]);

@@ -6,6 +6,8 @@
 import { REPO_ROOT, taskArgs } from "../../testing/backend_process.ts";
 import assert from "node:assert/strict";
 import { type ServiceProcess, startService } from "../../testing/service_process.ts";
+import { inCI } from "../../testing/tools.ts";
+import { processMemory } from "../../testing/raw_socket.ts";
 import { type FakeBackendOptions, startFakeBackend } from "./_fake_backend.ts";
 
 /** A running UI server process. */
@@ -74,15 +76,8 @@ export function counterTotal(
   return total;
 }
 
-/** Peak resident memory of process `pid` in MiB (Linux `VmHWM`), or null where /proc is missing. */
-export function peakRssMb(pid: number): number | null {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
-  } catch {
-    return null;
-  }
-}
+/** Bytes in a MiB. */
+export const MiB = 1024 * 1024;
 
 /** The UI container's memory limit (`k8s/base/ui-deployment.yaml`). */
 export const UI_MEMORY_LIMIT_MIB = 256;
@@ -97,7 +92,7 @@ export async function assertUiFitsContainer(
   backendOptions: FakeBackendOptions,
   work: (ui: UiProcess) => Promise<void>,
 ): Promise<void> {
-  if (Deno.build.os !== "linux" && Deno.env.get("CI") !== "true") {
+  if (Deno.build.os !== "linux" && !inCI()) {
     await t.step("skipped: peak RSS is read from /proc (Linux only)", () => {});
     return;
   }
@@ -105,8 +100,9 @@ export async function assertUiFitsContainer(
   const ui = await startUi({ BACKEND_URL: backend.url });
   try {
     await work(ui);
-    const peak = peakRssMb(ui.pid);
-    assert.ok(peak !== null, "/proc/<pid>/status is readable");
+    const memory = processMemory(ui.pid);
+    assert.ok(memory !== null, "/proc/<pid>/status is readable");
+    const peak = memory.peak / MiB;
     assert.ok(peak < UI_MEMORY_LIMIT_MIB, `UI peak RSS ${peak.toFixed(0)} MiB`);
   } finally {
     await ui.stop("SIGINT");

@@ -24,6 +24,7 @@ import { print, printError } from "../../lib/logger.ts";
 import { predictBodies } from "../../loadtest/payload.ts";
 import type { LoadReport } from "../../loadtest/load_runner.ts";
 import { REPO_ROOT, startBackend } from "../../testing/backend_process.ts";
+import { processMemory } from "../../testing/raw_socket.ts";
 import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "../../backend/detector/model.ts";
 import { simulate, toReading } from "../../lib/simulator/simulator.ts";
 import {
@@ -78,12 +79,6 @@ export async function run(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-function memMiB(pid: number): { rss: number; peak: number } {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
 /** Start the echo server (the ceiling) on a free port. */
@@ -142,7 +137,7 @@ async function startService(
 let clockTicks: number | null | undefined;
 
 /** CPU seconds (user + system, all threads) `pid` has used so far, or null where /proc is missing. */
-export async function cpuSeconds(pid: number): Promise<number | null> {
+async function cpuSeconds(pid: number): Promise<number | null> {
   try {
     clockTicks ??= Number((await run("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
@@ -359,8 +354,14 @@ export async function main(argv: string[]): Promise<number> {
             report: await openLoop(t.url, loadSeconds, keepalive),
           });
         }
-        const m = memMiB(t.pid);
-        mems.push({ target: t.name, workers: t.workers, rssMiB: m.rss, peakMiB: m.peak });
+        const m = processMemory(t.pid);
+        const mib = (bytes = 0) => bytes / (1024 * 1024);
+        mems.push({
+          target: t.name,
+          workers: t.workers,
+          rssMiB: mib(m?.rss),
+          peakMiB: mib(m?.peak),
+        });
       }
     } finally {
       for (const t of targets) await t.stop();

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { print, printError } from "../../lib/logger.ts";
-import { describeKind, isKind } from "../../lib/ranges.ts";
+import { describeKind, describeRange, inRange, isKind, type Range } from "../../lib/ranges.ts";
 
 /** A mistake in how the tool was called; reported without a stack trace, exit code 2. */
 export class UsageError extends Error {
@@ -112,9 +112,15 @@ export function modelPlace(
 export interface NumberSettingOptions extends Setting {
   fallback: number;
   integer?: boolean;
+  /** Allowed values: one outside gets a UsageError in the words of `describeRange`. */
+  range?: Range;
 }
 
-/** A numeric setting from flag, environment or fallback; throws UsageError quoting a bad value. */
+/**
+ * A numeric setting from flag, environment or fallback; throws UsageError
+ * quoting a value that is not a number of the right kind, or naming the range
+ * it is outside.
+ */
 export function numberSetting(
   values: Record<string, string | boolean | undefined>,
   io: CliIo,
@@ -123,9 +129,12 @@ export function numberSetting(
   const found = rawSetting(values, io, options);
   if (!found) return options.fallback;
   const value = found.raw.trim() === "" ? NaN : Number(found.raw);
-  const kind = { integer: options.integer === true };
-  if (!isKind(kind, value)) {
-    throw new UsageError(`${found.label} must be ${describeKind(kind)}, got "${found.raw}"`);
+  const range: Range = { integer: options.integer === true, ...options.range };
+  if (!isKind(range, value)) {
+    throw new UsageError(`${found.label} must be ${describeKind(range)}, got "${found.raw}"`);
+  }
+  if (!inRange(range, value)) {
+    throw new UsageError(`${found.label} must be ${describeRange(range)}, got ${value}`);
   }
   return value;
 }

@@ -93,6 +93,30 @@ Deno.test("numberSetting() parses numbers and integers, quoting a bad value with
   );
 });
 
+Deno.test("numberSetting() checks a range: the kind quoting the text, the bounds naming the value", () => {
+  const io = captureIo({ WINDOW: "0" });
+  const spec = {
+    flag: "window",
+    env: "WINDOW",
+    fallback: 8,
+    range: { min: 2, max: 256, integer: true },
+  };
+  assert.equal(numberSetting({ window: "256" }, io, spec), 256);
+  assert.equal(numberSetting({}, captureIo(), spec), 8);
+  assert.equal(
+    usage(() => numberSetting({ window: "2.5" }, io, spec)),
+    '--window must be an integer, got "2.5"',
+  );
+  assert.equal(
+    usage(() => numberSetting({ window: "300" }, io, spec)),
+    "--window must be an integer from 2 to 256, got 300",
+  );
+  assert.equal(
+    usage(() => numberSetting({}, io, spec)),
+    "WINDOW must be an integer from 2 to 256, got 0",
+  );
+});
+
 Deno.test("splitList() trims entries and drops empty ones", () => {
   assert.deepEqual(splitList(" a, b ,,c,"), ["a", "b", "c"]);
   assert.deepEqual(splitList(" , "), []);

@@ -3,7 +3,11 @@
  * columns, the first-N-rows protocol, the threshold rule and the outputs.
  */
 import { type CliIo, numberSetting, splitList, stringList, UsageError } from "./_common.ts";
-import { describeRange, inRange, type Range } from "../../lib/ranges.ts";
+import type { Range } from "../../lib/ranges.ts";
+
+// --train-rows is a row count; --target-far a false-alarm rate worth aiming for.
+const COUNTS: Range = { min: 1, integer: true };
+const FAR_RATES: Range = { min: 0, max: 0.5, exclusiveMin: true };
 
 /** Flag specs for own data, merged into each tool's flags. */
 export const DATA_FLAGS = {
@@ -75,19 +79,11 @@ export function dataFlags(
   }
   let trainRows: number | null = null;
   if (typeof values["train-rows"] === "string") {
-    trainRows = numberSetting(values, io, { flag: "train-rows", fallback: 0, integer: true });
-    const counts: Range = { min: 1, integer: true };
-    if (!inRange(counts, trainRows)) {
-      throw new UsageError(`--train-rows must be ${describeRange(counts)}, got ${trainRows}`);
-    }
+    trainRows = numberSetting(values, io, { flag: "train-rows", fallback: 0, range: COUNTS });
   }
   let targetFar: number | null = null;
   if (typeof values["target-far"] === "string") {
-    targetFar = numberSetting(values, io, { flag: "target-far", fallback: 0 });
-    const rates: Range = { min: 0, max: 0.5, exclusiveMin: true };
-    if (!inRange(rates, targetFar)) {
-      throw new UsageError(`--target-far must be ${describeRange(rates)}, got ${targetFar}`);
-    }
+    targetFar = numberSetting(values, io, { flag: "target-far", fallback: 0, range: FAR_RATES });
   }
   const out: DataFlags = {
     paths,

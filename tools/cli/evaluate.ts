@@ -17,7 +17,6 @@ import {
 import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
 import { expandPaths, loadDataFlagFiles, splitRows } from "./_dataset.ts";
 import { gridFlags, scoreFile } from "./_byod.ts";
-import { describeRange, inRange, type Range } from "../../lib/ranges.ts";
 import { reportCsv } from "./_byod_report.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";
 import { type AnyModel, parseAnyArtifact } from "../../backend/detector/any_artifact.ts";
@@ -101,16 +100,16 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   if (typeof values.features === "string" || typeof values.label === "string") {
     throw new UsageError("--features and --label apply only with --csv");
   }
-  const size = numberSetting(values, io, { flag: "size", fallback: 10_000, integer: true });
-  const sizes: Range = { min: 1, max: 10_000_000, integer: true };
-  if (!inRange(sizes, size)) {
-    throw new UsageError(`--size must be ${describeRange(sizes)}, got ${size}`);
-  }
-  const anomalyRate = numberSetting(values, io, { flag: "anomaly-rate", fallback: 0.05 });
-  const rates: Range = { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true };
-  if (!inRange(rates, anomalyRate)) {
-    throw new UsageError(`--anomaly-rate must be ${describeRange(rates)}, got ${anomalyRate}`);
-  }
+  const size = numberSetting(values, io, {
+    flag: "size",
+    fallback: 10_000,
+    range: { min: 1, max: 10_000_000, integer: true },
+  });
+  const anomalyRate = numberSetting(values, io, {
+    flag: "anomaly-rate",
+    fallback: 0.05,
+    range: { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+  });
   for (const flag of ["json", "threshold"]) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only with --csv`);
   }

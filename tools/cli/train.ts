@@ -43,7 +43,6 @@ import { MODEL_SETTINGS } from "../../backend/detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "../../backend/detector/types.ts";
 import { DEFAULT_TEMPORAL_CONFIG, WINDOW_RANGE } from "../../backend/detector/temporal.ts";
 import { RANGES } from "../../backend/config.ts";
-import { describeRange, inRange } from "../../lib/ranges.ts";
 import { defaultGridMap, parseGridSpec } from "../../backend/detector/grid.ts";
 import { trainOnFleet } from "./_train_fleet.ts";
 import { writeArtifact } from "../../backend/store/model_store.ts";
@@ -266,13 +265,8 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     flag: "retention",
     env: "MODEL_RETENTION",
     fallback: 10,
-    integer: true,
+    range: RANGES.MODEL_RETENTION,
   });
-  if (!inRange(RANGES.MODEL_RETENTION, retention)) {
-    throw new UsageError(
-      `MODEL_RETENTION must be ${describeRange(RANGES.MODEL_RETENTION)}, got ${retention}`,
-    );
-  }
   const registration: Registration = { alias, retention, register: values.register === true };
   if (stringList(values, "csv").length > 0) return await trainCsv(values, io, registration);
   if (typeof values.features === "string" || typeof values.label === "string") {
@@ -321,11 +315,8 @@ function windowFrom(values: Values, io: CliIo): number {
   const window = numberSetting(values, io, {
     flag: "window",
     fallback: DEFAULT_TEMPORAL_CONFIG.window,
-    integer: true,
+    range: WINDOW_RANGE,
   });
-  if (!inRange(WINDOW_RANGE, window)) {
-    throw new UsageError(`--window must be ${describeRange(WINDOW_RANGE)}, got ${window}`);
-  }
   return window;
 }
 
