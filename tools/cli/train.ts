@@ -43,6 +43,7 @@ import { MODEL_SETTINGS } from "../../backend/detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "../../backend/detector/types.ts";
 import { DEFAULT_TEMPORAL_CONFIG, WINDOW_RANGE } from "../../backend/detector/temporal.ts";
 import { RANGES } from "../../backend/config.ts";
+import { describeRange } from "../../lib/ranges.ts";
 import { defaultGridMap, parseGridSpec } from "../../backend/detector/grid.ts";
 import { trainOnFleet } from "./_train_fleet.ts";
 import { writeArtifact } from "../../backend/store/model_store.ts";
