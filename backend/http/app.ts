@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import type { Config } from "../config.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
-import type { Metrics } from "../metrics.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 import { workerBodyBudget } from "./middleware/body_budget.ts";
 import { requestId, type RequestIdVariables } from "./middleware/request_id.ts";
 import { requestLog } from "./middleware/request_log.ts";
@@ -14,7 +14,7 @@ import { requestMetrics } from "./middleware/request_metrics.ts";
 import { timing, type TimingVariables } from "./middleware/timing.ts";
 import { shownArtifactPath } from "../store/model_store.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";
-import { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
+import { ModelLifecycle } from "../mlops/model_lifecycle.ts";
 import { ModelRegistry } from "../store/registry/registry.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";

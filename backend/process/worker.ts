@@ -12,7 +12,7 @@ import { type FromWorker, PendingCalls, type ToWorker } from "./_worker_protocol
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/types.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { snapshotMetrics } from "../metrics.ts";
+import { snapshotMetrics } from "../metrics/metrics.ts";
 import { decodeDetector } from "./model_codec.ts";
 import { type Instance, startInstance } from "./instance.ts";
 

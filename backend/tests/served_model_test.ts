@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../http/app.ts";
 import { loadConfig } from "../config.ts";
 import { silentLogger } from "../../lib/logger.ts";
-import { createMetrics } from "../metrics.ts";
+import { createMetrics } from "../metrics/metrics.ts";
 import { ServiceState } from "../predict/state.ts";
 import type { Detector } from "../detector/types.ts";
 import { FEATURES } from "../detector/types.ts";

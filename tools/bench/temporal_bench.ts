@@ -25,7 +25,7 @@ import { type FleetReading, simulateFleet, TEMPORAL_KINDS } from "../../lib/simu
 import { print, silentLogger } from "../../lib/logger.ts";
 import { createApp } from "../../backend/http/app.ts";
 import { loadConfig } from "../../backend/config.ts";
-import { createMetrics } from "../../backend/metrics.ts";
+import { createMetrics } from "../../backend/metrics/metrics.ts";
 import { ServiceState } from "../../backend/predict/state.ts";
 import type { Detector } from "../../backend/detector/types.ts";
 import { DEFAULT_MODEL_CONFIG, trainModel } from "../../backend/detector/model.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { predictRoutes } from "./predict.ts";
 import { loadConfig } from "../../config.ts";
-import { createMetrics } from "../../metrics.ts";
+import { createMetrics } from "../../metrics/metrics.ts";
 import { ServiceState } from "../../predict/state.ts";
 import { FAKE_INFO, FakeDetector } from "../../tests/_fake_detector.ts";
 import { HttpError, problemResponse } from "../../../lib/problem.ts";

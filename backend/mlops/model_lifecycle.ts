@@ -9,7 +9,7 @@ import type { Detector, Prediction, Reading } from "../detector/types.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import type { ServiceState } from "../predict/state.ts";
 import { DriftWindow } from "./drift_window.ts";
-import type { LifecycleMetrics } from "./lifecycle_metrics.ts";
+import type { LifecycleMetrics } from "../metrics/mlops_metrics.ts";
 import { ShadowScorer } from "./shadow.ts";
 
 /** Options for {@link ModelLifecycle}. */
