@@ -15,7 +15,7 @@ import { timing, type TimingVariables } from "./middleware/timing.ts";
 import { shownArtifactPath } from "../store/model_store.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";
 import { ModelLifecycle } from "../mlops/model_lifecycle.ts";
-import { ModelRegistry } from "../store/registry/registry.ts";
+import { ModelRegistry } from "../store/registry/mod.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { modelsRoutes } from "./routes/models.ts";

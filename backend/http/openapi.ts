@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document served at `/openapi.json`. Request schemas come
  * from `predict_schema.ts`, the same description that validates requests.
  */
-import { FEATURES } from "../detector/types.ts";
+import { FEATURES } from "../detector/mod.ts";
 import { SERVICE_VERSION } from "../metrics/metrics.ts";
 import { predictRequestJsonSchema, readingJsonSchema } from "../predict/predict_schema.ts";
 import { lifecyclePaths, lifecycleSchemas } from "./routes/mlops_openapi.ts";

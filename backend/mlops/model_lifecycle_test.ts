@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
-import { trainModel } from "../detector/model.ts";
-import type { Reading } from "../detector/types.ts";
+import { type Reading, trainModel } from "../detector/mod.ts";
 import { silentLogger } from "../../lib/logger.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { ServiceState } from "../predict/state.ts";

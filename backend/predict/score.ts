@@ -4,7 +4,7 @@
  * `routes/predict.ts`, plain `Deno.serve` in `variants/`) call these, so the
  * contract cannot drift between them.
  */
-import type { Detector, Prediction, Reading } from "../detector/types.ts";
+import type { Detector, Prediction, Reading } from "../detector/mod.ts";
 import type { PredictResponse } from "../../lib/contract.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { validatePredictBody, ValidationError } from "./predict_schema.ts";

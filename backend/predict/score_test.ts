@@ -4,7 +4,7 @@ import { ServiceState } from "./state.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import { HttpError } from "../../lib/problem.ts";
 import { FakeDetector } from "../tests/_fake_detector.ts";
-import type { Prediction, Reading } from "../detector/types.ts";
+import type { Prediction, Reading } from "../detector/mod.ts";
 
 const R = { voltage: 230, current: 10, frequency: 50 };
 

@@ -5,7 +5,7 @@
  * outcome}`; nothing is stored, so any replica can take any feedback.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import type { Detector } from "../../detector/types.ts";
+import type { Detector } from "../../detector/mod.ts";
 import { OUTCOMES, precision, recall, tally } from "../../mlops/feedback.ts";
 import { validateFeedbackBody } from "../../mlops/feedback_schema.ts";
 import type { LifecycleMetrics } from "../../metrics/mlops_metrics.ts";

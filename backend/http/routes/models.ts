@@ -18,10 +18,10 @@ import {
   type AliasName,
   type AliasRecord,
   type ModelRegistry,
+  shortVersion,
   type VersionMeta,
   VersionNotFoundError,
-} from "../../store/registry/registry.ts";
-import { shortVersion } from "../../store/registry/version_id.ts";
+} from "../../store/registry/mod.ts";
 import type { ServiceState } from "../../predict/state.ts";
 import type { RequestIdVariables } from "../middleware/request_id.ts";
 
