@@ -424,3 +424,12 @@ Deno.test("code outside the detector and the registry imports only their faces",
 Deno.test("no import cycle between rooms", () => {
   assert.deepEqual(roomCycles(roomEdges(allFiles())), []);
 });
+
+Deno.test("the rooms below HTTP throw domain errors, never an HttpError (mapped once at the edge)", () => {
+  const below = ["backend/detector/", "backend/store/", "backend/predict/", "backend/mlops/"];
+  const found = allFiles().filter((f) =>
+    !isTest(f) && below.some((d) => f.startsWith(d)) &&
+    /\bHttpError\b/.test(Deno.readTextFileSync(new URL(f, ROOT)))
+  );
+  assert.deepEqual(found, []);
+});

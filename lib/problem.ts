@@ -2,7 +2,9 @@
  * One error shape for every non-2xx response: RFC 9457 problem details
  * (`application/problem+json`) with an `errors` list of `{path, message}` and
  * an `error` string mirroring `detail` for clients of the Open Inference
- * Protocol style. Routes throw {@link HttpError}; `app.onError` renders it.
+ * Protocol style. Routes throw {@link HttpError}; the use cases below HTTP throw
+ * domain errors, which `backend/http/domain_errors.ts` turns into one; `app.onError`
+ * renders it.
  */
 
 /** Problem kinds this API returns; each has a section in `/docs`. */

@@ -14,6 +14,7 @@ import { requestMetrics } from "./middleware/request_metrics.ts";
 import { timing, type TimingVariables } from "./middleware/timing.ts";
 import { shownArtifactPath } from "../store/model_store.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";
+import { httpErrorOf } from "./domain_errors.ts";
 import { ModelLifecycle } from "../mlops/model_lifecycle.ts";
 import { ModelRegistry } from "../store/registry/mod.ts";
 import { docsRoutes } from "./routes/docs.ts";
@@ -217,7 +218,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   });
 
   app.onError((err, c) => {
-    if (err instanceof HttpError) return problemResponse(err, c.get("requestId"));
+    const problem = httpErrorOf(err);
+    if (problem) return problemResponse(problem, c.get("requestId"));
     // Anything else is a bug: log it in full, answer without internals.
     logger.error("unhandled_error", {
       request_id: c.get("requestId"),

@@ -2,29 +2,38 @@
  * The `/predict` use case without HTTP framework types: check readiness,
  * validate the parsed body, score, count. Both HTTP layers (Hono in
  * `routes/predict.ts`, plain `Deno.serve` in `variants/`) call these, so the
- * contract cannot drift between them.
+ * contract cannot drift between them. Failures are domain errors
+ * (`ValidationError`, {@link NotReadyError}); `http/domain_errors.ts` maps them
+ * to problem+json at the HTTP edge.
  */
 import type { Detector, Prediction, Reading } from "../detector/mod.ts";
 import type { PredictResponse } from "../../lib/contract.ts";
 import type { Metrics } from "../metrics/metrics.ts";
-import { validatePredictBody, ValidationError } from "./predict_schema.ts";
-import { HttpError } from "../../lib/problem.ts";
-import type { ServiceState } from "./state.ts";
+import { validatePredictBody } from "./predict_schema.ts";
+import type { ServiceState, Status } from "./state.ts";
 import { CounterSeries, HistogramSeries } from "../metrics/metric_series.ts";
 
 /** The `/predict` response body (the contract's). */
 export type { PredictResponse };
 
+/** No model is loaded (yet, or loading failed); the HTTP edge answers 503 with Retry-After. */
+export class NotReadyError extends Error {
+  /** Where the service is, for the client (`loading` or `failed`). */
+  readonly state: Status;
+  constructor(reason: string, state: Status) {
+    super(reason);
+    this.name = "NotReadyError";
+    this.state = state;
+  }
+}
+
 /**
- * The detector if `/predict` can be served; otherwise a 503 with Retry-After.
+ * The detector if `/predict` can be served; otherwise throws {@link NotReadyError}.
  * While draining the model is still loaded and requests are still served.
  */
 export function requireDetector(state: ServiceState): Detector {
   if (state.detector === null) {
-    throw new HttpError("not-ready", state.reason ?? "Model is not ready", {
-      headers: { "retry-after": "5" },
-      extra: { state: state.status },
-    });
+    throw new NotReadyError(state.reason ?? "Model is not ready", state.status);
   }
   return state.detector;
 }
@@ -66,32 +75,20 @@ function predictSeries(metrics: Metrics): PredictSeries {
   return series;
 }
 
-/** Validate a parsed `/predict` body (422 naming each bad field) and score it. */
+/** Validate a parsed `/predict` body (a `ValidationError` names each bad field) and score it. */
 export function scoreRequest(
   detector: Detector,
   body: unknown,
   options: ScoreOptions,
 ): PredictResponse {
   const series = predictSeries(options.metrics);
-  let readings;
-  let context;
-  try {
-    // The served model's features define what a reading must carry.
-    const valid = validatePredictBody(body, {
-      maxBatch: options.maxBatch,
-      features: detector.info.features,
-    });
-    readings = valid.readings;
-    context = valid.context;
-    if (valid.ignored.body > 0) series.ignoredBody.inc(valid.ignored.body);
-    if (valid.ignored.reading > 0) series.ignoredReading.inc(valid.ignored.reading);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    throw new HttpError("validation", err.message, {
-      errors: err.errors,
-      ...(err.limit !== undefined ? { extra: { limit: err.limit } } : {}),
-    });
-  }
+  // The served model's features define what a reading must carry.
+  const { readings, context, ignored } = validatePredictBody(body, {
+    maxBatch: options.maxBatch,
+    features: detector.info.features,
+  });
+  if (ignored.body > 0) series.ignoredBody.inc(ignored.body);
+  if (ignored.reading > 0) series.ignoredReading.inc(ignored.reading);
   const start = performance.now();
   const predictions = context.length > 0
     ? detector.predict(readings, { context })

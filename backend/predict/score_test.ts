@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { requireDetector, scoreRequest } from "./score.ts";
+import { NotReadyError, requireDetector, scoreRequest } from "./score.ts";
+import { ValidationError } from "./predict_schema.ts";
 import { ServiceState } from "./state.ts";
 import { createMetrics } from "../metrics/metrics.ts";
-import { HttpError } from "../../lib/problem.ts";
 import { FakeDetector } from "../tests/_fake_detector.ts";
 import type { Prediction, Reading } from "../detector/mod.ts";
 
@@ -16,16 +16,15 @@ async function value(metrics: ReturnType<typeof createMetrics>, name: string, la
   return values.reduce((sum, v) => sum + v.value, 0);
 }
 
-Deno.test("requireDetector() answers 503 with Retry-After and the state until a model is loaded", () => {
+Deno.test("requireDetector() throws NotReadyError with the reason and the state until a model is loaded", () => {
   const state = new ServiceState();
   try {
     requireDetector(state);
     assert.fail("served without a model");
   } catch (err) {
-    assert.ok(err instanceof HttpError);
-    assert.equal(err.status, 503);
+    assert.ok(err instanceof NotReadyError);
     assert.equal(err.message, "Model is loading");
-    assert.equal(err.headers?.["retry-after"], "5");
+    assert.equal(err.state, "loading");
   }
   const detector = new FakeDetector();
   state.setReady(detector);
@@ -72,17 +71,16 @@ Deno.test("scoreRequest() scores valid readings, counts them and tells onScored"
   assert.equal(await value(metrics, "readings_total"), 2);
 });
 
-Deno.test("scoreRequest() turns a validation failure into a 422 with every error and the limit", () => {
+Deno.test("scoreRequest() throws ValidationError with every error and the limit", () => {
   const detector = new FakeDetector();
   const metrics = createMetrics();
   try {
     scoreRequest(detector, { readings: [R, R, R] }, { metrics, maxBatch: 2, servedBy: "p" });
     assert.fail("accepted 3 readings with MAX_BATCH 2");
   } catch (err) {
-    assert.ok(err instanceof HttpError);
-    assert.equal(err.status, 422);
+    assert.ok(err instanceof ValidationError);
     assert.equal(err.message, "readings has 3 readings; the limit is 2 per request (MAX_BATCH)");
-    assert.deepEqual(err.extra, { limit: 2 });
+    assert.equal(err.limit, 2);
   }
   try {
     scoreRequest(detector, { readings: [{ ...R, voltage: null }, {}] }, {
@@ -92,8 +90,8 @@ Deno.test("scoreRequest() turns a validation failure into a 422 with every error
     });
     assert.fail("accepted bad readings");
   } catch (err) {
-    assert.ok(err instanceof HttpError);
-    assert.equal(err.errors?.length, 4);
+    assert.ok(err instanceof ValidationError);
+    assert.equal(err.errors.length, 4);
     assert.equal(err.message, "readings[0].voltage must be a finite number, got null (and 3 more)");
   }
   assert.equal(detector.calls, 0, "nothing invalid reaches the model");

@@ -19,6 +19,7 @@ import { openApiDocument } from "../../backend/http/openapi.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";
 import { readJson } from "../../backend/http/read_json.ts";
 import { requireDetector, scoreRequest } from "../../backend/predict/score.ts";
+import { httpErrorOf } from "../../backend/http/domain_errors.ts";
 import { ServiceState } from "../../backend/predict/state.ts";
 
 const config = configFromEnvOrExit();
@@ -107,10 +108,9 @@ async function handle(req: Request): Promise<Response> {
     }
     res = await handler(req);
   } catch (err) {
-    if (!(err instanceof HttpError)) logger.error("unhandled_error", { error: String(err) });
-    res = problemResponse(
-      err instanceof HttpError ? err : new HttpError("internal", "The server failed"),
-    );
+    const problem = httpErrorOf(err);
+    if (!problem) logger.error("unhandled_error", { error: String(err) });
+    res = problemResponse(problem ?? new HttpError("internal", "The server failed"));
   }
   const label = route ? path : "other";
   const method = methodLabel(req.method);

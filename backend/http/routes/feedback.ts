@@ -12,8 +12,6 @@ import type { LifecycleMetrics } from "../../metrics/mlops_metrics.ts";
 import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
-import { ValidationError } from "../../predict/predict_schema.ts";
-import { HttpError } from "../../../lib/problem.ts";
 import { requireDetector } from "../../predict/score.ts";
 import type { ServiceState } from "../../predict/state.ts";
 
@@ -50,16 +48,7 @@ export function feedbackRoutes(deps: FeedbackDeps): Hono<{ Variables: JsonBodyVa
       budgetBytes: deps.bodyBytesInFlightPerWorker,
     }),
     (c) => {
-      let body;
-      try {
-        body = validateFeedbackBody(c.get("body"), { maxBatch: deps.maxBatch });
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        throw new HttpError("validation", err.message, {
-          errors: err.errors,
-          ...(err.limit !== undefined ? { extra: { limit: err.limit } } : {}),
-        });
-      }
+      const body = validateFeedbackBody(c.get("body"), { maxBatch: deps.maxBatch });
       const champion = requireDetector(state);
       const models: [string, Detector][] = [["champion", champion]];
       const challenger = lifecycle.challenger;

@@ -4,7 +4,8 @@ import { loadConfig } from "../../config.ts";
 import { createMetrics } from "../../metrics/metrics.ts";
 import { ServiceState } from "../../predict/state.ts";
 import { FAKE_INFO, FakeDetector } from "../../tests/_fake_detector.ts";
-import { HttpError, problemResponse } from "../../../lib/problem.ts";
+import { type HttpError, problemResponse } from "../../../lib/problem.ts";
+import { httpErrorOf } from "../domain_errors.ts";
 import type { Prediction, Reading } from "../../detector/mod.ts";
 
 const BODY = '{"readings":[{"voltage":230,"current":10,"frequency":50}]}';
@@ -20,7 +21,7 @@ function routes(
     servedBy: "pod:1",
     ...(onScored ? { onScored } : {}),
   });
-  app.onError((err) => problemResponse(err as HttpError, "test"));
+  app.onError((err) => problemResponse(httpErrorOf(err) ?? (err as HttpError), "test"));
   return app;
 }
 
