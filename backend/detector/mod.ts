@@ -39,7 +39,7 @@ export {
   type TrainModelOptions,
   validateModelConfig,
 } from "./model.ts";
-export { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS } from "./model_config.ts";
+export { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS, sameModelConfig } from "./model_config.ts";
 export { hasSensorFault } from "./reasons.ts";
 export { previousInStream } from "./streams.ts";
 export { DEFAULT_TEMPORAL_CONFIG, fitTemporal, TemporalModel, WINDOW_RANGE } from "./temporal.ts";

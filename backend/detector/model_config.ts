@@ -101,3 +101,8 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
   for (const spec of MODEL_SETTINGS) assertInRange({ ...spec, name: spec.label }, config[spec.key]);
   return config;
 }
+
+/** True when `a` and `b` agree on every model setting (extra fields an artifact's config carries are ignored). */
+export function sameModelConfig(a: ModelConfig, b: ModelConfig): boolean {
+  return MODEL_SETTINGS.every((s) => a[s.key] === b[s.key]);
+}

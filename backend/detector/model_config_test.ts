@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS, validateModelConfig } from "./model_config.ts";
+import {
+  DEFAULT_MODEL_CONFIG,
+  MODEL_SETTINGS,
+  sameModelConfig,
+  validateModelConfig,
+} from "./model_config.ts";
 import { describeRange, inRange } from "../../lib/ranges.ts";
 
 Deno.test("MODEL_SETTINGS covers every config field once, with its default in range", () => {
@@ -21,5 +26,14 @@ Deno.test("validateModelConfig() accepts each bound and rejects one step past it
       message: `${spec.label} must be ${describeRange(spec)}, got ${spec.max + step}`,
     });
     assert.throws(() => validateModelConfig(at(spec.exclusiveMin ? spec.min : spec.min - step)));
+  }
+});
+
+Deno.test("sameModelConfig() compares every model setting and ignores other fields", () => {
+  const base = { ...DEFAULT_MODEL_CONFIG };
+  assert.ok(sameModelConfig(base, { ...DEFAULT_MODEL_CONFIG }));
+  assert.ok(sameModelConfig(base, { ...DEFAULT_MODEL_CONFIG, featureNames: ["x"] } as typeof base));
+  for (const spec of MODEL_SETTINGS) {
+    assert.ok(!sameModelConfig(base, { ...base, [spec.key]: base[spec.key] + 1 }), spec.key);
   }
 });

@@ -12,6 +12,7 @@ import {
   Model,
   parseAnyArtifact,
   parseArtifact,
+  sameModelConfig,
   serializeAnyArtifact,
   TEMPORAL_FORMAT,
   TemporalModel,
@@ -26,11 +27,6 @@ import {
   versionHex,
 } from "../store/registry/mod.ts";
 import type { ModelLoader } from "./server.ts";
-
-function sameConfig(a: Model["info"]["config"], b: Model["info"]["config"]): boolean {
-  return a.contamination === b.contamination && a.nEstimators === b.nEstimators &&
-    a.sampleSize === b.sampleSize && a.seed === b.seed && a.trainingSize === b.trainingSize;
-}
 
 /** The champion of the registry, or null when unset or unusable (logged). */
 async function loadChampion(
@@ -55,7 +51,7 @@ async function loadChampion(
       ...(meta?.created_at ? { createdAt: meta.created_at } : {}),
       ratedCurrent: config.ratedCurrent,
     });
-    if (!sameConfig(model.info.config, config.model)) {
+    if (!sameModelConfig(model.info.config, config.model)) {
       // The registry decides what serves; the environment's model settings only say what to
       // train when the store has no champion.
       logger.info("champion_config_differs", {

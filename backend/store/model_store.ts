@@ -16,6 +16,7 @@ import {
   MODEL_SETTINGS,
   type ModelConfig,
   parseAnyArtifact,
+  sameModelConfig,
   serializeAnyArtifact,
   trainModel,
 } from "../detector/mod.ts";
@@ -65,11 +66,6 @@ export function shownArtifactPath(dir: string, name: string): string {
   const relative = dir !== "" && !dir.startsWith("/") && !dir.startsWith("~") &&
     !/^[A-Za-z]:[\\/]/.test(dir) && !dir.split(/[\\/]/).includes("..");
   return relative ? joinPath(dir, name) : name;
-}
-
-function sameConfig(a: ModelConfig, b: ModelConfig): boolean {
-  return a.contamination === b.contamination && a.nEstimators === b.nEstimators &&
-    a.sampleSize === b.sampleSize && a.seed === b.seed && a.trainingSize === b.trainingSize;
 }
 
 function configOf(c: ModelConfig): ModelConfig {
@@ -258,7 +254,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
         const featuresMatch = model.features.length === FEATURES.length &&
           model.features.every((f, i) => f === FEATURES[i]);
         const forest = model instanceof Model;
-        if (forest && sameConfig(model.info.config, config) && featuresMatch) {
+        if (forest && sameModelConfig(model.info.config, config) && featuresMatch) {
           logger.info("model_loaded", {
             path,
             version: model.info.version,
