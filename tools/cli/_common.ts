@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { print, printError } from "../../lib/logger.ts";
 import { describeKind, describeRange, inRange, isKind, type Range } from "../../lib/ranges.ts";
+import { DEFAULTS } from "../../backend/config.ts";
 
 /** A mistake in how the tool was called; reported without a stack trace, exit code 2. */
 export class UsageError extends Error {
@@ -94,15 +95,36 @@ export const MODEL_PLACE_FLAGS = {
 } as const;
 
 /**
- * Where a model artifact lives: `--model-dir` or MODEL_DIR (default
- * "models"), and `--model-name` or MODEL_NAME (default `fallbackName`).
+ * Each detector's default artifact name. The point model's is the server's
+ * MODEL_NAME default (`backend/config.ts`), so what the trainer writes is
+ * what the server loads.
+ */
+export const DEFAULT_MODEL_NAMES: Readonly<Record<"point" | "temporal", string>> = Object.freeze({
+  point: DEFAULTS.MODEL_NAME,
+  temporal: "temporal_window.json",
+});
+
+/** The help lines of {@link MODEL_PLACE_FLAGS}; `temporal` adds the temporal model's name. */
+export function modelPlaceHelp(temporal: boolean): string {
+  const name = temporal
+    ? `default ${DEFAULT_MODEL_NAMES.point}, or
+                         ${DEFAULT_MODEL_NAMES.temporal} for --detector temporal)`
+    : `default ${DEFAULT_MODEL_NAMES.point})`;
+  return `  --model-dir DIR        (env MODEL_DIR, default ${DEFAULTS.MODEL_DIR})
+  --model-name FILE      (env MODEL_NAME, ${name}`;
+}
+
+/**
+ * Where a model artifact lives: `--model-dir` or MODEL_DIR (default the
+ * server's, "models"), and `--model-name` or MODEL_NAME (default `fallbackName`).
  */
 export function modelPlace(
   values: Record<string, string | boolean | undefined>,
   io: CliIo,
   fallbackName: string,
 ): { dir: string; name: string } {
-  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ?? "models";
+  const dir = rawSetting(values, io, { flag: "model-dir", env: "MODEL_DIR" })?.raw ??
+    DEFAULTS.MODEL_DIR;
   const name = rawSetting(values, io, { flag: "model-name", env: "MODEL_NAME" })?.raw ??
     fallbackName;
   return { dir, name };

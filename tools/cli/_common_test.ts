@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  DEFAULT_MODEL_NAMES,
   modelPlace,
   numberSetting,
   parseFlags,
@@ -10,6 +11,7 @@ import {
   stringList,
   UsageError,
 } from "./_common.ts";
+import { loadConfig } from "../../backend/config.ts";
 import { captureIo, withTempDir } from "./_testing.ts";
 
 const SPEC = {
@@ -130,6 +132,14 @@ Deno.test("modelPlace() reads the directory and file name from flags, then envir
     name: "n.json",
   });
   assert.deepEqual(modelPlace({}, captureIo(), "x.json"), { dir: "models", name: "x.json" });
+});
+
+Deno.test("modelPlace() defaults to where the server loads its model from by default", () => {
+  const server = loadConfig({});
+  assert.deepEqual(modelPlace({}, captureIo(), DEFAULT_MODEL_NAMES.point), {
+    dir: server.modelDir,
+    name: server.modelName,
+  });
 });
 
 Deno.test("readInputFile() reads a file and names a missing path or a directory", async () => {

@@ -5,9 +5,11 @@
  */
 import {
   type CliIo,
+  DEFAULT_MODEL_NAMES,
   defaultIo,
   MODEL_PLACE_FLAGS,
   modelPlace,
+  modelPlaceHelp,
   numberSetting,
   parseFlags,
   runCli,
@@ -37,8 +39,7 @@ precision, recall, F1, ROC AUC, PR AUC, false- and missed-alarm rates, the
 confusion matrix, and event recall and detection delay where labels form
 events. Grid-rule flags are reported apart from the model's.
 
-  --model-dir DIR        (env MODEL_DIR, default models)
-  --model-name FILE      (env MODEL_NAME, default isolation_forest.json)
+${modelPlaceHelp(false)}
 ${DATA_HELP}
   --threshold X          use this threshold instead of the model's
   With --csv, --label is required and --features defaults to the model's
@@ -84,7 +85,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(HELP);
     return 0;
   }
-  const { dir, name } = modelPlace(values, io, "isolation_forest.json");
+  const { dir, name } = modelPlace(values, io, DEFAULT_MODEL_NAMES.point);
   const path = dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 
   if (stringList(values, "csv").length > 0) {

@@ -6,10 +6,12 @@
  */
 import {
   type CliIo,
+  DEFAULT_MODEL_NAMES,
   defaultIo,
   type FlagSpec,
   MODEL_PLACE_FLAGS,
   modelPlace,
+  modelPlaceHelp,
   numberSetting,
   parseFlags,
   rawSetting,
@@ -75,9 +77,7 @@ Train a detector, write its artifact and print precision, recall, F1, ROC AUC
 simulated readings. Flags override environment variables.
 
 ${modelFlagHelp()}
-  --model-dir DIR        (env MODEL_DIR, default models)
-  --model-name FILE      (env MODEL_NAME, default isolation_forest.json, or
-                         temporal_window.json for --detector temporal)
+${modelPlaceHelp(true)}
 ${DATA_HELP}
   --detector KIND        point (isolation forest, default) or temporal (per-meter
                          windows of consecutive readings, docs/DETECTOR.md); without
@@ -305,11 +305,11 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   });
   report(model, plan, performance.now() - started, io);
   if (registration.register) {
-    const { dir } = modelPlace(values, io, "isolation_forest.json");
+    const { dir } = modelPlace(values, io, DEFAULT_MODEL_NAMES.point);
     await registerTrained(model, { dir, alias, retention, io });
     return 0;
   }
-  const path = await writeArtifact(model, artifactPlace(values, io, "isolation_forest.json"));
+  const path = await writeArtifact(model, artifactPlace(values, io, DEFAULT_MODEL_NAMES.point));
   io.out(`Wrote ${path} (${model.contentHash})`);
   return 0;
 }
@@ -367,7 +367,7 @@ async function trainFleetCli(values: Values, io: CliIo): Promise<number> {
     io.out(`  config:    window ${window} readings per meter`);
     io.out(thresholdText(trained.model, rule));
   }
-  const place = artifactPlace(values, io, "temporal_window.json");
+  const place = artifactPlace(values, io, DEFAULT_MODEL_NAMES.temporal);
   const path = await writeArtifact(trained.model, place);
   await reportCsv(trained, { data, rule, artifact: path, tool: "train" }, io);
   if (!data.json) {
@@ -454,15 +454,11 @@ async function trainCsv(
   }
   if (registration.register) {
     if (!(model instanceof Model)) throw new UsageError(REGISTER_POINT_ONLY);
-    const dir = artifactPlace(values, io, "isolation_forest.json").dir;
+    const dir = artifactPlace(values, io, DEFAULT_MODEL_NAMES.point).dir;
     await registerTrained(model, { ...registration, dir, io });
     return 0;
   }
-  const place = artifactPlace(
-    values,
-    io,
-    detector === "point" ? "isolation_forest.json" : "temporal_window.json",
-  );
+  const place = artifactPlace(values, io, DEFAULT_MODEL_NAMES[detector]);
   const path = await writeArtifact(model, place);
   await reportCsv(trained, { data, rule, artifact: path, tool: "train" }, io);
   if (!data.json) io.out(`Wrote ${path} (${model.contentHash})`);
