@@ -15,6 +15,7 @@ import { timing, type TimingVariables } from "./middleware/timing.ts";
 import { shownArtifactPath } from "../store/model_store.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";
 import { httpErrorOf } from "./domain_errors.ts";
+import { routeTable } from "./route_table.ts";
 import { ModelLifecycle } from "../mlops/model_lifecycle.ts";
 import { ModelRegistry } from "../store/registry/mod.ts";
 import { docsRoutes } from "./routes/docs.ts";
@@ -26,23 +27,6 @@ import { modelRoutes } from "./routes/model.ts";
 import { predictRoutes } from "./routes/predict.ts";
 import { simulateRoutes } from "./routes/simulate.ts";
 import type { ServiceState } from "../predict/state.ts";
-
-/** Every route and its methods: drives 405 + Allow and the `path` metric label. */
-export const ROUTES: Readonly<Record<string, readonly string[]>> = {
-  "/": ["GET", "HEAD"],
-  "/predict": ["POST"],
-  "/simulate": ["GET", "HEAD"],
-  "/health": ["GET", "HEAD"],
-  "/ready": ["GET", "HEAD"],
-  "/model": ["GET", "HEAD"],
-  "/metrics": ["GET", "HEAD"],
-  "/openapi.json": ["GET", "HEAD"],
-  "/docs": ["GET", "HEAD"],
-  "/models": ["GET", "HEAD"],
-  "/models/aliases/champion": ["PUT"],
-  "/models/aliases/challenger": ["PUT", "DELETE"],
-  "/feedback": ["POST"],
-};
 
 /** Context variables every request has: its id and, once handled, its duration. */
 export type RequestVariables = RequestIdVariables & TimingVariables;
@@ -102,7 +86,9 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
 
   // Outermost first: the id exists for everything after it, and the timing, innermost, has its
   // figure ready when the metrics and the log line (which run after it on the way out) read it.
-  const routes = new Set(Object.keys(ROUTES));
+  // Filled from the registered routes once they are all in (below), before any request.
+  const routes = new Set<string>();
+  const allowedMethods: Record<string, readonly string[]> = {};
   app.use(
     requestId(),
     requestLog({ logger, routes }),
@@ -123,7 +109,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     c.json({
       service: "anomaly-backend",
       endpoints: Object.fromEntries(
-        Object.entries(ROUTES).filter(([p]) => p !== "/").map(([p, m]) => [p, m[0]]),
+        Object.entries(allowedMethods).filter(([p]) => p !== "/").map(([p, m]) => [p, m[0]]),
       ),
       docs: "/docs",
     }));
@@ -192,8 +178,11 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
     docsRoutes({ maxBatch: config.maxBatch, maxBodyBytes: config.maxBodyBytes, state }),
   );
 
+  Object.assign(allowedMethods, routeTable(app.routes));
+  for (const path of Object.keys(allowedMethods)) routes.add(path);
+
   app.notFound((c) => {
-    const allowed = ROUTES[c.req.path];
+    const allowed = allowedMethods[c.req.path];
     if (allowed) {
       return problemResponse(
         new HttpError(
