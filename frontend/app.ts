@@ -11,7 +11,7 @@ import { compress } from "hono/compress";
 import type { Logger } from "../lib/logger.ts";
 import { BatchLimits } from "./batch_limit.ts";
 import type { BurstRunner } from "./bursts.ts";
-import { UiLifecycle } from "./shutdown.ts";
+import { UiShutdown } from "./shutdown.ts";
 import { ISLANDS } from "./manifest.ts";
 import { UiError } from "./problem.ts";
 import { createProxy } from "./proxy.ts";
@@ -25,7 +25,7 @@ import type { Method, RouteHandler, UiState } from "./state.ts";
 import { serveStatic, type StaticFiles } from "./static_files.ts";
 import type { Upstream } from "./upstream.ts";
 
-export { UiLifecycle };
+export { UiShutdown };
 
 /** What the UI app is built from. */
 export interface UiAppDeps {
@@ -35,7 +35,7 @@ export interface UiAppDeps {
   staticFiles: StaticFiles;
   logger: Logger;
   /** Shutdown state shared with `main.ts`; `/health` answers 503 while draining. */
-  lifecycle?: UiLifecycle;
+  shutdown?: UiShutdown;
   /** The batch limit offered by the page; by default learned through `upstream`. */
   batchLimits?: UiState["batchLimits"];
 }
@@ -74,7 +74,7 @@ function mount(app: Hono, pattern: string, route: RouteHandler, state: UiState):
 /** Create the UI server's Hono app. */
 export function createUiApp(deps: UiAppDeps): Hono {
   const { config, upstream, bursts, staticFiles, logger } = deps;
-  const lifecycle = deps.lifecycle ?? new UiLifecycle();
+  const shutdown = deps.shutdown ?? new UiShutdown();
   const proxy = createProxy(upstream, {
     maxBodyBytes: config.maxBodyBytes,
     bodyTimeoutMs: config.bodyTimeoutMs,
@@ -88,7 +88,7 @@ export function createUiApp(deps: UiAppDeps): Hono {
     config,
     bursts,
     proxy,
-    lifecycle,
+    shutdown,
     staticFiles,
     registry,
     logger,
@@ -99,19 +99,19 @@ export function createUiApp(deps: UiAppDeps): Hono {
   // Counts requests in flight for the shutdown. While draining, ask keep-alive
   // clients to reconnect: the next connection lands on a pod that stays.
   app.use(async (c, next) => {
-    if (lifecycle.closing) {
+    if (shutdown.closing) {
       await c.req.raw.body?.cancel().catch(() => {});
       throw new UiError("shutting-down", "The UI server is shutting down; retry to reach another", {
         headers: { "retry-after": "1", connection: "close" },
       });
     }
-    lifecycle.enter();
+    shutdown.enter();
     try {
       await next();
     } finally {
-      lifecycle.leave();
+      shutdown.leave();
     }
-    if (lifecycle.draining) c.res.headers.set("connection", "close");
+    if (shutdown.draining) c.res.headers.set("connection", "close");
   });
   app.use("/", compress());
 

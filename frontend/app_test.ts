@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Hono } from "hono";
-import { UiLifecycle } from "./app.ts";
+import { UiShutdown } from "./app.ts";
 import { DEFAULT_MAX_BATCH, offeredLimit } from "./batch_limit.ts";
 import { BURST_MAX_BODY_BYTES } from "./bursts.ts";
 import type { StaticFiles } from "./static_files.ts";
@@ -340,11 +340,11 @@ Deno.test("a third running burst gets 429 with Retry-After", async () => {
 
 Deno.test("while draining, /health is 503, responses ask to close the connection and bursts are refused", async () => {
   const backend = startFakeBackend();
-  const lifecycle = new UiLifecycle();
-  const { app, close } = setup(backend.url, { lifecycle });
+  const shutdown = new UiShutdown();
+  const { app, close } = setup(backend.url, { shutdown });
   try {
     assert.equal((await app.request("/health")).status, 200);
-    lifecycle.startDraining();
+    shutdown.startDraining();
     const health = await app.request("/health");
     assert.equal(health.status, 503);
     assert.equal((await health.json()).status, "draining");

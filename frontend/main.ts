@@ -15,7 +15,7 @@ import { createUiApp } from "./app.ts";
 import { BatchLimits } from "./batch_limit.ts";
 import { BurstRunner } from "./bursts.ts";
 import { loadUiConfig, type UiConfig, UiConfigError } from "./config.ts";
-import { UiLifecycle } from "./shutdown.ts";
+import { UiShutdown } from "./shutdown.ts";
 import { loadStaticFiles } from "./static_files.ts";
 import { Upstream } from "./upstream.ts";
 
@@ -41,9 +41,9 @@ const upstream = new Upstream({
   maxRequestsPerConnection: config.upstreamMaxRequestsPerConnection,
 });
 const bursts = new BurstRunner(upstream);
-const lifecycle = new UiLifecycle();
+const shutdown = new UiShutdown();
 const batchLimits = new BatchLimits({ upstream, maxBodyBytes: config.maxBodyBytes });
-const app = createUiApp({ config, upstream, bursts, staticFiles, logger, lifecycle, batchLimits });
+const app = createUiApp({ config, upstream, bursts, staticFiles, logger, shutdown, batchLimits });
 // Learn the backend's MAX_BATCH before the first page asks (and say what was learned).
 batchLimits.refresh().then((limit) => logger.info("batch_limit", { ...limit }));
 
@@ -70,7 +70,7 @@ async function stop(signal: "SIGTERM" | "SIGINT") {
   stopping = true;
   const drainDelayS = signal === "SIGINT" ? 0 : config.drainDelaySeconds;
   logger.info("shutdown_started", { signal, drain_delay_s: drainDelayS });
-  lifecycle.startDraining();
+  shutdown.startDraining();
   await sleep(drainDelayS * 1000);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"deadline">((r) => {
@@ -78,10 +78,10 @@ async function stop(signal: "SIGTERM" | "SIGINT") {
   });
   // Bursts are the UI's own work: cancel them. Requests from clients finish
   // first: shutting the server down earlier would break bodies being received.
-  lifecycle.startClosing();
+  shutdown.startClosing();
   const closed = Promise.all([
     bursts.close(),
-    lifecycle.idle().then(() => server.shutdown()),
+    shutdown.idle().then(() => server.shutdown()),
   ]);
   const outcome = await Promise.race([closed.then(() => "closed" as const), deadline]);
   clearTimeout(timer);

@@ -3,9 +3,9 @@
  * draining (readiness 503, requests still served); after the drain delay
  * closing: new requests get 503 while those in flight finish. Deno's
  * `server.shutdown()` breaks request bodies still being received, so
- * `main.ts` calls it only once {@link UiLifecycle.idle} resolves.
+ * `main.ts` calls it only once {@link UiShutdown.idle} resolves.
  */
-export class UiLifecycle {
+export class UiShutdown {
   #phase: "serving" | "draining" | "closing" = "serving";
   #inflight = 0;
   #onIdle: (() => void)[] = [];
@@ -35,7 +35,7 @@ export class UiLifecycle {
     this.#phase = "closing";
   }
 
-  /** Count a request in (call {@link UiLifecycle.leave} when it is answered). */
+  /** Count a request in (call {@link UiShutdown.leave} when it is answered). */
   enter(): void {
     this.#inflight++;
   }

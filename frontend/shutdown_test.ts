@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { UiLifecycle } from "./shutdown.ts";
+import { UiShutdown } from "./shutdown.ts";
 
-Deno.test("UiLifecycle goes serving → draining → closing, and SIGTERM twice does not reopen", () => {
-  const l = new UiLifecycle();
+Deno.test("UiShutdown goes serving → draining → closing, and SIGTERM twice does not reopen", () => {
+  const l = new UiShutdown();
   assert.deepEqual([l.draining, l.closing], [false, false]);
   l.startDraining();
   assert.deepEqual([l.draining, l.closing], [true, false]);
@@ -12,8 +12,8 @@ Deno.test("UiLifecycle goes serving → draining → closing, and SIGTERM twice 
   assert.deepEqual([l.draining, l.closing], [true, true]);
 });
 
-Deno.test("UiLifecycle.idle() resolves at once when nothing is in flight, else when the last request leaves", async () => {
-  const l = new UiLifecycle();
+Deno.test("UiShutdown.idle() resolves at once when nothing is in flight, else when the last request leaves", async () => {
+  const l = new UiShutdown();
   await l.idle();
   l.enter();
   l.enter();

@@ -9,7 +9,7 @@ import type { Handlers } from "../state.ts";
 export const handler: Handlers = {
   GET(_req, { state }) {
     const built = state.staticFiles.buildId !== null;
-    if (state.lifecycle.draining) {
+    if (state.shutdown.draining) {
       return Response.json({ status: "draining", service: "anomaly-ui", built }, {
         status: 503,
         headers: { "cache-control": "no-store" },

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UiLifecycle } from "../shutdown.ts";
+import { UiShutdown } from "../shutdown.ts";
 import { routeContext } from "../tests/_route_context.ts";
 import { handler } from "./health.ts";
 
@@ -16,10 +16,10 @@ Deno.test("GET /health reports whether the island bundles are built", async () =
 });
 
 Deno.test("GET /health is 503 and uncached from the moment draining starts", async () => {
-  const lifecycle = new UiLifecycle();
-  lifecycle.startDraining();
+  const shutdown = new UiShutdown();
+  shutdown.startDraining();
   const res = await get(
-    routeContext({ lifecycle, staticFiles: { buildId: "b1", files: new Map() } }),
+    routeContext({ shutdown, staticFiles: { buildId: "b1", files: new Map() } }),
   );
   assert.equal(res.status, 503);
   assert.equal(res.headers.get("cache-control"), "no-store");

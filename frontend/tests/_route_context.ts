@@ -4,17 +4,17 @@
  * (a handler that reaches for it fails loudly).
  */
 import { silentLogger } from "../../lib/logger.ts";
-import { UiLifecycle } from "../shutdown.ts";
+import { UiShutdown } from "../shutdown.ts";
 import type { RouteContext, UiState } from "../state.ts";
 
-/** A context with `state` over a silent logger, a serving lifecycle and the given parts. */
+/** A context with `state` over a silent logger, a UiShutdown still serving, and the given parts. */
 export function routeContext(
   state: Partial<UiState> = {},
   more: Partial<Omit<RouteContext, "state">> = {},
 ): RouteContext {
   const full = {
     logger: silentLogger,
-    lifecycle: new UiLifecycle(),
+    shutdown: new UiShutdown(),
     config: { bodyTimeoutMs: 1_000 },
     ...state,
   } as UiState;

@@ -6,7 +6,7 @@
 import type { Hono } from "hono";
 import { silentLogger } from "../../lib/logger.ts";
 import { createUiApp, type UiAppDeps } from "../app.ts";
-import { UiLifecycle } from "../shutdown.ts";
+import { UiShutdown } from "../shutdown.ts";
 import { BurstRunner, type BurstRunnerOptions } from "../bursts.ts";
 import type { UiConfig } from "../config.ts";
 import type { StaticFiles } from "../static_files.ts";
@@ -17,7 +17,7 @@ export interface TestUiServer {
   port: number;
   url: string;
   bursts: BurstRunner;
-  lifecycle: UiLifecycle;
+  shutdown: UiShutdown;
   close(): Promise<void>;
 }
 
@@ -33,7 +33,7 @@ export type TestUiLimits = Partial<
 export interface TestUiAppOptions extends TestUiLimits {
   burstOptions?: BurstRunnerOptions;
   staticFiles?: StaticFiles;
-  lifecycle?: UiLifecycle;
+  shutdown?: UiShutdown;
   batchLimits?: UiAppDeps["batchLimits"];
 }
 
@@ -42,7 +42,7 @@ export function testUiApp(backendUrl: string, options: TestUiAppOptions = {}): {
   app: Hono;
   upstream: Upstream;
   bursts: BurstRunner;
-  lifecycle: UiLifecycle;
+  shutdown: UiShutdown;
   /** Close the bursts, then the upstream client. */
   close(): Promise<void>;
 } {
@@ -53,7 +53,7 @@ export function testUiApp(backendUrl: string, options: TestUiAppOptions = {}): {
     maxRequestsPerConnection: 100,
   });
   const bursts = new BurstRunner(upstream, options.burstOptions);
-  const lifecycle = options.lifecycle ?? new UiLifecycle();
+  const shutdown = options.shutdown ?? new UiShutdown();
   const app = createUiApp({
     config: {
       backendUrl,
@@ -66,14 +66,14 @@ export function testUiApp(backendUrl: string, options: TestUiAppOptions = {}): {
     bursts,
     staticFiles: options.staticFiles ?? { buildId: "test", files: new Map() },
     logger: silentLogger,
-    lifecycle,
+    shutdown,
     ...(options.batchLimits ? { batchLimits: options.batchLimits } : {}),
   });
   return {
     app,
     upstream,
     bursts,
-    lifecycle,
+    shutdown,
     close: async () => {
       await bursts.close();
       upstream.close();
@@ -87,7 +87,7 @@ export function serveUi(
   limits: TestUiLimits = {},
   burstOptions: BurstRunnerOptions = {},
 ): TestUiServer {
-  const { app, upstream, bursts, lifecycle } = testUiApp(backendUrl, { ...limits, burstOptions });
+  const { app, upstream, bursts, shutdown } = testUiApp(backendUrl, { ...limits, burstOptions });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (req, info) => app.fetch(req, info),
@@ -97,7 +97,7 @@ export function serveUi(
     port,
     url: `http://127.0.0.1:${port}`,
     bursts,
-    lifecycle,
+    shutdown,
     close: async () => {
       await bursts.close();
       await server.shutdown();

@@ -12,7 +12,7 @@ import type { Handlers } from "../../../state.ts";
 /** Burst collection handlers. */
 export const handler: Handlers = {
   async POST(req, { state }) {
-    if (state.lifecycle.draining) {
+    if (state.shutdown.draining) {
       await req.body?.cancel().catch(() => {});
       throw new UiError(
         "shutting-down",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { BurstRunner, BurstSpec, BurstStatus } from "../../../bursts.ts";
-import { UiLifecycle } from "../../../shutdown.ts";
+import { UiShutdown } from "../../../shutdown.ts";
 import { UiError } from "../../../problem.ts";
 import { routeContext } from "../../../tests/_route_context.ts";
 import { handler } from "./index.ts";
@@ -52,8 +52,8 @@ Deno.test("POST /api/bursts refuses a body that is not UTF-8 JSON, naming the pr
 
 Deno.test("POST /api/bursts while draining starts nothing and cancels the body unread", async () => {
   const { runner, started } = fakeRunner();
-  const lifecycle = new UiLifecycle();
-  lifecycle.startDraining();
+  const shutdown = new UiShutdown();
+  shutdown.startDraining();
   let cancelled = false;
   let pulled = 0;
   const body = new ReadableStream<Uint8Array>({
@@ -65,7 +65,7 @@ Deno.test("POST /api/bursts while draining starts nothing and cancels the body u
       cancelled = true;
     },
   });
-  await assert.rejects(post(body, routeContext({ bursts: runner, lifecycle })), (err) => {
+  await assert.rejects(post(body, routeContext({ bursts: runner, shutdown })), (err) => {
     assert.ok(err instanceof UiError);
     assert.equal(err.status, 503);
     assert.equal(new Headers(err.headers).get("retry-after"), "5");
