@@ -42,6 +42,16 @@ export const WINDOW_RANGE = Object.freeze({ min: 2, max: 256, integer: true }) s
 /** Quantile of the largest |z| that each window length is normalized by. */
 export const REFERENCE_QUANTILE = 0.99;
 
+/**
+ * Weight of the tie-breaker in a score: the mean |z| of all statistics,
+ * squashed into [0, 1), times this. The largest |z| saturates where window
+ * statistics are clipped (a level far outside training gives every row of it
+ * the same score, thousands of rows in real runs), so a threshold could only
+ * move in large steps; the mean |z| is continuous (it includes the unclipped
+ * values) and orders rows within a tie while moving no score by more than 1e-6.
+ */
+export const TIE_BREAK = 1e-6;
+
 /** Training rows a meter needs for a baseline of its own (else: the pooled baseline). */
 export const MIN_METER_ROWS = 50;
 
@@ -350,16 +360,21 @@ export class TemporalModel {
       const base = (n - 1) * per;
       let best = 0;
       let bestJ = 0;
+      let sum = 0;
+      let count = 0;
       for (let j = 0; j < per; j++) {
         // With one reading only its value is a statistic.
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
         const z = Math.abs((stats[j] - center[base + j]) / scale[base + j]);
+        sum += z;
+        count++;
         if (z > best) {
           best = z;
           bestJ = j;
         }
       }
-      out[r - from] = best / this.#limit[n - 1];
+      const mean = sum / count;
+      out[r - from] = best / this.#limit[n - 1] + TIE_BREAK * (mean / (1 + mean));
       if (options.findings) {
         options.findings.push({
           channel: Math.floor(bestJ / STATS_PER_CHANNEL),
