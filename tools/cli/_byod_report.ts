@@ -71,14 +71,16 @@ export function untrainedMeters(
   if (!(model instanceof TemporalModel)) return null;
   const seen = new Map<string, { rows: number; flags: number }>();
   for (const f of files) {
-    for (const r of f.split.test) {
-      const key = f.keys[r];
-      if (model.baselineOf(key) !== -1) continue;
+    const tested = new Set(f.split.test);
+    f.keys.forEach((key, r) => {
+      if (model.baselineOf(key) !== -1) return;
       const entry = seen.get(key) ?? { rows: 0, flags: 0 };
-      entry.rows++;
-      if (f.scores[r] >= threshold) entry.flags++;
+      if (tested.has(r)) {
+        entry.rows++;
+        if (f.scores[r] >= threshold) entry.flags++;
+      }
       seen.set(key, entry);
-    }
+    });
   }
   // One stream and no meter baselines at all is the single-stream case, not a gap.
   if (seen.size === 0 || (model.parts.meters.ids.length === 0 && seen.size === 1)) return null;
@@ -96,10 +98,12 @@ export function untrainedMeters(
       `${MIN_METER_ROWS} training rows and ${
         names.length === 1 ? "is" : "are"
       } scored against the pooled baseline of all training rows (the fallback): ${shown}` +
-      `${names.length > 10 ? ` and ${names.length - 10} more` : ""}; they flag ${
-        percent(rows === 0 ? NaN : flags / rows)
-      } of their ${rows} evaluated rows (give each meter at least ${MIN_METER_ROWS} training ` +
-      "rows, e.g. a larger --train-rows, or --per-file when each file is one run)",
+      `${names.length > 10 ? ` and ${names.length - 10} more` : ""}; ${
+        rows === 0
+          ? "none of their rows is evaluated"
+          : `they flag ${percent(flags / rows)} of their ${rows} evaluated rows`
+      } (give each meter at least ${MIN_METER_ROWS} training rows, e.g. a larger --train-rows, ` +
+      "or --per-file when each file is one run)",
   };
 }
 
