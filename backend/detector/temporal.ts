@@ -43,12 +43,13 @@ export const WINDOW_RANGE = Object.freeze({ min: 2, max: 256, integer: true }) s
 export const REFERENCE_QUANTILE = 0.99;
 
 /**
- * Weight of the tie-breaker in a score: the mean |z| of all statistics,
- * squashed into [0, 1), times this. The largest |z| saturates where window
- * statistics are clipped (a level far outside training gives every row of it
- * the same score, thousands of rows in real runs), so a threshold could only
- * move in large steps; the mean |z| is continuous (it includes the unclipped
- * values) and orders rows within a tie while moving no score by more than 1e-6.
+ * Relative weight of the tie-breaker in a score. The largest |z| is often the
+ * same in thousands of rows (a window statistic clipped at its limit, or a
+ * two-state channel stuck in one state), so a threshold could only move in
+ * large steps. A score is therefore the largest |z| (normalized) times
+ * (1 + TIE_BREAK * m), where m, the mean of |z| / (1 + |z|) over all
+ * statistics, is in [0, 1) and keeps varying with the other statistics where
+ * the largest one is stuck; no score moves by more than a millionth of itself.
  */
 export const TIE_BREAK = 1e-6;
 
@@ -366,15 +367,15 @@ export class TemporalModel {
         // With one reading only its value is a statistic.
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
         const z = Math.abs((stats[j] - center[base + j]) / scale[base + j]);
-        sum += z;
+        sum += z / (1 + z);
         count++;
         if (z > best) {
           best = z;
           bestJ = j;
         }
       }
-      const mean = sum / count;
-      out[r - from] = best / this.#limit[n - 1] + TIE_BREAK * (mean / (1 + mean));
+      const primary = best / this.#limit[n - 1];
+      out[r - from] = primary * (1 + TIE_BREAK * (sum / count));
       if (options.findings) {
         options.findings.push({
           channel: Math.floor(bestJ / STATS_PER_CHANNEL),
