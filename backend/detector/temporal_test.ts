@@ -125,8 +125,10 @@ Deno.test("scoreRows() breaks ties, so a threshold can pick any FAR from 0.5 % t
   }, { meters: null });
   const scores = fitted.scoreRows(rows(2000, () => 1), null).slice(8).sort();
   const largestTie = Math.max(
-    ...[...scores.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<number, number>())
-      .values()],
+    ...[
+      ...scores.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<number, number>())
+        .values(),
+    ],
   );
   assert.ok(largestTie <= 2, `${largestTie} rows share one score`);
   for (const target of [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5]) {
