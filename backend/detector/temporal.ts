@@ -236,18 +236,18 @@ export function recentLength(window: number): number {
 function windowZ(
   out: Float64Array,
   w: { stats: ArrayLike<number>; recent: ArrayLike<number>; n: number; recentN: number },
-  c: { center: ArrayLike<number>; scale: ArrayLike<number>; per: number },
+  c: { center: ArrayLike<number>; inverse: ArrayLike<number>; per: number },
 ): void {
   const base = (w.n - 1) * c.per;
   const both = w.recentN > 0 && w.n > w.recentN;
   const rb = (w.recentN - 1) * c.per;
   for (let j = 0; j < c.per; j++) {
-    const z = (w.stats[j] - c.center[base + j]) / c.scale[base + j];
+    const z = (w.stats[j] - c.center[base + j]) * c.inverse[base + j];
     if (!both || j % STATS_PER_CHANNEL === 0) {
       out[j] = z;
       continue;
     }
-    const zr = (w.recent[j] - c.center[rb + j]) / c.scale[rb + j];
+    const zr = (w.recent[j] - c.center[rb + j]) * c.inverse[rb + j];
     out[j] = (z > 0) !== (zr > 0) ? 0 : Math.abs(z) < Math.abs(zr) ? z : zr;
   }
 }
@@ -260,10 +260,13 @@ export class TemporalModel {
   readonly #nf: number;
   readonly #window: number;
   readonly #center: Float64Array;
-  readonly #scale: Float64Array;
+  /** 1 / the calibration scale (multiplying is cheaper than dividing, per statistic and row). */
+  readonly #inverse: Float64Array;
   readonly #limit: Float64Array;
   /** Per baseline (pooled first) and channel: log of its noise in standardized units. */
   readonly #spread: Float64Array;
+  /** Per baseline, channel and window length: 1 / the window mean's expected spread. */
+  readonly #meanScale: Float64Array;
 
   /** Full content hash, `sha256:` and 64 hex digits. */
   readonly contentHash: string;
@@ -295,15 +298,23 @@ export class TemporalModel {
     this.#window = w;
     this.#index = new Map(parts.meters.ids.map((id, i) => [id, i]));
     this.#center = Float64Array.from(center);
-    this.#scale = Float64Array.from(scale);
+    this.#inverse = Float64Array.from(scale, (v) => 1 / v);
     this.#limit = Float64Array.from(limit);
     this.#spread = new Float64Array((parts.meters.ids.length + 1) * nf);
+    this.#meanScale = new Float64Array((parts.meters.ids.length + 1) * nf * w);
     for (let b = -1; b < parts.meters.ids.length; b++) {
       for (let c = 0; c < nf; c++) {
         const { sd, noise } = b === -1
           ? { sd: parts.pooled.sd[c], noise: parts.pooled.noise[c] }
           : { sd: parts.meters.sd[b * nf + c], noise: parts.meters.noise[b * nf + c] };
-        this.#spread[(b + 1) * nf + c] = Math.log(Math.max(noise / sd, SPREAD_FLOOR));
+        const off = Math.log(Math.max(noise / sd, SPREAD_FLOOR));
+        this.#spread[(b + 1) * nf + c] = off;
+        // The window mean's own spread: the slow part of the variance stays, the noise part
+        // shrinks with n. Dividing by it gives every meter's window mean about unit spread.
+        const white = Math.min(Math.exp(2 * off), 1);
+        for (let n = 1; n <= w; n++) {
+          this.#meanScale[((b + 1) * nf + c) * w + n - 1] = 1 / Math.sqrt(1 - white + white / n);
+        }
       }
     }
     this.contentHash = temporalContentHash(parts);
@@ -411,15 +422,13 @@ export class TemporalModel {
    */
   relativeSpread(stats: Float64Array, b: number, n: number): void {
     const nf = this.#nf;
+    const w = this.#window;
     for (let c = 0; c < nf; c++) {
-      const off = this.#spread[(b + 1) * nf + c];
+      const k = (b + 1) * nf + c;
+      const off = this.#spread[k];
+      stats[c * STATS_PER_CHANNEL + 1] *= this.#meanScale[k * w + n - 1];
       stats[c * STATS_PER_CHANNEL + 2] -= off;
       stats[c * STATS_PER_CHANNEL + 3] -= off;
-      // The window mean's own spread: the slow part of the variance stays, the noise part
-      // shrinks with n. Dividing by it gives every meter's window mean about unit spread.
-      const noise = Math.exp(2 * off);
-      const white = noise < 1 ? noise : 1;
-      stats[c * STATS_PER_CHANNEL + 1] /= Math.sqrt(1 - white + white / n);
     }
   }
 
@@ -464,7 +473,7 @@ export class TemporalModel {
     const out = new Float64Array(rows - from);
     const per = nf * STATS_PER_CHANNEL;
     const center = this.#center;
-    const scale = this.#scale;
+    const inverse = this.#inverse;
     const recent = recentLength(this.#window);
     const zs = new Float64Array(per);
     for (let r = from; r < rows; r++) {
@@ -473,7 +482,7 @@ export class TemporalModel {
       if (recent > 0 && n > recent) this.relativeSpread(scratch.recent, which[r], recent);
       windowZ(zs, { stats: scratch.stats, recent: scratch.recent, n, recentN: recent }, {
         center,
-        scale,
+        inverse,
         per,
       });
       let best = 0;
@@ -594,6 +603,7 @@ export function fitTemporal(
   }
   const limit = new Array<number>(w).fill(1);
   const recent = recentLength(w);
+  const inverse = scale.map((v) => 1 / v);
   const zs = new Float64Array(per);
   for (let n = 1; n <= w; n++) {
     const maxima: number[] = [];
@@ -606,7 +616,7 @@ export function fitTemporal(
         recent: values.subarray(ro, ro + per),
         n,
         recentN: recent,
-      }, { center, scale, per });
+      }, { center, inverse, per });
       let best = 0;
       for (let j = 0; j < per; j++) {
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;

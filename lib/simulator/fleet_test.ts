@@ -131,7 +131,10 @@ Deno.test("simulateFleet() shares meters through meterSeed and keeps a normal pr
 
 Deno.test("simulateFleet() with realism: varied meters, bursts labeled normal, scaled events", () => {
   const plain = simulateFleet({ seed: 5, meters: 3, readingsPerMeter: 4000 });
-  assert.deepEqual(simulateFleet({ seed: 5, meters: 3, readingsPerMeter: 4000, realism: {} }), plain);
+  assert.deepEqual(
+    simulateFleet({ seed: 5, meters: 3, readingsPerMeter: 4000, realism: {} }),
+    plain,
+  );
   assert.deepEqual(plain.bursts, []);
   const options = { seed: 5, meters: 6, readingsPerMeter: 6000, realism: REALISTIC_FLEET };
   const real = simulateFleet(options);
