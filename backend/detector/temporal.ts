@@ -217,11 +217,13 @@ function baselines(matrix: Float64Array, nf: number, keys: readonly (string | un
 
 /**
  * Length of a window's recent part whose statistics must agree with the
- * whole window's (half the window, at least 2 readings), or 0 for none.
+ * whole window's: half the window, or 0 (none) for windows under 6, whose
+ * halves are too short for a spread (with a window of 4, agreement with 2
+ * readings lost a third of the stuck sensors on the simple fleet).
  */
 export function recentLength(window: number): number {
   const h = Math.floor(window / 2);
-  return h >= 2 ? h : 0;
+  return h >= 3 ? h : 0;
 }
 
 /**
