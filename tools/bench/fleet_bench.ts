@@ -18,15 +18,20 @@
  *   deno task bench:fleet --quick    # 4 meters, one test day (a smoke run)
  */
 import { parseArgs } from "node:util";
-import { averagePrecision, rocAuc } from "../../backend/detector/evaluation.ts";
-import { detectEvents, eventsFromLabels } from "../../backend/detector/events.ts";
-import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "../../backend/detector/model.ts";
 import {
+  averagePrecision,
+  DEFAULT_MODEL_CONFIG,
   DEFAULT_TEMPORAL_CONFIG,
+  detectEvents,
+  eventsFromLabels,
+  FEATURES,
   fitTemporal,
+  rocAuc,
+  type TemporalConfig,
   type TemporalModel,
-} from "../../backend/detector/temporal.ts";
-import { FEATURES, type TemporalConfig } from "../../backend/detector/types.ts";
+  toMatrix,
+  trainModel,
+} from "../../backend/detector/mod.ts";
 import {
   type Fleet,
   type FleetOptions,

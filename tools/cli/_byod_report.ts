@@ -18,8 +18,7 @@ import { formatFiles } from "./_byod_text.ts";
 import { toJson } from "./_evaluation.ts";
 import { scoresCsv } from "./_scores_csv.ts";
 import { renderSvgReport } from "./_svg_report.ts";
-import type { AnyModel } from "../../backend/detector/any_artifact.ts";
-import { MIN_METER_ROWS, TemporalModel } from "../../backend/detector/temporal.ts";
+import { type AnyModel, MIN_METER_ROWS, TemporalModel } from "../../backend/detector/mod.ts";
 import { percent } from "./_report.ts";
 
 /** A warning the tools print to stderr (and put in `--json` output), with a stable code. */
