@@ -1,0 +1,24 @@
+/**
+ * `deno task kafka`: a single-node KRaft broker on a free port until Ctrl-C.
+ * `--data DIR` keeps the log between runs (default: a temporary directory).
+ */
+import { parseArgs } from "node:util";
+import { createLogger, print } from "../../lib/logger.ts";
+import { startBroker } from "./broker.ts";
+import { ensureTopics, topicSettings } from "./topics.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { data: { type: "string" } },
+});
+const logger = createLogger({ service: "kafka" });
+const broker = await startBroker({ logger, ...(values.data ? { dataDir: values.data } : {}) });
+await ensureTopics(broker.bootstrap, topicSettings(Deno.env.toObject()));
+print(`Kafka ${broker.bootstrap} (KRaft, data in ${broker.dataDir}); Ctrl-C stops it`);
+print(`  KAFKA_BOOTSTRAP=${broker.bootstrap} deno task stream`);
+const stop = Promise.withResolvers<void>();
+Deno.addSignalListener("SIGINT", () => stop.resolve());
+Deno.addSignalListener("SIGTERM", () => stop.resolve());
+await stop.promise;
+await broker.stop();
+Deno.exit(0);
