@@ -30,6 +30,17 @@ export interface AnomalyRecord extends Record<string, unknown> {
   offset: string;
 }
 
+/** Every scored reading's outcome (the optional scores topic: audits and the stream check). */
+export interface ScoreRecord {
+  meter_id: string;
+  timestamp: string;
+  score: number;
+  anomaly: boolean;
+  model_version: string;
+  partition: number;
+  offset: string;
+}
+
 /** A record sent to the dead-letter topic, with why. */
 export interface DeadLetter extends Rejected {
   record: InputRecord;
@@ -45,6 +56,16 @@ export interface BatchResult {
   scored: number;
   /** Records at or below their meter's last scored offset: a replay after a crash, skipped. */
   replayed: number;
+  /** Each scored reading's outcome, when asked for (else empty). */
+  scores: ScoreRecord[];
+  /** The input records that were scored, in the order of `scores`. */
+  scoredRecords: InputRecord[];
+}
+
+/** Options for {@link scoreBatch}. */
+export interface ScoreBatchOptions {
+  /** Also return every reading's score. */
+  withScores?: boolean;
 }
 
 /** Score `records` (in partition order) with `detector` against `windows`. */
@@ -52,6 +73,7 @@ export function scoreBatch(
   detector: Detector,
   windows: ReadonlyMap<string, MeterWindow>,
   records: readonly InputRecord[],
+  options: ScoreBatchOptions = {},
 ): BatchResult {
   const keep = contextLength(detector.info);
   const features = detector.info.features;
@@ -95,6 +117,7 @@ export function scoreBatch(
     );
   }
   const anomalies: AnomalyRecord[] = [];
+  const scores: ScoreRecord[] = [];
   if (readings.length > 0) {
     const predictions = context.length > 0
       ? detector.predict(readings, { context })
@@ -102,8 +125,19 @@ export function scoreBatch(
     const version = detector.info.version;
     for (let i = 0; i < predictions.length; i++) {
       const p = predictions[i];
-      if (!p.anomaly) continue;
       const r = readings[i] as Reading & { meter_id: string; timestamp: string };
+      if (options.withScores) {
+        scores.push({
+          meter_id: r.meter_id,
+          timestamp: r.timestamp,
+          score: p.score,
+          anomaly: p.anomaly,
+          model_version: version,
+          partition: inputs[i].partition,
+          offset: inputs[i].offset.toString(),
+        });
+      }
+      if (!p.anomaly) continue;
       anomalies.push({
         ...r,
         meter_id: r.meter_id,
@@ -116,5 +150,13 @@ export function scoreBatch(
       });
     }
   }
-  return { anomalies, deadLetters, windows: changed, scored: readings.length, replayed };
+  return {
+    anomalies,
+    deadLetters,
+    windows: changed,
+    scored: readings.length,
+    replayed,
+    scores,
+    scoredRecords: inputs,
+  };
 }

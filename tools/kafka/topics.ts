@@ -64,29 +64,51 @@ export interface TopicSpec {
   configs: Record<string, string>;
 }
 
-/** The four topics with their configs. */
-export function topicSpecs(settings: TopicSettings): TopicSpec[] {
+/** Topic names of one deployment (or one run of the stream check). */
+export interface TopicNames {
+  readings: string;
+  anomalies: string;
+  deadLetters: string;
+  changelog: string;
+  /** Every reading's score; only created when named. */
+  scores?: string;
+}
+
+/** The topics with their configs. */
+export function topicSpecs(settings: TopicSettings, names: TopicNames = TOPICS): TopicSpec[] {
   const retention = (ms: number) => ({ "retention.ms": String(ms), "cleanup.policy": "delete" });
-  return [
-    { name: TOPICS.readings, partitions: settings.partitions, configs: retention(settings.readingsRetentionMs) },
-    { name: TOPICS.anomalies, partitions: settings.partitions, configs: retention(settings.outputRetentionMs) },
-    { name: TOPICS.deadLetters, partitions: 1, configs: retention(settings.outputRetentionMs) },
+  const specs: TopicSpec[] = [
+    { name: names.readings, partitions: settings.partitions, configs: retention(settings.readingsRetentionMs) },
+    { name: names.anomalies, partitions: settings.partitions, configs: retention(settings.outputRetentionMs) },
+    { name: names.deadLetters, partitions: 1, configs: retention(settings.outputRetentionMs) },
     {
       // Same partition count as readings: the window of a meter lives in the changelog
       // partition with the number of its readings' partition, so an owner restores only those.
-      name: TOPICS.changelog,
+      name: names.changelog,
       partitions: settings.partitions,
       configs: { "cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1", "segment.ms": String(HOUR) },
     },
   ];
+  if (names.scores !== undefined) {
+    specs.push({
+      name: names.scores,
+      partitions: settings.partitions,
+      configs: retention(settings.outputRetentionMs),
+    });
+  }
+  return specs;
 }
 
 /** Create the topics that do not exist yet (existing ones are left as they are). */
-export async function ensureTopics(bootstrap: string, settings: TopicSettings): Promise<void> {
+export async function ensureTopics(
+  bootstrap: string,
+  settings: TopicSettings,
+  names: TopicNames = TOPICS,
+): Promise<void> {
   const admin = new Admin({ clientId: "anomaly-topics", bootstrapBrokers: [bootstrap] });
   try {
     const existing = new Set(await admin.listTopics());
-    for (const spec of topicSpecs(settings)) {
+    for (const spec of topicSpecs(settings, names)) {
       if (existing.has(spec.name)) continue;
       await admin.createTopics({
         topics: [spec.name],
