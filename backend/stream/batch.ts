@@ -7,7 +7,7 @@
  * the returned ones only once the outputs are acknowledged.
  */
 import type { Detector, Prediction, Reading } from "../detector/types.ts";
-import { isRejected, parseRecord, type Rejected } from "./record.ts";
+import { isRejected, parseRecords, type Rejected } from "./record.ts";
 import { advance, contextLength, type MeterWindow } from "./windows.ts";
 
 /** A consumed record. */
@@ -84,20 +84,29 @@ export function scoreBatch(
   const context: Reading[] = [];
   const seen = new Set<string>();
   let replayed = 0;
-  for (const record of records) {
-    const parsed = parseRecord(record.key, record.value, { features });
+  const parsedAll = parseRecords(records, features);
+  for (let k = 0; k < records.length; k++) {
+    const record = records[k];
+    const parsed = parsedAll[k];
     if (isRejected(parsed)) {
       deadLetters.push({ ...parsed, record });
       continue;
     }
     const window = changed.get(parsed.meter) ?? windows.get(parsed.meter);
-    if (window !== undefined && window.partition === record.partition && record.offset <= window.offset) {
+    if (
+      window !== undefined && window.partition === record.partition &&
+      record.offset <= window.offset
+    ) {
       replayed++;
       continue;
     }
     if (window !== undefined && parsed.time <= window.lastTime) {
-      const again = parseRecord(record.key, record.value, { features, lastTime: window.lastTime });
-      deadLetters.push({ ...(again as Rejected), record });
+      const rejected: Rejected = {
+        reason: "out_of_order",
+        message: `timestamp ${(parsed.reading as { timestamp: string }).timestamp} is not after ` +
+          `the meter's last reading ${new Date(window.lastTime).toISOString()}`,
+      };
+      deadLetters.push({ ...rejected, record });
       continue;
     }
     if (!seen.has(parsed.meter)) {

@@ -71,7 +71,13 @@ export async function readTopic(
       maxWaitTime: 100,
     });
     for await (const m of stream) {
-      const message = m as { key: Buffer; value: Buffer; partition: number; offset: bigint; timestamp: bigint };
+      const message = m as {
+        key: Buffer;
+        value: Buffer;
+        partition: number;
+        offset: bigint;
+        timestamp: bigint;
+      };
       out.push({
         key: message.key ? Buffer.from(message.key).toString() : "",
         value: message.value ? Buffer.from(message.value).toString() : "",

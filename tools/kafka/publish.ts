@@ -49,7 +49,10 @@ export function publishReadings(
   readings: readonly FleetReading[],
   options: PublishOptions,
 ): Promise<PublishResult> {
-  return publishRecords(readings.map((r) => ({ key: r.meter_id, value: readingValue(r) })), options);
+  return publishRecords(
+    readings.map((r) => ({ key: r.meter_id, value: readingValue(r) })),
+    options,
+  );
 }
 
 /** Send raw records in order, paced to `rate` (what {@link publishReadings} does for readings). */

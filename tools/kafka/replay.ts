@@ -19,7 +19,9 @@ const USAGE = `usage: deno task replay --kafka [--bootstrap HOST:PORT] [--topic 
 function count(name: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    throw new RangeError(
+      `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 }
@@ -48,7 +50,9 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   if (!/^[A-Za-z0-9.\-]+:\d{1,5}$/.test(values.bootstrap)) {
-    printError(`--bootstrap (or KAFKA_BOOTSTRAP) must be host:port, got ${JSON.stringify(values.bootstrap)}`);
+    printError(
+      `--bootstrap (or KAFKA_BOOTSTRAP) must be host:port, got ${JSON.stringify(values.bootstrap)}`,
+    );
     return 2;
   }
   const meters = count("meters", values.meters, 1, 1000);
@@ -57,16 +61,20 @@ async function main(args: string[]): Promise<number> {
   const rate = count("rate", values.rate, 0, 10_000_000);
   const duration = count("duration", values.duration, 1, 86_400);
   const fleet = simulateFleet({ seed, meters, readingsPerMeter: perMeter, normalPrefix: 50 });
-  print(`publishing ${fleet.readings.length} readings of ${meters} meters to ${values.topic} ` +
-    `(${rate > 0 ? `${rate}/s` : "unpaced"}, at most ${duration} s)`);
+  print(
+    `publishing ${fleet.readings.length} readings of ${meters} meters to ${values.topic} ` +
+      `(${rate > 0 ? `${rate}/s` : "unpaced"}, at most ${duration} s)`,
+  );
   const result = await publishReadings(fleet.readings, {
     bootstrap: values.bootstrap,
     topic: values.topic,
     rate,
     durationS: duration,
   });
-  print(`published ${result.published} readings in ${result.seconds.toFixed(1)} s ` +
-    `(${Math.round(result.rate)}/s)`);
+  print(
+    `published ${result.published} readings in ${result.seconds.toFixed(1)} s ` +
+      `(${Math.round(result.rate)}/s)`,
+  );
   return 0;
 }
 

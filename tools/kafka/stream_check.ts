@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { createLogger, print, printError } from "../../lib/logger.ts";
 import { type FleetReading, simulateFleet } from "../../lib/simulator/fleet.ts";
 import { type Broker, freePort, kafkaClasspath, startBroker } from "./broker.ts";
-import { groupLag, readTopic, type ReadRecord } from "./inspect.ts";
+import { groupLag, type ReadRecord, readTopic } from "./inspect.ts";
 import { publishRecords, type RawRecord, readingValue } from "./publish.ts";
 import { DEFAULT_TOPIC_SETTINGS, ensureTopics, type TopicNames } from "./topics.ts";
 
@@ -43,7 +43,7 @@ interface Scorer {
 
 const say = (text: string) => print(`[stream:check] ${text}`);
 
-function topicNames(run: string, readings: string): TopicNames {
+function topicNames(run: string, readings: string): TopicNames & { scores: string } {
   return {
     readings,
     anomalies: `check.${run}.anomalies`,
@@ -63,7 +63,9 @@ async function waitFor<T>(
   while (true) {
     const value = await probe().catch(() => null);
     if (value !== null && value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -139,12 +141,27 @@ function badRecords(readings: readonly FleetReading[]): { at: number; record: Ra
   const at = (i: number) => readings.length / 2 + i * 997 + 1;
   const bad: RawRecord[] = [
     { key: later(0).meter_id, value: "{not json" },
-    { key: later(1).meter_id, value: JSON.stringify({ ...JSON.parse(readingValue(later(1))), voltage: "high" }) },
+    {
+      key: later(1).meter_id,
+      value: JSON.stringify({ ...JSON.parse(readingValue(later(1))), voltage: "high" }),
+    },
     // 1e999 parses to Infinity: a non-finite value.
-    { key: later(2).meter_id, value: readingValue(later(2)).replace(/"current":[^,}]+/, '"current":1e999') },
-    { key: later(3).meter_id, value: JSON.stringify({ ...JSON.parse(readingValue(later(3))), frequency: undefined }) },
-    { key: later(4).meter_id, value: JSON.stringify({ ...JSON.parse(readingValue(later(4))), timestamp: undefined }) },
-    { key: later(5).meter_id, value: JSON.stringify({ ...JSON.parse(readingValue(later(5))), meter_id: "meter-x" }) },
+    {
+      key: later(2).meter_id,
+      value: readingValue(later(2)).replace(/"current":[^,}]+/, '"current":1e999'),
+    },
+    {
+      key: later(3).meter_id,
+      value: JSON.stringify({ ...JSON.parse(readingValue(later(3))), frequency: undefined }),
+    },
+    {
+      key: later(4).meter_id,
+      value: JSON.stringify({ ...JSON.parse(readingValue(later(4))), timestamp: undefined }),
+    },
+    {
+      key: later(5).meter_id,
+      value: JSON.stringify({ ...JSON.parse(readingValue(later(5))), meter_id: "meter-x" }),
+    },
     // The meter's very first timestamp again, long after it: out of order.
     { key: base.meter_id, value: JSON.stringify({ ...base, timestamp: readings[0].timestamp }) },
   ];
@@ -197,7 +214,9 @@ async function perfTest(bootstrap: string, topic: string, messages: number): Pro
   const header = lines.find((l) => l.includes("nMsg.sec"));
   const row = lines.at(-1);
   if (!out.success || header === undefined || row === undefined || row === header) {
-    throw new Error(`ConsumerPerformance failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
+    throw new Error(
+      `ConsumerPerformance failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`,
+    );
   }
   const names = header.split(",").map((s) => s.trim());
   const values = row.split(",").map((s) => s.trim());
@@ -261,7 +280,7 @@ async function main(): Promise<number> {
     const runA = topicNames("a", readingsTopic);
     const runB = topicNames("b", readingsTopic);
     const runC = topicNames("c", latencyTopic);
-    for (const names of [runA, runB, runC]) {
+    for (const names of [runA, runB, { ...runC }, topicNames("d", readingsTopic)]) {
       await ensureTopics(bootstrap, DEFAULT_TOPIC_SETTINGS, names);
     }
 
@@ -273,13 +292,19 @@ async function main(): Promise<number> {
       stdout: "null",
       stderr: "piped",
     }).output();
-    if (!train.success) throw new Error(`training failed: ${new TextDecoder().decode(train.stderr)}`);
+    if (!train.success) {
+      throw new Error(`training failed: ${new TextDecoder().decode(train.stderr)}`);
+    }
     const modelEnv = {
       MODEL_DIR: modelDir,
       MODEL_NAME: "temporal_window.json",
       TRAIN_IF_MISSING: "0",
     };
-    const scorerEnv = (names: TopicNames, group: string) => ({
+    const scorerEnv = (
+      names: TopicNames,
+      group: string,
+      scores = true,
+    ): Record<string, string> => ({
       ...modelEnv,
       KAFKA_BOOTSTRAP: bootstrap,
       STREAM_GROUP: group,
@@ -287,11 +312,19 @@ async function main(): Promise<number> {
       STREAM_ANOMALIES_TOPIC: names.anomalies,
       STREAM_DEAD_LETTER_TOPIC: names.deadLetters,
       STREAM_CHANGELOG_TOPIC: names.changelog,
-      STREAM_SCORES_TOPIC: names.scores!,
+      ...(scores && names.scores !== undefined ? { STREAM_SCORES_TOPIC: names.scores } : {}),
     });
 
-    const fleet = simulateFleet({ seed: 42, meters: METERS, readingsPerMeter: PER_METER, normalPrefix: 50 });
-    const records: RawRecord[] = fleet.readings.map((r) => ({ key: r.meter_id, value: readingValue(r) }));
+    const fleet = simulateFleet({
+      seed: 42,
+      meters: METERS,
+      readingsPerMeter: PER_METER,
+      normalPrefix: 50,
+    });
+    const records: RawRecord[] = fleet.readings.map((r) => ({
+      key: r.meter_id,
+      value: readingValue(r),
+    }));
     const bad = badRecords(fleet.readings);
     for (const { at, record } of [...bad].reverse()) records.splice(at, 0, record);
 
@@ -331,18 +364,28 @@ async function main(): Promise<number> {
     scorers.push(b3);
     const published = await publishing;
     say(`published ${published.published} records in ${published.seconds.toFixed(1)} s`);
-    await waitFor("group check-b to commit everything", async () => {
-      return (await groupLag(bootstrap, "check-b", readingsTopic)) === 0n;
-    }, 180_000, 500);
+    await waitFor(
+      "group check-b to commit everything",
+      async () => {
+        return (await groupLag(bootstrap, "check-b", readingsTopic)) === 0n;
+      },
+      180_000,
+      500,
+    );
     await Promise.all([stopScorer(b2), stopScorer(b3)]);
 
     // Uninterrupted run on the same, now complete, topic.
     say("uninterrupted run: one scorer reads the same topic");
     const a = startScorer("a", scorerEnv(runA, "check-a"), dir);
     scorers.push(a);
-    await waitFor("group check-a to commit everything", async () => {
-      return (await groupLag(bootstrap, "check-a", readingsTopic)) === 0n;
-    }, 180_000, 250);
+    await waitFor(
+      "group check-a to commit everything",
+      async () => {
+        return (await groupLag(bootstrap, "check-a", readingsTopic)) === 0n;
+      },
+      180_000,
+      250,
+    );
     await stopScorer(a);
 
     say("comparing the runs");
@@ -362,7 +405,8 @@ async function main(): Promise<number> {
       if (scoresB.map.get(key)?.score !== row.score) scoresEqual = false;
     }
     let anomaliesEqual = anomaliesA.map.size === anomaliesB.map.size;
-    const strip = (r: Record<string, unknown>) => JSON.stringify({ ...r, partition: 0, offset: "" });
+    const strip = (r: Record<string, unknown>) =>
+      JSON.stringify({ ...r, partition: 0, offset: "" });
     for (const [key, row] of anomaliesA.map) {
       const other = anomaliesB.map.get(key);
       if (other === undefined || strip(other) !== strip(row)) anomaliesEqual = false;
@@ -403,27 +447,63 @@ async function main(): Promise<number> {
 
     say("Kafka's ConsumerPerformance on the same topic");
     const perf = await perfTest(bootstrap, readingsTopic, records.length);
-    const aRecords = await readTopic(bootstrap, runA.scores!);
-    const first = Math.min(...aRecords.map((r) => r.timestamp));
-    const last = Math.max(...aRecords.map((r) => r.timestamp));
-    const consumerRate = aRecords.length / Math.max(0.001, (last - first) / 1000);
 
+    // Throughput: one scorer without the audit scores topic, on the complete topic, timed
+    // from its first scored reading to its last by polling its own counter.
+    say("throughput run: one scorer on the complete topic");
+    const d = startScorer("d", scorerEnv(topicNames("d", readingsTopic), "check-d", false), dir);
+    scorers.push(d);
+    let firstAt = 0;
+    let firstCount = 0;
+    const lastAt = await waitFor(
+      "scorer d to score every reading",
+      async () => {
+        const n = await scorerMetric(d, "stream_readings_scored_total");
+        if (n === null) return null;
+        if (firstAt === 0 && n > 0) {
+          firstAt = performance.now();
+          firstCount = n;
+        }
+        return n >= valid ? performance.now() : null;
+      },
+      180_000,
+      50,
+    );
+    const consumerRate = (valid - firstCount) / Math.max(0.001, (lastAt - firstAt) / 1000);
+    await stopScorer(d);
+
+    // Latency: readings published at 10,000/s; each anomaly record's produce time minus its
+    // reading's produce time (the anomaly names its input partition and offset).
     say(`latency run: publishing at ${LATENCY_RATE}/s to one scorer`);
-    const c = startScorer("c", scorerEnv(runC, "check-c"), dir);
+    const c = startScorer("c", scorerEnv(runC, "check-c", false), dir);
     scorers.push(c);
     await waitFor("scorer c", () => healthy(c), 60_000);
-    const latencyFleet = simulateFleet({ seed: 7, meters: METERS, readingsPerMeter: LATENCY_PER_METER });
+    const latencyFleet = simulateFleet({
+      seed: 7,
+      meters: METERS,
+      readingsPerMeter: LATENCY_PER_METER,
+    });
     const latencyPublished = await publishRecords(
       latencyFleet.readings.map((r) => ({ key: r.meter_id, value: readingValue(r) })),
       { bootstrap, topic: latencyTopic, rate: LATENCY_RATE, durationS: 60 },
     );
-    await waitFor("group check-c to commit everything", async () => {
-      return (await groupLag(bootstrap, "check-c", latencyTopic)) === 0n;
-    }, 120_000, 250);
+    await waitFor(
+      "group check-c to commit everything",
+      async () => {
+        return (await groupLag(bootstrap, "check-c", latencyTopic)) === 0n;
+      },
+      120_000,
+      250,
+    );
     await stopScorer(c);
-    const latency = (await readTopic(bootstrap, runC.scores!)).map((r) =>
-      r.timestamp - (JSON.parse(r.value) as ScoreRow).source_time
-    ).sort((x, y) => x - y);
+    const produced = new Map<string, number>();
+    for (const r of await readTopic(bootstrap, latencyTopic)) {
+      produced.set(`${r.partition}/${r.offset}`, r.timestamp);
+    }
+    const latency = (await readTopic(bootstrap, runC.anomalies)).map((r) => {
+      const row = JSON.parse(r.value) as { partition: number; offset: string };
+      return r.timestamp - produced.get(`${row.partition}/${row.offset}`)!;
+    }).sort((x, y) => x - y);
 
     const restores = scorers.flatMap((s) => restoreTimes(s));
     const report = {
@@ -448,7 +528,7 @@ async function main(): Promise<number> {
       perf_test_readings_per_s: Math.round(perf),
       consumer_vs_perf_test: Number((consumerRate / perf).toFixed(2)),
       e2e_rate_published_per_s: Math.round(latencyPublished.rate),
-      e2e_readings: latency.length,
+      e2e_anomalies_timed: latency.length,
       e2e_p50_ms: quantile(latency, 0.5),
       e2e_p99_ms_at_10k: quantile(latency, 0.99),
       seconds: Math.round((performance.now() - started) / 1000),

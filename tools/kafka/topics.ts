@@ -78,15 +78,27 @@ export interface TopicNames {
 export function topicSpecs(settings: TopicSettings, names: TopicNames = TOPICS): TopicSpec[] {
   const retention = (ms: number) => ({ "retention.ms": String(ms), "cleanup.policy": "delete" });
   const specs: TopicSpec[] = [
-    { name: names.readings, partitions: settings.partitions, configs: retention(settings.readingsRetentionMs) },
-    { name: names.anomalies, partitions: settings.partitions, configs: retention(settings.outputRetentionMs) },
+    {
+      name: names.readings,
+      partitions: settings.partitions,
+      configs: retention(settings.readingsRetentionMs),
+    },
+    {
+      name: names.anomalies,
+      partitions: settings.partitions,
+      configs: retention(settings.outputRetentionMs),
+    },
     { name: names.deadLetters, partitions: 1, configs: retention(settings.outputRetentionMs) },
     {
       // Same partition count as readings: the window of a meter lives in the changelog
       // partition with the number of its readings' partition, so an owner restores only those.
       name: names.changelog,
       partitions: settings.partitions,
-      configs: { "cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1", "segment.ms": String(HOUR) },
+      configs: {
+        "cleanup.policy": "compact",
+        "min.cleanable.dirty.ratio": "0.1",
+        "segment.ms": String(HOUR),
+      },
     },
   ];
   if (names.scores !== undefined) {
