@@ -51,6 +51,19 @@ const LAYERS: readonly Layer[] = [
     ],
     packages: /^hono(\/|$)|^node:/,
   },
+  // The stream scorer: the detector and the predict use case's validation, the model loader of
+  // the process layer, and its Kafka client; nothing of HTTP.
+  {
+    dir: "backend/stream/",
+    mayImport: [
+      "backend/detector/",
+      "backend/predict/",
+      "backend/process/model_codec.ts",
+      "backend/config.ts",
+      "lib/",
+    ],
+    packages: /^prom-client$|^@platformatic\/kafka$|^node:/,
+  },
   // The process layer and the top-level modules wire everything of the service together.
   { dir: "backend/", mayImport: ["lib/"], packages: /^prom-client$|^hono(\/|$)|^node:/ },
   { dir: "frontend/", mayImport: ["lib/"], packages: ANY_PACKAGE },

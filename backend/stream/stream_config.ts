@@ -3,7 +3,7 @@
  * from the backend's `config.ts`, so the scorer loads the very model a backend
  * replica with the same environment would serve).
  */
-import { TOPICS } from "../../tools/kafka/topics.ts";
+import { TOPICS } from "./topics.ts";
 import type { StreamTopics } from "./stream_scorer.ts";
 
 /** Stream settings. */

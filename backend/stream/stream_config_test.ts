@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadStreamConfig } from "./stream_config.ts";
-import { TOPICS } from "../../tools/kafka/topics.ts";
+import { TOPICS } from "./topics.ts";
 
 Deno.test("loadStreamConfig() needs KAFKA_BOOTSTRAP and defaults the rest", () => {
   const config = loadStreamConfig({ KAFKA_BOOTSTRAP: "kafka:9092" });

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { createLogger, print } from "../../lib/logger.ts";
 import { startBroker } from "./broker.ts";
-import { ensureTopics, topicSettings } from "./topics.ts";
+import { ensureTopics, topicSettings } from "../../backend/stream/topics.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

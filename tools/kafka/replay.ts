@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 import { print, printError } from "../../lib/logger.ts";
 import { publishReadings } from "./publish.ts";
-import { TOPICS } from "./topics.ts";
+import { TOPICS } from "../../backend/stream/topics.ts";
 
 const USAGE = `usage: deno task replay --kafka [--bootstrap HOST:PORT] [--topic ${TOPICS.readings}]
   [--meters 100] [--readings-per-meter 1000] [--seed 42] [--rate 5000] [--duration 60]
