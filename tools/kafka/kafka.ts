@@ -5,7 +5,8 @@
 import { parseArgs } from "node:util";
 import { createLogger, print } from "../../lib/logger.ts";
 import { startBroker } from "./broker.ts";
-import { ensureTopics, topicSettings } from "../../backend/stream/topics.ts";
+import { topicSettings } from "../../backend/stream/topics.ts";
+import { ensureTopics } from "../../backend/stream/create_topics.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

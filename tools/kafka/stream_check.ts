@@ -23,11 +23,8 @@ import { type FleetReading, simulateFleet } from "../../lib/simulator/fleet.ts";
 import { type Broker, freePort, kafkaClasspath, startBroker } from "./broker.ts";
 import { groupLag, type ReadRecord, readTopic } from "./inspect.ts";
 import { publishRecords, type RawRecord, readingValue } from "./publish.ts";
-import {
-  DEFAULT_TOPIC_SETTINGS,
-  ensureTopics,
-  type TopicNames,
-} from "../../backend/stream/topics.ts";
+import { DEFAULT_TOPIC_SETTINGS, type TopicNames } from "../../backend/stream/topics.ts";
+import { ensureTopics } from "../../backend/stream/create_topics.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const METERS = 100;
