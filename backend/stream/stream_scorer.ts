@@ -236,6 +236,7 @@ export class StreamScorer {
       times.set(record, Number(m.timestamp));
       return record;
     });
+    const t0 = performance.now();
     const detector = o.detector();
     const scoresTopic = o.topics.scores;
     const result = scoreBatch(detector, this.#windows, records, {
@@ -285,7 +286,9 @@ export class StreamScorer {
         partition: w.partition,
       });
     }
+    const t1 = performance.now();
     if (messages.length > 0) await this.#producer.send({ messages });
+    const t2 = performance.now();
     for (const [meter, w] of result.windows) this.#windows.set(meter, w);
 
     // Offsets last: everything produced for these records is acknowledged.
@@ -301,7 +304,19 @@ export class StreamScorer {
     }
 
     const now = Date.now();
-    for (const m of batch) o.metrics.e2eLatency.observe((now - Number(m.timestamp)) / 1000);
+    let oldest = now;
+    for (const m of batch) {
+      const produced = Number(m.timestamp);
+      if (produced < oldest) oldest = produced;
+      o.metrics.e2eLatency.observe((now - produced) / 1000);
+    }
+    o.logger.debug("stream_batch", {
+      records: batch.length,
+      queued: this.#queue.length,
+      score_ms: Math.round(t1 - t0),
+      send_ms: Math.round(t2 - t1),
+      oldest_ms: now - oldest,
+    });
     o.metrics.scored.inc(result.scored);
     o.metrics.anomalies.inc(result.anomalies.length);
     o.metrics.duplicatesSkipped.inc(result.replayed);

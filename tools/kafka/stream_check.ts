@@ -15,7 +15,8 @@
  *    ConsumerPerformance on the same topic, and p99 end-to-end latency with
  *    readings published at 10,000/s.
  *
- * `STREAM_REPORT=path` writes the JSON report. Exits 1 when a check fails.
+ * `STREAM_REPORT=path` writes the JSON report; `--write` also rewrites the
+ * streaming section of docs/PERFORMANCE.md. Exits 1 when a check fails.
  */
 import { fileURLToPath } from "node:url";
 import { createLogger, print, printError } from "../../lib/logger.ts";
@@ -25,6 +26,7 @@ import { groupLag, type ReadRecord, readTopic } from "./inspect.ts";
 import { publishRecords, type RawRecord, readingValue } from "./publish.ts";
 import { DEFAULT_TOPIC_SETTINGS, type TopicNames } from "../../backend/stream/topics.ts";
 import { ensureTopics } from "../../backend/stream/create_topics.ts";
+import { replaceStreamSection, type StreamReport, streamSection } from "./stream_report.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const METERS = 100;
@@ -507,7 +509,7 @@ async function main(): Promise<number> {
     }).sort((x, y) => x - y);
 
     const restores = scorers.flatMap((s) => restoreTimes(s));
-    const report = {
+    const report: StreamReport = {
       published: published.published,
       valid_readings: valid,
       bad_records: bad.length,
@@ -536,6 +538,18 @@ async function main(): Promise<number> {
     };
     const path = Deno.env.get("STREAM_REPORT");
     if (path) await Deno.writeTextFile(path, JSON.stringify(report, null, 2) + "\n");
+    if (Deno.args.includes("--write")) {
+      const doc = `${ROOT}docs/PERFORMANCE.md`;
+      const load = Deno.loadavg?.()[0] ?? null;
+      const section = streamSection(report, {
+        when: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+        load,
+        cores: navigator.hardwareConcurrency,
+      });
+      await Deno.writeTextFile(doc, replaceStreamSection(await Deno.readTextFile(doc), section));
+      await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", doc] }).output();
+      say("wrote the streaming section of docs/PERFORMANCE.md");
+    }
     print(JSON.stringify(report, null, 2));
     const failures: string[] = [];
     if (report.lost !== 0) failures.push(`${report.lost} readings were not scored`);
