@@ -154,7 +154,7 @@ export class StreamScorer {
     });
     this.#loop = this.#run();
     this.#lagTimer = setInterval(() => void this.#readLag(), o.lagIntervalMs ?? 5_000);
-    o.logger.info("stream_started", { group: o.groupId, topics: o.topics });
+    o.logger.info("stream_started", { group: o.groupId, topics: o.topics, pid: Deno.pid });
   }
 
   /** Finish the batch in hand, commit, leave the group and close the clients. */

@@ -38,6 +38,8 @@ export interface BrokerOptions {
   dataDir?: string;
   /** Partitions of topics created without a count (auto-created ones). Default 1. */
   defaultPartitions?: number;
+  /** Client port; default a free one (tests). The controller port is always a free one. */
+  port?: number;
   /** Java heap, e.g. "512m" (a laptop-sized broker). */
   heap?: string;
   /** Give up when the broker does not listen within this many milliseconds. Default 90 s. */
@@ -120,7 +122,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "kafka-" });
   await Deno.mkdir(`${dataDir}/log`, { recursive: true });
-  const ports = { broker: freePort(), controller: freePort() };
+  const ports = { broker: options.port ?? freePort(), controller: freePort() };
   const config = `${dataDir}/server.properties`;
   await Deno.writeTextFile(
     config,

@@ -13,6 +13,8 @@ export interface ReadRecord {
   offset: bigint;
   /** The record's timestamp (producer create time, epoch ms). */
   timestamp: number;
+  /** Headers as text (the dead-letter topic's `reason` and `error`). */
+  headers: Record<string, string>;
 }
 
 function admin(bootstrap: string, groupId: string): Consumer {
@@ -77,13 +79,19 @@ export async function readTopic(
         partition: number;
         offset: bigint;
         timestamp: bigint;
+        headers: Map<Buffer, Buffer>;
       };
+      const headers: Record<string, string> = {};
+      for (const [k, v] of message.headers ?? []) {
+        headers[Buffer.from(k).toString()] = Buffer.from(v).toString();
+      }
       out.push({
         key: message.key ? Buffer.from(message.key).toString() : "",
         value: message.value ? Buffer.from(message.value).toString() : "",
         partition: message.partition,
         offset: message.offset,
         timestamp: Number(message.timestamp),
+        headers,
       });
       if (message.offset + 1n >= ends[message.partition]) remaining.delete(message.partition);
       if (remaining.size === 0) break;
