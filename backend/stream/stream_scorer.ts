@@ -79,7 +79,8 @@ export interface StreamCounts {
 /** Consumes, scores and produces until {@link StreamScorer.stop}. */
 export class StreamScorer {
   readonly #o: StreamScorerOptions;
-  readonly #consumer: Consumer;
+  #consumer: Consumer;
+  readonly #clientId: string;
   readonly #producer: Producer;
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
   readonly #queue: Msg[] = [];
@@ -107,10 +108,21 @@ export class StreamScorer {
   constructor(options: StreamScorerOptions) {
     this.#o = options;
     const clientId = options.clientId ?? `anomaly-stream-${Deno.pid}`;
-    this.#consumer = new Consumer({
+    this.#clientId = clientId;
+    this.#consumer = this.#newConsumer();
+    this.#producer = new Producer({
       clientId,
-      groupId: options.groupId,
       bootstrapBrokers: [options.bootstrap],
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+    });
+  }
+
+  #newConsumer(): Consumer {
+    const consumer = new Consumer({
+      clientId: this.#clientId,
+      groupId: this.#o.groupId,
+      bootstrapBrokers: [this.#o.bootstrap],
       // A killed member is noticed after sessionTimeout; 10 s keeps the kill test's pause short
       // while a busy 2-core machine still heartbeats in time.
       sessionTimeout: 10_000,
@@ -119,17 +131,20 @@ export class StreamScorer {
       maxWaitTime: 100,
       autocommit: false,
     });
-    this.#producer = new Producer({
-      clientId,
-      bootstrapBrokers: [options.bootstrap],
-      idempotent: true,
-      acks: ProduceAcks.ALL,
-    });
-    this.#consumer.on("consumer:group:join", (payload) => this.#onAssignment(payload.assignments));
+    consumer.on("consumer:group:join", (payload) => this.#onAssignment(payload.assignments));
+    return consumer;
   }
 
   /** Join the group and start scoring; resolves once consuming. */
   async start(): Promise<void> {
+    const o = this.#o;
+    await this.#subscribe();
+    this.#loop = this.#run();
+    this.#lagTimer = setInterval(() => void this.#readLag(), o.lagIntervalMs ?? 5_000);
+    o.logger.info("stream_started", { group: o.groupId, topics: o.topics, pid: Deno.pid });
+  }
+
+  async #subscribe(): Promise<void> {
     const o = this.#o;
     this.#stream = await this.#consumer.consume({
       topics: [o.topics.readings],
@@ -152,9 +167,27 @@ export class StreamScorer {
     this.#stream.on("error", (err: Error) => {
       o.logger.error("stream_consumer_error", { error: errorMessage(err) });
     });
-    this.#loop = this.#run();
-    this.#lagTimer = setInterval(() => void this.#readLag(), o.lagIntervalMs ?? 5_000);
-    o.logger.info("stream_started", { group: o.groupId, topics: o.topics, pid: Deno.pid });
+  }
+
+  /**
+   * Start over from the group's committed offsets after a failed send: the consumer's
+   * position is past the batch whose outputs were not acknowledged, and later commits must not
+   * skip it. Leaving the group and joining again rewinds every partition to its committed
+   * offset; the windows are restored from the changelog as after any assignment.
+   */
+  async #rejoin(): Promise<void> {
+    const stream = this.#stream;
+    const consumer = this.#consumer;
+    this.#stream = null;
+    this.#queue.length = 0;
+    this.#paused = false;
+    this.#windows.clear();
+    this.#restored.clear();
+    this.#owned = null;
+    await stream?.close().catch(() => {});
+    await consumer.close(true).catch(() => {});
+    this.#consumer = this.#newConsumer();
+    await this.#subscribe();
   }
 
   /** Finish the batch in hand, commit, leave the group and close the clients. */
@@ -208,13 +241,24 @@ export class StreamScorer {
       try {
         await this.#process(batch);
       } catch (err) {
-        // A failed send leaves offsets uncommitted: the records are read again after the
-        // next rebalance or restart, and skipped or rescored by offset. Keep consuming.
+        // Outputs not acknowledged: nothing of this batch is committed. Rejoin from the
+        // committed offsets (retrying while the broker is away) and keep going.
         this.#o.logger.error("stream_batch_failed", {
           error: errorMessage(err),
           size: batch.length,
         });
-        await new Promise((r) => setTimeout(r, 500));
+        for (let attempt = 1; !this.#stopping; attempt++) {
+          await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
+          try {
+            await this.#rejoin();
+            break;
+          } catch (rejoinErr) {
+            this.#o.logger.warn("stream_rejoin_failed", {
+              attempt,
+              error: errorMessage(rejoinErr),
+            });
+          }
+        }
       }
     }
   }
@@ -277,8 +321,9 @@ export class StreamScorer {
         });
       }
     }
+    const changelog: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
     for (const [meter, w] of result.windows) {
-      messages.push({
+      changelog.push({
         topic: o.topics.changelog,
         key: Buffer.from(meter),
         value: Buffer.from(encodeWindow(w)),
@@ -287,7 +332,11 @@ export class StreamScorer {
       });
     }
     const t1 = performance.now();
+    // Outputs, then windows, each acknowledged: a window in the changelog (which says up to which
+    // offset its meter was scored) is never ahead of the outputs of the readings it covers, even
+    // when a produce fails half-way (different topics are different partitions).
     if (messages.length > 0) await this.#producer.send({ messages });
+    if (changelog.length > 0) await this.#producer.send({ messages: changelog });
     const t2 = performance.now();
     for (const [meter, w] of result.windows) this.#windows.set(meter, w);
 
