@@ -190,7 +190,7 @@ export class StreamScorer {
     await this.#subscribe();
   }
 
-  /** Finish the batch in hand, commit, leave the group and close the clients. */
+  /** Finish the batch in hand (the rest of the queue is left uncommitted), leave the group, close. */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#wake?.();
@@ -224,8 +224,9 @@ export class StreamScorer {
   async #run(): Promise<void> {
     const maxBatch = this.#o.maxBatch ?? 2000;
     while (true) {
+      // Stopping: what is queued is not committed, so the partitions' next owner scores it.
+      if (this.#stopping) return;
       if (this.#queue.length === 0) {
-        if (this.#stopping) return;
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           setTimeout(resolve, 200);
