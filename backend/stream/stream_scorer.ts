@@ -88,6 +88,12 @@ export class StreamScorer {
   #wake: (() => void) | null = null;
   #stopping = false;
   #loop: Promise<void> | null = null;
+  /**
+   * The previous batch's sends and commit. The next batch is scored while they are in flight
+   * (against the windows the previous batch left, applied at once); it is sent only once they
+   * are done, so sends and commits stay in batch order, one batch in flight.
+   */
+  #inFlight: Promise<void> = Promise.resolve();
   #lagTimer: ReturnType<typeof setInterval> | null = null;
   /** Windows of the meters in restored partitions. */
   readonly #windows = new Map<string, MeterWindow>();
@@ -184,6 +190,7 @@ export class StreamScorer {
     this.#windows.clear();
     this.#restored.clear();
     this.#owned = null;
+    this.#inFlight = Promise.resolve();
     await stream?.close().catch(() => {});
     await consumer.close(true).catch(() => {});
     this.#consumer = this.#newConsumer();
@@ -196,6 +203,7 @@ export class StreamScorer {
     this.#wake?.();
     if (this.#lagTimer !== null) clearInterval(this.#lagTimer);
     await this.#loop;
+    await this.#inFlight.catch(() => {});
     await this.#stream?.close().catch(() => {});
     await this.#consumer.close(true).catch(() => {});
     await this.#producer.close().catch(() => {});
@@ -227,6 +235,12 @@ export class StreamScorer {
       // Stopping: what is queued is not committed, so the partitions' next owner scores it.
       if (this.#stopping) return;
       if (this.#queue.length === 0) {
+        try {
+          await this.#inFlight;
+        } catch (err) {
+          await this.#recover(err, 0);
+          continue;
+        }
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           setTimeout(resolve, 200);
@@ -242,24 +256,27 @@ export class StreamScorer {
       try {
         await this.#process(batch);
       } catch (err) {
-        // Outputs not acknowledged: nothing of this batch is committed. Rejoin from the
-        // committed offsets (retrying while the broker is away) and keep going.
-        this.#o.logger.error("stream_batch_failed", {
-          error: errorMessage(err),
-          size: batch.length,
+        await this.#recover(err, batch.length);
+      }
+    }
+  }
+
+  /**
+   * Outputs not acknowledged: nothing of the failed batch (nor of the one scored after it) is
+   * committed. Rejoin from the committed offsets, retrying while the broker is away.
+   */
+  async #recover(err: unknown, size: number): Promise<void> {
+    this.#o.logger.error("stream_batch_failed", { error: errorMessage(err), size });
+    for (let attempt = 1; !this.#stopping; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
+      try {
+        await this.#rejoin();
+        return;
+      } catch (rejoinErr) {
+        this.#o.logger.warn("stream_rejoin_failed", {
+          attempt,
+          error: errorMessage(rejoinErr),
         });
-        for (let attempt = 1; !this.#stopping; attempt++) {
-          await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
-          try {
-            await this.#rejoin();
-            break;
-          } catch (rejoinErr) {
-            this.#o.logger.warn("stream_rejoin_failed", {
-              attempt,
-              error: errorMessage(rejoinErr),
-            });
-          }
-        }
       }
     }
   }
@@ -273,7 +290,11 @@ export class StreamScorer {
     if (batch.length === 0) return;
     const fresh = new Set<number>();
     for (const m of batch) if (!this.#restored.has(m.partition)) fresh.add(m.partition);
-    if (fresh.size > 0) await this.#restore(fresh);
+    if (fresh.size > 0) {
+      // The changelog must hold everything this scorer sent before it is read.
+      await this.#inFlight;
+      await this.#restore(fresh);
+    }
 
     const times = new Map<InputRecord, number>();
     const records: InputRecord[] = batch.map((m) => {
@@ -333,59 +354,70 @@ export class StreamScorer {
       });
     }
     const t1 = performance.now();
-    // Outputs, then windows, each acknowledged: a window in the changelog (which says up to which
-    // offset its meter was scored) is never ahead of the outputs of the readings it covers, even
-    // when a produce fails half-way (different topics are different partitions).
-    if (messages.length > 0) await this.#producer.send({ messages });
-    if (changelog.length > 0) await this.#producer.send({ messages: changelog });
-    const t2 = performance.now();
+    // Applied now so the next batch scores against them; if a send below fails, the scorer
+    // rejoins and restores the windows from the changelog, dropping these.
     for (const [meter, w] of result.windows) this.#windows.set(meter, w);
+    const finish = async () => {
+      // Outputs, then windows, each acknowledged: a window in the changelog (which says up to which
+      // offset its meter was scored) is never ahead of the outputs of the readings it covers, even
+      // when a produce fails half-way (different topics are different partitions).
+      const t2 = performance.now();
+      if (messages.length > 0) await this.#producer.send({ messages });
+      if (changelog.length > 0) await this.#producer.send({ messages: changelog });
+      const t3 = performance.now();
 
-    // Offsets last: everything produced for these records is acknowledged.
-    const last = new Map<number, Msg>();
-    for (const m of batch) last.set(m.partition, m);
-    // Not awaited: the next batch's scoring overlaps the commit's round trip. Commits of one
-    // partition land in order, and a lost one is covered by the next (or by the replay skip).
-    for (const m of last.values()) {
-      (m.commit() as Promise<void>).catch((err: unknown) => {
-        o.metrics.commitFailures.inc();
-        o.logger.warn("stream_commit_failed", { error: errorMessage(err) });
-      });
-    }
+      // Offsets last: everything produced for these records is acknowledged.
+      const last = new Map<number, Msg>();
+      for (const m of batch) last.set(m.partition, m);
+      // Not awaited: the next batch's scoring overlaps the commit's round trip. Commits of one
+      // partition land in order, and a lost one is covered by the next (or by the replay skip).
+      for (const m of last.values()) {
+        (m.commit() as Promise<void>).catch((err: unknown) => {
+          o.metrics.commitFailures.inc();
+          o.logger.warn("stream_commit_failed", { error: errorMessage(err) });
+        });
+      }
 
-    const now = Date.now();
-    let oldest = now;
-    for (const m of batch) {
-      const produced = Number(m.timestamp);
-      if (produced < oldest) oldest = produced;
-      o.metrics.e2eLatency.observe((now - produced) / 1000);
-    }
-    o.logger.debug("stream_batch", {
-      records: batch.length,
-      queued: this.#queue.length,
-      score_ms: Math.round(t1 - t0),
-      send_ms: Math.round(t2 - t1),
-      oldest_ms: now - oldest,
-    });
-    o.metrics.scored.inc(result.scored);
-    o.metrics.anomalies.inc(result.anomalies.length);
-    o.metrics.duplicatesSkipped.inc(result.replayed);
-    for (const d of result.deadLetters) o.metrics.deadLetters.inc({ reason: d.reason });
-    o.metrics.produced.inc({ topic: o.topics.anomalies }, result.anomalies.length);
-    o.metrics.produced.inc({ topic: o.topics.deadLetters }, result.deadLetters.length);
-    o.metrics.produced.inc({ topic: o.topics.changelog }, result.windows.size);
-    this.counts.scored += result.scored;
-    this.counts.anomalies += result.anomalies.length;
-    this.counts.deadLetters += result.deadLetters.length;
-    this.counts.duplicatesSkipped += result.replayed;
-    for (const d of result.deadLetters) {
-      o.logger.warn("stream_dead_letter", {
-        reason: d.reason,
-        error: d.message,
-        partition: d.record.partition,
-        offset: d.record.offset.toString(),
+      const now = Date.now();
+      let oldest = now;
+      for (const m of batch) {
+        const produced = Number(m.timestamp);
+        if (produced < oldest) oldest = produced;
+        o.metrics.e2eLatency.observe((now - produced) / 1000);
+      }
+      o.logger.debug("stream_batch", {
+        records: batch.length,
+        queued: this.#queue.length,
+        score_ms: Math.round(t1 - t0),
+        send_ms: Math.round(t3 - t2),
+        oldest_ms: now - oldest,
       });
-    }
+      o.metrics.scored.inc(result.scored);
+      o.metrics.anomalies.inc(result.anomalies.length);
+      o.metrics.duplicatesSkipped.inc(result.replayed);
+      for (const d of result.deadLetters) o.metrics.deadLetters.inc({ reason: d.reason });
+      o.metrics.produced.inc({ topic: o.topics.anomalies }, result.anomalies.length);
+      o.metrics.produced.inc({ topic: o.topics.deadLetters }, result.deadLetters.length);
+      o.metrics.produced.inc({ topic: o.topics.changelog }, result.windows.size);
+      this.counts.scored += result.scored;
+      this.counts.anomalies += result.anomalies.length;
+      this.counts.deadLetters += result.deadLetters.length;
+      this.counts.duplicatesSkipped += result.replayed;
+      for (const d of result.deadLetters) {
+        o.logger.warn("stream_dead_letter", {
+          reason: d.reason,
+          error: d.message,
+          partition: d.record.partition,
+          offset: d.record.offset.toString(),
+        });
+      }
+    };
+    // The previous batch first (its failure is this call's), then this one's sends in flight.
+    await this.#inFlight;
+    this.#inFlight = finish();
+    // Handled here so an idle scorer does not crash on it; awaited (and rethrown) by the next
+    // batch or the idle loop.
+    this.#inFlight.catch(() => {});
   }
 
   /** Read the changelog partitions of `partitions` to their end into the windows. */
