@@ -6,7 +6,7 @@
  * score on both paths. Windows are not changed in place: the caller applies
  * the returned ones only once the outputs are acknowledged.
  */
-import type { Detector, Prediction, Reading } from "../detector/types.ts";
+import type { Detector, Prediction, Reading } from "../detector/mod.ts";
 import { isRejected, parseRecords, type Rejected } from "./record.ts";
 import { advance, contextLength, type MeterWindow } from "./windows.ts";
 

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { type InputRecord, scoreBatch } from "./batch.ts";
 import type { MeterWindow } from "./windows.ts";
-import { fitTemporal } from "../detector/temporal.ts";
-import { toMatrix } from "../detector/model.ts";
-import { FEATURES } from "../detector/types.ts";
+import { FEATURES, fitTemporal, toMatrix } from "../detector/mod.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 
 const training = simulateFleet({ seed: 1, meters: 3, readingsPerMeter: 600, kinds: [] }).readings;

@@ -7,7 +7,7 @@
 import { configFromEnvOrExit } from "../config.ts";
 import { createLogger, errorMessage, printError } from "../../lib/logger.ts";
 import { createModelLoader } from "../process/model_codec.ts";
-import type { Detector } from "../detector/types.ts";
+import type { Detector } from "../detector/mod.ts";
 import { loadStreamConfig, type StreamConfig } from "./stream_config.ts";
 import { createStreamMetrics } from "./stream_metrics.ts";
 import { StreamScorer } from "./stream_scorer.ts";

@@ -7,7 +7,7 @@
  * time order per meter.
  */
 import { validatePredictBody, ValidationError } from "../predict/predict_schema.ts";
-import type { Reading } from "../detector/types.ts";
+import type { Reading } from "../detector/mod.ts";
 
 /** Why a record was dead-lettered (a label value of `stream_dead_letters_total`). */
 export type DeadLetterReason =

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { isRejected, parseRecord, parseRecords } from "./record.ts";
-import { FEATURES } from "../detector/types.ts";
+import { FEATURES } from "../detector/mod.ts";
 
 const enc = new TextEncoder();
 const key = (text: string) => enc.encode(text);

@@ -27,7 +27,7 @@ import {
   Producer,
 } from "@platformatic/kafka";
 import { Buffer } from "node:buffer";
-import type { Detector } from "../detector/types.ts";
+import type { Detector } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type InputRecord, scoreBatch } from "./batch.ts";
 import { decodeWindow, encodeWindow, type MeterWindow } from "./windows.ts";

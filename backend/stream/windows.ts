@@ -8,7 +8,7 @@
  * added to the window twice. Serialized as the value of the compacted
  * changelog topic, keyed by meter.
  */
-import type { Reading } from "../detector/types.ts";
+import type { Reading } from "../detector/mod.ts";
 
 /** One meter's window. */
 export interface MeterWindow {
