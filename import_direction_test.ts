@@ -19,7 +19,7 @@ const ANY_PACKAGE = /./;
 
 // Most specific folder first: a file belongs to the first layer whose folder holds it.
 const LAYERS: readonly Layer[] = [
-  { dir: "lib/simulator/", mayImport: ["lib/ranges.ts"], packages: /^$/ },
+  { dir: "lib/simulator/", mayImport: ["lib/ranges.ts", "lib/timestamp.ts"], packages: /^$/ },
   { dir: "lib/", mayImport: [], packages: /^$/ },
   {
     dir: "backend/detector/",

@@ -12,6 +12,7 @@ import {
   toReading,
 } from "../../lib/simulator/simulator.ts";
 import type { Reading } from "../../lib/contract.ts";
+import { formatTimestamp, parseTimestamp } from "../../lib/timestamp.ts";
 import type { AnomalyRow } from "../components/AnomalyTable.tsx";
 import type { Outcome, PredictResponse, Problem } from "./api.ts";
 import {
@@ -242,7 +243,7 @@ export class LiveStream {
   async sendBatch(): Promise<boolean> {
     const { batchSize, newConnection } = this.#o.settings();
     const batch = this.#simulator.batch(batchSize);
-    this.#lastTime = Date.parse(batch[batch.length - 1].timestamp) + 1000;
+    this.#lastTime = parseTimestamp(batch[batch.length - 1].timestamp) + 1000;
     const outcome = await this.#o.predict(batch.map(toReading), { newConnection });
     return this.record(batch, outcome);
   }
@@ -260,7 +261,7 @@ export class LiveStream {
   async inject(): Promise<void> {
     const reading: LabeledReading = {
       ...EXTREME_READING,
-      timestamp: new Date().toISOString(),
+      timestamp: formatTimestamp(Date.now()),
       anomaly: true,
       kind: null,
     };
