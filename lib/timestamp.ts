@@ -1,7 +1,7 @@
 /**
  * The one rule for a point in time, wherever the project reads one: a
  * reading's `timestamp` in `/predict` and `/feedback`, the CLI's `--time`
- * column, the simulators' output.
+ * column, the UI and the simulators' output.
  *
  * Accepted: RFC 3339 `date-time`, `YYYY-MM-DDTHH:MM:SS` with an optional
  * fraction of any length (kept to the millisecond, truncated), then `Z` or an
@@ -25,7 +25,7 @@
  * plain doubles. `timestamp_test.ts` checks it against an independent reference.
  */
 
-/** The accepted format in words, for messages, the OpenAPI document and `--help`. */
+/** The accepted format in words, for refusals and the OpenAPI document. */
 export const TIMESTAMP_FORMAT =
   "RFC 3339 date-time with a UTC offset, e.g. 2026-01-01T12:00:00Z or " +
   "2026-01-01T13:00:00.250+01:00";
