@@ -4,7 +4,7 @@ import { openApiDocument } from "./openapi.ts";
 import { renderDocsPage } from "./docs_page.ts";
 import { PROBLEMS } from "../../lib/problem.ts";
 import { parseTimestamp, TIMESTAMP_FORMAT, TIMESTAMP_PATTERN } from "../../lib/timestamp.ts";
-import { MODEL_SETTINGS } from "../detector/model_config.ts";
+import { MODEL_SETTINGS } from "../detector/mod.ts";
 import { testApp } from "../tests/_app.ts";
 import { schemaErrors } from "../tests/_json_schema.ts";
 
