@@ -106,10 +106,13 @@ const MANUAL: readonly ManualEntry[] = [
     why: `${DOCKER_DESKTOP}; stops the stack that \`up\` started`,
   },
   {
-    command: "docker build -f containers/Dockerfile.backend -t anomaly-backend:0.1.0 .",
+    command: "docker build -f containers/Dockerfile.backend -t localhost/anomaly-backend:0.1.0 .",
     why: COMPILED,
   },
-  { command: "docker build -f containers/Dockerfile.ui -t anomaly-ui:0.1.0 .", why: COMPILED },
+  {
+    command: "docker build -f containers/Dockerfile.ui -t localhost/anomaly-ui:0.1.0 .",
+    why: COMPILED,
+  },
   { command: "deno task images:build", why: COMPILED },
   { command: "deno task kind:up", why: `${KIND} (creates one); its --dry-run runs here` },
   { command: "deno task kind:redeploy", why: KIND },
@@ -124,8 +127,8 @@ const MANUAL: readonly ManualEntry[] = [
       `kubectl -n kube-system patch deploy metrics-server --type='json' -p='[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]'`,
     why: KIND,
   },
-  { command: "kind load docker-image anomaly-backend:0.1.0 --name anomaly", why: KIND },
-  { command: "kind load docker-image anomaly-ui:0.1.0 --name anomaly", why: KIND },
+  { command: "kind load docker-image localhost/anomaly-backend:0.1.0 --name anomaly", why: KIND },
+  { command: "kind load docker-image localhost/anomaly-ui:0.1.0 --name anomaly", why: KIND },
   {
     command: "kubectl apply -k k8s/overlays/lifecycle",
     why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
@@ -227,7 +230,7 @@ const RUNNABLE: readonly RunnableRule[] = [
     tools: DOCKER_TOOLS,
   },
   {
-    pattern: /^docker image rm anomaly-backend:0\.1\.0 anomaly-ui:0\.1\.0$/,
+    pattern: /^docker image rm localhost\/anomaly-backend:0\.1\.0 localhost\/anomaly-ui:0\.1\.0$/,
     mode: "run",
     tools: DOCKER_TOOLS,
   },
@@ -522,11 +525,14 @@ Deno.test({
       if (dockerReady) {
         // The guide's cleanup removes them; this covers a run that failed before it.
         const tag = context.imageTag;
-        await runShell(`docker image rm -f anomaly-backend:${tag} anomaly-ui:${tag} || true`, {
-          cwd: REPO_ROOT,
-          env,
-          timeoutS: 60,
-        });
+        await runShell(
+          `docker image rm -f localhost/anomaly-backend:${tag} localhost/anomaly-ui:${tag} || true`,
+          {
+            cwd: REPO_ROOT,
+            env,
+            timeoutS: 60,
+          },
+        );
       }
       await Deno.remove(modelDir, { recursive: true });
       await Deno.remove(binDir, { recursive: true });
