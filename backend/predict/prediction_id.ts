@@ -98,6 +98,16 @@ function decode(text: string): Uint8Array | null {
 const pool = new Uint8Array(4_000);
 let poolAt = pool.length;
 
+/** A version as an id carries it: `sha256:` and its first 12 hex digits ("00" for non-hex pairs). */
+export function idVersion(version: string): string {
+  const hex = version.startsWith("sha256:") ? version.slice(7) : version;
+  let out = "sha256:";
+  for (let i = 0; i < 6; i++) {
+    out += ((parseInt(hex.slice(2 * i, 2 * i + 2), 16) || 0) & 0xff).toString(16).padStart(2, "0");
+  }
+  return out;
+}
+
 /** Writes the ids of one scored batch; one per request, reused for every reading. */
 export class PredictionIdWriter {
   readonly #bytes: Uint8Array;
