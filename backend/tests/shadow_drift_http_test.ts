@@ -28,7 +28,10 @@ Deno.test("POST /predict feeds shadow scoring after the response and keeps the c
   const text = await metrics.registry.metrics();
   const count = (agree: string) =>
     Number(
-      new RegExp(`^shadow_predictions_total\\{agree="${agree}"\\} (\\d+)$`, "m").exec(text)?.[1] ??
+      new RegExp(
+        `^shadow_predictions_total\\{champion="[^"]+",challenger="[^"]+",agree="${agree}"\\} (\\d+)$`,
+        "m",
+      ).exec(text)?.[1] ??
         0,
     );
   assert.equal(count("true") + count("false"), 50);
