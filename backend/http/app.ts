@@ -144,6 +144,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       ),
       docs: "/docs",
     }));
+  const labels = deps.labels ?? new LabelStore(config.labelsDb);
   // One body budget per worker for every route that reads a reading batch.
   const admitBody = workerBodyBudget(config, metrics);
   app.route(
@@ -172,9 +173,9 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       bodyTimeoutMs: config.bodyTimeoutMs,
       refresh: deps.refreshModels ?? (() => Promise.resolve()),
       collectMetrics: collect,
+      labels,
     }),
   );
-  const labels = deps.labels ?? new LabelStore(config.labelsDb);
   app.route(
     "/",
     feedbackRoutes({

@@ -52,7 +52,7 @@ export function svgOf(
   });
 }
 
-/** Report a model on its files: text or JSON, plus the scores CSV and SVG when asked. */
+/** Report a model on its files: text or JSON, plus the scores CSV and SVG when asked; returns the evaluation. */
 export async function reportCsv(
   trained: TrainedCsv,
   options: {
@@ -64,7 +64,7 @@ export async function reportCsv(
     threshold?: number;
   },
   io: CliIo,
-): Promise<void> {
+): Promise<Evaluation> {
   const { model, datasets, splits } = trained;
   const scored = datasets.map((ds, i) => scoreFile(model, ds, splits[i]));
   const threshold = options.threshold ?? model.threshold;
@@ -93,9 +93,10 @@ export async function reportCsv(
       files: evaluation.files,
       outputs: { scores: d.scores ?? null, report: d.report ?? null },
     }));
-    return;
+    return evaluation;
   }
   for (const line of formatFiles(evaluation, trained.evaluationText)) io.out(line);
   if (d.scores) io.out(`Wrote per-row scores to ${d.scores}`);
   if (d.report) io.out(`Wrote the SVG report to ${d.report}`);
+  return evaluation;
 }

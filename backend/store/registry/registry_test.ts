@@ -227,7 +227,10 @@ Deno.test("ModelRegistry.recordEvaluation() stores an evaluation in the version'
   const { meta } = await registry.register(model, { source: "test" });
   const artifact = await registry.readArtifact(meta.version);
   await registry.recordEvaluation(meta.version, { precision: 0.9, recall: 0.8 });
-  assert.deepEqual((await registry.meta(meta.version))?.evaluation, { precision: 0.9, recall: 0.8 });
+  assert.deepEqual((await registry.meta(meta.version))?.evaluation, {
+    precision: 0.9,
+    recall: 0.8,
+  });
   assert.deepEqual((await registry.list())[0].evaluation, { precision: 0.9, recall: 0.8 });
   assert.equal(await registry.readArtifact(meta.version), artifact);
   await assert.rejects(
