@@ -19,6 +19,8 @@ export interface AnomalyRow {
   kind: string | null;
   reasons: Reason[];
   servedBy: string;
+  /** The verdict's `prediction_id`, which a label names; absent from backends that predate ids. */
+  predictionId?: string;
 }
 
 /** Where an operator's label for a row stands. */

@@ -222,6 +222,7 @@ export class LiveStream {
           kind: kind ?? reading.kind,
           reasons: p.reasons ?? [],
           servedBy: data.served_by,
+          ...(typeof p.prediction_id === "string" ? { predictionId: p.prediction_id } : {}),
         });
       }
     });
