@@ -7,8 +7,11 @@
  * One row per prediction id holds its label, the version that served it and
  * its verdict, and the reading; a second table keeps the verdict of every
  * model that scored the reading when it was labeled (the challenger of the
- * day), which gives live precision per version. Writing the same label again
- * changes nothing; a different label replaces it (an operator changed their mind).
+ * day), which gives live precision per version; a third keeps those outcome
+ * counts per version up to date in the same transactions, so reading live
+ * precision costs a few rows however many labels there are. Writing the same
+ * label again changes nothing; a different label replaces it (an operator
+ * changed their mind).
  *
  * WAL mode: readers (a training Job, `/models`) never block the writer.
  * `synchronous=NORMAL`: a commit survives a killed process; a power loss may
@@ -130,7 +133,13 @@ CREATE TABLE IF NOT EXISTS verdicts (
   predicted INTEGER NOT NULL CHECK (predicted IN (0, 1)),
   PRIMARY KEY (prediction_id, model_version)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS verdicts_by_version ON verdicts (model_version, predicted);
+CREATE TABLE IF NOT EXISTS tallies (
+  model_version TEXT NOT NULL,
+  predicted INTEGER NOT NULL,
+  anomaly INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (model_version, predicted, anomaly)
+) WITHOUT ROWID;
 `;
 
 /** The store's state from a SQLite error (codes from sqlite3.h; messages where no code comes). */
@@ -152,6 +161,13 @@ interface Statements {
   insert: StatementSync;
   update: StatementSync;
   verdict: StatementSync;
+  verdictsOf: StatementSync;
+  bump: StatementSync;
+}
+
+interface VerdictRow {
+  model_version: string;
+  predicted: number;
 }
 
 /** Labels in a SQLite file, reopened by itself after a failure. */
@@ -246,6 +262,13 @@ export class LabelStore {
       verdict: db.prepare(
         "INSERT OR IGNORE INTO verdicts (prediction_id, model_version, predicted) VALUES (?, ?, ?)",
       ),
+      verdictsOf: db.prepare(
+        "SELECT model_version, predicted FROM verdicts WHERE prediction_id = ?",
+      ),
+      bump: db.prepare(
+        "INSERT INTO tallies (model_version, predicted, anomaly, n) VALUES (?, ?, ?, ?) " +
+          "ON CONFLICT (model_version, predicted, anomaly) DO UPDATE SET n = n + excluded.n",
+      ),
     };
   }
 
@@ -281,6 +304,11 @@ export class LabelStore {
             result.outcomes.push("stored");
           } else if (before.anomaly !== anomaly) {
             s.update.run(anomaly, client, now, l.predictionId);
+            // Every verdict on this reading moves from the old label's cell to the new one's.
+            for (const v of s.verdictsOf.all(l.predictionId) as unknown as VerdictRow[]) {
+              s.bump.run(v.model_version, v.predicted, before.anomaly, -1);
+              s.bump.run(v.model_version, v.predicted, anomaly, 1);
+            }
             result.changed++;
             result.outcomes.push("changed");
           } else {
@@ -288,7 +316,9 @@ export class LabelStore {
             result.outcomes.push("unchanged");
           }
           for (const v of [l.served, ...(l.others ?? [])]) {
-            s.verdict.run(l.predictionId, v.modelVersion, v.predicted ? 1 : 0);
+            const predicted = v.predicted ? 1 : 0;
+            const added = s.verdict.run(l.predictionId, v.modelVersion, predicted).changes;
+            if (Number(added) > 0) s.bump.run(v.modelVersion, predicted, anomaly, 1);
           }
         }
         db.exec("COMMIT");
@@ -312,8 +342,7 @@ export class LabelStore {
     let rows: { model_version: string; predicted: number; anomaly: number; n: number }[];
     try {
       rows = db.prepare(
-        "SELECT v.model_version, v.predicted, l.anomaly, COUNT(*) AS n FROM verdicts v " +
-          "JOIN labels l ON l.prediction_id = v.prediction_id GROUP BY 1, 2, 3",
+        "SELECT model_version, predicted, anomaly, n FROM tallies WHERE n > 0",
       ).all() as typeof rows;
     } catch (err) {
       throw this.#fail(err, REOPEN_AFTER_MS);
