@@ -37,6 +37,29 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 const CHARS = Array.from(ALPHABET);
+const CODES = new TextEncoder().encode(ALPHABET);
+const ASCII = new TextDecoder();
+
+/** Base64url of `bytes[0, length)` as ASCII codes into `out` at `at`; returns the end. */
+function encodeAscii(bytes: Uint8Array, length: number, out: Uint8Array, at: number): number {
+  let o = at;
+  let i = 0;
+  for (; i + 2 < length; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out[o] = CODES[n >>> 18];
+    out[o + 1] = CODES[(n >>> 12) & 63];
+    out[o + 2] = CODES[(n >>> 6) & 63];
+    out[o + 3] = CODES[n & 63];
+    o += 4;
+  }
+  if (i < length) {
+    const n = (bytes[i] << 16) | ((i + 1 < length ? bytes[i + 1] : 0) << 8);
+    out[o++] = CODES[n >>> 18];
+    out[o++] = CODES[(n >>> 12) & 63];
+    if (i + 1 < length) out[o++] = CODES[(n >>> 6) & 63];
+  }
+  return o;
+}
 
 /** What an id says was served. */
 export interface DecodedPredictionId {
@@ -112,7 +135,8 @@ export function idVersion(version: string): string {
 export class PredictionIdWriter {
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
-  readonly #header: string;
+  #header: string | null = null;
+  readonly #headerAscii = new Uint8Array(24);
   readonly #seed: number;
   readonly #nf: number;
 
@@ -136,12 +160,12 @@ export class PredictionIdWriter {
     }
     b.set(pool.subarray(poolAt, poolAt + 5), 13);
     poolAt += 5;
-    this.#header = encode(b, HEADER_BYTES);
+    encodeAscii(b, HEADER_BYTES, this.#headerAscii, 0);
     this.#seed = fnv(b, 0, HEADER_BYTES, FNV_OFFSET);
   }
 
-  /** The id of the reading at `index` with `values` (the model's features) and its verdict. */
-  id(index: number, predicted: boolean, values: ArrayLike<number>): string {
+  /** Write the body bytes of reading `index` (verdict, values, checksum); returns their length. */
+  #body(index: number, predicted: boolean, values: ArrayLike<number>): number {
     const b = this.#bytes;
     const v = this.#view;
     let o = HEADER_BYTES;
@@ -152,7 +176,38 @@ export class PredictionIdWriter {
     o += 4;
     for (let f = 0; f < this.#nf; f++, o += 8) v.setFloat64(o, values[f]);
     v.setUint32(o, fnv(b, HEADER_BYTES, o, this.#seed));
-    return this.#header + encode(b.subarray(HEADER_BYTES), o + 4 - HEADER_BYTES);
+    return o + 4 - HEADER_BYTES;
+  }
+
+  /**
+   * The ids of a whole batch at once: `verdicts[i]` and the values `fill(i, out)` writes. Built
+   * as one ASCII buffer decoded once, then sliced: a string per character would cost more than
+   * the ids' bytes.
+   */
+  ids(verdicts: ArrayLike<boolean>, fill: (index: number, out: Float64Array) => void): string[] {
+    const n = verdicts.length;
+    const bodyBytes = FIXED_BODY_BYTES + 8 * this.#nf;
+    const length = this.#headerAscii.length + Math.ceil(bodyBytes * 4 / 3);
+    const ascii = new Uint8Array(n * length);
+    const values = new Float64Array(this.#nf);
+    const body = this.#bytes.subarray(HEADER_BYTES);
+    for (let i = 0; i < n; i++) {
+      fill(i, values);
+      const at = i * length;
+      ascii.set(this.#headerAscii, at);
+      encodeAscii(body, this.#body(i, verdicts[i], values), ascii, at + this.#headerAscii.length);
+    }
+    const text = ASCII.decode(ascii);
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) out[i] = text.slice(i * length, (i + 1) * length);
+    return out;
+  }
+
+  /** The id of the reading at `index` with `values` (the model's features) and its verdict. */
+  id(index: number, predicted: boolean, values: ArrayLike<number>): string {
+    const length = this.#body(index, predicted, values);
+    this.#header ??= encode(this.#bytes, HEADER_BYTES);
+    return this.#header + encode(this.#bytes.subarray(HEADER_BYTES), length);
   }
 }
 

@@ -56,3 +56,12 @@ Deno.test("decodePredictionId() refuses made-up, altered and truncated ids", () 
     });
   }
 });
+
+Deno.test("PredictionIdWriter.ids() writes a batch's ids exactly as id() does one by one", () => {
+  const writer = new PredictionIdWriter(VERSION, 2, 5_000);
+  const rows = [[230, 10], [231.5, 9.75], [0, -1]];
+  const verdicts = [false, true, false];
+  const batch = writer.ids(verdicts, (i, out) => out.set(rows[i]));
+  assert.deepEqual(batch, rows.map((r, i) => writer.id(i, verdicts[i], r)));
+  assert.deepEqual(decodePredictionId(batch[1]).values, [231.5, 9.75]);
+});

@@ -75,16 +75,14 @@ export function withIds(
 ): ServedPrediction[] {
   const features = detector.info.features;
   const nf = features.length;
-  const writer = new PredictionIdWriter(detector.info.version, nf);
-  const values = new Float64Array(nf);
-  for (let i = 0; i < predictions.length; i++) {
+  const verdicts = new Array<boolean>(predictions.length);
+  for (let i = 0; i < predictions.length; i++) verdicts[i] = predictions[i].anomaly;
+  const ids = new PredictionIdWriter(detector.info.version, nf).ids(verdicts, (i, out) => {
     const reading = readings[i] as unknown as Record<string, number>;
-    for (let f = 0; f < nf; f++) values[f] = reading[features[f]];
-    (predictions[i] as ServedPrediction).prediction_id = writer.id(
-      i,
-      predictions[i].anomaly,
-      values,
-    );
+    for (let f = 0; f < nf; f++) out[f] = reading[features[f]];
+  });
+  for (let i = 0; i < predictions.length; i++) {
+    (predictions[i] as ServedPrediction).prediction_id = ids[i];
   }
   return predictions as ServedPrediction[];
 }
