@@ -126,6 +126,7 @@ export async function main(argv: string[]): Promise<number> {
   const repeat = Number(values.repeat);
   const rps = Number(values.rps);
   const feedbackRps = Number(values["feedback-rps"]);
+  const loadBefore = Deno.loadavg();
   const dirs: string[] = [];
   const backends: BackendProcess[] = [];
   const pairs: {
@@ -160,6 +161,8 @@ export async function main(argv: string[]): Promise<number> {
     for (const b of backends) await b.stop();
     for (const d of dirs) await Deno.remove(d, { recursive: true });
   }
+  const loadAfter = Deno.loadavg();
+  const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(" / ");
   const p = (r: LoadReport, q: "p50" | "p99") => r.latency_ms?.[q] ?? NaN;
   const ratios = pairs.map((x) => p(x.with, "p99") / p(x.without, "p99"));
   const errors = pairs.reduce((n, x) => n + x.with.errors + x.without.errors, 0);
@@ -184,7 +187,9 @@ backends (\`WORKERS=1\`, default model, each with its own SQLite label store), b
 same time by \`deno task load --rps ${rps} --batch-size 64 --workers 32 --no-keepalive\` for
 ${seconds} s per pair; the second also receives \`POST /feedback\` at ${feedbackRps} requests a
 second, each labeling one fresh \`prediction_id\`, so every post is a write (a transaction in WAL
-mode, \`synchronous=NORMAL\`).
+mode, \`synchronous=NORMAL\`). Load average ${la(loadBefore)} at the start, ${
+    la(loadAfter)
+  } at the end (${new Date().toISOString().slice(0, 16)} UTC).
 
 ${table}
 
