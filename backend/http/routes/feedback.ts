@@ -17,18 +17,18 @@
  * `FEEDBACK_TOKEN` is set, need `Authorization: Bearer <FEEDBACK_TOKEN>`.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import type { Detector, Reading } from "../../detector/types.ts";
-import { outcome, OUTCOMES, precision, recall, tally } from "../../lifecycle/feedback.ts";
+import type { Detector, Reading } from "../../detector/mod.ts";
+import { outcome, OUTCOMES, precision, recall, tally } from "../../mlops/feedback.ts";
 import {
   type IdLabel,
   validateFeedbackBody,
   validateLabels,
-} from "../../lifecycle/feedback_schema.ts";
-import type { FeedbackBudget } from "../../lifecycle/feedback_budget.ts";
-import type { LifecycleMetrics } from "../../lifecycle/lifecycle_metrics.ts";
-import type { ModelLifecycle } from "../../lifecycle/model_lifecycle.ts";
-import { anomalyFlags } from "../../lifecycle/shadow.ts";
-import { checkBearer } from "../../lifecycle/admin_auth.ts";
+} from "../../mlops/feedback_schema.ts";
+import type { FeedbackBudget } from "../../mlops/feedback_budget.ts";
+import type { LifecycleMetrics } from "../../metrics/mlops_metrics.ts";
+import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
+import { anomalyFlags } from "../../mlops/shadow.ts";
+import { checkBearer } from "../../mlops/admin_auth.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { ValidationError } from "../../predict/predict_schema.ts";

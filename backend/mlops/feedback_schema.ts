@@ -9,7 +9,7 @@
  *   `predict_schema.ts`); errors of both kinds are reported together, in
  *   reading order.
  */
-import type { Reading } from "../detector/types.ts";
+import type { Reading } from "../detector/mod.ts";
 import { validatePredictBody, ValidationError } from "../predict/predict_schema.ts";
 import { type DecodedPredictionId, decodePredictionId } from "../predict/prediction_id.ts";
 import type { FieldError } from "../../lib/problem.ts";
