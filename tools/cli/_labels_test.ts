@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ModelRegistry } from "../../backend/store/registry/registry.ts";
+import { ModelRegistry } from "../../backend/store/registry/mod.ts";
 import { testApp } from "../../backend/tests/_app.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { UsageError } from "./_common.ts";

@@ -18,8 +18,8 @@ import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.
 import { type Dataset, expandPaths, loadDataFlagFiles, splitRows } from "./_dataset.ts";
 import { loadLabelDataset } from "./_labels.ts";
 import { parseAlias } from "./_register.ts";
-import { ModelRegistry, VersionNotFoundError } from "../../backend/store/registry/registry.ts";
-import { shortVersion } from "../../backend/store/registry/version_id.ts";
+import { ModelRegistry, VersionNotFoundError } from "../../backend/store/registry/mod.ts";
+import { shortVersion } from "../../backend/store/registry/mod.ts";
 import { gridFlags, scoreFile } from "./_byod.ts";
 import { reportCsv } from "./_byod_report.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";

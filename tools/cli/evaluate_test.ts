@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { main } from "./evaluate.ts";
 import { main as train } from "./train.ts";
 import { runCli, UsageError } from "./_common.ts";
-import { ModelRegistry } from "../../backend/store/registry/registry.ts";
+import { ModelRegistry } from "../../backend/store/registry/mod.ts";
 import { captureIo, readingsCsv, runMain, runTool, withTempDir } from "./_testing.ts";
 import { simulate } from "../../lib/simulator/simulator.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";

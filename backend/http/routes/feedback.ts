@@ -19,11 +19,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Detector, Reading } from "../../detector/mod.ts";
 import { outcome, OUTCOMES, precision, recall, tally } from "../../mlops/feedback.ts";
-import {
-  type IdLabel,
-  validateFeedbackBody,
-  validateLabels,
-} from "../../mlops/feedback_schema.ts";
+import { type IdLabel, validateFeedbackBody, validateLabels } from "../../mlops/feedback_schema.ts";
 import type { FeedbackBudget } from "../../mlops/feedback_budget.ts";
 import type { LifecycleMetrics } from "../../metrics/mlops_metrics.ts";
 import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
