@@ -76,7 +76,9 @@ function registryFeatures(registry: ModelRegistry): (version: string) => Promise
   return async (version) => {
     if (!known.has(version) && performance.now() - readAt > 1_000) {
       readAt = performance.now();
-      known = new Map((await registry.list()).map((m) => [idVersion(m.version), m.features]));
+      // An unreadable registry knows no more versions than before; the label is refused as unknown.
+      const listed = await registry.list().catch(() => null);
+      if (listed) known = new Map(listed.map((m) => [idVersion(m.version), m.features]));
     }
     return known.get(version) ?? null;
   };
