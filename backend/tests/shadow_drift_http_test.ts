@@ -36,7 +36,7 @@ Deno.test("POST /predict feeds shadow scoring after the response and keeps the c
     );
   assert.equal(count("true") + count("false"), 50);
   assert.ok(count("false") > 0, "a 30 % contamination challenger disagrees on some readings");
-  assert.match(text, /^shadow_latency_seconds_count 1$/m);
+  assert.match(text, /^shadow_latency_seconds_count\{champion="[^"]+",challenger="[^"]+"\} 1$/m);
 });
 
 Deno.test("POST /predict feeds the drift window: shifted voltage raises its PSI only", async () => {
