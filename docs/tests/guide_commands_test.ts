@@ -306,18 +306,39 @@ const EXPECT: Record<string, (output: string) => void> = {
     },
   [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:f0a531e321ea"}'`]:
     (out) => assert.equal(JSON.parse(out).model_version, "sha256:f0a531e321ea"),
-  [`curl -s localhost:8000/feedback -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7,"anomaly":true},{"voltage":239.5,"current":10,"frequency":50,"anomaly":false}]}'`]:
-    (out) =>
-      assert.deepEqual(JSON.parse(out).models[0], {
-        alias: "champion",
-        model_version: "sha256:f0a531e321ea",
-        tp: 1,
-        fp: 0,
-        fn: 0,
-        tn: 1,
-        precision: 1,
-        recall: 1,
-      }),
+  [`curl -s localhost:8000/predict -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7},{"voltage":239.5,"current":10,"frequency":50}]}' | jq -c '{labels: [{prediction_id: .predictions[0].prediction_id, anomaly: true}, {prediction_id: .predictions[1].prediction_id, anomaly: false}]}' | tee /tmp/labels.json | curl -s localhost:8000/feedback -H 'content-type: application/json' -d @-`]:
+    (out) => {
+      const body = JSON.parse(out);
+      assert.deepEqual([body.total, body.stored, body.unchanged, body.labeled_anomalies], [
+        2,
+        2,
+        0,
+        1,
+      ]);
+    },
+  "curl -s localhost:8000/feedback -H 'content-type: application/json' -d @/tmp/labels.json": (
+    out,
+  ) => {
+    const body = JSON.parse(out);
+    assert.deepEqual([body.total, body.stored, body.unchanged], [2, 0, 2]);
+  },
+  // The challenger's verdicts are there once the backend polled its alias (MODEL_POLL_S, 5 s after
+  // the train command, which a participant takes longer than this test to reach).
+  "curl -s localhost:8000/models | jq -c .monitoring.feedback": (out) => {
+    const feedback = JSON.parse(out);
+    assert.deepEqual(feedback["sha256:f0a531e321ea"], {
+      tp: 1,
+      fp: 0,
+      fn: 0,
+      tn: 1,
+      precision: 1,
+      recall: 1,
+    });
+    const challenger = feedback["sha256:4ce79a78985b"];
+    if (challenger) {
+      assert.deepEqual(challenger, { tp: 1, fp: 1, fn: 0, tn: 0, precision: 0.5, recall: 1 });
+    }
+  },
   "curl -s -i -X DELETE localhost:8000/models/aliases/challenger -H 'Authorization: Bearer wrong'":
     (out) => assert.match(out, /^HTTP\/1\.1 401 /),
 }; // deno-fmt-ignore

@@ -39,6 +39,8 @@ export interface AnomalyRow {
   kind: string | null;
   reasons: Reason[];
   servedBy: string;
+  /** The verdict's `prediction_id`, which a label names; absent from backends that predate ids. */
+  predictionId?: string;
 }
 
 /** The charted signals, in display order. */
@@ -240,6 +242,7 @@ export class LiveStream {
           kind: kind ?? reading.kind,
           reasons: p.reasons ?? [],
           servedBy: data.served_by,
+          ...(typeof p.prediction_id === "string" ? { predictionId: p.prediction_id } : {}),
         });
       }
     });
