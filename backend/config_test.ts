@@ -72,7 +72,7 @@ Deno.test("loadConfig() rejects a shutdown deadline shorter than the body timeou
 
 Deno.test("loadConfig() reads the model lifecycle settings with their defaults", () => {
   const d = loadConfig({});
-  assert.equal(d.adminToken, null);
+  assert.deepEqual(d.adminTokens, []);
   assert.equal(d.modelPollSeconds, 5);
   assert.equal(d.modelRetention, 10);
   assert.equal(d.shadowRate, 1);
@@ -85,7 +85,7 @@ Deno.test("loadConfig() reads the model lifecycle settings with their defaults",
     SHADOW_QUEUE: "100",
     DRIFT_WINDOW: "1000",
   });
-  assert.equal(c.adminToken, "0123456789abcdef");
+  assert.deepEqual(c.adminTokens, [{ name: "admin", token: "0123456789abcdef" }]);
   assert.equal(c.modelPollSeconds, 0.5);
   assert.equal(c.modelRetention, 3);
   assert.equal(c.shadowRate, 0.25);
@@ -116,7 +116,7 @@ Deno.test("loadConfig() rejects a short or spaced ADMIN_TOKEN without echoing it
 
 Deno.test("describeConfig() never shows the admin token", () => {
   const described = describeConfig(loadConfig({ ADMIN_TOKEN: "0123456789abcdef-secret" }));
-  assert.equal(described.adminToken, "(set)");
+  assert.deepEqual(described.adminTokens, ["admin"]);
   assert.ok(!JSON.stringify(described).includes("secret"));
 });
 
