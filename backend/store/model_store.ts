@@ -14,6 +14,7 @@ import { type AnyModel, parseAnyArtifact, serializeAnyArtifact } from "../detect
 import { MODEL_SETTINGS } from "../detector/model_config.ts";
 import { FEATURES, type ModelConfig } from "../detector/types.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
+import { artifactProblem } from "./registry/version_problem.ts";
 
 /** Options for {@link loadModel}. */
 export interface LoadModelOptions {
@@ -302,7 +303,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
         break;
       } catch (err) {
         if (!(err instanceof TypeError || err instanceof RangeError)) throw err;
-        reason = errorMessage(err);
+        // Never the parse error itself: it quotes the file, which may be a link to anything.
+        reason = artifactProblem(err);
       }
     }
 

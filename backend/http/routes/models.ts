@@ -196,7 +196,11 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
     { Variables: RequestIdVariables & JsonBodyVariables & AdminVariables }
   >();
   const admin = adminAuth({ tokens: deps.adminTokens });
-  const body = jsonBody({ maxBytes: MAX_ADMIN_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs });
+  const body = jsonBody({
+    maxBytes: MAX_ADMIN_BODY_BYTES,
+    timeoutMs: deps.bodyTimeoutMs,
+    limitName: "the admin request limit",
+  });
 
   app.get("/models", async (c) => {
     const [versions, champion, challenger, exposition] = await Promise.all([

@@ -86,11 +86,8 @@ export async function chooseChampion(
 ): Promise<ChampionChoice> {
   const record = status.record;
   if (!record) {
-    const reason = status.problem
-      ? `Champion alias cannot be read: ${status.problem}`
-      : current === null
-      ? "No champion alias is set in MODEL_DIR: set one with PUT /models/aliases/champion"
-      : null;
+    // Unset: whatever serves (or the start-up load's own error) stands; nobody chose otherwise.
+    const reason = status.problem ? `Champion alias cannot be read: ${status.problem}` : null;
     return { load: null, serving: current, intended: null, reason, fallback: false };
   }
   const intended = record.version;

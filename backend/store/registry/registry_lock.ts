@@ -6,7 +6,10 @@
  * Takeover rule (docs/MLOPS.md, "Registry lock"): a waiting writer removes
  * the lock and takes it when
  * - its holder is a process on this host (same host name) that no longer
- *   exists (a crash mid-promotion), or
+ *   holds it (a crash mid-promotion): a holder keeps an exclusive advisory
+ *   lock (flock) on the file while it holds it, which the kernel drops when
+ *   the process dies, however it dies. Only for holders on this host, where
+ *   advisory locks are reliable; on another host the mtime rule applies. Or
  * - its modification time is more than {@link STALE_LOCK_MS} away from now,
  *   in the past (a holder that died on another host) or in the future (a
  *   clock ahead by more than that on a shared volume: without this rule the
@@ -54,19 +57,22 @@ async function readHolder(path: string): Promise<Holder | null> {
   return null;
 }
 
-/** True when no process `pid` runs on this host (Linux: no `/proc/<pid>`). */
-async function processGone(pid: number): Promise<boolean> {
-  if (pid === Deno.pid) return false;
+/** True when nobody holds the advisory lock of the file at `path` (its holder is gone). */
+async function holderGone(path: string): Promise<boolean> {
+  let file: Deno.FsFile;
   try {
-    await Deno.stat("/proc/self");
+    file = await Deno.open(path, { read: true });
   } catch {
-    return false; // No procfs: cannot tell, so never assume death.
+    return false;
   }
   try {
-    await Deno.stat(`/proc/${pid}`);
-    return false;
+    const free = await file.tryLock(true);
+    if (free) await file.unlock();
+    return free;
   } catch {
-    return true;
+    return false; // No advisory locks here: cannot tell, so never assume death.
+  } finally {
+    file.close();
   }
 }
 
@@ -84,23 +90,29 @@ async function staleReason(
   }
   if (info.isFile) {
     const holder = await readHolder(path);
-    if (holder && holder.host === host && await processGone(holder.pid)) {
+    if (holder && holder.host === host && await holderGone(path)) {
       return `its holder (pid ${holder.pid} on this host) is gone`;
     }
   }
   return null;
 }
 
-/** Create the lock file exclusively with our holder record; false when it exists. */
-async function tryCreate(path: string, host: string): Promise<boolean> {
+/**
+ * Create the lock file exclusively, take its advisory lock, then write our
+ * holder record (so a record always means the advisory lock was taken).
+ * Returns the open file (closing it releases the advisory lock), or null
+ * when the lock file exists.
+ */
+async function tryCreate(path: string, host: string): Promise<Deno.FsFile | null> {
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { createNew: true, write: true, mode: 0o644 });
+    file = await Deno.open(path, { createNew: true, read: true, write: true, mode: 0o644 });
   } catch (err) {
-    if (err instanceof Deno.errors.AlreadyExists) return false;
+    if (err instanceof Deno.errors.AlreadyExists) return null;
     throw storeError(err, "take the registry lock");
   }
   try {
+    await file.tryLock(true).catch(() => false);
     const record = JSON.stringify({ pid: Deno.pid, host, at: new Date().toISOString() });
     await file.write(new TextEncoder().encode(record));
   } catch (err) {
@@ -108,8 +120,7 @@ async function tryCreate(path: string, host: string): Promise<boolean> {
     await Deno.remove(path).catch(() => {});
     throw storeError(err, "take the registry lock");
   }
-  file.close();
-  return true;
+  return file;
 }
 
 /**
@@ -125,8 +136,10 @@ export async function withLock<T>(
   const host = options.host ?? thisHost();
   const deadline = Date.now() + options.waitMs;
   let blocker = "held by another writer";
+  let held: Deno.FsFile | null;
   for (let delay = 1;; delay = Math.min(delay * 2, 50)) {
-    if (await tryCreate(path, host)) break;
+    held = await tryCreate(path, host);
+    if (held) break;
     let removed = false;
     const info = await Deno.lstat(path).catch(() => null);
     if (info !== null) {
@@ -159,6 +172,8 @@ export async function withLock<T>(
   try {
     return await fn();
   } finally {
+    // Remove, then release: a waiter never finds our file without its advisory lock.
     await Deno.remove(path).catch(() => {});
+    held.close();
   }
 }

@@ -35,5 +35,8 @@ export function artifactProblem(err: unknown): string {
     return "its artifact format version is not supported by this service";
   }
   if (/^Artifact format must be/.test(message)) return "it is not a model artifact";
+  if (/^Artifact content hash .* does not match its version/.test(message)) {
+    return "its content hash does not match the version it states (edited or damaged)";
+  }
   return "it is not a valid model artifact";
 }
