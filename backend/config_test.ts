@@ -141,3 +141,37 @@ Deno.test("RANGES holds every default, and loadConfig() rejects a value above ea
     });
   }
 });
+
+Deno.test("loadConfig() reads named admin tokens from ADMIN_TOKENS beside ADMIN_TOKEN", () => {
+  const c = loadConfig({
+    ADMIN_TOKEN: "0123456789abcdef",
+    ADMIN_TOKENS: "alice:alice-0123456789abcdef, ci-bot:ci-0123456789abcdef0",
+  });
+  assert.deepEqual(c.adminTokens, [
+    { name: "admin", token: "0123456789abcdef" },
+    { name: "alice", token: "alice-0123456789abcdef" },
+    { name: "ci-bot", token: "ci-0123456789abcdef0" },
+  ]);
+  assert.deepEqual(describeConfig(c).adminTokens, ["admin", "alice", "ci-bot"]);
+});
+
+Deno.test("loadConfig() rejects bad ADMIN_TOKENS entries without echoing a token", () => {
+  const cases: [string, RegExp][] = [
+    ["alice", /ADMIN_TOKENS must be name:token/],
+    ["bad name:0123456789abcdef", /got an entry named "bad name"/],
+    ["alice:short-secret", /at least 16 characters, got 12 for "alice"/],
+    ["a:0123456789abcdef,a:fedcba9876543210", /names "a" twice/],
+    ["a:0123456789abcdef,b:0123456789abcdef", /gives "b" a token another name has/],
+  ];
+  for (const [value, message] of cases) {
+    try {
+      loadConfig({ ADMIN_TOKENS: value });
+      assert.fail(`accepted ${value}`);
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.problems.join("\n"), message);
+      assert.ok(!err.message.includes("0123456789abcdef"), "no token in the message");
+      assert.ok(!err.message.includes("short-secret"));
+    }
+  }
+});
