@@ -99,6 +99,7 @@ Deno.test("the required alerts exist with a severity", () => {
     "AnomalyBackendLatencySLOFastBurn",
     "AnomalyBackendLatencySLOSlowBurn",
     "AnomalyBackendNoReadyInstance",
+    "AnomalyBackendNotServingChampion",
   ]);
   for (const a of alerts) assert.ok(["warning", "critical"].includes(a.labels?.severity ?? ""));
 });
