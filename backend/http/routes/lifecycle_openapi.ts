@@ -231,10 +231,16 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
         model_version: SHORT,
         created_at: { type: "string", format: "date-time" },
         source: { type: "string" },
+        detector: {
+          enum: ["isolation_forest", "temporal_window"],
+          description: "Which detector the version is; either can be champion or challenger",
+        },
         aliases: { type: "array", items: { enum: [...ALIASES] } },
         features: { type: "array", items: { type: "string" } },
         config: {
           type: "object",
+          description: "The forest's settings below, or a temporal model's window and " +
+            "contamination",
           // One property per model setting, typed as the setting's range is.
           properties: Object.fromEntries(
             MODEL_SETTINGS.map((s) => [s.key, { type: s.integer ? "integer" : "number" }]),

@@ -70,6 +70,7 @@ function versionView(meta: VersionMeta, aliases: Record<AliasName, AliasRecord |
     model_version: meta.short,
     created_at: meta.created_at,
     source: meta.source,
+    detector: meta.detector,
     aliases: (["champion", "challenger"] as const).filter((a) =>
       aliases[a]?.version === meta.version
     ),

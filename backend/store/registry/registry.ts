@@ -1,6 +1,6 @@
 /**
- * The model registry in `MODEL_DIR`: immutable, content-addressed versions and
- * two aliases, safe with several writers (replicas, a training Job) on one
+ * The model registry in `MODEL_DIR`: immutable, content-addressed versions (of
+ * either detector: isolation forests and temporal window models) and two aliases, safe with several writers (replicas, a training Job) on one
  * shared volume.
  *
  * ```
@@ -23,10 +23,13 @@
  * read-only, lock held) throw {@link StoreUnavailableError}; no wait is
  * without a deadline.
  */
-import { parseArtifact, serializeArtifact } from "../../detector/artifact.ts";
-import { type AnyModel, parseAnyArtifact } from "../../detector/any_artifact.ts";
-import type { Model, ModelOptions } from "../../detector/model.ts";
-import type { ModelConfig } from "../../detector/types.ts";
+import {
+  type AnyModel,
+  parseAnyArtifact,
+  serializeAnyArtifact,
+} from "../../detector/any_artifact.ts";
+import type { ModelOptions } from "../../detector/model.ts";
+import type { ModelConfig, TemporalConfig } from "../../detector/types.ts";
 import { createFileOnce, readTextOrNull, replaceFile } from "./atomic_file.ts";
 import { appendHistory, type HistoryEntry, readHistory } from "./alias_history.ts";
 import { withLock } from "./registry_lock.ts";
@@ -61,8 +64,10 @@ export interface VersionMeta {
   created_at: string;
   /** Who made it, e.g. "deno task train" or "trained at startup: ...". */
   source: string;
+  /** The detector: "isolation_forest" or "temporal_window" (absent in metadata of before: a forest). */
+  detector: string;
   features: string[];
-  config: ModelConfig;
+  config: ModelConfig | TemporalConfig;
   threshold: number;
   /** The training summary: data description, score quantiles, evaluation, drift reference. */
   training: Record<string, unknown>;
@@ -147,12 +152,13 @@ export interface Registered {
   pruned: string[];
 }
 
-function metaOf(model: Model, createdAt: string, source: string): VersionMeta {
+function metaOf(model: AnyModel, createdAt: string, source: string): VersionMeta {
   return {
     version: model.contentHash,
     short: shortVersion(model.contentHash),
     created_at: createdAt,
     source,
+    detector: model.info.name,
     features: [...model.features],
     config: { ...model.info.config },
     threshold: model.threshold,
@@ -238,12 +244,15 @@ export class ModelRegistry {
    * registered), then apply retention. The artifact is written before its
    * metadata, so a listed version always has its artifact.
    */
-  async register(model: Model, info: { source: string; createdAt?: string }): Promise<Registered> {
+  async register(
+    model: AnyModel,
+    info: { source: string; createdAt?: string },
+  ): Promise<Registered> {
     const version = model.contentHash;
     const meta = metaOf(model, info.createdAt ?? new Date().toISOString(), info.source);
     const [created, metaCreated] = await guardStore("register a version", async () => {
       await Deno.mkdir(this.#versions, { recursive: true });
-      const created = await createFileOnce(this.artifactPath(version), serializeArtifact(model));
+      const created = await createFileOnce(this.artifactPath(version), serializeAnyArtifact(model));
       return [created, await createFileOnce(this.#metaPath(version), JSON.stringify(meta))];
     });
     const stored = metaCreated ? meta : (await this.#readMeta(version)) ?? meta;
@@ -260,7 +269,9 @@ export class ModelRegistry {
     if (text !== null) {
       try {
         const meta = JSON.parse(text) as VersionMeta;
-        if (meta.version === version) return meta;
+        if (meta.version === version) {
+          return { ...meta, detector: meta.detector ?? "isolation_forest" };
+        }
       } catch {
         // Fall back to the artifact below.
       }
@@ -274,7 +285,7 @@ export class ModelRegistry {
     }
     if (artifact === null) return null;
     try {
-      const model = parseArtifact(artifact);
+      const model = parseAnyArtifact(artifact);
       const stat = await Deno.stat(this.artifactPath(version));
       return metaOf(model, (stat.mtime ?? new Date(0)).toISOString(), "registered (metadata lost)");
     } catch {
