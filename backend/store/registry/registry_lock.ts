@@ -90,7 +90,8 @@ async function staleReason(
   }
   if (info.isFile) {
     const holder = await readHolder(path);
-    if (holder && holder.host === host && await holderGone(path)) {
+    // A writer that could not read its host name records "": never judge such a lock by host.
+    if (holder && holder.host !== "" && holder.host === host && await holderGone(path)) {
       return `its holder (pid ${holder.pid} on this host) is gone`;
     }
   }
