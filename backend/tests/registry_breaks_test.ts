@@ -114,7 +114,11 @@ Deno.test("a damaged champion version at start serves the alias's previous versi
   await damage(dir, B);
   const before = await versionFiles(dir);
   await withBackend(dir, {}, async (backend) => {
-    const ready = await settled(backend);
+    // Ready once the start-up load is done; the registry's view follows with the first poll.
+    const ready = await waitFor(async () => {
+      const r = await getJson(`${backend.url}/ready`);
+      return r.body.champion ? r : undefined;
+    }, { what: "/ready reporting the champion", timeoutMs: 30_000 });
     assert.equal(ready.status, 200, JSON.stringify(ready.body));
     assert.equal((await getJson(`${backend.url}/model`)).body.version, short(A));
     const champion = ready.body.champion as Record<string, unknown>;

@@ -79,7 +79,7 @@ export interface AliasRecord {
   /** Full version the alias points at. */
   version: string;
   updated_at: string;
-  /** Who moved it, e.g. "admin api (pod-a:12)" or "deno task train". */
+  /** Who moved it: the admin token's name (e.g. "alice"), "deno task train", "startup (<pod>)". */
   updated_by: string;
   /** The version it pointed at before, or null: the one-step rollback target. */
   previous: string | null;
