@@ -393,6 +393,14 @@ export class ModelRegistry {
     return { model, text };
   }
 
+  /** Whether a version's file exists (whatever it holds): retention has not removed it. */
+  async #exists(version: string): Promise<boolean> {
+    return await Deno.lstat(this.artifactPath(version)).then(() => true, (err) => {
+      if (err instanceof Deno.errors.NotFound) return false;
+      throw err;
+    });
+  }
+
   #aliasPath(name: AliasName): string {
     return `${this.#aliases}/${name}.json`;
   }
@@ -497,13 +505,12 @@ export class ModelRegistry {
     actor: string,
     options: SetAliasOptions = {},
   ): Promise<AliasRecord> {
-    const exists = await this.readArtifact(version).then((t) => t !== null, () => true);
-    if (!exists) {
+    if (!(await this.#exists(version))) {
       throw new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
     }
     await this.loadVersion(version);
     return await this.#locked(async () => {
-      if ((await this.readArtifact(version)) === null) {
+      if (!(await this.#exists(version))) {
         throw new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
       }
       const before = await this.aliasStatus(name);
