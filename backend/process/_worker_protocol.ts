@@ -11,7 +11,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import type { MetricsSnapshot } from "../metrics.ts";
+import type { MetricsSnapshot } from "../metrics/metrics.ts";
 import type { ModelStatus } from "../predict/state.ts";
 
 /** Primary → worker. */

@@ -10,9 +10,9 @@
 import assert from "node:assert/strict";
 import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
 import { waitFor } from "../../testing/poll.ts";
-import { ModelRegistry } from "../store/registry/registry.ts";
+import { ModelRegistry } from "../store/registry/mod.ts";
 import { tinyModel } from "./_models.ts";
-import type { Model } from "../detector/model.ts";
+import type { Model } from "../detector/mod.ts";
 
 const TOKEN = "registry-breaks-admin-0123456789";
 const ALICE = "alice-token-0123456789abcdef";

@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
 import { waitFor } from "../../testing/poll.ts";
-import { ModelRegistry } from "../store/registry/registry.ts";
+import { ModelRegistry } from "../store/registry/mod.ts";
 import { tinyModel } from "./_models.ts";
 import { trainCli } from "./_train_cli.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";

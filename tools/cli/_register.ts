@@ -5,14 +5,13 @@
  * alias to it. A running service picks a moved alias
  * up within `MODEL_POLL_S`, on every replica sharing the directory.
  */
-import type { AnyModel } from "../../backend/detector/any_artifact.ts";
-import { FEATURES } from "../../backend/detector/types.ts";
+import { type AnyModel, FEATURES } from "../../backend/detector/mod.ts";
 import {
   type AliasName,
   isAliasName,
   ModelRegistry,
-} from "../../backend/store/registry/registry.ts";
-import { shortVersion } from "../../backend/store/registry/version_id.ts";
+  shortVersion,
+} from "../../backend/store/registry/mod.ts";
 import { type CliIo, UsageError } from "./_common.ts";
 
 /** Options for {@link registerTrained}. */

@@ -3,10 +3,10 @@
  * (`ADMIN_TOKEN`/`ADMIN_TOKENS` unset: the endpoints are off), 401 with
  * `WWW-Authenticate: Bearer` for a missing or wrong token. On success the
  * token's name is the request's `actor` (the alias history's "who"). The
- * comparison is constant-time (`lifecycle/admin_auth.ts`).
+ * comparison is constant-time (`mlops/admin_auth.ts`).
  */
 import type { MiddlewareHandler } from "hono";
-import { matchBearer, type NamedToken } from "../../lifecycle/admin_auth.ts";
+import { matchBearer, type NamedToken } from "../../mlops/admin_auth.ts";
 import { HttpError } from "../../../lib/problem.ts";
 
 /** Options for {@link adminAuth}. */

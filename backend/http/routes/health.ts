@@ -1,8 +1,8 @@
 /** `GET /health` (liveness: the process answers) and `GET /ready` (readiness: `/predict` can be served). */
 import { Hono } from "hono";
-import { FEATURES } from "../../detector/types.ts";
+import { FEATURES } from "../../detector/mod.ts";
 import type { ServiceState } from "../../predict/state.ts";
-import { shortVersion } from "../../store/registry/version_id.ts";
+import { shortVersion } from "../../store/registry/mod.ts";
 
 /** What the health routes need. */
 export interface HealthDeps {

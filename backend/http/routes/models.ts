@@ -12,8 +12,8 @@
  */
 import { Hono } from "hono";
 import type { Logger } from "../../../lib/logger.ts";
-import type { ModelLifecycle } from "../../lifecycle/model_lifecycle.ts";
-import { monitoringSummary } from "../../lifecycle/monitoring_summary.ts";
+import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
+import { monitoringSummary } from "../../mlops/monitoring_summary.ts";
 import { adminAuth, type AdminVariables } from "../middleware/admin_auth.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { HttpError } from "../../../lib/problem.ts";
@@ -22,13 +22,14 @@ import {
   type AliasName,
   type AliasRecord,
   type ModelRegistry,
+  shortVersion,
   StoreUnavailableError,
   type VersionMeta,
   VersionNotFoundError,
+  versionPrefix,
   VersionUnusableError,
-} from "../../store/registry/registry.ts";
-import { shortVersion, versionPrefix } from "../../store/registry/version_id.ts";
-import type { NamedToken } from "../../lifecycle/admin_auth.ts";
+} from "../../store/registry/mod.ts";
+import type { NamedToken } from "../../mlops/admin_auth.ts";
 import type { ServiceState } from "../../predict/state.ts";
 import type { RequestIdVariables } from "../middleware/request_id.ts";
 

@@ -13,8 +13,7 @@
  * Every poll reports a {@link ChampionStatus}: which version is intended and
  * which serves.
  */
-import type { AnyModel } from "../../detector/any_artifact.ts";
-import type { ModelOptions } from "../../detector/model.ts";
+import type { AnyModel, ModelOptions } from "../../detector/mod.ts";
 import { errorMessage, type Logger } from "../../../lib/logger.ts";
 import type { AliasName, AliasStatus, ModelRegistry } from "./registry.ts";
 import { shortVersion } from "./version_id.ts";

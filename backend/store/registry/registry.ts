@@ -25,11 +25,12 @@
  */
 import {
   type AnyModel,
+  type ModelConfig,
+  type ModelOptions,
   parseAnyArtifact,
   serializeAnyArtifact,
-} from "../../detector/any_artifact.ts";
-import type { ModelOptions } from "../../detector/model.ts";
-import type { ModelConfig, TemporalConfig } from "../../detector/types.ts";
+  type TemporalConfig,
+} from "../../detector/mod.ts";
 import { createFileOnce, readTextOrNull, replaceFile } from "./atomic_file.ts";
 import { appendHistory, type HistoryEntry, readHistory } from "./alias_history.ts";
 import { withLock } from "./registry_lock.ts";
