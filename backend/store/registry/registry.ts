@@ -379,9 +379,17 @@ export class ModelRegistry {
       );
     }
     if (text === null) throw new VersionUnusableError(version, "its artifact file is missing");
+    // When it was registered, for /model's created_at (the metadata file only: cheap).
+    const createdAt = options.createdAt ?? await readTextOrNull(this.#metaPath(version)).then(
+      (meta) => meta === null ? undefined : JSON.parse(meta)?.created_at,
+      () => undefined,
+    ).catch(() => undefined);
     let model: AnyModel;
     try {
-      model = parseAnyArtifact(text, options);
+      model = parseAnyArtifact(text, {
+        ...options,
+        ...(typeof createdAt === "string" ? { createdAt } : {}),
+      });
     } catch (err) {
       throw new VersionUnusableError(version, artifactProblem(err), String(err));
     }

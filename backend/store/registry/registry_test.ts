@@ -346,3 +346,15 @@ Deno.test("removeStrayTemps() removes temp files older than a minute, never a fr
     assert.ok((await Deno.lstat(fresh)).isFile);
   });
 });
+
+Deno.test("loadVersion() loads a version with its registration time", async () => {
+  await withRegistry(5, async (registry) => {
+    await registry.register(model(1), { source: "1", createdAt: "2026-01-02T03:04:05.000Z" });
+    const { model: loaded, text } = await registry.loadVersion(model(1).contentHash, {
+      source: "test",
+    });
+    assert.equal(loaded.contentHash, model(1).contentHash);
+    assert.equal(loaded.info.createdAt, "2026-01-02T03:04:05.000Z");
+    assert.equal(text, await registry.readArtifact(model(1).contentHash));
+  });
+});
