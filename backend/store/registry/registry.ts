@@ -514,14 +514,15 @@ export class ModelRegistry {
     actor: string,
     options: SetAliasOptions = {},
   ): Promise<AliasRecord> {
-    if (!(await this.#exists(version))) {
-      throw new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
-    }
-    await this.loadVersion(version);
+    const notRegistered = () =>
+      new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
+    if (!(await this.#exists(version))) throw notRegistered();
+    await this.loadVersion(version).catch(async (err) => {
+      // Retention may remove it meanwhile: that is "not registered", not "damaged".
+      throw (await this.#exists(version)) ? err : notRegistered();
+    });
     return await this.#locked(async () => {
-      if (!(await this.#exists(version))) {
-        throw new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
-      }
+      if (!(await this.#exists(version))) throw notRegistered();
       const before = await this.aliasStatus(name);
       const current = before.record;
       if (options.expectedVersion !== undefined) {
