@@ -20,6 +20,9 @@ export type ProblemType =
   | "body-timeout"
   | "unauthorized"
   | "forbidden"
+  | "conflict"
+  | "unusable-version"
+  | "store-unavailable"
   | "internal";
 
 /** Status and title of each problem kind. */
@@ -33,6 +36,9 @@ export const PROBLEMS: Readonly<Record<ProblemType, { status: number; title: str
   "payload-too-large": { status: 413, title: "Payload too large" },
   "unsupported-media-type": { status: 415, title: "Unsupported media type" },
   "validation": { status: 422, title: "Invalid request" },
+  "conflict": { status: 409, title: "Conflict" },
+  "unusable-version": { status: 422, title: "Version cannot be served" },
+  "store-unavailable": { status: 503, title: "Model store unavailable" },
   "internal": { status: 500, title: "Internal error" },
   "not-ready": { status: 503, title: "Model not ready" },
   "overloaded": { status: 503, title: "Too many concurrent requests" },

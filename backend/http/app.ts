@@ -43,6 +43,8 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/models": ["GET", "HEAD"],
   "/models/aliases/champion": ["PUT"],
   "/models/aliases/challenger": ["PUT", "DELETE"],
+  "/models/aliases/champion/history": ["GET", "HEAD"],
+  "/models/aliases/challenger/history": ["GET", "HEAD"],
   "/feedback": ["POST"],
 };
 
@@ -113,6 +115,14 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   };
   state.onChange(syncModel);
   syncModel();
+  let fallbacksSeen = 0;
+  state.onModelStatus((status) => {
+    metrics.modelServingMatchesAlias.set(status.matches ? 1 : 0);
+    if (status.fallbacks > fallbacksSeen) {
+      metrics.modelFallback.inc(status.fallbacks - fallbacksSeen);
+      fallbacksSeen = status.fallbacks;
+    }
+  });
 
   const collect = deps.collectMetrics ?? (() => metrics.registry.metrics());
   const lifecycle = deps.lifecycle ?? createLifecycle(deps);
@@ -168,7 +178,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       lifecycle,
       logger,
       servedBy,
-      adminToken: config.adminToken,
+      adminTokens: config.adminTokens,
       pollSeconds: config.modelPollSeconds,
       shadowRate: config.shadowRate,
       retention: config.modelRetention,

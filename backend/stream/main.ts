@@ -31,6 +31,11 @@ const watch = loader.watch?.(detector, {
     detector = next;
   },
   challenger() {},
+  // What the replica serves against what the champion alias names: a mismatch is logged as a
+  // backend replica reports it in /ready (the scorer keeps scoring with what it holds).
+  status(status) {
+    if (!status.matches) logger.error("stream_model_mismatch", { ...status });
+  },
 });
 const metrics = createStreamMetrics();
 const scorer = new StreamScorer({

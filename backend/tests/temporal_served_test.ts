@@ -5,7 +5,6 @@
  * `/predict` accepts.
  */
 import assert from "node:assert/strict";
-import { runTool } from "../../tools/cli/_testing.ts";
 import { trainCli } from "./_train_cli.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 import { startBackend } from "../../testing/backend_process.ts";
@@ -104,15 +103,6 @@ Deno.test("a temporal artifact named by MODEL_NAME serves beside a registry whos
       dir,
     ]);
     await trainCli(["--detector", "temporal", "--model-dir", dir]);
-    const refused = await runTool("train.ts", [
-      "--detector",
-      "temporal",
-      "--register",
-      "--model-dir",
-      dir,
-    ]);
-    assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /--register stores isolation forests/);
 
     const backend = await startBackend({
       env: { MODEL_DIR: dir, MODEL_NAME: "temporal_window.json", MODEL_POLL_S: "1" },

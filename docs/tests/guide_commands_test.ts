@@ -85,6 +85,9 @@ const LIVE: readonly ManualEntry[] = Object.entries(LIVE_GUIDE_COMMANDS).map(([k
   })`,
 }));
 
+const BREAK_CHAMPION = "breaks the champion the rest of the guide serves and needs a backend " +
+  "restart; backend/tests/registry_breaks_test.ts runs the same break against the real process";
+
 /** Commands this test cannot run, by exact text, and why. */
 const MANUAL: readonly ManualEntry[] = [
   { command: "kind version", why: "kind is not installed on the CI machine (no nested Docker)" },
@@ -185,6 +188,17 @@ const MANUAL: readonly ManualEntry[] = [
   },
   { command: "kill -9 PID", why: "PID is the participant's second scorer" },
   { command: "KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task stream:verify", why: KAFKA },
+  // Exercise 6's "break the champion file": it damages the champion the rest of the guide serves
+  // and needs a backend restart; backend/tests/registry_breaks_test.ts runs the same break
+  // (a truncated champion version at start, then a repair) against the real process.
+  ...[
+    `V=$(curl -s localhost:8000/models | jq -r '.aliases.champion.version | ltrimstr("sha256:")')`,
+    "cp models/versions/$V.json /tmp/champion-backup.json",
+    "head -c 2000 /tmp/champion-backup.json > models/versions/$V.json",
+    "ls models/versions | wc -l",
+    "curl -s localhost:8000/ready | jq",
+    "cp /tmp/champion-backup.json models/versions/$V.json",
+  ].map((command) => ({ command, why: BREAK_CHAMPION })),
 ];
 
 const DOCKER_TOOLS = ["docker", "docker-compose", "podman"];
@@ -295,7 +309,7 @@ const EXPECT: Record<string, (output: string) => void> = {
         " in models/versions",
       ),
     ),
-  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:4ce79a78985b"}'`]:
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:4ce79a78985b","expected_version":"sha256:f0a531e321ea","reason":"catches the swell"}'`]:
     (out) => {
       const body = JSON.parse(out);
       assert.equal(body.model_version, "sha256:4ce79a78985b");
@@ -303,6 +317,8 @@ const EXPECT: Record<string, (output: string) => void> = {
         body.previous,
         "sha256:f0a531e321ea054c7ecb17bdd69aeb98257a2ecf7a0f58e78a2aa304cac0af10",
       );
+      assert.equal(body.updated_by, "admin");
+      assert.equal(body.reason, "catches the swell");
     },
   [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:f0a531e321ea"}'`]:
     (out) => assert.equal(JSON.parse(out).model_version, "sha256:f0a531e321ea"),

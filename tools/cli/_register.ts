@@ -1,10 +1,11 @@
 /**
  * `deno task train --register [--alias champion|challenger]`: put a trained
- * model into the registry in `MODEL_DIR` instead of the single artifact file,
- * and optionally move an alias to it. A running service picks a moved alias
+ * model (an isolation forest or a temporal window model) into the registry in
+ * `MODEL_DIR` instead of the single artifact file, and optionally move an
+ * alias to it. A running service picks a moved alias
  * up within `MODEL_POLL_S`, on every replica sharing the directory.
  */
-import { FEATURES, type Model } from "../../backend/detector/mod.ts";
+import { type AnyModel, FEATURES } from "../../backend/detector/mod.ts";
 import {
   type AliasName,
   isAliasName,
@@ -62,7 +63,7 @@ export function parseAlias(raw: string): AliasName {
 }
 
 /** Register `model` and move the alias; prints what happened. */
-export async function registerTrained(model: Model, options: RegisterOptions): Promise<void> {
+export async function registerTrained(model: AnyModel, options: RegisterOptions): Promise<void> {
   const { io, alias } = options;
   const sameFeatures = model.features.length === FEATURES.length &&
     model.features.every((f, i) => f === FEATURES[i]);

@@ -98,10 +98,10 @@ ${DATA_HELP}
                          report them pooled (writes no artifact). Default: one
                          model over all files (pooled training), which is what
                          you serve; see docs/DETECTOR.md for when to use which
-  --register             add the model to the registry in MODEL_DIR (versions/)
-                         instead of writing MODEL_NAME (point detector over
-                         voltage,current,frequency); keeps the newest
-                         MODEL_RETENTION versions (default 10) and every aliased one
+  --register             add the model (either detector) to the registry in
+                         MODEL_DIR (versions/) instead of writing MODEL_NAME;
+                         keeps the newest MODEL_RETENTION versions (default 10)
+                         and every one an alias names or named
   --alias NAME           with --register: point champion or challenger at it;
                          a running service follows within MODEL_POLL_S
   --labels FILE          train and evaluate on the operators' labels in the label
@@ -258,11 +258,6 @@ interface Registration {
   retention: number;
 }
 
-// The registry serves champions to /predict, whose readings are the workshop's features, and
-// stores isolation forests; a temporal model is served from its own artifact (MODEL_NAME).
-const REGISTER_POINT_ONLY = "--register stores isolation forests (--detector point); serve a " +
-  "temporal model from its artifact with MODEL_NAME";
-
 /** The artifact's directory and file name from flags and environment. */
 function artifactPlace(values: Values, io: CliIo, fallbackName: string) {
   const { dir, name } = modelPlace(values, io, fallbackName);
@@ -305,10 +300,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   if (typeof values.features === "string" || typeof values.label === "string") {
     throw new UsageError("--features and --label apply only with --csv");
   }
-  if (values.detector === "temporal") {
-    if (registration.register) throw new UsageError(REGISTER_POINT_ONLY);
-    return await trainFleetCli(values, io);
-  }
+  if (values.detector === "temporal") return await trainFleetCli(values, io, registration);
   if (values.detector !== undefined && values.detector !== "point") {
     throw new UsageError(`--detector must be point or temporal, got "${values.detector}"`);
   }
@@ -354,7 +346,11 @@ function windowFrom(values: Values, io: CliIo): number {
 }
 
 /** `train --detector temporal` on the simulated fleet (no --csv). */
-async function trainFleetCli(values: Values, io: CliIo): Promise<number> {
+async function trainFleetCli(
+  values: Values,
+  io: CliIo,
+  registration: Registration,
+): Promise<number> {
   for (const flag of ["grid", "train-rows", "target-far", "meter", "time", "training-size"]) {
     if (typeof values[flag] === "string") {
       throw new UsageError(`--${flag} applies only with --csv`);
@@ -395,6 +391,12 @@ async function trainFleetCli(values: Values, io: CliIo): Promise<number> {
     io.out(`  data:      ${trained.dataText}`);
     io.out(`  config:    window ${window} readings per meter`);
     io.out(thresholdText(trained.model, rule));
+  }
+  if (registration.register) {
+    const { dir } = artifactPlace(values, io, "temporal_window.json");
+    await reportCsv(trained, { data, rule, artifact: null, tool: "train" }, io);
+    await registerTrained(trained.model, { ...registration, dir, io });
+    return 0;
   }
   const place = artifactPlace(values, io, "temporal_window.json");
   const path = await writeArtifact(trained.model, place);
@@ -506,7 +508,6 @@ async function trainCsv(
     );
   }
   if (registration.register) {
-    if (!(model instanceof Model)) throw new UsageError(REGISTER_POINT_ONLY);
     const dir = artifactPlace(values, io, "isolation_forest.json").dir;
     const evaluation = await reportCsv(trained, { data, rule, artifact: null, tool: "train" }, io);
     await registerTrained(model, {

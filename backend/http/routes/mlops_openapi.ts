@@ -31,7 +31,11 @@ export function lifecyclePaths(): Record<string, unknown> {
         content: {
           "application/json": {
             schema: ref("AliasRequest"),
-            example: { version: "sha256:0123456789ab" },
+            example: {
+              version: "sha256:0123456789ab",
+              expected_version: "sha256:ba9876543210",
+              reason: "precision 0.93 on last week's labels",
+            },
           },
         },
       },
@@ -46,8 +50,19 @@ export function lifecyclePaths(): Record<string, unknown> {
           "unauthorized",
           "forbidden",
           "not-found",
+          "conflict",
+          "unusable-version",
+          "store-unavailable",
         ),
       },
+    },
+  });
+  const history = (alias: string) => ({
+    get: {
+      summary: `Every accepted change of the ${alias} alias, newest first: who (the admin ` +
+        "token's name), when, why, from which version to which (the audit trail)",
+      operationId: `${alias}History`,
+      responses: { "200": json("The alias history", ref("AliasHistory")) },
     },
   });
   return {
@@ -60,6 +75,8 @@ export function lifecyclePaths(): Record<string, unknown> {
       },
     },
     "/models/aliases/champion": aliasPut("champion"),
+    "/models/aliases/champion/history": history("champion"),
+    "/models/aliases/challenger/history": history("challenger"),
     "/models/aliases/challenger": {
       ...aliasPut("challenger"),
       delete: {
@@ -76,7 +93,7 @@ export function lifecyclePaths(): Record<string, unknown> {
               converges_within_s: { type: "number" },
             },
           }),
-          ...problem("unauthorized", "forbidden"),
+          ...problem("unauthorized", "forbidden", "store-unavailable"),
         },
       },
     },
@@ -125,7 +142,13 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
       version: FULL,
       model_version: { ...SHORT, description: "As in /predict responses" },
       updated_at: { type: "string", format: "date-time" },
-      updated_by: { type: "string", examples: ["admin api (pod-a:1)", "deno task train"] },
+      updated_by: {
+        type: "string",
+        description: "Who: the admin token's name (ADMIN_TOKENS), or the tool",
+        examples: ["alice", "deno task train", "startup (pod-a)"],
+      },
+      seq: { type: "integer", description: "This change's position in the alias history" },
+      reason: { type: ["string", "null"] },
       previous: {
         oneOf: [FULL, { type: "null" }],
         description: "The version before: PUT it back to roll back in one step",
@@ -137,11 +160,46 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
     AliasRequest: {
       type: "object",
       required: ["version"],
+      additionalProperties: false,
       properties: {
         version: {
           type: "string",
           pattern: "^(sha256:)?[0-9a-f]{12,64}$",
           description: "A registered version: full, or a unique prefix of at least 12 hex digits",
+        },
+        expected_version: {
+          oneOf: [{ type: "string", pattern: "^(sha256:)?[0-9a-f]{12,64}$" }, { type: "null" }],
+          description: "Compare-and-set: the version (or prefix) the alias must name now, or " +
+            "null for unset; otherwise 409 with current_version, and nothing changes",
+        },
+        reason: {
+          type: ["string", "null"],
+          maxLength: 500,
+          description: "Why, kept in the alias history",
+        },
+      },
+    },
+    AliasHistory: {
+      type: "object",
+      required: ["alias", "entries"],
+      properties: {
+        alias: { enum: [...ALIASES] },
+        entries: {
+          type: "array",
+          description: "Newest first",
+          items: {
+            type: "object",
+            required: ["seq", "version", "model_version", "previous", "at", "actor", "reason"],
+            properties: {
+              seq: { type: "integer" },
+              version: { oneOf: [FULL, { type: "null" }], description: "null: alias removed" },
+              model_version: { oneOf: [SHORT, { type: "null" }] },
+              previous: { oneOf: [FULL, { type: "null" }] },
+              at: { type: "string", format: "date-time" },
+              actor: { type: "string" },
+              reason: { type: ["string", "null"] },
+            },
+          },
         },
       },
     },
@@ -154,6 +212,11 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
           type: "number",
           description: "MODEL_POLL_S: every replica serves the change within this many seconds " +
             "(plus the time to load the version); the replica that answered already does",
+        },
+        applied_here: {
+          type: ["boolean", "null"],
+          description: "Whether the replica that answered serves the version now (null when it " +
+            "does not follow the registry)",
         },
       },
     },
@@ -173,10 +236,16 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
         model_version: SHORT,
         created_at: { type: "string", format: "date-time" },
         source: { type: "string" },
+        detector: {
+          enum: ["isolation_forest", "temporal_window"],
+          description: "Which detector the version is; either can be champion or challenger",
+        },
         aliases: { type: "array", items: { enum: [...ALIASES] } },
         features: { type: "array", items: { type: "string" } },
         config: {
           type: "object",
+          description: "The forest's settings below, or a temporal model's window and " +
+            "contamination",
           // One property per model setting, typed as the setting's range is.
           properties: Object.fromEntries(
             MODEL_SETTINGS.map((s) => [s.key, { type: s.integer ? "integer" : "number" }]),
@@ -212,6 +281,18 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
           properties: {
             served_by: { type: "string" },
             champion: { oneOf: [SHORT, { type: "null" }] },
+            intended: {
+              oneOf: [SHORT, { type: "null" }],
+              description: "The version the champion alias names",
+            },
+            matches_alias: {
+              type: ["boolean", "null"],
+              description: "champion equals intended (model_serving_matches_alias)",
+            },
+            reason: {
+              type: ["string", "null"],
+              description: "Why they differ (a fallback to the alias's previous version, say)",
+            },
             challenger: { oneOf: [SHORT, { type: "null" }] },
             shadowing: {
               type: "boolean",
