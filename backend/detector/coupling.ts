@@ -59,14 +59,19 @@ export function solveSmall(a: number[][], y: number[]): number[] {
 export function couplingOf(blocks: readonly (readonly number[])[], nf: number): number[] {
   const out = new Array<number>(nf * nf).fill(0);
   const m = blocks.length;
+  // Too few blocks for a fit (a meter with little data and a long window): no weights and unit
+  // scale, so the residual is the standardized mean itself rather than a guess.
+  if (m <= nf + 2) {
+    for (let c = 0; c < nf; c++) out[c * nf + c] = 1;
+    return out;
+  }
   const mu = new Array<number>(nf).fill(0);
   for (const b of blocks) for (let c = 0; c < nf; c++) mu[c] += b[c] / m;
   for (let c = 0; c < nf; c++) {
     const others = [...Array(nf).keys()].filter((d) => d !== c);
     const k = others.length;
-    // Too few blocks for a fit: no weights, the residual is the mean itself.
     let beta = new Array<number>(k).fill(0);
-    if (k > 0 && m > nf + 2) {
+    if (k > 0) {
       const a = Array.from({ length: k }, () => new Array<number>(k).fill(0));
       const y = new Array<number>(k).fill(0);
       for (const b of blocks) {
@@ -86,7 +91,7 @@ export function couplingOf(blocks: readonly (readonly number[])[], nf: number): 
       ss += r * r;
     }
     for (let i = 0; i < k; i++) out[c * nf + others[i]] = beta[i];
-    out[c * nf + c] = 1 / Math.max(m === 0 ? 1 : Math.sqrt(ss / m), MIN_RESIDUAL_SD);
+    out[c * nf + c] = 1 / Math.max(Math.sqrt(ss / m), MIN_RESIDUAL_SD);
   }
   return out;
 }

@@ -26,9 +26,11 @@ Deno.test("couplingOf() recovers a linear relation and the residual's sd", () =>
 });
 
 Deno.test("couplingOf() leaves a channel alone when there are too few blocks or one channel", () => {
-  assert.deepEqual(couplingOf([[1, 2], [2, 3]], 2).slice(1, 3), [0, 0]);
-  const one = couplingOf([[1], [-1], [1], [-1]], 1);
-  close(one[0], 1);
+  assert.deepEqual(couplingOf([[1, 2], [2, 3]], 2), [1, 0, 0, 1]);
+  assert.deepEqual(couplingOf([], 2), [1, 0, 0, 1]);
+  // One channel: nothing to fit on, 1 / the block means' sd.
+  const one = couplingOf([[2], [-2], [2], [-2]], 1);
+  close(one[0], 0.5);
 });
 
 Deno.test("fitCoupling() fits the pooled and each meter's coupling over blocks", () => {
