@@ -25,7 +25,7 @@ const NO_PACKAGE = /^$/;
 // A catch-all folder layer (`backend/`, `frontend/`, `tools/`) allows nothing, so a new
 // module directly in it must be listed with what it imports.
 const LAYERS: readonly Layer[] = [
-  { dir: "lib/simulator/", mayImport: ["lib/ranges.ts"], packages: NO_PACKAGE },
+  { dir: "lib/simulator/", mayImport: ["lib/ranges.ts", "lib/timestamp.ts"], packages: NO_PACKAGE },
   { dir: "lib/", mayImport: ["lib/simulator/"], packages: NO_PACKAGE },
 
   // The service, bottom up.
@@ -74,6 +74,19 @@ const LAYERS: readonly Layer[] = [
       "lib/",
     ],
     packages: /^node:/,
+  },
+  // The stream scorer: the detector, the predict use case's validation, the process layer's
+  // model loader (the same model and registry as a replica) and its Kafka client; no HTTP.
+  {
+    dir: "backend/stream/",
+    mayImport: [
+      "backend/detector/",
+      "backend/predict/",
+      "backend/process/model_codec.ts",
+      "backend/config.ts",
+      "lib/",
+    ],
+    packages: /^prom-client$|^@platformatic\/kafka$|^node:/,
   },
   {
     dir: "backend/main.ts",
@@ -163,6 +176,12 @@ const LAYERS: readonly Layer[] = [
     ],
     packages: ANY_PACKAGE,
   },
+  // The broker, publisher and checks of the streaming path.
+  {
+    dir: "tools/kafka/",
+    mayImport: ["backend/stream/", "lib/"],
+    packages: ANY_PACKAGE,
+  },
   { dir: "tools/", mayImport: [], packages: NO_PACKAGE },
   // k6 scripts run in k6, not Deno: only k6's modules and pure shared code.
   {
@@ -184,7 +203,13 @@ const LAYERS: readonly Layer[] = [
   { dir: "observability/", mayImport: ["lib/"], packages: /^yaml$/ },
   {
     dir: "containers/",
-    mayImport: ["backend/main.ts", "frontend/main.ts", "tools/cli/", "lib/"],
+    mayImport: [
+      "backend/main.ts",
+      "backend/stream/main.ts",
+      "frontend/main.ts",
+      "tools/cli/",
+      "lib/",
+    ],
     packages: /^node:/,
   },
   { dir: "dev.ts", mayImport: ["lib/"], packages: /^node:/ },

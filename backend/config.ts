@@ -42,8 +42,12 @@ export interface Config {
   podName: string;
   nodeName: string | null;
   logLevel: Level;
-  /** Bearer token of the admin endpoints (`ADMIN_TOKEN`); null turns them off (403). Never logged. */
-  adminToken: string | null;
+  /**
+   * Named bearer tokens of the admin endpoints (`ADMIN_TOKENS=name:token,...`,
+   * and `ADMIN_TOKEN` as the one named "admin"); empty turns them off (403).
+   * The name is the actor in the alias history and logs; tokens are never logged.
+   */
+  adminTokens: AdminToken[];
   /** Seconds between polls of the registry's alias files (`MODEL_POLL_S`): the convergence bound. */
   modelPollSeconds: number;
   /** Registered versions kept besides aliased ones (`MODEL_RETENTION`). */
@@ -54,6 +58,14 @@ export interface Config {
   shadowQueue: number;
   /** Latest readings the drift window holds, per worker (`DRIFT_WINDOW`). */
   driftWindow: number;
+  /** The label store's SQLite file (`LABELS_DB`, default `MODEL_DIR/labels.db`). */
+  labelsDb: string;
+  /** Bearer token `POST /feedback` requires (`FEEDBACK_TOKEN`); null: open. Never logged. */
+  feedbackToken: string | null;
+  /** Most labels in one `POST /feedback`, and a client's burst (`FEEDBACK_MAX_LABELS`). */
+  feedbackMaxLabels: number;
+  /** Labels per second one client may post, per worker (`FEEDBACK_RATE`). */
+  feedbackRate: number;
 }
 
 /** Raised when one or more environment variables are invalid; the message lists them all. */
@@ -93,6 +105,8 @@ export const DEFAULTS = {
   SHADOW_RATE: 1,
   SHADOW_QUEUE: 10_000,
   DRIFT_WINDOW: 5_000,
+  FEEDBACK_MAX_LABELS: 100,
+  FEEDBACK_RATE: 20,
 } as const;
 
 /** The numeric variables. */
@@ -118,10 +132,61 @@ export const RANGES: Readonly<Record<NumericVariable, Range>> = Object.freeze({
   SHADOW_RATE: { min: 0, max: 1 },
   SHADOW_QUEUE: { min: 1, max: 1_000_000, integer: true },
   DRIFT_WINDOW: { min: 100, max: 1_000_000, integer: true },
+  FEEDBACK_MAX_LABELS: { min: 1, max: 10_000, integer: true },
+  FEEDBACK_RATE: { min: 0.01, max: 100_000 },
 });
 
 /** Shortest `ADMIN_TOKEN` accepted: a short token is guessable over the network. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/** One named admin credential. */
+export interface AdminToken {
+  /** Who holds it, e.g. "alice" or "ci": recorded as the actor of every change made with it. */
+  name: string;
+  token: string;
+}
+
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+
+/** `ADMIN_TOKEN` (named "admin") and `ADMIN_TOKENS=name:token,...`, validated into `problems`. */
+function adminTokens(env: Env, problems: string[]): AdminToken[] {
+  const tokens: AdminToken[] = [];
+  const check = (variable: string, name: string, token: string) => {
+    if (!/^[\x21-\x7e]+$/.test(token) || token.includes(",")) {
+      problems.push(
+        `${variable} must be printable ASCII without spaces or commas (value not shown)`,
+      );
+    } else if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
+      problems.push(
+        `${variable} must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ` +
+          `${token.length}${variable === "ADMIN_TOKEN" ? "" : ` for "${name}"`} ` +
+          "(value not shown; try: openssl rand -hex 24)",
+      );
+    } else if (tokens.some((t) => t.name === name)) {
+      problems.push(`${variable} names "${name}" twice; each token needs its own name`);
+    } else if (tokens.some((t) => t.token === token)) {
+      problems.push(`${variable} gives "${name}" a token another name has (value not shown)`);
+    } else {
+      tokens.push({ name, token });
+    }
+  };
+  const single = env.ADMIN_TOKEN?.trim();
+  if (single) check("ADMIN_TOKEN", "admin", single);
+  const list = env.ADMIN_TOKENS?.trim();
+  for (const item of list ? list.split(",") : []) {
+    const colon = item.indexOf(":");
+    const name = colon === -1 ? "" : item.slice(0, colon).trim();
+    if (!TOKEN_NAME.test(name)) {
+      problems.push(
+        `ADMIN_TOKENS must be name:token,... with names of 1 to 32 letters, digits, "_", "." ` +
+          `or "-", got an entry named "${name.slice(0, 40)}" (tokens not shown)`,
+      );
+      continue;
+    }
+    check("ADMIN_TOKENS", name, item.slice(colon + 1).trim());
+  }
+  return tokens;
+}
 
 const LEVELS: readonly Level[] = ["debug", "info", "warn", "error"];
 
@@ -151,13 +216,15 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     problems.push(`MODEL_NAME must be a plain file name, got "${modelName}"`);
   }
 
-  const adminToken = env.ADMIN_TOKEN?.trim() || null;
-  if (adminToken !== null && !/^[\x21-\x7e]+$/.test(adminToken)) {
-    problems.push("ADMIN_TOKEN must be printable ASCII without spaces (value not shown)");
-  } else if (adminToken !== null && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+  const admins = adminTokens(env, problems);
+
+  const feedbackToken = env.FEEDBACK_TOKEN?.trim() || null;
+  if (feedbackToken !== null && !/^[\x21-\x7e]+$/.test(feedbackToken)) {
+    problems.push("FEEDBACK_TOKEN must be printable ASCII without spaces (value not shown)");
+  } else if (feedbackToken !== null && feedbackToken.length < MIN_ADMIN_TOKEN_LENGTH) {
     problems.push(
-      `ADMIN_TOKEN must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ` +
-        `${adminToken.length} (value not shown; try: openssl rand -hex 24)`,
+      `FEEDBACK_TOKEN must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ` +
+        `${feedbackToken.length} (value not shown; try: openssl rand -hex 24)`,
     );
   }
 
@@ -187,12 +254,17 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     podName: env.POD_NAME?.trim() || hostname,
     nodeName: env.NODE_NAME?.trim() || null,
     logLevel: LEVELS.includes(logLevel) ? logLevel : DEFAULTS.LOG_LEVEL,
-    adminToken,
+    adminTokens: admins,
     modelPollSeconds: number("MODEL_POLL_S"),
     modelRetention: number("MODEL_RETENTION"),
     shadowRate: number("SHADOW_RATE"),
     shadowQueue: number("SHADOW_QUEUE"),
     driftWindow: number("DRIFT_WINDOW"),
+    labelsDb: env.LABELS_DB?.trim() ||
+      `${text("MODEL_DIR").replace(/\/+$/, "")}/labels.db`,
+    feedbackToken,
+    feedbackMaxLabels: number("FEEDBACK_MAX_LABELS"),
+    feedbackRate: number("FEEDBACK_RATE"),
   };
   config.bodyBytesInFlightPerWorker = Math.floor(config.maxBodyBytesInFlight / config.workers);
   // Each worker must be able to admit one body of the largest size, or such requests always get 503.
@@ -240,9 +312,13 @@ function modelConfig(env: Env, problems: string[]): ModelConfig {
   return config as unknown as ModelConfig;
 }
 
-/** The configuration as logged at start-up: the admin token only as set or not. */
+/** The configuration as logged at start-up: admin tokens by name, the feedback token as set or not. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config, adminToken: config.adminToken === null ? null : "(set)" };
+  return {
+    ...config,
+    adminTokens: config.adminTokens.map((t) => t.name),
+    feedbackToken: config.feedbackToken === null ? null : "(set)",
+  };
 }
 
 /**

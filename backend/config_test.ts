@@ -72,7 +72,7 @@ Deno.test("loadConfig() rejects a shutdown deadline shorter than the body timeou
 
 Deno.test("loadConfig() reads the model lifecycle settings with their defaults", () => {
   const d = loadConfig({});
-  assert.equal(d.adminToken, null);
+  assert.deepEqual(d.adminTokens, []);
   assert.equal(d.modelPollSeconds, 5);
   assert.equal(d.modelRetention, 10);
   assert.equal(d.shadowRate, 1);
@@ -85,7 +85,7 @@ Deno.test("loadConfig() reads the model lifecycle settings with their defaults",
     SHADOW_QUEUE: "100",
     DRIFT_WINDOW: "1000",
   });
-  assert.equal(c.adminToken, "0123456789abcdef");
+  assert.deepEqual(c.adminTokens, [{ name: "admin", token: "0123456789abcdef" }]);
   assert.equal(c.modelPollSeconds, 0.5);
   assert.equal(c.modelRetention, 3);
   assert.equal(c.shadowRate, 0.25);
@@ -116,7 +116,7 @@ Deno.test("loadConfig() rejects a short or spaced ADMIN_TOKEN without echoing it
 
 Deno.test("describeConfig() never shows the admin token", () => {
   const described = describeConfig(loadConfig({ ADMIN_TOKEN: "0123456789abcdef-secret" }));
-  assert.equal(described.adminToken, "(set)");
+  assert.deepEqual(described.adminTokens, ["admin"]);
   assert.ok(!JSON.stringify(described).includes("secret"));
 });
 
@@ -139,5 +139,39 @@ Deno.test("RANGES holds every default, and loadConfig() rejects a value above ea
     assert.throws(() => loadConfig(beyond), {
       message: new RegExp(`${name} must be ${describeRange(range).replace(/[()]/g, "\\$&")}`),
     });
+  }
+});
+
+Deno.test("loadConfig() reads named admin tokens from ADMIN_TOKENS beside ADMIN_TOKEN", () => {
+  const c = loadConfig({
+    ADMIN_TOKEN: "0123456789abcdef",
+    ADMIN_TOKENS: "alice:alice-0123456789abcdef, ci-bot:ci-0123456789abcdef0",
+  });
+  assert.deepEqual(c.adminTokens, [
+    { name: "admin", token: "0123456789abcdef" },
+    { name: "alice", token: "alice-0123456789abcdef" },
+    { name: "ci-bot", token: "ci-0123456789abcdef0" },
+  ]);
+  assert.deepEqual(describeConfig(c).adminTokens, ["admin", "alice", "ci-bot"]);
+});
+
+Deno.test("loadConfig() rejects bad ADMIN_TOKENS entries without echoing a token", () => {
+  const cases: [string, RegExp][] = [
+    ["alice", /ADMIN_TOKENS must be name:token/],
+    ["bad name:0123456789abcdef", /got an entry named "bad name"/],
+    ["alice:short-secret", /at least 16 characters, got 12 for "alice"/],
+    ["a:0123456789abcdef,a:fedcba9876543210", /names "a" twice/],
+    ["a:0123456789abcdef,b:0123456789abcdef", /gives "b" a token another name has/],
+  ];
+  for (const [value, message] of cases) {
+    try {
+      loadConfig({ ADMIN_TOKENS: value });
+      assert.fail(`accepted ${value}`);
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.problems.join("\n"), message);
+      assert.ok(!err.message.includes("0123456789abcdef"), "no token in the message");
+      assert.ok(!err.message.includes("short-secret"));
+    }
   }
 });

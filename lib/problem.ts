@@ -17,9 +17,14 @@ export type ProblemType =
   | "not-found"
   | "not-ready"
   | "overloaded"
+  | "rate-limited"
+  | "label-store-unavailable"
   | "body-timeout"
   | "unauthorized"
   | "forbidden"
+  | "conflict"
+  | "unusable-version"
+  | "store-unavailable"
   | "internal";
 
 /** Status and title of each problem kind. */
@@ -27,15 +32,20 @@ export const PROBLEMS: Readonly<Record<ProblemType, { status: number; title: str
   "malformed-json": { status: 400, title: "Malformed JSON" },
   "body-timeout": { status: 408, title: "Request body not received in time" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
-  "unauthorized": { status: 401, title: "Admin token required" },
+  "unauthorized": { status: 401, title: "Token required" },
   "forbidden": { status: 403, title: "Admin endpoints disabled" },
   "not-found": { status: 404, title: "Not found" },
   "payload-too-large": { status: 413, title: "Payload too large" },
   "unsupported-media-type": { status: 415, title: "Unsupported media type" },
   "validation": { status: 422, title: "Invalid request" },
+  "conflict": { status: 409, title: "Conflict" },
+  "unusable-version": { status: 422, title: "Version cannot be served" },
+  "store-unavailable": { status: 503, title: "Model store unavailable" },
   "internal": { status: 500, title: "Internal error" },
   "not-ready": { status: 503, title: "Model not ready" },
   "overloaded": { status: 503, title: "Too many concurrent requests" },
+  "rate-limited": { status: 429, title: "Too many labels from this client" },
+  "label-store-unavailable": { status: 503, title: "Label store unavailable" },
 };
 
 /** One problem with one field of the request. */

@@ -64,7 +64,7 @@ Deno.test(
   async () => {
     const { code, text } = await run("promtool", ["check", "rules", RULES]);
     assert.equal(code, 0, text);
-    assert.match(text, /SUCCESS: 16 rules found/);
+    assert.match(text, /SUCCESS: 17 rules found/);
   },
 );
 
@@ -99,6 +99,7 @@ Deno.test("the required alerts exist with a severity", () => {
     "AnomalyBackendLatencySLOFastBurn",
     "AnomalyBackendLatencySLOSlowBurn",
     "AnomalyBackendNoReadyInstance",
+    "AnomalyBackendNotServingChampion",
   ]);
   for (const a of alerts) assert.ok(["warning", "critical"].includes(a.labels?.severity ?? ""));
 });

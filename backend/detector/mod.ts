@@ -32,6 +32,7 @@ export {
   EVALUATION_SET,
   type LabeledMatrix,
   Model,
+  type ModelOptions,
   simulatedSet,
   thresholdFor,
   toMatrix,

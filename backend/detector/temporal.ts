@@ -5,7 +5,7 @@
  * Training fits, from normal readings: a baseline (mean, sd) per meter and
  * channel, so each meter is judged against its own operating point (meters
  * without enough training rows, and unknown meters, use the pooled
- * baseline); then, for every window length n = 1..window, the centre and
+ * baseline) and how its channels move together (`coupling.ts`); then, for every window length n = 1..window, the centre and
  * spread of each window statistic (see `window_stats.ts`) and the 0.99
  * quantile of the largest |z| among them. A reading's score is that largest
  * |z| divided by the quantile for its window length, so a reading at the
@@ -29,11 +29,15 @@ import { detectorInfo } from "./_info.ts";
 import { modelSetting } from "./model_config.ts";
 import { assertInRange, type Range } from "../../lib/ranges.ts";
 import { SPREAD_FLOOR, STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";
+import { fitCoupling, residualMeans } from "./coupling.ts";
 
-/** The defaults: 8 readings (chosen by measurement, see docs/DETECTOR.md), 1 % flagged in training. */
+/**
+ * The defaults: 8 readings and 2 % flagged in training, both chosen on the fleet
+ * benchmark's development fleet (see docs/DETECTOR.md, "Fleet benchmark").
+ */
 export const DEFAULT_TEMPORAL_CONFIG: Readonly<TemporalConfig> = Object.freeze({
   window: 8,
-  contamination: 0.01,
+  contamination: 0.02,
 });
 
 /** Allowed window lengths (readings), read by validation and the CLI. */
@@ -67,14 +71,15 @@ export interface TemporalParts {
   grid: GridMap;
   /**
    * Meters with their own baseline, and that baseline (`meter * nf + channel`):
-   * mean, sd, and the reading-to-reading noise (see {@link localNoise}).
+   * mean, sd, and the reading-to-reading noise (see {@link localNoise}); and
+   * the channels' coupling (`coupling.ts`), nf × nf per meter.
    */
-  meters: { ids: string[]; mean: number[]; sd: number[]; noise: number[] };
+  meters: { ids: string[]; mean: number[]; sd: number[]; noise: number[]; coupling: number[] };
   /** Baseline over all training rows, for meters without their own. */
-  pooled: { mean: number[]; sd: number[]; noise: number[] };
+  pooled: { mean: number[]; sd: number[]; noise: number[]; coupling: number[] };
   /**
-   * Per window length n (1-based) and statistic `j = channel * 4 + stat`, at
-   * `(n - 1) * nf * 4 + j`: centre and scale; `limit[n - 1]` normalizes the score.
+   * Per window length n (1-based) and statistic `j = channel * STATS_PER_CHANNEL + stat`,
+   * at `(n - 1) * nf * STATS_PER_CHANNEL + j`: centre and scale; `limit[n - 1]` normalizes the score.
    */
   calibration: { center: number[]; scale: number[]; limit: number[] };
   /** Facts about training (JSON-safe). */
@@ -210,8 +215,14 @@ function baselines(matrix: Float64Array, nf: number, keys: readonly (string | un
     }
   }
   return {
-    meters: { ids, mean, sd, noise },
-    pooled: { mean: pooledMean, sd: pooledSd, noise: pooledNoise },
+    meters: { ids, mean, sd, noise, coupling: new Array<number>(ids.length * nf * nf).fill(0) },
+    pooled: {
+      mean: pooledMean,
+      sd: pooledSd,
+      noise: pooledNoise,
+      coupling: new Array<number>(nf * nf).fill(0),
+    },
+    byMeter,
   };
 }
 
@@ -269,6 +280,8 @@ export class TemporalModel {
   readonly #spread: Float64Array;
   /** Per baseline, channel and window length: 1 / the window mean's expected spread. */
   readonly #meanScale: Float64Array;
+  /** Per baseline (pooled first): the channels' coupling, nf × nf. */
+  readonly #coupling: Float64Array;
 
   /** Full content hash, `sha256:` and 64 hex digits. */
   readonly contentHash: string;
@@ -289,7 +302,9 @@ export class TemporalModel {
       parts.meters.sd.length !== parts.meters.ids.length * nf ||
       parts.meters.noise.length !== parts.meters.ids.length * nf ||
       parts.pooled.mean.length !== nf || parts.pooled.sd.length !== nf ||
-      parts.pooled.noise.length !== nf
+      parts.pooled.noise.length !== nf ||
+      parts.meters.coupling.length !== parts.meters.ids.length * nf * nf ||
+      parts.pooled.coupling.length !== nf * nf
     ) {
       throw new RangeError(
         `Temporal model parts do not fit ${nf} features and a window of ${w}`,
@@ -302,6 +317,7 @@ export class TemporalModel {
     this.#center = Float64Array.from(center);
     this.#inverse = Float64Array.from(scale, (v) => 1 / v);
     this.#limit = Float64Array.from(limit);
+    this.#coupling = Float64Array.from([...parts.pooled.coupling, ...parts.meters.coupling]);
     this.#spread = new Float64Array((parts.meters.ids.length + 1) * nf);
     this.#meanScale = new Float64Array((parts.meters.ids.length + 1) * nf * w);
     for (let b = -1; b < parts.meters.ids.length; b++) {
@@ -417,14 +433,17 @@ export class TemporalModel {
   }
 
   /**
-   * Express a window's spread statistics (log sd, log step) relative to the
-   * noise of baseline `b`'s channels, so a quiet meter's flicker stands out as
-   * much as a noisy one's: meters differ in how much of their spread is
-   * reading-to-reading noise and how much slow change (load, wander).
+   * Express a window's statistics in baseline `b`'s terms: each channel's
+   * mean also as a residual against the other channels' (`coupling.ts`), and
+   * the spread statistics (log sd, log step) relative to the channel's noise,
+   * so a quiet meter's flicker stands out as much as a noisy one's: meters
+   * differ in how much of their spread is reading-to-reading noise and how
+   * much slow change (load, wander).
    */
   relativeSpread(stats: Float64Array, b: number, n: number): void {
     const nf = this.#nf;
     const w = this.#window;
+    residualMeans(stats, this.#coupling, (b + 1) * nf * nf, nf);
     for (let c = 0; c < nf; c++) {
       const k = (b + 1) * nf + c;
       const off = this.#spread[k];
@@ -544,7 +563,7 @@ export function fitTemporal(
   }
   const w = config.window;
   const per = nf * STATS_PER_CHANNEL;
-  const { meters, pooled } = baselines(matrix, nf, options.meters);
+  const { meters, pooled, byMeter } = baselines(matrix, nf, options.meters);
 
   // Provisional model (identity calibration) to standardize rows the same way scoring does.
   const identity: TemporalParts = {
@@ -561,8 +580,12 @@ export function fitTemporal(
     },
     training: {},
   };
+  const { u, which } = new TemporalModel(identity, {}).standardize(matrix, options.meters);
+  // Coupling over blocks of a window: the co-movement the window means see.
+  const coupling = fitCoupling(u, nf, w, byMeter, meters.ids);
+  identity.meters.coupling = coupling.meters;
+  identity.pooled.coupling = coupling.pooled;
   const provisional = new TemporalModel(identity, {});
-  const { u, which } = provisional.standardize(matrix, options.meters);
   const prev = previousInStream(options.meters, rows);
 
   // Window statistics for every length at sampled rows.

@@ -101,11 +101,13 @@ export function parseTemporalArtifact(
       mean: fields.numbers(meters.mean, "meters.mean", ids.length * nf),
       sd: fields.numbers(meters.sd, "meters.sd", ids.length * nf, POSITIVE),
       noise: noiseField(meters.noise, "meters.noise", ids.length * nf),
+      coupling: fields.numbers(meters.coupling, "meters.coupling", ids.length * nf * nf),
     },
     pooled: {
       mean: fields.numbers(pooled.mean, "pooled.mean", nf),
       sd: fields.numbers(pooled.sd, "pooled.sd", nf, POSITIVE),
       noise: noiseField(pooled.noise, "pooled.noise", nf),
+      coupling: fields.numbers(pooled.coupling, "pooled.coupling", nf * nf),
     },
     calibration: {
       center: fields.numbers(calibration.center, "calibration.center", per),

@@ -41,6 +41,12 @@ Deno.test("parseTemporalArtifact() names the damaged field", () => {
       /calibration.limit\[5\] must be positive, got 0/,
     ],
     [{ ...doc, threshold: "high" }, /threshold must be a positive number/],
+    // Format 2 had no coupling (no residual_mean statistic): refused, not guessed.
+    [{ ...doc, formatVersion: 2 }, /Artifact format version 2 is not supported \(expected 3\)/],
+    [
+      { ...doc, pooled: { ...doc.pooled, coupling: [1, 0, 0] } },
+      /pooled.coupling must have 9 entries, got 3/,
+    ],
   ];
   for (const [bad, message] of cases) {
     assert.throws(() => parseTemporalArtifact(JSON.stringify(bad)), message);

@@ -2,12 +2,17 @@
  * Why the temporal detector flagged a reading, in the units an operator
  * reads: the meter's window mean or spread against its normal operation.
  * The code names what the window shows: a shifted mean is a `level_shift`,
- * a collapsed spread a `flatline` (a stuck sensor or frozen feed), a grown
+ * (also one out of line with the meter's other channels, which normally move
+ * with it), a collapsed spread a `flatline` (a stuck sensor or frozen feed), a grown
  * spread a `fluctuation`, and when the reading's own value decided, a
  * `model_outlier`. Pure TypeScript.
  */
 import { FEATURES, type Reason } from "./types.ts";
 import type { Finding, TemporalModel } from "./temporal.ts";
+import { WINDOW_STATS } from "./window_stats.ts";
+
+const MEAN = WINDOW_STATS.indexOf("mean");
+const RESIDUAL_MEAN = WINDOW_STATS.indexOf("residual_mean");
 
 /** Every code the temporal detector's reasons use (a closed set, safe as a metrics label). */
 export const TEMPORAL_REASON_CODES = [
@@ -69,7 +74,7 @@ export function temporalReason(
   let code: (typeof TEMPORAL_REASON_CODES)[number];
   if (finding.stat === 0) code = "model_outlier";
   else if (finding.z < 0 && spread < 0.5) code = "flatline";
-  else if (finding.stat === 1) code = "level_shift";
+  else if (finding.stat === MEAN || finding.stat === RESIDUAL_MEAN) code = "level_shift";
   else code = levelZ * levelZ >= spread * spread - 1 ? "level_shift" : "fluctuation";
   const over = `over the last ${n} readings${of}`;
   const message = code === "model_outlier"
@@ -77,7 +82,8 @@ export function temporalReason(
       `normal operation ${normal})`
     : code === "level_shift"
     ? `${name} averaged ${num(mean)}${unit} ${over}, against ${num(baseMean)}${unit} in normal ` +
-      `operation (${signed(levelZ)} sd)`
+      `operation (${signed(levelZ)} sd)` +
+      (finding.stat === RESIDUAL_MEAN ? ", out of line with the meter's other channels" : "")
     : code === "flatline"
     ? `${name} barely changed ${over} (sd ${num(sd)}${unit}, normally ${num(baseSd)}${unit}): ` +
       "a stuck sensor or a frozen feed"

@@ -3,6 +3,7 @@ import { type Finding, fitTemporal, validateTemporalConfig } from "./temporal.ts
 import { toMatrix } from "./model.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 import { FEATURES } from "./types.ts";
+import { WINDOW_STATS } from "./window_stats.ts";
 
 const training = simulateFleet({ seed: 1, meters: 3, readingsPerMeter: 1500, kinds: [] }).readings;
 const keys = training.map((r) => r.meter_id);
@@ -136,4 +137,40 @@ Deno.test("scoreRows() breaks ties, so a threshold can pick any FAR from 0.5 % t
     const flagged = scores.filter((s) => s >= threshold).length / scores.length;
     assert.ok(Math.abs(flagged - target) <= 0.005, `target ${target}: flagged ${flagged}`);
   }
+});
+
+Deno.test("scoreRows() flags one channel leaving the others it normally moves with", () => {
+  // Two channels driven by one slow load (as current and voltage are), small independent noise.
+  let seed = 12345;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648 - 0.5;
+  };
+  const rows = (count: number, shift: (i: number) => number) => {
+    const m = new Float64Array(count * 2);
+    for (let i = 0; i < count; i++) {
+      const load = Math.sin((2 * Math.PI * i) / 500);
+      m[i * 2] = 230 - 4 * load + noise();
+      m[i * 2 + 1] = 10 + 4 * load + noise() + shift(i);
+    }
+    return m;
+  };
+  const coupled = fitTemporal(rows(4000, () => 0), ["u", "i"], {
+    window: 8,
+    contamination: 0.01,
+  }, { meters: null });
+  // The current rises by 2.5 A (under its normal range of ±4 A) while the voltage stays.
+  const test = rows(600, (i) => (i >= 300 ? 2.5 : 0));
+  const scores = coupled.scoreRows(test, null);
+  let before = 0;
+  let after = 0;
+  for (let i = 0; i < 600; i++) {
+    if (scores[i] >= coupled.threshold) i < 300 ? before++ : after++;
+  }
+  assert.ok(after > 250, `flagged ${after} of 300 shifted readings`);
+  assert.ok(before < 15, `flagged ${before} of 300 normal readings`);
+  const findings: Finding[] = [];
+  coupled.scoreRows(test.subarray(0, 320 * 2), null, { from: 319, findings });
+  // Either channel's residual against the other shows it (each is out of line with the other).
+  assert.equal(WINDOW_STATS[findings[0].stat], "residual_mean");
 });

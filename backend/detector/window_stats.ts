@@ -4,12 +4,20 @@
  * window), per channel: the row's own value, the window mean (a sustained
  * shift or drift), the log standard deviation (near -7 when a sensor is
  * stuck, high when it oscillates) and the log mean step between consecutive
- * readings (flicker). Values are expected standardized (about mean 0, sd 1),
+ * readings (flicker), and a slot for the mean's residual against the other
+ * channels, which the model fills (`coupling.ts`). Values are expected standardized (about mean 0, sd 1),
  * so the floor under the logs is a resolution, not a unit. Pure TypeScript.
  */
 
 /** The statistics per channel, in storage order. */
-export const WINDOW_STATS = ["value", "mean", "log_sd", "log_step", "mean_square"] as const;
+export const WINDOW_STATS = [
+  "value",
+  "mean",
+  "log_sd",
+  "log_step",
+  "mean_square",
+  "residual_mean",
+] as const;
 
 /** Number of {@link WINDOW_STATS}. */
 export const STATS_PER_CHANNEL = WINDOW_STATS.length;
@@ -63,6 +71,10 @@ function fill(scratch: WindowScratch, nf: number, n: number, stats = scratch.sta
     stats[o + 2] = Math.log(Math.sqrt(variance) + SPREAD_FLOOR);
     stats[o + 3] = n > 1 ? Math.log(steps[c] / (n - 1) + SPREAD_FLOOR) : 0;
     stats[o + 4] = sumSq[c] / n;
+    // The mean until the model expresses it against the other channels (coupling.ts).
+    stats[o + 5] = mean;
+    // The model replaces this by the mean's residual against the other channels (temporal.ts).
+    stats[o + 5] = mean;
   }
 }
 

@@ -18,12 +18,23 @@ export function json(
   return { description, content: { "application/json": { schema } } };
 }
 
-/** The problem+json responses of `types`, keyed by status, each pointing at its section in `/docs`. */
+/**
+ * The problem+json responses of `types`, keyed by status, each pointing at its
+ * section in `/docs`; types sharing a status share one response ("... or ...").
+ */
 export function problem(...types: ProblemType[]): Record<string, unknown> {
-  return Object.fromEntries(types.map((t) => [
-    String(PROBLEMS[t].status),
+  const byStatus = new Map<string, string[]>();
+  for (const t of types) {
+    const status = String(PROBLEMS[t].status);
+    byStatus.set(status, [
+      ...(byStatus.get(status) ?? []),
+      `${PROBLEMS[t].title} (see #problem-${t} in /docs)`,
+    ]);
+  }
+  return Object.fromEntries([...byStatus].map(([status, descriptions]) => [
+    status,
     {
-      description: `${PROBLEMS[t].title} (see #problem-${t} in /docs)`,
+      description: descriptions.join(", or "),
       content: { "application/problem+json": { schema: ref("Problem") } },
     },
   ]));

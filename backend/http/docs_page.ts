@@ -15,13 +15,25 @@ const PROBLEM_HELP: Record<ProblemType, string> = {
     "The path exists but not for this method; the Allow header lists the methods.",
   "not-found": "No such path, or (model admin) no registered version matches the one given.",
   "unauthorized":
-    "A model admin endpoint without the right Authorization: Bearer <ADMIN_TOKEN> header.",
-  "forbidden": "Model admin endpoints are off because the service has no ADMIN_TOKEN.",
+    "A model admin endpoint without an admin token (ADMIN_TOKEN or one of ADMIN_TOKENS) as " +
+    "Authorization: Bearer <token>, or POST /feedback without Authorization: Bearer " +
+    "<FEEDBACK_TOKEN> when that is set.",
+  "forbidden":
+    "Model admin endpoints are off because the service has no ADMIN_TOKEN or ADMIN_TOKENS.",
   "payload-too-large":
     "The body is larger than MAX_BODY_BYTES, whether sent with Content-Length or chunked.",
   "unsupported-media-type": "Send Content-Type: application/json.",
   "validation":
     "Well-formed JSON that is not a valid request; errors[] names each field, e.g. readings[3].voltage.",
+  "conflict":
+    "(model admin) The alias is not at expected_version (current_version says where it is), or " +
+    "this replica cannot apply alias changes; the alias is unchanged.",
+  "unusable-version":
+    "(model admin) The version does not load, or its content hash differs from its name; the " +
+    "alias is unchanged.",
+  "store-unavailable":
+    "(model admin) MODEL_DIR is full, read-only, failing or locked by another writer; nothing " +
+    "changed. Retry after Retry-After.",
   "internal": "A bug: the response carries a request id to find the log line.",
   "not-ready":
     "The model is loading, failed to load, or the replica is shutting down; retry after Retry-After.",
@@ -29,6 +41,12 @@ const PROBLEM_HELP: Record<ProblemType, string> = {
     "More than MAX_INFLIGHT requests, or more than MAX_BODY_BYTES_IN_FLIGHT bytes of request " +
     "bodies, in progress on this worker; the body is not read and the connection is closed. " +
     "Retry after Retry-After.",
+  "rate-limited":
+    "POST /feedback: this client sent more labels than FEEDBACK_RATE per second allows (bursts " +
+    "up to FEEDBACK_MAX_LABELS); nothing was stored. Retry after Retry-After.",
+  "label-store-unavailable":
+    "POST /feedback: the label store (LABELS_DB) is damaged, full, read-only or busy; the body " +
+    "names which. Nothing was stored and stored labels are kept; retry after Retry-After.",
 };
 
 function escapeHtml(text: string): string {

@@ -113,10 +113,16 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
           responses: {
             "200": json(
               "Ready; a `warning` says when the served model is not the configured one " +
-                "(an artifact the service did not make, served as it is)",
+                "(an artifact the service did not make, served as it is); `champion` says " +
+                "which version the champion alias intends and which serves (they differ " +
+                "after a fallback to the alias's previous version)",
               { type: "object" },
             ),
-            "503": json("Not ready; body says why", { type: "object" }),
+            "503": json(
+              "Not ready; `reason` says why, naming the champion alias and the version that " +
+                "failed when the registry's champion cannot be served",
+              { type: "object" },
+            ),
           },
         },
       },
@@ -172,8 +178,14 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
         },
         Prediction: {
           type: "object",
-          required: ["anomaly", "score"],
+          required: ["anomaly", "score", "prediction_id"],
           properties: {
+            prediction_id: {
+              type: "string",
+              pattern: "^[A-Za-z0-9_-]+$",
+              description: "This verdict's receipt (model version, time, verdict, reading); " +
+                "label it with POST /feedback",
+            },
             anomaly: { type: "boolean" },
             score: {
               type: "number",

@@ -21,6 +21,8 @@ export interface ReadJsonOptions {
   admit?: (total: number) => boolean;
   /** The per-worker budget, named in the 503. */
   budgetBytes?: number;
+  /** What the 413 calls the limit (default "MAX_BODY_BYTES"). */
+  limitName?: string;
 }
 
 /** The 503 for a body that does not fit the budget of bodies in progress (MAX_BODY_BYTES_IN_FLIGHT). */
@@ -152,7 +154,9 @@ async function readLimited(
     if (err.kind === "too-large") {
       throw new HttpError(
         "payload-too-large",
-        `Request body exceeds the limit of ${maxBytes} bytes (MAX_BODY_BYTES)`,
+        `Request body exceeds the limit of ${maxBytes} bytes (${
+          options.limitName ?? "MAX_BODY_BYTES"
+        })`,
         { extra: { limit: maxBytes } },
       );
     }

@@ -68,6 +68,10 @@ export interface Metrics {
   ignoredFields: Counter<"where">;
   modelReady: Gauge<string>;
   modelInfo: Gauge<"version">;
+  /** 1 when the served champion is the version the champion alias names. */
+  modelServingMatchesAlias: Gauge<string>;
+  /** Times a replica served the champion alias's previous version because its version failed. */
+  modelFallback: Counter<string>;
   inflight: Gauge<string>;
   bodyBytesInFlight: Gauge<string>;
   buildInfo: Gauge<"version" | "runtime">;
@@ -173,6 +177,22 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       registers,
       aggregator: "max",
     }),
+    modelServingMatchesAlias: new Gauge({
+      name: "model_serving_matches_alias",
+      help: "1 when the served model is the version the champion alias names, else 0 " +
+        "(a fallback to its previous version, an unloadable champion, or nothing served)",
+      registers,
+      // A pod matches only if every worker does.
+      aggregator: "min",
+    }),
+    modelFallback: new Counter({
+      name: "model_fallback_total",
+      help: "Times the champion alias's version could not be served and its previous version " +
+        "was served instead",
+      registers,
+      // Every worker receives the same fallbacks from the primary: count them once.
+      aggregator: "max",
+    }),
     inflight: new Gauge({
       name: "inflight_requests",
       help: "Requests being processed now",
@@ -202,6 +222,8 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     lifecycle: createLifecycleMetrics(registry, INFERENCE_LATENCY_BUCKETS),
   };
   metrics.modelReady.set(0);
+  metrics.modelServingMatchesAlias.set(0);
+  metrics.modelFallback.inc(0);
   // Both series from the start, so rate() sees the first ignored key.
   for (const where of ["body", "reading"]) metrics.ignoredFields.inc({ where }, 0);
   metrics.buildInfo.set({ version: SERVICE_VERSION, runtime: `deno ${Deno.version.deno}` }, 1);

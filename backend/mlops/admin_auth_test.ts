@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkBearer } from "./admin_auth.ts";
+import { checkBearer, matchBearer } from "./admin_auth.ts";
 
 Deno.test("checkBearer() is disabled without a configured token, whatever the header", () => {
   assert.equal(checkBearer("Bearer x", null), "disabled");
@@ -17,4 +17,13 @@ Deno.test("checkBearer() calls malformed or absent credentials missing", () => {
   for (const h of [undefined, "", "Basic czNjcmV0", "Bearer", "Bearer a b", "s3cret"]) {
     assert.equal(checkBearer(h, "s3cret"), "missing", String(h));
   }
+});
+
+Deno.test("matchBearer() names the token that matched, and none for a wrong one", () => {
+  const tokens = [{ name: "alice", token: "alice-secret" }, { name: "bob", token: "bob-secret" }];
+  assert.deepEqual(matchBearer("Bearer bob-secret", tokens), { result: "ok", name: "bob" });
+  assert.deepEqual(matchBearer("Bearer alice-secret", tokens), { result: "ok", name: "alice" });
+  assert.deepEqual(matchBearer("Bearer carol", tokens), { result: "wrong", name: null });
+  assert.deepEqual(matchBearer(undefined, tokens), { result: "missing", name: null });
+  assert.deepEqual(matchBearer("Bearer x", []), { result: "disabled", name: null });
 });

@@ -12,6 +12,7 @@
  */
 import type { Config } from "../config.ts";
 import type { MetricsSnapshot } from "../metrics/metrics.ts";
+import type { ModelStatus } from "../predict/state.ts";
 
 /** Primary → worker. */
 export type ToWorker =
@@ -38,6 +39,8 @@ export type ToWorker =
   /** Reply to the worker's "refresh" with the same id. */
   | { type: "refreshed"; id: number }
   | { type: "model_failed"; reason: string }
+  /** Which champion is intended and which serves. */
+  | { type: "model_status"; status: ModelStatus }
   /** Every worker has decoded the first model: serve it. */
   | { type: "ready" }
   /** Request: send this worker's registry as a snapshot. */

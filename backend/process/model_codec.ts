@@ -2,8 +2,9 @@
  * Glue between the server and the detector: load the champion from the
  * registry in `MODEL_DIR` (or, on a store without one, load or train the
  * single artifact as before, register it and make it the champion), follow
- * the registry's aliases afterwards, and move models to workers as artifact
- * text so they never retrain.
+ * the registry's aliases afterwards (also after a failed start: the replica
+ * becomes ready once the alias names a loadable version), and move models to
+ * workers as artifact text so they never retrain.
  */
 import type { Config } from "../config.ts";
 import {
@@ -11,8 +12,6 @@ import {
   type Detector,
   Model,
   parseAnyArtifact,
-  parseArtifact,
-  sameModelConfig,
   serializeAnyArtifact,
   TEMPORAL_FORMAT,
   TemporalModel,
@@ -22,54 +21,12 @@ import { loadModel, shownArtifactPath } from "../store/model_store.ts";
 import {
   type AliasName,
   AliasWatcher,
+  chooseChampion,
   ModelRegistry,
   shortVersion,
   versionHex,
 } from "../store/registry/mod.ts";
 import type { ModelLoader } from "./server.ts";
-
-/** The champion of the registry, or null when unset or unusable (logged). */
-async function loadChampion(
-  registry: ModelRegistry,
-  config: Config,
-  logger: Logger,
-): Promise<Model | null> {
-  let alias;
-  try {
-    alias = await registry.getAlias("champion");
-  } catch (err) {
-    logger.warn("model_registry_unreadable", { error: errorMessage(err) });
-    return null;
-  }
-  if (!alias) return null;
-  try {
-    const text = await registry.readArtifact(alias.version);
-    if (text === null) throw new Error("its artifact is missing");
-    const meta = await registry.meta(alias.version);
-    const model = parseArtifact(text, {
-      ...aliasOrigin(config.modelDir, "champion", alias.version),
-      ...(meta?.created_at ? { createdAt: meta.created_at } : {}),
-      ratedCurrent: config.ratedCurrent,
-    });
-    if (!sameModelConfig(model.info.config, config.model)) {
-      // The registry decides what serves; the environment's model settings only say what to
-      // train when the store has no champion.
-      logger.info("champion_config_differs", {
-        version: model.info.version,
-        champion_config: model.info.config,
-        env_config: config.model,
-      });
-    }
-    return model;
-  } catch (err) {
-    logger.error("model_version_unusable", {
-      alias: "champion",
-      version: shortVersion(alias.version),
-      reason: errorMessage(err),
-    });
-    return null;
-  }
-}
 
 /**
  * Where a model loaded through an alias came from: its version's artifact as
@@ -97,24 +54,88 @@ async function isTemporalArtifact(path: string): Promise<boolean> {
   }
 }
 
-/** The model loader the server uses, reading and writing `config.modelDir`. */
+/** Why alias changes cannot apply to a replica serving `MODEL_NAME`'s temporal artifact. */
+export const PINNED_TEMPORAL = "this replica serves the temporal artifact MODEL_NAME names, " +
+  "which no alias replaces; register it with deno task train --detector temporal --register " +
+  "--alias champion and unset MODEL_NAME to serve it through the registry";
+
+/**
+ * The model loader the server uses, reading and writing `config.modelDir`.
+ *
+ * Once the registry has a champion alias (or its history), the alias alone
+ * decides what serves (see `AliasWatcher`): the service never trains or
+ * loads `MODEL_NAME` on its own then. Before that (a fresh store), it loads
+ * or trains `MODEL_NAME` as before, registers it and makes it the champion;
+ * a registration that fails (full or read-only store) is retried on every
+ * poll.
+ */
 export function createModelLoader(config: Config, logger: Logger): ModelLoader {
   const registry = new ModelRegistry(config.modelDir, { retention: config.modelRetention });
+  let pinned = false;
+  let unregistered: Model | null = null;
+  const describe = (alias: AliasName, version: string) =>
+    aliasOrigin(config.modelDir, alias, version);
+  const loadVersion = (version: string) =>
+    registry.loadVersion(version, {
+      ...describe("champion", version),
+      ratedCurrent: config.ratedCurrent,
+    });
+
+  async function register(model: Model, source: string): Promise<boolean> {
+    try {
+      // The model loaded or trained becomes a version and, on a store without one, the
+      // champion; another replica may win the race with the same version.
+      const registered = await registry.register(model, {
+        source,
+        ...(model.info.createdAt ? { createdAt: model.info.createdAt } : {}),
+      });
+      const champion = await registry.setAliasIfAbsent(
+        "champion",
+        model.contentHash,
+        `startup (${config.podName})`,
+      );
+      logger.info("model_registered", {
+        version: model.info.version,
+        new_version: registered.created,
+        champion,
+        pruned: registered.pruned.map(shortVersion),
+      });
+      return true;
+    } catch (err) {
+      // Serving beats failing: e.g. a full or read-only MODEL_DIR. Retried on every poll.
+      logger.warn("model_register_failed", { error: errorMessage(err), retry: "every poll" });
+      return false;
+    }
+  }
+
   return {
     async load() {
       const start = performance.now();
-      // The registry holds isolation forests. A temporal artifact named by MODEL_NAME is served
-      // from its file, as `deno task train --detector temporal` says, and no alias replaces it.
-      const temporal = await isTemporalArtifact(`${config.modelDir}/${config.modelName}`);
-      const champion = temporal ? null : await loadChampion(registry, config, logger);
-      if (champion) {
-        logger.info("model_ready", {
-          version: champion.info.version,
-          source: champion.info.source,
-          threshold: champion.info.threshold,
-          duration_ms: Math.round(performance.now() - start),
+      const strays = await registry.removeStrayTemps().catch(() => 0);
+      if (strays > 0) logger.info("model_store_temp_files_removed", { count: strays });
+      // A temporal artifact named by MODEL_NAME is served from its file, as
+      // `deno task train --detector temporal` says; alias changes are refused while it serves.
+      if (await isTemporalArtifact(`${config.modelDir}/${config.modelName}`)) {
+        pinned = true;
+      } else {
+        const status = await registry.aliasStatus("champion").catch((err) => {
+          throw new Error(`Cannot read the model registry in MODEL_DIR: ${errorMessage(err)}`);
         });
-        return champion;
+        if (status.record || status.problem) {
+          const choice = await chooseChampion(status, null, loadVersion);
+          if (!choice.load) throw new Error(choice.reason ?? "No champion can be served");
+          const model = choice.load.model;
+          if (choice.fallback) {
+            logger.error("model_version_unusable", { alias: "champion", reason: choice.reason });
+          }
+          logger.info("model_ready", {
+            version: model.info.version,
+            source: model.info.source,
+            threshold: model.info.threshold,
+            duration_ms: Math.round(performance.now() - start),
+          });
+          return model;
+        }
       }
       const { model, source } = await loadModel({
         dir: config.modelDir,
@@ -134,37 +155,23 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
       if (!(model instanceof Model)) {
         logger.info("model_not_registered", {
           version: model.info.version,
-          reason: "the registry stores isolation forests; this model serves from its artifact",
+          reason: "served from its artifact (MODEL_NAME)",
         });
         return model;
       }
-      try {
-        // An existing single artifact (or the model just trained) becomes a version and, on a
-        // store without one, the champion; another replica may win the race with the same version.
-        const registered = await registry.register(model, {
-          source,
-          ...(model.info.createdAt ? { createdAt: model.info.createdAt } : {}),
-        });
-        const champion = await registry.setAliasIfAbsent(
-          "champion",
-          model.contentHash,
-          `startup (${config.podName})`,
-        );
-        logger.info("model_registered", {
-          version: model.info.version,
-          new_version: registered.created,
-          champion,
-          pruned: registered.pruned.map(shortVersion),
-        });
-      } catch (err) {
-        // Serving beats failing: e.g. a read-only MODEL_DIR.
-        logger.warn("model_register_failed", { error: errorMessage(err) });
-      }
+      if (!(await register(model, source))) unregistered = model;
       return model;
     },
     watch(served, updates) {
-      if (served instanceof TemporalModel) {
-        // Aliases name forests; following them would swap the temporal model for one.
+      if (pinned) {
+        updates.status({
+          intended: null,
+          serving: served && "contentHash" in served ? String(served.contentHash) : null,
+          matches: served !== null,
+          reason: null,
+          fallbacks: 0,
+          pinned: PINNED_TEMPORAL,
+        });
         return { poll: () => Promise.resolve(), stop: () => Promise.resolve() };
       }
       const watcher = new AliasWatcher({
@@ -172,10 +179,20 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
         logger,
         intervalMs: config.modelPollSeconds * 1000,
         ratedCurrent: config.ratedCurrent,
-        describe: (alias, version) => aliasOrigin(config.modelDir, alias, version),
+        describe,
         onChampion: ({ model, text }) => updates.champion(model, text),
         onChallenger: (loaded) => updates.challenger(loaded?.model ?? null, loaded?.text ?? null),
-      }, served instanceof Model ? served.contentHash : null);
+        onStatus: (status) => updates.status({ ...status, pinned: null }),
+        ...(unregistered
+          ? {
+            retry: () =>
+              register(unregistered!, unregistered!.info.source).then((done) => {
+                if (done) unregistered = null;
+                return done;
+              }),
+          }
+          : {}),
+      }, served instanceof Model || served instanceof TemporalModel ? served.contentHash : null);
       watcher.start();
       return { poll: () => watcher.poll(), stop: () => watcher.stop() };
     },

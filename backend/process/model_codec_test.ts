@@ -95,6 +95,7 @@ Deno.test("createModelLoader().watch() reports a champion moved in the registry,
     const watch = loader.watch!(served, {
       champion: (d, artifact) => moved.push({ version: d.info.version, artifact }),
       challenger: () => {},
+      status: () => {},
     });
     try {
       const next = smallModel(11);

@@ -12,6 +12,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/mod.ts";
+import type { ModelStatus } from "../predict/state.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Serving, SingleInstance } from "./serving.ts";
 import { WorkerPool } from "./worker_pool.ts";
@@ -22,6 +23,8 @@ export interface ModelUpdates {
   champion(detector: Detector, artifact: string): void;
   /** The challenger was set, moved (detector) or removed (null). */
   challenger(detector: Detector | null, artifact: string | null): void;
+  /** Which champion is intended and which serves changed. */
+  status(status: ModelStatus): void;
 }
 
 /** A running watch of the registry's aliases. */
@@ -38,8 +41,12 @@ export interface ModelLoader {
   load(): Promise<Detector>;
   /** Serialize a loaded model so workers can rebuild it without retraining. */
   encode(detector: Detector): string;
-  /** Follow the registry's aliases once `served` is loaded (absent: the model never changes). */
-  watch?(served: Detector, updates: ModelUpdates): ModelWatch;
+  /**
+   * Follow the registry's aliases once `served` is loaded, or after the load
+   * failed (null: keep trying until the alias names a loadable version).
+   * Absent: the model never changes.
+   */
+  watch?(served: Detector | null, updates: ModelUpdates): ModelWatch;
 }
 
 /** Options for {@link runServer}. */
@@ -82,17 +89,25 @@ export async function runServer(options: RunServerOptions): Promise<number> {
   logger.info("listening", { host: addr.hostname, port: addr.port, workers: config.workers });
   options.onListen?.(addr.port);
 
+  const updates: ModelUpdates = {
+    champion: (d, artifact) => serving.setModel(d, artifact),
+    challenger: (d, artifact) => serving.setChallenger(d, artifact),
+    status: (status) => serving.setModelStatus(status),
+  };
+  let stopping = false;
   const loading = model.load().then(
     (detector) => {
       serving.setModel(detector);
-      watch = model.watch?.(detector, {
-        champion: (d, artifact) => serving.setModel(d, artifact),
-        challenger: (d, artifact) => serving.setChallenger(d, artifact),
-      }) ?? null;
+      if (!stopping) watch = model.watch?.(detector, updates) ?? null;
     },
-    (err) => serving.modelFailed(errorMessage(err)),
+    (err) => {
+      serving.modelFailed(errorMessage(err));
+      // Not ready, but not given up: the watch serves the champion once it can be loaded.
+      if (!stopping) watch = model.watch?.(null, updates) ?? null;
+    },
   );
   const stopped = await Promise.race([stop.then((skipDrain) => ({ skipDrain })), crashed]);
+  stopping = true;
   if ("crashed" in stopped) {
     await (watch as ModelWatch | null)?.stop();
     return stopNow(serving, stopped.crashed);

@@ -95,7 +95,7 @@ for (const workers of [1, 2]) {
     assert.equal(server.events().find((e) => e.event === "shutdown_started")!.drain_delay_s, 0);
   });
 
-  Deno.test(`runServer() with WORKERS=${workers} stays up and not ready when the model fails to load, and stops with 0`, async () => {
+  Deno.test(`runServer() with WORKERS=${workers} stays up and not ready when the model fails to load, becomes ready once a champion arrives, and stops with 0`, async () => {
     const { loader, watched } = fakeLoader(() =>
       Promise.reject(new Error("Model artifact x.json is unusable"))
     );
@@ -109,7 +109,30 @@ for (const workers of [1, 2]) {
     const ready = await fetchFresh(`${server.base}/ready`);
     assert.equal(ready.status, 503);
     assert.equal((await ready.json()).reason, "Model artifact x.json is unusable");
-    assert.equal(watched.updates, null);
+    // The watch runs after a failed load too: what the alias names later is served, no restart.
+    assert.ok(watched.updates, "the registry is watched after a failed load");
+    watched.updates.status({
+      intended: "sha256:" + "a".repeat(64),
+      serving: null,
+      matches: false,
+      reason: "Champion alias names sha256:aaaaaaaaaaaa, which cannot be served: it is damaged",
+      fallbacks: 0,
+      pinned: null,
+    });
+    await fromEveryWorker(
+      `${server.base}/ready`,
+      workers,
+      (b) => String(b.reason).startsWith("Champion alias names sha256:aaaaaaaaaaaa"),
+      "every worker naming the alias and version in its not-ready reason",
+    );
+    const promoted = smallModel(9);
+    watched.updates.champion(promoted, encode(promoted));
+    await fromEveryWorker(
+      `${server.base}/ready`,
+      workers,
+      (b) => b.ready === true,
+      "every worker ready with the promoted champion",
+    );
     server.stop(false);
     assert.equal(await server.code, 0);
   });

@@ -7,6 +7,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/mod.ts";
+import type { ModelStatus } from "../predict/state.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Instance, startInstance } from "./instance.ts";
 
@@ -24,6 +25,8 @@ export interface Serving {
   setChallenger(detector: Detector | null, artifact: string | null): void;
   /** The model could not be loaded: stay up, not ready, saying why. */
   modelFailed(reason: string): void;
+  /** Which champion is intended and which serves (`/ready`, `/models`, the gauge). */
+  setModelStatus(status: ModelStatus): void;
   /** `/ready` turns 503 and responses ask keep-alive clients to reconnect. */
   drain(): void;
   /** Close the listeners once quiet; resolves when every request in flight is answered. */
@@ -96,6 +99,10 @@ export class SingleInstance implements Serving {
 
   modelFailed(reason: string): void {
     this.#running().state.setFailed(reason);
+  }
+
+  setModelStatus(status: ModelStatus): void {
+    this.#running().state.setModelStatus(status);
   }
 
   drain(): void {

@@ -90,6 +90,9 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     case "model_failed":
       instance?.state.setFailed(msg.reason);
       break;
+    case "model_status":
+      instance?.state.setModelStatus(msg.status);
+      break;
     case "snapshot":
       if (instance) {
         send({

@@ -19,6 +19,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/mod.ts";
+import type { ModelStatus } from "../predict/state.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { aggregateMetrics, type MetricsSnapshot } from "../metrics/metrics.ts";
 import { type FromWorker, PendingCalls, type ToWorker } from "./_worker_protocol.ts";
@@ -112,6 +113,11 @@ export class WorkerPool implements Serving {
   /** Every worker stays up and not ready, saying `reason`. */
   modelFailed(reason: string): void {
     this.#broadcast({ type: "model_failed", reason });
+  }
+
+  /** Every worker learns which champion is intended and which serves. */
+  setModelStatus(status: ModelStatus): void {
+    this.#broadcast({ type: "model_status", status });
   }
 
   /**

@@ -21,6 +21,7 @@ import {
   trainModel,
 } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
+import { artifactProblem } from "./registry/mod.ts";
 
 /** Options for {@link loadModel}. */
 export interface LoadModelOptions {
@@ -304,7 +305,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
         break;
       } catch (err) {
         if (!(err instanceof TypeError || err instanceof RangeError)) throw err;
-        reason = errorMessage(err);
+        // Never the parse error itself: it quotes the file, which may be a link to anything.
+        reason = artifactProblem(err);
       }
     }
 

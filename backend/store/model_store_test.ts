@@ -205,10 +205,13 @@ Deno.test("loadModel() moves a corrupt artifact aside and retrains", async () =>
     await Deno.writeTextFile(`${dir}/${NAME}`, '{"format": "grid-anomaly/isolation-fo');
     const { options, lines } = setup(dir);
     const { model, source } = await loadModel(options);
-    assert.match(source, /unusable \(Artifact is not valid JSON: .*\); moved it to .*\.corrupt-/);
+    assert.match(
+      source,
+      /unusable \(it is not valid JSON \(truncated or damaged\)\); moved it to .*\.corrupt-/,
+    );
     const corrupt = lines.find((l) => l.event === "model_artifact_corrupt");
     assert.ok(corrupt);
-    assert.match(String(corrupt.reason), /^Artifact is not valid JSON/);
+    assert.equal(String(corrupt.reason), "it is not valid JSON (truncated or damaged)");
     const names = (await listDir(dir)).filter((n) => n !== ownerRecordName(NAME));
     assert.equal(names.length, 2);
     assert.equal(names[0], NAME);
@@ -237,8 +240,9 @@ Deno.test("loadModel() with training off moves a corrupt artifact aside and says
     await assert.rejects(
       loadModel(options),
       new RegExp(
-        `^Error: Model artifact ${NAME} is unusable \\(Artifact content hash .* does not ` +
-          `match its version .*\\); moved it to ${NAME}\\.corrupt-.*TRAIN_IF_MISSING is off`,
+        `^Error: Model artifact ${NAME} is unusable \\(its content hash does not match the ` +
+          `version it states \\(edited or damaged\\)\\); moved it to ${NAME}\\.corrupt-.*` +
+          "TRAIN_IF_MISSING is off",
       ),
     );
     const names = await listDir(dir);
@@ -298,7 +302,7 @@ Deno.test("loadModel() follows a symlinked artifact (as Kubernetes mounts Config
     const retrained = await loadModel(setup(dir).options);
     assert.match(
       retrained.source,
-      /unusable \(Artifact is not valid JSON.*moved it to .*\.corrupt-/,
+      /unusable \(it is not valid JSON.*moved it to .*\.corrupt-/,
     );
     assert.equal(await Deno.readTextFile(`${dir}/bad.json`), "not json");
   });

@@ -69,6 +69,10 @@ const DOCKER_DESKTOP = "needs Docker Desktop (a Docker engine with compose v2 an
 const KIND = "needs a kind cluster (kind itself, or what only kind provides)";
 const CLUSTER_LOAD =
   "runs against the kind cluster through a port-forward for minutes; its local rehearsal runs here";
+const KAFKA_SETUP = "installs Debian packages and fetches jars from Maven Central";
+const KAFKA =
+  "needs the broker of `deno task kafka` and scorers in other terminals; `deno task stream:check` " +
+  "runs the same publish, kill and verify flow (CI runs it after the suite)";
 const COMPILED =
   "builds the default `compiled` target, whose `deno compile` downloads denort from Deno's host " +
   "(unreachable from CI); the `--target run` builds of the same Dockerfiles run here";
@@ -80,6 +84,9 @@ const LIVE: readonly ManualEntry[] = Object.entries(LIVE_GUIDE_COMMANDS).map(([k
     LIVE_GUIDE_SCENARIO[key as keyof typeof LIVE_GUIDE_COMMANDS]
   })`,
 }));
+
+const BREAK_CHAMPION = "breaks the champion the rest of the guide serves and needs a backend " +
+  "restart; backend/tests/registry_breaks_test.ts runs the same break against the real process";
 
 /** Commands this test cannot run, by exact text, and why. */
 const MANUAL: readonly ManualEntry[] = [
@@ -102,10 +109,13 @@ const MANUAL: readonly ManualEntry[] = [
     why: `${DOCKER_DESKTOP}; stops the stack that \`up\` started`,
   },
   {
-    command: "docker build -f containers/Dockerfile.backend -t anomaly-backend:0.1.0 .",
+    command: "docker build -f containers/Dockerfile.backend -t localhost/anomaly-backend:0.1.0 .",
     why: COMPILED,
   },
-  { command: "docker build -f containers/Dockerfile.ui -t anomaly-ui:0.1.0 .", why: COMPILED },
+  {
+    command: "docker build -f containers/Dockerfile.ui -t localhost/anomaly-ui:0.1.0 .",
+    why: COMPILED,
+  },
   { command: "deno task images:build", why: COMPILED },
   { command: "deno task kind:up", why: `${KIND} (creates one); its --dry-run runs here` },
   { command: "deno task kind:redeploy", why: KIND },
@@ -120,8 +130,8 @@ const MANUAL: readonly ManualEntry[] = [
       `kubectl -n kube-system patch deploy metrics-server --type='json' -p='[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]'`,
     why: KIND,
   },
-  { command: "kind load docker-image anomaly-backend:0.1.0 --name anomaly", why: KIND },
-  { command: "kind load docker-image anomaly-ui:0.1.0 --name anomaly", why: KIND },
+  { command: "kind load docker-image localhost/anomaly-backend:0.1.0 --name anomaly", why: KIND },
+  { command: "kind load docker-image localhost/anomaly-ui:0.1.0 --name anomaly", why: KIND },
   {
     command: "kubectl apply -k k8s/overlays/lifecycle",
     why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
@@ -159,6 +169,36 @@ const MANUAL: readonly ManualEntry[] = [
     why: `${KIND}; pulls grafana/k6 and runs the ramp for about nine minutes`,
   },
   { command: "kind delete cluster --name anomaly", why: KIND },
+  { command: "bash .ci/setup.d/70-kafka.sh", why: `${KAFKA_SETUP}; CI runs it in .ci/run` },
+  { command: "deno task kafka --port 9092", why: `${KAFKA}; runs until Ctrl-C on a fixed port` },
+  { command: "KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task stream", why: KAFKA },
+  {
+    command: "STREAM_METRICS_PORT=9465 KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task stream",
+    why: KAFKA,
+  },
+  {
+    command:
+      "KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task replay --kafka --meters 100 --readings-per-meter 1200 --rate 1000 --duration 120",
+    why: `${KAFKA}; publishes for two minutes`,
+  },
+  {
+    command:
+      "curl -s localhost:9464/metrics | grep -E '^stream_(consumer_lag|rebalances_total|restore_seconds_count|readings_scored_total)'",
+    why: `${KAFKA} (a running scorer)`,
+  },
+  { command: "kill -9 PID", why: "PID is the participant's second scorer" },
+  { command: "KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task stream:verify", why: KAFKA },
+  // Exercise 6's "break the champion file": it damages the champion the rest of the guide serves
+  // and needs a backend restart; backend/tests/registry_breaks_test.ts runs the same break
+  // (a truncated champion version at start, then a repair) against the real process.
+  ...[
+    `V=$(curl -s localhost:8000/models | jq -r '.aliases.champion.version | ltrimstr("sha256:")')`,
+    "cp models/versions/$V.json /tmp/champion-backup.json",
+    "head -c 2000 /tmp/champion-backup.json > models/versions/$V.json",
+    "ls models/versions | wc -l",
+    "curl -s localhost:8000/ready | jq",
+    "cp /tmp/champion-backup.json models/versions/$V.json",
+  ].map((command) => ({ command, why: BREAK_CHAMPION })),
 ];
 
 const DOCKER_TOOLS = ["docker", "docker-compose", "podman"];
@@ -204,7 +244,7 @@ const RUNNABLE: readonly RunnableRule[] = [
     tools: DOCKER_TOOLS,
   },
   {
-    pattern: /^docker image rm anomaly-backend:0\.1\.0 anomaly-ui:0\.1\.0$/,
+    pattern: /^docker image rm localhost\/anomaly-backend:0\.1\.0 localhost\/anomaly-ui:0\.1\.0$/,
     mode: "run",
     tools: DOCKER_TOOLS,
   },
@@ -269,7 +309,7 @@ const EXPECT: Record<string, (output: string) => void> = {
         " in models/versions",
       ),
     ),
-  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:4ce79a78985b"}'`]:
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:4ce79a78985b","expected_version":"sha256:f0a531e321ea","reason":"catches the swell"}'`]:
     (out) => {
       const body = JSON.parse(out);
       assert.equal(body.model_version, "sha256:4ce79a78985b");
@@ -277,21 +317,44 @@ const EXPECT: Record<string, (output: string) => void> = {
         body.previous,
         "sha256:f0a531e321ea054c7ecb17bdd69aeb98257a2ecf7a0f58e78a2aa304cac0af10",
       );
+      assert.equal(body.updated_by, "admin");
+      assert.equal(body.reason, "catches the swell");
     },
   [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:f0a531e321ea"}'`]:
     (out) => assert.equal(JSON.parse(out).model_version, "sha256:f0a531e321ea"),
-  [`curl -s localhost:8000/feedback -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7,"anomaly":true},{"voltage":239.5,"current":10,"frequency":50,"anomaly":false}]}'`]:
-    (out) =>
-      assert.deepEqual(JSON.parse(out).models[0], {
-        alias: "champion",
-        model_version: "sha256:f0a531e321ea",
-        tp: 1,
-        fp: 0,
-        fn: 0,
-        tn: 1,
-        precision: 1,
-        recall: 1,
-      }),
+  [`curl -s localhost:8000/predict -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7},{"voltage":239.5,"current":10,"frequency":50}]}' | jq -c '{labels: [{prediction_id: .predictions[0].prediction_id, anomaly: true}, {prediction_id: .predictions[1].prediction_id, anomaly: false}]}' | tee /tmp/labels.json | curl -s localhost:8000/feedback -H 'content-type: application/json' -d @-`]:
+    (out) => {
+      const body = JSON.parse(out);
+      assert.deepEqual([body.total, body.stored, body.unchanged, body.labeled_anomalies], [
+        2,
+        2,
+        0,
+        1,
+      ]);
+    },
+  "curl -s localhost:8000/feedback -H 'content-type: application/json' -d @/tmp/labels.json": (
+    out,
+  ) => {
+    const body = JSON.parse(out);
+    assert.deepEqual([body.total, body.stored, body.unchanged], [2, 0, 2]);
+  },
+  // The challenger's verdicts are there once the backend polled its alias (MODEL_POLL_S, 5 s after
+  // the train command, which a participant takes longer than this test to reach).
+  "curl -s localhost:8000/models | jq -c .monitoring.feedback": (out) => {
+    const feedback = JSON.parse(out);
+    assert.deepEqual(feedback["sha256:f0a531e321ea"], {
+      tp: 1,
+      fp: 0,
+      fn: 0,
+      tn: 1,
+      precision: 1,
+      recall: 1,
+    });
+    const challenger = feedback["sha256:4ce79a78985b"];
+    if (challenger) {
+      assert.deepEqual(challenger, { tp: 1, fp: 1, fn: 0, tn: 0, precision: 0.5, recall: 1 });
+    }
+  },
   "curl -s -i -X DELETE localhost:8000/models/aliases/challenger -H 'Authorization: Bearer wrong'":
     (out) => assert.match(out, /^HTTP\/1\.1 401 /),
 }; // deno-fmt-ignore
@@ -499,11 +562,14 @@ Deno.test({
       if (dockerReady) {
         // The guide's cleanup removes them; this covers a run that failed before it.
         const tag = context.imageTag;
-        await runShell(`docker image rm -f anomaly-backend:${tag} anomaly-ui:${tag} || true`, {
-          cwd: REPO_ROOT,
-          env,
-          timeoutS: 60,
-        });
+        await runShell(
+          `docker image rm -f localhost/anomaly-backend:${tag} localhost/anomaly-ui:${tag} || true`,
+          {
+            cwd: REPO_ROOT,
+            env,
+            timeoutS: 60,
+          },
+        );
       }
       await Deno.remove(modelDir, { recursive: true });
       await Deno.remove(binDir, { recursive: true });

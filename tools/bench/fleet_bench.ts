@@ -61,6 +61,10 @@ export const HELD_OUT: readonly FleetSeeds[] = [
   { name: "held-out A", meters: 7, train: 1007, test: 2007 },
   { name: "held-out B", meters: 913, train: 1913, test: 2913 },
   { name: "held-out C", meters: 31337, train: 4331, test: 5331 },
+  // Added after the contamination default moved to 0.02 (A-C had been run at 0.02 before):
+  // fleets no setting was ever looked at on.
+  { name: "held-out D", meters: 2718, train: 6718, test: 7718 },
+  { name: "held-out E", meters: 1618, train: 8618, test: 9618 },
 ];
 
 /** Size of a benchmark run. */
@@ -247,7 +251,8 @@ export function markdownTable(rows: readonly BenchRow[]): string[] {
     pct(r.burstFar),
     fmt(r.rocAuc),
     fmt(r.prAuc),
-    ...TEMPORAL_KINDS.map((k) => `${fmt(r.kinds[k].recall, 2)} / ${fmt(r.kinds[k].delay, 0)}`),
+    // Three digits: 69 of 73 events (0.945) must not read as 0.95.
+    ...TEMPORAL_KINDS.map((k) => `${fmt(r.kinds[k].recall)} / ${fmt(r.kinds[k].delay, 0)}`),
   ]);
   const right = header.map((_, c) => c >= 2);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
@@ -276,7 +281,7 @@ export function candidates(): Candidate[] {
     FOREST,
     temporal(`temporal (defaults, window ${DEFAULT_TEMPORAL_CONFIG.window})`),
     temporal("temporal, window 16", { ...DEFAULT_TEMPORAL_CONFIG, window: 16 }),
-    temporal("temporal, contamination 0.02", { ...DEFAULT_TEMPORAL_CONFIG, contamination: 0.02 }),
+    temporal("temporal, contamination 0.01", { ...DEFAULT_TEMPORAL_CONFIG, contamination: 0.01 }),
   ];
 }
 
@@ -317,7 +322,7 @@ export function runBench(size: BenchSize, fleets: readonly FleetSeeds[]): string
       ? Math.min(...own.flatMap((r) => TEMPORAL_KINDS.map((k) => r.kinds[k].recall)))
       : NaN;
     return `- ${c.name}: held-out worst F1 ${fmt(f1)}, worst FAR ${pct(far)}, ` +
-      `worst event recall of any kind ${fmt(kinds, 2)}`;
+      `worst event recall of any kind ${fmt(kinds)}`;
   });
   return [
     "",

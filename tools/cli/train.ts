@@ -26,7 +26,8 @@ import { reportCsv, type TrainedCsv } from "./_byod_report.ts";
 import { thresholdText } from "./_byod_text.ts";
 import { evaluateFiles, gridFlags, scoreFile } from "./_byod.ts";
 import { expandPaths } from "./_dataset.ts";
-import { parseAlias, registerTrained } from "./_register.ts";
+import { evaluationRecord, parseAlias, registerTrained } from "./_register.ts";
+import { loadLabelDataset } from "./_labels.ts";
 import type { AliasName } from "../../backend/store/registry/mod.ts";
 import { fixed, formatEvaluation, type Metrics, percent, table } from "./_report.ts";
 import {
@@ -97,12 +98,19 @@ ${DATA_HELP}
                          report them pooled (writes no artifact). Default: one
                          model over all files (pooled training), which is what
                          you serve; see docs/DETECTOR.md for when to use which
-  --register             add the model to the registry in MODEL_DIR (versions/)
-                         instead of writing MODEL_NAME (point detector over
-                         voltage,current,frequency); keeps the newest
-                         MODEL_RETENTION versions (default 10) and every aliased one
+  --register             add the model (either detector) to the registry in
+                         MODEL_DIR (versions/) instead of writing MODEL_NAME;
+                         keeps the newest MODEL_RETENTION versions (default 10)
+                         and every one an alias names or named
   --alias NAME           with --register: point champion or challenger at it;
                          a running service follows within MODEL_POLL_S
+  --labels FILE          train and evaluate on the operators' labels in the label
+                         store (LABELS_DB, default MODEL_DIR/labels.db), oldest
+                         first: fits on the labels 0 (with --train-rows N, of the
+                         first N labels) and evaluates on the rest; --features
+                         picks which labels (default: the service's readings)
+  With --register the held-out evaluation is stored in the version's metadata
+  (GET /models and the UI show it).
   --help                 show this text`;
 
 const FLAGS: FlagSpec = {
@@ -115,6 +123,7 @@ const FLAGS: FlagSpec = {
   grid: { type: "string" },
   register: { type: "boolean" },
   alias: { type: "string" },
+  labels: { type: "string" },
   "per-file": { type: "boolean" },
   help: { type: "boolean" },
 };
@@ -249,11 +258,6 @@ interface Registration {
   retention: number;
 }
 
-// The registry serves champions to /predict, whose readings are the workshop's features, and
-// stores isolation forests; a temporal model is served from its own artifact (MODEL_NAME).
-const REGISTER_POINT_ONLY = "--register stores isolation forests (--detector point); serve a " +
-  "temporal model from its artifact with MODEL_NAME";
-
 /** The artifact's directory and file name from flags and environment. */
 function artifactPlace(values: Values, io: CliIo, fallbackName: string) {
   const { dir, name } = modelPlace(values, io, fallbackName);
@@ -279,15 +283,24 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     range: RANGES.MODEL_RETENTION,
   });
   const registration: Registration = { alias, retention, register: values.register === true };
+  if (typeof values.labels === "string") {
+    if (stringList(values, "csv").length > 0) {
+      throw new UsageError("--labels and --csv are two sources of data: give one");
+    }
+    for (const flag of ["label", "meter", "time"]) {
+      if (typeof values[flag] === "string") {
+        throw new UsageError(`--${flag} does not apply with --labels: a label row has its label`);
+      }
+    }
+    if (values.labels.trim() === "") throw new UsageError("--labels must name a file");
+    return await trainCsv(values, io, registration, values.labels.trim());
+  }
   if (stringList(values, "csv").length > 0) return await trainCsv(values, io, registration);
   if (values["per-file"]) throw new UsageError("--per-file applies only with --csv");
   if (typeof values.features === "string" || typeof values.label === "string") {
     throw new UsageError("--features and --label apply only with --csv");
   }
-  if (values.detector === "temporal") {
-    if (registration.register) throw new UsageError(REGISTER_POINT_ONLY);
-    return await trainFleetCli(values, io);
-  }
+  if (values.detector === "temporal") return await trainFleetCli(values, io, registration);
   if (values.detector !== undefined && values.detector !== "point") {
     throw new UsageError(`--detector must be point or temporal, got "${values.detector}"`);
   }
@@ -333,7 +346,11 @@ function windowFrom(values: Values, io: CliIo): number {
 }
 
 /** `train --detector temporal` on the simulated fleet (no --csv). */
-async function trainFleetCli(values: Values, io: CliIo): Promise<number> {
+async function trainFleetCli(
+  values: Values,
+  io: CliIo,
+  registration: Registration,
+): Promise<number> {
   for (const flag of ["grid", "train-rows", "target-far", "meter", "time", "training-size"]) {
     if (typeof values[flag] === "string") {
       throw new UsageError(`--${flag} applies only with --csv`);
@@ -375,6 +392,12 @@ async function trainFleetCli(values: Values, io: CliIo): Promise<number> {
     io.out(`  config:    window ${window} readings per meter`);
     io.out(thresholdText(trained.model, rule));
   }
+  if (registration.register) {
+    const { dir } = artifactPlace(values, io, DEFAULT_MODEL_NAMES.temporal);
+    await reportCsv(trained, { data, rule, artifact: null, tool: "train" }, io);
+    await registerTrained(trained.model, { ...registration, dir, io });
+    return 0;
+  }
   const place = artifactPlace(values, io, DEFAULT_MODEL_NAMES.temporal);
   const path = await writeArtifact(trained.model, place);
   await reportCsv(trained, { data, rule, artifact: path, tool: "train" }, io);
@@ -390,9 +413,22 @@ async function trainCsv(
   values: Values,
   io: CliIo,
   registration: Registration,
+  labelsPath?: string,
 ): Promise<number> {
-  const data: DataFlags = dataFlags(values, io);
-  data.paths = await expandPaths(data.paths);
+  // The label store reads as one labeled file whose rows are the labels, oldest first.
+  const data: DataFlags = dataFlags(
+    labelsPath ? { ...values, csv: labelsPath } : values,
+    io,
+  );
+  let labeled: Awaited<ReturnType<typeof loadLabelDataset>> | null = null;
+  if (labelsPath) {
+    labeled = await loadLabelDataset(labelsPath, data.features ?? [...FEATURES]);
+    data.paths = [labelsPath];
+    data.label = "anomaly";
+    data.features = labeled.features;
+  } else {
+    data.paths = await expandPaths(data.paths);
+  }
   if (typeof values["training-size"] === "string") {
     throw new UsageError("--training-size does not apply with --csv: the CSV rows are the data");
   }
@@ -446,6 +482,7 @@ async function trainCsv(
     rule,
     window,
     grid,
+    ...(labeled ? { datasets: [labeled.dataset] } : {}),
   });
   if (list.length > 1) {
     sweepCsv(trained, list, io);
@@ -471,9 +508,14 @@ async function trainCsv(
     );
   }
   if (registration.register) {
-    if (!(model instanceof Model)) throw new UsageError(REGISTER_POINT_ONLY);
-    const dir = artifactPlace(values, io, DEFAULT_MODEL_NAMES.point).dir;
-    await registerTrained(model, { ...registration, dir, io });
+    const dir = artifactPlace(values, io, DEFAULT_MODEL_NAMES[detector]).dir;
+    const evaluation = await reportCsv(trained, { data, rule, artifact: null, tool: "train" }, io);
+    await registerTrained(model, {
+      ...registration,
+      dir,
+      io,
+      evaluation: evaluationRecord(evaluation, trained.evaluationText),
+    });
     return 0;
   }
   const place = artifactPlace(values, io, DEFAULT_MODEL_NAMES[detector]);

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { FEATURES } from "../../detector/mod.ts";
 import type { ServiceState } from "../../predict/state.ts";
+import { shortVersion } from "../../store/registry/mod.ts";
 
 /** What the health routes need. */
 export interface HealthDeps {
@@ -32,11 +33,24 @@ export function healthRoutes(deps: HealthDeps): Hono {
     const warning = state.detector?.info.warning;
     // `warning`: ready, but serving another model than configured (e.g. an artifact the service
     // did not make and will not replace); see `/model`.
+    const model = state.modelStatus;
     const body = {
       status: state.status,
       ready: state.ready,
       reason: state.reason,
       ...(warning ? { warning } : {}),
+      // Which champion the registry intends and which serves: they differ on a fallback.
+      ...(model
+        ? {
+          champion: {
+            intended: model.intended ? shortVersion(model.intended) : null,
+            serving: model.serving ? shortVersion(model.serving) : null,
+            matches_alias: model.matches,
+            ...(model.reason && state.ready ? { reason: model.reason } : {}),
+          },
+        }
+        : {}),
+      served_by: servedBy,
     };
     if (state.ready) return c.json(body, 200);
     c.header("retry-after", "5");

@@ -67,12 +67,18 @@ Deno.test("GET /ready is 503 with Retry-After and the reason until ready, then 2
     status: "loading",
     ready: false,
     reason: "Model is loading",
+    served_by: "pod-a:7",
   });
   state.setReady(new FakeDetector());
   const ready = await app.request("/ready");
   assert.equal(ready.status, 200);
   assert.equal(ready.headers.get("retry-after"), null);
-  assert.deepEqual(await ready.json(), { status: "ready", ready: true, reason: null });
+  assert.deepEqual(await ready.json(), {
+    status: "ready",
+    ready: true,
+    reason: null,
+    served_by: "pod-a:7",
+  });
   state.startDraining();
   const draining = await app.request("/ready");
   assert.equal(draining.status, 503);

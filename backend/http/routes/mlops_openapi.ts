@@ -31,7 +31,11 @@ export function lifecyclePaths(): Record<string, unknown> {
         content: {
           "application/json": {
             schema: ref("AliasRequest"),
-            example: { version: "sha256:0123456789ab" },
+            example: {
+              version: "sha256:0123456789ab",
+              expected_version: "sha256:ba9876543210",
+              reason: "precision 0.93 on last week's labels",
+            },
           },
         },
       },
@@ -46,8 +50,19 @@ export function lifecyclePaths(): Record<string, unknown> {
           "unauthorized",
           "forbidden",
           "not-found",
+          "conflict",
+          "unusable-version",
+          "store-unavailable",
         ),
       },
+    },
+  });
+  const history = (alias: string) => ({
+    get: {
+      summary: `Every accepted change of the ${alias} alias, newest first: who (the admin ` +
+        "token's name), when, why, from which version to which (the audit trail)",
+      operationId: `${alias}History`,
+      responses: { "200": json("The alias history", ref("AliasHistory")) },
     },
   });
   return {
@@ -60,6 +75,8 @@ export function lifecyclePaths(): Record<string, unknown> {
       },
     },
     "/models/aliases/champion": aliasPut("champion"),
+    "/models/aliases/champion/history": history("champion"),
+    "/models/aliases/challenger/history": history("challenger"),
     "/models/aliases/challenger": {
       ...aliasPut("challenger"),
       delete: {
@@ -76,34 +93,39 @@ export function lifecyclePaths(): Record<string, unknown> {
               converges_within_s: { type: "number" },
             },
           }),
-          ...problem("unauthorized", "forbidden"),
+          ...problem("unauthorized", "forbidden", "store-unavailable"),
         },
       },
     },
     "/feedback": {
       post: {
-        summary: "Labeled readings (alarms confirmed or dismissed): counted per model version " +
-          "as tp/fp/fn/tn in feedback_total; nothing is stored",
+        summary: "Label served verdicts by prediction_id (alarms confirmed or dismissed): " +
+          "stored in the label store (LABELS_DB) once per id and label, counted per model " +
+          "version in feedback_total; or (older clients) labeled readings, counted, not stored. " +
+          "At most FEEDBACK_MAX_LABELS per request and FEEDBACK_RATE per second per client; " +
+          "Authorization: Bearer <FEEDBACK_TOKEN> when that is set",
         operationId: "feedback",
         requestBody: {
           required: true,
           content: {
             "application/json": {
-              schema: ref("FeedbackRequest"),
+              schema: { oneOf: [ref("LabelsRequest"), ref("FeedbackRequest")] },
               example: {
-                readings: [{ voltage: 275, current: 28, frequency: 50.7, anomaly: true }, {
-                  voltage: 251,
-                  current: 12,
-                  frequency: 50,
-                  anomaly: false,
-                }],
+                labels: [{ prediction_id: "(a prediction_id from /predict)", anomaly: false }],
               },
             },
           },
         },
         responses: {
-          "200": json("Outcomes of this batch per model", ref("FeedbackResponse")),
-          ...problem(...READINGS_BODY_PROBLEMS),
+          "200": json("What happened to the labels", {
+            oneOf: [ref("LabelsResponse"), ref("FeedbackResponse")],
+          }),
+          ...problem(
+            ...READINGS_BODY_PROBLEMS,
+            "unauthorized",
+            "rate-limited",
+            "label-store-unavailable",
+          ),
         },
       },
     },
@@ -120,7 +142,13 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
       version: FULL,
       model_version: { ...SHORT, description: "As in /predict responses" },
       updated_at: { type: "string", format: "date-time" },
-      updated_by: { type: "string", examples: ["admin api (pod-a:1)", "deno task train"] },
+      updated_by: {
+        type: "string",
+        description: "Who: the admin token's name (ADMIN_TOKENS), or the tool",
+        examples: ["alice", "deno task train", "startup (pod-a)"],
+      },
+      seq: { type: "integer", description: "This change's position in the alias history" },
+      reason: { type: ["string", "null"] },
       previous: {
         oneOf: [FULL, { type: "null" }],
         description: "The version before: PUT it back to roll back in one step",
@@ -132,11 +160,46 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
     AliasRequest: {
       type: "object",
       required: ["version"],
+      additionalProperties: false,
       properties: {
         version: {
           type: "string",
           pattern: "^(sha256:)?[0-9a-f]{12,64}$",
           description: "A registered version: full, or a unique prefix of at least 12 hex digits",
+        },
+        expected_version: {
+          oneOf: [{ type: "string", pattern: "^(sha256:)?[0-9a-f]{12,64}$" }, { type: "null" }],
+          description: "Compare-and-set: the version (or prefix) the alias must name now, or " +
+            "null for unset; otherwise 409 with current_version, and nothing changes",
+        },
+        reason: {
+          type: ["string", "null"],
+          maxLength: 500,
+          description: "Why, kept in the alias history",
+        },
+      },
+    },
+    AliasHistory: {
+      type: "object",
+      required: ["alias", "entries"],
+      properties: {
+        alias: { enum: [...ALIASES] },
+        entries: {
+          type: "array",
+          description: "Newest first",
+          items: {
+            type: "object",
+            required: ["seq", "version", "model_version", "previous", "at", "actor", "reason"],
+            properties: {
+              seq: { type: "integer" },
+              version: { oneOf: [FULL, { type: "null" }], description: "null: alias removed" },
+              model_version: { oneOf: [SHORT, { type: "null" }] },
+              previous: { oneOf: [FULL, { type: "null" }] },
+              at: { type: "string", format: "date-time" },
+              actor: { type: "string" },
+              reason: { type: ["string", "null"] },
+            },
+          },
         },
       },
     },
@@ -149,6 +212,11 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
           type: "number",
           description: "MODEL_POLL_S: every replica serves the change within this many seconds " +
             "(plus the time to load the version); the replica that answered already does",
+        },
+        applied_here: {
+          type: ["boolean", "null"],
+          description: "Whether the replica that answered serves the version now (null when it " +
+            "does not follow the registry)",
         },
       },
     },
@@ -168,10 +236,16 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
         model_version: SHORT,
         created_at: { type: "string", format: "date-time" },
         source: { type: "string" },
+        detector: {
+          enum: ["isolation_forest", "temporal_window"],
+          description: "Which detector the version is; either can be champion or challenger",
+        },
         aliases: { type: "array", items: { enum: [...ALIASES] } },
         features: { type: "array", items: { type: "string" } },
         config: {
           type: "object",
+          description: "The forest's settings below, or a temporal model's window and " +
+            "contamination",
           // One property per model setting, typed as the setting's range is.
           properties: Object.fromEntries(
             MODEL_SETTINGS.map((s) => [s.key, { type: s.integer ? "integer" : "number" }]),
@@ -207,6 +281,18 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
           properties: {
             served_by: { type: "string" },
             champion: { oneOf: [SHORT, { type: "null" }] },
+            intended: {
+              oneOf: [SHORT, { type: "null" }],
+              description: "The version the champion alias names",
+            },
+            matches_alias: {
+              type: ["boolean", "null"],
+              description: "champion equals intended (model_serving_matches_alias)",
+            },
+            reason: {
+              type: ["string", "null"],
+              description: "Why they differ (a fallback to the alias's previous version, say)",
+            },
             challenger: { oneOf: [SHORT, { type: "null" }] },
             shadowing: {
               type: "boolean",
@@ -215,6 +301,28 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
             shadow_rate: { type: "number" },
             poll_interval_s: { type: "number" },
           },
+        },
+        experiment: {
+          description: "The pair compared in the shadow now, or null; monitoring.shadow counts " +
+            "this pair only",
+          oneOf: [{ type: "null" }, {
+            type: "object",
+            required: ["champion", "challenger", "started_at", "counted_since"],
+            properties: {
+              champion: SHORT,
+              challenger: SHORT,
+              started_at: {
+                type: "string",
+                format: "date-time",
+                description: "The later of the two aliases' last moves",
+              },
+              counted_since: {
+                type: "string",
+                format: "date-time",
+                description: "When the worker that answered started comparing this pair",
+              },
+            },
+          }],
         },
         retention: { type: "integer", description: "MODEL_RETENTION" },
         versions: { type: "array", items: ref("ModelVersion"), description: "Newest first" },
@@ -253,14 +361,54 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
             "window is too small or the champion has no reference",
           additionalProperties: { type: "number" },
         },
+        label_store: {
+          type: "object",
+          description: "Whether the label store answers (state ok, damaged, full, read-only, " +
+            "busy or unavailable)",
+          properties: { state: { type: "string" }, detail: { type: ["string", "null"] } },
+        },
         feedback: {
           type: "object",
-          description: "Feedback outcomes per model_version",
+          description: "Live precision per model_version: every stored label against the " +
+            "verdict of the version that served it and of the models loaded when it was labeled",
           additionalProperties: {
             type: "object",
             properties: confusionProperties("number"),
           },
         },
+      },
+    },
+    LabelsRequest: {
+      type: "object",
+      required: ["labels"],
+      properties: {
+        labels: {
+          type: "array",
+          minItems: 1,
+          items: {
+            type: "object",
+            required: ["prediction_id", "anomaly"],
+            properties: {
+              prediction_id: { type: "string", description: "From a /predict response" },
+              anomaly: {
+                type: "boolean",
+                description: "The truth: true when the reading was an anomaly (alarm confirmed)",
+              },
+            },
+          },
+        },
+      },
+    },
+    LabelsResponse: {
+      type: "object",
+      required: ["total", "stored", "changed", "unchanged", "labeled_anomalies", "served_by"],
+      properties: {
+        total: { type: "integer" },
+        stored: { type: "integer", description: "Labels new to the store" },
+        changed: { type: "integer", description: "Labels that replaced a different one" },
+        unchanged: { type: "integer", description: "Labels the store had (a repeated post)" },
+        labeled_anomalies: { type: "integer" },
+        served_by: { type: "string" },
       },
     },
     FeedbackRequest: {

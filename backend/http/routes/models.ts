@@ -1,31 +1,45 @@
 /**
  * The model registry over HTTP: `GET /models` lists versions and aliases,
  * what this worker serves and this replica's lifecycle figures (public,
- * read-only), `PUT /models/aliases/{champion|challenger}` moves an
- * alias and `DELETE /models/aliases/challenger` ends a shadow experiment
- * (admin: `Authorization: Bearer $ADMIN_TOKEN`). A moved alias is served by
- * this replica as soon as the call returns and by every other replica
- * within `MODEL_POLL_S`.
+ * read-only), `GET /models/aliases/{alias}/history` lists every accepted change
+ * newest first (public: the audit trail), `PUT /models/aliases/{alias}` moves
+ * an alias (optionally compare-and-set with `expected_version`, with a
+ * `reason`) and `DELETE /models/aliases/challenger` ends a shadow experiment
+ * (admin: `Authorization: Bearer <token>`, whose name is the actor). A moved
+ * alias is served by this replica as soon as the call returns and by every
+ * other replica within `MODEL_POLL_S`. An alias moves only to a version that
+ * loads (422 otherwise); store failures answer 503 with `Retry-After`.
  */
 import { Hono } from "hono";
 import type { Logger } from "../../../lib/logger.ts";
 import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
 import { monitoringSummary } from "../../mlops/monitoring_summary.ts";
-import { adminAuth } from "../middleware/admin_auth.ts";
+import type { MonitoringSummary } from "../../../lib/contract.ts";
+import { precision, recall } from "../../mlops/feedback.ts";
+import { type LabelStore, LabelStoreUnavailableError } from "../../store/label_store.ts";
+import { adminAuth, type AdminVariables } from "../middleware/admin_auth.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { HttpError } from "../../../lib/problem.ts";
 import {
+  AliasConflictError,
   type AliasName,
   type AliasRecord,
   type ModelRegistry,
   shortVersion,
+  StoreUnavailableError,
   type VersionMeta,
   VersionNotFoundError,
+  versionPrefix,
+  VersionUnusableError,
 } from "../../store/registry/mod.ts";
+import type { NamedToken } from "../../mlops/admin_auth.ts";
 import type { ServiceState } from "../../predict/state.ts";
 import type { RequestIdVariables } from "../middleware/request_id.ts";
 
-/** Largest admin request body: `{"version": "sha256:..."}` needs about 90 bytes. */
+/**
+ * Largest admin request body: a version, an expected version and a reason of
+ * {@link MAX_REASON_CHARS} characters fit with room to spare.
+ */
 const MAX_ADMIN_BODY_BYTES = 4_096;
 
 /** What the models routes need. */
@@ -35,7 +49,8 @@ export interface ModelsDeps {
   lifecycle: ModelLifecycle;
   logger: Logger;
   servedBy: string;
-  adminToken: string | null;
+  /** Named admin tokens (`ADMIN_TOKENS`); empty turns the admin endpoints off. */
+  adminTokens: readonly NamedToken[];
   pollSeconds: number;
   shadowRate: number;
   retention: number;
@@ -44,6 +59,41 @@ export interface ModelsDeps {
   refresh: () => Promise<void>;
   /** This replica's metrics exposition (aggregated over workers), for `monitoring`. */
   collectMetrics: () => Promise<string>;
+  /** The label store: live precision per version from every stored label. */
+  labels?: LabelStore;
+}
+
+/** Live precision per version from the label store, or the reason it cannot say. */
+function storedFeedback(labels: LabelStore | undefined, fallback: MonitoringSummary["feedback"]) {
+  if (!labels) return { feedback: fallback, label_store: { state: "ok" as string, detail: null } };
+  try {
+    const feedback: MonitoringSummary["feedback"] = {};
+    for (const [version, t] of Object.entries(labels.tallies())) {
+      feedback[version] = { ...t, precision: precision(t), recall: recall(t) };
+    }
+    return { feedback, label_store: { state: "ok", detail: null } };
+  } catch (err) {
+    if (!(err instanceof LabelStoreUnavailableError)) throw err;
+    return { feedback: {}, label_store: { state: err.state as string, detail: err.message } };
+  }
+}
+
+/** The experiment (shadowed pair) as the registry dates it and this replica counts it. */
+function experimentView(
+  lifecycle: ModelLifecycle,
+  aliases: Record<AliasName, AliasRecord | null>,
+) {
+  const pair = lifecycle.experiment;
+  if (!pair) return null;
+  // The pair exists since the later of the two alias moves; this replica counts since it saw it.
+  const moved = [aliases.champion?.updated_at, aliases.challenger?.updated_at]
+    .filter((t): t is string => typeof t === "string" && t !== "").sort();
+  return {
+    champion: pair.champion,
+    challenger: pair.challenger,
+    started_at: moved.at(-1) ?? pair.since,
+    counted_since: pair.since,
+  };
 }
 
 /** An alias as `GET /models` and the admin endpoints show it. */
@@ -59,6 +109,7 @@ function versionView(meta: VersionMeta, aliases: Record<AliasName, AliasRecord |
     model_version: meta.short,
     created_at: meta.created_at,
     source: meta.source,
+    detector: meta.detector,
     aliases: (["champion", "challenger"] as const).filter((a) =>
       aliases[a]?.version === meta.version
     ),
@@ -66,29 +117,160 @@ function versionView(meta: VersionMeta, aliases: Record<AliasName, AliasRecord |
     config: meta.config,
     threshold: meta.threshold,
     data: training.data ?? null,
-    evaluation: training.evaluation ?? null,
+    // An evaluation recorded after registration (own data, labels) wins over training's own.
+    evaluation: meta.evaluation ?? training.evaluation ?? null,
     drift_reference: "driftReference" in meta.training,
   };
 }
 
+/** Longest `reason` accepted on an alias change (characters). */
+export const MAX_REASON_CHARS = 500;
+
+const PUT_FIELDS = ["version", "expected_version", "reason"];
+
+/** The alias change a PUT body asks for; throws HttpError (422) naming each bad field. */
+function readAliasChange(input: unknown): {
+  ref: unknown;
+  expected: string | null | undefined;
+  reason: string | null;
+} {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new HttpError("validation", "The body must be a JSON object with a version", {
+      errors: [{ path: "(body)", message: "(body) must be an object" }],
+    });
+  }
+  const body = input as Record<string, unknown>;
+  const errors: { path: string; message: string }[] = [];
+  for (const key of Object.keys(body)) {
+    if (!PUT_FIELDS.includes(key)) {
+      errors.push({
+        path: key.slice(0, 40),
+        message: `${key.slice(0, 40)} is not a field of an alias change; send ${
+          PUT_FIELDS.join(", ")
+        }`,
+      });
+    }
+  }
+  let expected: string | null | undefined;
+  if ("expected_version" in body && body.expected_version !== null) {
+    try {
+      versionPrefix(body.expected_version);
+      expected = body.expected_version as string;
+    } catch (err) {
+      errors.push({
+        path: "expected_version",
+        message: `expected_version ${(err as Error).message.replace(/^version /, "")}` +
+          ' (or null: "the alias must be unset")',
+      });
+    }
+  } else if ("expected_version" in body) {
+    expected = null;
+  }
+  let reason: string | null = null;
+  if (body.reason !== undefined && body.reason !== null) {
+    if (typeof body.reason !== "string") {
+      errors.push({ path: "reason", message: "reason must be a string" });
+    } else if (body.reason.length > MAX_REASON_CHARS) {
+      errors.push({
+        path: "reason",
+        message: `reason must have at most ${MAX_REASON_CHARS} characters, got ` +
+          `${body.reason.length}`,
+      });
+    } else if ([...body.reason].some((ch) => ch < " " || ch === "\x7f")) {
+      errors.push({ path: "reason", message: "reason must not contain control characters" });
+    } else {
+      reason = body.reason.trim() || null;
+    }
+  }
+  if (errors.length > 0) {
+    throw new HttpError("validation", errors.map((e) => e.message).join("; "), { errors });
+  }
+  return { ref: body.version, expected, reason };
+}
+
+/** The problem a registry error becomes; other errors are rethrown as they are. */
+function registryProblem(err: unknown, alias: AliasName): never {
+  if (err instanceof StoreUnavailableError) {
+    throw new HttpError("store-unavailable", `${err.message}; alias ${alias} is unchanged`, {
+      headers: { "retry-after": String(err.retryAfterSeconds) },
+      extra: { store_state: err.state },
+    });
+  }
+  if (err instanceof VersionUnusableError) {
+    throw new HttpError(
+      "unusable-version",
+      `Version ${shortVersion(err.version)} cannot be served: ${err.message}; alias ${alias} ` +
+        "is unchanged",
+      { extra: { version: err.version } },
+    );
+  }
+  if (err instanceof AliasConflictError) {
+    throw new HttpError("conflict", err.message, {
+      extra: {
+        current_version: err.current?.version ?? null,
+        current_model_version: err.current ? shortVersion(err.current.version) : null,
+      },
+    });
+  }
+  if (err instanceof VersionNotFoundError) throw new HttpError("not-found", err.message);
+  throw err;
+}
+
+/** Wait for `promise` at most `ms`; false when the deadline came first. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Longest an admin call waits for this replica to apply an alias change. */
+const APPLY_DEADLINE_MS = 15_000;
+
 /** Create the models sub-app. */
 export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVariables }> {
   const { registry, state, lifecycle, logger } = deps;
-  const app = new Hono<{ Variables: RequestIdVariables & JsonBodyVariables }>();
-  const admin = adminAuth({ token: deps.adminToken });
-  const body = jsonBody({ maxBytes: MAX_ADMIN_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs });
+  const app = new Hono<
+    { Variables: RequestIdVariables & JsonBodyVariables & AdminVariables }
+  >();
+  const admin = adminAuth({ tokens: deps.adminTokens });
+  const body = jsonBody({
+    maxBytes: MAX_ADMIN_BODY_BYTES,
+    timeoutMs: deps.bodyTimeoutMs,
+    limitName: "the admin request limit",
+  });
 
   app.get("/models", async (c) => {
-    const [versions, aliases, exposition] = await Promise.all([
+    const [versions, champion, challenger, exposition] = await Promise.all([
       registry.list(),
-      registry.aliases(),
+      registry.aliasStatus("champion"),
+      registry.aliasStatus("challenger"),
       deps.collectMetrics(),
     ]);
+    const aliases = { champion: champion.record, challenger: challenger.record };
+    const status = state.modelStatus;
+    const summary = monitoringSummary(exposition);
+    const { feedback, label_store } = storedFeedback(deps.labels, summary.feedback);
     return c.json({
       aliases: { champion: aliasView(aliases.champion), challenger: aliasView(aliases.challenger) },
+      ...(champion.problem || challenger.problem
+        ? {
+          alias_problems: {
+            ...(champion.problem ? { champion: champion.problem } : {}),
+            ...(challenger.problem ? { challenger: challenger.problem } : {}),
+          },
+        }
+        : {}),
+      experiment: experimentView(lifecycle, aliases),
       serving: {
         served_by: deps.servedBy,
         champion: state.detector?.info.version ?? null,
+        intended: status?.intended ? shortVersion(status.intended) : null,
+        matches_alias: status ? status.matches : null,
+        reason: status?.reason ?? status?.pinned ?? null,
         challenger: lifecycle.challenger?.info.version ?? null,
         shadowing: lifecycle.shadowed !== null,
         shadow_rate: deps.shadowRate,
@@ -96,16 +278,30 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
       },
       retention: deps.retention,
       versions: versions.map((m) => versionView(m, aliases)),
-      monitoring: monitoringSummary(exposition),
+      monitoring: { ...summary, feedback, label_store },
     });
   });
 
   for (const alias of ["champion", "challenger"] as const) {
+    app.get(`/models/aliases/${alias}/history`, async (c) => {
+      const entries = await registry.history(alias);
+      return c.json({
+        alias,
+        entries: entries.map((e) => ({
+          seq: e.seq,
+          version: e.version,
+          model_version: e.version ? shortVersion(e.version) : null,
+          previous: e.previous,
+          at: e.at,
+          actor: e.actor,
+          reason: e.reason,
+        })),
+      });
+    });
+
     app.put(`/models/aliases/${alias}`, admin, body, async (c) => {
-      const input = c.get("body");
-      const ref = typeof input === "object" && input !== null && !Array.isArray(input)
-        ? (input as Record<string, unknown>).version
-        : undefined;
+      const { ref, expected, reason } = readAliasChange(c.get("body"));
+      const actor = c.get("actor");
       let version: string;
       try {
         version = await registry.resolve(ref);
@@ -115,36 +311,71 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
             errors: [{ path: "version", message: err.message }],
           });
         }
-        if (err instanceof VersionNotFoundError) throw new HttpError("not-found", err.message);
-        throw err;
+        registryProblem(err, alias);
+      }
+      const pinned = state.modelStatus?.pinned;
+      if (pinned) {
+        throw new HttpError(
+          "conflict",
+          `Alias ${alias} is unchanged: ${pinned}`,
+          { extra: { current_version: (await registry.getAlias(alias))?.version ?? null } },
+        );
       }
       let record: AliasRecord;
       try {
-        record = await registry.setAlias(alias, version, `admin api (${deps.servedBy})`);
+        record = await registry.setAlias(alias, version, actor, {
+          reason,
+          ...(expected !== undefined ? { expectedVersion: expected } : {}),
+        });
       } catch (err) {
-        if (err instanceof VersionNotFoundError) throw new HttpError("not-found", err.message);
-        throw err;
+        registryProblem(err, alias);
       }
       logger.info("model_alias_set", {
         request_id: c.get("requestId"),
         alias,
         version: shortVersion(version),
         previous: record.previous ? shortVersion(record.previous) : null,
+        actor,
+        reason,
       });
-      await deps.refresh();
-      return c.json({ ...aliasView(record), converges_within_s: deps.pollSeconds });
+      const refreshed = await within(deps.refresh(), APPLY_DEADLINE_MS);
+      const served = alias === "champion"
+        ? state.detector?.info.version
+        : lifecycle.challenger?.info.version;
+      // Only a replica that follows the registry (it has a model status) can say what it applied.
+      const applied = state.modelStatus ? served === shortVersion(version) : null;
+      if (state.modelStatus && !applied) {
+        logger.error("model_alias_not_applied", {
+          alias,
+          version: shortVersion(version),
+          refreshed,
+          serving: served ?? null,
+          reason: state.modelStatus.reason,
+        });
+      }
+      return c.json({
+        ...aliasView(record),
+        applied_here: applied,
+        converges_within_s: deps.pollSeconds,
+      });
     });
   }
 
   app.delete("/models/aliases/challenger", admin, async (c) => {
     const before = await registry.getAlias("challenger");
-    const removed = await registry.deleteAlias("challenger");
+    let removed: boolean;
+    try {
+      removed = await registry.deleteAlias("challenger", c.get("actor"));
+    } catch (err) {
+      registryProblem(err, "challenger");
+    }
     logger.info("model_alias_removed", {
       request_id: c.get("requestId"),
       alias: "challenger",
       version: before ? shortVersion(before.version) : null,
+      actor: c.get("actor"),
     });
-    await deps.refresh();
+    await within(deps.refresh(), APPLY_DEADLINE_MS);
     return c.json({
       alias: "challenger",
       removed: removed && before ? before.version : null,

@@ -3,18 +3,40 @@
  * when `champion` or `challenger` points at another version, loads and
  * validates that version and hands it over. This is how every replica (and
  * every worker, through its primary) converges on a promotion without a
- * restart: within one poll interval plus the load time. A version that cannot
- * be loaded is logged once and the current model keeps serving.
+ * restart: within one poll interval plus the load time.
+ *
+ * Serve only what someone chose: the champion alias's version, else the
+ * alias's recorded `previous` (logged at error level and counted as a
+ * fallback), else the model already served, else nothing (not ready, saying
+ * which alias and version failed and why). A replica that serves nothing keeps
+ * polling and becomes ready as soon as the alias names a loadable version.
+ * Every poll reports a {@link ChampionStatus}: which version is intended and
+ * which serves.
  */
-import { type Model, parseArtifact } from "../../detector/mod.ts";
+import type { AnyModel, ModelOptions } from "../../detector/mod.ts";
 import { errorMessage, type Logger } from "../../../lib/logger.ts";
-import type { AliasName, ModelRegistry } from "./registry.ts";
+import type { AliasName, AliasStatus, ModelRegistry } from "./registry.ts";
 import { shortVersion } from "./version_id.ts";
+import { VersionUnusableError } from "./version_problem.ts";
 
 /** A loaded version: the validated model and the artifact text it came from. */
 export interface LoadedVersion {
-  model: Model;
+  model: AnyModel;
   text: string;
+}
+
+/** Which champion is intended and which serves, as `/ready`, `/models` and the gauge report it. */
+export interface ChampionStatus {
+  /** The champion alias's full version, or null when unset or unreadable. */
+  intended: string | null;
+  /** The full version this replica serves, or null. */
+  serving: string | null;
+  /** True when the served version is the alias's (or no alias exists and a model serves). */
+  matches: boolean;
+  /** Why they differ or nothing serves, naming the alias and version; null when they match. */
+  reason: string | null;
+  /** Fallbacks to `previous` so far (for `model_fallback_total`). */
+  fallbacks: number;
 }
 
 /** Options for {@link AliasWatcher}. */
@@ -31,6 +53,100 @@ export interface AliasWatcherOptions {
   onChampion: (loaded: LoadedVersion) => void;
   /** The challenger was set, moved or removed (null). */
   onChallenger: (loaded: LoadedVersion | null) => void;
+  /** The champion status changed (reported on the first poll too). */
+  onStatus?: (status: ChampionStatus) => void;
+  /** Work retried on every poll until it returns true (a registration that failed). */
+  retry?: () => Promise<boolean>;
+}
+
+/** The outcome of {@link chooseChampion}. */
+export interface ChampionChoice {
+  /** A newly loaded version to serve, or null (keep what serves, or nothing). */
+  load: LoadedVersion | null;
+  /** The version that serves after this choice (full), or null. */
+  serving: string | null;
+  /** The alias's version, or null. */
+  intended: string | null;
+  /** Why the intended version does not serve, or null. */
+  reason: string | null;
+  /** True when serving the alias's `previous` instead of its version. */
+  fallback: boolean;
+}
+
+/**
+ * Decide what serves given the champion alias and what serves now:
+ * its version, else its `previous`, else what serves now, else nothing.
+ * `load` loads a version or throws {@link VersionUnusableError}.
+ */
+export async function chooseChampion(
+  status: AliasStatus,
+  current: string | null,
+  load: (version: string) => Promise<LoadedVersion>,
+): Promise<ChampionChoice> {
+  const record = status.record;
+  if (!record) {
+    // Unset: whatever serves (or the start-up load's own error) stands; nobody chose otherwise.
+    const reason = status.problem ? `Champion alias cannot be read: ${status.problem}` : null;
+    return { load: null, serving: current, intended: null, reason, fallback: false };
+  }
+  const intended = record.version;
+  if (intended === current) {
+    return { load: null, serving: current, intended, reason: null, fallback: false };
+  }
+  let why: string;
+  try {
+    return {
+      load: await load(intended),
+      serving: intended,
+      intended,
+      reason: null,
+      fallback: false,
+    };
+  } catch (err) {
+    why = err instanceof VersionUnusableError ? err.message : errorMessage(err);
+  }
+  const failed = `Champion alias names ${shortVersion(intended)}, which cannot be served: ${why}`;
+  const previous = record.previous;
+  if (previous !== null && previous !== intended) {
+    if (previous === current) {
+      return {
+        load: null,
+        serving: current,
+        intended,
+        reason: `${failed}; serving its previous version ${shortVersion(previous)}`,
+        fallback: true,
+      };
+    }
+    try {
+      return {
+        load: await load(previous),
+        serving: previous,
+        intended,
+        reason: `${failed}; serving its previous version ${shortVersion(previous)}`,
+        fallback: true,
+      };
+    } catch (err) {
+      const prevWhy = err instanceof VersionUnusableError ? err.message : errorMessage(err);
+      const both = `${failed}; its previous version ${shortVersion(previous)} cannot be ` +
+        `served either: ${prevWhy}`;
+      return {
+        load: null,
+        serving: current,
+        intended,
+        reason: current === null ? both : `${both}; still serving ${shortVersion(current)}`,
+        fallback: false,
+      };
+    }
+  }
+  return {
+    load: null,
+    serving: current,
+    intended,
+    reason: current === null
+      ? `${failed}; the alias records no previous version to fall back to`
+      : `${failed}; still serving ${shortVersion(current)}`,
+    fallback: false,
+  };
 }
 
 /** Polls the aliases and reports changes. */
@@ -40,11 +156,22 @@ export class AliasWatcher {
   readonly #failed = new Set<string>();
   #timer: ReturnType<typeof setInterval> | null = null;
   #polling: Promise<void> = Promise.resolve();
+  #status: ChampionStatus | null = null;
+  #fallbacks = 0;
+  #fallbackFor: string | null = null;
+  #retryPending: boolean;
+  #recoveredLogged: string | null = null;
 
-  /** A watcher that knows the champion already served (full version), and no challenger. */
+  /** A watcher that knows the champion already served (full version, or null), and no challenger. */
   constructor(options: AliasWatcherOptions, champion: string | null) {
     this.#options = options;
     this.#current = { champion, challenger: null };
+    this.#retryPending = options.retry !== undefined;
+  }
+
+  /** The last status reported (null before the first poll). */
+  get status(): ChampionStatus | null {
+    return this.#status;
   }
 
   /** Start polling (the first poll runs at once). */
@@ -71,26 +198,63 @@ export class AliasWatcher {
     return this.#polling;
   }
 
+  /** Load a version as the service serves it (throws VersionUnusableError). */
+  load(alias: AliasName, version: string): Promise<LoadedVersion> {
+    const options: ModelOptions = {
+      ...(this.#options.describe?.(alias, version) ??
+        { source: `registry ${alias} ${shortVersion(version)}` }),
+      ...(this.#options.ratedCurrent ? { ratedCurrent: this.#options.ratedCurrent } : {}),
+    };
+    return this.#options.registry.loadVersion(version, options);
+  }
+
   async #pollOnce(): Promise<void> {
-    const { registry } = this.#options;
-    const aliases = await registry.aliases();
-    const champion = aliases.champion?.version ?? null;
-    // An unset champion alias keeps the current model: there is nothing better to serve.
-    if (champion !== null && champion !== this.#current.champion) {
-      const loaded = await this.#load("champion", champion);
-      if (loaded) {
-        this.#current.champion = champion;
-        this.#options.onChampion(loaded);
-      }
+    const { registry, logger } = this.#options;
+    if (this.#retryPending && this.#options.retry) {
+      this.#retryPending = !(await this.#options.retry().catch(() => false));
     }
-    const challenger = aliases.challenger?.version ?? null;
+    const status = await registry.aliasStatus("champion");
+    if (status.record?.recovered && this.#recoveredLogged !== status.record.recovered) {
+      this.#recoveredLogged = status.record.recovered;
+      logger.error("model_alias_recovered", { alias: "champion", reason: status.record.recovered });
+    }
+    const choice = await chooseChampion(
+      status,
+      this.#current.champion,
+      (version) => this.#load("champion", version),
+    );
+    if (choice.load) {
+      this.#current.champion = choice.serving;
+      this.#options.onChampion(choice.load);
+    }
+    if (choice.fallback && this.#fallbackFor !== choice.intended) {
+      this.#fallbackFor = choice.intended;
+      this.#fallbacks++;
+      logger.error("model_fallback", {
+        alias: "champion",
+        intended: choice.intended ? shortVersion(choice.intended) : null,
+        serving: choice.serving ? shortVersion(choice.serving) : null,
+        reason: choice.reason,
+      });
+    }
+    if (!choice.fallback) this.#fallbackFor = null;
+    this.#report({
+      intended: choice.intended,
+      serving: choice.serving,
+      matches: choice.serving !== null &&
+        (choice.intended === null ? status.problem === null : choice.intended === choice.serving),
+      reason: choice.reason,
+      fallbacks: this.#fallbacks,
+    });
+
+    const challenger = (await registry.getAlias("challenger"))?.version ?? null;
     if (challenger !== this.#current.challenger) {
       if (challenger === null) {
         this.#current.challenger = null;
-        this.#options.logger.info("model_alias_changed", { alias: "challenger", version: null });
+        logger.info("model_alias_changed", { alias: "challenger", version: null });
         this.#options.onChallenger(null);
       } else {
-        const loaded = await this.#load("challenger", challenger);
+        const loaded = await this.#load("challenger", challenger).catch(() => null);
         if (loaded) {
           this.#current.challenger = challenger;
           this.#options.onChallenger(loaded);
@@ -99,34 +263,40 @@ export class AliasWatcher {
     }
   }
 
-  async #load(alias: AliasName, version: string): Promise<LoadedVersion | null> {
-    const { registry, logger } = this.#options;
+  #report(status: ChampionStatus): void {
+    const before = this.#status;
+    this.#status = status;
+    if (
+      before && before.intended === status.intended && before.serving === status.serving &&
+      before.reason === status.reason && before.fallbacks === status.fallbacks
+    ) return;
+    this.#options.onStatus?.(status);
+  }
+
+  async #load(alias: AliasName, version: string): Promise<LoadedVersion> {
+    const { logger } = this.#options;
     const started = performance.now();
-    let reason: string;
     try {
-      const text = await registry.readArtifact(version);
-      if (text !== null) {
-        const model = parseArtifact(text, {
-          ...(this.#options.describe?.(alias, version) ??
-            { source: `registry ${alias} ${shortVersion(version)}` }),
-          ...(this.#options.ratedCurrent ? { ratedCurrent: this.#options.ratedCurrent } : {}),
-        });
-        this.#failed.delete(version);
-        logger.info("model_alias_changed", {
-          alias,
-          version: model.info.version,
-          duration_ms: Math.round(performance.now() - started),
-        });
-        return { model, text };
-      }
-      reason = "its artifact is missing";
+      const loaded = await this.load(alias, version);
+      this.#failed.delete(`${alias} ${version}`);
+      logger.info("model_alias_changed", {
+        alias,
+        version: loaded.model.info.version,
+        duration_ms: Math.round(performance.now() - started),
+      });
+      return loaded;
     } catch (err) {
-      reason = errorMessage(err);
+      // Logged once per alias and version, retried on every poll (the file may be repaired).
+      if (!this.#failed.has(`${alias} ${version}`)) {
+        this.#failed.add(`${alias} ${version}`);
+        logger.error("model_version_unusable", {
+          alias,
+          version: shortVersion(version),
+          // The message, never the parse error's detail: that may quote the file.
+          reason: err instanceof VersionUnusableError ? err.message : errorMessage(err),
+        });
+      }
+      throw err;
     }
-    if (!this.#failed.has(version)) {
-      this.#failed.add(version);
-      logger.error("model_version_unusable", { alias, version: shortVersion(version), reason });
-    }
-    return null;
   }
 }

@@ -59,7 +59,7 @@ Deno.test("AliasWatcher.poll() reports a moved champion and a set or removed cha
   });
 });
 
-Deno.test("AliasWatcher keeps the current champion when the new version is damaged, logging once", async () => {
+Deno.test("AliasWatcher keeps the current champion (the alias's previous) when the new version is damaged, logging once", async () => {
   await setup(async ({ registry, watcher, champions, logged }) => {
     await registry.setAlias("champion", b.contentHash, "t");
     const path = registry.artifactPath(b.contentHash);
@@ -68,7 +68,7 @@ Deno.test("AliasWatcher keeps the current champion when the new version is damag
     await watcher.poll();
     await watcher.poll();
     assert.equal(champions.length, 0);
-    assert.deepEqual(logged, ["model_version_unusable"]);
+    assert.deepEqual(logged, ["model_version_unusable", "model_fallback"]);
     await Deno.writeTextFile(path, text); // repaired
     await watcher.poll();
     assert.equal(champions.length, 1);

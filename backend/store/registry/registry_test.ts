@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { type Model, trainModel } from "../../detector/mod.ts";
-import { ModelRegistry, VersionNotFoundError } from "./registry.ts";
+import {
+  AliasConflictError,
+  ModelRegistry,
+  VersionNotFoundError,
+  VersionUnusableError,
+} from "./registry.ts";
 
 const models = new Map<number, Model>();
 /** A tiny model per seed (distinct versions), trained once per test process. */
@@ -98,7 +103,7 @@ Deno.test("setAliasIfAbsent() sets the alias only once under concurrent callers"
   });
 });
 
-Deno.test("prune() keeps the newest versions and never an aliased one or the rollback target", async () => {
+Deno.test("prune() keeps the newest versions and never one an alias names or named", async () => {
   await withRegistry(2, async (registry) => {
     const day = (d: number) => `2026-01-0${d}T00:00:00Z`;
     await registry.register(model(1), { source: "1", createdAt: day(1) });
@@ -113,9 +118,10 @@ Deno.test("prune() keeps the newest versions and never an aliased one or the rol
     assert.deepEqual(r5.pruned, []);
     await registry.deleteAlias("challenger");
     const r6 = await registry.register(model(6), { source: "6", createdAt: day(6) });
-    assert.deepEqual(r6.pruned.sort(), [model(3).contentHash, model(4).contentHash].sort());
-    assert.deepEqual((await registry.list()).map((m) => m.source), ["6", "5", "2", "1"]);
-    assert.equal(await registry.readArtifact(model(3).contentHash), null);
+    // 3 is in the challenger's history (a rollback target); 4 was never aliased.
+    assert.deepEqual(r6.pruned, [model(4).contentHash]);
+    assert.deepEqual((await registry.list()).map((m) => m.source), ["6", "5", "3", "2", "1"]);
+    assert.equal(await registry.readArtifact(model(4).contentHash), null);
   });
 });
 
@@ -214,5 +220,163 @@ Deno.test("setAlias() waits for the registry lock and takes over one left by a d
       m.contentHash,
     );
     await assert.rejects(Deno.stat(`${dir}/aliases/.lock`), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("ModelRegistry.recordEvaluation() stores an evaluation in the version's metadata only", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "registry-eval-" });
+  const registry = new ModelRegistry(dir, { retention: 3 });
+  const model = trainModel(
+    { contamination: 0.05, nEstimators: 5, sampleSize: 32, seed: 1, trainingSize: 200 },
+    { evaluation: false },
+  );
+  const { meta } = await registry.register(model, { source: "test" });
+  const artifact = await registry.readArtifact(meta.version);
+  await registry.recordEvaluation(meta.version, { precision: 0.9, recall: 0.8 });
+  assert.deepEqual((await registry.meta(meta.version))?.evaluation, {
+    precision: 0.9,
+    recall: 0.8,
+  });
+  assert.deepEqual((await registry.list())[0].evaluation, { precision: 0.9, recall: 0.8 });
+  assert.equal(await registry.readArtifact(meta.version), artifact);
+  await assert.rejects(
+    () => registry.recordEvaluation(`sha256:${"0".repeat(64)}`, {}),
+    VersionNotFoundError,
+  );
+});
+
+Deno.test("setAlias() with expectedVersion moves the alias only from that version (compare-and-set)", async () => {
+  await withRegistry(5, async (registry) => {
+    for (const s of [1, 2, 3]) await registry.register(model(s), { source: String(s) });
+    await assert.rejects(
+      registry.setAlias("champion", model(1).contentHash, "a", {
+        expectedVersion: model(2).contentHash,
+      }),
+      (err) => err instanceof AliasConflictError && err.current === null,
+    );
+    await registry.setAlias("champion", model(1).contentHash, "a", { expectedVersion: null });
+    const results = await Promise.allSettled(
+      [2, 3].map((s) =>
+        registry.setAlias("champion", model(s).contentHash, `r${s}`, {
+          expectedVersion: model(1).info.version,
+        })
+      ),
+    );
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    assert.ok(lost.reason instanceof AliasConflictError);
+    assert.equal(lost.reason.current?.version, (await registry.getAlias("champion"))?.version);
+  });
+});
+
+Deno.test("history() lists changes newest first with actor and reason, including a removal", async () => {
+  await withRegistry(5, async (registry) => {
+    for (const s of [1, 2]) await registry.register(model(s), { source: String(s) });
+    await registry.setAlias("challenger", model(1).contentHash, "alice", { reason: "try it" });
+    await registry.setAlias("challenger", model(2).contentHash, "bob");
+    await registry.deleteAlias("challenger", "alice", "done");
+    const history = await registry.history("challenger");
+    assert.deepEqual(history.map((e) => [e.seq, e.version, e.previous, e.actor, e.reason]), [
+      [3, null, model(2).contentHash, "alice", "done"],
+      [2, model(2).contentHash, model(1).contentHash, "bob", null],
+      [1, model(1).contentHash, null, "alice", "try it"],
+    ]);
+  });
+});
+
+Deno.test("history() and the next setAlias() recover the entry of a writer that died after moving the alias", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    for (const s of [1, 2, 3]) await registry.register(model(s), { source: String(s) });
+    await registry.setAlias("champion", model(1).contentHash, "a");
+    await registry.setAlias("champion", model(2).contentHash, "b");
+    // Drop the last history line: the alias file was written, the append never happened.
+    const path = `${dir}/aliases/champion.history.jsonl`;
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    await Deno.writeTextFile(path, `${lines[0]}\n`);
+    assert.deepEqual((await registry.history("champion")).map((e) => e.seq), [2, 1]);
+    await registry.setAlias("champion", model(3).contentHash, "c");
+    assert.deepEqual((await registry.history("champion")).map((e) => [e.seq, e.actor]), [
+      [3, "c"],
+      [2, "b"],
+      [1, "a"],
+    ]);
+    assert.equal((await Deno.readTextFile(path)).trimEnd().split("\n").length, 3);
+  });
+});
+
+Deno.test("aliasStatus() rebuilds a damaged alias from its history, and names the problem when it cannot", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    await registry.register(model(1), { source: "1" });
+    await registry.setAlias("champion", model(1).contentHash, "a");
+    await Deno.writeTextFile(`${dir}/aliases/champion.json`, '{"alias":"champ');
+    const rebuilt = await registry.aliasStatus("champion");
+    assert.equal(rebuilt.record?.version, model(1).contentHash);
+    assert.match(
+      rebuilt.record?.recovered ?? "",
+      /champion\.json is damaged; rebuilt from its history/,
+    );
+    await Deno.remove(`${dir}/aliases/champion.history.jsonl`);
+    const lost = await registry.aliasStatus("champion");
+    assert.equal(lost.record, null);
+    assert.match(lost.problem ?? "", /is damaged and its history has no entry/);
+  });
+});
+
+Deno.test("loadVersion() refuses a symlinked, damaged or mislabelled version file without quoting it", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    for (const s of [1, 2, 3]) await registry.register(model(s), { source: String(s) });
+    const secret = `${dir}/secret.txt`;
+    await Deno.writeTextFile(secret, "TOPSECRET bytes");
+    await Deno.remove(registry.artifactPath(model(1).contentHash));
+    await Deno.symlink(secret, registry.artifactPath(model(1).contentHash));
+    await Deno.writeTextFile(registry.artifactPath(model(2).contentHash), "TOPSECRET{");
+    await Deno.copyFile(registry.artifactPath(model(3).contentHash), `${dir}/c.json`);
+    const cases: [number, RegExp][] = [
+      [1, /its file is a symbolic link/],
+      [2, /it is not valid JSON \(truncated or damaged\)/],
+    ];
+    for (const [seed, why] of cases) {
+      const err = await registry.loadVersion(model(seed).contentHash).then(() => null, (e) => e);
+      assert.ok(err instanceof VersionUnusableError, String(err));
+      assert.match(err.message, why);
+      assert.ok(!err.message.includes("TOPSECRET"));
+    }
+    await Deno.copyFile(
+      registry.artifactPath(model(3).contentHash),
+      registry.artifactPath(model(2).contentHash),
+    );
+    await assert.rejects(
+      registry.setAlias("champion", model(2).contentHash, "a"),
+      /its file holds another model \(content hash sha256:/,
+    );
+    assert.equal(await registry.getAlias("champion"), null);
+  });
+});
+
+Deno.test("removeStrayTemps() removes temp files older than a minute, never a fresh one", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    await registry.register(model(1), { source: "1" });
+    await Deno.mkdir(`${dir}/aliases`, { recursive: true });
+    const stale = `${dir}/aliases/.champion.json.tmp-1-dead`;
+    const fresh = `${dir}/versions/.x.json.tmp-2-live`;
+    await Deno.writeTextFile(stale, "");
+    await Deno.writeTextFile(fresh, "");
+    const old = new Date(Date.now() - 120_000);
+    await Deno.utime(stale, old, old);
+    assert.equal(await registry.removeStrayTemps(), 1);
+    await assert.rejects(Deno.lstat(stale), Deno.errors.NotFound);
+    assert.ok((await Deno.lstat(fresh)).isFile);
+  });
+});
+
+Deno.test("loadVersion() loads a version with its registration time", async () => {
+  await withRegistry(5, async (registry) => {
+    await registry.register(model(1), { source: "1", createdAt: "2026-01-02T03:04:05.000Z" });
+    const { model: loaded, text } = await registry.loadVersion(model(1).contentHash, {
+      source: "test",
+    });
+    assert.equal(loaded.contentHash, model(1).contentHash);
+    assert.equal(loaded.info.createdAt, "2026-01-02T03:04:05.000Z");
+    assert.equal(text, await registry.readArtifact(model(1).contentHash));
   });
 });
