@@ -283,6 +283,40 @@ Deno.test("wrong methods give 405 with Allow", async () => {
   await res.body?.cancel();
 });
 
+Deno.test("the alias history and /feedback routes are in the derived table: 405 + Allow and their own path label", async () => {
+  const { app, metrics } = testApp();
+  for (const alias of ["champion", "challenger"]) {
+    const res = await app.request(`/models/aliases/${alias}/history`, { method: "POST" });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get("allow"), "GET, HEAD");
+    await res.body?.cancel();
+  }
+  const res = await app.request("/feedback");
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get("allow"), "POST");
+  await res.body?.cancel();
+  const text = await metrics.registry.metrics();
+  assert.match(
+    text,
+    /requests_total\{path="\/models\/aliases\/champion\/history",method="POST",status="405"\} 1/,
+  );
+  assert.match(text, /requests_total\{path="\/feedback",method="GET",status="405"\} 1/);
+});
+
+Deno.test("POST /feedback with labels and readings both is a 422 problem naming labels", async () => {
+  const { app } = testApp();
+  const res = await app.request("/feedback", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ labels: [], readings: [] }),
+  });
+  assert.equal(res.status, 422);
+  assert.match(res.headers.get("content-type")!, /problem\+json/);
+  const problem = await res.json();
+  assert.equal(problem.type, "/docs#problem-validation");
+  assert.equal(problem.errors[0].path, "labels");
+});
+
 Deno.test("unknown paths give 404 problem+json", async () => {
   const { app } = testApp();
   const res = await app.request("/nope");
