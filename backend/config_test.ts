@@ -141,3 +141,16 @@ Deno.test("RANGES holds every default, and loadConfig() rejects a value above ea
     });
   }
 });
+
+Deno.test("loadConfig() reads DETECTOR, whose artifact name is the default MODEL_NAME", () => {
+  assert.equal(loadConfig({}).detector, "isolation_forest");
+  assert.equal(loadConfig({}).modelName, "isolation_forest.json");
+  const temporal = loadConfig({ DETECTOR: "temporal_window" });
+  assert.equal(temporal.detector, "temporal_window");
+  assert.equal(temporal.modelName, "temporal_window.json");
+  assert.equal(loadConfig({ DETECTOR: "temporal_window", MODEL_NAME: "t.json" }).modelName, "t.json");
+  assert.throws(() => loadConfig({ DETECTOR: "forest" }), (err: Error) => {
+    assert.match(err.message, /DETECTOR must be one of isolation_forest, temporal_window, got "forest"/);
+    return true;
+  });
+});

@@ -18,6 +18,7 @@ import { TemporalModel } from "../detector/temporal.ts";
 import type { Detector } from "../detector/types.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { loadModel, shownArtifactPath } from "../store/model_store.ts";
+import { loadTemporalModel } from "../store/temporal_store.ts";
 import { AliasWatcher } from "../store/registry/alias_watcher.ts";
 import { type AliasName, ModelRegistry } from "../store/registry/registry.ts";
 import { shortVersion, versionHex } from "../store/registry/version_id.ts";
@@ -103,6 +104,24 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
   return {
     async load() {
       const start = performance.now();
+      if (config.detector === "temporal_window") {
+        // The registry holds isolation forests: the temporal model serves from its artifact.
+        const { model, source } = await loadTemporalModel({
+          dir: config.modelDir,
+          name: config.modelName,
+          trainIfMissing: config.trainIfMissing,
+          seed: config.model.seed,
+          logger,
+          ratedCurrent: config.ratedCurrent,
+        });
+        logger.info("model_ready", {
+          version: model.info.version,
+          source,
+          threshold: model.info.threshold,
+          duration_ms: Math.round(performance.now() - start),
+        });
+        return model;
+      }
       // The registry holds isolation forests. A temporal artifact named by MODEL_NAME is served
       // from its file, as `deno task train --detector temporal` says, and no alias replaces it.
       const temporal = await isTemporalArtifact(`${config.modelDir}/${config.modelName}`);
