@@ -1,0 +1,47 @@
+/**
+ * The temporal model the service trains when it has none: fitted on one
+ * simulated day of the fleet's normal operation (the simulator's meters, a
+ * reading every 10 s), with the default window and contamination. The UI's
+ * fleet view streams the same meters (meter seed), so each has its own
+ * baseline. Pure TypeScript.
+ */
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
+import { toMatrix } from "./model.ts";
+import { FEATURES } from "./types.ts";
+import { DEFAULT_TEMPORAL_CONFIG, fitTemporal, type TemporalModel } from "./temporal.ts";
+
+/** The simulated fleet the service trains on: the UI's fleet view streams these meters. */
+export const TRAINING_FLEET = Object.freeze({
+  meters: 8,
+  intervalMs: 10_000,
+  readingsPerMeter: 8_640,
+});
+
+/** Options of {@link trainFleetTemporal}. */
+export interface FleetTrainingOptions {
+  /** Seed of the simulated day and of the meters' operating points. */
+  seed: number;
+  source: string;
+  createdAt?: string;
+  ratedCurrent?: number;
+}
+
+/** Fit the default temporal model on a normal simulated day of {@link TRAINING_FLEET}. */
+export function trainFleetTemporal(options: FleetTrainingOptions): TemporalModel {
+  const { readings } = simulateFleet({ seed: options.seed, ...TRAINING_FLEET, kinds: [] });
+  const model = fitTemporal(toMatrix(readings), FEATURES, { ...DEFAULT_TEMPORAL_CONFIG }, {
+    meters: readings.map((r) => r.meter_id),
+    description: {
+      source: "simulator fleet",
+      seed: options.seed,
+      meters: TRAINING_FLEET.meters,
+      intervalMs: TRAINING_FLEET.intervalMs,
+      rows: readings.length,
+    },
+  });
+  return model.withOptions({
+    source: options.source,
+    ...(options.createdAt ? { createdAt: options.createdAt } : {}),
+    ...(options.ratedCurrent !== undefined ? { ratedCurrent: options.ratedCurrent } : {}),
+  });
+}
