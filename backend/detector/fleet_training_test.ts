@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
-import { TRAINING_FLEET, trainFleetTemporal } from "./fleet_training.ts";
+import { trainFleetTemporal, TRAINING_FLEET } from "./fleet_training.ts";
 
 Deno.test("trainFleetTemporal() gives every fleet meter a baseline and flags a sustained sag", () => {
   const model = trainFleetTemporal({ seed: 42, source: "test" });

@@ -19,7 +19,11 @@ export function FleetStats({ tally: t }: FleetStatsProps): JSX.Element {
       <dl class="stats">
         <Stat id="fleet-precision" label="Precision" value={formatRatio(precision(c))} />
         <Stat id="fleet-recall" label="Recall" value={formatRatio(recall(c))} />
-        <Stat id="fleet-event-recall" label="Event recall" value={formatRatio(eventRecall(t.events))} />
+        <Stat
+          id="fleet-event-recall"
+          label="Event recall"
+          value={formatRatio(eventRecall(t.events))}
+        />
         <Stat id="fleet-readings" label="Readings" value={t.readings} />
         <Stat id="fleet-tp" label="Flagged, labelled (TP)" value={c.tp} />
         <Stat id="fleet-fp" label="Flagged, normal (FP)" value={c.fp} />

@@ -81,8 +81,9 @@ export function MeterGrid({ meters, keep }: MeterGridProps): JSX.Element {
     <section class="panel" aria-labelledby="meters-heading">
       <h2 id="meters-heading">Meters</h2>
       <p class="muted legend">
-        Each card: voltage, current and frequency (top to bottom) over the last {keep}{" "}
-        readings; <span class="key event">shaded</span> = a simulated event (label),{" "}
+        Each card: voltage, current and frequency (top to bottom) over the last {keep} readings;
+        {" "}
+        <span class="key event">shaded</span> = a simulated event (label),{" "}
         <span class="key alarm">bar below</span> = readings the model flagged.
       </p>
       <ul class="meter-grid" id="meter-grid">

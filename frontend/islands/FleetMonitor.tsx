@@ -101,8 +101,8 @@ export default function FleetMonitor(p: FleetMonitorProps): JSX.Element {
       <p class="muted" id="fleet-about">
         {p.meters} simulated meters, one reading every {p.intervalMs / 1000}{" "}
         s of simulated time, with sustained sags and swells, drift, stuck sensors, oscillation and
-        frequency ramps (seed <code id="fleet-seed" data-value={String(p.seed)}>{p.seed}</code>).
-        Served model:{" "}
+        frequency ramps (seed{" "}
+        <code id="fleet-seed" data-value={String(p.seed)}>{p.seed}</code>). Served model:{" "}
         <code id="fleet-model" data-name={model?.name ?? ""}>
           {model ? `${model.name} ${model.version}` : "…"}
         </code>

@@ -10,7 +10,7 @@
  */
 import type { Outcome, PredictResponse, Problem } from "./api.ts";
 import type { DetectorInfo, Reading } from "../../lib/contract.ts";
-import { extremeReading, FleetFeed, type FeedReading, MeterContext, toWire } from "./fleet_feed.ts";
+import { extremeReading, type FeedReading, FleetFeed, MeterContext, toWire } from "./fleet_feed.ts";
 import { emptyTally, FleetScorer, type FleetTally } from "./fleet_tally.ts";
 import { MeterBoard, type MeterView } from "./meter_board.ts";
 

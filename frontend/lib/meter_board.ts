@@ -46,10 +46,14 @@ export interface MeterView {
   alarmTotal: number;
 }
 
-/** Runs of consecutive points where `pick` holds, as intervals of their stream indices. */
+/**
+ * Runs of consecutive points where `pick` holds, as intervals of their stream
+ * indices; with `kinds`, each interval names its first point's kind.
+ */
 export function runs(
   points: readonly MeterPoint[],
   pick: (p: MeterPoint) => boolean,
+  kinds = false,
 ): Interval[] {
   const out: Interval[] = [];
   let open: Interval | null = null;
@@ -57,7 +61,7 @@ export function runs(
     if (pick(p)) {
       if (open && open.to === p.i - 1) open.to = p.i;
       else {
-        open = { from: p.i, to: p.i, ...(p.kind ? { kind: p.kind } : {}) };
+        open = { from: p.i, to: p.i, ...(kinds && p.kind ? { kind: p.kind } : {}) };
         out.push(open);
       }
     } else open = null;
@@ -121,7 +125,7 @@ export class MeterBoard {
   views(): MeterView[] {
     return [...this.#tracks].map(([id, t]) => {
       const last = t.points.at(-1);
-      const events = runs(t.points, (p) => p.truth);
+      const events = runs(t.points, (p) => p.truth, true);
       const lastEvent = events.at(-1);
       return {
         id,

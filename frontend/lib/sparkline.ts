@@ -39,7 +39,8 @@ export function linePath(values: readonly number[], box: SparkBox): string {
   }
   const range = hi - lo;
   const inner = box.height - 2;
-  const y = (v: number) => round1(range === 0 ? box.height / 2 : 1 + inner * (1 - (v - lo) / range));
+  const y = (v: number) =>
+    round1(range === 0 ? box.height / 2 : 1 + inner * (1 - (v - lo) / range));
   return values.map((v, k) => `${k === 0 ? "M" : "L"}${xOf(box.first + k, box)} ${y(v)}`).join(
     "",
   );
