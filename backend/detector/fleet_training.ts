@@ -2,7 +2,7 @@
  * The temporal model the service trains when it has none: fitted on one
  * simulated day of the fleet's normal operation (the simulator's meters, a
  * reading a minute), with the default window and contamination. The UI's
- * fleet view streams the same meters (meter seed), so each has its own
+ * fleet view streams the same meters (`PROJECT_FLEET`), so each has its own
  * baseline. Pure TypeScript.
  *
  * Why a reading a minute: training runs in the serving process before it is
@@ -11,21 +11,21 @@
  * in about 10 s, and on the fleet view's default stream (10 s readings, 8 seeds
  * of 2 minutes) both gave the same precision and recall (0.90 and 0.75).
  */
-import { simulateFleet } from "../../lib/simulator/fleet.ts";
+import { PROJECT_FLEET, simulateFleet } from "../../lib/simulator/fleet.ts";
 import { toMatrix } from "./model.ts";
 import { FEATURES } from "./types.ts";
 import { DEFAULT_TEMPORAL_CONFIG, fitTemporal, type TemporalModel } from "./temporal.ts";
 
 /** The simulated fleet the service trains on: the UI's fleet view streams these meters. */
 export const TRAINING_FLEET = Object.freeze({
-  meters: 8,
+  ...PROJECT_FLEET,
   intervalMs: 60_000,
   readingsPerMeter: 1_440,
 });
 
 /** Options of {@link trainFleetTemporal}. */
 export interface FleetTrainingOptions {
-  /** Seed of the simulated day and of the meters' operating points. */
+  /** Seed of the simulated day (the meters are always {@link PROJECT_FLEET}'s). */
   seed: number;
   source: string;
   createdAt?: string;

@@ -24,3 +24,13 @@ Deno.test("trainFleetTemporal() gives every fleet meter a baseline and flags a s
   assert.ok(caught > 0.8, `caught ${caught}`);
   assert.ok(falseAlarms < 0.05, `false alarms ${falseAlarms}`);
 });
+
+Deno.test("trainFleetTemporal() learns the project's meters whatever the seed of its day", () => {
+  const a = trainFleetTemporal({ seed: 1, source: "test" });
+  const b = trainFleetTemporal({ seed: 2, source: "test" });
+  assert.notEqual(a.info.version, b.info.version);
+  // The same meters: baselines agree within noise (operating points differ by volts between meters).
+  a.parts.meters.mean.forEach((m, i) =>
+    assert.ok(Math.abs(m - b.parts.meters.mean[i]) < 1, `${i}`)
+  );
+});

@@ -8,7 +8,7 @@
  * cut into requests. Also keeps each meter's last readings: the `context` a
  * temporal model needs to score a batch as if the stream came in one piece.
  */
-import { type FleetReading, simulateFleet } from "../../lib/simulator/fleet.ts";
+import { type FleetReading, PROJECT_FLEET, simulateFleet } from "../../lib/simulator/fleet.ts";
 import { EXTREME_READING, type Reading } from "../../lib/simulator/simulator.ts";
 
 /** What a reading of the UI's fleet stream carries: the simulator's truth plus stream-wide ids. */
@@ -25,7 +25,7 @@ export interface FeedReading extends Omit<FleetReading, "kind"> {
 export interface FleetFeedOptions {
   /** Seed of the stream; the page shows it so a run can be replayed. */
   seed: number;
-  /** Seed of the meters' operating points: the fleet the served model was trained on. Default 42. */
+  /** Seed of the meters' operating points. Default the project's fleet, which the backend trains on. */
   meterSeed?: number;
   /** Number of meters, 1 to 64. */
   meters: number;
@@ -44,7 +44,7 @@ export const SEGMENT = 1_000;
 
 /** The fleet's shape on the UI's default stream. */
 export const FLEET_STREAM_DEFAULTS = Object.freeze({
-  meters: 8,
+  meters: PROJECT_FLEET.meters,
   // A reading every 10 s: 4 per request every 0.5 s run 80 times real time (2.7 h in 2 min).
   intervalMs: 10_000,
   meanGap: 300,
@@ -67,7 +67,7 @@ export class FleetFeed {
     this.options = {
       segment: SEGMENT,
       meanGap: FLEET_STREAM_DEFAULTS.meanGap,
-      meterSeed: 42,
+      meterSeed: PROJECT_FLEET.meterSeed,
       start: Date.UTC(2026, 0, 2),
       ...options,
     };
