@@ -22,7 +22,7 @@ export interface IndexData {
   maxBatch: number;
   /** Where {@link IndexData.maxBatch} comes from, shown beside the control. */
   maxBatchNote: string;
-  /** Seed of the fleet page's simulated stream, new per page. */
+  /** Seed of the fleet page's simulated stream: `?seed=` to replay one, else new per page. */
   seed: number;
 }
 
@@ -100,13 +100,23 @@ function securityHeaders(nonce: string): Record<string, string> {
   };
 }
 
+/** Largest seed a page picks or accepts. */
+export const MAX_SEED = 999_999;
+
+/** The stream seed asked for with `?seed=N` (an integer 0 to {@link MAX_SEED}), else a random one. */
+export function pageSeed(url: URL): number {
+  const asked = url.searchParams.get("seed");
+  if (asked !== null && /^\d{1,6}$/.test(asked)) return Number(asked);
+  return crypto.getRandomValues(new Uint32Array(1))[0]! % (MAX_SEED + 1);
+}
+
 /** Handlers rendering `Page` with the data above and a fresh nonce. */
 export function dashboardHandler(
   Page: (props: { data: IndexData }) => JSX.Element,
   title: string,
 ): Handlers {
   return {
-    async GET(_req, { state }) {
+    async GET(req, { state }) {
       const version = state.staticFiles.buildId;
       if (version === null) {
         throw new UiError(
@@ -124,7 +134,7 @@ export function dashboardHandler(
             backendUrl: state.config.backendUrl,
             maxBatch: limit.maxBatch,
             maxBatchNote: limit.note,
-            seed: crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000,
+            seed: pageSeed(new URL(req.url)),
           },
         }),
       });

@@ -7,7 +7,7 @@ import { islandRegistry, renderPage } from "../runtime/render.ts";
 import { routeContext } from "../tests/_route_context.ts";
 import Index, { BURST_DEFAULTS, handler } from "./index.tsx";
 import SingleMeter, { handler as meterHandler } from "./meter.tsx";
-import type { IndexData } from "./_dashboard.tsx";
+import { type IndexData, MAX_SEED, pageSeed } from "./_dashboard.tsx";
 
 const registry = islandRegistry(ISLANDS);
 
@@ -87,6 +87,8 @@ Deno.test("GET / and GET /meter render their pages with the batch limit the stat
   // 1000 readings over 8 meters: at most 64 per meter and request.
   assert.match(html, /<input id="fleet-speed"[^>]* max="64"/);
   assert.match(html, /<a href="\/" aria-current="page">Fleet<\/a>/);
+  const replay = await (await handler.GET!(new Request("http://ui/?seed=42"), ctx)).text();
+  assert.match(replay, /id="fleet-seed" data-value="42"/);
   const meter = await (await meterHandler.GET!(new Request("http://ui/meter"), ctx)).text();
   assert.match(meter, /<input id="batch-size"[^>]* max="1000"/);
   assert.match(meter, /MAX_BATCH is unknown \(connection refused\)/);
@@ -112,4 +114,13 @@ Deno.test("GET / without bundles says how to build and does not ask the backend"
     return true;
   });
   assert.equal(asked.n, 0);
+});
+
+Deno.test("pageSeed() replays ?seed=N and picks a fresh seed otherwise", () => {
+  assert.equal(pageSeed(new URL("http://ui/?seed=123")), 123);
+  assert.equal(pageSeed(new URL("http://ui/?seed=0")), 0);
+  for (const bad of ["-1", "1e3", "1234567", "x", ""]) {
+    const seed = pageSeed(new URL(`http://ui/?seed=${bad}`));
+    assert.ok(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED, `${bad}: ${seed}`);
+  }
 });
