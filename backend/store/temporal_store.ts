@@ -7,9 +7,7 @@
  * another detector is never replaced: loading throws saying why, and the
  * service stays up and not ready.
  */
-import { parseAnyArtifact } from "../detector/any_artifact.ts";
-import { trainFleetTemporal } from "../detector/fleet_training.ts";
-import { TemporalModel } from "../detector/temporal.ts";
+import { parseAnyArtifact, TemporalModel, trainFleetTemporal } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type LoadedModel, shownArtifactPath, writeArtifact } from "./model_store.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../lib/logger.ts";
-import { trainModel } from "../detector/model.ts";
+import { trainModel } from "../detector/mod.ts";
 import { writeArtifact } from "./model_store.ts";
 import { loadTemporalModel } from "./temporal_store.ts";
 

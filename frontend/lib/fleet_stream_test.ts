@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import type { DetectorInfo, Reading } from "../../lib/contract.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
-import { fitTemporal } from "../../backend/detector/temporal.ts";
-import { toMatrix } from "../../backend/detector/model.ts";
+import { fitTemporal, toMatrix } from "../../backend/detector/mod.ts";
 import type { Outcome, PredictResponse, Problem } from "./api.ts";
 import { FleetFeed } from "./fleet_feed.ts";
 import { FleetStream, type FleetStreamOptions, type ServedModel } from "./fleet_stream.ts";

@@ -18,7 +18,7 @@ import { startBackend } from "../../testing/backend_process.ts";
 import { skipUnless } from "../../testing/tools.ts";
 import { waitFor } from "../../testing/poll.ts";
 import { type FeedReading, FLEET_STREAM_DEFAULTS, FleetFeed, toWire } from "../lib/fleet_feed.ts";
-import { parseAnyArtifact } from "../../backend/detector/any_artifact.ts";
+import { parseAnyArtifact } from "../../backend/detector/mod.ts";
 import {
   ARTIFACTS,
   buildUi,

@@ -10,7 +10,7 @@
  * event kind: the figures in docs/FRONTEND.md.
  */
 import { print } from "../../lib/logger.ts";
-import { trainFleetTemporal } from "../../backend/detector/fleet_training.ts";
+import { trainFleetTemporal } from "../../backend/detector/mod.ts";
 import { FLEET_STREAM_DEFAULTS, FleetFeed, MeterContext, toWire } from "../lib/fleet_feed.ts";
 import { eventRecall, FleetScorer } from "../lib/fleet_tally.ts";
 import { formatRatio, precision, recall } from "../lib/stats.ts";
