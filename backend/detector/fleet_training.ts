@@ -7,9 +7,9 @@
  *
  * Why a reading a minute: training runs in the serving process before it is
  * ready, so its time is start-up time. A day at one reading a minute (11,520
- * rows) trains in about 2.5 s on a 2-core machine, a day at 10 s (69,120 rows)
- * in about 10 s, and on the fleet view's default stream (10 s readings, 8 seeds
- * of 2 minutes) both gave the same precision and recall (0.90 and 0.75).
+ * rows) trained in 1.3 s on a 2-core machine, a day at 10 s (69,120 rows) in
+ * 5.3 s, and on the fleet view's default stream (10 s readings, 6 seeds of
+ * 2 minutes) both gave the same precision and recall (0.93 and 0.73).
  */
 import { PROJECT_FLEET, simulateFleet } from "../../lib/simulator/fleet.ts";
 import { toMatrix } from "./model.ts";
