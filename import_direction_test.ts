@@ -75,6 +75,19 @@ const LAYERS: readonly Layer[] = [
     ],
     packages: /^node:/,
   },
+  // The stream scorer: the detector, the predict use case's validation, the process layer's
+  // model loader (the same model and registry as a replica) and its Kafka client; no HTTP.
+  {
+    dir: "backend/stream/",
+    mayImport: [
+      "backend/detector/",
+      "backend/predict/",
+      "backend/process/model_codec.ts",
+      "backend/config.ts",
+      "lib/",
+    ],
+    packages: /^prom-client$|^@platformatic\/kafka$|^node:/,
+  },
   {
     dir: "backend/main.ts",
     mayImport: ["backend/config.ts", "backend/process/", "lib/"],
@@ -163,6 +176,12 @@ const LAYERS: readonly Layer[] = [
     ],
     packages: ANY_PACKAGE,
   },
+  // The broker, publisher and checks of the streaming path.
+  {
+    dir: "tools/kafka/",
+    mayImport: ["backend/stream/", "lib/"],
+    packages: ANY_PACKAGE,
+  },
   { dir: "tools/", mayImport: [], packages: NO_PACKAGE },
   // k6 scripts run in k6, not Deno: only k6's modules and pure shared code.
   {
@@ -184,7 +203,13 @@ const LAYERS: readonly Layer[] = [
   { dir: "observability/", mayImport: ["lib/"], packages: /^yaml$/ },
   {
     dir: "containers/",
-    mayImport: ["backend/main.ts", "frontend/main.ts", "tools/cli/", "lib/"],
+    mayImport: [
+      "backend/main.ts",
+      "backend/stream/main.ts",
+      "frontend/main.ts",
+      "tools/cli/",
+      "lib/",
+    ],
     packages: /^node:/,
   },
   { dir: "dev.ts", mayImport: ["lib/"], packages: /^node:/ },

@@ -2,8 +2,9 @@
  * Entry point of the backend image (both Dockerfile.backend targets):
  * `healthcheck` probes /ready on the local port and exits 0 or 1; `train
  * [flags]` runs the trainer exactly as `deno task train` does (the
- * retraining Job: `train --register --alias challenger`); anything else
- * starts the backend exactly as `deno task backend` does.
+ * retraining Job: `train --register --alias challenger`); `stream` runs the
+ * stream scorer as `deno task stream` does (docs/STREAMING.md); anything
+ * else starts the backend exactly as `deno task backend` does.
  */
 import { localUrl, probe } from "./healthcheck.ts";
 
@@ -14,6 +15,9 @@ if (Deno.args[0] === "healthcheck") {
   const { main } = await import("../tools/cli/train.ts");
   const { runCli } = await import("../tools/cli/_common.ts");
   Deno.exit(await runCli(main, { tool: "train", args: Deno.args.slice(1) }));
+} else if (Deno.args[0] === "stream") {
+  // Literal, as above: the scorer's graph (the Kafka client included) is in the image.
+  await import("../backend/stream/main.ts");
 } else {
   // A literal specifier, so `deno compile` and `deno install --entrypoint`
   // include the backend's whole module graph.

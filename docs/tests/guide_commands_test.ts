@@ -69,6 +69,10 @@ const DOCKER_DESKTOP = "needs Docker Desktop (a Docker engine with compose v2 an
 const KIND = "needs a kind cluster (kind itself, or what only kind provides)";
 const CLUSTER_LOAD =
   "runs against the kind cluster through a port-forward for minutes; its local rehearsal runs here";
+const KAFKA_SETUP = "installs Debian packages and fetches jars from Maven Central";
+const KAFKA =
+  "needs the broker of `deno task kafka` and scorers in other terminals; `deno task stream:check` " +
+  "runs the same publish, kill and verify flow (CI runs it after the suite)";
 const COMPILED =
   "builds the default `compiled` target, whose `deno compile` downloads denort from Deno's host " +
   "(unreachable from CI); the `--target run` builds of the same Dockerfiles run here";
@@ -159,6 +163,25 @@ const MANUAL: readonly ManualEntry[] = [
     why: `${KIND}; pulls grafana/k6 and runs the ramp for about nine minutes`,
   },
   { command: "kind delete cluster --name anomaly", why: KIND },
+  { command: "bash .ci/setup.d/70-kafka.sh", why: `${KAFKA_SETUP}; CI runs it in .ci/run` },
+  { command: "deno task kafka --port 9092", why: `${KAFKA}; runs until Ctrl-C on a fixed port` },
+  { command: "KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task stream", why: KAFKA },
+  {
+    command: "STREAM_METRICS_PORT=9465 KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task stream",
+    why: KAFKA,
+  },
+  {
+    command:
+      "KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task replay --kafka --meters 100 --readings-per-meter 1200 --rate 1000 --duration 120",
+    why: `${KAFKA}; publishes for two minutes`,
+  },
+  {
+    command:
+      "curl -s localhost:9464/metrics | grep -E '^stream_(consumer_lag|rebalances_total|restore_seconds_count|readings_scored_total)'",
+    why: `${KAFKA} (a running scorer)`,
+  },
+  { command: "kill -9 PID", why: "PID is the participant's second scorer" },
+  { command: "KAFKA_BOOTSTRAP=127.0.0.1:9092 deno task stream:verify", why: KAFKA },
 ];
 
 const DOCKER_TOOLS = ["docker", "docker-compose", "podman"];

@@ -671,7 +671,11 @@ export const POLICIES: readonly Policy[] = [
             );
           }
         }
-        const volumes = new Set((podSpec(obj).volumes ?? []).map((v: Any) => v.name));
+        // A StatefulSet's volumeClaimTemplates are volumes of its pods too.
+        const volumes = new Set([
+          ...(podSpec(obj).volumes ?? []).map((v: Any) => v.name),
+          ...(obj.spec?.volumeClaimTemplates ?? []).map((t: Any) => t.metadata?.name),
+        ]);
         for (const m of c.volumeMounts ?? []) {
           if (!volumes.has(m.name)) {
             problems.push(`container "${c.name}" mounts unknown volume "${m.name}"`);

@@ -32,6 +32,7 @@ export const KUSTOMIZATIONS: readonly string[] = [
   "k8s/overlays/persistent",
   "k8s/overlays/persistent-local",
   "k8s/overlays/lifecycle",
+  "k8s/overlays/streaming",
   "k8s/e2e/overlays/hpa",
   "k8s/e2e/overlays/lifecycle-local",
 ];

@@ -2,7 +2,7 @@
  * Schema validation without a cluster: each rendered object is checked
  * against the Kubernetes OpenAPI schema that npm `kubernetes-models` ships.
  */
-import { Deployment } from "kubernetes-models/apps/v1";
+import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Job } from "kubernetes-models/batch/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
@@ -24,6 +24,7 @@ type ModelClass = new (data: any) => Model;
 
 const MODELS: Record<string, ModelClass> = {
   "apps/v1/Deployment": Deployment,
+  "apps/v1/StatefulSet": StatefulSet,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "batch/v1/Job": Job,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,

@@ -1,0 +1,520 @@
+/**
+ * The stream scorer: a member of a Kafka consumer group on the readings
+ * topic that scores each reading with the served detector against its
+ * meter's window and sends flagged readings to the anomalies topic.
+ *
+ * Delivery is at-least-once, in this order per batch: score; send anomalies,
+ * dead letters and the changed windows (changelog) and wait for the broker's
+ * acknowledgement (acks=all, idempotent producer); only then commit the input
+ * offsets. A crash between the acknowledgement and the commit makes the next
+ * owner read those records again: the restored windows carry the offset of
+ * each meter's last scored reading, so those records are skipped and counted
+ * (`duplicatesSkipped`), and windows and scores stay exactly those of an
+ * uninterrupted run. An anomaly record can only be sent twice if the crash
+ * falls between sending and acknowledging; such a copy repeats `meter_id`,
+ * `timestamp`, `partition` and `offset`, the key a reader dedupes on.
+ *
+ * State: when a partition is assigned, the windows of its meters are read
+ * from the compacted changelog partition of the same number before its first
+ * record is scored; when it is revoked they are dropped.
+ */
+import {
+  Consumer,
+  type Message,
+  type MessagesStream,
+  type MessageToProduce,
+  ProduceAcks,
+  Producer,
+} from "@platformatic/kafka";
+import { Buffer } from "node:buffer";
+import type { Detector } from "../detector/mod.ts";
+import { errorMessage, type Logger } from "../../lib/logger.ts";
+import { type InputRecord, scoreBatch } from "./batch.ts";
+import { decodeWindow, encodeWindow, type MeterWindow } from "./windows.ts";
+import type { StreamMetrics } from "./stream_metrics.ts";
+
+/** Topic names the scorer reads and writes. */
+export interface StreamTopics {
+  readings: string;
+  anomalies: string;
+  deadLetters: string;
+  changelog: string;
+  /** Every reading's score (optional: audits and the stream check). */
+  scores?: string;
+}
+
+/** Options for {@link StreamScorer}. */
+export interface StreamScorerOptions {
+  bootstrap: string;
+  groupId: string;
+  topics: StreamTopics;
+  /** The detector to score with now (read again for every batch: promotions swap it). */
+  detector: () => Detector;
+  metrics: StreamMetrics;
+  logger: Logger;
+  /** Most records scored per batch. Default 2000. */
+  maxBatch?: number;
+  /** How often lag is read from the broker (ms). Default 5000. */
+  lagIntervalMs?: number;
+  /** Client id (shown by the broker's group tools). */
+  clientId?: string;
+}
+
+type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
+
+const QUEUE_HIGH = 20_000;
+const QUEUE_LOW = 5_000;
+
+/** Counters a caller (and the check) can read. */
+export interface StreamCounts {
+  consumed: number;
+  scored: number;
+  anomalies: number;
+  deadLetters: number;
+  duplicatesSkipped: number;
+  rebalances: number;
+  restoreMs: number[];
+}
+
+/** Consumes, scores and produces until {@link StreamScorer.stop}. */
+export class StreamScorer {
+  readonly #o: StreamScorerOptions;
+  #consumer: Consumer;
+  readonly #clientId: string;
+  readonly #producer: Producer;
+  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
+  readonly #queue: Msg[] = [];
+  #paused = false;
+  #wake: (() => void) | null = null;
+  #stopping = false;
+  #loop: Promise<void> | null = null;
+  /**
+   * The previous batch's sends and commit. The next batch is scored while they are in flight
+   * (against the windows the previous batch left, applied at once); it is sent only once they
+   * are done, so sends and commits stay in batch order, one batch in flight.
+   */
+  #inFlight: Promise<void> = Promise.resolve();
+  #lagTimer: ReturnType<typeof setInterval> | null = null;
+  /** Windows of the meters in restored partitions. */
+  readonly #windows = new Map<string, MeterWindow>();
+  /** Readings partitions whose windows are restored (and which we own, as far as we know). */
+  readonly #restored = new Set<number>();
+  /** Counters since start. */
+  readonly counts: StreamCounts = {
+    consumed: 0,
+    scored: 0,
+    anomalies: 0,
+    deadLetters: 0,
+    duplicatesSkipped: 0,
+    rebalances: 0,
+    restoreMs: [],
+  };
+
+  /** A scorer for the given group and topics (not started). */
+  constructor(options: StreamScorerOptions) {
+    this.#o = options;
+    const clientId = options.clientId ?? `anomaly-stream-${Deno.pid}`;
+    this.#clientId = clientId;
+    this.#consumer = this.#newConsumer();
+    this.#producer = new Producer({
+      clientId,
+      bootstrapBrokers: [options.bootstrap],
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+    });
+  }
+
+  #newConsumer(): Consumer {
+    const consumer = new Consumer({
+      clientId: this.#clientId,
+      groupId: this.#o.groupId,
+      bootstrapBrokers: [this.#o.bootstrap],
+      // A killed member is noticed after sessionTimeout; 10 s keeps the kill test's pause short
+      // while a busy 2-core machine still heartbeats in time.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 20_000,
+      maxWaitTime: 100,
+      autocommit: false,
+    });
+    consumer.on("consumer:group:join", (payload) => this.#onAssignment(payload.assignments));
+    return consumer;
+  }
+
+  /** Join the group and start scoring; resolves once consuming. */
+  async start(): Promise<void> {
+    const o = this.#o;
+    await this.#subscribe();
+    this.#loop = this.#run();
+    this.#lagTimer = setInterval(() => void this.#readLag(), o.lagIntervalMs ?? 5_000);
+    o.logger.info("stream_started", { group: o.groupId, topics: o.topics, pid: Deno.pid });
+  }
+
+  async #subscribe(): Promise<void> {
+    const o = this.#o;
+    this.#stream = await this.#consumer.consume({
+      topics: [o.topics.readings],
+      mode: "committed",
+      fallbackMode: "earliest",
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 20_000,
+      maxWaitTime: 100,
+    });
+    this.#stream.on("data", (message: Msg) => {
+      this.#queue.push(message);
+      if (this.#queue.length >= QUEUE_HIGH && !this.#paused) {
+        this.#paused = true;
+        this.#stream?.pause();
+      }
+      this.#wake?.();
+    });
+    this.#stream.on("error", (err: Error) => {
+      o.logger.error("stream_consumer_error", { error: errorMessage(err) });
+    });
+  }
+
+  /**
+   * Start over from the group's committed offsets after a failed send: the consumer's
+   * position is past the batch whose outputs were not acknowledged, and later commits must not
+   * skip it. Leaving the group and joining again rewinds every partition to its committed
+   * offset; the windows are restored from the changelog as after any assignment.
+   */
+  async #rejoin(): Promise<void> {
+    const stream = this.#stream;
+    const consumer = this.#consumer;
+    this.#stream = null;
+    this.#queue.length = 0;
+    this.#paused = false;
+    this.#windows.clear();
+    this.#restored.clear();
+    this.#owned = null;
+    this.#inFlight = Promise.resolve();
+    await stream?.close().catch(() => {});
+    await consumer.close(true).catch(() => {});
+    this.#consumer = this.#newConsumer();
+    await this.#subscribe();
+  }
+
+  /** Finish the batch in hand (the rest of the queue is left uncommitted), leave the group, close. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    if (this.#lagTimer !== null) clearInterval(this.#lagTimer);
+    await this.#loop;
+    await this.#inFlight.catch(() => {});
+    await this.#stream?.close().catch(() => {});
+    await this.#consumer.close(true).catch(() => {});
+    await this.#producer.close().catch(() => {});
+    this.#o.logger.info("stream_stopped", { ...this.counts, restoreMs: undefined });
+  }
+
+  #onAssignment(assignments: { topic: string; partitions: number[] }[] | undefined): void {
+    const owned = new Set<number>();
+    for (const a of assignments ?? []) {
+      if (a.topic === this.#o.topics.readings) { for (const p of a.partitions) owned.add(p); }
+    }
+    for (const p of [...this.#restored]) {
+      if (owned.has(p)) continue;
+      this.#restored.delete(p);
+      for (const [meter, w] of this.#windows) if (w.partition === p) this.#windows.delete(meter);
+    }
+    this.counts.rebalances++;
+    this.#o.metrics.rebalances.inc();
+    this.#o.metrics.assignedPartitions.set(owned.size);
+    this.#owned = owned;
+    this.#o.logger.info("stream_assigned", { partitions: [...owned].sort((a, b) => a - b) });
+  }
+
+  #owned: Set<number> | null = null;
+
+  async #run(): Promise<void> {
+    const maxBatch = this.#o.maxBatch ?? 2000;
+    while (true) {
+      // Stopping: what is queued is not committed, so the partitions' next owner scores it.
+      if (this.#stopping) return;
+      if (this.#queue.length === 0) {
+        try {
+          await this.#inFlight;
+        } catch (err) {
+          await this.#recover(err, 0);
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+          setTimeout(resolve, 200);
+        });
+        this.#wake = null;
+        continue;
+      }
+      const batch = this.#queue.splice(0, maxBatch);
+      if (this.#paused && this.#queue.length <= QUEUE_LOW) {
+        this.#paused = false;
+        this.#stream?.resume();
+      }
+      try {
+        await this.#process(batch);
+      } catch (err) {
+        await this.#recover(err, batch.length);
+      }
+    }
+  }
+
+  /**
+   * Outputs not acknowledged: nothing of the failed batch (nor of the one scored after it) is
+   * committed. Rejoin from the committed offsets, retrying while the broker is away.
+   */
+  async #recover(err: unknown, size: number): Promise<void> {
+    this.#o.logger.error("stream_batch_failed", { error: errorMessage(err), size });
+    for (let attempt = 1; !this.#stopping; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
+      try {
+        await this.#rejoin();
+        return;
+      } catch (rejoinErr) {
+        this.#o.logger.warn("stream_rejoin_failed", {
+          attempt,
+          error: errorMessage(rejoinErr),
+        });
+      }
+    }
+  }
+
+  async #process(all: Msg[]): Promise<void> {
+    const o = this.#o;
+    o.metrics.consumed.inc({ topic: o.topics.readings }, all.length);
+    this.counts.consumed += all.length;
+    // Records of partitions revoked since they were fetched belong to their new owner now.
+    const batch = this.#owned === null ? all : all.filter((m) => this.#owned!.has(m.partition));
+    if (batch.length === 0) return;
+    const fresh = new Set<number>();
+    for (const m of batch) if (!this.#restored.has(m.partition)) fresh.add(m.partition);
+    if (fresh.size > 0) {
+      // The changelog must hold everything this scorer sent before it is read.
+      await this.#inFlight;
+      await this.#restore(fresh);
+    }
+
+    const times = new Map<InputRecord, number>();
+    const records: InputRecord[] = batch.map((m) => {
+      const record = { key: m.key, value: m.value, partition: m.partition, offset: m.offset };
+      times.set(record, Number(m.timestamp));
+      return record;
+    });
+    const t0 = performance.now();
+    const detector = o.detector();
+    const scoresTopic = o.topics.scores;
+    const result = scoreBatch(detector, this.#windows, records, {
+      withScores: scoresTopic !== undefined,
+    });
+    const messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
+    for (const a of result.anomalies) {
+      messages.push({
+        topic: o.topics.anomalies,
+        key: Buffer.from(a.meter_id),
+        value: Buffer.from(JSON.stringify(a)),
+      });
+    }
+    for (const d of result.deadLetters) {
+      messages.push({
+        topic: o.topics.deadLetters,
+        ...(d.record.key ? { key: Buffer.from(d.record.key) } : {}),
+        value: d.record.value ? Buffer.from(d.record.value) : Buffer.alloc(0),
+        headers: new Map([
+          [Buffer.from("reason"), Buffer.from(d.reason)],
+          [Buffer.from("error"), Buffer.from(d.message)],
+          [
+            Buffer.from("source"),
+            Buffer.from(`${o.topics.readings}/${d.record.partition}/${d.record.offset}`),
+          ],
+        ]),
+      });
+    }
+    if (scoresTopic !== undefined) {
+      for (let i = 0; i < result.scores.length; i++) {
+        const s = result.scores[i];
+        const time = times.get(result.scoredRecords[i])!;
+        messages.push({
+          topic: scoresTopic,
+          key: Buffer.from(s.meter_id),
+          // source_time: when the reading was produced, so a reader can measure end-to-end.
+          value: Buffer.from(JSON.stringify({ ...s, source_time: time })),
+        });
+      }
+    }
+    const changelog: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
+    for (const [meter, w] of result.windows) {
+      changelog.push({
+        topic: o.topics.changelog,
+        key: Buffer.from(meter),
+        value: Buffer.from(encodeWindow(w)),
+        // Co-partitioned with the readings: a new owner of partition p restores changelog p.
+        partition: w.partition,
+      });
+    }
+    const t1 = performance.now();
+    // Applied now so the next batch scores against them; if a send below fails, the scorer
+    // rejoins and restores the windows from the changelog, dropping these.
+    for (const [meter, w] of result.windows) this.#windows.set(meter, w);
+    const finish = async () => {
+      // Outputs, then windows, each acknowledged: a window in the changelog (which says up to which
+      // offset its meter was scored) is never ahead of the outputs of the readings it covers, even
+      // when a produce fails half-way (different topics are different partitions).
+      const t2 = performance.now();
+      if (messages.length > 0) await this.#producer.send({ messages });
+      if (changelog.length > 0) await this.#producer.send({ messages: changelog });
+      const t3 = performance.now();
+
+      // Offsets last: everything produced for these records is acknowledged.
+      const last = new Map<number, Msg>();
+      for (const m of batch) last.set(m.partition, m);
+      // Not awaited: the next batch's scoring overlaps the commit's round trip. Commits of one
+      // partition land in order, and a lost one is covered by the next (or by the replay skip).
+      for (const m of last.values()) {
+        (m.commit() as Promise<void>).catch((err: unknown) => {
+          o.metrics.commitFailures.inc();
+          o.logger.warn("stream_commit_failed", { error: errorMessage(err) });
+        });
+      }
+
+      const now = Date.now();
+      let oldest = now;
+      for (const m of batch) {
+        const produced = Number(m.timestamp);
+        if (produced < oldest) oldest = produced;
+        o.metrics.e2eLatency.observe((now - produced) / 1000);
+      }
+      o.logger.debug("stream_batch", {
+        records: batch.length,
+        queued: this.#queue.length,
+        score_ms: Math.round(t1 - t0),
+        send_ms: Math.round(t3 - t2),
+        oldest_ms: now - oldest,
+      });
+      o.metrics.scored.inc(result.scored);
+      o.metrics.anomalies.inc(result.anomalies.length);
+      o.metrics.duplicatesSkipped.inc(result.replayed);
+      for (const d of result.deadLetters) o.metrics.deadLetters.inc({ reason: d.reason });
+      o.metrics.produced.inc({ topic: o.topics.anomalies }, result.anomalies.length);
+      o.metrics.produced.inc({ topic: o.topics.deadLetters }, result.deadLetters.length);
+      o.metrics.produced.inc({ topic: o.topics.changelog }, result.windows.size);
+      this.counts.scored += result.scored;
+      this.counts.anomalies += result.anomalies.length;
+      this.counts.deadLetters += result.deadLetters.length;
+      this.counts.duplicatesSkipped += result.replayed;
+      for (const d of result.deadLetters) {
+        o.logger.warn("stream_dead_letter", {
+          reason: d.reason,
+          error: d.message,
+          partition: d.record.partition,
+          offset: d.record.offset.toString(),
+        });
+      }
+    };
+    // The previous batch first (its failure is this call's), then this one's sends in flight.
+    await this.#inFlight;
+    this.#inFlight = finish();
+    // Handled here so an idle scorer does not crash on it; awaited (and rethrown) by the next
+    // batch or the idle loop.
+    this.#inFlight.catch(() => {});
+  }
+
+  /** Read the changelog partitions of `partitions` to their end into the windows. */
+  async #restore(partitions: Set<number>): Promise<void> {
+    const o = this.#o;
+    const start = performance.now();
+    const topic = o.topics.changelog;
+    const metadata = await this.#consumer.metadata({ topics: [topic] });
+    const info = metadata.topics.get(topic);
+    if (info === undefined) throw new Error(`Changelog topic ${topic} does not exist`);
+    const next = new Map<number, bigint>();
+    const end = new Map<number, bigint>();
+    for (const p of partitions) next.set(p, 0n);
+    let restored = 0;
+    while (next.size > 0) {
+      const byLeader = new Map<number, number[]>();
+      for (const p of next.keys()) {
+        const leader = info.partitions[p].leader;
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+      }
+      for (const [node, list] of byLeader) {
+        const response = await this.#consumer.fetch({
+          node,
+          maxWaitTime: 0,
+          minBytes: 1,
+          maxBytes: 16 << 20,
+          topics: [{
+            topicId: info.id,
+            partitions: list.map((p) => ({
+              partition: p,
+              currentLeaderEpoch: -1,
+              fetchOffset: next.get(p)!,
+              lastFetchedEpoch: -1,
+              partitionMaxBytes: 8 << 20,
+            })),
+          }],
+        });
+        for (const t of response.responses) {
+          for (const part of t.partitions) {
+            const p = part.partitionIndex;
+            if (part.errorCode !== 0) {
+              throw new Error(
+                `Changelog ${topic}/${p} fetch failed with Kafka error ${part.errorCode}`,
+              );
+            }
+            if (!end.has(p)) end.set(p, part.highWatermark);
+            let offset = next.get(p)!;
+            for (const b of part.records ?? []) {
+              for (const r of b.records) {
+                const at = b.firstOffset + BigInt(r.offsetDelta);
+                if (at < offset) continue;
+                offset = at + 1n;
+                if (r.key === null) continue;
+                const meter = r.key.toString();
+                if (r.value === null) {
+                  this.#windows.delete(meter);
+                  continue;
+                }
+                try {
+                  this.#windows.set(meter, decodeWindow(r.value.toString()));
+                  restored++;
+                } catch (err) {
+                  o.logger.warn("stream_changelog_bad_record", {
+                    meter,
+                    error: errorMessage(err),
+                  });
+                }
+              }
+            }
+            if (offset >= end.get(p)!) next.delete(p);
+            else next.set(p, offset);
+          }
+        }
+      }
+    }
+    for (const p of partitions) this.#restored.add(p);
+    const ms = performance.now() - start;
+    this.counts.restoreMs.push(ms);
+    o.metrics.restoreSeconds.observe(ms / 1000);
+    o.metrics.restoredWindows.inc(restored);
+    o.logger.info("stream_restored", {
+      partitions: [...partitions].sort((a, b) => a - b),
+      windows: restored,
+      duration_ms: Math.round(ms),
+    });
+  }
+
+  async #readLag(): Promise<void> {
+    try {
+      const lag = await this.#consumer.getLag({ topics: [this.#o.topics.readings] });
+      const list = lag.get(this.#o.topics.readings) ?? [];
+      this.#o.metrics.lag.reset();
+      list.forEach((value, partition) => {
+        if (value >= 0n) this.#o.metrics.lag.set({ partition: String(partition) }, Number(value));
+      });
+    } catch (err) {
+      this.#o.logger.debug("stream_lag_failed", { error: errorMessage(err) });
+    }
+  }
+}
