@@ -56,6 +56,14 @@ export interface Config {
   shadowQueue: number;
   /** Latest readings the drift window holds, per worker (`DRIFT_WINDOW`). */
   driftWindow: number;
+  /** The label store's SQLite file (`LABELS_DB`, default `MODEL_DIR/labels.db`). */
+  labelsDb: string;
+  /** Bearer token `POST /feedback` requires (`FEEDBACK_TOKEN`); null: open. Never logged. */
+  feedbackToken: string | null;
+  /** Most labels in one `POST /feedback`, and a client's burst (`FEEDBACK_MAX_LABELS`). */
+  feedbackMaxLabels: number;
+  /** Labels per second one client may post, per worker (`FEEDBACK_RATE`). */
+  feedbackRate: number;
 }
 
 /** Raised when one or more environment variables are invalid; the message lists them all. */
@@ -108,6 +116,8 @@ export const DEFAULTS = {
   SHADOW_RATE: 1,
   SHADOW_QUEUE: 10_000,
   DRIFT_WINDOW: 5_000,
+  FEEDBACK_MAX_LABELS: 100,
+  FEEDBACK_RATE: 20,
 } as const;
 
 /** The numeric variables. */
@@ -133,6 +143,8 @@ export const RANGES: Readonly<Record<NumericVariable, Range>> = Object.freeze({
   SHADOW_RATE: { min: 0, max: 1 },
   SHADOW_QUEUE: { min: 1, max: 1_000_000, integer: true },
   DRIFT_WINDOW: { min: 100, max: 1_000_000, integer: true },
+  FEEDBACK_MAX_LABELS: { min: 1, max: 10_000, integer: true },
+  FEEDBACK_RATE: { min: 0.01, max: 100_000 },
 });
 
 /** Shortest `ADMIN_TOKEN` accepted: a short token is guessable over the network. */
@@ -183,6 +195,16 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     );
   }
 
+  const feedbackToken = env.FEEDBACK_TOKEN?.trim() || null;
+  if (feedbackToken !== null && !/^[\x21-\x7e]+$/.test(feedbackToken)) {
+    problems.push("FEEDBACK_TOKEN must be printable ASCII without spaces (value not shown)");
+  } else if (feedbackToken !== null && feedbackToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    problems.push(
+      `FEEDBACK_TOKEN must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ` +
+        `${feedbackToken.length} (value not shown; try: openssl rand -hex 24)`,
+    );
+  }
+
   const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || DEFAULTS.LOG_LEVEL) as Level;
   if (!LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
@@ -216,6 +238,11 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     shadowRate: number("SHADOW_RATE"),
     shadowQueue: number("SHADOW_QUEUE"),
     driftWindow: number("DRIFT_WINDOW"),
+    labelsDb: env.LABELS_DB?.trim() ||
+      `${text("MODEL_DIR").replace(/\/+$/, "")}/labels.db`,
+    feedbackToken,
+    feedbackMaxLabels: number("FEEDBACK_MAX_LABELS"),
+    feedbackRate: number("FEEDBACK_RATE"),
   };
   config.bodyBytesInFlightPerWorker = Math.floor(config.maxBodyBytesInFlight / config.workers);
   // Each worker must be able to admit one body of the largest size, or such requests always get 503.
@@ -263,9 +290,13 @@ function modelConfig(env: Env, problems: string[]): ModelConfig {
   return config as unknown as ModelConfig;
 }
 
-/** The configuration as logged at start-up: the admin token only as set or not. */
+/** The configuration as logged at start-up: the tokens only as set or not. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config, adminToken: config.adminToken === null ? null : "(set)" };
+  return {
+    ...config,
+    adminToken: config.adminToken === null ? null : "(set)",
+    feedbackToken: config.feedbackToken === null ? null : "(set)",
+  };
 }
 
 /**

@@ -100,9 +100,15 @@ export interface TemporalInfo extends DetectorInfoFields {
 /** Metadata of either detector. */
 export type DetectorInfo = ModelInfo | TemporalInfo;
 
+/** A verdict as `/predict` serves it: with the id a label names (`POST /feedback`). */
+export interface ServedPrediction extends Prediction {
+  /** This verdict's receipt: model version, time, verdict and reading (`prediction_id.ts`). */
+  prediction_id: string;
+}
+
 /** The `/predict` response body. */
 export interface PredictResponse {
-  predictions: Prediction[];
+  predictions: ServedPrediction[];
   anomalies: number;
   total: number;
   served_by: string;

@@ -15,6 +15,8 @@ export type ProblemType =
   | "not-found"
   | "not-ready"
   | "overloaded"
+  | "rate-limited"
+  | "label-store-unavailable"
   | "body-timeout"
   | "unauthorized"
   | "forbidden"
@@ -25,7 +27,7 @@ export const PROBLEMS: Readonly<Record<ProblemType, { status: number; title: str
   "malformed-json": { status: 400, title: "Malformed JSON" },
   "body-timeout": { status: 408, title: "Request body not received in time" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
-  "unauthorized": { status: 401, title: "Admin token required" },
+  "unauthorized": { status: 401, title: "Token required" },
   "forbidden": { status: 403, title: "Admin endpoints disabled" },
   "not-found": { status: 404, title: "Not found" },
   "payload-too-large": { status: 413, title: "Payload too large" },
@@ -34,6 +36,8 @@ export const PROBLEMS: Readonly<Record<ProblemType, { status: number; title: str
   "internal": { status: 500, title: "Internal error" },
   "not-ready": { status: 503, title: "Model not ready" },
   "overloaded": { status: 503, title: "Too many concurrent requests" },
+  "rate-limited": { status: 429, title: "Too many labels from this client" },
+  "label-store-unavailable": { status: 503, title: "Label store unavailable" },
 };
 
 /** One problem with one field of the request. */

@@ -22,7 +22,8 @@
 #
 # Environment (defaults in brackets):
 #   CLUSTER [anomaly]  kind cluster name, as in k8s/kind-config.yaml
-#   TAG [0.1.0]        image tag; equals the tag in k8s/base/kustomization.yaml `images:`
+#   TAG [0.1.0]        image tag of localhost/anomaly-{backend,ui}; equals the tag in
+#                      k8s/base/kustomization.yaml `images:`
 #   OVERLAY [dev]      k8s/overlays/<name> to apply: dev | scaled | persistent
 #   TARGET []          Dockerfile target; empty = default (deno compile on distroless),
 #                      `run` = the same code under `deno run` on the Deno image
@@ -46,7 +47,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 METRICS_URL="https://github.com/kubernetes-sigs/metrics-server/releases/download/${METRICS_SERVER_VERSION}/components.yaml"
 
 usage() {
-  sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 log() { printf '[kind.sh] %s\n' "$*" >&2; }
@@ -116,7 +117,10 @@ cmd_metrics() {
   run kubectl wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=180s
 }
 
-image_ref() { printf 'anomaly-%s:%s' "$1" "$TAG"; }
+# Fully qualified (localhost/): Docker and podman store it under this very name and
+# `kind load docker-image` imports it as such, so it is the name the manifests use
+# (k8s/base/kustomization.yaml `images:`) whichever tool built it.
+image_ref() { printf 'localhost/anomaly-%s:%s' "$1" "$TAG"; }
 
 cmd_build() {
   need "$DOCKER"

@@ -9,14 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-tool=${LOCAL_K8S:-}
-if [ -z "$tool" ]; then
-  for candidate in ../shared/tools/local-k8s.sh /work/shared/tools/local-k8s.sh; do
-    if [ -f "$candidate" ]; then tool=$candidate; break; fi
-  done
-fi
-if [ -z "$tool" ] || [ ! -f "$tool" ]; then
-  echo "[60-k8s] local-k8s.sh not found (../shared/tools, /work/shared/tools; set LOCAL_K8S)" >&2
+# The cluster tool: $LOCAL_K8S, else ../shared/tools beside the repository.
+tool=${LOCAL_K8S:-../shared/tools/local-k8s.sh}
+if [ ! -f "$tool" ]; then
+  echo "[60-k8s] local-k8s.sh not found at $tool; set LOCAL_K8S to its path" >&2
   exit 1
 fi
 for cmd in podman k6 kubectl; do

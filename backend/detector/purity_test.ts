@@ -33,7 +33,11 @@ Deno.test("simulator modules import only the simulator, and use no Deno APIs", (
     const source = Deno.readTextFileSync(new URL(name, dir));
     assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/, name);
     for (const [, specifier] of source.matchAll(/(?:from|import)\s+"([^"]+)"/g)) {
-      assert.match(specifier, /^\.\/[a-z_0-9]+\.ts$|^\.\.\/ranges\.ts$/, `${name}: ${specifier}`);
+      assert.match(
+        specifier,
+        /^\.\/[a-z_0-9]+\.ts$|^\.\.\/(ranges|timestamp)\.ts$/,
+        `${name}: ${specifier}`,
+      );
     }
   }
 });
@@ -46,9 +50,12 @@ Deno.test("the contract module imports only the simulator, and uses no Deno APIs
   assert.deepEqual(imports, ["./simulator/simulator.ts"]);
 });
 
-// The range checks are read by the detector and the simulator, so the same rule: no imports at all.
-Deno.test("the range checks import nothing and use no Deno APIs", () => {
-  const source = Deno.readTextFileSync(new URL("../../lib/ranges.ts", import.meta.url));
-  assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/);
-  assert.deepEqual([...source.matchAll(/(?:from|import)\s+"([^"]+)"/g)], []);
+// The range checks and the timestamp rule are read by the detector or the simulator, so the same
+// rule: no imports at all.
+Deno.test("the range checks and the timestamp rule import nothing and use no Deno APIs", () => {
+  for (const name of ["ranges.ts", "timestamp.ts"]) {
+    const source = Deno.readTextFileSync(new URL(`../../lib/${name}`, import.meta.url));
+    assert.doesNotMatch(source, /\bDeno\.|\bprocess\.|\brequire\(/, name);
+    assert.deepEqual([...source.matchAll(/(?:from|import)\s+"([^"]+)"/g)], [], name);
+  }
 });

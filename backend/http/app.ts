@@ -16,6 +16,9 @@ import { shownArtifactPath } from "../store/model_store.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";
 import { ModelLifecycle } from "../mlops/model_lifecycle.ts";
 import { ModelRegistry } from "../store/registry/mod.ts";
+import { LabelStore } from "../store/label_store.ts";
+import { FeedbackBudget } from "../mlops/feedback_budget.ts";
+import { idVersion } from "../predict/prediction_id.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { modelsRoutes } from "./routes/models.ts";
@@ -62,6 +65,23 @@ export interface AppDeps {
   registry?: ModelRegistry;
   /** Re-read the registry's aliases now (after an admin call); default: nothing to do. */
   refreshModels?: () => Promise<void>;
+  /** Where labels are kept; default: the SQLite file `config.labelsDb`. */
+  labels?: LabelStore;
+}
+
+/** Features per version id (`idVersion`) from the registry's metadata, re-read at most once a second on a miss. */
+function registryFeatures(registry: ModelRegistry): (version: string) => Promise<string[] | null> {
+  let known = new Map<string, string[]>();
+  let readAt = -Infinity;
+  return async (version) => {
+    if (!known.has(version) && performance.now() - readAt > 1_000) {
+      readAt = performance.now();
+      // An unreadable registry knows no more versions than before; the label is refused as unknown.
+      const listed = await registry.list().catch(() => null);
+      if (listed) known = new Map(listed.map((m) => [idVersion(m.version), m.features]));
+    }
+    return known.get(version) ?? null;
+  };
 }
 
 /** The challenger, shadow scoring and drift of one instance, sized by `config`. */
@@ -126,6 +146,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       ),
       docs: "/docs",
     }));
+  const labels = deps.labels ?? new LabelStore(config.labelsDb);
   // One body budget per worker for every route that reads a reading batch.
   const admitBody = workerBodyBudget(config, metrics);
   app.route(
@@ -154,6 +175,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       bodyTimeoutMs: config.bodyTimeoutMs,
       refresh: deps.refreshModels ?? (() => Promise.resolve()),
       collectMetrics: collect,
+      labels,
     }),
   );
   app.route(
@@ -162,6 +184,11 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       state,
       lifecycle,
       metrics: metrics.lifecycle,
+      labels,
+      budget: new FeedbackBudget({ rate: config.feedbackRate, burst: config.feedbackMaxLabels }),
+      token: config.feedbackToken,
+      maxLabels: config.feedbackMaxLabels,
+      versionFeatures: registryFeatures(registry),
       servedBy,
       maxBatch: config.maxBatch,
       maxBodyBytes: config.maxBodyBytes,

@@ -132,7 +132,7 @@ const cases: [string, string, number, string, RegExp][] = [
     '{"readings":[{"voltage":230,"current":1,"frequency":50,"timestamp":"yesterday"}]}',
     422,
     "validation",
-    /timestamp must be an ISO-8601 date-time string/,
+    /readings\[0\]\.timestamp "yesterday" is refused: expected RFC 3339 date-time/,
   ],
   [
     "deep nesting",

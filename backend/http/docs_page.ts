@@ -15,7 +15,8 @@ const PROBLEM_HELP: Record<ProblemType, string> = {
     "The path exists but not for this method; the Allow header lists the methods.",
   "not-found": "No such path, or (model admin) no registered version matches the one given.",
   "unauthorized":
-    "A model admin endpoint without the right Authorization: Bearer <ADMIN_TOKEN> header.",
+    "A model admin endpoint without the right Authorization: Bearer <ADMIN_TOKEN> header, or " +
+    "POST /feedback without Authorization: Bearer <FEEDBACK_TOKEN> when that is set.",
   "forbidden": "Model admin endpoints are off because the service has no ADMIN_TOKEN.",
   "payload-too-large":
     "The body is larger than MAX_BODY_BYTES, whether sent with Content-Length or chunked.",
@@ -29,6 +30,12 @@ const PROBLEM_HELP: Record<ProblemType, string> = {
     "More than MAX_INFLIGHT requests, or more than MAX_BODY_BYTES_IN_FLIGHT bytes of request " +
     "bodies, in progress on this worker; the body is not read and the connection is closed. " +
     "Retry after Retry-After.",
+  "rate-limited":
+    "POST /feedback: this client sent more labels than FEEDBACK_RATE per second allows (bursts " +
+    "up to FEEDBACK_MAX_LABELS); nothing was stored. Retry after Retry-After.",
+  "label-store-unavailable":
+    "POST /feedback: the label store (LABELS_DB) is damaged, full, read-only or busy; the body " +
+    "names which. Nothing was stored and stored labels are kept; retry after Retry-After.",
 };
 
 function escapeHtml(text: string): string {

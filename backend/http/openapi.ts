@@ -172,8 +172,14 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
         },
         Prediction: {
           type: "object",
-          required: ["anomaly", "score"],
+          required: ["anomaly", "score", "prediction_id"],
           properties: {
+            prediction_id: {
+              type: "string",
+              pattern: "^[A-Za-z0-9_-]+$",
+              description: "This verdict's receipt (model version, time, verdict, reading); " +
+                "label it with POST /feedback",
+            },
             anomaly: { type: "boolean" },
             score: {
               type: "number",

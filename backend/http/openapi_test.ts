@@ -3,6 +3,7 @@ import { ROUTES } from "./app.ts";
 import { openApiDocument } from "./openapi.ts";
 import { renderDocsPage } from "./docs_page.ts";
 import { PROBLEMS } from "../../lib/problem.ts";
+import { parseTimestamp, TIMESTAMP_FORMAT, TIMESTAMP_PATTERN } from "../../lib/timestamp.ts";
 import { MODEL_SETTINGS } from "../detector/mod.ts";
 import { testApp } from "../tests/_app.ts";
 import { schemaErrors } from "../tests/_json_schema.ts";
@@ -267,5 +268,24 @@ Deno.test("POST /predict answers what PredictResponse documents, reasons and pro
   assert.deepEqual(
     schemaErrors(await bad.json(), { $ref: "#/components/schemas/Problem" }, schemas),
     [],
+  );
+});
+
+Deno.test("openApiDocument() states the accepted timestamp format and what is refused", () => {
+  const timestamp = doc.components.schemas.Reading.properties.timestamp;
+  assert.equal(timestamp.format, "date-time");
+  assert.equal(timestamp.pattern, TIMESTAMP_PATTERN);
+  assert.ok(timestamp.description.includes(TIMESTAMP_FORMAT), timestamp.description);
+  assert.match(timestamp.description, /2026-02-30.*without an offset.*hour 24.*second 60/);
+  // The pattern is the shape only: every accepted form matches it, the calendar is checked beyond.
+  const pattern = new RegExp(TIMESTAMP_PATTERN);
+  for (const s of ["2026-01-01T12:00:00Z", "2026-01-01T12:00Z", "2026-01-01T13:00:00.250+0100"]) {
+    assert.ok(!Number.isNaN(parseTimestamp(s)) && pattern.test(s), s);
+  }
+  for (const s of ["2026-01-01T12:00:00", "2026-01-01 12:00:00Z", "2026-01-01"]) {
+    assert.ok(!pattern.test(s), s);
+  }
+  assert.ok(
+    pattern.test("2026-02-30T00:00:00Z") && Number.isNaN(parseTimestamp("2026-02-30T00:00:00Z")),
   );
 });

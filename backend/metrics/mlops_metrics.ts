@@ -2,8 +2,10 @@
  * Metrics of the model lifecycle: shadow scoring, input drift and label
  * feedback. Created by `createMetrics()` in the backend's one registry, so
  * `/metrics` (and its aggregation over workers) covers them. Label values
- * are bounded: `agree` has two, `feature` the model's features, and
- * `model_version` only versions this process served (champion or challenger),
+ * are bounded: `agree` has two, `feature` the model's features,
+ * `champion`/`challenger` only the current pair (the shadow series are reset
+ * when either model changes: an experiment's figures are its own), and
+ * `model_version` only versions this process served or was given labels for,
  * which the registry's retention bounds.
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
@@ -16,11 +18,14 @@ export interface DriftSource {
   size(): number;
 }
 
+/** The labels of the shadow series: the experiment's pair. */
+export type PairLabel = "champion" | "challenger";
+
 /** The lifecycle's metrics. */
 export interface LifecycleMetrics {
-  shadowPredictions: Counter<"agree">;
-  shadowAnomalies: Counter<string>;
-  shadowLatency: Histogram<string>;
+  shadowPredictions: Counter<PairLabel | "agree">;
+  shadowAnomalies: Counter<PairLabel>;
+  shadowLatency: Histogram<PairLabel>;
   shadowDropped: Counter<string>;
   challengerInfo: Gauge<"version">;
   featureDrift: Gauge<"feature">;
@@ -44,19 +49,23 @@ export function createLifecycleMetrics(
   return {
     shadowPredictions: new Counter({
       name: "shadow_predictions_total",
-      help: "Readings the challenger scored in the shadow of the champion, by whether both agree " +
-        "on anomaly",
-      labelNames: ["agree"] as const,
+      help:
+        "Readings the challenger scored in the shadow of the champion, by the pair's versions " +
+        "and whether both agree on anomaly (current experiment only)",
+      labelNames: ["champion", "challenger", "agree"] as const,
       registers,
     }),
     shadowAnomalies: new Counter({
       name: "shadow_anomalies_total",
-      help: "Readings the challenger flagged in shadow scoring",
+      help: "Readings the challenger flagged in shadow scoring (current experiment only)",
+      labelNames: ["champion", "challenger"] as const,
       registers,
     }),
     shadowLatency: new Histogram({
       name: "shadow_latency_seconds",
-      help: "Time the challenger took to score one shadowed request, in seconds",
+      help: "Time the challenger took to score one shadowed request, in seconds (current " +
+        "experiment only)",
+      labelNames: ["champion", "challenger"] as const,
       buckets: [...latencyBuckets],
       registers,
     }),

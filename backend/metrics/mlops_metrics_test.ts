@@ -26,9 +26,12 @@ Deno.test("createLifecycleMetrics() averages drift and sums shadow counts across
   ];
   a.setDriftSource({ psi: () => ({ voltage: 0.2 }), size: () => 1 });
   b.setDriftSource({ psi: () => ({ voltage: 0.4 }), size: () => 1 });
-  a.shadowPredictions.inc({ agree: "true" }, 3);
-  b.shadowPredictions.inc({ agree: "true" }, 4);
+  a.shadowPredictions.inc({ champion: "sha256:a", challenger: "sha256:b", agree: "true" }, 3);
+  b.shadowPredictions.inc({ champion: "sha256:a", challenger: "sha256:b", agree: "true" }, 4);
   const text = await aggregateMetrics([await snapshotMetrics(ra), await snapshotMetrics(rb)]);
   assert.match(text, /^feature_drift_psi\{feature="voltage"\} 0.3\d*$/m);
-  assert.match(text, /^shadow_predictions_total\{agree="true"\} 7$/m);
+  assert.match(
+    text,
+    /^shadow_predictions_total\{champion="sha256:a",challenger="sha256:b",agree="true"\} 7$/m,
+  );
 });

@@ -16,6 +16,9 @@ import { DriftWindow } from "./drift_window.ts";
 import type { LifecycleMetrics } from "../metrics/mlops_metrics.ts";
 import { ShadowScorer } from "./shadow.ts";
 
+/** `sha256:` and 12 hex digits, the `model_version` responses carry (as the registry's `shortVersion`). */
+const shortVersion = (version: string) => version.slice(0, 19);
+
 /** Options for {@link ModelLifecycle}. */
 export interface ModelLifecycleOptions {
   state: ServiceState;
@@ -29,6 +32,15 @@ export interface ModelLifecycleOptions {
   driftWindow: number;
 }
 
+/** The champion and challenger compared in the shadow, and since when. */
+export interface Experiment {
+  /** `model_version` (short) of each. */
+  champion: string;
+  challenger: string;
+  /** When this instance started comparing this pair (ISO-8601): its counts start there. */
+  since: string;
+}
+
 /** Challenger, shadow scoring and drift for one instance. */
 export class ModelLifecycle {
   readonly #options: ModelLifecycleOptions;
@@ -37,6 +49,7 @@ export class ModelLifecycle {
   #drift: DriftWindow | null = null;
   #driftFor: Detector | null = null;
   #inflight = 0;
+  #experiment: Experiment | null = null;
 
   /** Wire the lifecycle to `state`: a new champion gets a fresh drift window. */
   constructor(options: ModelLifecycleOptions) {
@@ -46,12 +59,19 @@ export class ModelLifecycle {
       rate: options.shadowRate,
       maxQueuedReadings: options.shadowQueue,
       onResult: (r) => {
-        if (r.agree > 0) metrics.shadowPredictions.inc({ agree: "true" }, r.agree);
+        const pair = this.#experiment;
+        // Work queued for an earlier pair is not this experiment's.
+        if (
+          !pair || pair.champion !== shortVersion(r.champion) ||
+          pair.challenger !== shortVersion(r.version)
+        ) return;
+        const labels = { champion: pair.champion, challenger: pair.challenger };
+        if (r.agree > 0) metrics.shadowPredictions.inc({ ...labels, agree: "true" }, r.agree);
         if (r.readings > r.agree) {
-          metrics.shadowPredictions.inc({ agree: "false" }, r.readings - r.agree);
+          metrics.shadowPredictions.inc({ ...labels, agree: "false" }, r.readings - r.agree);
         }
-        if (r.anomalies > 0) metrics.shadowAnomalies.inc(r.anomalies);
-        metrics.shadowLatency.observe(r.seconds);
+        if (r.anomalies > 0) metrics.shadowAnomalies.inc(labels, r.anomalies);
+        metrics.shadowLatency.observe(labels, r.seconds);
       },
       onDrop: (n) => metrics.shadowDropped.inc(n),
       busy: () => this.#inflight > 0,
@@ -73,6 +93,11 @@ export class ModelLifecycle {
     return this.#challenger;
   }
 
+  /** The pair compared in the shadow now, or null. */
+  get experiment(): Experiment | null {
+    return this.#experiment;
+  }
+
   /** The challenger actually shadowed: null when unset or the same version as the champion. */
   get shadowed(): Detector | null {
     return this.#shadow.challenger;
@@ -90,7 +115,8 @@ export class ModelLifecycle {
   /** After the champion answered a request: feed the drift window and offer it to the shadow. */
   observe(readings: readonly Reading[], predictions: readonly Prediction[]): void {
     this.#drift?.observe(readings as unknown as readonly Record<string, unknown>[]);
-    this.#shadow.offer(readings, predictions);
+    const champion = this.#options.state.detector;
+    if (champion) this.#shadow.offer(readings, predictions, champion.info.version);
   }
 
   /** A request started: shadow work yields to it (see `ShadowOptions.busy`). */
@@ -124,5 +150,19 @@ export class ModelLifecycle {
       ? challenger
       : null;
     if (effective !== this.#shadow.challenger) this.#shadow.setChallenger(effective);
+    const pair = champion && effective
+      ? {
+        champion: shortVersion(champion.info.version),
+        challenger: shortVersion(effective.info.version),
+      }
+      : null;
+    const before = this.#experiment;
+    if (pair?.champion === before?.champion && pair?.challenger === before?.challenger) return;
+    // A new experiment: only its own figures are exported.
+    const { metrics } = this.#options;
+    metrics.shadowPredictions.reset();
+    metrics.shadowAnomalies.reset();
+    metrics.shadowLatency.reset();
+    this.#experiment = pair ? { ...pair, since: new Date().toISOString() } : null;
   }
 }

@@ -39,9 +39,15 @@ Deno.test("ModelLifecycle shadows a challenger and counts agreement per reading"
   serve(lifecycle, readings);
   await lifecycle.idle();
   const text = await registry.metrics();
-  const agree = Number(/^shadow_predictions_total\{agree="true"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  const agree = Number(
+    /^shadow_predictions_total\{champion="[^"]+",challenger="[^"]+",agree="true"\} (\d+)$/m.exec(
+      text,
+    )?.[1] ?? 0,
+  );
   const disagree = Number(
-    /^shadow_predictions_total\{agree="false"\} (\d+)$/m.exec(text)?.[1] ?? 0,
+    /^shadow_predictions_total\{champion="[^"]+",challenger="[^"]+",agree="false"\} (\d+)$/m.exec(
+      text,
+    )?.[1] ?? 0,
   );
   assert.equal(agree + disagree, 200);
   assert.ok(disagree > 0, "a 20 % contamination model flags more than a 5 % one");
@@ -77,4 +83,30 @@ Deno.test("ModelLifecycle reports drift of shifted inputs and resets the window 
   assert.ok(psi(drifted, "current") < 0.1, "only voltage moved");
   state.setReady(challenger);
   assert.match(await registry.metrics(), /^drift_window_readings 0$/m);
+});
+
+Deno.test("ModelLifecycle labels shadow series with the pair and exports only the current experiment", async () => {
+  const { registry, lifecycle } = setup();
+  lifecycle.setChallenger(challenger);
+  const first = lifecycle.experiment;
+  assert.deepEqual(
+    [first?.champion, first?.challenger],
+    [champion.info.version.slice(0, 19), challenger.info.version.slice(0, 19)],
+  );
+  serve(lifecycle, new Simulator({ seed: 2 }).batch(50));
+  await lifecycle.idle();
+  const pair = `champion="${first?.champion}",challenger="${first?.challenger}"`;
+  assert.match(await registry.metrics(), new RegExp(`^shadow_predictions_total\\{${pair},`, "m"));
+  // A new challenger starts a new experiment: the previous pair's series are gone.
+  const next = trainModel({ ...config, contamination: 0.1 }, { evaluation: false });
+  lifecycle.setChallenger(next);
+  assert.notEqual(lifecycle.experiment?.challenger, first?.challenger);
+  assert.ok(lifecycle.experiment!.since >= first!.since);
+  serve(lifecycle, new Simulator({ seed: 3 }).batch(20));
+  await lifecycle.idle();
+  const text = await registry.metrics();
+  assert.doesNotMatch(text, new RegExp(pair));
+  const total = [...text.matchAll(/^shadow_predictions_total\{[^}]*\} (\d+)$/gm)]
+    .reduce((n, m) => n + Number(m[1]), 0);
+  assert.equal(total, 20);
 });

@@ -6,9 +6,10 @@ Deno.test("monitoringSummary() reads shadow, drift and feedback figures from the
   const m = createMetrics();
   m.readingsTotal.inc(1000);
   m.anomaliesTotal.inc(100);
-  m.lifecycle.shadowPredictions.inc({ agree: "true" }, 90);
-  m.lifecycle.shadowPredictions.inc({ agree: "false" }, 10);
-  m.lifecycle.shadowAnomalies.inc(15);
+  const pair = { champion: "sha256:aaaaaaaaaaaa", challenger: "sha256:bbbbbbbbbbbb" };
+  m.lifecycle.shadowPredictions.inc({ ...pair, agree: "true" }, 90);
+  m.lifecycle.shadowPredictions.inc({ ...pair, agree: "false" }, 10);
+  m.lifecycle.shadowAnomalies.inc(pair, 15);
   m.lifecycle.shadowDropped.inc(4);
   m.lifecycle.setDriftSource({ psi: () => ({ voltage: 0.3, current: 0.01 }), size: () => 500 });
   m.lifecycle.feedback.inc({ model_version: "sha256:aaaaaaaaaaaa", outcome: "tp" }, 3);

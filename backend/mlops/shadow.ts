@@ -43,6 +43,8 @@ export function anomalyFlags(detector: Detector, readings: readonly Reading[]): 
 export interface ShadowResult {
   /** `model_version` of the challenger that scored it. */
   version: string;
+  /** `model_version` of the champion whose answer it was compared with. */
+  champion: string;
   readings: number;
   /** Readings where challenger and champion agree on `anomaly`. */
   agree: number;
@@ -77,8 +79,10 @@ export interface ShadowOptions {
 
 interface Job {
   challenger: Detector;
+  /** Version of the champion that answered. */
+  champion: string;
   readings: readonly Reading[];
-  champion: readonly Prediction[];
+  answers: readonly Prediction[];
   /** When it was queued (`performance.now()`). */
   queuedAt: number;
   /** Readings scored so far, and what they gave. */
@@ -124,8 +128,15 @@ export class ShadowScorer {
     this.#queuedReadings = 0;
   }
 
-  /** Offer a scored request: shadowed with probability `rate` if a challenger is set. */
-  offer(readings: readonly Reading[], champion: readonly Prediction[]): void {
+  /**
+   * Offer a request the champion (version `championVersion`) answered with `answers`: shadowed
+   * with probability `rate` if a challenger is set.
+   */
+  offer(
+    readings: readonly Reading[],
+    answers: readonly Prediction[],
+    championVersion: string,
+  ): void {
     const challenger = this.#challenger;
     if (!challenger || readings.length === 0) return;
     if (this.#options.rate < 1 && this.#random() >= this.#options.rate) return;
@@ -136,8 +147,9 @@ export class ShadowScorer {
     this.#queue.push({
       queuedAt: performance.now(),
       challenger,
+      champion: championVersion,
       readings,
-      champion,
+      answers,
       done: 0,
       agree: 0,
       anomalies: 0,
@@ -192,13 +204,14 @@ export class ShadowScorer {
     job.seconds += (performance.now() - start) / 1000;
     for (let i = 0; i < flags.length; i++) {
       if (flags[i]) job.anomalies++;
-      if (flags[i] === job.champion[job.done + i].anomaly) job.agree++;
+      if (flags[i] === job.answers[job.done + i].anomaly) job.agree++;
     }
     job.done = end;
     if (job.done < job.readings.length) return;
     this.#finish(job);
     this.#options.onResult({
       version: job.challenger.info.version,
+      champion: job.champion,
       readings: job.readings.length,
       agree: job.agree,
       anomalies: job.anomalies,

@@ -43,7 +43,7 @@ Deno.test("ShadowScorer counts agreement and challenger anomalies after offer() 
   s.setChallenger(new Threshold(240));
   const batch = readings([230, 245, 250, 260]);
   const champion = new Threshold(255).predict(batch); // flags only 260
-  s.offer(batch, champion);
+  s.offer(batch, champion, "sha256:champion0000");
   assert.equal(results.length, 0, "nothing is scored on the caller's turn");
   await s.idle();
   assert.equal(results.length, 1);
@@ -61,11 +61,13 @@ Deno.test("ShadowScorer does nothing without a challenger and samples by rate", 
       return () => (i++ % 2 === 0 ? 0.1 : 0.9);
     })(),
   });
-  s.offer(readings([230]), [{ anomaly: false, score: 0 }]);
+  s.offer(readings([230]), [{ anomaly: false, score: 0 }], "sha256:champion0000");
   await s.idle();
   assert.equal(results.length, 0);
   s.setChallenger(new FakeDetector());
-  for (let i = 0; i < 10; i++) s.offer(readings([230]), [{ anomaly: false, score: 0 }]);
+  for (let i = 0; i < 10; i++) {
+    s.offer(readings([230]), [{ anomaly: false, score: 0 }], "sha256:champion0000");
+  }
   await s.idle();
   assert.equal(results.length, 5);
 });
@@ -75,7 +77,7 @@ Deno.test("ShadowScorer drops and counts requests beyond the queue bound", async
   s.setChallenger(new FakeDetector());
   const four = readings([230, 230, 230, 230]);
   const preds = new FakeDetector().predict(four);
-  for (let i = 0; i < 5; i++) s.offer(four, preds);
+  for (let i = 0; i < 5; i++) s.offer(four, preds, "sha256:champion0000");
   assert.equal(s.queuedReadings, 8);
   assert.equal(dropped(), 12);
   await s.idle();
@@ -92,7 +94,7 @@ Deno.test("ShadowScorer reports a throwing challenger and keeps going", async ()
       throw new Error("boom");
     },
   });
-  s.offer(readings([230]), [{ anomaly: false, score: 0 }]);
+  s.offer(readings([230]), [{ anomaly: false, score: 0 }], "sha256:champion0000");
   await s.idle();
   assert.equal(errors.length, 1);
   assert.equal(results.length, 0);
@@ -123,7 +125,7 @@ Deno.test("ShadowScorer scores a large request in slices and reports it once", a
   const { s, results } = scorer({ maxQueuedReadings: 1000 });
   s.setChallenger(new Threshold(240));
   const batch = readings(Array.from({ length: 5 * SHADOW_SLICE + 3 }, (_, i) => 230 + (i % 20)));
-  s.offer(batch, new Threshold(240).predict(batch));
+  s.offer(batch, new Threshold(240).predict(batch), "sha256:champion0000");
   await s.idle();
   assert.equal(results.length, 1);
   assert.equal(results[0].readings, batch.length);
@@ -135,7 +137,7 @@ Deno.test("ShadowScorer waits while requests are being handled, at most maxDefer
   const { s, results } = scorer({ busy: () => busy, maxDeferMs: 60_000 });
   s.setChallenger(new Threshold(240));
   const batch = readings([230, 250]);
-  s.offer(batch, new Threshold(240).predict(batch));
+  s.offer(batch, new Threshold(240).predict(batch), "sha256:champion0000");
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(results.length, 0, "no shadow work while a request is in flight");
   busy = false;
@@ -146,7 +148,7 @@ Deno.test("ShadowScorer waits while requests are being handled, at most maxDefer
   const bounded = scorer({ busy: () => true, maxDeferMs: 20 });
   bounded.s.setChallenger(new Threshold(240));
   const started = performance.now();
-  bounded.s.offer(batch, new Threshold(240).predict(batch));
+  bounded.s.offer(batch, new Threshold(240).predict(batch), "sha256:champion0000");
   await bounded.s.idle();
   assert.equal(bounded.results.length, 1);
   assert.ok(performance.now() - started >= 20, "it waited for an idle moment first");

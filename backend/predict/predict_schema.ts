@@ -6,7 +6,12 @@
  */
 import { FEATURES, type Reading } from "../detector/mod.ts";
 import type { FieldError } from "../../lib/problem.ts";
-import { parseTimestamp } from "./timestamp.ts";
+import {
+  parseTimestamp,
+  TIMESTAMP_FORMAT,
+  TIMESTAMP_PATTERN,
+  timestampProblem,
+} from "../../lib/timestamp.ts";
 
 /** Description of one reading field, used for validation and OpenAPI. */
 export interface FieldSpec {
@@ -15,6 +20,8 @@ export interface FieldSpec {
   description: string;
   example: number | string;
   format?: "date-time";
+  /** JSON Schema `pattern` the string matches (its shape; the calendar is checked beyond it). */
+  pattern?: string;
 }
 
 /** The fields of a reading. Values are RMS over the sensor's measurement window (see docs). */
@@ -42,8 +49,12 @@ export const READING_FIELDS: Readonly<Record<keyof Reading, FieldSpec>> = {
     type: "string",
     required: false,
     format: "date-time",
-    description:
-      "When the reading was taken (ISO-8601). Optional (null means absent); echoed nowhere.",
+    pattern: TIMESTAMP_PATTERN,
+    description: `When the reading was taken: ${TIMESTAMP_FORMAT}. The seconds may be left ` +
+      "out and a fraction is kept to the millisecond. Refused: a date that does not exist " +
+      "(2026-02-30), a time without an offset (a local time is ambiguous; add Z for UTC), " +
+      "hour 24 (write 00:00 of the next day) and second 60 (Unix time has no leap seconds). " +
+      "Optional (null means absent); echoed nowhere.",
     example: "2026-01-01T12:00:00Z",
   },
   meter_id: {
@@ -359,7 +370,11 @@ function readingList(
           const path = `${name}[${i}].${field}`;
           errors.push({
             path,
-            message: `${path} must be an ISO-8601 date-time string or null, got ${kindOf(value)}`,
+            message: typeof value === "string"
+              ? `${path} ${quote(value)} is refused: ${timestampProblem(value)}`
+              : `${path} must be a date-time string (${TIMESTAMP_FORMAT}) or null, got ${
+                kindOf(value)
+              }`,
           });
           ok = false;
         } else {
@@ -473,13 +488,14 @@ export function readingJsonSchema(
   const { names, specs } = readingSchema(features);
   const properties: Record<string, unknown> = {};
   names.forEach((name, i) => {
-    const { type, description, example, format, required } = specs[i];
+    const { type, description, example, format, pattern, required } = specs[i];
     // Optional fields also accept null, meaning absent.
     properties[name] = {
       type: required ? type : [type, "null"],
       description,
       example,
       ...(format ? { format } : {}),
+      ...(pattern ? { pattern } : {}),
       ...(name === "meter_id" ? { minLength: 1, maxLength: MAX_METER_ID_LENGTH } : {}),
     };
   });

@@ -40,22 +40,58 @@ Deno.test("validatePredictBody() names every bad field with the words clients se
       { ...R, voltage: "230" },
       { current: 10, frequency: 50, voltag: 230 },
       { ...R, frequency: null },
-      { ...R, timestamp: "2026-02-30" },
+      { ...R, timestamp: "2026-02-30T00:00:00Z" },
       { ...R, timestamp: "2026-01-01T25:00:00Z" },
       { ...R, meter_id: "" },
       [1, 2],
+      { ...R, timestamp: 1767225600 },
     ],
   };
   assert.deepEqual(messages(() => validatePredictBody(body, OPTIONS)), [
     'readings[0].voltage must be a finite number, got the string "230"',
     'readings[1].voltage is required; unknown keys are ignored, this reading has "voltag"',
     "readings[2].frequency must be a finite number, got null",
-    'readings[3].timestamp must be an ISO-8601 date-time string or null, got the string "2026-02-30"',
-    "readings[4].timestamp must be an ISO-8601 date-time string or null, got the string " +
-    '"2026-01-01T25:00:00Z"',
+    'readings[3].timestamp "2026-02-30T00:00:00Z" is refused: February 2026 has 28 days, so ' +
+    "day 30 does not exist",
+    'readings[4].timestamp "2026-01-01T25:00:00Z" is refused: hour 25 does not exist',
     'readings[5].meter_id must be a string of 1 to 128 characters or null, got the string ""',
     "readings[6] must be an object, got an array",
+    "readings[7].timestamp must be a date-time string (RFC 3339 date-time with a UTC offset, " +
+    "e.g. 2026-01-01T12:00:00Z or 2026-01-01T13:00:00.250+01:00) or null, got " +
+    "1767225600",
   ]);
+});
+
+Deno.test("validatePredictBody() refuses impossible and ambiguous timestamps, saying why", () => {
+  const refused = (timestamp: string) =>
+    messages(() => validatePredictBody({ readings: [R, { ...R, timestamp }] }, OPTIONS))[0];
+  assert.equal(
+    refused("2026-01-01T24:00:00Z"),
+    'readings[1].timestamp "2026-01-01T24:00:00Z" is refused: hour 24 is not accepted: write ' +
+      "00:00 of the next day",
+  );
+  assert.match(refused("2016-12-31T23:59:60Z"), /^readings\[1\]\.timestamp .*\(a leap second\)/);
+  assert.match(refused("2026-01-01T12:00:00"), /readings\[1\]\.timestamp .*no UTC offset.*add Z/);
+  assert.match(refused("2026-01-01"), /a date alone has no time of day/);
+  // In context too, and the long value cut short in the message.
+  assert.deepEqual(
+    messages(() =>
+      validatePredictBody({
+        context: [{ ...R, timestamp: `2026-02-29T00:00:00${"0".repeat(99)}` }],
+        readings: [R],
+      }, OPTIONS)
+    ),
+    [
+      `context[0].timestamp "2026-02-29T00:00:00${"0".repeat(21)}…" is refused: expected ` +
+      "RFC 3339 date-time with a UTC offset, e.g. 2026-01-01T12:00:00Z or " +
+      "2026-01-01T13:00:00.250+01:00",
+    ],
+  );
+  // A valid leap day and an offset are accepted.
+  validatePredictBody(
+    { readings: [{ ...R, timestamp: "2024-02-29T23:59:59.999+01:00" }] },
+    OPTIONS,
+  );
 });
 
 Deno.test("validatePredictBody() refuses bodies that are not a batch, stating the limit", () => {

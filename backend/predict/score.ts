@@ -5,12 +5,13 @@
  * contract cannot drift between them.
  */
 import type { Detector, Prediction, Reading } from "../detector/mod.ts";
-import type { PredictResponse } from "../../lib/contract.ts";
+import type { PredictResponse, ServedPrediction } from "../../lib/contract.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { validatePredictBody, ValidationError } from "./predict_schema.ts";
 import { HttpError } from "../../lib/problem.ts";
 import type { ServiceState } from "./state.ts";
 import { CounterSeries, HistogramSeries } from "../metrics/metric_series.ts";
+import { PredictionIdWriter } from "./prediction_id.ts";
 
 /** The `/predict` response body (the contract's). */
 export type { PredictResponse };
@@ -66,6 +67,26 @@ function predictSeries(metrics: Metrics): PredictSeries {
   return series;
 }
 
+/** The predictions with their `prediction_id`s (added in place: no copy on the hot path). */
+export function withIds(
+  detector: Detector,
+  readings: readonly Reading[],
+  predictions: Prediction[],
+): ServedPrediction[] {
+  const features = detector.info.features;
+  const nf = features.length;
+  const verdicts = new Array<boolean>(predictions.length);
+  for (let i = 0; i < predictions.length; i++) verdicts[i] = predictions[i].anomaly;
+  const ids = new PredictionIdWriter(detector.info.version, nf).ids(verdicts, (i, out) => {
+    const reading = readings[i] as unknown as Record<string, number>;
+    for (let f = 0; f < nf; f++) out[f] = reading[features[f]];
+  });
+  for (let i = 0; i < predictions.length; i++) {
+    (predictions[i] as ServedPrediction).prediction_id = ids[i];
+  }
+  return predictions as ServedPrediction[];
+}
+
 /** Validate a parsed `/predict` body (422 naming each bad field) and score it. */
 export function scoreRequest(
   detector: Detector,
@@ -104,7 +125,7 @@ export function scoreRequest(
   if (anomalies > 0) series.anomalies.inc(anomalies);
   options.onScored?.(readings, predictions);
   return {
-    predictions,
+    predictions: withIds(detector, readings, predictions),
     anomalies,
     total: predictions.length,
     served_by: options.servedBy,

@@ -15,8 +15,12 @@ import {
 
 const encode = (d: Detector) => serializeAnyArtifact(d as ReturnType<typeof smallModel>);
 
-/** Resolve with `promise`, or fail naming `what` after `ms` (or at once when the pool crashes). */
-async function within<T>(promise: Promise<T>, pool: WorkerPool, what: string, ms = 15_000) {
+/**
+ * Resolve with `promise`, or fail naming `what` after `ms` (or at once when the pool crashes).
+ * The default is generous: in a fresh clone each worker first compiles the service's whole
+ * module graph, which took over 15 s on two busy cores beside the rest of the suite.
+ */
+async function within<T>(promise: Promise<T>, pool: WorkerPool, what: string, ms = 60_000) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);

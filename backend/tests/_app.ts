@@ -7,6 +7,7 @@ import { ModelLifecycle } from "../mlops/model_lifecycle.ts";
 import { ServiceState } from "../predict/state.ts";
 import { FakeDetector } from "./_fake_detector.ts";
 import { smallModel } from "./_models.ts";
+import { LabelStore } from "../store/label_store.ts";
 
 /** Options for {@link testApp}. */
 export interface TestAppOptions {
@@ -27,8 +28,15 @@ export function testApp(options: TestAppOptions = {}): {
   detector: FakeDetector;
   config: Config;
   lifecycle: ModelLifecycle;
+  labels: LabelStore;
 } {
-  const config = loadConfig({ MAX_BATCH: "100", MAX_BODY_BYTES: "65536", ...options.env });
+  const config = loadConfig({
+    MAX_BATCH: "100",
+    MAX_BODY_BYTES: "65536",
+    // Labels go to a fresh file per app, never to the working tree.
+    LABELS_DB: `${Deno.makeTempDirSync({ prefix: "test-labels-" })}/labels.db`,
+    ...options.env,
+  });
   const state = new ServiceState();
   const detector = new FakeDetector();
   if (!options.notReady) state.setReady(options.realModel ? smallModel() : detector);
@@ -41,8 +49,10 @@ export function testApp(options: TestAppOptions = {}): {
     shadowQueue: config.shadowQueue,
     driftWindow: config.driftWindow,
   });
+  const labels = new LabelStore(config.labelsDb);
   const app = createApp({
     lifecycle,
+    labels,
     config,
     state,
     metrics,
@@ -50,7 +60,7 @@ export function testApp(options: TestAppOptions = {}): {
     servedBy: "test-pod:1",
     ...(options.refreshModels ? { refreshModels: options.refreshModels } : {}),
   });
-  return { app, state, metrics, detector, config, lifecycle };
+  return { app, state, metrics, detector, config, lifecycle, labels };
 }
 
 /** POST a JSON string to /predict. */

@@ -171,7 +171,10 @@ Deno.test("promotion and rollback reach every worker of every replica with zero 
     assert.deepEqual(failed, [], "zero failed requests");
     assert.ok(traffic.seen.length > 50, `only ${traffic.seen.length} requests`);
     const metrics = await (await fetch(`${a.url}/metrics`)).text();
-    assert.match(metrics, /^shadow_predictions_total\{agree="(true|false)"\} [1-9]/m);
+    assert.match(
+      metrics,
+      /^shadow_predictions_total\{champion="[^"]+",challenger="[^"]+",agree="(true|false)"\} [1-9]/m,
+    );
   } finally {
     for (const backend of backends) await backend.stop();
     await Deno.remove(dir, { recursive: true });

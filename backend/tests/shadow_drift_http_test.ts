@@ -28,12 +28,15 @@ Deno.test("POST /predict feeds shadow scoring after the response and keeps the c
   const text = await metrics.registry.metrics();
   const count = (agree: string) =>
     Number(
-      new RegExp(`^shadow_predictions_total\\{agree="${agree}"\\} (\\d+)$`, "m").exec(text)?.[1] ??
+      new RegExp(
+        `^shadow_predictions_total\\{champion="[^"]+",challenger="[^"]+",agree="${agree}"\\} (\\d+)$`,
+        "m",
+      ).exec(text)?.[1] ??
         0,
     );
   assert.equal(count("true") + count("false"), 50);
   assert.ok(count("false") > 0, "a 30 % contamination challenger disagrees on some readings");
-  assert.match(text, /^shadow_latency_seconds_count 1$/m);
+  assert.match(text, /^shadow_latency_seconds_count\{champion="[^"]+",challenger="[^"]+"\} 1$/m);
 });
 
 Deno.test("POST /predict feeds the drift window: shifted voltage raises its PSI only", async () => {

@@ -17,8 +17,8 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const SOCKET = "unix:///run/podman-docker.sock";
 const ENV = { DOCKER_HOST: Deno.env.get("DOCKER_HOST") ?? SOCKET, DOCKER_BUILDKIT: "0" };
 const TARGET = "run";
-const BACKEND_IMAGE = "anomaly-backend:0.1.0-test";
-const UI_IMAGE = "anomaly-ui:0.1.0-test";
+const BACKEND_IMAGE = "localhost/anomaly-backend:0.1.0-test";
+const UI_IMAGE = "localhost/anomaly-ui:0.1.0-test";
 const DISTROLESS = "gcr.io/distroless/cc-debian12:nonroot";
 const decoder = new TextDecoder();
 
@@ -125,7 +125,7 @@ function imageSizeMB(image: string): Promise<string> {
  * sizes are checked.
  */
 async function buildCompiled(service: string, runImage: string): Promise<void> {
-  const tag = `anomaly-${service}:0.1.0-compiled-test`;
+  const tag = `localhost/anomaly-${service}:0.1.0-compiled-test`;
   const started = performance.now();
   await ok("docker", [
     "build",

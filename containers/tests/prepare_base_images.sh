@@ -22,14 +22,10 @@ DISTROLESS_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 PROMETHEUS_IMAGE=$(sed -n 's/^ *image: \(prom\/prometheus:.*\)$/\1/p' containers/compose.yaml)
 HOST_CA=/etc/ssl/certs/ca-certificates.crt
 
-tool=${DOCKER_ON_PODMAN:-}
-if [ -z "$tool" ]; then
-  for candidate in ../shared/tools/docker-on-podman.sh /work/shared/tools/docker-on-podman.sh; do
-    if [ -f "$candidate" ]; then tool=$candidate; break; fi
-  done
-fi
-if [ -z "$tool" ] || [ ! -f "$tool" ]; then
-  echo "[containers] docker-on-podman.sh not found (looked in ../shared/tools, /work/shared/tools; set DOCKER_ON_PODMAN)" >&2
+# The Docker-API tool: $DOCKER_ON_PODMAN, else ../shared/tools beside the repository.
+tool=${DOCKER_ON_PODMAN:-../shared/tools/docker-on-podman.sh}
+if [ ! -f "$tool" ]; then
+  echo "[containers] docker-on-podman.sh not found at $tool; set DOCKER_ON_PODMAN to its path" >&2
   exit 1
 fi
 

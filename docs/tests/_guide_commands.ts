@@ -115,7 +115,7 @@ export interface RunContext {
 /**
  * Point a guide command at the test's services and images: `localhost:8000`
  * and `127.0.0.1:8000` become `127.0.0.1:<backend>` (the same for the UI's
- * 8501), and `anomaly-backend:0.1.0` / `anomaly-ui:0.1.0` get the run's tag.
+ * 8501), and `localhost/anomaly-backend:0.1.0` / `localhost/anomaly-ui:0.1.0` get the run's tag.
  */
 export function adaptCommand(command: string, context: RunContext): string {
   const { ports, imageTag } = context;

@@ -106,10 +106,13 @@ const MANUAL: readonly ManualEntry[] = [
     why: `${DOCKER_DESKTOP}; stops the stack that \`up\` started`,
   },
   {
-    command: "docker build -f containers/Dockerfile.backend -t anomaly-backend:0.1.0 .",
+    command: "docker build -f containers/Dockerfile.backend -t localhost/anomaly-backend:0.1.0 .",
     why: COMPILED,
   },
-  { command: "docker build -f containers/Dockerfile.ui -t anomaly-ui:0.1.0 .", why: COMPILED },
+  {
+    command: "docker build -f containers/Dockerfile.ui -t localhost/anomaly-ui:0.1.0 .",
+    why: COMPILED,
+  },
   { command: "deno task images:build", why: COMPILED },
   { command: "deno task kind:up", why: `${KIND} (creates one); its --dry-run runs here` },
   { command: "deno task kind:redeploy", why: KIND },
@@ -124,8 +127,8 @@ const MANUAL: readonly ManualEntry[] = [
       `kubectl -n kube-system patch deploy metrics-server --type='json' -p='[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]'`,
     why: KIND,
   },
-  { command: "kind load docker-image anomaly-backend:0.1.0 --name anomaly", why: KIND },
-  { command: "kind load docker-image anomaly-ui:0.1.0 --name anomaly", why: KIND },
+  { command: "kind load docker-image localhost/anomaly-backend:0.1.0 --name anomaly", why: KIND },
+  { command: "kind load docker-image localhost/anomaly-ui:0.1.0 --name anomaly", why: KIND },
   {
     command: "kubectl apply -k k8s/overlays/lifecycle",
     why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
@@ -227,7 +230,7 @@ const RUNNABLE: readonly RunnableRule[] = [
     tools: DOCKER_TOOLS,
   },
   {
-    pattern: /^docker image rm anomaly-backend:0\.1\.0 anomaly-ui:0\.1\.0$/,
+    pattern: /^docker image rm localhost\/anomaly-backend:0\.1\.0 localhost\/anomaly-ui:0\.1\.0$/,
     mode: "run",
     tools: DOCKER_TOOLS,
   },
@@ -303,18 +306,39 @@ const EXPECT: Record<string, (output: string) => void> = {
     },
   [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:f0a531e321ea"}'`]:
     (out) => assert.equal(JSON.parse(out).model_version, "sha256:f0a531e321ea"),
-  [`curl -s localhost:8000/feedback -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7,"anomaly":true},{"voltage":239.5,"current":10,"frequency":50,"anomaly":false}]}'`]:
-    (out) =>
-      assert.deepEqual(JSON.parse(out).models[0], {
-        alias: "champion",
-        model_version: "sha256:f0a531e321ea",
-        tp: 1,
-        fp: 0,
-        fn: 0,
-        tn: 1,
-        precision: 1,
-        recall: 1,
-      }),
+  [`curl -s localhost:8000/predict -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7},{"voltage":239.5,"current":10,"frequency":50}]}' | jq -c '{labels: [{prediction_id: .predictions[0].prediction_id, anomaly: true}, {prediction_id: .predictions[1].prediction_id, anomaly: false}]}' | tee /tmp/labels.json | curl -s localhost:8000/feedback -H 'content-type: application/json' -d @-`]:
+    (out) => {
+      const body = JSON.parse(out);
+      assert.deepEqual([body.total, body.stored, body.unchanged, body.labeled_anomalies], [
+        2,
+        2,
+        0,
+        1,
+      ]);
+    },
+  "curl -s localhost:8000/feedback -H 'content-type: application/json' -d @/tmp/labels.json": (
+    out,
+  ) => {
+    const body = JSON.parse(out);
+    assert.deepEqual([body.total, body.stored, body.unchanged], [2, 0, 2]);
+  },
+  // The challenger's verdicts are there once the backend polled its alias (MODEL_POLL_S, 5 s after
+  // the train command, which a participant takes longer than this test to reach).
+  "curl -s localhost:8000/models | jq -c .monitoring.feedback": (out) => {
+    const feedback = JSON.parse(out);
+    assert.deepEqual(feedback["sha256:f0a531e321ea"], {
+      tp: 1,
+      fp: 0,
+      fn: 0,
+      tn: 1,
+      precision: 1,
+      recall: 1,
+    });
+    const challenger = feedback["sha256:4ce79a78985b"];
+    if (challenger) {
+      assert.deepEqual(challenger, { tp: 1, fp: 1, fn: 0, tn: 0, precision: 0.5, recall: 1 });
+    }
+  },
   "curl -s -i -X DELETE localhost:8000/models/aliases/challenger -H 'Authorization: Bearer wrong'":
     (out) => assert.match(out, /^HTTP\/1\.1 401 /),
 }; // deno-fmt-ignore
@@ -525,11 +549,14 @@ Deno.test({
       if (dockerReady) {
         // The guide's cleanup removes them; this covers a run that failed before it.
         const tag = context.imageTag;
-        await runShell(`docker image rm -f anomaly-backend:${tag} anomaly-ui:${tag} || true`, {
-          cwd: REPO_ROOT,
-          env,
-          timeoutS: 60,
-        });
+        await runShell(
+          `docker image rm -f localhost/anomaly-backend:${tag} localhost/anomaly-ui:${tag} || true`,
+          {
+            cwd: REPO_ROOT,
+            env,
+            timeoutS: 60,
+          },
+        );
       }
       await Deno.remove(modelDir, { recursive: true });
       await Deno.remove(binDir, { recursive: true });

@@ -14,7 +14,7 @@ import { SignalCharts } from "../components/SignalCharts.tsx";
 import { StreamControls } from "../components/StreamControls.tsx";
 import { StreamCounters } from "../components/StreamCounters.tsx";
 import { predict, type Problem } from "../lib/api.ts";
-import { postFeedback } from "../lib/models_api.ts";
+import { postFeedback, postLabels } from "../lib/models_api.ts";
 import { emitBackendOutcome, emitServed } from "../lib/bus.ts";
 import { SIGNALS } from "../lib/charts.ts";
 import { LiveStream, SIGNAL_NAMES, type SignalName, zeroCounters } from "../lib/live_stream.ts";
@@ -145,11 +145,14 @@ export default function LiveMonitor(
       canvasRef={c.canvasRef}
     />
   ), [chartWindow]);
-  // An operator's verdict on a flagged reading, counted per model version by the backend.
+  // An operator's verdict on a flagged reading: stored by its prediction_id (once, however often
+  // it is clicked); a backend without ids gets the reading itself.
   const label = async (row: AnomalyRow, anomaly: boolean) => {
     setFeedback((f) => ({ ...f, [row.seq]: "sending" }));
     const { voltage, current, frequency } = row;
-    const out = await postFeedback([{ voltage, current, frequency, anomaly }]);
+    const out = row.predictionId
+      ? await postLabels([{ prediction_id: row.predictionId, anomaly }])
+      : await postFeedback([{ voltage, current, frequency, anomaly }]);
     setFeedback((f) => ({
       ...f,
       [row.seq]: out.ok ? (anomaly ? "confirmed" : "dismissed") : "failed",

@@ -4,7 +4,9 @@
  * precision per model version from operator feedback, polled from
  * `/api/models`. Promotion, rollback and the shadow experiment need the
  * admin token, which the user types here; it stays in this page's memory and
- * goes only with those calls.
+ * goes only with those calls. A promotion (or rollback) is asked for first
+ * and confirmed second, next to what is known about the candidate: its
+ * held-out evaluation, its live precision from labels and its shadow agreement.
  */
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -12,6 +14,8 @@ import { ProblemBanner } from "../components/ProblemBanner.tsx";
 import { TableHead } from "../components/TableHead.tsx";
 import type { Problem } from "../lib/api.ts";
 import {
+  type Candidate,
+  candidate,
   driftLevel,
   fetchModels,
   type ModelList,
@@ -19,6 +23,13 @@ import {
   removeChallenger,
   setAlias,
 } from "../lib/models_api.ts";
+
+/** A promotion waiting for its confirmation. */
+interface Pending {
+  version: string;
+  what: string;
+  facts: Candidate | null;
+}
 
 /** Props of {@link ModelsPanel} (plain JSON). */
 export interface ModelsPanelProps {
@@ -38,6 +49,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
   const [token, setToken] = useState("");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState("");
+  const [pending, setPending] = useState<Pending | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const refresh = useRef<() => Promise<void>>(() => Promise.resolve());
 
@@ -67,6 +79,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
   }, []);
 
   async function act(what: string, call: () => Promise<{ ok: boolean; problem?: Problem }>) {
+    setPending(null);
     setBusy(true);
     setMessage(`${what}…`);
     const out = await call();
@@ -87,6 +100,11 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
   const challenger = models?.aliases.challenger ?? null;
   const m = models?.monitoring;
   const noToken = token.trim() === "";
+  // Promotion asks first: the confirmation shows what is known about the candidate.
+  const askPromotion = (version: string, what: string) => {
+    const v = models?.versions.find((x) => x.version === version);
+    setPending({ version, what, facts: models && v ? candidate(models, v) : null });
+  };
   // A button that points `alias` at `version` with the typed admin token.
   const aliasButton = (
     b: {
@@ -101,7 +119,10 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
       type="button"
       disabled={busy || noToken}
       aria-label={b.label}
-      onClick={() => act(b.what, () => setAlias(b.alias, b.version, token.trim()))}
+      onClick={() =>
+        b.alias === "champion"
+          ? askPromotion(b.version, b.what)
+          : act(b.what, () => setAlias(b.alias, b.version, token.trim()))}
     >
       {b.text}
     </button>
@@ -127,7 +148,74 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
       <ProblemBanner id="models-problem" problem={actionProblem ?? pollProblem} />
       {message ? <p class="status" role="status" id="models-message">{message}</p> : null}
 
+      {pending
+        ? (
+          <div
+            class="confirm"
+            role="alertdialog"
+            aria-labelledby="promote-title"
+            id="models-confirm"
+          >
+            <p id="promote-title">
+              <strong>{pending.what} to champion?</strong> Every replica serves it within{" "}
+              {models?.serving.poll_interval_s ?? 5} s.
+            </p>
+            <dl class="stats">
+              <div class="stat">
+                <dt>Held-out precision / recall</dt>
+                <dd id="confirm-evaluation">
+                  {pending.facts?.evaluation
+                    ? `${percent(pending.facts.evaluation.precision)} / ${
+                      percent(pending.facts.evaluation.recall)
+                    }`
+                    : "none recorded"}
+                </dd>
+              </div>
+              <div class="stat">
+                <dt>Live precision (labels)</dt>
+                <dd id="confirm-live">
+                  {pending.facts && pending.facts.labels > 0
+                    ? `${percent(pending.facts.livePrecision)} (${pending.facts.labels} labels)`
+                    : "no labels yet"}
+                </dd>
+              </div>
+              <div class="stat">
+                <dt>Shadow agreement</dt>
+                <dd id="confirm-agreement">
+                  {!pending.facts?.shadowed
+                    ? "not the current challenger"
+                    : pending.facts.agreement === null
+                    ? "no readings shadowed yet"
+                    : percent(pending.facts.agreement)}
+                </dd>
+              </div>
+            </dl>
+            <div class="buttons">
+              <button
+                type="button"
+                id="models-confirm-promote"
+                disabled={busy || noToken}
+                onClick={() =>
+                  act(pending.what, () => setAlias("champion", pending.version, token.trim()))}
+              >
+                Confirm: serve {short(pending.version)}
+              </button>
+              <button type="button" id="models-confirm-cancel" onClick={() => setPending(null)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        )
+        : null}
+
       <h3>Shadow and live precision</h3>
+      <p class="muted" id="models-experiment">
+        {models?.experiment
+          ? `Experiment ${short(models.experiment.champion)} vs ${
+            short(models.experiment.challenger)
+          } since ${models.experiment.started_at} (this replica counts since ${models.experiment.counted_since})`
+          : "No experiment: set a challenger to compare it with the champion."}
+      </p>
       <dl class="stats" id="models-shadow">
         <div class="stat">
           <dt>Agreement</dt>
@@ -147,7 +235,10 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
         </div>
       </dl>
       <table class="compact" id="models-feedback">
-        <caption>Feedback per model version (confirm or dismiss anomalies in the table)</caption>
+        <caption>
+          Live precision per model version from stored labels (confirm or dismiss anomalies in the
+          table)
+        </caption>
         <TableHead columns={["Version", "TP", "FP", "FN", "Precision"]} />
         <tbody>
           {m && Object.keys(m.feedback).length > 0
@@ -240,10 +331,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
           id="models-rollback"
           disabled={busy || noToken || !champion?.previous}
           onClick={() =>
-            act(
-              `Roll back to ${short(champion?.previous)}`,
-              () => setAlias("champion", champion!.previous!, token.trim()),
-            )}
+            askPromotion(champion!.previous!, `Roll back to ${short(champion?.previous)}`)}
         >
           Roll back champion
         </button>

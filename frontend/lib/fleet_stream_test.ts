@@ -27,7 +27,7 @@ function answer(
   version = "sha256:aaaaaaaaaaaa",
 ) {
   return ok<PredictResponse>({
-    predictions,
+    predictions: predictions.map((p, i) => ({ ...p, prediction_id: `receipt-${i}` })),
     anomalies: predictions.filter((p) => p.anomaly).length,
     total: predictions.length,
     served_by: "pod-a:1",

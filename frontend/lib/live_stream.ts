@@ -12,6 +12,7 @@ import {
   toReading,
 } from "../../lib/simulator/simulator.ts";
 import type { Reading, Reason } from "../../lib/contract.ts";
+import { formatTimestamp, parseTimestamp } from "../../lib/timestamp.ts";
 import type { Outcome, PredictResponse, Problem } from "./api.ts";
 import {
   addVerdict,
@@ -38,6 +39,8 @@ export interface AnomalyRow {
   kind: string | null;
   reasons: Reason[];
   servedBy: string;
+  /** The verdict's `prediction_id`, which a label names; absent from backends that predate ids. */
+  predictionId?: string;
 }
 
 /** The charted signals, in display order. */
@@ -239,6 +242,7 @@ export class LiveStream {
           kind: kind ?? reading.kind,
           reasons: p.reasons ?? [],
           servedBy: data.served_by,
+          ...(typeof p.prediction_id === "string" ? { predictionId: p.prediction_id } : {}),
         });
       }
     });
@@ -259,7 +263,7 @@ export class LiveStream {
   async sendBatch(): Promise<boolean> {
     const { batchSize, newConnection } = this.#o.settings();
     const batch = this.#simulator.batch(batchSize);
-    this.#lastTime = Date.parse(batch[batch.length - 1].timestamp) + 1000;
+    this.#lastTime = parseTimestamp(batch[batch.length - 1].timestamp) + 1000;
     const outcome = await this.#o.predict(batch.map(toReading), { newConnection });
     return this.record(batch, outcome);
   }
@@ -277,7 +281,7 @@ export class LiveStream {
   async inject(): Promise<void> {
     const reading: LabeledReading = {
       ...EXTREME_READING,
-      timestamp: new Date().toISOString(),
+      timestamp: formatTimestamp(Date.now()),
       anomaly: true,
       kind: null,
     };

@@ -42,9 +42,9 @@ function recorder() {
 
 /** A backend that flags readings outside 207–253 V, like the fake backend. */
 function flagVoltage(readings: Reading[]): Outcome<PredictResponse> {
-  const predictions = readings.map((r) => {
+  const predictions = readings.map((r, i) => {
     const anomaly = r.voltage < 207 || r.voltage > 253;
-    return { anomaly, score: anomaly ? 0.8 : 0.4 };
+    return { anomaly, score: anomaly ? 0.8 : 0.4, prediction_id: `id-${i}` };
   });
   return {
     ok: true,
@@ -110,6 +110,8 @@ Deno.test("LiveStream.record() counts verdicts against labels and splits chart p
   assert.deepEqual(v.missed, [{ x: 3, y: 231 }]);
   // Newest first.
   assert.deepEqual(seen.rows.at(-1)!.map((r) => r.seq), [4, 2]);
+  // Each row keeps the id its label will name.
+  assert.deepEqual(seen.rows.at(-1)!.map((r) => r.predictionId), ["id-3", "id-1"]);
   assert.deepEqual(seen.problems, [null]);
   assert.deepEqual(outcomes, [true]);
   assert.deepEqual(served, [{ "pod-a:1": 1 }]);

@@ -1,8 +1,9 @@
 /**
  * The model lifecycle from the browser (docs/MLOPS.md): the registry and this
  * replica's lifecycle figures (`GET /api/models`), labels for flagged
- * readings (`POST /api/feedback`), and the admin calls that move an alias,
- * which carry the admin token the user typed, on those calls only.
+ * readings (`POST /api/feedback`), the admin calls that move an alias,
+ * which carry the admin token the user typed, on those calls only, and what
+ * a promotion's confirmation shows about the candidate.
  */
 import type { MonitoringSummary } from "../../lib/contract.ts";
 import { callJson, type Outcome } from "./api.ts";
@@ -26,7 +27,18 @@ export interface VersionView {
   source: string;
   aliases: ("champion" | "challenger")[];
   config: { contamination: number; nEstimators: number; seed: number };
-  evaluation: { precision: number; recall: number; rocAuc?: number } | null;
+  /** Held-out evaluation: at training, or recorded later (own data, labels: `data` says which). */
+  evaluation: { precision: number; recall: number; rocAuc?: number; data?: unknown } | null;
+}
+
+/** The pair compared in the shadow now. */
+export interface ExperimentView {
+  champion: string;
+  challenger: string;
+  /** The later of the two aliases' last moves. */
+  started_at: string;
+  /** When the answering worker started counting this pair. */
+  counted_since: string;
 }
 
 /** What `GET /models` answers (the fields the panel reads). */
@@ -42,7 +54,54 @@ export interface ModelList {
   };
   retention: number;
   versions: VersionView[];
-  monitoring: MonitoringSummary;
+  /** Absent from backends that predate experiments. */
+  experiment?: ExperimentView | null;
+  monitoring: MonitoringSummary & { label_store?: { state: string; detail: string | null } };
+}
+
+/** What the promotion confirmation shows about a candidate version. */
+export interface Candidate {
+  model_version: string;
+  /** Held-out precision and recall, or null when none is recorded. */
+  evaluation: { precision: number; recall: number } | null;
+  /** Live precision from stored labels, and how many labels it rests on. */
+  livePrecision: number | null;
+  labels: number;
+  /** Whether it is the challenger of the current experiment. */
+  shadowed: boolean;
+  /** Its shadow agreement with the champion (null before any reading was shadowed). */
+  agreement: number | null;
+}
+
+/** The facts a person should see before promoting `version` (from a `GET /models` answer). */
+export function candidate(models: ModelList, version: VersionView): Candidate {
+  const live = models.monitoring.feedback[version.model_version];
+  const shadowed = models.experiment?.challenger === version.model_version;
+  return {
+    model_version: version.model_version,
+    evaluation: version.evaluation
+      ? { precision: version.evaluation.precision, recall: version.evaluation.recall }
+      : null,
+    livePrecision: live?.precision ?? null,
+    labels: live ? live.tp + live.fp + live.fn + live.tn : 0,
+    shadowed,
+    agreement: shadowed ? models.monitoring.shadow.agreement : null,
+  };
+}
+
+/** A label of a served verdict, by the `prediction_id` `/predict` gave it. */
+export interface VerdictLabel {
+  prediction_id: string;
+  anomaly: boolean;
+}
+
+/** Post labels of served verdicts (stored once per id and label). */
+export function postLabels(labels: VerdictLabel[]): Promise<Outcome<unknown>> {
+  return callJson("/api/feedback", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ labels }),
+  });
 }
 
 /** A reading with the label an operator gave it. */
@@ -58,7 +117,7 @@ export function fetchModels(): Promise<Outcome<ModelList>> {
   return callJson<ModelList>("/api/models");
 }
 
-/** Post labeled readings (a confirmed or dismissed alarm). */
+/** Post labeled readings (backends without `prediction_id`): counted, not stored. */
 export function postFeedback(readings: LabeledReading[]): Promise<Outcome<unknown>> {
   return callJson("/api/feedback", {
     method: "POST",

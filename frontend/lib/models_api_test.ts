@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  candidate,
   driftLevel,
   fetchModels,
   percent,
@@ -56,4 +57,59 @@ Deno.test("driftLevel() and percent() put figures into words", () => {
   assert.equal(percent(0.1234), "12.3 %");
   assert.equal(percent(null), "—");
   assert.equal(percent(NaN), "—");
+});
+
+Deno.test("candidate() gathers the evaluation, live precision and shadow agreement of a version", () => {
+  const version = {
+    version: `sha256:${"b".repeat(64)}`,
+    model_version: "sha256:bbbbbbbbbbbb",
+    created_at: "2026-01-01T00:00:00Z",
+    source: "test",
+    aliases: ["challenger" as const],
+    config: { contamination: 0.1, nEstimators: 10, seed: 1 },
+    evaluation: { precision: 0.9, recall: 0.7 },
+  };
+  const feedback = { tp: 3, fp: 1, fn: 0, tn: 4, precision: 0.75, recall: 1 };
+  const models = {
+    aliases: { champion: null, challenger: null },
+    serving: {
+      served_by: "p:1",
+      champion: null,
+      challenger: null,
+      shadowing: true,
+      shadow_rate: 1,
+      poll_interval_s: 5,
+    },
+    retention: 10,
+    versions: [version],
+    experiment: {
+      champion: "sha256:aaaaaaaaaaaa",
+      challenger: "sha256:bbbbbbbbbbbb",
+      started_at: "2026-01-01T00:00:00Z",
+      counted_since: "2026-01-01T00:00:00Z",
+    },
+    monitoring: {
+      champion: { readings: 0, anomalies: 0, anomaly_rate: null },
+      shadow: { agree: 9, disagree: 1, agreement: 0.9, anomalies: 0, anomaly_rate: 0, dropped: 0 },
+      drift: {},
+      feedback: { "sha256:bbbbbbbbbbbb": feedback },
+    },
+  };
+  assert.deepEqual(candidate(models, version), {
+    model_version: "sha256:bbbbbbbbbbbb",
+    evaluation: { precision: 0.9, recall: 0.7 },
+    livePrecision: 0.75,
+    labels: 8,
+    shadowed: true,
+    agreement: 0.9,
+  });
+  const other = { ...version, model_version: "sha256:cccccccccccc", evaluation: null };
+  assert.deepEqual(candidate(models, other), {
+    model_version: "sha256:cccccccccccc",
+    evaluation: null,
+    livePrecision: null,
+    labels: 0,
+    shadowed: false,
+    agreement: null,
+  });
 });

@@ -2,7 +2,9 @@
  * The Models panel in Chromium against a real backend with a registry of two
  * versions and an admin token: a wrong token is refused with the backend's
  * explanation, the right one promotes the challenger (the backend serves it
- * at once) and rolls it back, and the challenger can be removed.
+ * at once) and rolls it back, each after a confirmation that shows the
+ * candidate's evaluation, live precision and shadow agreement, and the
+ * challenger can be removed.
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -66,11 +68,27 @@ Deno.test({
 
       await page.fill("#admin-token", "wrong-token-0123456789");
       await promote.click();
+      // Nothing moves before the confirmation, which shows what is known about the candidate.
+      const confirm = page.locator("#models-confirm");
+      await confirm.waitFor();
+      assert.match(await page.locator("#confirm-evaluation").innerText(), /\d+\.\d %/);
+      assert.equal(await page.locator("#confirm-live").innerText(), "no labels yet");
+      assert.doesNotMatch(
+        await page.locator("#confirm-agreement").innerText(),
+        /not the current challenger/,
+      );
+      assert.equal(await served(backend), champion.info.version);
+      await page.getByRole("button", { name: /^Confirm: serve/ }).click();
       await page.locator("#models-problem").getByText("The admin token is wrong").waitFor();
       assert.equal(await served(backend), champion.info.version);
 
       await page.fill("#admin-token", TOKEN);
       await promote.click();
+      await page.getByRole("button", { name: "Cancel", exact: true }).click();
+      assert.equal(await confirm.count(), 0, "cancelled: no confirmation left");
+      assert.equal(await served(backend), champion.info.version);
+      await promote.click();
+      await page.getByRole("button", { name: /^Confirm: serve/ }).click();
       await page.locator("#models-message").getByText(/done/).waitFor();
       assert.equal(await served(backend), challenger.info.version, "served at once");
       await aliases.getByText(`Champion ${challenger.info.version}`).waitFor();
@@ -80,6 +98,7 @@ Deno.test({
       });
 
       await page.getByRole("button", { name: "Roll back champion" }).click();
+      await page.getByRole("button", { name: /^Confirm: serve/ }).click();
       await aliases.getByText(`Champion ${champion.info.version}`).waitFor();
       assert.equal(await served(backend), champion.info.version);
 

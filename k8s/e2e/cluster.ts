@@ -111,23 +111,15 @@ export async function mustRun(
   return result;
 }
 
-/** Path of local-k8s.sh: $LOCAL_K8S, ../shared/tools beside the repository, or /work/shared/tools. */
+/** Path of local-k8s.sh: $LOCAL_K8S, else ../shared/tools/ beside the repository. */
 export function findLocalK8s(): string {
-  const candidates = [
-    Deno.env.get("LOCAL_K8S"),
-    `${ROOT}../shared/tools/local-k8s.sh`,
-    "/work/shared/tools/local-k8s.sh",
-  ].filter((c): c is string => !!c);
-  for (const path of candidates) {
-    try {
-      if (Deno.statSync(path).isFile) return path;
-    } catch {
-      // try the next one
-    }
+  const path = Deno.env.get("LOCAL_K8S") || `${ROOT}../shared/tools/local-k8s.sh`;
+  try {
+    if (Deno.statSync(path).isFile) return path;
+  } catch {
+    // reported below
   }
-  throw new Error(
-    `local-k8s.sh not found (looked at ${candidates.join(", ")}); set LOCAL_K8S to its path`,
-  );
+  throw new Error(`local-k8s.sh not found at ${path}; set LOCAL_K8S to its path`);
 }
 
 /** The shared cluster tool, run as root. */

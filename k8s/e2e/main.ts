@@ -48,10 +48,14 @@ export const SCENARIOS: readonly Scenario[] = [
   scaled,
 ];
 
-/** The images the overlays name (k8s/base/kustomization.yaml `images:`). */
+/**
+ * The images the overlays name (k8s/base/kustomization.yaml `images:`), fully
+ * qualified: a build through the Docker API (containers/tests) and podman here
+ * then write the same name, whichever ran first.
+ */
 export const IMAGES = [
-  { name: "anomaly-backend:0.1.0", dockerfile: "containers/Dockerfile.backend" },
-  { name: "anomaly-ui:0.1.0", dockerfile: "containers/Dockerfile.ui" },
+  { name: "localhost/anomaly-backend:0.1.0", dockerfile: "containers/Dockerfile.backend" },
+  { name: "localhost/anomaly-ui:0.1.0", dockerfile: "containers/Dockerfile.ui" },
 ];
 
 const seconds = (start: number) => Math.round((performance.now() - start) / 100) / 10;

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { skipUnless } from "../../testing/tools.ts";
 import { kustomize, ROOT } from "./_render.ts";
+import { IMAGES } from "../e2e/main.ts";
 
 const SCRIPT = "scripts/kind.sh";
 
@@ -27,12 +28,12 @@ function kindSh(args: string[], env: Record<string, string> = {}) {
 }
 
 const BUILD = [
-  "docker build -f containers/Dockerfile.backend -t anomaly-backend:0.1.0 .",
-  "docker build -f containers/Dockerfile.ui -t anomaly-ui:0.1.0 .",
+  "docker build -f containers/Dockerfile.backend -t localhost/anomaly-backend:0.1.0 .",
+  "docker build -f containers/Dockerfile.ui -t localhost/anomaly-ui:0.1.0 .",
 ];
 const LOAD = [
-  "kind load docker-image anomaly-backend:0.1.0 --name anomaly",
-  "kind load docker-image anomaly-ui:0.1.0 --name anomaly",
+  "kind load docker-image localhost/anomaly-backend:0.1.0 --name anomaly",
+  "kind load docker-image localhost/anomaly-ui:0.1.0 --name anomaly",
 ];
 const WAIT = [
   "kubectl -n anomaly rollout status deploy/anomaly-backend --timeout=180s",
@@ -91,10 +92,10 @@ Deno.test("`kind.sh` honours OVERLAY, TARGET, TAG and CLUSTER", () => {
   );
   assert.ok(
     commands.includes(
-      "docker build -f containers/Dockerfile.backend -t anomaly-backend:0.2.0 --target run .",
+      "docker build -f containers/Dockerfile.backend -t localhost/anomaly-backend:0.2.0 --target run .",
     ),
   );
-  assert.ok(commands.includes("kind load docker-image anomaly-ui:0.2.0 --name demo"));
+  assert.ok(commands.includes("kind load docker-image localhost/anomaly-ui:0.2.0 --name demo"));
   assert.ok(commands.includes("kubectl apply -k k8s/overlays/scaled"));
 });
 
@@ -110,18 +111,43 @@ Deno.test("`kind.sh` rejects an unknown command and an unknown overlay with exit
   assert.deepEqual(commands, []);
 });
 
+/** The image each Deployment of the dev overlay runs, by Deployment name. */
+function manifestImages(): string[] {
+  return ["anomaly-backend", "anomaly-ui"].map((name) =>
+    kustomize("k8s/overlays/dev").find((o) => o.kind === "Deployment" && o.metadata.name === name)!
+      .spec.template.spec.containers[0].image
+  );
+}
+
 Deno.test({
   name: "kind.sh's default TAG and cluster name match the manifests and the kind config",
   ignore: skipUnless("kubectl"),
   fn() {
-    for (const name of ["anomaly-backend", "anomaly-ui"]) {
-      const deploy = kustomize("k8s/overlays/dev").find((o) =>
-        o.kind === "Deployment" && o.metadata.name === name
-      );
-      assert.ok(LOAD.some((l) => l.includes(deploy!.spec.template.spec.containers[0].image)));
+    const images = manifestImages();
+    assert.deepEqual(images, ["localhost/anomaly-backend:0.1.0", "localhost/anomaly-ui:0.1.0"]);
+    for (const image of images) {
+      assert.ok(LOAD.includes(`kind load docker-image ${image} --name anomaly`), image);
     }
     const config = Deno.readTextFileSync(`${ROOT}k8s/kind-config.yaml`);
     assert.match(config, /^name: anomaly$/m);
+  },
+});
+
+Deno.test({
+  name: "the e2e, compose and kind.sh build and load the manifests' fully qualified image names",
+  ignore: skipUnless("kubectl"),
+  fn() {
+    // One name whichever tool builds first: a short name means localhost/NAME to
+    // podman but docker.io/library/NAME through the Docker API.
+    const images = manifestImages();
+    assert.deepEqual(IMAGES.map((i) => i.name), images);
+    const compose = Deno.readTextFileSync(`${ROOT}containers/compose.yaml`);
+    for (const image of images) assert.match(compose, new RegExp(`^    image: ${image}$`, "m"));
+    for (const file of ["containers/compose.yaml", "k8s/e2e/scenarios/network_policy.ts"]) {
+      const text = Deno.readTextFileSync(`${ROOT}${file}`);
+      const short = text.match(/(?<![\w/.-])anomaly-(?:backend|ui):\d[\w.-]*/g) ?? [];
+      assert.deepEqual(short, [], `${file} names an image without its registry`);
+    }
   },
 });
 

@@ -40,7 +40,7 @@ Deno.test({
     assert.equal(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, 60);
     for (const name of ["anomaly-backend", "anomaly-ui"]) {
       const c = find(objects, "Deployment", name).spec.template.spec.containers[0];
-      assert.equal(c.image, `${name}:0.1.0`);
+      assert.equal(c.image, `localhost/${name}:0.1.0`);
       assert.equal(c.imagePullPolicy, "IfNotPresent");
     }
     assert.equal(backendEnv(objects).get("WORKERS"), "1");

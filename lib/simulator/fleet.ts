@@ -27,6 +27,7 @@ import {
 } from "./_signal.ts";
 import type { Reading } from "./simulator.ts";
 import { assertInRange } from "../ranges.ts";
+import { formatTimestamp } from "../timestamp.ts";
 
 /** The kinds of temporal event the fleet simulator injects. */
 export const TEMPORAL_KINDS = [
@@ -391,8 +392,8 @@ export function simulateFleet(options: FleetOptions = {}): Fleet {
         signal: e.signal,
         first: e.first,
         length: e.length,
-        start: new Date(start + e.first * interval).toISOString(),
-        end: new Date(start + (e.first + e.length - 1) * interval).toISOString(),
+        start: formatTimestamp(start + e.first * interval),
+        end: formatTimestamp(start + (e.first + e.length - 1) * interval),
         magnitude: Math.abs(e.size),
       });
       return id;
@@ -452,7 +453,7 @@ export function simulateFleet(options: FleetOptions = {}): Fleet {
       readings[i * meters + m] = {
         ...rounded,
         meter_id: profile.meter_id,
-        timestamp: new Date(t).toISOString(),
+        timestamp: formatTimestamp(t),
         anomaly: kind !== null,
         kind,
         event: e ? ids[next] : null,

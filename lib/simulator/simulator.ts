@@ -5,6 +5,7 @@
  * scripts all run this one module.
  */
 import { createRng, gaussian, type Rng } from "./rng.ts";
+import { formatTimestamp } from "../timestamp.ts";
 import {
   ANOMALY_KINDS,
   type AnomalyKind,
@@ -23,7 +24,7 @@ export interface Reading {
   current: number;
   /** Frequency in hertz. */
   frequency: number;
-  /** ISO-8601 time the reading was taken (optional in the API). */
+  /** When the reading was taken (lib/timestamp.ts; optional in the API). */
   timestamp?: string;
   /** The meter (stream) the reading comes from (optional in the API). */
   meter_id?: string;
@@ -101,7 +102,7 @@ export class Simulator {
     }
     return {
       ...roundValues(values),
-      timestamp: new Date(t).toISOString(),
+      timestamp: formatTimestamp(t),
       anomaly: kind !== null,
       kind,
     };

@@ -45,9 +45,11 @@ async function counter(url: string, series: string): Promise<number> {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
+/** Shadowed readings of the current experiment: its series carry the pair's versions. */
 async function shadowedReadings(url: string): Promise<number> {
-  return await counter(url, 'shadow_predictions_total{agree="true"}') +
-    await counter(url, 'shadow_predictions_total{agree="false"}');
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text.split("\n").filter((l) => l.startsWith("shadow_predictions_total{"))
+    .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
 }
 
 function median(values: number[]): number {

@@ -148,17 +148,17 @@ export interface ReportOptions {
   threshold?: number;
 }
 
-/** Report a model on its files: text or JSON, plus the scores CSV and SVG when asked. */
+/** Report a model on its files: text or JSON, plus the scores CSV and SVG when asked; returns the evaluation. */
 export async function reportCsv(
   trained: TrainedCsv,
   options: ReportOptions,
   io: CliIo,
-): Promise<void> {
+): Promise<Evaluation> {
   const { model, datasets, splits } = trained;
   const scored = datasets.map((ds, i) => scoreFile(model, ds, splits[i]));
   const threshold = options.threshold ?? model.threshold;
   const untrained = untrainedMeters(model, scored, threshold);
-  await reportScored(
+  return await reportScored(
     {
       scored,
       threshold,
@@ -186,12 +186,12 @@ export interface ScoredReport {
   protocol?: Record<string, unknown>;
 }
 
-/** Report scored files: text or JSON, the target-FAR check, warnings, scores CSV and SVG. */
+/** Report scored files: text or JSON, the target-FAR check, warnings, scores CSV and SVG; returns the evaluation. */
 export async function reportScored(
   report: ScoredReport,
   options: ReportOptions,
   io: CliIo,
-): Promise<void> {
+): Promise<Evaluation> {
   const { scored, threshold } = report;
   const evaluation = evaluateFiles(scored, threshold);
   const d = options.data;
@@ -222,7 +222,7 @@ export async function reportScored(
       warnings,
       outputs: { scores: d.scores ?? null, report: d.report ?? null },
     }));
-    return;
+    return evaluation;
   }
   if (far) {
     io.out(
@@ -234,4 +234,5 @@ export async function reportScored(
   for (const line of formatFiles(evaluation, report.evaluationText)) io.out(line);
   if (d.scores) io.out(`Wrote per-row scores to ${d.scores}`);
   if (d.report) io.out(`Wrote the SVG report to ${d.report}`);
+  return evaluation;
 }

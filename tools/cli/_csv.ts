@@ -7,6 +7,7 @@
  * TypeError/RangeError naming the line and column (and the separator, where
  * it may be the cause).
  */
+import { parseTimestamp, timestampProblem } from "../../lib/timestamp.ts";
 
 /** Separators the reader detects, and their names in messages. */
 export const SEPARATORS: Readonly<Record<string, string>> = Object.freeze({
@@ -135,7 +136,7 @@ export interface CsvColumnsOptions {
   label?: string;
   /** Optional meter (stream key) column: any text. */
   meter?: string;
-  /** Optional time column: a number or an ISO-8601 date-time; must not go backwards per meter. */
+  /** Optional time column: a number or a timestamp (lib/timestamp.ts); must not go backwards per meter. */
   time?: string;
 }
 
@@ -185,16 +186,16 @@ export function parseLabel(raw: string): boolean | null {
   return value === 1 ? true : value === 0 ? false : null;
 }
 
-/** A time cell as a number: a plain number as written, else an ISO-8601 date-time in epoch ms. */
+/**
+ * A time cell as a number: a plain number as written, else a timestamp by the
+ * service's rule (lib/timestamp.ts) in epoch ms; null when it is neither.
+ */
 export function parseTime(raw: string): number | null {
   const text = raw.trim();
   if (text === "") return null;
   const number = Number(text);
   if (Number.isFinite(number)) return number;
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
-    return null;
-  }
-  const ms = Date.parse(text.replace(" ", "T"));
+  const ms = parseTimestamp(text);
   return Number.isNaN(ms) ? null : ms;
 }
 
@@ -242,9 +243,10 @@ export function csvColumns(table: CsvTable, options: CsvColumnsOptions): CsvData
     if (times) {
       const t = parseTime(row[timeIndex]);
       if (t === null) {
+        const text = row[timeIndex].trim();
         throw new TypeError(
-          `CSV line ${line}, column "${time}": "${row[timeIndex]}" is neither a number nor an ` +
-            "ISO-8601 date-time",
+          `CSV line ${line}, column "${time}": "${row[timeIndex]}" is neither a number nor a ` +
+            `timestamp (${text === "" ? "the cell is empty" : timestampProblem(text)})`,
         );
       }
       const before = last.get(key);

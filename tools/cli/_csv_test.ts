@@ -86,7 +86,20 @@ Deno.test("csvColumns() reads meter and time columns and rejects time going back
   });
   assert.throws(
     () => csvColumns(parseCsv("t,v\nyesterday,1\n"), { features: ["v"], time: "t" }),
-    /"yesterday" is neither a number nor an ISO-8601 date-time/,
+    /"yesterday" is neither a number nor a timestamp \(expected RFC 3339 date-time/,
+  );
+  // The service's rule (lib/timestamp.ts): no rolling 30 February into March, no local times.
+  assert.throws(
+    () => csvColumns(parseCsv("t,v\n2026-02-30T00:00:00Z,1\n"), { features: ["v"], time: "t" }),
+    /CSV line 2, column "t": "2026-02-30T00:00:00Z" is neither a number nor a timestamp \(February 2026 has 28 days/,
+  );
+  assert.throws(
+    () => csvColumns(parseCsv("t,v\n2026-01-01 00:00:00,1\n"), { features: ["v"], time: "t" }),
+    /separate date and time with T/,
+  );
+  assert.throws(
+    () => csvColumns(parseCsv("t,v\n2026-01-01T00:00:00,1\n"), { features: ["v"], time: "t" }),
+    /no UTC offset/,
   );
 });
 

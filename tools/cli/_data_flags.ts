@@ -32,7 +32,8 @@ export const DATA_HELP =
   --features a,b,c       feature columns, in model order
   --label COLUMN         label column: 0/1, 0.0/1.0 or true/false
   --meter COLUMN         meter (stream) column; readings of a meter are in time order
-  --time COLUMN          time column (number or ISO-8601); must not go backwards per meter
+  --time COLUMN          time column: a number, or RFC 3339 with an offset
+                         (2026-01-01T12:00:00Z); must not go backwards per meter
   --train-rows N         the first N rows of each file are training rows (normal
                          operation); the rest are evaluated
   --target-far X         threshold: flag this share of the training rows' normal

@@ -12,6 +12,7 @@ import {
   shortVersion,
 } from "../../backend/store/registry/mod.ts";
 import { type CliIo, UsageError } from "./_common.ts";
+import type { Evaluation } from "./_byod.ts";
 
 /** Options for {@link registerTrained}. */
 export interface RegisterOptions {
@@ -22,6 +23,34 @@ export interface RegisterOptions {
   /** Versions kept besides aliased ones (`MODEL_RETENTION`). */
   retention: number;
   io: CliIo;
+  /** The held-out evaluation to keep in the version's metadata (`evaluationRecord`), if any. */
+  evaluation?: Record<string, unknown> | null;
+}
+
+/**
+ * What a version's metadata keeps of an evaluation on labeled data: the
+ * pooled reading-level metrics and what they were measured on; null without labels.
+ */
+export function evaluationRecord(
+  evaluation: Evaluation,
+  data: string,
+  by = "deno task train",
+): Record<string, unknown> | null {
+  const m = evaluation.pooled.model;
+  if (!m) return null;
+  return {
+    data,
+    rows: evaluation.pooled.rows,
+    anomalies: evaluation.pooled.anomalies,
+    precision: m.precision,
+    recall: m.recall,
+    f1: m.f1,
+    rocAuc: m.roc_auc,
+    prAuc: m.pr_auc,
+    falseAlarmRate: m.far,
+    evaluated_at: new Date().toISOString(),
+    evaluated_by: by,
+  };
 }
 
 /** The alias a `--alias` value names; throws UsageError for any other value. */
@@ -51,6 +80,10 @@ export async function registerTrained(model: Model, options: RegisterOptions): P
     `${created ? "Registered" : "Already registered"} ${meta.version} in ${registry.dir}/versions`,
   );
   for (const version of pruned) io.out(`Removed ${shortVersion(version)} (MODEL_RETENTION)`);
+  if (options.evaluation) {
+    await registry.recordEvaluation(meta.version, options.evaluation);
+    io.out(`Stored the evaluation in ${shortVersion(meta.version)}'s metadata (GET /models)`);
+  }
   if (alias) {
     const record = await registry.setAlias(alias, meta.version, "deno task train");
     const previous = record.previous ? ` (was ${shortVersion(record.previous)})` : "";

@@ -36,6 +36,8 @@ export interface TrainCsvOptions {
   rule: string;
   window: number;
   grid: GridMap;
+  /** Data already loaded (the label store's labels), instead of reading `data.paths`. */
+  datasets?: Dataset[];
 }
 
 function describeData(datasets: Dataset[], splits: Split[], d: DataFlags, fitRows: number) {
@@ -122,7 +124,7 @@ export function fitDetector(
 /** Load the files, fit the chosen detector on their training rows; throws UsageError on too little data. */
 export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> {
   const { data: d, features } = options;
-  const datasets = await loadDataFlagFiles(d, features);
+  const datasets = options.datasets ?? await loadDataFlagFiles(d, features);
   const splits = datasets.map((ds) => splitRows(ds, d.trainRows));
   const files = datasets.map((ds, i) => ({
     file: shortNames(d.paths)[i],
@@ -132,7 +134,7 @@ export async function trainOnCsv(options: TrainCsvOptions): Promise<TrainedCsv> 
     fit_rows: splits[i].fit.length,
   }));
   const description: Record<string, unknown> = {
-    source: "csv",
+    source: options.datasets ? "labels" : "csv",
     ...(files.length === 1 ? { file: files[0].file, sha256: files[0].sha256 } : { files }),
     rows: splits.reduce((a, s) => a + s.fit.length, 0),
     trainedOn: d.trainRows === null

@@ -9,6 +9,7 @@ import type { TrainedCsv } from "./_byod_report.ts";
 import { fitDetector, type FitOptions } from "./_train_csv.ts";
 import { toMatrix } from "../../backend/detector/mod.ts";
 import { type FleetReading, simulateFleet } from "../../lib/simulator/fleet.ts";
+import { parseTimestamp } from "../../lib/timestamp.ts";
 
 /** The simulated fleet: meters, one reading every 10 s, one day to train on. */
 export const FLEET = Object.freeze({ meters: 4, intervalMs: 10_000, readingsPerMeter: 8_640 });
@@ -22,7 +23,7 @@ export function fleetDataset(name: string, readings: readonly FleetReading[]): D
       matrix: toMatrix(readings),
       labels: readings.map((r) => r.anomaly),
       meters: readings.map((r) => r.meter_id),
-      times: readings.map((r) => Date.parse(r.timestamp)),
+      times: readings.map((r) => parseTimestamp(r.timestamp)),
       timeText: readings.map((r) => r.timestamp),
       rows: readings.length,
       lines: readings.map((_, i) => i + 2),

@@ -15,7 +15,11 @@ import {
   UsageError,
 } from "./_common.ts";
 import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.ts";
-import { expandPaths, loadDataFlagFiles, splitRows } from "./_dataset.ts";
+import { type Dataset, expandPaths, loadDataFlagFiles, splitRows } from "./_dataset.ts";
+import { loadLabelDataset } from "./_labels.ts";
+import { parseAlias } from "./_register.ts";
+import { ModelRegistry, VersionNotFoundError } from "../../backend/store/registry/mod.ts";
+import { shortVersion } from "../../backend/store/registry/mod.ts";
 import { gridFlags, scoreFile } from "./_byod.ts";
 import { reportCsv } from "./_byod_report.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";
@@ -39,6 +43,12 @@ events. Grid-rule flags are reported apart from the model's.
 
   --model-dir DIR        (env MODEL_DIR, default models)
   --model-name FILE      (env MODEL_NAME, default isolation_forest.json)
+  --alias NAME           evaluate the registry version champion or challenger
+                         names (MODEL_DIR/aliases), instead of MODEL_NAME
+  --version REF          evaluate a registry version: sha256:... or a unique
+                         prefix of at least 12 hex digits (GET /models lists them)
+  --labels FILE          evaluate on the operators' labels in the label store
+                         (LABELS_DB, default MODEL_DIR/labels.db) instead of --csv
 ${DATA_HELP}
   --threshold X          use this threshold instead of the model's
   With --csv, --label is required and --features defaults to the model's
@@ -53,6 +63,9 @@ ${DATA_HELP}
 const FLAGS = {
   ...MODEL_PLACE_FLAGS,
   ...DATA_FLAGS,
+  alias: { type: "string" },
+  version: { type: "string" },
+  labels: { type: "string" },
   threshold: { type: "string" },
   size: { type: "string" },
   "anomaly-rate": { type: "string" },
@@ -60,8 +73,50 @@ const FLAGS = {
   help: { type: "boolean" },
 } as const;
 
-async function loadArtifact(path: string): Promise<AnyModel> {
-  let text: string;
+/** The registry version `--alias` or `--version` names: its artifact text and how to call it. */
+async function registryArtifact(
+  dir: string,
+  ref: { alias?: string; version?: string },
+): Promise<{ text: string; path: string }> {
+  const registry = new ModelRegistry(dir, { retention: 1 });
+  let version: string;
+  let named: string;
+  if (ref.alias !== undefined) {
+    const alias = parseAlias(ref.alias);
+    const record = await registry.getAlias(alias);
+    if (!record) {
+      throw new UsageError(
+        `The ${alias} alias is not set in ${registry.dir}/aliases: point it at a version first`,
+      );
+    }
+    version = record.version;
+    named = `${alias} (${shortVersion(version)})`;
+  } else {
+    try {
+      version = await registry.resolve(ref.version);
+    } catch (err) {
+      if (err instanceof TypeError || err instanceof VersionNotFoundError) {
+        throw new UsageError(`--version: ${err.message}`);
+      }
+      throw err;
+    }
+    named = shortVersion(version);
+  }
+  const text = await registry.readArtifact(version);
+  if (text === null) {
+    throw new UsageError(`Version ${shortVersion(version)} is not registered in ${registry.dir}`);
+  }
+  return { text, path: `registry version ${named}` };
+}
+
+async function loadArtifact(path: string, text?: string): Promise<AnyModel> {
+  if (text !== undefined) {
+    try {
+      return parseAnyArtifact(text, { source: `loaded from ${path}` });
+    } catch (err) {
+      throw new UsageError(`The artifact of ${path} is unusable: ${(err as Error).message}`);
+    }
+  }
   try {
     text = await Deno.readTextFile(path);
   } catch (err) {
@@ -85,7 +140,39 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     return 0;
   }
   const { dir, name } = modelPlace(values, io, "isolation_forest.json");
-  const path = dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
+  let path = dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
+  let text: string | undefined;
+  if (typeof values.alias === "string" || typeof values.version === "string") {
+    if (typeof values.alias === "string" && typeof values.version === "string") {
+      throw new UsageError("--alias and --version both name a version: give one");
+    }
+    if (typeof values["model-name"] === "string") {
+      throw new UsageError("--model-name names a file; --alias and --version a registry version");
+    }
+    const found = await registryArtifact(dir, {
+      ...(typeof values.alias === "string" ? { alias: values.alias } : {}),
+      ...(typeof values.version === "string" ? { version: values.version } : {}),
+    });
+    path = found.path;
+    text = found.text;
+  }
+  if (typeof values.labels === "string") {
+    if (stringList(values, "csv").length > 0) {
+      throw new UsageError("--labels and --csv are two sources of data: give one");
+    }
+    for (const flag of ["label", "meter", "time", "size", "anomaly-rate", "seed"]) {
+      if (typeof values[flag] === "string") {
+        throw new UsageError(`--${flag} does not apply with --labels`);
+      }
+    }
+    const model = await loadArtifact(path, text);
+    const data = dataFlags({ ...values, csv: values.labels }, io);
+    const labeled = await loadLabelDataset(values.labels, data.features ?? [...model.features]);
+    data.paths = [values.labels];
+    data.label = "anomaly";
+    data.features = labeled.features;
+    return await evaluateCsv(model, data, { path, values, io, datasets: [labeled.dataset] });
+  }
 
   if (stringList(values, "csv").length > 0) {
     for (const flag of ["size", "anomaly-rate", "seed"]) {
@@ -100,7 +187,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
         "--label is required with --csv: name the 0/1 column to evaluate against",
       );
     }
-    return await evaluateCsv(await loadArtifact(path), data, { path, values, io });
+    return await evaluateCsv(await loadArtifact(path, text), data, { path, values, io });
   }
   if (typeof values.features === "string" || typeof values.label === "string") {
     throw new UsageError("--features and --label apply only with --csv");
@@ -119,7 +206,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only with --csv`);
   }
   dataFlags(values, io);
-  const loaded = await loadArtifact(path);
+  const loaded = await loadArtifact(path, text);
   if (!(loaded instanceof Model)) {
     throw new UsageError(
       `Model ${path} is a temporal model; evaluate it on your data with --csv (and --meter)`,
@@ -191,7 +278,13 @@ function finish(model: Model, data: Data, io: CliIo): number {
 async function evaluateCsv(
   model: AnyModel,
   data: DataFlags,
-  context: { path: string; values: Record<string, string | boolean | undefined>; io: CliIo },
+  context: {
+    path: string;
+    values: Record<string, string | boolean | undefined>;
+    io: CliIo;
+    /** Data already loaded (the label store), instead of reading `data.paths`. */
+    datasets?: Dataset[];
+  },
 ): Promise<number> {
   const { path, values, io } = context;
   const features = data.features ?? [...model.features];
@@ -213,7 +306,7 @@ async function evaluateCsv(
     }
     fixedThreshold = numberSetting(values, io, { flag: "threshold", fallback: 0 });
   }
-  const datasets = await loadDataFlagFiles(data, features);
+  const datasets = context.datasets ?? await loadDataFlagFiles(data, features);
   const splits = datasets.map((ds) => splitRows(ds, data.trainRows));
   let threshold = fixedThreshold ?? model.threshold;
   let rule = fixedThreshold !== null ? `--threshold ${fixedThreshold}` : "the model's threshold";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { main } from "./evaluate.ts";
 import { main as train } from "./train.ts";
-import { runCli } from "./_common.ts";
+import { runCli, UsageError } from "./_common.ts";
+import { ModelRegistry } from "../../backend/store/registry/mod.ts";
 import { captureIo, readingsCsv, runMain, runTool, withTempDir } from "./_testing.ts";
 import { simulate } from "../../lib/simulator/simulator.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
@@ -195,5 +196,54 @@ Deno.test("evaluate --csv scores a temporal artifact and chooses the threshold o
       2,
     );
     assert.match(simulated.stderr[0], /is a temporal model; evaluate it on your data with --csv/);
+  });
+});
+
+Deno.test("evaluate --alias and --version evaluate registry versions, not MODEL_NAME", async () => {
+  await withTempDir(async (dir) => {
+    const small = ["--n-estimators", "10", "--sample-size", "32", "--training-size", "300"];
+    const io = captureIo();
+    await train([...small, "--model-dir", dir, "--register", "--alias", "champion"], io);
+    await train(
+      [
+        ...small,
+        "--contamination",
+        "0.2",
+        "--model-dir",
+        dir,
+        "--register",
+        "--alias",
+        "challenger",
+      ],
+      io,
+    );
+    const registry = new ModelRegistry(dir, { retention: 10 });
+    const champion = (await registry.getAlias("champion"))!.version;
+    const challenger = (await registry.getAlias("challenger"))!.version;
+    const byAlias = captureIo();
+    assert.equal(
+      await main(["--model-dir", dir, "--alias", "champion", "--size", "500"], byAlias),
+      0,
+    );
+    assert.match(
+      byAlias.stdout[0],
+      new RegExp(`registry version champion \\(${champion.slice(0, 19)}\\)`),
+    );
+    const byVersion = captureIo();
+    const prefix = challenger.slice(7, 7 + 14);
+    assert.equal(
+      await main(["--model-dir", dir, "--version", prefix, "--size", "500"], byVersion),
+      0,
+    );
+    assert.match(byVersion.stdout.join("\n"), /contamination 0\.2/);
+    await assert.rejects(
+      () => main(["--model-dir", dir, "--version", "zz"], captureIo()),
+      (err: Error) => err instanceof UsageError && /--version/.test(err.message),
+    );
+    await registry.deleteAlias("challenger");
+    await assert.rejects(
+      () => main(["--model-dir", dir, "--alias", "challenger"], captureIo()),
+      (err: Error) => err instanceof UsageError && /challenger alias is not set/.test(err.message),
+    );
   });
 });

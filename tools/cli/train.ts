@@ -24,7 +24,8 @@ import { reportCsv, type TrainedCsv } from "./_byod_report.ts";
 import { thresholdText } from "./_byod_text.ts";
 import { evaluateFiles, gridFlags, scoreFile } from "./_byod.ts";
 import { expandPaths } from "./_dataset.ts";
-import { parseAlias, registerTrained } from "./_register.ts";
+import { evaluationRecord, parseAlias, registerTrained } from "./_register.ts";
+import { loadLabelDataset } from "./_labels.ts";
 import type { AliasName } from "../../backend/store/registry/mod.ts";
 import { fixed, formatEvaluation, type Metrics, percent, table } from "./_report.ts";
 import {
@@ -103,6 +104,13 @@ ${DATA_HELP}
                          MODEL_RETENTION versions (default 10) and every aliased one
   --alias NAME           with --register: point champion or challenger at it;
                          a running service follows within MODEL_POLL_S
+  --labels FILE          train and evaluate on the operators' labels in the label
+                         store (LABELS_DB, default MODEL_DIR/labels.db), oldest
+                         first: fits on the labels 0 (with --train-rows N, of the
+                         first N labels) and evaluates on the rest; --features
+                         picks which labels (default: the service's readings)
+  With --register the held-out evaluation is stored in the version's metadata
+  (GET /models and the UI show it).
   --help                 show this text`;
 
 const FLAGS: FlagSpec = {
@@ -115,6 +123,7 @@ const FLAGS: FlagSpec = {
   grid: { type: "string" },
   register: { type: "boolean" },
   alias: { type: "string" },
+  labels: { type: "string" },
   "per-file": { type: "boolean" },
   help: { type: "boolean" },
 };
@@ -279,6 +288,18 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
     range: RANGES.MODEL_RETENTION,
   });
   const registration: Registration = { alias, retention, register: values.register === true };
+  if (typeof values.labels === "string") {
+    if (stringList(values, "csv").length > 0) {
+      throw new UsageError("--labels and --csv are two sources of data: give one");
+    }
+    for (const flag of ["label", "meter", "time"]) {
+      if (typeof values[flag] === "string") {
+        throw new UsageError(`--${flag} does not apply with --labels: a label row has its label`);
+      }
+    }
+    if (values.labels.trim() === "") throw new UsageError("--labels must name a file");
+    return await trainCsv(values, io, registration, values.labels.trim());
+  }
   if (stringList(values, "csv").length > 0) return await trainCsv(values, io, registration);
   if (values["per-file"]) throw new UsageError("--per-file applies only with --csv");
   if (typeof values.features === "string" || typeof values.label === "string") {
@@ -390,9 +411,22 @@ async function trainCsv(
   values: Values,
   io: CliIo,
   registration: Registration,
+  labelsPath?: string,
 ): Promise<number> {
-  const data: DataFlags = dataFlags(values, io);
-  data.paths = await expandPaths(data.paths);
+  // The label store reads as one labeled file whose rows are the labels, oldest first.
+  const data: DataFlags = dataFlags(
+    labelsPath ? { ...values, csv: labelsPath } : values,
+    io,
+  );
+  let labeled: Awaited<ReturnType<typeof loadLabelDataset>> | null = null;
+  if (labelsPath) {
+    labeled = await loadLabelDataset(labelsPath, data.features ?? [...FEATURES]);
+    data.paths = [labelsPath];
+    data.label = "anomaly";
+    data.features = labeled.features;
+  } else {
+    data.paths = await expandPaths(data.paths);
+  }
   if (typeof values["training-size"] === "string") {
     throw new UsageError("--training-size does not apply with --csv: the CSV rows are the data");
   }
@@ -446,6 +480,7 @@ async function trainCsv(
     rule,
     window,
     grid,
+    ...(labeled ? { datasets: [labeled.dataset] } : {}),
   });
   if (list.length > 1) {
     sweepCsv(trained, list, io);
@@ -473,7 +508,13 @@ async function trainCsv(
   if (registration.register) {
     if (!(model instanceof Model)) throw new UsageError(REGISTER_POINT_ONLY);
     const dir = artifactPlace(values, io, "isolation_forest.json").dir;
-    await registerTrained(model, { ...registration, dir, io });
+    const evaluation = await reportCsv(trained, { data, rule, artifact: null, tool: "train" }, io);
+    await registerTrained(model, {
+      ...registration,
+      dir,
+      io,
+      evaluation: evaluationRecord(evaluation, trained.evaluationText),
+    });
     return 0;
   }
   const place = artifactPlace(

@@ -118,3 +118,128 @@ Deno.test("POST /feedback shares the body budget of /predict (MAX_BODY_BYTES_IN_
   const after = await app.request("/feedback", post({ readings: [{ ...normal, anomaly: false }] }));
   assert.equal(after.status, 200);
 });
+
+/** Ids of a /predict answer for `readings`. */
+async function idsFor(app: ReturnType<typeof testApp>["app"], readings: unknown[]) {
+  const res = await app.request("/predict", post({ readings }));
+  assert.equal(res.status, 200);
+  return (await res.json()).predictions.map((p: { prediction_id: string }) => p.prediction_id);
+}
+
+Deno.test("POST /feedback by prediction_id stores a label once however often it is posted", async () => {
+  const { app, metrics, labels } = testApp();
+  const [flagged, quiet] = await idsFor(app, [swell, normal]);
+  const body = {
+    labels: [{ prediction_id: flagged, anomaly: false }, { prediction_id: quiet, anomaly: false }],
+  };
+  const first = await (await app.request("/feedback", post(body))).json();
+  assert.deepEqual([first.stored, first.unchanged], [2, 0]);
+  for (let i = 0; i < 4; i++) {
+    const again = await app.request("/feedback", post(body));
+    assert.equal(again.status, 200);
+    assert.deepEqual((await again.json()).unchanged, 2);
+  }
+  assert.deepEqual(labels.tallies(), { "sha256:fa0000000000": { tp: 0, fp: 1, fn: 0, tn: 1 } });
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^feedback_total\{model_version="sha256:fa0000000000",outcome="fp"\} 1$/m);
+  const [stored] = labels.all();
+  assert.deepEqual(stored.values, [swell.voltage, swell.current, swell.frequency]);
+});
+
+Deno.test("POST /feedback by prediction_id records the challenger's verdict on the same reading", async () => {
+  const { app, lifecycle, labels } = testApp();
+  lifecycle.setChallenger(new Strict());
+  const [id] = await idsFor(app, [{ ...normal, voltage: 240 }]);
+  const res = await app.request(
+    "/feedback",
+    post({ labels: [{ prediction_id: id, anomaly: true }] }),
+  );
+  assert.equal(res.status, 200);
+  assert.deepEqual(labels.tallies(), {
+    "sha256:fa0000000000": { tp: 0, fp: 0, fn: 1, tn: 0 },
+    // The fake's version is not hex: ids carry what parses ("ct" reads as 0x0c).
+    "sha256:00000c000000": { tp: 1, fp: 0, fn: 0, tn: 0 },
+  });
+});
+
+Deno.test("POST /feedback refuses unknown ids and non-boolean labels with 422 and stores nothing", async () => {
+  const { app, labels } = testApp();
+  const [id] = await idsFor(app, [normal]);
+  const res = await app.request(
+    "/feedback",
+    post({
+      labels: [
+        { prediction_id: id, anomaly: true },
+        { prediction_id: `${id.slice(0, -2)}AA`, anomaly: true },
+        { prediction_id: id, anomaly: "true" },
+      ],
+    }),
+  );
+  assert.equal(res.status, 422);
+  assert.equal(res.headers.get("content-type"), "application/problem+json");
+  const problem = await res.json();
+  assert.deepEqual(problem.errors.map((e: { path: string }) => e.path), [
+    "labels[1].prediction_id",
+    "labels[2].anomaly",
+  ]);
+  assert.match(problem.errors[0].message, /not a prediction_id this service issued/);
+  assert.deepEqual(labels.all(), []);
+});
+
+Deno.test("POST /feedback needs the FEEDBACK_TOKEN when one is set", async () => {
+  const token = "feedback-token-0123456789";
+  const { app } = testApp({ env: { FEEDBACK_TOKEN: token } });
+  const [id] = await idsFor(app, [normal]);
+  const body = { labels: [{ prediction_id: id, anomaly: false }] };
+  const missing = await app.request("/feedback", post(body));
+  assert.equal(missing.status, 401);
+  assert.match((await missing.json()).detail, /FEEDBACK_TOKEN/);
+  const ok = await app.request("/feedback", {
+    ...post(body),
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+  });
+  assert.equal(ok.status, 200);
+});
+
+Deno.test("POST /feedback holds a client to FEEDBACK_RATE: one request cannot flood the labels", async () => {
+  const { app, labels } = testApp({ env: { FEEDBACK_MAX_LABELS: "3", FEEDBACK_RATE: "0.01" } });
+  const ids: string[] = await idsFor(app, Array(5).fill(swell));
+  const tooMany = await app.request(
+    "/feedback",
+    post({ labels: ids.slice(0, 4).map((id) => ({ prediction_id: id, anomaly: false })) }),
+  );
+  assert.equal(tooMany.status, 422);
+  assert.equal((await tooMany.json()).limit, 3);
+  const first = await app.request(
+    "/feedback",
+    post({ labels: ids.slice(0, 3).map((id) => ({ prediction_id: id, anomaly: false })) }),
+  );
+  assert.equal(first.status, 200);
+  const limited = await app.request(
+    "/feedback",
+    post({ labels: [{ prediction_id: ids[3], anomaly: false }] }),
+  );
+  assert.equal(limited.status, 429);
+  assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+  const old = await app.request("/feedback", post({ readings: [{ ...swell, anomaly: false }] }));
+  assert.equal(old.status, 429, "readings count against the same budget");
+  assert.equal(labels.all().length, 3);
+});
+
+Deno.test("POST /feedback answers 503 with Retry-After and the state while the label store is damaged", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "labels-damaged-" });
+  await Deno.writeTextFile(`${dir}/labels.db`, "not a database ".repeat(100));
+  const { app } = testApp({ env: { LABELS_DB: `${dir}/labels.db` } });
+  const [id] = await idsFor(app, [normal]);
+  const res = await app.request(
+    "/feedback",
+    post({ labels: [{ prediction_id: id, anomaly: true }] }),
+  );
+  assert.equal(res.status, 503);
+  assert.ok(Number(res.headers.get("retry-after")) >= 1);
+  const problem = await res.json();
+  assert.equal(problem.state, "damaged");
+  assert.match(problem.detail, /The label store is damaged/);
+  // /predict does not depend on the label store.
+  assert.equal((await app.request("/predict", post({ readings: [normal] }))).status, 200);
+});

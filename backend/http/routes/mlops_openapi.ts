@@ -82,28 +82,33 @@ export function lifecyclePaths(): Record<string, unknown> {
     },
     "/feedback": {
       post: {
-        summary: "Labeled readings (alarms confirmed or dismissed): counted per model version " +
-          "as tp/fp/fn/tn in feedback_total; nothing is stored",
+        summary: "Label served verdicts by prediction_id (alarms confirmed or dismissed): " +
+          "stored in the label store (LABELS_DB) once per id and label, counted per model " +
+          "version in feedback_total; or (older clients) labeled readings, counted, not stored. " +
+          "At most FEEDBACK_MAX_LABELS per request and FEEDBACK_RATE per second per client; " +
+          "Authorization: Bearer <FEEDBACK_TOKEN> when that is set",
         operationId: "feedback",
         requestBody: {
           required: true,
           content: {
             "application/json": {
-              schema: ref("FeedbackRequest"),
+              schema: { oneOf: [ref("LabelsRequest"), ref("FeedbackRequest")] },
               example: {
-                readings: [{ voltage: 275, current: 28, frequency: 50.7, anomaly: true }, {
-                  voltage: 251,
-                  current: 12,
-                  frequency: 50,
-                  anomaly: false,
-                }],
+                labels: [{ prediction_id: "(a prediction_id from /predict)", anomaly: false }],
               },
             },
           },
         },
         responses: {
-          "200": json("Outcomes of this batch per model", ref("FeedbackResponse")),
-          ...problem(...READINGS_BODY_PROBLEMS),
+          "200": json("What happened to the labels", {
+            oneOf: [ref("LabelsResponse"), ref("FeedbackResponse")],
+          }),
+          ...problem(
+            ...READINGS_BODY_PROBLEMS,
+            "unauthorized",
+            "rate-limited",
+            "label-store-unavailable",
+          ),
         },
       },
     },
@@ -216,6 +221,28 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
             poll_interval_s: { type: "number" },
           },
         },
+        experiment: {
+          description: "The pair compared in the shadow now, or null; monitoring.shadow counts " +
+            "this pair only",
+          oneOf: [{ type: "null" }, {
+            type: "object",
+            required: ["champion", "challenger", "started_at", "counted_since"],
+            properties: {
+              champion: SHORT,
+              challenger: SHORT,
+              started_at: {
+                type: "string",
+                format: "date-time",
+                description: "The later of the two aliases' last moves",
+              },
+              counted_since: {
+                type: "string",
+                format: "date-time",
+                description: "When the worker that answered started comparing this pair",
+              },
+            },
+          }],
+        },
         retention: { type: "integer", description: "MODEL_RETENTION" },
         versions: { type: "array", items: ref("ModelVersion"), description: "Newest first" },
         monitoring: ref("Monitoring"),
@@ -253,14 +280,54 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
             "window is too small or the champion has no reference",
           additionalProperties: { type: "number" },
         },
+        label_store: {
+          type: "object",
+          description: "Whether the label store answers (state ok, damaged, full, read-only, " +
+            "busy or unavailable)",
+          properties: { state: { type: "string" }, detail: { type: ["string", "null"] } },
+        },
         feedback: {
           type: "object",
-          description: "Feedback outcomes per model_version",
+          description: "Live precision per model_version: every stored label against the " +
+            "verdict of the version that served it and of the models loaded when it was labeled",
           additionalProperties: {
             type: "object",
             properties: confusionProperties("number"),
           },
         },
+      },
+    },
+    LabelsRequest: {
+      type: "object",
+      required: ["labels"],
+      properties: {
+        labels: {
+          type: "array",
+          minItems: 1,
+          items: {
+            type: "object",
+            required: ["prediction_id", "anomaly"],
+            properties: {
+              prediction_id: { type: "string", description: "From a /predict response" },
+              anomaly: {
+                type: "boolean",
+                description: "The truth: true when the reading was an anomaly (alarm confirmed)",
+              },
+            },
+          },
+        },
+      },
+    },
+    LabelsResponse: {
+      type: "object",
+      required: ["total", "stored", "changed", "unchanged", "labeled_anomalies", "served_by"],
+      properties: {
+        total: { type: "integer" },
+        stored: { type: "integer", description: "Labels new to the store" },
+        changed: { type: "integer", description: "Labels that replaced a different one" },
+        unchanged: { type: "integer", description: "Labels the store had (a repeated post)" },
+        labeled_anomalies: { type: "integer" },
+        served_by: { type: "string" },
       },
     },
     FeedbackRequest: {

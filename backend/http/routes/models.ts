@@ -11,6 +11,9 @@ import { Hono } from "hono";
 import type { Logger } from "../../../lib/logger.ts";
 import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
 import { monitoringSummary } from "../../mlops/monitoring_summary.ts";
+import type { MonitoringSummary } from "../../../lib/contract.ts";
+import { precision, recall } from "../../mlops/feedback.ts";
+import { type LabelStore, LabelStoreUnavailableError } from "../../store/label_store.ts";
 import { adminAuth } from "../middleware/admin_auth.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { HttpError } from "../../../lib/problem.ts";
@@ -44,6 +47,41 @@ export interface ModelsDeps {
   refresh: () => Promise<void>;
   /** This replica's metrics exposition (aggregated over workers), for `monitoring`. */
   collectMetrics: () => Promise<string>;
+  /** The label store: live precision per version from every stored label. */
+  labels?: LabelStore;
+}
+
+/** Live precision per version from the label store, or the reason it cannot say. */
+function storedFeedback(labels: LabelStore | undefined, fallback: MonitoringSummary["feedback"]) {
+  if (!labels) return { feedback: fallback, label_store: { state: "ok" as string, detail: null } };
+  try {
+    const feedback: MonitoringSummary["feedback"] = {};
+    for (const [version, t] of Object.entries(labels.tallies())) {
+      feedback[version] = { ...t, precision: precision(t), recall: recall(t) };
+    }
+    return { feedback, label_store: { state: "ok", detail: null } };
+  } catch (err) {
+    if (!(err instanceof LabelStoreUnavailableError)) throw err;
+    return { feedback: {}, label_store: { state: err.state as string, detail: err.message } };
+  }
+}
+
+/** The experiment (shadowed pair) as the registry dates it and this replica counts it. */
+function experimentView(
+  lifecycle: ModelLifecycle,
+  aliases: Record<AliasName, AliasRecord | null>,
+) {
+  const pair = lifecycle.experiment;
+  if (!pair) return null;
+  // The pair exists since the later of the two alias moves; this replica counts since it saw it.
+  const moved = [aliases.champion?.updated_at, aliases.challenger?.updated_at]
+    .filter((t): t is string => typeof t === "string" && t !== "").sort();
+  return {
+    champion: pair.champion,
+    challenger: pair.challenger,
+    started_at: moved.at(-1) ?? pair.since,
+    counted_since: pair.since,
+  };
 }
 
 /** An alias as `GET /models` and the admin endpoints show it. */
@@ -66,7 +104,8 @@ function versionView(meta: VersionMeta, aliases: Record<AliasName, AliasRecord |
     config: meta.config,
     threshold: meta.threshold,
     data: training.data ?? null,
-    evaluation: training.evaluation ?? null,
+    // An evaluation recorded after registration (own data, labels) wins over training's own.
+    evaluation: meta.evaluation ?? training.evaluation ?? null,
     drift_reference: "driftReference" in meta.training,
   };
 }
@@ -84,8 +123,11 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
       registry.aliases(),
       deps.collectMetrics(),
     ]);
+    const summary = monitoringSummary(exposition);
+    const { feedback, label_store } = storedFeedback(deps.labels, summary.feedback);
     return c.json({
       aliases: { champion: aliasView(aliases.champion), challenger: aliasView(aliases.challenger) },
+      experiment: experimentView(lifecycle, aliases),
       serving: {
         served_by: deps.servedBy,
         champion: state.detector?.info.version ?? null,
@@ -96,7 +138,7 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
       },
       retention: deps.retention,
       versions: versions.map((m) => versionView(m, aliases)),
-      monitoring: monitoringSummary(exposition),
+      monitoring: { ...summary, feedback, label_store },
     });
   });
 

@@ -63,7 +63,7 @@ Deno.test("GET /models lists versions newest first with aliases and what this re
   });
 });
 
-Deno.test("GET /models reports this replica's shadow and feedback figures", async () => {
+Deno.test("GET /models reports the current experiment, shadow figures and stored live precision", async () => {
   await withApp({}, async ({ app, lifecycle }) => {
     lifecycle.setChallenger(b);
     const readings = [{ voltage: 230, current: 10, frequency: 50 }, {
@@ -71,26 +71,42 @@ Deno.test("GET /models reports this replica's shadow and feedback figures", asyn
       current: 10,
       frequency: 50,
     }];
-    await app.request("/predict", {
+    const answer = await (await app.request("/predict", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ readings }),
-    });
+    })).json();
     await lifecycle.idle();
-    await app.request("/feedback", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ readings: readings.map((r, i) => ({ ...r, anomaly: i === 1 })) }),
-    });
-    const { monitoring } = await (await app.request("/models")).json();
+    const labels = answer.predictions.map((p: { prediction_id: string }, i: number) => ({
+      prediction_id: p.prediction_id,
+      anomaly: i === 1,
+    }));
+    for (let i = 0; i < 5; i++) {
+      const res = await app.request("/feedback", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ labels }),
+      });
+      assert.equal(res.status, 200);
+    }
+    const { monitoring, experiment } = await (await app.request("/models")).json();
     assert.equal(monitoring.champion.readings, 2);
     assert.equal(monitoring.shadow.agree + monitoring.shadow.disagree, 2);
-    assert.equal(monitoring.feedback["sha256:fake00000000"].tp, 1);
-    assert.equal(monitoring.feedback["sha256:fake00000000"].tn, 1);
-    assert.equal(
-      monitoring.feedback[b.info.version].tp + monitoring.feedback[b.info.version].fn,
-      1,
-    );
+    assert.deepEqual(monitoring.label_store, { state: "ok", detail: null });
+    // Posted five times, counted once.
+    assert.deepEqual(monitoring.feedback["sha256:fa0000000000"], {
+      tp: 1,
+      fp: 0,
+      fn: 0,
+      tn: 1,
+      precision: 1,
+      recall: 1,
+    });
+    const challenger = b.info.version.slice(0, 19);
+    assert.equal(monitoring.feedback[challenger].tp + monitoring.feedback[challenger].fn, 1);
+    assert.equal(experiment.champion, "sha256:fake00000000");
+    assert.equal(experiment.challenger, challenger);
+    assert.ok(!Number.isNaN(Date.parse(experiment.started_at)));
   });
 });
 

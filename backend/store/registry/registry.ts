@@ -52,6 +52,8 @@ export interface VersionMeta {
   threshold: number;
   /** The training summary: data description, score quantiles, evaluation, drift reference. */
   training: Record<string, unknown>;
+  /** A held-out evaluation recorded after registration (`recordEvaluation`), e.g. on own data or labels. */
+  evaluation?: Record<string, unknown>;
 }
 
 /** One alias file's content. */
@@ -232,6 +234,26 @@ export class ModelRegistry {
   /** The metadata of a full version, or null. */
   meta(version: string): Promise<VersionMeta | null> {
     return this.#readMeta(version);
+  }
+
+  /**
+   * Record `evaluation` in a version's metadata, replacing an earlier one; the
+   * artifact (and so the version) is untouched. Throws VersionNotFoundError
+   * when the version is not registered.
+   */
+  async recordEvaluation(
+    version: string,
+    evaluation: Record<string, unknown>,
+  ): Promise<VersionMeta> {
+    return await this.#locked(async () => {
+      const meta = await this.#readMeta(version);
+      if (!meta) {
+        throw new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
+      }
+      const updated: VersionMeta = { ...meta, evaluation };
+      await replaceFile(this.#metaPath(version), JSON.stringify(updated));
+      return updated;
+    });
   }
 
   /** The artifact text of a full version, or null when it is not (or no longer) registered. */

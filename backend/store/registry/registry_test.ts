@@ -216,3 +216,25 @@ Deno.test("setAlias() waits for the registry lock and takes over one left by a d
     await assert.rejects(Deno.stat(`${dir}/aliases/.lock`), Deno.errors.NotFound);
   });
 });
+
+Deno.test("ModelRegistry.recordEvaluation() stores an evaluation in the version's metadata only", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "registry-eval-" });
+  const registry = new ModelRegistry(dir, { retention: 3 });
+  const model = trainModel(
+    { contamination: 0.05, nEstimators: 5, sampleSize: 32, seed: 1, trainingSize: 200 },
+    { evaluation: false },
+  );
+  const { meta } = await registry.register(model, { source: "test" });
+  const artifact = await registry.readArtifact(meta.version);
+  await registry.recordEvaluation(meta.version, { precision: 0.9, recall: 0.8 });
+  assert.deepEqual((await registry.meta(meta.version))?.evaluation, {
+    precision: 0.9,
+    recall: 0.8,
+  });
+  assert.deepEqual((await registry.list())[0].evaluation, { precision: 0.9, recall: 0.8 });
+  assert.equal(await registry.readArtifact(meta.version), artifact);
+  await assert.rejects(
+    () => registry.recordEvaluation(`sha256:${"0".repeat(64)}`, {}),
+    VersionNotFoundError,
+  );
+});

@@ -133,7 +133,7 @@ async function probeEnforcement(backendIp: string): Promise<boolean> {
       },
       containers: [{
         name,
-        image: "anomaly-backend:0.1.0",
+        image: "localhost/anomaly-backend:0.1.0",
         imagePullPolicy: "Never",
         command: ["deno", "eval", "--no-check", script],
         env: [{ name: "DENO_DIR", value: "/tmp/deno" }],
@@ -151,7 +151,7 @@ async function probeEnforcement(backendIp: string): Promise<boolean> {
     "run",
     name,
     "--restart=Never",
-    "--image=anomaly-backend:0.1.0",
+    "--image=localhost/anomaly-backend:0.1.0",
     "--labels=run=netpol-probe",
     `--overrides=${JSON.stringify(overrides)}`,
   ]);

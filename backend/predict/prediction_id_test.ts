@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import {
+  decodePredictionId,
+  MAX_PREDICTION_ID_LENGTH,
+  PredictionIdWriter,
+} from "./prediction_id.ts";
+
+const VERSION = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+Deno.test("PredictionIdWriter.id() gives ids that decodePredictionId() reads back exactly", () => {
+  const writer = new PredictionIdWriter(VERSION, 3, 1_765_000_000_123);
+  const id = writer.id(4_999, true, [230.123456789, 10.2, 49.987]);
+  assert.match(id, /^[A-Za-z0-9_-]+$/);
+  assert.ok(id.length <= MAX_PREDICTION_ID_LENGTH);
+  assert.deepEqual(decodePredictionId(id), {
+    modelVersion: "sha256:0123456789ab",
+    servedAt: 1_765_000_000_123,
+    index: 4_999,
+    predicted: true,
+    values: [230.123456789, 10.2, 49.987],
+  });
+  assert.equal(decodePredictionId(writer.id(0, false, [1, 2, 3])).predicted, false);
+});
+
+Deno.test("PredictionIdWriter ids differ per reading, per request and per verdict", () => {
+  const a = new PredictionIdWriter(VERSION, 3, 1000);
+  const b = new PredictionIdWriter(VERSION, 3, 1000);
+  const same = [230, 10, 50];
+  const ids = new Set([
+    a.id(0, false, same),
+    a.id(1, false, same),
+    a.id(0, true, same),
+    b.id(0, false, same),
+  ]);
+  assert.equal(ids.size, 4);
+});
+
+Deno.test("decodePredictionId() refuses made-up, altered and truncated ids", () => {
+  const id = new PredictionIdWriter(VERSION, 3).id(2, false, [230, 10, 50]);
+  const flipped = id.slice(0, 30) + (id[30] === "A" ? "B" : "A") + id.slice(31);
+  for (
+    const [bad, message] of [
+      [flipped, /checksum/],
+      [id.slice(0, -4), /unknown format|checksum/],
+      ["not-an-id", /unknown format/],
+      ["p".repeat(MAX_PREDICTION_ID_LENGTH + 1), /longer than any/],
+      ["abc$", /unknown format/],
+      ["", /must be a prediction_id/],
+      [42, /must be a prediction_id/],
+    ] as const
+  ) {
+    assert.throws(() => decodePredictionId(bad), (err: Error) => {
+      assert.ok(err instanceof TypeError);
+      assert.match(err.message, message);
+      return true;
+    });
+  }
+});
+
+Deno.test("PredictionIdWriter.ids() writes a batch's ids exactly as id() does one by one", () => {
+  const writer = new PredictionIdWriter(VERSION, 2, 5_000);
+  const rows = [[230, 10], [231.5, 9.75], [0, -1]];
+  const verdicts = [false, true, false];
+  const batch = writer.ids(verdicts, (i, out) => out.set(rows[i]));
+  assert.deepEqual(batch, rows.map((r, i) => writer.id(i, verdicts[i], r)));
+  assert.deepEqual(decodePredictionId(batch[1]).values, [231.5, 9.75]);
+});
