@@ -175,3 +175,22 @@ Deno.test("loadConfig() rejects bad ADMIN_TOKENS entries without echoing a token
     }
   }
 });
+
+Deno.test("loadConfig() reads DETECTOR, whose artifact name is the default MODEL_NAME", () => {
+  assert.equal(loadConfig({}).detector, "isolation_forest");
+  assert.equal(loadConfig({}).modelName, "isolation_forest.json");
+  const temporal = loadConfig({ DETECTOR: "temporal_window" });
+  assert.equal(temporal.detector, "temporal_window");
+  assert.equal(temporal.modelName, "temporal_window.json");
+  assert.equal(
+    loadConfig({ DETECTOR: "temporal_window", MODEL_NAME: "t.json" }).modelName,
+    "t.json",
+  );
+  assert.throws(() => loadConfig({ DETECTOR: "forest" }), (err: Error) => {
+    assert.match(
+      err.message,
+      /DETECTOR must be one of isolation_forest, temporal_window, got "forest"/,
+    );
+    return true;
+  });
+});

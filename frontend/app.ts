@@ -20,6 +20,7 @@ import * as burstRoute from "./routes/api/bursts/[id].ts";
 import * as burstsRoute from "./routes/api/bursts/index.ts";
 import * as healthRoute from "./routes/health.ts";
 import * as indexRoute from "./routes/index.tsx";
+import * as meterRoute from "./routes/meter.tsx";
 import { islandRegistry } from "./runtime/render.ts";
 import type { Method, RouteHandler, UiState } from "./state.ts";
 import { serveStatic, type StaticFiles } from "./static_files.ts";
@@ -45,6 +46,7 @@ const registry = islandRegistry(ISLANDS);
 /** Routes by Hono path pattern, most specific first (Fresh derives these from file names). */
 const ROUTES: readonly [string, RouteHandler][] = [
   ["/", indexRoute.handler],
+  ["/meter", meterRoute.handler],
   ["/health", healthRoute.handler],
   ["/api/bursts", burstsRoute.handler],
   ["/api/bursts/:id", burstRoute.handler],
