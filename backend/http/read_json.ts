@@ -3,8 +3,8 @@
  * unless the Content-Type is JSON, 413 past the byte limit however the body
  * is framed (Content-Length or chunked; bytes are counted as they stream and
  * copied into one buffer, never buffered past the limit; see
- * `lib/bounded_body.ts`), 408 when the body trickles in too slowly, 400 for
- * bytes that are not UTF-8 JSON. Failures are {@link HttpError}s.
+ * `lib/bounded_body.ts`), 408 when the whole body has not arrived within the
+ * deadline however it is chunked, 400 for bytes that are not UTF-8 JSON. Failures are {@link HttpError}s.
  *
  * A body that has already arrived in full when the handler runs (almost every
  * `/predict` body: it comes in the packets of its headers) is taken in one
@@ -158,7 +158,12 @@ async function readLimited(
     }
     if (err.kind === "over-budget") throw overBudget(options.budgetBytes);
     if (err.kind === "timeout") {
-      throw new HttpError("body-timeout", `Request body was not received within ${timeoutMs} ms`);
+      // Close: the rest of the body is not read (a client still sending is cut off).
+      throw new HttpError(
+        "body-timeout",
+        `Request body was not received within ${timeoutMs} ms (BODY_TIMEOUT_MS)`,
+        { headers: { connection: "close" } },
+      );
     }
     // The client went away or sent a broken chunked encoding.
     throw new HttpError("malformed-json", "Request body could not be read");
