@@ -153,12 +153,13 @@ async function readLimited(
       throw new HttpError(
         "payload-too-large",
         `Request body exceeds the limit of ${maxBytes} bytes (MAX_BODY_BYTES)`,
-        { extra: { limit: maxBytes } },
+        // Close: the rest of the body is not read (see lib/bounded_body.ts).
+        { extra: { limit: maxBytes }, headers: { connection: "close" } },
       );
     }
     if (err.kind === "over-budget") throw overBudget(options.budgetBytes);
     if (err.kind === "timeout") {
-      // Close: the rest of the body is not read (a client still sending is cut off).
+      // Close: the rest of the body is not read (see lib/bounded_body.ts).
       throw new HttpError(
         "body-timeout",
         `Request body was not received within ${timeoutMs} ms (BODY_TIMEOUT_MS)`,
