@@ -47,6 +47,15 @@ export async function readJson(
   options: ReadJsonOptions,
   admit: ReadJsonOptions["admit"] = options.admit,
 ): Promise<unknown> {
+  return parseJson(await readJsonBytes(req, options, admit));
+}
+
+/** The bytes of `req`'s JSON body within the limits (415, 413, 408, 503), not yet parsed. */
+export async function readJsonBytes(
+  req: Request,
+  options: ReadJsonOptions,
+  admit: ReadJsonOptions["admit"] = options.admit,
+): Promise<Uint8Array> {
   const type = req.headers.get("content-type");
   if (!type || !JSON_TYPE.test(type)) {
     throw new HttpError(
@@ -57,7 +66,11 @@ export async function readJson(
       { headers: { accept: "application/json" } },
     );
   }
-  const bytes = await readLimited(req, options, admit);
+  return await readLimited(req, options, admit);
+}
+
+/** Decode and parse a JSON body read by {@link readJsonBytes}; 400 for bad UTF-8 or JSON. */
+export function parseJson(bytes: Uint8Array): unknown {
   let text: string;
   try {
     text = UTF8.decode(bytes);
