@@ -121,7 +121,9 @@ export type Deployment = "backend" | "ui";
 export function memoryLimitBytes(deployment: Deployment): number {
   const path = new URL(`../k8s/base/${deployment}-deployment.yaml`, import.meta.url);
   const doc = parse(Deno.readTextFileSync(path)) as {
-    spec: { template: { spec: { containers: { resources?: { limits?: { memory?: string } } }[] } } };
+    spec: {
+      template: { spec: { containers: { resources?: { limits?: { memory?: string } } }[] } };
+    };
   };
   const text = doc.spec.template.spec.containers[0].resources?.limits?.memory;
   const m = /^(\d+)(Mi|Gi)$/.exec(text ?? "");

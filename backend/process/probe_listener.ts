@@ -107,7 +107,10 @@ function serveProbes(scope: typeof globalThis & { postMessage(msg: FromProbe): v
         });
       });
     } catch (err) {
-      scope.postMessage({ type: "failed", error: err instanceof Error ? err.message : String(err) });
+      scope.postMessage({
+        type: "failed",
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   };
 }

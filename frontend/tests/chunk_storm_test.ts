@@ -30,7 +30,10 @@ Deno.test({
   ignore: processMemory(Deno.pid) === null,
   async fn() {
     const backend = startFakeBackend();
-    const ui = await startUi({ BACKEND_URL: backend.url, BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS) });
+    const ui = await startUi({
+      BACKEND_URL: backend.url,
+      BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
+    });
     const limit = memoryLimitBytes("ui");
     try {
       const prober = await startProber(`${ui.url}/health`);
