@@ -22,11 +22,11 @@
  *   buffered, each read resolves at once and the loop of reads never returns
  *   to the event loop: other connections, `/health` among them, and timers
  *   wait until the body ends. So after every {@link TURN_MS} of reading
- *   (checked once {@link TURN_READS} reads have passed, so a body arriving
- *   at network pace, whose every read already waits, never pays for it) the
- *   reader gives the event loop a turn. Measured on one-byte chunks: the
+ *   (looked at once {@link TURN_READS} reads have passed since the last
+ *   turn, so a body of a few reads never pays for it) the reader gives the
+ *   event loop a turn: one zero-delay timer per 5 ms at most. Measured on one-byte chunks: the
  *   event loop's longest stall fell from 866 ms to 38 ms per 100,000 chunks
- *   (docs/PERFORMANCE.md, "Chunk storms").
+ *   (docs/PERFORMANCE.md, "Chunk storms and probes under overload").
  *
  * A body given up on (too large, too slow, over budget) is let go, not
  * cancelled: cancelling a Deno request body whose client is still sending
