@@ -14,6 +14,9 @@
  */
 import { ProbeBoard } from "./probe_board.ts";
 
+/** How long closing waits for probes in flight before the thread is ended. */
+const CLOSE_GRACE_MS = 1_000;
+
 /** Messages to the probe worker. */
 type ToProbe =
   | { type: "start"; buffer: SharedArrayBuffer; hostname: string; port: number }
@@ -69,7 +72,13 @@ export function startProbeListener(
         const ended = await listening.promise.then(() => true, () => false);
         if (ended) {
           thread.postMessage({ type: "close" } satisfies ToProbe);
-          await closed.promise;
+          // A probe connection left open must not hold the exit: the thread ends regardless.
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            closed.promise,
+            new Promise<void>((r) => (timer = setTimeout(r, CLOSE_GRACE_MS))),
+          ]);
+          clearTimeout(timer);
         }
         thread.terminate();
       })();
