@@ -4,8 +4,7 @@
  * process with a message naming the variable, instead of surfacing later as
  * a confusing runtime error.
  */
-import { MODEL_SETTINGS } from "./detector/model_config.ts";
-import type { ModelConfig } from "./detector/types.ts";
+import { MODEL_SETTINGS, type ModelConfig } from "./detector/mod.ts";
 import { type Level, printError } from "../lib/logger.ts";
 import { parseInRange, type Range } from "../lib/ranges.ts";
 

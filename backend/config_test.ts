@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError, DEFAULTS, describeConfig, loadConfig, RANGES } from "./config.ts";
 import { describeRange, inRange } from "../lib/ranges.ts";
-import { DEFAULT_MODEL_CONFIG } from "./detector/model_config.ts";
+import { DEFAULT_MODEL_CONFIG } from "./detector/mod.ts";
 
 Deno.test("loadConfig() applies the workshop defaults", () => {
   const c = loadConfig({}, "my-host");

@@ -11,7 +11,7 @@ import { compress } from "hono/compress";
 import type { Logger } from "../lib/logger.ts";
 import { BatchLimits } from "./batch_limit.ts";
 import type { BurstRunner } from "./bursts.ts";
-import { UiLifecycle } from "./lifecycle.ts";
+import { UiLifecycle } from "./shutdown.ts";
 import { ISLANDS } from "./manifest.ts";
 import { UiError } from "./problem.ts";
 import { createProxy } from "./proxy.ts";

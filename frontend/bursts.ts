@@ -8,53 +8,18 @@
 import { Simulator, toReading } from "../lib/simulator/simulator.ts";
 import type { Prediction } from "../lib/contract.ts";
 import { describeKind, describeRange, inRange, isKind, type Range } from "../lib/ranges.ts";
-import { addVerdict, type Confusion, emptyConfusion, summarizeLatency } from "./lib/stats.ts";
-import type { LatencySummary } from "./lib/stats.ts";
+import { addVerdict, emptyConfusion, summarizeLatency } from "./lib/stats.ts";
+import {
+  BURST_BUDGET,
+  BURST_LIMITS,
+  type BurstSpec,
+  type BurstState,
+  type BurstStatus,
+} from "./lib/burst_spec.ts";
 import { UiError } from "./problem.ts";
 import { type Upstream, UpstreamError } from "./upstream.ts";
 
-/** What a burst sends. */
-export interface BurstSpec {
-  /** Requests per cycle. */
-  requests: number;
-  /** Requests in flight at once. */
-  concurrency: number;
-  cycles: number;
-  /** Pause between cycles. */
-  pauseMs: number;
-  /** Readings per request. */
-  batchSize: number;
-  /** Share of simulated readings that are anomalous. */
-  anomalyRate: number;
-  /** Open a new backend connection for every request. */
-  newConnection: boolean;
-}
-
-/** Inclusive bounds of every numeric field of {@link BurstSpec}. */
-export const BURST_LIMITS: Readonly<
-  Record<Exclude<keyof BurstSpec, "newConnection">, [number, number]>
-> = {
-  requests: [1, 5_000],
-  concurrency: [1, 64],
-  cycles: [1, 20],
-  pauseMs: [0, 60_000],
-  batchSize: [1, 1_000],
-  anomalyRate: [0, 1],
-};
-
-/**
- * Bounds on a burst's total work, beyond the per-field limits: one small
- * request must not buy unbounded backend load or UI memory. Readings in
- * flight (concurrency × batch size) bound the bodies a burst holds at once.
- */
-export const BURST_BUDGET = {
-  /** requests × cycles. */
-  requestsPerBurst: 20_000,
-  /** requests × cycles × batchSize. */
-  readingsPerBurst: 2_000_000,
-  /** concurrency × batchSize. */
-  readingsInFlight: 4_096,
-} as const;
+export { BURST_BUDGET, BURST_LIMITS, type BurstSpec, type BurstState, type BurstStatus };
 
 /**
  * Burst requests in flight on one UI server, summed over running bursts. The
@@ -141,41 +106,6 @@ export function parseBurstSpec(body: unknown): BurstSpec {
   }
   if (errors.length > 0) throw new BurstSpecError(errors);
   return out as BurstSpec;
-}
-
-/** Lifecycle of a burst. */
-export type BurstState = "running" | "done" | "cancelled";
-
-/** What the progress bar and the per-instance chart show. */
-export interface BurstStatus {
-  id: string;
-  state: BurstState;
-  spec: BurstSpec;
-  /** requests × cycles. */
-  total: number;
-  /** Requests sent so far. */
-  sent: number;
-  /** Requests finished: `ok + failed + cancelled`; equals `sent` once the burst is over. */
-  completed: number;
-  /** Answered 200. */
-  ok: number;
-  /** Answered with another status, or no answer (unreachable, timeout). */
-  failed: number;
-  /** In flight when the burst was cancelled and aborted. */
-  cancelled: number;
-  /** 1-based cycle in progress (or last run). */
-  cycle: number;
-  /** Successful requests per `served_by`. */
-  servedBy: Record<string, number>;
-  /** Failures by HTTP status, or by "unreachable"/"timeout". */
-  failures: Record<string, number>;
-  latencyMs: LatencySummary;
-  readings: number;
-  flagged: number;
-  confusion: Confusion;
-  elapsedMs: number;
-  /** The last failure's message, for the page to show. */
-  lastError: string | null;
 }
 
 interface Burst {

@@ -15,7 +15,7 @@ import { createUiApp } from "./app.ts";
 import { BatchLimits } from "./batch_limit.ts";
 import { BurstRunner } from "./bursts.ts";
 import { loadUiConfig, type UiConfig, UiConfigError } from "./config.ts";
-import { UiLifecycle } from "./lifecycle.ts";
+import { UiLifecycle } from "./shutdown.ts";
 import { loadStaticFiles } from "./static_files.ts";
 import { Upstream } from "./upstream.ts";
 

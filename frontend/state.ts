@@ -7,7 +7,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { BatchLimit } from "./batch_limit.ts";
 import type { BurstRunner } from "./bursts.ts";
 import type { UiConfig } from "./config.ts";
-import type { UiLifecycle } from "./lifecycle.ts";
+import type { UiLifecycle } from "./shutdown.ts";
 import type { ProxyHandler } from "./proxy.ts";
 import type { IslandRegistry } from "./runtime/render.ts";
 import type { StaticFiles } from "./static_files.ts";

@@ -5,7 +5,7 @@
  * `grafana/dashboards/anomaly-backend.json` (compose `monitoring` profile) and
  * to `k8s/components/monitoring/` (kube-prometheus-stack's sidecar ConfigMap).
  *
- * Queries use only the backend's documented metrics (backend/metrics.ts); the
+ * Queries use only the backend's documented metrics (backend/metrics/metrics.ts); the
  * replica count is the number of scraped instances (`count(model_ready)`), not
  * kube-state-metrics, so the same dashboard works in compose and on kind.
  */

@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
-import { createMetrics } from "../backend/metrics.ts";
+import { createMetrics } from "../backend/metrics/metrics.ts";
 import { skipUnless } from "../testing/tools.ts";
 import { buildDashboard, dashboardQueries, type Panel } from "./dashboard.ts";
 import { generatedFiles, staleFiles } from "./sync.ts";

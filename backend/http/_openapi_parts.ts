@@ -1,5 +1,5 @@
 /**
- * The pieces both OpenAPI modules (`openapi.ts` and `routes/lifecycle_openapi.ts`)
+ * The pieces both OpenAPI modules (`openapi.ts` and `routes/mlops_openapi.ts`)
  * build responses and schemas from, so that a problem response, a JSON
  * response and a schema reference are written one way in `/openapi.json`.
  */

@@ -2,10 +2,10 @@
  * The OpenAPI 3.1 document served at `/openapi.json`. Request schemas come
  * from `predict_schema.ts`, the same description that validates requests.
  */
-import { FEATURES } from "../detector/types.ts";
-import { SERVICE_VERSION } from "../metrics.ts";
+import { FEATURES } from "../detector/mod.ts";
+import { SERVICE_VERSION } from "../metrics/metrics.ts";
 import { predictRequestJsonSchema, readingJsonSchema } from "../predict/predict_schema.ts";
-import { lifecyclePaths, lifecycleSchemas } from "./routes/lifecycle_openapi.ts";
+import { lifecyclePaths, lifecycleSchemas } from "./routes/mlops_openapi.ts";
 import { json, problem, READINGS_BODY_PROBLEMS, ref } from "./_openapi_parts.ts";
 import { simulateParams } from "./routes/simulate.ts";
 import { rangeSchema } from "../../lib/ranges.ts";

@@ -3,7 +3,7 @@ import { ROUTES } from "./app.ts";
 import { openApiDocument } from "./openapi.ts";
 import { renderDocsPage } from "./docs_page.ts";
 import { PROBLEMS } from "../../lib/problem.ts";
-import { MODEL_SETTINGS } from "../detector/model_config.ts";
+import { MODEL_SETTINGS } from "../detector/mod.ts";
 import { testApp } from "../tests/_app.ts";
 import { schemaErrors } from "../tests/_json_schema.ts";
 

@@ -4,7 +4,7 @@
  * what the service accepts. Validation is iterative and never recurses into
  * user data, so deeply nested input costs nothing.
  */
-import { FEATURES, type Reading } from "../detector/types.ts";
+import { FEATURES, type Reading } from "../detector/mod.ts";
 import type { FieldError } from "../../lib/problem.ts";
 import { parseTimestamp } from "./timestamp.ts";
 

@@ -4,13 +4,13 @@
  * `routes/predict.ts`, plain `Deno.serve` in `variants/`) call these, so the
  * contract cannot drift between them.
  */
-import type { Detector, Prediction, Reading } from "../detector/types.ts";
+import type { Detector, Prediction, Reading } from "../detector/mod.ts";
 import type { PredictResponse } from "../../lib/contract.ts";
-import type { Metrics } from "../metrics.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 import { validatePredictBody, ValidationError } from "./predict_schema.ts";
 import { HttpError } from "../../lib/problem.ts";
 import type { ServiceState } from "./state.ts";
-import { CounterSeries, HistogramSeries } from "../metric_series.ts";
+import { CounterSeries, HistogramSeries } from "../metrics/metric_series.ts";
 
 /** The `/predict` response body (the contract's). */
 export type { PredictResponse };

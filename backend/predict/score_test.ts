@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { requireDetector, scoreRequest } from "./score.ts";
 import { ServiceState } from "./state.ts";
-import { createMetrics } from "../metrics.ts";
+import { createMetrics } from "../metrics/metrics.ts";
 import { HttpError } from "../../lib/problem.ts";
 import { FakeDetector } from "../tests/_fake_detector.ts";
-import type { Prediction, Reading } from "../detector/types.ts";
+import type { Prediction, Reading } from "../detector/mod.ts";
 
 const R = { voltage: 230, current: 10, frequency: 50 };
 

@@ -1,10 +1,10 @@
 /**
- * The service's lifecycle: loading → ready → draining, or loading → failed.
+ * The service's serving state: loading → ready → draining, or loading → failed.
  * Liveness (`/health`) ignores it; readiness (`/ready`) and `/predict` follow it.
  */
-import type { Detector } from "../detector/types.ts";
+import type { Detector } from "../detector/mod.ts";
 
-/** Where the service is in its lifecycle. */
+/** Where the service is: loading, ready to serve, failed or draining. */
 export type Status = "loading" | "ready" | "failed" | "draining";
 
 /** Readiness and the loaded detector, shared by the routes of one worker. */
@@ -15,7 +15,7 @@ export class ServiceState {
   #loadedAt: string | null = null;
   readonly #listeners: ((status: Status) => void)[] = [];
 
-  /** Current lifecycle status. */
+  /** Current serving status. */
   get status(): Status {
     return this.#status;
   }

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import type { MetricsSnapshot } from "../metrics.ts";
+import type { MetricsSnapshot } from "../metrics/metrics.ts";
 
 /** Primary → worker. */
 export type ToWorker =

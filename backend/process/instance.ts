@@ -7,8 +7,8 @@
 import { createApp, createLifecycle } from "../http/app.ts";
 import type { Config } from "../config.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
-import { createMetrics, type Metrics } from "../metrics.ts";
-import type { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
+import { createMetrics, type Metrics } from "../metrics/metrics.ts";
+import type { ModelLifecycle } from "../mlops/model_lifecycle.ts";
 import { ServiceState } from "../predict/state.ts";
 import { followState, type ProbeSlot } from "./probe_board.ts";
 

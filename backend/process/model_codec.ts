@@ -8,19 +8,23 @@
 import type { Config } from "../config.ts";
 import {
   artifactFormat,
+  type Detector,
+  Model,
   parseAnyArtifact,
+  parseArtifact,
   serializeAnyArtifact,
-} from "../detector/any_artifact.ts";
-import { parseArtifact } from "../detector/artifact.ts";
-import { TEMPORAL_FORMAT } from "../detector/temporal_artifact.ts";
-import { Model } from "../detector/model.ts";
-import { TemporalModel } from "../detector/temporal.ts";
-import type { Detector } from "../detector/types.ts";
+  TEMPORAL_FORMAT,
+  TemporalModel,
+} from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { loadModel, shownArtifactPath } from "../store/model_store.ts";
-import { AliasWatcher } from "../store/registry/alias_watcher.ts";
-import { type AliasName, ModelRegistry } from "../store/registry/registry.ts";
-import { shortVersion, versionHex } from "../store/registry/version_id.ts";
+import {
+  type AliasName,
+  AliasWatcher,
+  ModelRegistry,
+  shortVersion,
+  versionHex,
+} from "../store/registry/mod.ts";
 import type { ModelLoader } from "./server.ts";
 
 function sameConfig(a: Model["info"]["config"], b: Model["info"]["config"]): boolean {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { Detector } from "../detector/types.ts";
-import { Model } from "../detector/model.ts";
-import { ModelRegistry } from "../store/registry/registry.ts";
+import { type Detector, Model } from "../detector/mod.ts";
+import { ModelRegistry } from "../store/registry/mod.ts";
 import { createModelLoader, decodeDetector } from "./model_codec.ts";
 import { READING, recordingLogger, smallModel, testConfig } from "../../testing/process_layer.ts";
 

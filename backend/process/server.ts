@@ -11,7 +11,7 @@
  * SIGINT (Ctrl-C) skips the drain delay: nobody routes traffic to a laptop.
  */
 import type { Config } from "../config.ts";
-import type { Detector } from "../detector/types.ts";
+import type { Detector } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Serving, SingleInstance } from "./serving.ts";
 import { WorkerPool } from "./worker_pool.ts";

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { serializeAnyArtifact } from "../detector/any_artifact.ts";
-import type { Model } from "../detector/model.ts";
-import type { Detector } from "../detector/types.ts";
+import { type Detector, type Model, serializeAnyArtifact } from "../detector/mod.ts";
 import { waitFor } from "../../testing/poll.ts";
 import { type ModelLoader, type ModelUpdates, runServer } from "./server.ts";
 import {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import type { Detector } from "../detector/types.ts";
+import type { Detector } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Instance, startInstance } from "./instance.ts";
 import type { ProbeBoard } from "./probe_board.ts";

@@ -10,9 +10,9 @@
 /// <reference lib="deno.worker" />
 import { type FromWorker, PendingCalls, type ToWorker } from "./_worker_protocol.ts";
 import type { Config } from "../config.ts";
-import type { Detector } from "../detector/types.ts";
+import type { Detector } from "../detector/mod.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { snapshotMetrics } from "../metrics.ts";
+import { snapshotMetrics } from "../metrics/metrics.ts";
 import { decodeDetector } from "./model_codec.ts";
 import { type Instance, startInstance } from "./instance.ts";
 import { ProbeBoard } from "./probe_board.ts";

@@ -18,9 +18,9 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import type { Detector } from "../detector/types.ts";
+import type { Detector } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
-import { aggregateMetrics, type MetricsSnapshot } from "../metrics.ts";
+import { aggregateMetrics, type MetricsSnapshot } from "../metrics/metrics.ts";
 import { type FromWorker, PendingCalls, type ToWorker } from "./_worker_protocol.ts";
 import type { Serving } from "./serving.ts";
 import type { ProbeBoard } from "./probe_board.ts";

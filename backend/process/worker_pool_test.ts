@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import process from "node:process";
-import { serializeAnyArtifact } from "../detector/any_artifact.ts";
-import type { Detector } from "../detector/types.ts";
+import { type Detector, serializeAnyArtifact } from "../detector/mod.ts";
 import { waitFor } from "../../testing/poll.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import {

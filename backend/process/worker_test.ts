@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { serializeAnyArtifact } from "../detector/any_artifact.ts";
+import { serializeAnyArtifact } from "../detector/mod.ts";
 import { waitFor } from "../../testing/poll.ts";
 import type { FromWorker, ToWorker } from "./_worker_protocol.ts";
 import { fetchFresh, predictFresh, smallModel, testConfig } from "../../testing/process_layer.ts";

@@ -9,10 +9,16 @@
  * volume never see a half-written file; a corrupt artifact is moved aside,
  * not deleted, so it can be inspected.
  */
-import { Model, trainModel } from "../detector/model.ts";
-import { type AnyModel, parseAnyArtifact, serializeAnyArtifact } from "../detector/any_artifact.ts";
-import { MODEL_SETTINGS } from "../detector/model_config.ts";
-import { FEATURES, type ModelConfig } from "../detector/types.ts";
+import {
+  type AnyModel,
+  FEATURES,
+  Model,
+  MODEL_SETTINGS,
+  type ModelConfig,
+  parseAnyArtifact,
+  serializeAnyArtifact,
+  trainModel,
+} from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 
 /** Options for {@link loadModel}. */

@@ -6,10 +6,16 @@ import {
   shownArtifactPath,
   writeArtifact,
 } from "./model_store.ts";
-import { parseArtifact } from "../detector/artifact.ts";
-import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "../detector/model.ts";
-import { FEATURES, type ModelConfig } from "../detector/types.ts";
-import { fitTemporal, TemporalModel } from "../detector/temporal.ts";
+import {
+  DEFAULT_MODEL_CONFIG,
+  FEATURES,
+  fitTemporal,
+  type ModelConfig,
+  parseArtifact,
+  TemporalModel,
+  toMatrix,
+  trainModel,
+} from "../detector/mod.ts";
 import { simulate } from "../../lib/simulator/simulator.ts";
 import { createLogger } from "../../lib/logger.ts";
 

@@ -2,8 +2,8 @@
 import { createApp } from "../http/app.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { silentLogger } from "../../lib/logger.ts";
-import { createMetrics, type Metrics } from "../metrics.ts";
-import { ModelLifecycle } from "../lifecycle/model_lifecycle.ts";
+import { createMetrics, type Metrics } from "../metrics/metrics.ts";
+import { ModelLifecycle } from "../mlops/model_lifecycle.ts";
 import { ServiceState } from "../predict/state.ts";
 import { FakeDetector } from "./_fake_detector.ts";
 import { smallModel } from "./_models.ts";

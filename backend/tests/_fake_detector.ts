@@ -1,6 +1,11 @@
 /** A transparent stand-in for the model in HTTP tests: the score is the voltage's distance from 230 V. */
-import type { Detector, ModelInfo, Prediction, Reading } from "../detector/types.ts";
-import { FEATURES } from "../detector/types.ts";
+import {
+  type Detector,
+  FEATURES,
+  type ModelInfo,
+  type Prediction,
+  type Reading,
+} from "../detector/mod.ts";
 
 /** Info of the fake model. */
 export const FAKE_INFO: ModelInfo = {

@@ -1,5 +1,5 @@
 /** Test helpers: real models that train in milliseconds (one home for the test suites' models). */
-import { type Model, trainModel } from "../detector/model.ts";
+import { type Model, trainModel } from "../detector/mod.ts";
 
 /**
  * A five-tree forest on 200 simulated readings: a real artifact with its own

@@ -1,6 +1,6 @@
 /** Test helper: `deno task train` as a real subprocess, for suites that serve what it writes. */
 import assert from "node:assert/strict";
-import { MODEL_SETTINGS } from "../detector/model_config.ts";
+import { MODEL_SETTINGS } from "../detector/mod.ts";
 import { runTool } from "../../tools/cli/_testing.ts";
 
 /**

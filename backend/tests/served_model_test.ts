@@ -8,12 +8,16 @@ import assert from "node:assert/strict";
 import { createApp } from "../http/app.ts";
 import { loadConfig } from "../config.ts";
 import { silentLogger } from "../../lib/logger.ts";
-import { createMetrics } from "../metrics.ts";
+import { createMetrics } from "../metrics/metrics.ts";
 import { ServiceState } from "../predict/state.ts";
-import type { Detector } from "../detector/types.ts";
-import { FEATURES } from "../detector/types.ts";
-import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "../detector/model.ts";
-import { fitTemporal } from "../detector/temporal.ts";
+import {
+  DEFAULT_MODEL_CONFIG,
+  type Detector,
+  FEATURES,
+  fitTemporal,
+  toMatrix,
+  trainModel,
+} from "../detector/mod.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 
 function appWith(detector: Detector) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { trainModel } from "../detector/model.ts";
+import { trainModel } from "../detector/mod.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { postPredict, testApp } from "./_app.ts";
 import { smallModel } from "./_models.ts";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
-import { MODEL_SETTINGS } from "../detector/model_config.ts";
+import { MODEL_SETTINGS } from "../detector/mod.ts";
 import { settingFlags, trainCli, writtenVersion } from "./_train_cli.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 

@@ -1,25 +1,10 @@
 /** The recent anomalies table: what was flagged, its label, and the backend's reasons. */
 import type { JSX } from "preact";
 import type { Reason } from "../../lib/contract.ts";
+import type { AnomalyRow } from "../lib/live_stream.ts";
 import { TableHead } from "./TableHead.tsx";
 
-/** One flagged reading. */
-export interface AnomalyRow {
-  /** Reading number on the charts' x axis. */
-  seq: number;
-  /** ISO-8601 time of the reading. */
-  time: string;
-  voltage: number;
-  current: number;
-  frequency: number;
-  score: number;
-  /** The simulator's ground truth for this reading. */
-  labelled: boolean;
-  /** The simulator's anomaly kind, or a note like "extreme" for injected readings. */
-  kind: string | null;
-  reasons: Reason[];
-  servedBy: string;
-}
+export type { AnomalyRow };
 
 /** Where an operator's label for a row stands. */
 export type FeedbackState = "sending" | "confirmed" | "dismissed" | "failed";

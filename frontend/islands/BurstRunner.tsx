@@ -13,7 +13,7 @@ import { BURST_FIELDS, type BurstField, formValues, specFromForm } from "../lib/
 import { emitServed } from "../lib/bus.ts";
 import { servedDelta } from "../lib/served_counts.ts";
 import { formatMs, formatRatio, precision, recall } from "../lib/stats.ts";
-import type { BurstSpec, BurstStatus } from "../bursts.ts";
+import type { BurstSpec, BurstStatus } from "../lib/burst_spec.ts";
 
 /** Props of {@link BurstRunner} (plain JSON). */
 export interface BurstRunnerProps {

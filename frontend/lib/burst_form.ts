@@ -2,7 +2,7 @@
  * The burst form's fields and the conversion between a {@link BurstSpec} and
  * what the inputs show (the pause in seconds, the spec in milliseconds).
  */
-import type { BurstSpec } from "../bursts.ts";
+import type { BurstSpec } from "./burst_spec.ts";
 
 /** A numeric field of the burst spec. */
 export type BurstField = Exclude<keyof BurstSpec, "newConnection">;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BURST_LIMITS } from "../bursts.ts";
+import { BURST_LIMITS } from "./burst_spec.ts";
 import { BURST_DEFAULTS } from "../routes/index.tsx";
 import { BURST_FIELDS, formValues, specFromForm } from "./burst_form.ts";
 

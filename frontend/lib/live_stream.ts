@@ -11,8 +11,7 @@ import {
   Simulator,
   toReading,
 } from "../../lib/simulator/simulator.ts";
-import type { Reading } from "../../lib/contract.ts";
-import type { AnomalyRow } from "../components/AnomalyTable.tsx";
+import type { Reading, Reason } from "../../lib/contract.ts";
 import type { Outcome, PredictResponse, Problem } from "./api.ts";
 import {
   addVerdict,
@@ -22,6 +21,24 @@ import {
   RollingWindow,
   summarizeLatency,
 } from "./stats.ts";
+
+/** One flagged reading. */
+export interface AnomalyRow {
+  /** Reading number on the charts' x axis. */
+  seq: number;
+  /** ISO-8601 time of the reading. */
+  time: string;
+  voltage: number;
+  current: number;
+  frequency: number;
+  score: number;
+  /** The simulator's ground truth for this reading. */
+  labelled: boolean;
+  /** The simulator's anomaly kind, or a note like "extreme" for injected readings. */
+  kind: string | null;
+  reasons: Reason[];
+  servedBy: string;
+}
 
 /** The charted signals, in display order. */
 export const SIGNAL_NAMES = ["voltage", "current", "frequency"] as const;

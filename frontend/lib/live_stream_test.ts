@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Reading } from "../../lib/contract.ts";
 import type { LabeledReading } from "../../lib/simulator/simulator.ts";
-import type { AnomalyRow } from "../components/AnomalyTable.tsx";
+import type { AnomalyRow } from "./live_stream.ts";
 import type { Outcome, PredictResponse, Problem } from "./api.ts";
 import {
   type Counters,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UiLifecycle } from "../lifecycle.ts";
+import { UiLifecycle } from "../shutdown.ts";
 import { routeContext } from "../tests/_route_context.ts";
 import { handler } from "./health.ts";
 

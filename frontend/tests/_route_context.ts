@@ -4,7 +4,7 @@
  * (a handler that reaches for it fails loudly).
  */
 import { silentLogger } from "../../lib/logger.ts";
-import { UiLifecycle } from "../lifecycle.ts";
+import { UiLifecycle } from "../shutdown.ts";
 import type { RouteContext, UiState } from "../state.ts";
 
 /** A context with `state` over a silent logger, a serving lifecycle and the given parts. */

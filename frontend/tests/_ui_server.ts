@@ -6,7 +6,7 @@
 import type { Hono } from "hono";
 import { silentLogger } from "../../lib/logger.ts";
 import { createUiApp, type UiAppDeps } from "../app.ts";
-import { UiLifecycle } from "../lifecycle.ts";
+import { UiLifecycle } from "../shutdown.ts";
 import { BurstRunner, type BurstRunnerOptions } from "../bursts.ts";
 import type { UiConfig } from "../config.ts";
 import type { StaticFiles } from "../static_files.ts";

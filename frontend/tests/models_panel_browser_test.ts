@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { trainModel } from "../../backend/detector/model.ts";
-import { ModelRegistry } from "../../backend/store/registry/registry.ts";
+import { trainModel } from "../../backend/detector/mod.ts";
+import { ModelRegistry } from "../../backend/store/registry/mod.ts";
 import { type BackendProcess, startBackend } from "../../testing/backend_process.ts";
 import { skipUnless } from "../../testing/tools.ts";
 import {

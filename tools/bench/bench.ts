@@ -25,7 +25,7 @@ import { predictBodies } from "../../loadtest/payload.ts";
 import type { LoadReport } from "../../loadtest/load_runner.ts";
 import { REPO_ROOT, startBackend } from "../../testing/backend_process.ts";
 import { processMemory } from "../../testing/raw_socket.ts";
-import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "../../backend/detector/model.ts";
+import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "../../backend/detector/mod.ts";
 import { simulate, toReading } from "../../lib/simulator/simulator.ts";
 import {
   type BenchRow,

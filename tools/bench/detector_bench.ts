@@ -10,10 +10,16 @@
  */
 import { IsolationForest as MlIsolationForest } from "ml-isolation-forest";
 import { parseArgs } from "node:util";
-import { parseArtifact, serializeArtifact } from "../../backend/detector/artifact.ts";
-import { evaluateScores, quantile } from "../../backend/detector/evaluation.ts";
-import { DEFAULT_MODEL_CONFIG, simulatedSet, trainModel } from "../../backend/detector/model.ts";
-import { growForest } from "../../backend/detector/isolation_forest.ts";
+import {
+  DEFAULT_MODEL_CONFIG,
+  evaluateScores,
+  growForest,
+  parseArtifact,
+  quantile,
+  serializeArtifact,
+  simulatedSet,
+  trainModel,
+} from "../../backend/detector/mod.ts";
 import { loadModel, writeArtifact } from "../../backend/store/model_store.ts";
 import { print, silentLogger } from "../../lib/logger.ts";
 import { EXTREME_READING, simulate, toReading } from "../../lib/simulator/simulator.ts";

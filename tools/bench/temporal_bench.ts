@@ -10,25 +10,31 @@
  *   deno run -A tools/bench/temporal_bench.ts [--quick]
  */
 import { parseArgs } from "node:util";
-import { growForest, IsolationForest } from "../../backend/detector/isolation_forest.ts";
-import { averagePrecision, quantile, rocAuc } from "../../backend/detector/evaluation.ts";
-import { detectEvents, eventsFromLabels } from "../../backend/detector/events.ts";
-import { previousInStream } from "../../backend/detector/streams.ts";
-import { fitTemporal, type TemporalModel } from "../../backend/detector/temporal.ts";
 import {
+  averagePrecision,
+  DEFAULT_MODEL_CONFIG,
+  detectEvents,
+  type Detector,
+  eventsFromLabels,
+  fitTemporal,
+  growForest,
+  IsolationForest,
+  previousInStream,
+  quantile,
+  rocAuc,
   STATS_PER_CHANNEL,
+  type TemporalModel,
+  toMatrix,
+  trainModel,
   WindowScratch,
   windowStats,
-} from "../../backend/detector/window_stats.ts";
-import { toMatrix } from "../../backend/detector/model.ts";
+} from "../../backend/detector/mod.ts";
 import { type FleetReading, simulateFleet, TEMPORAL_KINDS } from "../../lib/simulator/fleet.ts";
 import { print, silentLogger } from "../../lib/logger.ts";
 import { createApp } from "../../backend/http/app.ts";
 import { loadConfig } from "../../backend/config.ts";
-import { createMetrics } from "../../backend/metrics.ts";
+import { createMetrics } from "../../backend/metrics/metrics.ts";
 import { ServiceState } from "../../backend/predict/state.ts";
-import type { Detector } from "../../backend/detector/types.ts";
-import { DEFAULT_MODEL_CONFIG, trainModel } from "../../backend/detector/model.ts";
 
 const FAR = 0.02;
 /** A reading every 10 s: training covers one whole day, so the diurnal load is normal operation. */

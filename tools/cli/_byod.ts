@@ -4,11 +4,13 @@
  * fits first) and `evaluate` (which loads an artifact); `_byod_report.ts`
  * turns the result into text, JSON, a scores CSV and an SVG.
  */
-import { type AnyModel } from "../../backend/detector/any_artifact.ts";
-import { prCurve } from "../../backend/detector/evaluation.ts";
-import { Model } from "../../backend/detector/model.ts";
-import { hasSensorFault } from "../../backend/detector/reasons.ts";
-import type { TemporalModel } from "../../backend/detector/temporal.ts";
+import {
+  type AnyModel,
+  hasSensorFault,
+  Model,
+  prCurve,
+  type TemporalModel,
+} from "../../backend/detector/mod.ts";
 import { type Dataset, type Split, streamKeys } from "./_dataset.ts";
 import { type Evaluated, evaluateRows, poolEvaluations, type RowsReport } from "./_evaluation.ts";
 

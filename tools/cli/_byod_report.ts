@@ -18,7 +18,7 @@ import { formatFiles } from "./_byod_text.ts";
 import { toJson } from "./_evaluation.ts";
 import { scoresCsv } from "./_scores_csv.ts";
 import { renderSvgReport } from "./_svg_report.ts";
-import type { AnyModel } from "../../backend/detector/any_artifact.ts";
+import type { AnyModel } from "../../backend/detector/mod.ts";
 
 /** A model with the files it is reported on, and how they are described. */
 export interface TrainedCsv {

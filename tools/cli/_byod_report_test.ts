@@ -5,7 +5,7 @@ import type { DataFlags } from "./_data_flags.ts";
 import { type Split, splitRows } from "./_dataset.ts";
 import { fleetDataset } from "./_train_fleet.ts";
 import { captureIo, withTempDir } from "./_testing.ts";
-import { DEFAULT_MODEL_CONFIG, trainModel } from "../../backend/detector/model.ts";
+import { DEFAULT_MODEL_CONFIG, trainModel } from "../../backend/detector/mod.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 
 const model = trainModel({ ...DEFAULT_MODEL_CONFIG, nEstimators: 20, trainingSize: 1_000 });

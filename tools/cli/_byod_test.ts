@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { detectorKind, evaluateFiles, gridFlags, modelSummary, scoreFile } from "./_byod.ts";
 import type { Dataset, Split } from "./_dataset.ts";
-import { DEFAULT_MODEL_CONFIG, toMatrix, trainModel } from "../../backend/detector/model.ts";
-import { fitTemporal } from "../../backend/detector/temporal.ts";
-import { FEATURES } from "../../backend/detector/types.ts";
+import {
+  DEFAULT_MODEL_CONFIG,
+  FEATURES,
+  fitTemporal,
+  toMatrix,
+  trainModel,
+} from "../../backend/detector/mod.ts";
 import { simulate } from "../../lib/simulator/simulator.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 

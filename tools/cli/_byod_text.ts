@@ -1,5 +1,5 @@
 /** The command-line tools' text report of an evaluation of files. */
-import type { AnyModel } from "../../backend/detector/any_artifact.ts";
+import type { AnyModel } from "../../backend/detector/mod.ts";
 import type { Evaluation } from "./_byod.ts";
 import { shortNames } from "./_data_flags.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";

@@ -5,9 +5,12 @@
  * (physically impossible grid values) counted apart, so the model's metrics
  * are the model's alone.
  */
-import { evaluateScores } from "../../backend/detector/evaluation.ts";
-import { detectEvents, eventsFromLabels } from "../../backend/detector/events.ts";
-import { quantile } from "../../backend/detector/evaluation.ts";
+import {
+  detectEvents,
+  evaluateScores,
+  eventsFromLabels,
+  quantile,
+} from "../../backend/detector/mod.ts";
 
 /** Reading-level metrics of the model's flags on labeled rows. */
 export interface ModelMetrics {

@@ -4,14 +4,13 @@
  * and optionally move an alias to it. A running service picks a moved alias
  * up within `MODEL_POLL_S`, on every replica sharing the directory.
  */
-import type { Model } from "../../backend/detector/model.ts";
-import { FEATURES } from "../../backend/detector/types.ts";
+import { FEATURES, type Model } from "../../backend/detector/mod.ts";
 import {
   type AliasName,
   isAliasName,
   ModelRegistry,
-} from "../../backend/store/registry/registry.ts";
-import { shortVersion } from "../../backend/store/registry/version_id.ts";
+  shortVersion,
+} from "../../backend/store/registry/mod.ts";
 import { type CliIo, UsageError } from "./_common.ts";
 
 /** Options for {@link registerTrained}. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ModelRegistry } from "../../backend/store/registry/registry.ts";
+import { ModelRegistry } from "../../backend/store/registry/mod.ts";
 import { UsageError } from "./_common.ts";
 import { captureIo, runTool, withTempDir } from "./_testing.ts";
 import { main } from "./train.ts";

@@ -1,5 +1,5 @@
 /** Human-readable tables for the command-line tools. */
-import type { ConfusionMatrix } from "../../backend/detector/evaluation.ts";
+import type { ConfusionMatrix } from "../../backend/detector/mod.ts";
 
 /** The figures {@link formatEvaluation} prints. */
 export interface Metrics {

@@ -4,7 +4,7 @@
  * precision-recall curve of the evaluated rows with the operating point. One
  * self-contained SVG, no scripts, readable in any browser.
  */
-import type { PrPoint } from "../../backend/detector/evaluation.ts";
+import type { PrPoint } from "../../backend/detector/mod.ts";
 
 /** One file's panel. */
 export interface SvgPanel {

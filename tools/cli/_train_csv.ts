@@ -14,11 +14,14 @@ import {
   streamKeys,
 } from "./_dataset.ts";
 import type { TrainedCsv } from "./_byod_report.ts";
-import type { AnyModel } from "../../backend/detector/any_artifact.ts";
-import type { GridMap } from "../../backend/detector/grid.ts";
-import { trainModel, validateModelConfig } from "../../backend/detector/model.ts";
-import { fitTemporal } from "../../backend/detector/temporal.ts";
-import type { ModelConfig } from "../../backend/detector/types.ts";
+import {
+  type AnyModel,
+  fitTemporal,
+  type GridMap,
+  type ModelConfig,
+  trainModel,
+  validateModelConfig,
+} from "../../backend/detector/mod.ts";
 
 /** What `train --csv` needs besides the data flags. */
 export interface TrainCsvOptions {

@@ -4,10 +4,12 @@ import type { DataFlags } from "./_data_flags.ts";
 import type { Dataset, Split } from "./_dataset.ts";
 import { readingsCsv, withTempDir } from "./_testing.ts";
 import { UsageError } from "./_common.ts";
-import { Model } from "../../backend/detector/model.ts";
-import { DEFAULT_MODEL_CONFIG } from "../../backend/detector/model_config.ts";
-import { TemporalModel } from "../../backend/detector/temporal.ts";
-import { FEATURES } from "../../backend/detector/types.ts";
+import {
+  DEFAULT_MODEL_CONFIG,
+  FEATURES,
+  Model,
+  TemporalModel,
+} from "../../backend/detector/mod.ts";
 import { simulate } from "../../lib/simulator/simulator.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 

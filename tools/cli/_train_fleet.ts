@@ -7,7 +7,7 @@
 import type { Dataset, Split } from "./_dataset.ts";
 import type { TrainedCsv } from "./_byod_report.ts";
 import { fitDetector, type FitOptions } from "./_train_csv.ts";
-import { toMatrix } from "../../backend/detector/model.ts";
+import { toMatrix } from "../../backend/detector/mod.ts";
 import { type FleetReading, simulateFleet } from "../../lib/simulator/fleet.ts";
 
 /** The simulated fleet: meters, one reading every 10 s, one day to train on. */

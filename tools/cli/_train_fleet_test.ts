@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { FLEET, fleetDataset, trainOnFleet } from "./_train_fleet.ts";
-import { TemporalModel } from "../../backend/detector/temporal.ts";
-import { DEFAULT_MODEL_CONFIG } from "../../backend/detector/model_config.ts";
-import { FEATURES } from "../../backend/detector/types.ts";
+import { DEFAULT_MODEL_CONFIG, FEATURES, TemporalModel } from "../../backend/detector/mod.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
 
 Deno.test("fleetDataset() makes a labeled file of the fleet: meters as streams, times parsed", () => {

@@ -19,10 +19,15 @@ import { expandPaths, loadDataFlagFiles, splitRows } from "./_dataset.ts";
 import { gridFlags, scoreFile } from "./_byod.ts";
 import { reportCsv } from "./_byod_report.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";
-import { type AnyModel, parseAnyArtifact } from "../../backend/detector/any_artifact.ts";
-import { evaluateScores, quantile } from "../../backend/detector/evaluation.ts";
-import { Model, toMatrix } from "../../backend/detector/model.ts";
-import { FEATURES } from "../../backend/detector/types.ts";
+import {
+  type AnyModel,
+  evaluateScores,
+  FEATURES,
+  Model,
+  parseAnyArtifact,
+  quantile,
+  toMatrix,
+} from "../../backend/detector/mod.ts";
 import { ANOMALY_KINDS, type AnomalyKind, Simulator } from "../../lib/simulator/simulator.ts";
 
 const HELP = `Usage: deno task evaluate [flags]

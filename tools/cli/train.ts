@@ -25,26 +25,29 @@ import { thresholdText } from "./_byod_text.ts";
 import { evaluateFiles, gridFlags, scoreFile } from "./_byod.ts";
 import { expandPaths } from "./_dataset.ts";
 import { parseAlias, registerTrained } from "./_register.ts";
-import type { AliasName } from "../../backend/store/registry/registry.ts";
+import type { AliasName } from "../../backend/store/registry/mod.ts";
 import { fixed, formatEvaluation, type Metrics, percent, table } from "./_report.ts";
-import { evaluateScores } from "../../backend/detector/evaluation.ts";
 import {
   DEFAULT_MODEL_CONFIG,
+  DEFAULT_TEMPORAL_CONFIG,
+  defaultGridMap,
+  evaluateScores,
   EVALUATION_SET,
+  FEATURES,
   type LabeledMatrix,
   Model,
+  MODEL_SETTINGS,
+  type ModelConfig,
+  parseGridSpec,
   simulatedSet,
   thresholdFor,
   trainModel,
   type TrainModelOptions,
   validateModelConfig,
-} from "../../backend/detector/model.ts";
-import { MODEL_SETTINGS } from "../../backend/detector/model_config.ts";
-import { FEATURES, type ModelConfig } from "../../backend/detector/types.ts";
-import { DEFAULT_TEMPORAL_CONFIG, WINDOW_RANGE } from "../../backend/detector/temporal.ts";
+  WINDOW_RANGE,
+} from "../../backend/detector/mod.ts";
 import { RANGES } from "../../backend/config.ts";
 import { describeRange } from "../../lib/ranges.ts";
-import { defaultGridMap, parseGridSpec } from "../../backend/detector/grid.ts";
 import { trainOnFleet } from "./_train_fleet.ts";
 import { writeArtifact } from "../../backend/store/model_store.ts";
 

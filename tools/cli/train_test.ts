@@ -2,11 +2,9 @@ import assert from "node:assert/strict";
 import { main } from "./train.ts";
 import { runCli } from "./_common.ts";
 import { captureIo, readingsCsv, runMain, runTool, withTempDir } from "./_testing.ts";
-import { parseArtifact } from "../../backend/detector/artifact.ts";
+import { parseAnyArtifact, parseArtifact, TemporalModel } from "../../backend/detector/mod.ts";
 import { simulate } from "../../lib/simulator/simulator.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
-import { parseAnyArtifact } from "../../backend/detector/any_artifact.ts";
-import { TemporalModel } from "../../backend/detector/temporal.ts";
 
 const SMALL = ["--n-estimators", "20", "--training-size", "1000"];
 

@@ -11,9 +11,9 @@
  */
 import { configFromEnvOrExit } from "../../backend/config.ts";
 import { renderDocsPage } from "../../backend/http/docs_page.ts";
-import { FEATURES } from "../../backend/detector/types.ts";
+import { FEATURES } from "../../backend/detector/mod.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { createMetrics, methodLabel, METRICS_CONTENT_TYPE } from "../../backend/metrics.ts";
+import { createMetrics, methodLabel, METRICS_CONTENT_TYPE } from "../../backend/metrics/metrics.ts";
 import { createModelLoader } from "../../backend/process/model_codec.ts";
 import { openApiDocument } from "../../backend/http/openapi.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";

@@ -1,10 +1,10 @@
 /**
  * Guards the model admin endpoints: 403 while `ADMIN_TOKEN` is unset (the
  * endpoints are off), 401 with `WWW-Authenticate: Bearer` for a missing or
- * wrong token. The comparison is constant-time (`lifecycle/admin_auth.ts`).
+ * wrong token. The comparison is constant-time (`mlops/admin_auth.ts`).
  */
 import type { MiddlewareHandler } from "hono";
-import { checkBearer } from "../../lifecycle/admin_auth.ts";
+import { checkBearer } from "../../mlops/admin_auth.ts";
 import { HttpError } from "../../../lib/problem.ts";
 
 /** Options for {@link adminAuth}. */

@@ -11,8 +11,8 @@
 import type { MiddlewareHandler } from "hono";
 import { ByteBudget } from "../../../lib/byte_budget.ts";
 import type { Config } from "../../config.ts";
-import type { Metrics } from "../../metrics.ts";
-import { GaugeSeries } from "../../metric_series.ts";
+import type { Metrics } from "../../metrics/metrics.ts";
+import { GaugeSeries } from "../../metrics/metric_series.ts";
 import { overBudget } from "../read_json.ts";
 import type { JsonBodyVariables } from "./json_body.ts";
 

@@ -9,7 +9,7 @@ import {
 } from "./body_budget.ts";
 import type { JsonBodyVariables } from "./json_body.ts";
 import { HttpError, problemResponse } from "../../../lib/problem.ts";
-import { createMetrics } from "../../metrics.ts";
+import { createMetrics } from "../../metrics/metrics.ts";
 
 Deno.test("reservationFor() reserves the declared length up to the limit, else a first share", () => {
   assert.equal(reservationFor("1000", 65536), 1000);

@@ -7,7 +7,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "../../../lib/logger.ts";
-import { methodLabel, routeLabel } from "../../metrics.ts";
+import { methodLabel, routeLabel } from "../../metrics/metrics.ts";
 import type { RequestIdVariables } from "./request_id.ts";
 import type { TimingVariables } from "./timing.ts";
 

@@ -7,8 +7,8 @@
  * which must run inside it.
  */
 import type { MiddlewareHandler } from "hono";
-import { CounterSeries, GaugeSeries, HistogramSeries } from "../../metric_series.ts";
-import { methodLabel, type Metrics, routeLabel } from "../../metrics.ts";
+import { CounterSeries, GaugeSeries, HistogramSeries } from "../../metrics/metric_series.ts";
+import { methodLabel, type Metrics, routeLabel } from "../../metrics/metrics.ts";
 import type { TimingVariables } from "./timing.ts";
 
 /** Options for {@link requestMetrics}. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { createMetrics } from "../../metrics.ts";
+import { createMetrics } from "../../metrics/metrics.ts";
 import { requestMetrics } from "./request_metrics.ts";
 import { timing, type TimingVariables } from "./timing.ts";
 

@@ -5,11 +5,11 @@
  * outcome}`; nothing is stored, so any replica can take any feedback.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import type { Detector } from "../../detector/types.ts";
-import { OUTCOMES, precision, recall, tally } from "../../lifecycle/feedback.ts";
-import { validateFeedbackBody } from "../../lifecycle/feedback_schema.ts";
-import type { LifecycleMetrics } from "../../lifecycle/lifecycle_metrics.ts";
-import type { ModelLifecycle } from "../../lifecycle/model_lifecycle.ts";
+import type { Detector } from "../../detector/mod.ts";
+import { OUTCOMES, precision, recall, tally } from "../../mlops/feedback.ts";
+import { validateFeedbackBody } from "../../mlops/feedback_schema.ts";
+import type { LifecycleMetrics } from "../../metrics/mlops_metrics.ts";
+import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { ValidationError } from "../../predict/predict_schema.ts";

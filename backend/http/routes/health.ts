@@ -1,6 +1,6 @@
 /** `GET /health` (liveness: the process answers) and `GET /ready` (readiness: `/predict` can be served). */
 import { Hono } from "hono";
-import { FEATURES } from "../../detector/types.ts";
+import { FEATURES } from "../../detector/mod.ts";
 import type { ServiceState } from "../../predict/state.ts";
 
 /** What the health routes need. */

@@ -1,6 +1,6 @@
 /** `GET /metrics`: Prometheus text exposition. */
 import { Hono } from "hono";
-import { METRICS_CONTENT_TYPE } from "../../metrics.ts";
+import { METRICS_CONTENT_TYPE } from "../../metrics/metrics.ts";
 
 /** What the metrics route needs. */
 export interface MetricsDeps {

@@ -9,8 +9,8 @@
  */
 import { Hono } from "hono";
 import type { Logger } from "../../../lib/logger.ts";
-import type { ModelLifecycle } from "../../lifecycle/model_lifecycle.ts";
-import { monitoringSummary } from "../../lifecycle/monitoring_summary.ts";
+import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
+import { monitoringSummary } from "../../mlops/monitoring_summary.ts";
 import { adminAuth } from "../middleware/admin_auth.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { HttpError } from "../../../lib/problem.ts";
@@ -18,10 +18,10 @@ import {
   type AliasName,
   type AliasRecord,
   type ModelRegistry,
+  shortVersion,
   type VersionMeta,
   VersionNotFoundError,
-} from "../../store/registry/registry.ts";
-import { shortVersion } from "../../store/registry/version_id.ts";
+} from "../../store/registry/mod.ts";
 import type { ServiceState } from "../../predict/state.ts";
 import type { RequestIdVariables } from "../middleware/request_id.ts";
 

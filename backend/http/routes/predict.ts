@@ -1,7 +1,7 @@
 /** `POST /predict`: score a batch of readings. */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Config } from "../../config.ts";
-import type { Metrics } from "../../metrics.ts";
+import type { Metrics } from "../../metrics/metrics.ts";
 import { workerBodyBudget } from "../middleware/body_budget.ts";
 import { inflightLimit } from "../middleware/inflight_limit.ts";
 import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { predictRoutes } from "./predict.ts";
 import { loadConfig } from "../../config.ts";
-import { createMetrics } from "../../metrics.ts";
+import { createMetrics } from "../../metrics/metrics.ts";
 import { ServiceState } from "../../predict/state.ts";
 import { FAKE_INFO, FakeDetector } from "../../tests/_fake_detector.ts";
 import { HttpError, problemResponse } from "../../../lib/problem.ts";
-import type { Prediction, Reading } from "../../detector/types.ts";
+import type { Prediction, Reading } from "../../detector/mod.ts";
 
 const BODY = '{"readings":[{"voltage":230,"current":10,"frequency":50}]}';
 

@@ -6,8 +6,7 @@
  * restart: within one poll interval plus the load time. A version that cannot
  * be loaded is logged once and the current model keeps serving.
  */
-import { parseArtifact } from "../../detector/artifact.ts";
-import type { Model } from "../../detector/model.ts";
+import { type Model, parseArtifact } from "../../detector/mod.ts";
 import { errorMessage, type Logger } from "../../../lib/logger.ts";
 import type { AliasName, ModelRegistry } from "./registry.ts";
 import { shortVersion } from "./version_id.ts";

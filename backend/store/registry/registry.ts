@@ -16,9 +16,12 @@
  * versions plus every aliased version and the champion's previous version
  * (the rollback target).
  */
-import { parseArtifact, serializeArtifact } from "../../detector/artifact.ts";
-import type { Model } from "../../detector/model.ts";
-import type { ModelConfig } from "../../detector/types.ts";
+import {
+  type Model,
+  type ModelConfig,
+  parseArtifact,
+  serializeArtifact,
+} from "../../detector/mod.ts";
 import { createFileOnce, readTextOrNull, replaceFile } from "./atomic_file.ts";
 import { isFullVersion, shortVersion, versionHex, versionPrefix } from "./version_id.ts";
 import { assertInRange } from "../../../lib/ranges.ts";

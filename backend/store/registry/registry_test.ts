@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Model, trainModel } from "../../detector/model.ts";
+import { type Model, trainModel } from "../../detector/mod.ts";
 import { ModelRegistry, VersionNotFoundError } from "./registry.ts";
 
 const models = new Map<number, Model>();

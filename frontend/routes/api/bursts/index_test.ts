@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { BurstRunner, BurstSpec, BurstStatus } from "../../../bursts.ts";
-import { UiLifecycle } from "../../../lifecycle.ts";
+import { UiLifecycle } from "../../../shutdown.ts";
 import { UiError } from "../../../problem.ts";
 import { routeContext } from "../../../tests/_route_context.ts";
 import { handler } from "./index.ts";

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
-import { trainModel } from "../detector/model.ts";
-import type { Reading } from "../detector/types.ts";
+import { type Reading, trainModel } from "../detector/mod.ts";
 import { silentLogger } from "../../lib/logger.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { ServiceState } from "../predict/state.ts";
-import { createLifecycleMetrics } from "./lifecycle_metrics.ts";
-import { INFERENCE_LATENCY_BUCKETS } from "../metrics.ts";
+import { createLifecycleMetrics } from "../metrics/mlops_metrics.ts";
+import { INFERENCE_LATENCY_BUCKETS } from "../metrics/metrics.ts";
 import { ModelLifecycle } from "./model_lifecycle.ts";
 
 const config = { nEstimators: 20, sampleSize: 64, seed: 3, trainingSize: 1000 };

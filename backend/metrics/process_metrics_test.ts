@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
-import { aggregateMetrics, snapshotMetrics } from "../metrics.ts";
+import { aggregateMetrics, snapshotMetrics } from "./metrics.ts";
 import { type ProcReader, procReader, registerProcessMetrics } from "./process_metrics.ts";
 import { promtoolCheckMetrics, skipUnless } from "../../testing/tools.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
-import { aggregateMetrics, snapshotMetrics } from "../metrics.ts";
-import { createLifecycleMetrics } from "./lifecycle_metrics.ts";
-import { INFERENCE_LATENCY_BUCKETS } from "../metrics.ts";
+import { aggregateMetrics, snapshotMetrics } from "./metrics.ts";
+import { createLifecycleMetrics } from "./mlops_metrics.ts";
+import { INFERENCE_LATENCY_BUCKETS } from "./metrics.ts";
 
 Deno.test("createLifecycleMetrics() reads feature_drift_psi from its source at scrape time", async () => {
   const registry = new Registry();

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { Model, trainModel } from "../detector/model.ts";
-import type { Detector, Prediction, Reading } from "../detector/types.ts";
+import {
+  type Detector,
+  Model,
+  type Prediction,
+  type Reading,
+  trainModel,
+} from "../detector/mod.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { FAKE_INFO, FakeDetector } from "../tests/_fake_detector.ts";
 import { smallModel } from "../tests/_models.ts";

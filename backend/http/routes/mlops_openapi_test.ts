@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openApiDocument } from "../openapi.ts";
-import { ModelRegistry } from "../../store/registry/registry.ts";
+import { ModelRegistry } from "../../store/registry/mod.ts";
 import { testApp } from "../../tests/_app.ts";
 import { tinyModel } from "../../tests/_models.ts";
 import { schemaErrors } from "../../tests/_json_schema.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createMetrics } from "../metrics.ts";
+import { createMetrics } from "../metrics/metrics.ts";
 import { monitoringSummary } from "./monitoring_summary.ts";
 
 Deno.test("monitoringSummary() reads shadow, drift and feedback figures from the exposition", async () => {

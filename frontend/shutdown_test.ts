@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UiLifecycle } from "./lifecycle.ts";
+import { UiLifecycle } from "./shutdown.ts";
 
 Deno.test("UiLifecycle goes serving → draining → closing, and SIGTERM twice does not reopen", () => {
   const l = new UiLifecycle();

@@ -17,8 +17,8 @@ import {
   type MetricValue,
   Registry,
 } from "prom-client";
-import { createLifecycleMetrics, type LifecycleMetrics } from "./lifecycle/lifecycle_metrics.ts";
-import { registerProcessMetrics } from "./process/process_metrics.ts";
+import { createLifecycleMetrics, type LifecycleMetrics } from "./mlops_metrics.ts";
+import { registerProcessMetrics } from "./process_metrics.ts";
 
 /** Latency buckets in seconds: fine below 10 ms where this service lives, and the 0.3 s SLO and 1.2 s (4 × SLO) bounds for Apdex. */
 export const REQUEST_LATENCY_BUCKETS = [
@@ -72,7 +72,7 @@ export interface Metrics {
   bodyBytesInFlight: Gauge<string>;
   buildInfo: Gauge<"version" | "runtime">;
   heapUsed: Gauge<string>;
-  /** Shadow scoring, drift and feedback (`lifecycle/lifecycle_metrics.ts`). */
+  /** Shadow scoring, drift and feedback (`metrics/mlops_metrics.ts`). */
   lifecycle: LifecycleMetrics;
 }
 

@@ -3,8 +3,8 @@
  * `/models/aliases/*`, `/feedback`): what the UI's models panel and
  * feedback buttons build on. Merged into `/openapi.json` by `openapi.ts`.
  */
-import { ALIASES } from "../../store/registry/registry.ts";
-import { MODEL_SETTINGS } from "../../detector/model_config.ts";
+import { ALIASES } from "../../store/registry/mod.ts";
+import { MODEL_SETTINGS } from "../../detector/mod.ts";
 import {
   confusionProperties,
   json,

@@ -5,7 +5,7 @@
  * indices in a ring buffer) and running counts, so PSI is computed from the
  * counts at scrape time without touching the window.
  */
-import { binIndex, type DriftReference } from "../detector/drift_reference.ts";
+import { binIndex, type DriftReference } from "../detector/mod.ts";
 import { psi } from "./psi.ts";
 import { assertInRange } from "../../lib/ranges.ts";
 

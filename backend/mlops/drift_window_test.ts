@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { driftReference } from "../detector/drift_reference.ts";
+import { driftReference } from "../detector/mod.ts";
 import { DriftWindow } from "./drift_window.ts";
 
 function uniformReference() {

@@ -4,7 +4,7 @@
  * same rules as `/predict` (one description, `predict_schema.ts`); errors of
  * both kinds are reported together, in reading order.
  */
-import type { Reading } from "../detector/types.ts";
+import type { Reading } from "../detector/mod.ts";
 import { validatePredictBody, ValidationError } from "../predict/predict_schema.ts";
 import type { FieldError } from "../../lib/problem.ts";
 

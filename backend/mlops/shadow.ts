@@ -9,9 +9,14 @@
  * requests that do not fit are dropped and counted rather than letting
  * shadow work grow memory or latency under load.
  */
-import { Model, toMatrix } from "../detector/model.ts";
-import { hasSensorFault } from "../detector/reasons.ts";
-import type { Detector, Prediction, Reading } from "../detector/types.ts";
+import {
+  type Detector,
+  hasSensorFault,
+  Model,
+  type Prediction,
+  type Reading,
+  toMatrix,
+} from "../detector/mod.ts";
 
 /** Readings scored at a time: about 25 µs with the workshop model (200 trees). */
 export const SHADOW_SLICE = 16;

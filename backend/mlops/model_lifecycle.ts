@@ -4,12 +4,16 @@
  * shadow and the drift window over the champion's training reference, and
  * is told about every scored request after the champion answered.
  */
-import { readDriftReference } from "../detector/drift_reference.ts";
-import type { Detector, Prediction, Reading } from "../detector/types.ts";
+import {
+  type Detector,
+  type Prediction,
+  readDriftReference,
+  type Reading,
+} from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import type { ServiceState } from "../predict/state.ts";
 import { DriftWindow } from "./drift_window.ts";
-import type { LifecycleMetrics } from "./lifecycle_metrics.ts";
+import type { LifecycleMetrics } from "../metrics/mlops_metrics.ts";
 import { ShadowScorer } from "./shadow.ts";
 
 /** Options for {@link ModelLifecycle}. */

@@ -1,0 +1,55 @@
+/**
+ * The detector's public face: what the service, the tools and the tests outside
+ * this folder use. Callers import this module, never the modules behind it, so
+ * those can be split or merged without touching a caller.
+ */
+export {
+  type AnyModel,
+  artifactFormat,
+  parseAnyArtifact,
+  serializeAnyArtifact,
+} from "./any_artifact.ts";
+export { parseArtifact, serializeArtifact } from "./artifact.ts";
+export {
+  binIndex,
+  type DriftReference,
+  driftReference,
+  readDriftReference,
+} from "./drift_reference.ts";
+export {
+  averagePrecision,
+  type ConfusionMatrix,
+  evaluateScores,
+  prCurve,
+  type PrPoint,
+  quantile,
+  rocAuc,
+} from "./evaluation.ts";
+export { detectEvents, eventsFromLabels } from "./events.ts";
+export { defaultGridMap, type GridMap, parseGridSpec } from "./grid.ts";
+export { growForest, IsolationForest } from "./isolation_forest.ts";
+export {
+  EVALUATION_SET,
+  type LabeledMatrix,
+  Model,
+  simulatedSet,
+  thresholdFor,
+  toMatrix,
+  trainModel,
+  type TrainModelOptions,
+  validateModelConfig,
+} from "./model.ts";
+export { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS } from "./model_config.ts";
+export { hasSensorFault } from "./reasons.ts";
+export { previousInStream } from "./streams.ts";
+export { DEFAULT_TEMPORAL_CONFIG, fitTemporal, TemporalModel, WINDOW_RANGE } from "./temporal.ts";
+export { TEMPORAL_FORMAT } from "./temporal_artifact.ts";
+export {
+  type Detector,
+  FEATURES,
+  type ModelConfig,
+  type ModelInfo,
+  type Prediction,
+  type Reading,
+} from "./types.ts";
+export { STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";
