@@ -5,7 +5,6 @@
  * fresh connection; plus the containers' memory limits from the manifests,
  * so tests compare peak RSS with the figure Kubernetes enforces.
  */
-import { parse } from "yaml";
 import { oneByteChunks, readResponse, writeAll } from "./raw_socket.ts";
 
 /** Where the probing and the storm ran, for the report. */
@@ -120,13 +119,9 @@ export type Deployment = "backend" | "ui";
 /** The memory limit in bytes of `deployment`'s container in `k8s/base`. */
 export function memoryLimitBytes(deployment: Deployment): number {
   const path = new URL(`../k8s/base/${deployment}-deployment.yaml`, import.meta.url);
-  const doc = parse(Deno.readTextFileSync(path)) as {
-    spec: {
-      template: { spec: { containers: { resources?: { limits?: { memory?: string } } }[] } };
-    };
-  };
-  const text = doc.spec.template.spec.containers[0].resources?.limits?.memory;
-  const m = /^(\d+)(Mi|Gi)$/.exec(text ?? "");
+  const text = Deno.readTextFileSync(path);
+  // The first `memory:` after `limits:` (a Deployment of one container); no YAML parser needed.
+  const m = /\n\s+limits:\s*\n(?:\s+[\w-]+:.*\n)*?\s+memory:\s*"?(\d+)(Mi|Gi)"?/.exec(text);
   if (!m) throw new Error(`No memory limit in Mi or Gi in ${deployment}-deployment.yaml`);
   return Number(m[1]) * (m[2] === "Gi" ? 2 ** 30 : 2 ** 20);
 }

@@ -20,9 +20,9 @@
  */
 import { parseArgs } from "node:util";
 import { print } from "../../lib/logger.ts";
-import { REPO_ROOT, startBackend } from "../../testing/backend_process.ts";
+import { REPO_ROOT, startBackend, taskArgs } from "../../testing/backend_process.ts";
 import { processMemory } from "../../testing/raw_socket.ts";
-import type { ServiceProcess } from "../../testing/service_process.ts";
+import { type ServiceProcess, startService } from "../../testing/service_process.ts";
 import {
   chunkStorm,
   memoryLimitBytes,
@@ -31,8 +31,6 @@ import {
   startProber,
   type StormResult,
 } from "../../testing/storm.ts";
-import { startFakeBackend } from "../../frontend/tests/_fake_backend.ts";
-import { startUi } from "../../frontend/tests/_stack.ts";
 import {
   describeProbes,
   overload,
@@ -109,19 +107,28 @@ async function backendStorm(
   }
 }
 
-/** A storm to the UI's `/api/predict` (the UI has no probe listener: one prober). */
+/** A storm to the UI's `/api/predict` in front of a real backend (the UI has no probe listener). */
 async function uiStorm(
   chunks: number,
 ): Promise<{ storm: StormResult; probes: ProbeWaits; peak: number | null }> {
-  const fake = startFakeBackend();
-  const ui = await startUi({ BACKEND_URL: fake.url });
+  const backend = await startBackend({ timeoutMs: 60_000 });
   try {
-    const prober = await startProber(`${ui.url}/health`);
-    const storm = await chunkStorm(ui.port, "/api/predict", chunks, PREDICT);
-    return { storm, probes: await prober.stop(), peak: peakMiB(ui.pid) };
+    const ui = await startService({
+      name: "UI",
+      args: taskArgs("frontend/main.ts"),
+      env: { PORT: "0", HOST: "127.0.0.1", BACKEND_URL: backend.url },
+      cwd: REPO_ROOT,
+      readyPath: null,
+    });
+    try {
+      const prober = await startProber(`${ui.url}/health`);
+      const storm = await chunkStorm(ui.port, "/api/predict", chunks, PREDICT);
+      return { storm, probes: await prober.stop(), peak: peakMiB(ui.pid) };
+    } finally {
+      await ui.stop("SIGINT");
+    }
   } finally {
-    await ui.stop("SIGINT");
-    await fake.close();
+    await backend.stop();
   }
 }
 
