@@ -11,7 +11,7 @@ import { documentText, gridText, headerLines, list, sha256Version } from "./_can
 export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
 
 /** The artifact's `formatVersion`; bump it when the layout changes. */
-export const TEMPORAL_FORMAT_VERSION = 1;
+export const TEMPORAL_FORMAT_VERSION = 2;
 
 /** The artifact text for `parts`; with `version` null, the text that is hashed. */
 export function renderTemporalArtifact(parts: TemporalParts, version: string | null): string {
@@ -24,8 +24,10 @@ export function renderTemporalArtifact(parts: TemporalParts, version: string | n
     `"grid": ${gridText(parts.grid, parts.features)}`,
     `"meters": {"ids": ${JSON.stringify(meters.ids)}, "mean": ${list(meters.mean)}, "sd": ${
       list(meters.sd)
+    }, "noise": ${list(meters.noise)}}`,
+    `"pooled": {"mean": ${list(pooled.mean)}, "sd": ${list(pooled.sd)}, "noise": ${
+      list(pooled.noise)
     }}`,
-    `"pooled": {"mean": ${list(pooled.mean)}, "sd": ${list(pooled.sd)}}`,
     `"calibration": {"center": ${list(calibration.center)}, "scale": ${
       list(calibration.scale)
     }, "limit": ${list(calibration.limit)}}`,

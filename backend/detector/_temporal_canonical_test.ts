@@ -16,8 +16,8 @@ const parts: TemporalParts = {
   config: { window: 2, contamination: 0.05 },
   threshold: 1.25,
   grid: { f: "frequency", u: "voltage" },
-  meters: { ids: ["m1"], mean: [230, 50], sd: [1.5, 0.02] },
-  pooled: { mean: [229.5, 50.01], sd: [2, 0.03] },
+  meters: { ids: ["m1"], mean: [230, 50], sd: [1.5, 0.02], noise: [1.2, 0.015] },
+  pooled: { mean: [229.5, 50.01], sd: [2, 0.03], noise: [1.4, 0.02] },
   calibration: {
     center: Array.from({ length: per }, (_, i) => i / 10),
     scale: Array.from({ length: per }, (_, i) => 1 + i / 100),

@@ -42,7 +42,13 @@ export {
 export { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS } from "./model_config.ts";
 export { hasSensorFault } from "./reasons.ts";
 export { previousInStream } from "./streams.ts";
-export { DEFAULT_TEMPORAL_CONFIG, fitTemporal, TemporalModel, WINDOW_RANGE } from "./temporal.ts";
+export {
+  DEFAULT_TEMPORAL_CONFIG,
+  fitTemporal,
+  MIN_METER_ROWS,
+  TemporalModel,
+  WINDOW_RANGE,
+} from "./temporal.ts";
 export { TEMPORAL_FORMAT } from "./temporal_artifact.ts";
 export {
   type Detector,
@@ -51,5 +57,6 @@ export {
   type ModelInfo,
   type Prediction,
   type Reading,
+  type TemporalConfig,
 } from "./types.ts";
 export { STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";

@@ -28,7 +28,7 @@ import { temporalContentHash } from "./_temporal_canonical.ts";
 import { detectorInfo } from "./_info.ts";
 import { modelSetting } from "./model_config.ts";
 import { assertInRange, type Range } from "../../lib/ranges.ts";
-import { STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";
+import { SPREAD_FLOOR, STATS_PER_CHANNEL, WindowScratch, windowStats } from "./window_stats.ts";
 
 /** The defaults: 8 readings (chosen by measurement, see docs/DETECTOR.md), 1 % flagged in training. */
 export const DEFAULT_TEMPORAL_CONFIG: Readonly<TemporalConfig> = Object.freeze({
@@ -42,6 +42,17 @@ export const WINDOW_RANGE = Object.freeze({ min: 2, max: 256, integer: true }) s
 /** Quantile of the largest |z| that each window length is normalized by. */
 export const REFERENCE_QUANTILE = 0.99;
 
+/**
+ * Relative weight of the tie-breaker in a score. The largest |z| is often the
+ * same in thousands of rows (a window statistic clipped at its limit, or a
+ * two-state channel stuck in one state), so a threshold could only move in
+ * large steps. A score is therefore the largest |z| (normalized) times
+ * (1 + TIE_BREAK * m), where m, the mean of |z| / (1 + |z|) over all
+ * statistics, is in [0, 1) and keeps varying with the other statistics where
+ * the largest one is stuck; no score moves by more than a millionth of itself.
+ */
+export const TIE_BREAK = 1e-6;
+
 /** Training rows a meter needs for a baseline of its own (else: the pooled baseline). */
 export const MIN_METER_ROWS = 50;
 
@@ -54,10 +65,13 @@ export interface TemporalParts {
   threshold: number;
   /** Which features are grid quantities (grid rules read only those). */
   grid: GridMap;
-  /** Meters with their own baseline, and that baseline (`meter * nf + channel`). */
-  meters: { ids: string[]; mean: number[]; sd: number[] };
+  /**
+   * Meters with their own baseline, and that baseline (`meter * nf + channel`):
+   * mean, sd, and the reading-to-reading noise (see {@link localNoise}).
+   */
+  meters: { ids: string[]; mean: number[]; sd: number[]; noise: number[] };
   /** Baseline over all training rows, for meters without their own. */
-  pooled: { mean: number[]; sd: number[] };
+  pooled: { mean: number[]; sd: number[]; noise: number[] };
   /**
    * Per window length n (1-based) and statistic `j = channel * 4 + stat`, at
    * `(n - 1) * nf * 4 + j`: centre and scale; `limit[n - 1]` normalizes the score.
@@ -106,6 +120,10 @@ export interface FitTemporalOptions {
 }
 
 const MIN_SCALE = 1e-6;
+/** Each statistic's tails are read at its 0.5 % and 99.5 % quantiles ... */
+const TAIL_QUANTILE = 0.005;
+/** ... which lie 2.576 sd from the centre for a normal distribution. */
+const NORMAL_TAIL_Z = 2.576;
 // Calibration keeps at most this many (row, window length) samples in memory.
 const MAX_CALIBRATION_SAMPLES = 400_000;
 
@@ -123,6 +141,19 @@ function sdFloor(mean: number): number {
   return 1e-9 * (1 + Math.abs(mean));
 }
 
+/**
+ * A channel's reading-to-reading noise: the root mean square of consecutive
+ * differences over √2 (the sd of white noise; slow changes such as the
+ * diurnal load barely add to it). Floored like an sd.
+ */
+function localNoise(matrix: Float64Array, nf: number, rows: readonly number[], c: number): number {
+  let sum = 0;
+  for (let k = 1; k < rows.length; k++) {
+    sum += (matrix[rows[k] * nf + c] - matrix[rows[k - 1] * nf + c]) ** 2;
+  }
+  return rows.length < 2 ? 0 : Math.sqrt(sum / (2 * (rows.length - 1)));
+}
+
 function baselines(matrix: Float64Array, nf: number, keys: readonly (string | undefined)[] | null) {
   const rows = matrix.length / nf;
   const pooledMean = new Array<number>(nf).fill(0);
@@ -138,14 +169,30 @@ function baselines(matrix: Float64Array, nf: number, keys: readonly (string | un
   const ids: string[] = [];
   const mean: number[] = [];
   const sd: number[] = [];
-  if (keys !== null) {
-    const byMeter = new Map<string, number[]>();
+  const noise: number[] = [];
+  const byMeter = new Map<string, number[]>();
+  if (keys === null) byMeter.set("", Array.from({ length: rows }, (_, r) => r));
+  else {
     keys.forEach((key, r) => {
       const k = key ?? "";
       const list = byMeter.get(k);
       if (list) list.push(r);
       else byMeter.set(k, [r]);
     });
+  }
+  // Pooled noise: over every stream's consecutive rows, in the pooled sd's terms.
+  const pooledNoise = new Array<number>(nf).fill(0);
+  for (let c = 0; c < nf; c++) {
+    let sum = 0;
+    let pairs = 0;
+    for (const list of byMeter.values()) {
+      const n = localNoise(matrix, nf, list, c);
+      sum += 2 * n * n * Math.max(0, list.length - 1);
+      pairs += Math.max(0, list.length - 1);
+    }
+    pooledNoise[c] = pairs === 0 ? pooledSd[c] : Math.sqrt(sum / (2 * pairs));
+  }
+  if (keys !== null) {
     for (const id of [...byMeter.keys()].sort()) {
       const list = byMeter.get(id)!;
       if (list.length < MIN_METER_ROWS || byMeter.size === 1) continue;
@@ -158,10 +205,53 @@ function baselines(matrix: Float64Array, nf: number, keys: readonly (string | un
         for (const r of list) v += (matrix[r * nf + c] - m) ** 2;
         mean.push(m);
         sd.push(Math.max(Math.sqrt(v / list.length), sdFloor(m)));
+        noise.push(localNoise(matrix, nf, list, c));
       }
     }
   }
-  return { meters: { ids, mean, sd }, pooled: { mean: pooledMean, sd: pooledSd } };
+  return {
+    meters: { ids, mean, sd, noise },
+    pooled: { mean: pooledMean, sd: pooledSd, noise: pooledNoise },
+  };
+}
+
+/**
+ * Length of a window's recent part whose statistics must agree with the
+ * whole window's: half the window, or 0 (none) for windows under 6, whose
+ * halves are too short for a spread (with a window of 4, agreement with 2
+ * readings lost a third of the stuck sensors on the simple fleet).
+ */
+export function recentLength(window: number): number {
+  const h = Math.floor(window / 2);
+  return h >= 3 ? h : 0;
+}
+
+/**
+ * The z of every statistic of a window of `n` readings: against the
+ * calibration at its length, and (for windows longer than the recent part)
+ * only as far as the recent part's z agrees: the one nearer zero of the two,
+ * or 0 when they point different ways. A fault shows in both at once; once it
+ * is over, the recent readings are normal again while the whole window still
+ * holds the fault, so the alarm ends with the fault instead of a window later.
+ * The reading's own value is taken as it is.
+ */
+function windowZ(
+  out: Float64Array,
+  w: { stats: ArrayLike<number>; recent: ArrayLike<number>; n: number; recentN: number },
+  c: { center: ArrayLike<number>; inverse: ArrayLike<number>; per: number },
+): void {
+  const base = (w.n - 1) * c.per;
+  const both = w.recentN > 0 && w.n > w.recentN;
+  const rb = (w.recentN - 1) * c.per;
+  for (let j = 0; j < c.per; j++) {
+    const z = (w.stats[j] - c.center[base + j]) * c.inverse[base + j];
+    if (!both || j % STATS_PER_CHANNEL === 0) {
+      out[j] = z;
+      continue;
+    }
+    const zr = (w.recent[j] - c.center[rb + j]) * c.inverse[rb + j];
+    out[j] = (z > 0) !== (zr > 0) ? 0 : Math.abs(z) < Math.abs(zr) ? z : zr;
+  }
 }
 
 /** A trained temporal detector. Build one with {@link fitTemporal} or from its artifact. */
@@ -172,8 +262,13 @@ export class TemporalModel {
   readonly #nf: number;
   readonly #window: number;
   readonly #center: Float64Array;
-  readonly #scale: Float64Array;
+  /** 1 / the calibration scale (multiplying is cheaper than dividing, per statistic and row). */
+  readonly #inverse: Float64Array;
   readonly #limit: Float64Array;
+  /** Per baseline (pooled first) and channel: log of its noise in standardized units. */
+  readonly #spread: Float64Array;
+  /** Per baseline, channel and window length: 1 / the window mean's expected spread. */
+  readonly #meanScale: Float64Array;
 
   /** Full content hash, `sha256:` and 64 hex digits. */
   readonly contentHash: string;
@@ -192,7 +287,9 @@ export class TemporalModel {
       center.length !== w * per || scale.length !== w * per || limit.length !== w ||
       parts.meters.mean.length !== parts.meters.ids.length * nf ||
       parts.meters.sd.length !== parts.meters.ids.length * nf ||
-      parts.pooled.mean.length !== nf || parts.pooled.sd.length !== nf
+      parts.meters.noise.length !== parts.meters.ids.length * nf ||
+      parts.pooled.mean.length !== nf || parts.pooled.sd.length !== nf ||
+      parts.pooled.noise.length !== nf
     ) {
       throw new RangeError(
         `Temporal model parts do not fit ${nf} features and a window of ${w}`,
@@ -203,8 +300,25 @@ export class TemporalModel {
     this.#window = w;
     this.#index = new Map(parts.meters.ids.map((id, i) => [id, i]));
     this.#center = Float64Array.from(center);
-    this.#scale = Float64Array.from(scale);
+    this.#inverse = Float64Array.from(scale, (v) => 1 / v);
     this.#limit = Float64Array.from(limit);
+    this.#spread = new Float64Array((parts.meters.ids.length + 1) * nf);
+    this.#meanScale = new Float64Array((parts.meters.ids.length + 1) * nf * w);
+    for (let b = -1; b < parts.meters.ids.length; b++) {
+      for (let c = 0; c < nf; c++) {
+        const { sd, noise } = b === -1
+          ? { sd: parts.pooled.sd[c], noise: parts.pooled.noise[c] }
+          : { sd: parts.meters.sd[b * nf + c], noise: parts.meters.noise[b * nf + c] };
+        const off = Math.log(Math.max(noise / sd, SPREAD_FLOOR));
+        this.#spread[(b + 1) * nf + c] = off;
+        // The window mean's own spread: the slow part of the variance stays, the noise part
+        // shrinks with n. Dividing by it gives every meter's window mean about unit spread.
+        const white = Math.min(Math.exp(2 * off), 1);
+        for (let n = 1; n <= w; n++) {
+          this.#meanScale[((b + 1) * nf + c) * w + n - 1] = 1 / Math.sqrt(1 - white + white / n);
+        }
+      }
+    }
     this.contentHash = temporalContentHash(parts);
     this.quantities = quantitiesOf(parts.features, parts.grid);
     this.info = detectorInfo<TemporalInfo>("temporal_window", this.contentHash, parts, options);
@@ -302,6 +416,24 @@ export class TemporalModel {
       : { mean: meters.mean[b * this.#nf + channel], sd: meters.sd[b * this.#nf + channel] };
   }
 
+  /**
+   * Express a window's spread statistics (log sd, log step) relative to the
+   * noise of baseline `b`'s channels, so a quiet meter's flicker stands out as
+   * much as a noisy one's: meters differ in how much of their spread is
+   * reading-to-reading noise and how much slow change (load, wander).
+   */
+  relativeSpread(stats: Float64Array, b: number, n: number): void {
+    const nf = this.#nf;
+    const w = this.#window;
+    for (let c = 0; c < nf; c++) {
+      const k = (b + 1) * nf + c;
+      const off = this.#spread[k];
+      stats[c * STATS_PER_CHANNEL + 1] *= this.#meanScale[k * w + n - 1];
+      stats[c * STATS_PER_CHANNEL + 2] -= off;
+      stats[c * STATS_PER_CHANNEL + 3] -= off;
+    }
+  }
+
   /** Rows standardized by their meter's baseline, and the baseline index of each row. */
   standardize(
     matrix: Float64Array,
@@ -343,28 +475,40 @@ export class TemporalModel {
     const out = new Float64Array(rows - from);
     const per = nf * STATS_PER_CHANNEL;
     const center = this.#center;
-    const scale = this.#scale;
+    const inverse = this.#inverse;
+    const recent = recentLength(this.#window);
+    const zs = new Float64Array(per);
     for (let r = from; r < rows; r++) {
-      const n = windowStats(u, nf, prev, r, this.#window, scratch);
-      const stats = scratch.stats;
-      const base = (n - 1) * per;
+      const n = windowStats(u, nf, prev, r, this.#window, scratch, undefined, recent);
+      this.relativeSpread(scratch.stats, which[r], n);
+      if (recent > 0 && n > recent) this.relativeSpread(scratch.recent, which[r], recent);
+      windowZ(zs, { stats: scratch.stats, recent: scratch.recent, n, recentN: recent }, {
+        center,
+        inverse,
+        per,
+      });
       let best = 0;
       let bestJ = 0;
+      let sum = 0;
+      let count = 0;
       for (let j = 0; j < per; j++) {
         // With one reading only its value is a statistic.
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
-        const z = Math.abs((stats[j] - center[base + j]) / scale[base + j]);
+        const z = Math.abs(zs[j]);
+        sum += z / (1 + z);
+        count++;
         if (z > best) {
           best = z;
           bestJ = j;
         }
       }
-      out[r - from] = best / this.#limit[n - 1];
+      const primary = best / this.#limit[n - 1];
+      out[r - from] = primary * (1 + TIE_BREAK * (sum / count));
       if (options.findings) {
         options.findings.push({
           channel: Math.floor(bestJ / STATS_PER_CHANNEL),
           stat: bestJ % STATS_PER_CHANNEL,
-          z: (stats[bestJ] - center[base + bestJ]) / scale[base + bestJ],
+          z: zs[bestJ],
           n,
           baseline: which[r],
         });
@@ -418,7 +562,7 @@ export function fitTemporal(
     training: {},
   };
   const provisional = new TemporalModel(identity, {});
-  const { u } = provisional.standardize(matrix, options.meters);
+  const { u, which } = provisional.standardize(matrix, options.meters);
   const prev = previousInStream(options.meters, rows);
 
   // Window statistics for every length at sampled rows.
@@ -428,7 +572,9 @@ export function fitTemporal(
   const scratch = new WindowScratch(nf);
   for (let s = 0, r = 0; r < rows; r += stride, s++) {
     windowStats(u, nf, prev, r, w, scratch, (n, stats) => {
-      values.set(stats, (s * w + n - 1) * per);
+      const at = (s * w + n - 1) * per;
+      values.set(stats, at);
+      provisional.relativeSpread(values.subarray(at, at + per), which[r], n);
     });
   }
   const center = new Array<number>(w * per).fill(0);
@@ -446,20 +592,37 @@ export function fitTemporal(
       const k = (n - 1) * per + j;
       center[k] = quantile(column, 0.5);
       // Half the central 68 % range: the sd for normal data, robust to a few outliers.
-      scale[k] = Math.max((quantile(column, 0.8413) - quantile(column, 0.1587)) / 2, MIN_SCALE);
+      const sd = Math.max((quantile(column, 0.8413) - quantile(column, 0.1587)) / 2, MIN_SCALE);
+      // A statistic whose normal tails are heavier than a normal distribution's (e.g. a noisy
+      // channel's spread in load bursts) is widened until its tails are, so it does not set the
+      // bar for the statistics whose normal behaviour is tighter.
+      const tails = Math.max(
+        center[k] - quantile(column, TAIL_QUANTILE),
+        quantile(column, 1 - TAIL_QUANTILE) - center[k],
+      );
+      scale[k] = Math.max(sd, tails / NORMAL_TAIL_Z);
     }
   }
   const limit = new Array<number>(w).fill(1);
+  const recent = recentLength(w);
+  const inverse = scale.map((v) => 1 / v);
+  const zs = new Float64Array(per);
   for (let n = 1; n <= w; n++) {
     const maxima: number[] = [];
     for (let s = 0; s < sampled; s++) {
       const o = (s * w + n - 1) * per;
       if (Number.isNaN(values[o])) continue;
+      const ro = (s * w + recent - 1) * per;
+      windowZ(zs, {
+        stats: values.subarray(o, o + per),
+        recent: values.subarray(ro, ro + per),
+        n,
+        recentN: recent,
+      }, { center, inverse, per });
       let best = 0;
       for (let j = 0; j < per; j++) {
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
-        const k = (n - 1) * per + j;
-        best = Math.max(best, Math.abs((values[o + j] - center[k]) / scale[k]));
+        best = Math.max(best, Math.abs(zs[j]));
       }
       maxima.push(best);
     }

@@ -44,6 +44,16 @@ function names(value: unknown, field: string, max: number): string[] {
 
 const POSITIVE = { positive: true } as const;
 
+/** Finite numbers at or above zero (a noise level may be exactly zero). */
+function noiseField(value: unknown, field: string, length: number): number[] {
+  const list = fields.numbers(value, field, length);
+  const bad = list.findIndex((v) => v < 0);
+  if (bad !== -1) {
+    throw new RangeError(`Artifact field ${field}[${bad}] must be at least 0, got ${list[bad]}`);
+  }
+  return list;
+}
+
 /** Parse and validate temporal artifact text into a model. */
 export function parseTemporalArtifact(
   text: string,
@@ -90,10 +100,12 @@ export function parseTemporalArtifact(
       ids,
       mean: fields.numbers(meters.mean, "meters.mean", ids.length * nf),
       sd: fields.numbers(meters.sd, "meters.sd", ids.length * nf, POSITIVE),
+      noise: noiseField(meters.noise, "meters.noise", ids.length * nf),
     },
     pooled: {
       mean: fields.numbers(pooled.mean, "pooled.mean", nf),
       sd: fields.numbers(pooled.sd, "pooled.sd", nf, POSITIVE),
+      noise: noiseField(pooled.noise, "pooled.noise", nf),
     },
     calibration: {
       center: fields.numbers(calibration.center, "calibration.center", per),

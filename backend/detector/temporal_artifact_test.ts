@@ -28,7 +28,14 @@ Deno.test("parseTemporalArtifact() names the damaged field", () => {
   const cases: [Record<string, unknown>, RegExp][] = [
     [{ ...doc, format: "x" }, /Artifact format must be "grid-anomaly\/temporal-window", got "x"/],
     [{ ...doc, config: { window: 1, contamination: 0.02 } }, /config is invalid: Window must be/],
-    [{ ...doc, pooled: { mean: [1, 2], sd: [1, 1, 1] } }, /pooled.mean must have 3 entries, got 2/],
+    [
+      { ...doc, pooled: { mean: [1, 2], sd: [1, 1, 1], noise: [1, 1, 1] } },
+      /pooled.mean must have 3 entries, got 2/,
+    ],
+    [
+      { ...doc, pooled: { ...doc.pooled, noise: [1, -1, 1] } },
+      /pooled.noise\[1\] must be at least 0, got -1/,
+    ],
     [
       { ...doc, calibration: { ...doc.calibration, limit: [1, 1, 1, 1, 1, 0] } },
       /calibration.limit\[5\] must be positive, got 0/,

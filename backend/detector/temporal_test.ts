@@ -106,3 +106,34 @@ Deno.test("predict() with context scores a batch as the whole stream would", () 
   assert.equal(sensorFault[0].anomaly, true);
   assert.equal(sensorFault[0].reasons?.[0].code, "sensor_fault");
 });
+
+Deno.test("scoreRows() breaks ties, so a threshold can pick any FAR from 0.5 % to 50 % within 0.5 pp", () => {
+  // A two-state channel (a valve: 0, rarely 1) beside a continuous one. Once the valve stays
+  // open, every window of it is the same, so its statistics (and the largest |z|) are equal in
+  // every row; only the tie-breaker tells the rows apart.
+  let seed = 11;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  const rows = (n: number, valve: () => number) =>
+    Float64Array.from({ length: n * 2 }, (_, k) => (k % 2 === 0 ? normal() : valve()));
+  const fitted = fitTemporal(rows(3000, () => (next() < 0.02 ? 1 : 0)), ["flow", "valve"], {
+    window: 8,
+    contamination: 0.01,
+  }, { meters: null });
+  const scores = fitted.scoreRows(rows(2000, () => 1), null).slice(8).sort();
+  const largestTie = Math.max(
+    ...[
+      ...scores.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<number, number>())
+        .values(),
+    ],
+  );
+  assert.ok(largestTie <= 2, `${largestTie} rows share one score`);
+  for (const target of [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5]) {
+    const threshold = scores[Math.ceil(scores.length * (1 - target))];
+    const flagged = scores.filter((s) => s >= threshold).length / scores.length;
+    assert.ok(Math.abs(flagged - target) <= 0.005, `target ${target}: flagged ${flagged}`);
+  }
+});

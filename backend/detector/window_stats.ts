@@ -34,6 +34,8 @@ export type WindowVisitor = (n: number, stats: Float64Array) => void;
 export class WindowScratch {
   /** Statistics of the last window computed, `channel * STATS_PER_CHANNEL + stat`. */
   readonly stats: Float64Array;
+  /** Statistics of the recent part of that window (see `recent` of {@link windowStats}). */
+  readonly recent: Float64Array;
   readonly sum: Float64Array;
   readonly sumSq: Float64Array;
   readonly steps: Float64Array;
@@ -42,6 +44,7 @@ export class WindowScratch {
   /** Buffers for `channels` channels. */
   constructor(channels: number) {
     this.stats = new Float64Array(channels * STATS_PER_CHANNEL);
+    this.recent = new Float64Array(channels * STATS_PER_CHANNEL);
     this.sum = new Float64Array(channels);
     this.sumSq = new Float64Array(channels);
     this.steps = new Float64Array(channels);
@@ -49,9 +52,10 @@ export class WindowScratch {
   }
 }
 
-function fill(scratch: WindowScratch, nf: number, n: number): void {
-  const { stats, sum, sumSq, steps } = scratch;
+function fill(scratch: WindowScratch, nf: number, n: number, stats = scratch.stats): void {
+  const { sum, sumSq, steps } = scratch;
   for (let c = 0; c < nf; c++) {
+    stats[c * STATS_PER_CHANNEL] = scratch.stats[c * STATS_PER_CHANNEL];
     const mean = sum[c] / n;
     const variance = Math.max(0, sumSq[c] / n - mean * mean);
     const o = c * STATS_PER_CHANNEL;
@@ -68,6 +72,8 @@ function fill(scratch: WindowScratch, nf: number, n: number): void {
  * row-major matrix `u` with `nf` channels. Leaves them in `scratch.stats` and
  * returns the window length. With `visit`, also reports the statistics of
  * every shorter window ending at `row` (n = 1, 2, ...), for calibration.
+ * With `recent` (a length), also leaves the statistics of the latest
+ * `recent` rows in `scratch.recent` when the window reaches that length.
  */
 export function windowStats(
   u: Float64Array,
@@ -77,6 +83,7 @@ export function windowStats(
   window: number,
   scratch: WindowScratch,
   visit?: WindowVisitor,
+  recent = 0,
 ): number {
   const { stats, sum, sumSq, steps, later } = scratch;
   sum.fill(0);
@@ -97,6 +104,8 @@ export function windowStats(
     if (visit) {
       fill(scratch, nf, n);
       visit(n, stats);
+    } else if (n === recent) {
+      fill(scratch, nf, n, scratch.recent);
     }
   }
   if (!visit) fill(scratch, nf, n);

@@ -9,6 +9,12 @@
  * whose noise is 2.5 to 4 V): a single reading is often inside normal
  * variation, the run of readings is not. That is the gap temporal detection
  * has to close.
+ *
+ * `realism` (off by default, so the UI's and the tests' fleets stay as they
+ * were) adds what makes real feeders harder: wider meter-to-meter variation,
+ * a slow wander of each meter's level, noise bursts that are normal operation
+ * (a nearby load switching, not a fault), and events of more varied length
+ * and depth. `REALISTIC_FLEET` is the fleet benchmark's setting.
  */
 import { createRng, gaussian, type Rng, uniform } from "./rng.ts";
 import {
@@ -44,6 +50,8 @@ export interface MeterProfile {
   voltage: { mean: number; sd: number };
   current: { mean: number; sd: number };
   frequency: { mean: number; sd: number };
+  /** Volts the diurnal load moves the voltage by (current moves with it). Absent: 1.5 V. */
+  load?: number;
 }
 
 /** A simulated reading from one meter with its ground truth. */
@@ -99,6 +107,46 @@ export interface FleetOptions {
   normalPrefix?: number;
   /** Probability that a reading outside events carries a point anomaly. Default 0. */
   pointAnomalyRate?: number;
+  /** Harder, more realistic operation; every part is off when absent. */
+  realism?: FleetRealism;
+}
+
+/** What makes a simulated fleet harder to judge (see {@link REALISTIC_FLEET}). */
+export interface FleetRealism {
+  /**
+   * Wider spread between meters: voltage level 223 to 237 V, noise 1.5 to 4.5 V,
+   * 3 to 25 A, frequency noise 20 to 70 mHz, diurnal swing 0.5 to 3 V.
+   */
+  variedMeters?: boolean;
+  /** Amplitude (volts) of a slow wander of each meter's voltage level, periods of 2 to 8 hours. */
+  slowDrift?: number;
+  /**
+   * Share of normal readings inside noise bursts: 5 to 40 readings whose
+   * current noise is 2 to 4 times and voltage noise 1.2 to 1.6 times the
+   * meter's usual. Labeled normal: a load switching nearby, not a fault.
+   */
+  burstShare?: number;
+  /** Each event's magnitude is scaled by a factor drawn from [min, max]. */
+  depth?: readonly [number, number];
+  /** Each event's length is scaled by a factor drawn from [min, max] (at least 3 readings). */
+  length?: readonly [number, number];
+}
+
+/** The fleet benchmark's realism: every difficulty of {@link FleetRealism} at a plausible size. */
+export const REALISTIC_FLEET: Readonly<Required<FleetRealism>> = Object.freeze({
+  variedMeters: true,
+  slowDrift: 1.5,
+  burstShare: 0.03,
+  depth: Object.freeze([0.8, 1.5] as const),
+  length: Object.freeze([0.5, 1.5] as const),
+});
+
+/** A stretch of normal readings with extra noise (a noise burst, not a fault). */
+export interface FleetBurst {
+  meter_id: string;
+  /** Index of the burst's first reading in its meter's stream (0-based). */
+  first: number;
+  length: number;
 }
 
 /** A simulated fleet: readings in time order (meters interleaved), events and meter profiles. */
@@ -106,6 +154,8 @@ export interface Fleet {
   readings: FleetReading[];
   events: FleetEvent[];
   meters: MeterProfile[];
+  /** Noise bursts (normal operation); empty unless `realism.burstShare` is set. */
+  bursts: FleetBurst[];
 }
 
 const DEFAULT_START = Date.UTC(2026, 0, 1);
@@ -121,8 +171,20 @@ const LENGTHS: Record<TemporalKind, [number, number]> = {
 };
 
 /** Meter profiles: voltage level within ±4 V of 230 V, 6 to 14 A, noise varying per meter. */
-function profiles(seed: number, meters: number): MeterProfile[] {
+function profiles(seed: number, meters: number, varied: boolean): MeterProfile[] {
   const rng = createRng((seed ^ 0x5bd1e995) >>> 0);
+  if (varied) {
+    return Array.from({ length: meters }, (_, m) => {
+      const current = uniform(rng, 3, 25);
+      return {
+        meter_id: `meter-${String(m + 1).padStart(2, "0")}`,
+        voltage: { mean: uniform(rng, 223, 237), sd: uniform(rng, 1.5, 4.5) },
+        current: { mean: current, sd: current * uniform(rng, 0.08, 0.25) },
+        frequency: { mean: 50, sd: uniform(rng, 0.02, 0.07) },
+        load: uniform(rng, 0.5, 3),
+      };
+    });
+  }
   return Array.from({ length: meters }, (_, m) => ({
     meter_id: `meter-${String(m + 1).padStart(2, "0")}`,
     voltage: { mean: uniform(rng, 226, 234), sd: uniform(rng, 2.5, 4) },
@@ -144,6 +206,13 @@ interface Planned {
   phase: number;
 }
 
+/** Event scaling of {@link FleetRealism}, with the stream it draws from. */
+interface Scaling {
+  rng: Rng;
+  depth: readonly [number, number];
+  length: readonly [number, number];
+}
+
 function integer(rng: Rng, min: number, max: number): number {
   return min + Math.floor(rng() * (max - min + 1));
 }
@@ -157,16 +226,24 @@ function planEvents(
   rng: Rng,
   n: number,
   kinds: readonly TemporalKind[],
-  gaps: { meanGap: number; prefix: number },
+  gaps: { meanGap: number; prefix: number; scale: Scaling | null; amps: number },
 ) {
-  const { meanGap, prefix } = gaps;
+  const { meanGap, prefix, scale, amps } = gaps;
   const planned: Planned[] = [];
   if (kinds.length === 0) return planned;
   let at = prefix + integer(rng, Math.round(meanGap * 0.5), Math.round(meanGap * 1.5));
   while (true) {
     const kind = kinds[Math.floor(rng() * kinds.length)];
     const [lo, hi] = LENGTHS[kind];
-    const length = integer(rng, lo, hi);
+    let length = integer(rng, lo, hi);
+    // Scaling draws from its own stream, so fleets without it stay as they were.
+    const depth = scale ? uniform(scale.rng, scale.depth[0], scale.depth[1]) : 1;
+    if (scale) {
+      length = Math.max(
+        3,
+        Math.round(length * uniform(scale.rng, scale.length[0], scale.length[1])),
+      );
+    }
     if (at + length > n) break;
     let signal: Signal = "voltage";
     let size = 0;
@@ -181,7 +258,8 @@ function planEvents(
         break;
       case "drift":
         signal = rng() < 0.5 ? "voltage" : "current";
-        size = sign(rng) * (signal === "voltage" ? uniform(rng, 10, 20) : uniform(rng, 4, 8));
+        size = sign(rng) *
+          (signal === "voltage" ? uniform(rng, 10, 20) : amps * uniform(rng, 4, 8));
         break;
       case "stuck_sensor": {
         const signals: Signal[] = ["voltage", "current", "frequency"];
@@ -198,7 +276,7 @@ function planEvents(
         size = sign(rng) * uniform(rng, 0.15, 0.35);
         break;
     }
-    planned.push({ kind, signal, first: at, length, size, period, phase });
+    planned.push({ kind, signal, first: at, length, size: size * depth, period, phase });
     at += length + integer(rng, Math.round(meanGap * 0.5), Math.round(meanGap * 1.5));
   }
   return planned;
@@ -236,12 +314,37 @@ function checkOptions(options: FleetOptions) {
   assertInRange({ name: "Readings per meter", min: 0, integer: true }, perMeter);
   assertInRange({ name: "Mean gap between events (readings)", min: 2, max: 1e9 }, meanGap);
   assertInRange({ name: "Point anomaly rate", min: 0, max: 1 }, pointRate);
+  const realism = options.realism ?? {};
+  assertInRange({ name: "Slow drift (volts)", min: 0, max: 50 }, realism.slowDrift ?? 0);
+  assertInRange({ name: "Noise burst share", min: 0, max: 0.5 }, realism.burstShare ?? 0);
+  for (const [name, pair] of [["depth", realism.depth], ["length", realism.length]] as const) {
+    if (pair === undefined) continue;
+    const [lo, hi] = pair;
+    assertInRange({ name: `Event ${name} scale minimum`, min: 0.05, max: 20 }, lo);
+    assertInRange({ name: `Event ${name} scale maximum`, min: lo, max: 20 }, hi);
+  }
   for (const kind of options.kinds ?? []) {
     if (!(TEMPORAL_KINDS as readonly string[]).includes(kind)) {
       throw new RangeError(`Unknown temporal kind "${kind}"; known: ${TEMPORAL_KINDS.join(", ")}`);
     }
   }
-  return { meters, perMeter, meanGap, pointRate, prefix };
+  return { meters, perMeter, meanGap, pointRate, prefix, realism };
+}
+
+/** Burst lengths in readings; mean 22.5, which sets how often one starts. */
+const BURST_LENGTH: [number, number] = [5, 40];
+const HOUR = 3_600_000;
+
+/** A meter's slow level wander (volts) at time `t`: two slow waves of its own. */
+function wander(rng: Rng, amplitude: number): (t: number) => number {
+  if (amplitude === 0) return () => 0;
+  const waves = [0, 1].map(() => ({
+    period: uniform(rng, 2, 8) * HOUR,
+    phase: uniform(rng, 0, 2 * Math.PI),
+    size: amplitude * uniform(rng, 0.4, 0.8),
+  }));
+  return (t) =>
+    waves.reduce((a, w) => a + w.size * Math.sin((2 * Math.PI * t) / w.period + w.phase), 0);
 }
 
 /**
@@ -250,19 +353,35 @@ function checkOptions(options: FleetOptions) {
  * consecutive in its own stream. Throws RangeError on bad options.
  */
 export function simulateFleet(options: FleetOptions = {}): Fleet {
-  const { meters, perMeter, meanGap, pointRate, prefix } = checkOptions(options);
+  const { meters, perMeter, meanGap, pointRate, prefix, realism } = checkOptions(options);
   const seed = options.seed ?? 42;
   const start = options.start ?? DEFAULT_START;
   const interval = options.intervalMs ?? 1000;
   const kinds = options.kinds ?? TEMPORAL_KINDS;
-  const fleet = profiles(options.meterSeed ?? seed, meters);
+  const meterSeed = options.meterSeed ?? seed;
+  const fleet = profiles(meterSeed, meters, realism.variedMeters === true);
   const readings: FleetReading[] = new Array(meters * perMeter);
   const events: FleetEvent[] = [];
+  const bursts: FleetBurst[] = [];
+  const burstShare = realism.burstShare ?? 0;
+  // A burst starts at a normal reading with this probability, so bursts cover about burstShare.
+  const burstStart = burstShare / ((BURST_LENGTH[0] + BURST_LENGTH[1]) / 2);
 
   fleet.forEach((profile, m) => {
     // One stream per meter, so adding meters does not change the others.
     const rng = createRng((seed + Math.imul(m + 1, 0x9e3779b1)) >>> 0);
-    const planned = planEvents(rng, perMeter, kinds, { meanGap, prefix });
+    // Realism draws from streams of its own, so fleets without it stay exactly as they were.
+    const extra = createRng((seed ^ 0x2545f491) + Math.imul(m + 1, 0x85ebca6b) >>> 0);
+    const level = wander(
+      createRng((meterSeed ^ 0x68e31da4) + Math.imul(m + 1, 0xc2b2ae35) >>> 0),
+      realism.slowDrift ?? 0,
+    );
+    const scaling: Scaling | null = realism.depth || realism.length
+      ? { rng: extra, depth: realism.depth ?? [1, 1], length: realism.length ?? [1, 1] }
+      : null;
+    // A current sensor's drift is a gain error, so with varied meters it grows with the current.
+    const amps = realism.variedMeters ? profile.current.mean / 10 : 1;
+    const planned = planEvents(rng, perMeter, kinds, { meanGap, prefix, scale: scaling, amps });
     const ids = planned.map((e) => {
       const id = events.length;
       events.push({
@@ -281,16 +400,41 @@ export function simulateFleet(options: FleetOptions = {}): Fleet {
     let next = 0;
     let previous: Values | null = null;
     const scale = profile.current.mean / 10;
+    const swing = profile.load ?? 1.5;
+    let burstLeft = 0;
+    let burstNoise = { voltage: 0, current: 0 };
     for (let i = 0; i < perMeter; i++) {
       const t = start + i * interval;
       const load = diurnalLoad(t);
+      const drift = level(t);
       const values: Values = {
-        voltage: gaussian(rng, profile.voltage.mean - 1.5 * load, profile.voltage.sd),
-        current: gaussian(rng, profile.current.mean + 1.5 * scale * load, profile.current.sd),
+        voltage: gaussian(rng, profile.voltage.mean - swing * load + drift, profile.voltage.sd),
+        current: gaussian(
+          rng,
+          profile.current.mean + swing * scale * load - 0.2 * scale * drift,
+          profile.current.sd,
+        ),
         frequency: gaussian(rng, profile.frequency.mean, profile.frequency.sd),
       };
       while (next < planned.length && planned[next].first + planned[next].length <= i) next++;
       const e = next < planned.length && planned[next].first <= i ? planned[next] : null;
+      if (burstShare > 0) {
+        if (burstLeft === 0 && !e && extra() < burstStart) {
+          burstLeft = integer(extra, BURST_LENGTH[0], BURST_LENGTH[1]);
+          bursts.push({ meter_id: profile.meter_id, first: i, length: burstLeft });
+          // Extra noise so that the total sd is 2-4 times (current) and 1.2-1.6 times (voltage).
+          const grow = (f: number) => Math.sqrt(f * f - 1);
+          burstNoise = {
+            voltage: profile.voltage.sd * grow(uniform(extra, 1.2, 1.6)),
+            current: profile.current.sd * grow(uniform(extra, 2, 4)),
+          };
+        }
+        if (burstLeft > 0) {
+          values.voltage += gaussian(extra, 0, burstNoise.voltage);
+          values.current += gaussian(extra, 0, burstNoise.current);
+          burstLeft--;
+        }
+      }
       let kind: TemporalKind | AnomalyKind | null = null;
       if (e) {
         applyEvent(e, i - e.first, values, previous);
@@ -315,5 +459,7 @@ export function simulateFleet(options: FleetOptions = {}): Fleet {
       };
     }
   });
-  return { readings, events, meters: fleet };
+  // A burst cut short by the end of the stream keeps only its readings.
+  for (const b of bursts) b.length = Math.min(b.length, perMeter - b.first);
+  return { readings, events, meters: fleet, bursts };
 }

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { type FleetReading, simulateFleet, TEMPORAL_KINDS, type TemporalKind } from "./fleet.ts";
+import {
+  type FleetReading,
+  REALISTIC_FLEET,
+  simulateFleet,
+  TEMPORAL_KINDS,
+  type TemporalKind,
+} from "./fleet.ts";
 
 function streamOf(readings: FleetReading[], meter: string): FleetReading[] {
   return readings.filter((r) => r.meter_id === meter);
@@ -121,4 +127,31 @@ Deno.test("simulateFleet() shares meters through meterSeed and keeps a normal pr
     b.readings.map((r) => r.voltage),
   );
   assert.ok(a.events.length > 0 && a.events.every((e) => e.first >= 1500));
+});
+
+Deno.test("simulateFleet() with realism: varied meters, bursts labeled normal, scaled events", () => {
+  const plain = simulateFleet({ seed: 5, meters: 3, readingsPerMeter: 4000 });
+  assert.deepEqual(
+    simulateFleet({ seed: 5, meters: 3, readingsPerMeter: 4000, realism: {} }),
+    plain,
+  );
+  assert.deepEqual(plain.bursts, []);
+  const options = { seed: 5, meters: 6, readingsPerMeter: 6000, realism: REALISTIC_FLEET };
+  const real = simulateFleet(options);
+  assert.deepEqual(simulateFleet(options), real);
+  const levels = real.meters.map((m) => m.voltage.mean);
+  assert.ok(Math.max(...levels) - Math.min(...levels) > 5, `levels ${levels}`);
+  assert.ok(real.bursts.length > 0);
+  for (const b of real.bursts) {
+    const stream = streamOf(real.readings, b.meter_id);
+    assert.ok(stream[b.first].event === null && stream[b.first].anomaly === false);
+  }
+  const share = real.bursts.reduce((a, b) => a + b.length, 0) / real.readings.length;
+  assert.ok(share > 0.015 && share < 0.05, `burst share ${share}`);
+  const lengths = real.events.filter((e) => e.kind === "oscillation").map((e) => e.length);
+  assert.ok(Math.min(...lengths) < 20 || Math.max(...lengths) > 80, `lengths ${lengths}`);
+  assert.throws(
+    () => simulateFleet({ realism: { depth: [2, 1] } }),
+    /Event depth scale maximum/,
+  );
 });

@@ -1,8 +1,37 @@
 /**
- * A small RFC 4180 CSV reader for "bring your own data": a header row, comma
- * separators, optional double quotes ("" escapes a quote), LF or CRLF line
- * ends. Errors are TypeError/RangeError naming the line and column.
+ * A small RFC 4180 CSV reader for "bring your own data": a header row,
+ * optional double quotes ("" escapes a quote), LF or CRLF line ends. The
+ * separator (comma, semicolon or tab) is detected from the header row, since
+ * spreadsheets in many locales export semicolons; with a semicolon or tab,
+ * a decimal comma (230,5) reads as a decimal point. Errors are
+ * TypeError/RangeError naming the line and column (and the separator, where
+ * it may be the cause).
  */
+
+/** Separators the reader detects, and their names in messages. */
+export const SEPARATORS: Readonly<Record<string, string>> = Object.freeze({
+  ",": "comma",
+  ";": "semicolon",
+  "\t": "tab",
+});
+
+/**
+ * The separator of a CSV text: whichever of comma, semicolon and tab occurs
+ * most often (outside quotes) in its first line; comma when none does.
+ */
+export function detectSeparator(text: string): string {
+  const counts = new Map<string, number>([[",", 0], [";", 0], ["\t", 0]]);
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === "\n" || c === "\r")) break;
+    else if (!quoted && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+  }
+  let best = ",";
+  for (const [c, n] of counts) if (n > counts.get(best)!) best = c;
+  return best;
+}
 
 /** A parsed CSV file: the header and the data records (strings). */
 export interface CsvTable {
@@ -10,10 +39,12 @@ export interface CsvTable {
   rows: string[][];
   /** 1-based line on which each data record starts (for error messages). */
   lines: number[];
+  /** The field separator: detected, or as given. */
+  separator: string;
 }
 
-/** Parse CSV text with a header row; throws TypeError on malformed input. */
-export function parseCsv(text: string): CsvTable {
+/** Parse CSV text with a header row (separator detected unless given); throws TypeError on malformed input. */
+export function parseCsv(text: string, separator: string = detectSeparator(text)): CsvTable {
   const records: string[][] = [];
   const starts: number[] = [];
   let field = "";
@@ -56,7 +87,7 @@ export function parseCsv(text: string): CsvTable {
       }
       quoted = true;
       fieldStarted = true;
-    } else if (c === ",") {
+    } else if (c === separator) {
       record.push(field);
       field = "";
       fieldStarted = true;
@@ -82,14 +113,18 @@ export function parseCsv(text: string): CsvTable {
   }
   const rows = records.slice(1);
   const lines = starts.slice(1);
+  if (rows.length === 0) {
+    throw new TypeError("CSV file has a header row but no data rows");
+  }
   rows.forEach((row, r) => {
     if (row.length !== header.length) {
       throw new TypeError(
-        `CSV line ${lines[r]} has ${row.length} fields, the header has ${header.length}`,
+        `CSV line ${lines[r]} has ${row.length} fields, the header has ${header.length} ` +
+          `(fields separated by ${SEPARATORS[separator] ?? `"${separator}"`})`,
       );
     }
   });
-  return { header, rows, lines };
+  return { header, rows, lines, separator };
 }
 
 /** Options for {@link csvColumns}. */
@@ -122,11 +157,23 @@ export interface CsvData {
 function columnIndex(table: CsvTable, name: string, what: string): number {
   const index = table.header.indexOf(name);
   if (index === -1) {
+    const hint = table.header.length === 1
+      ? ` (one column: fields must be separated by a comma, semicolon or tab)`
+      : "";
     throw new RangeError(
-      `CSV has no ${what} column "${name}"; its columns are ${table.header.join(",")}`,
+      `CSV has no ${what} column "${name}"; its columns are ${table.header.join(",")}${hint}`,
     );
   }
   return index;
+}
+
+/** A numeric cell: a plain number, or with a decimal comma when commas do not separate fields. */
+function parseNumber(raw: string, separator: string): number {
+  if (raw === "") return NaN;
+  if (separator !== "," && /^[+-]?\d*,\d+(e[+-]?\d+)?$/i.test(raw)) {
+    return Number(raw.replace(",", "."));
+  }
+  return Number(raw);
 }
 
 /** A label cell as a boolean: 0/1 in any numeric spelling (0.0, 1.0) or true/false; else null. */
@@ -169,10 +216,13 @@ export function csvColumns(table: CsvTable, options: CsvColumnsOptions): CsvData
     const line = table.lines[r];
     for (let f = 0; f < nf; f++) {
       const raw = row[indices[f]].trim();
-      const value = raw === "" ? NaN : Number(raw);
+      const value = parseNumber(raw, table.separator);
       if (!Number.isFinite(value)) {
         throw new TypeError(
-          `CSV line ${line}, column "${features[f]}": "${raw}" is not a finite number`,
+          raw === ""
+            ? `CSV line ${line}, column "${features[f]}": the cell is empty (a missing value); ` +
+              "fill it in or drop the row"
+            : `CSV line ${line}, column "${features[f]}": "${raw}" is not a finite number`,
         );
       }
       matrix[r * nf + f] = value;

@@ -12,12 +12,12 @@ Deno.test("parseCsv() rejects malformed files naming the line", () => {
   assert.throws(() => parseCsv(""), { message: "CSV file is empty: a header row is required" });
   assert.throws(() => parseCsv("a,b\n1,2,3\n"), {
     name: "TypeError",
-    message: "CSV line 2 has 3 fields, the header has 2",
+    message: "CSV line 2 has 3 fields, the header has 2 (fields separated by comma)",
   });
   assert.throws(() => parseCsv('a,b\n1,"2\n'), {
     message: "CSV line 2: a quoted field is never closed",
   });
-  assert.throws(() => parseCsv("a,a\n"), { message: 'CSV header repeats the column "a"' });
+  assert.throws(() => parseCsv("a,a\n1,2\n"), { message: 'CSV header repeats the column "a"' });
   assert.throws(() => parseCsv("a,\n1,2\n"), { message: "CSV header has an empty column name" });
   assert.throws(() => parseCsv('a\nx"y"\n'), /a quote may only start a field/);
 });
@@ -88,4 +88,42 @@ Deno.test("csvColumns() reads meter and time columns and rejects time going back
     () => csvColumns(parseCsv("t,v\nyesterday,1\n"), { features: ["v"], time: "t" }),
     /"yesterday" is neither a number nor an ISO-8601 date-time/,
   );
+});
+
+Deno.test("parseCsv() detects a semicolon or tab separator and reads decimal commas", () => {
+  const semi = parseCsv('v;i;y\n"230,5";10,25;0\n231;9,75;1\n');
+  assert.equal(semi.separator, ";");
+  const data = csvColumns(semi, { features: ["v", "i"], label: "y" });
+  assert.deepEqual([...data.matrix], [230.5, 10.25, 231, 9.75]);
+  const tab = parseCsv("v\ti\n230.5\t10\n");
+  assert.equal(tab.separator, "\t");
+  assert.deepEqual(tab.rows, [["230.5", "10"]]);
+  // With commas as separators a decimal comma is not read.
+  assert.equal(parseCsv("v,i\n1,2\n").separator, ",");
+});
+
+Deno.test("parseCsv() names the separator when the field counts disagree", () => {
+  assert.throws(() => parseCsv("a;b;c\n1;2\n"), {
+    message: "CSV line 2 has 2 fields, the header has 3 (fields separated by semicolon)",
+  });
+  const piped = parseCsv("v|i\n1|2\n");
+  assert.throws(() => csvColumns(piped, { features: ["v"] }), {
+    message: 'CSV has no feature column "v"; its columns are v|i (one column: fields must be ' +
+      "separated by a comma, semicolon or tab)",
+  });
+});
+
+Deno.test("parseCsv() and csvColumns() name a header-only file, empty cells and NaN", () => {
+  assert.throws(() => parseCsv("v,i\n"), {
+    name: "TypeError",
+    message: "CSV file has a header row but no data rows",
+  });
+  const table = parseCsv("v,i\n230,\n231,NaN\n");
+  assert.throws(() => csvColumns(table, { features: ["v", "i"] }), {
+    message: 'CSV line 2, column "i": the cell is empty (a missing value); fill it in or drop ' +
+      "the row",
+  });
+  assert.throws(() => csvColumns(parseCsv("v,i\n231,NaN\n"), { features: ["v", "i"] }), {
+    message: 'CSV line 2, column "i": "NaN" is not a finite number',
+  });
 });

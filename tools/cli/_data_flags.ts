@@ -27,7 +27,8 @@ export const DATA_FLAGS = {
 export const DATA_HELP =
   `  --csv FILE             your own data, a CSV with a header row; repeat it for
                          several files, or name a folder for every .csv in it
-                         (each file is its own set of streams)
+                         (each file is its own set of streams); comma, semicolon
+                         or tab separated (detected; decimal commas with the last two)
   --features a,b,c       feature columns, in model order
   --label COLUMN         label column: 0/1, 0.0/1.0 or true/false
   --meter COLUMN         meter (stream) column; readings of a meter are in time order
@@ -36,7 +37,8 @@ export const DATA_HELP =
                          operation); the rest are evaluated
   --target-far X         threshold: flag this share of the training rows' normal
                          readings (the false-alarm rate aimed at), instead of
-                         --contamination
+                         --contamination; the report gives the rate reached on the
+                         held-out rows and warns when it is off by more than half
   --json                 print one JSON document (pooled and per file) instead of text
   --scores FILE          write every row's score, flags, label and split as CSV
   --report FILE          write an SVG picture: score over rows per file with labels

@@ -49,6 +49,7 @@ import {
 import { RANGES } from "../../backend/config.ts";
 import { describeRange } from "../../lib/ranges.ts";
 import { trainOnFleet } from "./_train_fleet.ts";
+import { trainPerFile } from "./_per_file.ts";
 import { writeArtifact } from "../../backend/store/model_store.ts";
 
 /** The model flags' help lines, from the one definition of the settings. */
@@ -91,6 +92,11 @@ ${DATA_HELP}
   --label) and evaluation all labeled rows, in sample. The threshold is the
   (1 - contamination) quantile of the training rows' scores (temporal default
   contamination ${DEFAULT_TEMPORAL_CONFIG.contamination}).
+  --per-file             with --csv: each file is a run of its own; fit one model
+                         per file on its training rows, score its other rows, and
+                         report them pooled (writes no artifact). Default: one
+                         model over all files (pooled training), which is what
+                         you serve; see docs/DETECTOR.md for when to use which
   --register             add the model to the registry in MODEL_DIR (versions/)
                          instead of writing MODEL_NAME (point detector over
                          voltage,current,frequency); keeps the newest
@@ -109,6 +115,7 @@ const FLAGS: FlagSpec = {
   grid: { type: "string" },
   register: { type: "boolean" },
   alias: { type: "string" },
+  "per-file": { type: "boolean" },
   help: { type: "boolean" },
 };
 
@@ -273,6 +280,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   });
   const registration: Registration = { alias, retention, register: values.register === true };
   if (stringList(values, "csv").length > 0) return await trainCsv(values, io, registration);
+  if (values["per-file"]) throw new UsageError("--per-file applies only with --csv");
   if (typeof values.features === "string" || typeof values.label === "string") {
     throw new UsageError("--features and --label apply only with --csv");
   }
@@ -419,6 +427,16 @@ async function trainCsv(
       1 - data.targetFar
     } quantile of the training rows' scores`
     : `contamination ${quantile}: the ${1 - quantile} quantile of the training rows' scores`;
+  if (values["per-file"]) {
+    if (registration.register) {
+      throw new UsageError("--per-file trains one model per file and registers none: drop one");
+    }
+    if (list.length > 1) {
+      throw new UsageError("A contamination sweep does not work with --per-file");
+    }
+    const fit = { features, detector, config: configs[0], quantile, window, grid } as const;
+    return await trainPerFile(data, fit, { data, rule }, io);
+  }
   const trained = await trainOnCsv({
     data,
     features,
