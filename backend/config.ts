@@ -12,6 +12,12 @@ import { parseInRange, type Range } from "../lib/ranges.ts";
 export interface Config {
   host: string;
   port: number;
+  /**
+   * Port of the probe listener (`PROBE_PORT`): `/health` and `/ready` answered
+   * from a thread of their own, whatever the serving isolates are doing; null
+   * (unset) runs none. 0 picks a free port.
+   */
+  probePort: number | null;
   /** Server isolates sharing the port (SO_REUSEPORT); metrics are aggregated across them. */
   workers: number;
   modelDir: string;
@@ -255,9 +261,18 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     problems.push(`LOG_LEVEL must be one of ${LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
   }
 
+  const rawProbePort = env.PROBE_PORT?.trim();
+  let probePort: number | null = null;
+  if (rawProbePort) {
+    const parsed = parseInRange(RANGES.PORT, rawProbePort);
+    if (parsed.ok) probePort = parsed.value;
+    else problems.push(`PROBE_PORT must be ${parsed.problem}, got "${rawProbePort}"`);
+  }
+
   const config: Config = {
     host: text("HOST"),
     port: number("PORT"),
+    probePort,
     workers: number("WORKERS"),
     modelDir: text("MODEL_DIR"),
     modelName,
@@ -289,6 +304,9 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     feedbackMaxLabels: number("FEEDBACK_MAX_LABELS"),
     feedbackRate: number("FEEDBACK_RATE"),
   };
+  if (probePort !== null && probePort !== 0 && probePort === config.port) {
+    problems.push(`PROBE_PORT must differ from PORT, got ${probePort} for both`);
+  }
   config.bodyBytesInFlightPerWorker = Math.floor(config.maxBodyBytesInFlight / config.workers);
   // Each worker must be able to admit one body of the largest size, or such requests always get 503.
   if (config.bodyBytesInFlightPerWorker < config.maxBodyBytes) {

@@ -194,3 +194,14 @@ Deno.test("loadConfig() reads DETECTOR, whose artifact name is the default MODEL
     return true;
   });
 });
+
+Deno.test("loadConfig() runs no probe listener unless PROBE_PORT is set, and refuses a bad or shared one", () => {
+  assert.equal(loadConfig({}).probePort, null);
+  assert.equal(loadConfig({ PROBE_PORT: "8081" }).probePort, 8081);
+  assert.equal(loadConfig({ PORT: "0", PROBE_PORT: "0" }).probePort, 0);
+  assert.throws(() => loadConfig({ PROBE_PORT: "probes" }), /PROBE_PORT must be an integer/);
+  assert.throws(
+    () => loadConfig({ PORT: "8000", PROBE_PORT: "8000" }),
+    /PROBE_PORT must differ from PORT, got 8000 for both/,
+  );
+});

@@ -102,7 +102,7 @@ export function createUiApp(deps: UiAppDeps): Hono {
   // clients to reconnect: the next connection lands on a pod that stays.
   app.use(async (c, next) => {
     if (lifecycle.closing) {
-      await c.req.raw.body?.cancel().catch(() => {});
+      // Any body is left unread (lib/bounded_body.ts says why); the connection closes.
       throw new UiError("shutting-down", "The UI server is shutting down; retry to reach another", {
         headers: { "retry-after": "1", connection: "close" },
       });
