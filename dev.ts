@@ -7,7 +7,10 @@
  * Ports: `BACKEND_PORT` (default 8000) and `UI_PORT` (default 8501).
  * The backend gets an `ADMIN_TOKEN` (yours from the environment, else a
  * random one per run) and the token is printed, so the model admin endpoints
- * work locally.
+ * work locally. The backend serves `DETECTOR` from your environment, else
+ * the temporal detector the UI's first screen (the fleet) is made for
+ * ({@link DEV_DETECTOR}); `DETECTOR=isolation_forest deno task dev` serves the
+ * forest for the exercises that promote forests through the registry.
  */
 import { print, printError } from "./lib/logger.ts";
 
@@ -150,6 +153,14 @@ async function pump(stream: ReadableStream<Uint8Array>, onLine: (l: string) => v
   if (rest) onLine(rest);
 }
 
+/** The detector `deno task dev` serves unless `DETECTOR` is set: the one the fleet view needs. */
+export const DEV_DETECTOR = "temporal_window";
+
+/** The backend's `DETECTOR`: yours from the environment, else {@link DEV_DETECTOR}. */
+export function devDetector(env: string | undefined): string {
+  return env && env.trim() !== "" ? env.trim() : DEV_DETECTOR;
+}
+
 /** The admin token for the backend: `ADMIN_TOKEN` from the environment, else a random one. */
 export function devAdminToken(env: string | undefined): string {
   if (env && env.trim() !== "") return env.trim();
@@ -174,13 +185,19 @@ async function main(): Promise<void> {
   const uiPort = port("UI_PORT", 8501);
   const deno = Deno.execPath();
   const adminToken = devAdminToken(Deno.env.get("ADMIN_TOKEN"));
+  const detector = devDetector(Deno.env.get("DETECTOR"));
   const services: Record<ServiceName, Service> = {
     backend: new Service({
       name: "backend",
       command: [deno, "task", "backend"],
       cwd: root,
       // Nobody routes traffic to a laptop: no drain delay on restart.
-      env: { PORT: String(backendPort), DRAIN_DELAY_S: "0", ADMIN_TOKEN: adminToken },
+      env: {
+        PORT: String(backendPort),
+        DRAIN_DELAY_S: "0",
+        ADMIN_TOKEN: adminToken,
+        DETECTOR: detector,
+      },
       stopSignal: "SIGINT",
     }),
     ui: new Service({
@@ -195,6 +212,7 @@ async function main(): Promise<void> {
 
   print(`[dev] backend  http://localhost:${backendPort}  (API docs: /docs, metrics: /metrics)`);
   print(`[dev] UI       http://localhost:${uiPort}`);
+  print(`[dev] detector DETECTOR=${detector}  (the fleet view needs temporal_window)`);
   print(`[dev] admin    ADMIN_TOKEN=${adminToken}  (PUT /models/aliases/..., see docs/MLOPS.md)`);
   print("[dev] watching backend/ and frontend/; Ctrl-C stops both");
   services.backend.start();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MIN_ADMIN_TOKEN_LENGTH } from "./backend/config.ts";
-import { devAdminToken, Service, servicesFor } from "./dev.ts";
+import { DEV_DETECTOR, devAdminToken, devDetector, Service, servicesFor } from "./dev.ts";
 
 Deno.test("devAdminToken() keeps yours, else makes a fresh one the backend accepts", () => {
   assert.equal(devAdminToken("mine-0123456789abcdef"), "mine-0123456789abcdef");
@@ -178,4 +178,10 @@ Deno.test("deno task dev runs backend and UI, restarts the UI on a change, and S
     await pumps;
     await Deno.remove(modelDir, { recursive: true });
   }
+});
+
+Deno.test("devDetector() keeps yours, else serves the temporal detector the fleet view needs", () => {
+  assert.equal(devDetector(undefined), DEV_DETECTOR);
+  assert.equal(devDetector(" "), "temporal_window");
+  assert.equal(devDetector("isolation_forest"), "isolation_forest");
 });

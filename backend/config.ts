@@ -12,10 +12,18 @@ import { parseInRange, type Range } from "../lib/ranges.ts";
 export interface Config {
   host: string;
   port: number;
+  /**
+   * Port of the probe listener (`PROBE_PORT`): `/health` and `/ready` answered
+   * from a thread of their own, whatever the serving isolates are doing; null
+   * (unset) runs none. 0 picks a free port.
+   */
+  probePort: number | null;
   /** Server isolates sharing the port (SO_REUSEPORT); metrics are aggregated across them. */
   workers: number;
   modelDir: string;
   modelName: string;
+  /** Which detector the service serves and trains into an empty store (`DETECTOR`). */
+  detector: DetectorKind;
   trainIfMissing: boolean;
   model: ModelConfig;
   /** Feeder rating in amperes that current reasons compare against. */
@@ -82,13 +90,26 @@ export class ConfigError extends Error {
 /** Environment variables as a plain record (so tests need not touch the real environment). */
 export type Env = Record<string, string | undefined>;
 
+/** The detectors `DETECTOR` can name. */
+export const DETECTOR_KINDS = ["isolation_forest", "temporal_window"] as const;
+
+/** One of {@link DETECTOR_KINDS}. */
+export type DetectorKind = typeof DETECTOR_KINDS[number];
+
+/** Artifact file name when `MODEL_NAME` is not set, per detector. */
+export const DEFAULT_MODEL_NAMES: Readonly<Record<DetectorKind, string>> = Object.freeze({
+  isolation_forest: "isolation_forest.json",
+  temporal_window: "temporal_window.json",
+});
+
 /** Defaults for every variable but the model's (those are in `detector/model_config.ts`). */
 export const DEFAULTS = {
   PORT: 8000,
   HOST: "0.0.0.0",
   WORKERS: 1,
   MODEL_DIR: "models",
-  MODEL_NAME: "isolation_forest.json",
+  MODEL_NAME: DEFAULT_MODEL_NAMES.isolation_forest,
+  DETECTOR: "isolation_forest" as DetectorKind,
   TRAIN_IF_MISSING: true,
   RATED_CURRENT: 16,
   MAX_BATCH: 5_000,
@@ -211,7 +232,14 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     return raw ? raw : DEFAULTS[name];
   };
 
-  const modelName = text("MODEL_NAME");
+  const detectorRaw = env.DETECTOR?.trim() || DEFAULTS.DETECTOR;
+  const detector = (DETECTOR_KINDS as readonly string[]).includes(detectorRaw)
+    ? detectorRaw as DetectorKind
+    : DEFAULTS.DETECTOR;
+  if (detector !== detectorRaw) {
+    problems.push(`DETECTOR must be one of ${DETECTOR_KINDS.join(", ")}, got "${env.DETECTOR}"`);
+  }
+  const modelName = env.MODEL_NAME?.trim() || DEFAULT_MODEL_NAMES[detector];
   if (modelName.includes("/") || modelName.startsWith(".")) {
     problems.push(`MODEL_NAME must be a plain file name, got "${modelName}"`);
   }
@@ -233,12 +261,22 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     problems.push(`LOG_LEVEL must be one of ${LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
   }
 
+  const rawProbePort = env.PROBE_PORT?.trim();
+  let probePort: number | null = null;
+  if (rawProbePort) {
+    const parsed = parseInRange(RANGES.PORT, rawProbePort);
+    if (parsed.ok) probePort = parsed.value;
+    else problems.push(`PROBE_PORT must be ${parsed.problem}, got "${rawProbePort}"`);
+  }
+
   const config: Config = {
     host: text("HOST"),
     port: number("PORT"),
+    probePort,
     workers: number("WORKERS"),
     modelDir: text("MODEL_DIR"),
     modelName,
+    detector,
     trainIfMissing: flag("TRAIN_IF_MISSING"),
     model: modelConfig(env, problems),
     ratedCurrent: number("RATED_CURRENT"),
@@ -266,6 +304,9 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     feedbackMaxLabels: number("FEEDBACK_MAX_LABELS"),
     feedbackRate: number("FEEDBACK_RATE"),
   };
+  if (probePort !== null && probePort !== 0 && probePort === config.port) {
+    problems.push(`PROBE_PORT must differ from PORT, got ${probePort} for both`);
+  }
   config.bodyBytesInFlightPerWorker = Math.floor(config.maxBodyBytesInFlight / config.workers);
   // Each worker must be able to admit one body of the largest size, or such requests always get 503.
   if (config.bodyBytesInFlightPerWorker < config.maxBodyBytes) {

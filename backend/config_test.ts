@@ -175,3 +175,33 @@ Deno.test("loadConfig() rejects bad ADMIN_TOKENS entries without echoing a token
     }
   }
 });
+
+Deno.test("loadConfig() reads DETECTOR, whose artifact name is the default MODEL_NAME", () => {
+  assert.equal(loadConfig({}).detector, "isolation_forest");
+  assert.equal(loadConfig({}).modelName, "isolation_forest.json");
+  const temporal = loadConfig({ DETECTOR: "temporal_window" });
+  assert.equal(temporal.detector, "temporal_window");
+  assert.equal(temporal.modelName, "temporal_window.json");
+  assert.equal(
+    loadConfig({ DETECTOR: "temporal_window", MODEL_NAME: "t.json" }).modelName,
+    "t.json",
+  );
+  assert.throws(() => loadConfig({ DETECTOR: "forest" }), (err: Error) => {
+    assert.match(
+      err.message,
+      /DETECTOR must be one of isolation_forest, temporal_window, got "forest"/,
+    );
+    return true;
+  });
+});
+
+Deno.test("loadConfig() runs no probe listener unless PROBE_PORT is set, and refuses a bad or shared one", () => {
+  assert.equal(loadConfig({}).probePort, null);
+  assert.equal(loadConfig({ PROBE_PORT: "8081" }).probePort, 8081);
+  assert.equal(loadConfig({ PORT: "0", PROBE_PORT: "0" }).probePort, 0);
+  assert.throws(() => loadConfig({ PROBE_PORT: "probes" }), /PROBE_PORT must be an integer/);
+  assert.throws(
+    () => loadConfig({ PORT: "8000", PROBE_PORT: "8000" }),
+    /PROBE_PORT must differ from PORT, got 8000 for both/,
+  );
+});

@@ -20,6 +20,7 @@ import * as burstRoute from "./routes/api/bursts/[id].ts";
 import * as burstsRoute from "./routes/api/bursts/index.ts";
 import * as healthRoute from "./routes/health.ts";
 import * as indexRoute from "./routes/index.tsx";
+import * as meterRoute from "./routes/meter.tsx";
 import { islandRegistry } from "./runtime/render.ts";
 import type { Method, RouteHandler, UiState } from "./state.ts";
 import { serveStatic, type StaticFiles } from "./static_files.ts";
@@ -45,6 +46,7 @@ const registry = islandRegistry(ISLANDS);
 /** Routes by Hono path pattern, most specific first (Fresh derives these from file names). */
 const ROUTES: readonly [string, RouteHandler][] = [
   ["/", indexRoute.handler],
+  ["/meter", meterRoute.handler],
   ["/health", healthRoute.handler],
   ["/api/bursts", burstsRoute.handler],
   ["/api/bursts/:id", burstRoute.handler],
@@ -100,7 +102,7 @@ export function createUiApp(deps: UiAppDeps): Hono {
   // clients to reconnect: the next connection lands on a pod that stays.
   app.use(async (c, next) => {
     if (shutdown.closing) {
-      await c.req.raw.body?.cancel().catch(() => {});
+      // Any body is left unread (lib/bounded_body.ts says why); the connection closes.
       throw new UiError("shutting-down", "The UI server is shutting down; retry to reach another", {
         headers: { "retry-after": "1", connection: "close" },
       });

@@ -49,24 +49,26 @@ function setup(backendUrl: string, options: TestUiAppOptions = {}) {
   });
 }
 
-Deno.test("GET / renders the dashboard with five hydratable islands, their props and a CSP nonce", async () => {
+Deno.test("GET / and GET /meter render their pages with five hydratable islands, their props and a CSP nonce", async () => {
   // The Service's name is shown, never resolved: the batch limit comes from a stub, not the network.
   const { app, close } = setup("http://anomaly-backend:8000", {
     batchLimits: { current: () => Promise.resolve(offeredLimit(5_000, 8_192)) },
   });
   try {
-    const res = await app.request("/");
-    assert.equal(res.status, 200);
-    const html = await res.text();
-    for (
-      const name of ["LiveMonitor", "BackendStatus", "ModelsPanel", "BurstRunner", "InstanceChart"]
-    ) {
-      assert.match(html, new RegExp(`data-island="${name}"`));
-      assert.match(
-        html,
-        new RegExp(`import I\\d from "/static/build/islands/${name}\\.js\\?v=test1"`),
-      );
+    for (const [path, first] of [["/meter", "LiveMonitor"], ["/", "FleetMonitor"]]) {
+      const page = await app.request(path);
+      assert.equal(page.status, 200);
+      const text = await page.text();
+      for (const name of [first, "BackendStatus", "ModelsPanel", "BurstRunner", "InstanceChart"]) {
+        assert.match(text, new RegExp(`data-island="${name}"`));
+        assert.match(
+          text,
+          new RegExp(`import I\\d from "/static/build/islands/${name}\\.js\\?v=test1"`),
+        );
+      }
     }
+    const res = await app.request("/");
+    const html = await res.text();
     const props = JSON.parse(/id="__island_props">(.*?)<\/script>/.exec(html)![1]);
     assert.equal(props.length, 5);
     assert.ok(
@@ -88,7 +90,7 @@ Deno.test("GET / renders the dashboard with five hydratable islands, their props
 
 /** The props the page gave LiveMonitor and BurstRunner, and the batch control's HTML. */
 async function batchControls(app: Hono) {
-  const res = await app.request("/");
+  const res = await app.request("/meter");
   assert.equal(res.status, 200);
   const html = await res.text();
   const props = JSON.parse(/id="__island_props">(.*?)<\/script>/.exec(html)![1]!) as Record<
@@ -102,7 +104,7 @@ async function batchControls(app: Hono) {
   return { live, burst, input, help };
 }
 
-Deno.test("GET / offers the batch limit the backend publishes in /openapi.json (MAX_BATCH=50)", async () => {
+Deno.test("GET /meter offers the batch limit the backend publishes in /openapi.json (MAX_BATCH=50)", async () => {
   const backend = startFakeBackend({ maxBatch: 50 });
   const { app, close } = setup(backend.url);
   try {
@@ -121,7 +123,7 @@ Deno.test("GET / offers the batch limit the backend publishes in /openapi.json (
   }
 });
 
-Deno.test("GET / offers the documented default and says why when the backend is down", async () => {
+Deno.test("GET /meter offers the documented default and says why when the backend is down", async () => {
   // A body limit that is no tighter than the default, so the default shows.
   const { app, close } = setup(`http://127.0.0.1:${deadPort()}`, { maxBodyBytes: 1_048_576 });
   try {

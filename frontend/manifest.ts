@@ -5,6 +5,7 @@
  */
 import BackendStatus from "./islands/BackendStatus.tsx";
 import BurstRunner from "./islands/BurstRunner.tsx";
+import FleetMonitor from "./islands/FleetMonitor.tsx";
 import InstanceChart from "./islands/InstanceChart.tsx";
 import LiveMonitor from "./islands/LiveMonitor.tsx";
 import ModelsPanel from "./islands/ModelsPanel.tsx";
@@ -13,6 +14,7 @@ import ModelsPanel from "./islands/ModelsPanel.tsx";
 export const ISLANDS = {
   BackendStatus,
   BurstRunner,
+  FleetMonitor,
   InstanceChart,
   LiveMonitor,
   ModelsPanel,

@@ -181,10 +181,10 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
   };
   return async (req, path, clientIp) => {
     const bytes = reservation(req);
-    const shed = (detail: string) => {
-      req.body?.cancel().catch(() => {});
-      return new UiError("overloaded", detail, { headers: { "retry-after": "1" } });
-    };
+    // The body is left unread, not cancelled (cancelling one still arriving stalled the event loop
+    // for seconds: lib/bounded_body.ts), and the connection closed so the client stops sending.
+    const shed = (detail: string) =>
+      new UiError("overloaded", detail, { headers: { "retry-after": "1", connection: "close" } });
     if (inflight >= maxInflight) {
       throw shed(
         `${maxInflight} proxied requests are already in flight (PROXY_MAX_INFLIGHT); retry shortly`,
@@ -237,8 +237,6 @@ export function createProxy(upstream: Upstream, options: ProxyOptions): ProxyHan
         timeoutMs: options.bodyTimeoutMs,
         limitName: "PROXY_MAX_BODY_BYTES",
       });
-    } else {
-      await req.body?.cancel();
     }
     try {
       const res = await upstream.request({

@@ -95,3 +95,44 @@ Deno.test("readBoundedBody() asks admit() before each allocation and fails with 
     (err: unknown) => err instanceof BodyReadError && err.kind === "over-budget",
   );
 });
+
+/** A byte stream (as Deno's request bodies are) that yields `count` one-byte chunks, each at once. */
+function oneByteStream(count: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      if (sent++ === count) {
+        controller.close();
+        return controller.byobRequest?.respond(0);
+      }
+      const view = controller.byobRequest?.view;
+      if (view) {
+        new Uint8Array(view.buffer, view.byteOffset, 1)[0] = 0x20;
+        controller.byobRequest.respond(1);
+      } else controller.enqueue(new Uint8Array([0x20]));
+    },
+  });
+}
+
+Deno.test("readBoundedBody() reads a byte stream into its own buffer", async () => {
+  const out = await readBoundedBody(oneByteStream(50_000), { maxBytes: 100_000, timeoutMs: 5_000 });
+  assert.equal(out.length, 50_000);
+  assert.ok(out.every((b) => b === 0x20));
+  assert.ok(out.buffer.byteLength <= 2 * 50_000 + 1024, `buffer ${out.buffer.byteLength}`);
+});
+
+Deno.test("readBoundedBody() gives timers and I/O turns while chunks keep coming at once, and ends at the deadline", async () => {
+  // Every read resolves in a microtask: without turns no timer, the deadline's included, runs.
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 1);
+  try {
+    await assert.rejects(
+      readBoundedBody(oneByteStream(Infinity), { maxBytes: 1_000_000, timeoutMs: 100 }),
+      (err: unknown) => err instanceof BodyReadError && err.kind === "timeout",
+    );
+  } finally {
+    clearInterval(ticker);
+  }
+  assert.ok(ticks > 0, "no timer ran while the body was read");
+});

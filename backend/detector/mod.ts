@@ -26,6 +26,7 @@ export {
   rocAuc,
 } from "./evaluation.ts";
 export { detectEvents, eventsFromLabels } from "./events.ts";
+export { type FleetTrainingOptions, trainFleetTemporal, TRAINING_FLEET } from "./fleet_training.ts";
 export { defaultGridMap, type GridMap, parseGridSpec } from "./grid.ts";
 export { growForest, IsolationForest } from "./isolation_forest.ts";
 export {

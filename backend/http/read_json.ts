@@ -3,8 +3,8 @@
  * unless the Content-Type is JSON, 413 past the byte limit however the body
  * is framed (Content-Length or chunked; bytes are counted as they stream and
  * copied into one buffer, never buffered past the limit; see
- * `lib/bounded_body.ts`), 408 when the body trickles in too slowly, 400 for
- * bytes that are not UTF-8 JSON. Failures are {@link HttpError}s.
+ * `lib/bounded_body.ts`), 408 when the whole body has not arrived within the
+ * deadline however it is chunked, 400 for bytes that are not UTF-8 JSON. Failures are {@link HttpError}s.
  *
  * A body that has already arrived in full when the handler runs (almost every
  * `/predict` body: it comes in the packets of its headers) is taken in one
@@ -49,6 +49,15 @@ export async function readJson(
   options: ReadJsonOptions,
   admit: ReadJsonOptions["admit"] = options.admit,
 ): Promise<unknown> {
+  return parseJson(await readJsonBytes(req, options, admit));
+}
+
+/** The bytes of `req`'s JSON body within the limits (415, 413, 408, 503), not yet parsed. */
+export async function readJsonBytes(
+  req: Request,
+  options: ReadJsonOptions,
+  admit: ReadJsonOptions["admit"] = options.admit,
+): Promise<Uint8Array> {
   const type = req.headers.get("content-type");
   if (!type || !JSON_TYPE.test(type)) {
     throw new HttpError(
@@ -59,7 +68,11 @@ export async function readJson(
       { headers: { accept: "application/json" } },
     );
   }
-  const bytes = await readLimited(req, options, admit);
+  return await readLimited(req, options, admit);
+}
+
+/** Decode and parse a JSON body read by {@link readJsonBytes}; 400 for bad UTF-8 or JSON. */
+export function parseJson(bytes: Uint8Array): unknown {
   let text: string;
   try {
     text = UTF8.decode(bytes);
@@ -157,12 +170,18 @@ async function readLimited(
         `Request body exceeds the limit of ${maxBytes} bytes (${
           options.limitName ?? "MAX_BODY_BYTES"
         })`,
-        { extra: { limit: maxBytes } },
+        // Close: the rest of the body is not read (see lib/bounded_body.ts).
+        { extra: { limit: maxBytes }, headers: { connection: "close" } },
       );
     }
     if (err.kind === "over-budget") throw overBudget(options.budgetBytes);
     if (err.kind === "timeout") {
-      throw new HttpError("body-timeout", `Request body was not received within ${timeoutMs} ms`);
+      // Close: the rest of the body is not read (see lib/bounded_body.ts).
+      throw new HttpError(
+        "body-timeout",
+        `Request body was not received within ${timeoutMs} ms (BODY_TIMEOUT_MS)`,
+        { headers: { connection: "close" } },
+      );
     }
     // The client went away or sent a broken chunked encoding.
     throw new HttpError("malformed-json", "Request body could not be read");

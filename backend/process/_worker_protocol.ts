@@ -23,6 +23,8 @@ export type ToWorker =
     servedBy: string;
     /** The primary's start (seconds since the epoch), for `process_start_time_seconds`. */
     processStartTimeSeconds: number;
+    /** The probe listener's board (`PROBE_PORT`), shared memory: this worker keeps slot `index`. */
+    probeBoard?: SharedArrayBuffer;
   }
   /** The champion as artifact text; the first one is served only after "ready". */
   | {

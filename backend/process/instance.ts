@@ -10,6 +10,7 @@ import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { createMetrics, type Metrics } from "../metrics/metrics.ts";
 import type { ModelLifecycle } from "../mlops/model_lifecycle.ts";
 import { ServiceState } from "../predict/state.ts";
+import { followState, type ProbeSlot } from "./probe_board.ts";
 
 /** A running instance. */
 export interface Instance {
@@ -46,6 +47,8 @@ export interface InstanceOptions {
   refreshModels?: () => Promise<void>;
   /** When the process started (seconds since the epoch); workers pass the primary's. */
   processStartTimeSeconds?: number;
+  /** This instance's slot on the probe listener's board (`PROBE_PORT`), kept current. */
+  probeSlot?: ProbeSlot;
 }
 
 /** Build the app and start listening. */
@@ -59,6 +62,7 @@ export function startInstance(options: InstanceOptions): Instance {
   );
   const lifecycle = createLifecycle({ config, state, metrics, logger });
   state.onChange((status) => logger.info("state", { state: status, reason: state.reason }));
+  const stopBeating = options.probeSlot ? followState(options.probeSlot, state) : () => {};
   const app = createApp({
     config,
     state,
@@ -101,6 +105,7 @@ export function startInstance(options: InstanceOptions): Instance {
       await new Promise((r) => setTimeout(r, 10));
     }
     await server.shutdown();
+    stopBeating();
   };
   return { state, lifecycle, metrics, server, listening, close };
 }

@@ -18,6 +18,7 @@ import {
 } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { loadModel, shownArtifactPath } from "../store/model_store.ts";
+import { loadTemporalModel } from "../store/temporal_store.ts";
 import {
   type AliasName,
   AliasWatcher,
@@ -113,6 +114,26 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
       const start = performance.now();
       const strays = await registry.removeStrayTemps().catch(() => 0);
       if (strays > 0) logger.info("model_store_temp_files_removed", { count: strays });
+      if (config.detector === "temporal_window") {
+        // DETECTOR=temporal_window serves (or trains) its own artifact, like a temporal MODEL_NAME:
+        // alias changes are refused while it serves.
+        pinned = true;
+        const { model, source } = await loadTemporalModel({
+          dir: config.modelDir,
+          name: config.modelName,
+          trainIfMissing: config.trainIfMissing,
+          seed: config.model.seed,
+          logger,
+          ratedCurrent: config.ratedCurrent,
+        });
+        logger.info("model_ready", {
+          version: model.info.version,
+          source,
+          threshold: model.info.threshold,
+          duration_ms: Math.round(performance.now() - start),
+        });
+        return model;
+      }
       // A temporal artifact named by MODEL_NAME is served from its file, as
       // `deno task train --detector temporal` says; alias changes are refused while it serves.
       if (await isTemporalArtifact(`${config.modelDir}/${config.modelName}`)) {

@@ -16,6 +16,8 @@ import type { ModelStatus } from "../predict/state.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Serving, SingleInstance } from "./serving.ts";
 import { WorkerPool } from "./worker_pool.ts";
+import { ProbeBoard } from "./probe_board.ts";
+import { type ProbeListener, startProbeListener } from "./probe_listener.ts";
 
 /** Where {@link ModelLoader.watch} reports alias changes. */
 export interface ModelUpdates {
@@ -77,16 +79,49 @@ export async function runServer(options: RunServerOptions): Promise<number> {
   const identity = `${config.podName}:${Deno.pid}`;
   let watch: ModelWatch | null = null;
   const refreshModels = () => watch?.poll() ?? Promise.resolve();
+  // The probe listener answers the kubelet from its own thread (PROBE_PORT; see probe_listener.ts).
+  const probeBoard = config.probePort === null ? undefined : new ProbeBoard(config.workers);
+  const withBoard = probeBoard ? { probeBoard } : {};
   const serving: Serving = config.workers === 1
-    ? new SingleInstance({ config, logger, servedBy: identity, refreshModels })
-    : new WorkerPool({ config, logger, identity, encode: (d) => model.encode(d), refreshModels });
+    ? new SingleInstance({ config, logger, servedBy: identity, refreshModels, ...withBoard })
+    : new WorkerPool({
+      config,
+      logger,
+      identity,
+      encode: (d) => model.encode(d),
+      refreshModels,
+      ...withBoard,
+    });
   // A crash (cannot listen, a worker threw) is logged where it happens and ends the process.
   const crashed = serving.crashed.then((code) => ({ crashed: code }));
 
+  let probes: ProbeListener | null = null;
+  let probePort: number | null = null;
+  if (probeBoard) {
+    probes = startProbeListener(probeBoard, { hostname: config.host, port: config.probePort! });
+    try {
+      probePort = await probes.listening;
+    } catch (err) {
+      logger.error("listen_failed", {
+        host: config.host,
+        port: config.probePort,
+        error: errorMessage(err),
+      });
+      await probes.close();
+      return 1;
+    }
+  }
+  const closeProbes = () => probes?.close() ?? Promise.resolve();
+
   serving.start();
   const addr = await Promise.race([serving.listening, crashed]);
-  if ("crashed" in addr) return stopNow(serving, addr.crashed);
-  logger.info("listening", { host: addr.hostname, port: addr.port, workers: config.workers });
+  if ("crashed" in addr) return await stopNow(serving, addr.crashed, closeProbes);
+  logger.info("listening", {
+    host: addr.hostname,
+    port: addr.port,
+    workers: config.workers,
+    ...(probePort === null ? {} : { probe_port: probePort }),
+  });
   options.onListen?.(addr.port);
 
   const updates: ModelUpdates = {
@@ -110,7 +145,7 @@ export async function runServer(options: RunServerOptions): Promise<number> {
   stopping = true;
   if ("crashed" in stopped) {
     await (watch as ModelWatch | null)?.stop();
-    return stopNow(serving, stopped.crashed);
+    return await stopNow(serving, stopped.crashed, closeProbes);
   }
 
   const { skipDrain } = stopped;
@@ -119,7 +154,8 @@ export async function runServer(options: RunServerOptions): Promise<number> {
   await (watch as ModelWatch | null)?.stop();
   serving.drain();
   if (!skipDrain) await sleep(config.drainDelaySeconds * 1000);
-  return stopNow(serving, await finish(serving.shutdown(), config, logger));
+  // The probes answer through the drain (/ready 503, /health 200) and close with the listener.
+  return await stopNow(serving, await finish(serving.shutdown(), config, logger), closeProbes);
 }
 
 /** Wait for `closed` up to `SHUTDOWN_DEADLINE_S`: exit code 0 when it came first, 1 otherwise. */
@@ -138,7 +174,12 @@ async function finish(closed: Promise<unknown>, config: Config, logger: Logger):
   return 0;
 }
 
-function stopNow(serving: Serving, code: number): number {
+async function stopNow(
+  serving: Serving,
+  code: number,
+  closeProbes: () => Promise<void>,
+): Promise<number> {
   serving.terminate();
+  await closeProbes();
   return code;
 }

@@ -172,3 +172,34 @@ Deno.test("runServer() with WORKERS=2 returns 1 when a worker crashes while serv
   assert.ok(!server.events().some((e) => e.event === "shutdown_started"));
   await assert.rejects(() => fetchFresh(`${server.base}/health`));
 });
+
+for (const workers of [1, 2]) {
+  Deno.test(`runServer() with WORKERS=${workers} and PROBE_PORT answers the probes from every isolate's state, through the drain`, async () => {
+    const loaded = Promise.withResolvers<Detector>();
+    const { loader } = fakeLoader(() => loaded.promise);
+    // A drain long enough to be seen: the probe listener says "draining" through it.
+    const server = await serve(
+      { WORKERS: String(workers), PROBE_PORT: "0", DRAIN_DELAY_S: "2" },
+      loader,
+    );
+    const listening = server.events().find((e) => e.event === "listening");
+    const probes = `http://127.0.0.1:${listening?.probe_port}`;
+    const probe = async (path: string) => {
+      const res = await fetchFresh(`${probes}${path}`);
+      return [res.status, (await res.json()).status];
+    };
+    assert.deepEqual(await probe("/health"), [200, "ok"]);
+    assert.deepEqual(await probe("/ready"), [503, "loading"]);
+    loaded.resolve(smallModel());
+    await waitFor(async () => (await probe("/ready"))[0] === 200 || undefined, {
+      what: "the probe listener's /ready to turn 200",
+    });
+    server.stop(false);
+    await waitFor(async () => (await probe("/ready"))[1] === "draining" || undefined, {
+      what: "the probe listener's /ready to say draining",
+    });
+    assert.deepEqual(await probe("/health"), [200, "ok"]);
+    assert.equal(await server.code, 0);
+    await assert.rejects(fetchFresh(`${probes}/health`));
+  });
+}

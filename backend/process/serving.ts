@@ -10,6 +10,7 @@ import type { Detector } from "../detector/mod.ts";
 import type { ModelStatus } from "../predict/state.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Instance, startInstance } from "./instance.ts";
+import type { ProbeBoard } from "./probe_board.ts";
 
 /** Instances serving the port, as the server sees them. */
 export interface Serving {
@@ -43,6 +44,8 @@ export interface SingleInstanceOptions {
   servedBy: string;
   /** Re-read the registry's aliases now (after an admin call). */
   refreshModels: () => Promise<void>;
+  /** The probe listener's board, when there is one (`PROBE_PORT`): this instance is slot 0. */
+  probeBoard?: ProbeBoard;
 }
 
 /** `WORKERS=1`: one instance in this thread, on a port of its own. */
@@ -75,7 +78,15 @@ export class SingleInstance implements Serving {
   start(): void {
     const { config, logger, servedBy, refreshModels } = this.#options;
     try {
-      this.#instance = startInstance({ config, logger, servedBy, reusePort: false, refreshModels });
+      const probeSlot = this.#options.probeBoard?.slot(0);
+      this.#instance = startInstance({
+        config,
+        logger,
+        servedBy,
+        reusePort: false,
+        refreshModels,
+        ...(probeSlot ? { probeSlot } : {}),
+      });
     } catch (err) {
       // Port in use or not permitted: one clear line, no stack trace.
       logger.error("listen_failed", {

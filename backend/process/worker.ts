@@ -15,6 +15,7 @@ import { createLogger } from "../../lib/logger.ts";
 import { snapshotMetrics } from "../metrics/metrics.ts";
 import { decodeDetector } from "./model_codec.ts";
 import { type Instance, startInstance } from "./instance.ts";
+import { ProbeBoard } from "./probe_board.ts";
 
 let instance: Instance | null = null;
 let workerIndex = 0;
@@ -47,6 +48,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         processStartTimeSeconds: msg.processStartTimeSeconds,
         // A scrape on this worker: the primary answers with the sum over every worker.
         collectMetrics: () => collecting.call((id) => send({ type: "collect", id })),
+        ...(msg.probeBoard ? { probeSlot: new ProbeBoard(msg.probeBoard).slot(msg.index) } : {}),
       });
       const addr = await instance.listening;
       send({ type: "listening", index: msg.index, hostname: addr.hostname, port: addr.port });

@@ -24,6 +24,7 @@ import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { aggregateMetrics, type MetricsSnapshot } from "../metrics/metrics.ts";
 import { type FromWorker, PendingCalls, type ToWorker } from "./_worker_protocol.ts";
 import type { Serving } from "./serving.ts";
+import type { ProbeBoard } from "./probe_board.ts";
 
 /** Options for {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -36,6 +37,8 @@ export interface WorkerPoolOptions {
   encode: (detector: Detector) => string;
   /** Re-read the registry's aliases (a worker had an admin call); default: nothing to do. */
   refreshModels?: () => Promise<void>;
+  /** The probe listener's board (`PROBE_PORT`): worker `i` keeps slot `i` current. */
+  probeBoard?: ProbeBoard;
 }
 
 /** One worker thread and what the pool awaits from it. */
@@ -172,6 +175,7 @@ export class WorkerPool implements Serving {
       index,
       servedBy: `${identity}/w${index}`,
       processStartTimeSeconds: Math.round(performance.timeOrigin) / 1000,
+      ...(this.#options.probeBoard ? { probeBoard: this.#options.probeBoard.buffer } : {}),
     });
     return member;
   }

@@ -104,6 +104,8 @@ Deno.test("compose.yaml: backend and ui wired as in the workshop, healthchecks g
   const compose = parse(read("containers/compose.yaml")) as any;
   const { backend, ui, prometheus } = compose.services;
   assert.equal(ui.environment.BACKEND_URL, "http://backend:8000");
+  // The UI's first screen needs the temporal detector; the variable lets a user pick the forest.
+  assert.equal(backend.environment.DETECTOR, "${DETECTOR:-temporal_window}");
   assert.deepEqual(ui.depends_on, { backend: { condition: "service_healthy" } });
   assert.deepEqual(backend.healthcheck.test, ["CMD", "/app/anomaly-backend", "healthcheck"]);
   assert.deepEqual(ui.healthcheck.test, ["CMD", "/app/anomaly-ui", "healthcheck"]);

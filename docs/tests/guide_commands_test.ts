@@ -362,12 +362,15 @@ const EXPECT: Record<string, (output: string) => void> = {
 /**
  * Checks on the logs of `serve` commands, by command and occurrence (1-based):
  * the model lifecycle the guide describes (the first start, `deno task dev`,
- * trains into the fresh MODEL_DIR and registers it as the champion, the next
- * starts load the champion from the registry).
+ * trains the temporal model into the fresh MODEL_DIR; the first plain backend
+ * trains the forest and registers it as the champion, the next starts load the
+ * champion from the registry; the temporal backend loads what `dev` wrote).
  */
 const EXPECT_SERVE: Record<string, string[]> = {
-  "deno task dev#1": ['"source":"trained at startup: no artifact at '],
-  "deno task backend#1": ['"source":"loaded from artifact '],
+  // `deno task dev` serves the temporal detector; the forest is trained by the first plain backend.
+  "deno task dev#1": ['"source":"trained at startup on a simulated fleet day: no artifact at '],
+  "deno task backend#1": ['"source":"trained at startup: no artifact at ', '"champion":true'],
+  "DETECTOR=temporal_window deno task backend#1": ['"source":"loaded from artifact ', '"detector":"temporal_window"'],
   "deno task ui#1": ['"event":"listening"'],
   "WORKERS=2 deno task backend#1": ['"served_by":"', '/w1"'],
   "ADMIN_TOKEN=workshop-admin-token-0001 deno task backend#1": [

@@ -25,7 +25,7 @@ export interface StreamControlsProps {
 }
 
 /** Props of {@link NumberField}. */
-interface NumberFieldProps {
+export interface NumberFieldProps {
   id: string;
   label: string;
   min: number;
@@ -39,7 +39,7 @@ interface NumberFieldProps {
 }
 
 /** A labelled number input with its help line, marked invalid when out of range. */
-function NumberField(p: NumberFieldProps): JSX.Element {
+export function NumberField(p: NumberFieldProps): JSX.Element {
   return (
     <div class="field">
       <label for={p.id}>{p.label}</label>

@@ -1,3 +1,6 @@
+import { FleetStats } from "./FleetStats.tsx";
+import { MeterGrid } from "./MeterGrid.tsx";
+import { MeterBoard } from "../lib/meter_board.ts";
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import { type AnomalyRow, AnomalyTable } from "./AnomalyTable.tsx";
@@ -268,4 +271,52 @@ Deno.test("TableHead renders one scoped column header per name, in order", () =>
     '<table><thead><tr><th scope="col">Version</th><th scope="col">TP</th>' +
       '<th scope="col">Precision / recall</th></tr></thead></table>',
   );
+});
+
+Deno.test("FleetStats shows precision, recall and event recall from the counts, and recall per kind", () => {
+  const html = renderToString(
+    <FleetStats
+      tally={{
+        readings: 100,
+        flagged: 20,
+        labelled: 25,
+        confusion: { tp: 18, fp: 2, fn: 7, tn: 73 },
+        events: { ended: 4, detected: 3 },
+        byKind: { drift: { ended: 2, detected: 1 }, sustained_sag: { ended: 2, detected: 2 } },
+      }}
+    />,
+  );
+  assert.match(html, /id="fleet-precision" data-value="90.0 %"/);
+  assert.match(html, /id="fleet-recall" data-value="72.0 %"/);
+  assert.match(html, /id="fleet-event-recall" data-value="75.0 %"/);
+  assert.match(html, /id="fleet-tp" data-value="18"/);
+  assert.match(html, /id="fleet-events" data-value="3 of 4"/);
+  assert.match(html, /<th scope="row">sustained sag<\/th><td>2<\/td><td>2<\/td><td>100.0 %<\/td>/);
+  assert.match(html, /<th scope="row">drift<\/th><td>1<\/td><td>2<\/td><td>50.0 %<\/td>/);
+});
+
+Deno.test("MeterGrid draws events as shaded intervals and alarms as bars, and says the status in words", () => {
+  const board = new MeterBoard(["meter-01", "meter-02"], 10);
+  for (let k = 0; k < 10; k++) {
+    const inEvent = k >= 6;
+    board.add({
+      voltage: 230 - (inEvent ? 12 : 0),
+      current: 10,
+      frequency: 50,
+      meter_id: "meter-01",
+      timestamp: new Date(k * 10_000).toISOString(),
+      anomaly: inEvent,
+      kind: inEvent ? "sustained_sag" : null,
+      event: inEvent ? 0 : null,
+      eventEnd: false,
+    }, k >= 7);
+  }
+  const html = renderToString(<MeterGrid meters={board.views()} keep={10} />);
+  assert.match(html, /<li class="meter alarm" id="meter-meter-01" data-alarm="true"/);
+  assert.match(html, /Alarm<\/span>/);
+  assert.match(html, /aria-label="meter-01: alarm; simulated sustained sag in progress\./);
+  assert.equal([...html.matchAll(/<rect class="event"/g)].length, 1);
+  assert.equal([...html.matchAll(/<rect class="alarm"/g)].length, 1);
+  assert.match(html, /3 flagged in 1 alarm</);
+  assert.match(html, /<li class="meter" id="meter-meter-02" data-alarm="false" data-points="0"/);
 });

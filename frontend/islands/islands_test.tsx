@@ -8,6 +8,7 @@ import BurstRunner from "./BurstRunner.tsx";
 import InstanceChart from "./InstanceChart.tsx";
 import LiveMonitor from "./LiveMonitor.tsx";
 import ModelsPanel from "./ModelsPanel.tsx";
+import FleetMonitor from "./FleetMonitor.tsx";
 
 Deno.test("LiveMonitor renders all the original controls, labelled, with empty charts and counters", () => {
   const html = renderToString(
@@ -91,4 +92,31 @@ Deno.test("ModelsPanel starts without data, with a labelled token field and disa
   assert.match(html, /Not enough readings yet/);
   assert.deepEqual(assertButtonsNamed(html), ["Roll back champion", "Remove challenger"]);
   assert.match(html, /id="models-rollback" disabled/);
+});
+
+Deno.test("FleetMonitor renders labelled controls, the seed, empty quality figures and every meter", () => {
+  const html = renderToString(
+    <FleetMonitor
+      seed={1234}
+      meters={8}
+      intervalMs={10_000}
+      meanGap={300}
+      defaults={{ perMeter: 4, requestMs: 500 }}
+      maxBatch={5000}
+      keep={240}
+    />,
+  );
+  assert.equal(assertControlsLabelled(html), 3);
+  assert.deepEqual(assertButtonsNamed(html), [
+    "Start Streaming",
+    "Inject Extreme Reading",
+    "Reset",
+  ]);
+  assert.match(html, /id="fleet-seed" data-value="1234"/);
+  assert.match(html, /<input id="fleet-speed"[^>]* max="64"[^>]* value="4"/);
+  for (const id of ["fleet-precision", "fleet-recall", "fleet-event-recall"]) {
+    assert.match(html, new RegExp(`id="${id}" data-value="—"`));
+  }
+  assert.equal([...html.matchAll(/<li class="meter" id="meter-meter-\d\d"/g)].length, 8);
+  assert.match(html, /<svg [^>]*role="img" aria-label="meter-01: no alarm\./);
 });

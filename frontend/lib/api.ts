@@ -71,17 +71,26 @@ export async function callJson<T>(path: string, init: RequestInit = {}): Promise
   }
 }
 
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  newConnection?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  /** Earlier readings of the same meters that fill a temporal model's windows (not scored). */
+  context?: Reading[] | undefined;
+}
+
 /** Score readings through the proxy. */
 export function predict(
   readings: Reading[],
-  options: { newConnection?: boolean | undefined; signal?: AbortSignal | undefined } = {},
+  options: PredictOptions = {},
 ): Promise<Outcome<PredictResponse>> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.newConnection) headers[NEW_CONNECTION_HEADER] = "1";
+  const context = options.context?.length ? { context: options.context } : {};
   return callJson<PredictResponse>("/api/predict", {
     method: "POST",
     headers,
-    body: JSON.stringify({ readings }),
+    body: JSON.stringify({ readings, ...context }),
     signal: options.signal ?? null,
   });
 }

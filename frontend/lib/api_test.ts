@@ -91,3 +91,16 @@ Deno.test("predict() posts readings as JSON and asks for a new connection only w
   assert.equal(seen[0].headers.has(NEW_CONNECTION_HEADER), false);
   assert.equal(seen[1].headers.get(NEW_CONNECTION_HEADER), "1");
 });
+
+Deno.test("predict() sends context beside the readings only when there is some", async () => {
+  const bodies: unknown[] = [];
+  const handler = (_url: string, init?: RequestInit) => {
+    bodies.push(JSON.parse(String(init?.body)));
+    return Response.json({ predictions: [], anomalies: 0, total: 0, served_by: "a:1" });
+  };
+  const reading = { voltage: 230, current: 10, frequency: 50, meter_id: "m" };
+  const earlier = { voltage: 229, current: 9, frequency: 50, meter_id: "m" };
+  await withFetch(handler, () => predict([reading], { context: [earlier] }));
+  await withFetch(handler, () => predict([reading], { context: [] }));
+  assert.deepEqual(bodies, [{ readings: [reading], context: [earlier] }, { readings: [reading] }]);
+});

@@ -25,9 +25,8 @@ export default function App({ title, version, children }: AppProps): JSX.Element
         <header class="site">
           <h1>Grid anomaly detection</h1>
           <p>
-            Simulated voltage, current and frequency readings, scored by an isolation forest behind
-            {" "}
-            <code>/api/predict</code>.
+            Simulated voltage, current and frequency readings from a fleet of meters, scored by the
+            backend's detector behind <code>/api/predict</code>.
           </p>
         </header>
         <main id="main">{children}</main>

@@ -1,128 +1,37 @@
-/** The dashboard page: server-rendered layout with five islands. */
-import { h, type JSX } from "preact";
-import { UiError } from "../problem.ts";
-import { renderPage } from "../runtime/render.ts";
-import type { Handlers } from "../state.ts";
-import App from "./_app.tsx";
-import BackendStatus from "../islands/BackendStatus.tsx";
-import BurstRunner from "../islands/BurstRunner.tsx";
-import InstanceChart from "../islands/InstanceChart.tsx";
-import LiveMonitor from "../islands/LiveMonitor.tsx";
-import ModelsPanel from "../islands/ModelsPanel.tsx";
-import { BURST_BUDGET, BURST_LIMITS, type BurstSpec } from "../bursts.ts";
+/** The first screen: a fleet of meters scored by the served detector, with the side column. */
+import type { JSX } from "preact";
+import FleetMonitor from "../islands/FleetMonitor.tsx";
+import { FLEET_STREAM_DEFAULTS } from "../lib/fleet_feed.ts";
+import { dashboardHandler, type IndexData, PageTabs, SideColumn } from "./_dashboard.tsx";
 
-/** Data the server passes to the page. */
-export interface IndexData {
-  backendUrl: string;
-  /** Largest batch offered in the controls, learned from the backend (`batch_limit.ts`). */
-  maxBatch: number;
-  /** Where {@link IndexData.maxBatch} comes from, shown beside the control. */
-  maxBatchNote: string;
-}
+export { BURST_DEFAULTS, type IndexData } from "./_dashboard.tsx";
+export { STREAM_DEFAULTS } from "./meter.tsx";
 
-/** Defaults of the streaming controls (the workshop's values). */
-export const STREAM_DEFAULTS = {
-  batchSize: 32,
-  intervalMs: 500,
-  anomalyRate: 0.05,
-  newConnection: false,
-} as const;
-
-/** Defaults of the burst controls. */
-export const BURST_DEFAULTS: BurstSpec = {
-  requests: 200,
-  concurrency: 8,
-  cycles: 1,
-  pauseMs: 1_000,
-  batchSize: 64,
-  anomalyRate: 0.05,
-  newConnection: false,
-};
+/** Defaults of the fleet controls: 4 readings per meter every 0.5 s (80× real time at 10 s). */
+export const FLEET_DEFAULTS = { perMeter: 4, requestMs: 500 } as const;
 
 /** The page body. */
 export default function Index({ data }: { data: IndexData }): JSX.Element {
-  // A burst's requests go to the same backend: no larger batch than it takes.
-  const burstMax = Math.min(BURST_LIMITS.batchSize[1], data.maxBatch);
   return (
-    <div class="layout">
-      <div class="main-col">
-        <LiveMonitor
-          defaults={{ ...STREAM_DEFAULTS }}
-          maxBatch={data.maxBatch}
-          maxBatchNote={data.maxBatchNote}
-          chartWindow={1_500}
-          tableRows={25}
-        />
+    <>
+      <PageTabs current="/" />
+      <div class="layout">
+        <div class="main-col">
+          <FleetMonitor
+            seed={data.seed}
+            meters={FLEET_STREAM_DEFAULTS.meters}
+            intervalMs={FLEET_STREAM_DEFAULTS.intervalMs}
+            meanGap={FLEET_STREAM_DEFAULTS.meanGap}
+            defaults={{ ...FLEET_DEFAULTS }}
+            maxBatch={data.maxBatch}
+            keep={240}
+          />
+        </div>
+        <SideColumn maxBatch={data.maxBatch} backendUrl={data.backendUrl} />
       </div>
-      <aside class="side-col" aria-label="Backend, models, bursts and instances">
-        <BackendStatus backendUrl={data.backendUrl} pollMs={5_000} retryMs={2_000} />
-        <ModelsPanel pollMs={5_000} />
-        <BurstRunner
-          defaults={{ ...BURST_DEFAULTS, batchSize: Math.min(BURST_DEFAULTS.batchSize, burstMax) }}
-          limits={{ ...BURST_LIMITS, batchSize: [1, burstMax] }}
-          budget={{ ...BURST_BUDGET }}
-          pollMs={250}
-        />
-        <InstanceChart maxBars={20} />
-      </aside>
-    </div>
+    </>
   );
 }
 
-/** The URL prefix of the built island modules. */
-export const BUILD_PREFIX = "/static/build/";
-
-/** The page's headers: a CSP allowing only our scripts and the one inline boot script by nonce. */
-function securityHeaders(nonce: string): Record<string, string> {
-  return {
-    "content-security-policy": [
-      "default-src 'self'",
-      `script-src 'self' 'nonce-${nonce}'`,
-      // chart.js sizes canvases through the CSSOM, which style-src does not restrict.
-      "style-src 'self'",
-      "img-src 'self' data:",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "cache-control": "no-store",
-  };
-}
-
-/** Page handlers: render the dashboard with its islands' props and a fresh nonce. */
-export const handler: Handlers = {
-  async GET(_req, { state }) {
-    const version = state.staticFiles.buildId;
-    if (version === null) {
-      throw new UiError(
-        "not-built",
-        "The island bundles are missing: run `deno task build:ui` (or `deno task ui`, which builds first).",
-      );
-    }
-    const limit = await state.batchLimits.current();
-    const nonce = crypto.randomUUID().replaceAll("-", "");
-    const page = h(App, {
-      title: "Grid anomaly detection",
-      version,
-      children: h(Index, {
-        data: {
-          backendUrl: state.config.backendUrl,
-          maxBatch: limit.maxBatch,
-          maxBatchNote: limit.note,
-        },
-      }),
-    });
-    const { html } = renderPage(page, {
-      registry: state.registry,
-      buildPrefix: BUILD_PREFIX,
-      version,
-      nonce,
-    });
-    return new Response(html, {
-      headers: { "content-type": "text/html; charset=UTF-8", ...securityHeaders(nonce) },
-    });
-  },
-};
+/** Page handlers. */
+export const handler = dashboardHandler(Index, "Grid anomaly detection: fleet");

@@ -6,13 +6,18 @@ import { UiError } from "../problem.ts";
 import { islandRegistry, renderPage } from "../runtime/render.ts";
 import { routeContext } from "../tests/_route_context.ts";
 import Index, { BURST_DEFAULTS, handler } from "./index.tsx";
+import SingleMeter, { handler as meterHandler } from "./meter.tsx";
+import { type IndexData, MAX_SEED, pageSeed } from "./_dashboard.tsx";
 
 const registry = islandRegistry(ISLANDS);
 
 /** The props each island of the page was given, by island name. */
-function islandProps(maxBatch: number): Record<string, Record<string, unknown>> {
+function islandProps(
+  maxBatch: number,
+  Page: (p: { data: IndexData }) => preact.JSX.Element = SingleMeter,
+): Record<string, Record<string, unknown>> {
   const { html } = renderPage(
-    <Index data={{ backendUrl: "http://b:8000", maxBatch, maxBatchNote: "note" }} />,
+    <Page data={{ backendUrl: "http://b:8000", maxBatch, maxBatchNote: "note", seed: 7 }} />,
     { registry, buildPrefix: "/static/build/", version: "v", nonce: "n" },
   );
   const names = [...html.matchAll(/data-island="(\w+)"/g)].map((m) => m[1]!);
@@ -23,7 +28,21 @@ function islandProps(maxBatch: number): Record<string, Record<string, unknown>> 
   return Object.fromEntries(names.map((name, i) => [name, props[i]!]));
 }
 
-Deno.test("Index offers the learned batch limit to the stream and caps the burst form by it", () => {
+Deno.test("Index puts the fleet first, with its seed and the learned batch limit", () => {
+  const props = islandProps(50, Index);
+  assert.deepEqual(Object.keys(props), [
+    "FleetMonitor",
+    "BackendStatus",
+    "ModelsPanel",
+    "BurstRunner",
+    "InstanceChart",
+  ]);
+  assert.equal(props.FleetMonitor!.seed, 7);
+  assert.equal(props.FleetMonitor!.maxBatch, 50);
+  assert.equal(Object.keys(islandProps(50)).includes("LiveMonitor"), true);
+});
+
+Deno.test("SingleMeter offers the learned batch limit to the stream and caps the burst form by it", () => {
   const small = islandProps(50);
   assert.equal(small.LiveMonitor!.maxBatch, 50);
   assert.equal(small.LiveMonitor!.maxBatchNote, "note");
@@ -54,7 +73,7 @@ function limits(limit: BatchLimit) {
   };
 }
 
-Deno.test("GET / renders the page with the batch limit the state learned, and a nonce per request", async () => {
+Deno.test("GET / and GET /meter render their pages with the batch limit the state learned, and a nonce per request", async () => {
   const { batchLimits, asked } = limits(offeredLimit(null, 8_192, "connection refused"));
   const ctx = routeContext({
     batchLimits,
@@ -65,8 +84,15 @@ Deno.test("GET / renders the page with the batch limit the state learned, and a 
   const first = await handler.GET!(new Request("http://ui/"), ctx);
   const html = await first.text();
   assert.equal(asked.n, 1);
-  assert.match(html, /<input id="batch-size"[^>]* max="1000"/);
-  assert.match(html, /MAX_BATCH is unknown \(connection refused\)/);
+  // 1000 readings over 8 meters: at most 64 per meter and request.
+  assert.match(html, /<input id="fleet-speed"[^>]* max="64"/);
+  assert.match(html, /<a href="\/" aria-current="page">Fleet<\/a>/);
+  const replay = await (await handler.GET!(new Request("http://ui/?seed=42"), ctx)).text();
+  assert.match(replay, /id="fleet-seed" data-value="42"/);
+  const meter = await (await meterHandler.GET!(new Request("http://ui/meter"), ctx)).text();
+  assert.match(meter, /<input id="batch-size"[^>]* max="1000"/);
+  assert.match(meter, /MAX_BATCH is unknown \(connection refused\)/);
+  assert.match(meter, /<a href="\/meter" aria-current="page">Single meter<\/a>/);
   const second = await handler.GET!(new Request("http://ui/"), ctx);
   const nonce = (res: Response) =>
     /'nonce-(\w+)'/.exec(res.headers.get("content-security-policy")!)![1];
@@ -88,4 +114,13 @@ Deno.test("GET / without bundles says how to build and does not ask the backend"
     return true;
   });
   assert.equal(asked.n, 0);
+});
+
+Deno.test("pageSeed() replays ?seed=N and picks a fresh seed otherwise", () => {
+  assert.equal(pageSeed(new URL("http://ui/?seed=123")), 123);
+  assert.equal(pageSeed(new URL("http://ui/?seed=0")), 0);
+  for (const bad of ["-1", "1e3", "1234567", "x", ""]) {
+    const seed = pageSeed(new URL(`http://ui/?seed=${bad}`));
+    assert.ok(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED, `${bad}: ${seed}`);
+  }
 });

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { type ServiceProcess, startService } from "../../testing/service_process.ts";
 import { inCI } from "../../testing/tools.ts";
 import { processMemory } from "../../testing/raw_socket.ts";
+import { memoryLimitBytes } from "../../testing/storm.ts";
 import { type FakeBackendOptions, startFakeBackend } from "./_fake_backend.ts";
 
 /** A running UI server process. */
@@ -79,8 +80,8 @@ export function counterTotal(
 /** Bytes in a MiB. */
 export const MiB = 1024 * 1024;
 
-/** The UI container's memory limit (`k8s/base/ui-deployment.yaml`). */
-export const UI_MEMORY_LIMIT_MIB = 256;
+/** The UI container's memory limit, read from `k8s/base/ui-deployment.yaml`. */
+export const UI_MEMORY_LIMIT_MIB = memoryLimitBytes("ui") / MiB;
 
 /**
  * Run `work` against a real UI process in front of a fake backend, then

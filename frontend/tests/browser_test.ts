@@ -28,7 +28,7 @@ async function number(page: Page, selector: string): Promise<number> {
 }
 
 Deno.test({
-  name: "UI in Chromium: load, stream, inject, burst, backend down and back",
+  name: "UI in Chromium, single-meter page: load, stream, inject, burst, backend down and back",
   ignore: skipUnless("chromium"),
   // playwright-core keeps its own pipes and timers to the browser process.
   sanitizeOps: false,
@@ -84,7 +84,7 @@ Deno.test({
       await timed(
         "load the page: every island hydrates, backend is ready, JS within budget",
         async () => {
-          await page.goto(ui!.url, { waitUntil: "networkidle" });
+          await page.goto(`${ui!.url}/meter`, { waitUntil: "networkidle" });
           await page.waitForFunction(() =>
             document.querySelectorAll("[data-island][data-hydrated]").length === 5
           );
@@ -282,7 +282,7 @@ Deno.test({
           bypassCSP: true,
         });
         try {
-          await audit.goto(ui!.url);
+          await audit.goto(`${ui!.url}/meter`);
           await audit.waitForFunction(() =>
             document.querySelectorAll("[data-island][data-hydrated]").length === 5
           );

@@ -14,6 +14,8 @@ const ENV_FILE = new URL("../base/backend.env", import.meta.url);
 const DEPLOYMENT_CHOICES: Readonly<Record<string, string>> = {
   // The writable volume backend-deployment.yaml mounts; the default is relative to the cwd.
   MODEL_DIR: "/app/models",
+  // The probes' own listener (the `probes` containerPort); unset, the code runs none.
+  PROBE_PORT: "8081",
 };
 
 /** The `NAME=value` lines of an env file (comments and blank lines skipped). */
@@ -34,7 +36,11 @@ Deno.test("parseEnvFile() reads NAME=value lines and names a malformed one", () 
 });
 
 Deno.test("k8s/base/backend.env sets only variables the backend reads", () => {
-  const known = new Set([...Object.keys(DEFAULTS), ...MODEL_SETTINGS.map((s) => s.env)]);
+  const known = new Set([
+    ...Object.keys(DEFAULTS),
+    ...MODEL_SETTINGS.map((s) => s.env),
+    ...Object.keys(DEPLOYMENT_CHOICES),
+  ]);
   const env = parseEnvFile(Deno.readTextFileSync(ENV_FILE));
   assert.ok(Object.keys(env).length > 0);
   assert.deepEqual(Object.keys(env).filter((name) => !known.has(name)), []);
@@ -44,6 +50,8 @@ Deno.test("k8s/base/backend.env repeats the code's defaults except the named dep
   const env = parseEnvFile(Deno.readTextFileSync(ENV_FILE));
   for (const [name, value] of Object.entries(DEPLOYMENT_CHOICES)) {
     assert.equal(env[name], value, `${name} is a deployment choice`);
+    // A choice the backend did not read would change nothing.
+    assert.notDeepEqual(loadConfig({ [name]: value }), loadConfig({}), `${name} is read`);
   }
   // Both parsed by the server itself, so "1" and true, "5000" and 5_000 compare alike.
   assert.deepEqual(loadConfig(env), loadConfig(DEPLOYMENT_CHOICES));

@@ -464,3 +464,10 @@ export function simulateFleet(options: FleetOptions = {}): Fleet {
   for (const b of bursts) b.length = Math.min(b.length, perMeter - b.first);
   return { readings, events, meters: fleet, bursts };
 }
+
+/**
+ * The project's fleet: the meters (their operating points come from
+ * `meterSeed`) the service's temporal model is trained on when it has none,
+ * and the UI's fleet view streams, so each meter has a baseline of its own.
+ */
+export const PROJECT_FLEET = Object.freeze({ meters: 8, meterSeed: 42 });

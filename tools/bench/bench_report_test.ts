@@ -4,6 +4,7 @@ import {
   cpuTargetRatios,
   medianRow,
   parseWrk,
+  replaceMarked,
   replaceSection,
   SECTION_END,
   SECTION_START,
@@ -148,4 +149,15 @@ Deno.test("targetsTable() says met at the target and not met below it, from both
       "0.690 (target ≥ 0.7: not met) | 0.700 (target ≥ 0.7: met) |",
   );
   assert.ok(targetsTable({}, {}, 160e-6).includes("| — | — |"), "missing figures show a dash");
+});
+
+Deno.test("replaceMarked() replaces between its own markers only, and appends when they are absent", () => {
+  const markers = { start: "<!-- x:start -->", end: "<!-- x:end -->" };
+  const doc = "# P\n\n<!-- y:start -->\ny\n<!-- y:end -->\n";
+  const added = replaceMarked(doc, markers, "one");
+  assert.equal(added, `${doc.trimEnd()}\n\n<!-- x:start -->\none\n<!-- x:end -->\n`);
+  const replaced = replaceMarked(added, markers, "two\n");
+  assert.ok(replaced.includes("<!-- x:start -->\ntwo\n<!-- x:end -->"));
+  assert.ok(!replaced.includes("one"));
+  assert.ok(replaced.includes("<!-- y:start -->\ny\n<!-- y:end -->"));
 });

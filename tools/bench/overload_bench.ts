@@ -1,9 +1,11 @@
 /**
- * Overload with maximum-size bodies (issue 10, item 5): C clients post a
- * `/predict` body of `--readings` readings (padded to `--bytes` when given)
- * at once, while a probe asks `/health` every 100 ms on a fresh connection,
- * as the kubelet does. Prints the statuses, the backend's peak RSS growth
- * (VmHWM over the RSS before) and the slowest `/health`.
+ * Overload with maximum-size bodies (issue 10, item 5; issue 20, item 2): C
+ * clients post a `/predict` body of `--readings` readings (padded to
+ * `--bytes` when given) at once, while probers in processes of their own ask
+ * `/health` every 200 ms on a fresh connection, as the kubelet does: one on
+ * the serving port, one on the probe listener (PROBE_PORT). Prints the
+ * statuses, the backend's peak RSS (VmHWM) and growth, and each port's
+ * probe waits (p99, max, failures).
  *
  *   deno run -A tools/bench/overload_bench.ts --connections 200 --readings 5000
  *   deno run -A tools/bench/overload_bench.ts --connections 1000 --bytes 1048576
@@ -15,35 +17,65 @@ import { print } from "../../lib/logger.ts";
 import { predictBodies } from "../../loadtest/payload.ts";
 import { startBackend } from "../../testing/backend_process.ts";
 import { processMemory } from "../../testing/raw_socket.ts";
+import { type ProbeWaits, quantile, startProber } from "../../testing/storm.ts";
+import type { ServiceProcess } from "../../testing/service_process.ts";
 
-/** Probes /health on a fresh connection every 100 ms until stdin closes; prints [ms, ok] lines. */
-const PROBE = `
-const url = Deno.args[0];
-let stop = false;
-(async () => { for await (const _ of Deno.stdin.readable) {} stop = true; })();
-while (!stop) {
-  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-  const t0 = performance.now();
-  let ok = false;
-  try {
-    const res = await fetch(url, { client, signal: AbortSignal.timeout(10000) });
-    await res.arrayBuffer();
-    ok = res.status === 200;
-  } catch {}
-  client.close();
-  console.log(JSON.stringify([Math.round(performance.now() - t0), ok]));
-  await new Promise((r) => setTimeout(r, 100));
+/** Probe waits on the serving port and on the probe listener. */
+export interface ProbeReport {
+  serving: ProbeWaits;
+  listener: ProbeWaits;
 }
-`;
 
 /** Result of one overload run. */
 export interface OverloadResult {
   statuses: Record<string, number>;
+  peakMiB: number;
   peakGrowthMiB: number;
   baselineMiB: number;
-  healthMaxMs: number;
-  healthFailures: number;
+  probes: ProbeReport;
   seconds: number;
+}
+
+/** The probe listener's port from a backend's `listening` log line. */
+export function probePortOf(backend: ServiceProcess): number {
+  for (const line of backend.logs()) {
+    if (!line.includes('"listening"')) continue;
+    const port = (JSON.parse(line) as { probe_port?: number }).probe_port;
+    if (port !== undefined) return port;
+  }
+  throw new Error("The backend logged no probe_port: start it with PROBE_PORT");
+}
+
+/** Probe both ports of `backend` until `work` ends; returns its result and the probe waits. */
+export async function probed<T>(
+  backend: ServiceProcess,
+  work: () => Promise<T>,
+): Promise<{ result: T; probes: ProbeReport }> {
+  const serving = await startProber(`${backend.url}/health`);
+  const listener = await startProber(`http://127.0.0.1:${probePortOf(backend)}/health`);
+  try {
+    return { result: await work(), probes: await stopBoth() };
+  } catch (err) {
+    await stopBoth();
+    throw err;
+  }
+  function stopBoth() {
+    return Promise.all([serving.stop(), listener.stop()]).then(([s, l]) => ({
+      serving: s,
+      listener: l,
+    }));
+  }
+}
+
+/** One line on probe waits: p99, max and failures on each port. */
+export function describeProbes(probes: ProbeReport): string {
+  const one = (p: ProbeWaits) =>
+    `p99 ${quantile(p.waits, 0.99).toFixed(0)} ms, max ${
+      Math.max(0, ...p.waits).toFixed(0)
+    } ms, ${p.failed}/${p.waits.length} failed`;
+  return `/health on the serving port: ${one(probes.serving)}; on PROBE_PORT: ${
+    one(probes.listener)
+  }`;
 }
 
 /** A `/predict` body of `readings` readings, padded with an ignored key up to `bytes` when given. */
@@ -62,51 +94,40 @@ export async function overload(
   body: Uint8Array,
   env: Record<string, string> = {},
 ): Promise<OverloadResult> {
-  const backend = await startBackend({ env, timeoutMs: 60_000 });
+  const backend = await startBackend({ env: { PROBE_PORT: "0", ...env }, timeoutMs: 60_000 });
   try {
     const baseline = processMemory(backend.pid)?.rss ?? 0;
-    // The probe runs in its own process, like the kubelet: the storm's client must not slow it.
-    const probe = new Deno.Command(Deno.execPath(), {
-      args: ["eval", PROBE, `${backend.url}/health`],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    await new Promise((r) => setTimeout(r, 300));
     const started = performance.now();
     const statuses: Record<string, number> = {};
     const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-    await Promise.all(Array.from({ length: connections }, async () => {
-      let key: string;
-      try {
-        const res = await fetch(`${backend.url}/predict`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-          client,
-          signal: AbortSignal.timeout(60_000),
-        } as RequestInit);
-        await res.arrayBuffer();
-        key = String(res.status);
-      } catch (err) {
-        key = (err as Error).name;
-      }
-      statuses[key] = (statuses[key] ?? 0) + 1;
-    }));
+    const { probes } = await probed(backend, async () => {
+      await Promise.all(Array.from({ length: connections }, async () => {
+        let key: string;
+        try {
+          const res = await fetch(`${backend.url}/predict`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+            client,
+            signal: AbortSignal.timeout(60_000),
+          } as RequestInit);
+          await res.arrayBuffer();
+          key = String(res.status);
+        } catch (err) {
+          key = (err as Error).name;
+        }
+        statuses[key] = (statuses[key] ?? 0) + 1;
+      }));
+    });
     const seconds = (performance.now() - started) / 1000;
     client.close();
-    await probe.stdin.close();
-    const lines = new TextDecoder().decode((await probe.output()).stdout).trim().split("\n");
-    const probes = lines.filter((l) => l !== "").map((l) => JSON.parse(l) as [number, boolean]);
-    const healthMaxMs = Math.max(0, ...probes.map(([ms]) => ms));
-    const healthFailures = probes.filter(([, ok]) => !ok).length;
     const peak = processMemory(backend.pid)?.peak ?? 0;
     return {
       statuses,
+      peakMiB: peak / 2 ** 20,
       peakGrowthMiB: (peak - baseline) / 2 ** 20,
       baselineMiB: baseline / 2 ** 20,
-      healthMaxMs,
-      healthFailures,
+      probes,
       seconds,
     };
   } finally {
@@ -137,8 +158,8 @@ if (import.meta.main) {
     `${values.connections} connections x ${body.length} bytes (${values.readings} readings): ` +
       `statuses ${JSON.stringify(r.statuses)} in ${r.seconds.toFixed(1)} s; RSS ${
         r.baselineMiB.toFixed(0)
-      } MiB before, peak +${r.peakGrowthMiB.toFixed(0)} MiB; slowest /health ${
-        r.healthMaxMs.toFixed(0)
-      } ms, ${r.healthFailures} failed`,
+      } MiB before, peak ${r.peakMiB.toFixed(0)} MiB (+${r.peakGrowthMiB.toFixed(0)}); ${
+        describeProbes(r.probes)
+      }`,
   );
 }

@@ -13,13 +13,11 @@ import type { Handlers } from "../../../state.ts";
 export const handler: Handlers = {
   async POST(req, { state }) {
     if (state.shutdown.draining) {
-      await req.body?.cancel().catch(() => {});
+      // The body is left unread (lib/bounded_body.ts says why); the connection closes.
       throw new UiError(
         "shutting-down",
         "The UI server is shutting down and starts no new bursts",
-        {
-          headers: { "retry-after": "5" },
-        },
+        { headers: { "retry-after": "5", connection: "close" } },
       );
     }
     const bytes = await readBody(req, {
