@@ -125,7 +125,10 @@ export const modelLifecycle: Scenario = {
     const k6 = await startK6({ baseUrl: urls.backend, rate: 40, durationS: 75, vus: 20 });
     await waitFor("shadow scoring of live traffic", 60, async () => {
       const metrics = await http(`${urls.backend}/metrics`);
-      return /^shadow_predictions_total\{agree="(true|false)"\} [1-9]/m.test(String(metrics.body));
+      // The series carry the experiment's champion and challenger versions beside `agree`.
+      return /^shadow_predictions_total\{[^}]*agree="(true|false)"[^}]*\} [1-9]/m.test(
+        String(metrics.body),
+      );
     }, 1000);
 
     log(`promoting ${challenger}`);
