@@ -26,10 +26,11 @@ export interface ProfileRow {
 /** Where a call frame lives, short: repo-relative file, npm package or "native". */
 export function shortLocation(url: string, line: number, repoRoot: string): string {
   if (!url) return "native";
-  const npm = url.match(/\/npm\/[^/]+\/((?:@[^/]+\/)?[^/@]+)@/);
+  // Deno's npm cache: .../npm/<registry>/<name or @scope/name>/<version>/...
+  const npm = url.match(/\/npm\/[^/]+\/((?:@[^/]+\/)?[^/]+)\/\d[^/]*\//);
   if (npm) return `npm:${npm[1]}`;
   const root = `file://${repoRoot.endsWith("/") ? repoRoot : `${repoRoot}/`}`;
-  const path = url.startsWith(root) ? url.slice(root.length) : url.replace(/^.*\/(ext|deno)\//, "$1/");
+  const path = url.startsWith(root) ? url.slice(root.length) : url;
   return `${path}:${line + 1}`;
 }
 
@@ -59,4 +60,13 @@ export function topSelfTime(profile: V8CpuProfile, top: number, repoRoot: string
     .map((r) => ({ ...r, percent: busy ? (100 * r.percent) / busy : 0 }))
     .sort((a, b) => b.percent - a.percent)
     .slice(0, top);
+}
+
+/** The rows as a Markdown table. */
+export function profileTable(rows: ProfileRow[]): string {
+  return [
+    "| self time | function | where |",
+    "| ---: | --- | --- |",
+    ...rows.map((r) => `| ${r.percent.toFixed(1)} % | \`${r.name}\` | ${r.where} |`),
+  ].join("\n");
 }
