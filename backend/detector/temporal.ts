@@ -24,7 +24,11 @@ import { temporalReason } from "./temporal_reasons.ts";
 import type { Prediction, PredictOptions, Reading, TemporalConfig, TemporalInfo } from "./types.ts";
 
 export type { TemporalConfig, TemporalInfo };
-import { TEMPORAL_FORMAT_VERSION, temporalContentHash } from "./_temporal_canonical.ts";
+import {
+  TEMPORAL_FORMAT_VERSION,
+  TEMPORAL_OLDER_VERSIONS,
+  temporalContentHash,
+} from "./_temporal_canonical.ts";
 import { detectorInfo } from "./_info.ts";
 import { modelSetting } from "./model_config.ts";
 import { assertInRange, type Range } from "../../lib/ranges.ts";
@@ -127,6 +131,11 @@ export interface FitTemporalOptions {
   description?: Record<string, unknown>;
   /** Which features are grid quantities. Default: those named `voltage`, `current`, `frequency`. */
   grid?: GridMap;
+  /**
+   * Fit by an older artifact format's scoring rules (3; see {@link agreementWeight}), to
+   * compare with it on a benchmark; the artifact is written in that format. Default: current.
+   */
+  formatVersion?: number;
 }
 
 const MIN_SCALE = 1e-6;
@@ -576,6 +585,14 @@ export function fitTemporal(
   options: FitTemporalOptions,
 ): TemporalModel {
   validateTemporalConfig(config);
+  const format = options.formatVersion ?? TEMPORAL_FORMAT_VERSION;
+  if (format !== TEMPORAL_FORMAT_VERSION && !TEMPORAL_OLDER_VERSIONS.includes(format)) {
+    throw new RangeError(
+      `Format version must be ${
+        [TEMPORAL_FORMAT_VERSION, ...TEMPORAL_OLDER_VERSIONS].join(" or ")
+      }, got ${format}`,
+    );
+  }
   const nf = features.length;
   if (nf === 0) throw new RangeError("A model needs at least one feature, got none");
   if (new Set(features).size !== nf) {
@@ -605,6 +622,8 @@ export function fitTemporal(
       limit: new Array(w).fill(1),
     },
     training: {},
+    // Recorded only when older, as a loaded artifact's parts are.
+    ...(format === TEMPORAL_FORMAT_VERSION ? {} : { formatVersion: format }),
   };
   const { u, which } = new TemporalModel(identity, {}).standardize(matrix, options.meters);
   // Coupling over blocks of a window: the co-movement the window means see.
@@ -667,7 +686,7 @@ export function fitTemporal(
         recent: values.subarray(ro, ro + per),
         n,
         recentN: recent,
-      }, { center, inverse, per, weight: agreementWeight(TEMPORAL_FORMAT_VERSION) });
+      }, { center, inverse, per, weight: agreementWeight(format) });
       let best = 0;
       for (let j = 0; j < per; j++) {
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;

@@ -89,3 +89,25 @@ Deno.test("agreementWeight() is 1 for format 3 and √2 from format 4", () => {
   assert.equal(agreementWeight(3), 1);
   assert.equal(agreementWeight(4), Math.SQRT2);
 });
+
+Deno.test("fitTemporal() with formatVersion 3 fits exactly what the format 3 code fitted", async () => {
+  const text = await Deno.readTextFile(
+    new URL("./testdata/temporal_format3.json", import.meta.url),
+  );
+  // The fixture's training data and settings (see its training summary).
+  const train = simulateFleet({ seed: 3, meters: 2, readingsPerMeter: 300, kinds: [] }).readings;
+  const refit = fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
+    meters: train.map((r) => r.meter_id),
+    description: { source: "format 3 fixture" },
+    formatVersion: 3,
+  });
+  assert.equal(refit.contentHash, parseTemporalArtifact(text).contentHash);
+  assert.throws(
+    () =>
+      fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
+        meters: null,
+        formatVersion: 2,
+      }),
+    /Format version must be 4 or 3, got 2/,
+  );
+});
