@@ -152,7 +152,9 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       config,
       servedBy,
       admitBody,
-      onScored: (readings, predictions) => lifecycle.observe(readings, predictions),
+      canary: lifecycle.canary,
+      onScored: (readings, predictions, detector) =>
+        lifecycle.observe(readings, predictions, detector),
     }),
   );
   app.route(
@@ -166,6 +168,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       adminTokens: config.adminTokens,
       pollSeconds: config.modelPollSeconds,
       shadowRate: config.shadowRate,
+      canaryGuard: config.canary,
       retention: config.modelRetention,
       bodyTimeoutMs: config.bodyTimeoutMs,
       refresh: deps.refreshModels ?? (() => Promise.resolve()),

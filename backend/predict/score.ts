@@ -44,8 +44,12 @@ export interface ScoreOptions {
   metrics: Metrics;
   maxBatch: number;
   servedBy: string;
-  /** Told about every scored request after scoring (drift window, shadow scoring). */
-  onScored?: (readings: readonly Reading[], predictions: readonly Prediction[]) => void;
+  /** Told about every scored request after scoring, and which detector scored it (drift, shadow). */
+  onScored?: (
+    readings: readonly Reading[],
+    predictions: readonly Prediction[],
+    detector: Detector,
+  ) => void;
 }
 
 /** The per-request metrics of `/predict`, bound once per registry (see `metric_series.ts`). */
@@ -120,7 +124,7 @@ export function scoreRequest(
   series.readings.inc(readings.length);
   series.batchSize.observe(readings.length);
   if (anomalies > 0) series.anomalies.inc(anomalies);
-  options.onScored?.(readings, predictions);
+  options.onScored?.(readings, predictions, detector);
   return {
     predictions: withIds(detector, readings, predictions),
     anomalies,
