@@ -197,15 +197,17 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
         return { poll: () => Promise.resolve(), stop: () => Promise.resolve() };
       }
       // The canary guard judges what this replica's workers answered and rolls the alias back.
-      const guard: CanaryRollback = new CanaryRollback({
-        registry,
-        logger,
-        settings: config.canary,
-        snapshots: () => updates.snapshots(),
-        publish: (status, loaded) =>
-          updates.canary(status, loaded?.model ?? null, loaded?.text ?? null),
-        poll: () => watcher.poll(),
-      });
+      const { canary, snapshots } = updates;
+      const guard: CanaryRollback | null = canary && snapshots
+        ? new CanaryRollback({
+          registry,
+          logger,
+          settings: config.canary,
+          snapshots,
+          publish: (status, loaded) => canary(status, loaded?.model ?? null, loaded?.text ?? null),
+          poll: () => watcher.poll(),
+        })
+        : null;
       const watcher: AliasWatcher = new AliasWatcher({
         registry,
         logger,
@@ -214,7 +216,7 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
         describe,
         onChampion: ({ model, text }) => updates.champion(model, text),
         onChallenger: (loaded) => updates.challenger(loaded?.model ?? null, loaded?.text ?? null),
-        onCanary: (assignment, loaded) => guard.assign(assignment, loaded),
+        ...(guard ? { onCanary: guard.assign.bind(guard) } : {}),
         onStatus: (status) => updates.status({ ...status, pinned: null }),
         ...(unregistered
           ? {
@@ -227,11 +229,11 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
           : {}),
       }, served instanceof Model || served instanceof TemporalModel ? served.contentHash : null);
       watcher.start();
-      guard.start();
+      guard?.start();
       return {
         poll: () => watcher.poll(),
         stop: async () => {
-          await guard.stop();
+          await guard?.stop();
           await watcher.stop();
         },
       };

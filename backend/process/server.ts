@@ -29,10 +29,13 @@ export interface ModelUpdates {
   challenger(detector: Detector | null, artifact: string | null): void;
   /** Which champion is intended and which serves changed. */
   status(status: ModelStatus): void;
-  /** The canary or its health changed; `detector` and `artifact` when it moved to a new version. */
-  canary(status: CanaryStatus, detector: Detector | null, artifact: string | null): void;
-  /** Every serving instance's metrics (the canary guard sums them). */
-  snapshots(): Promise<MetricsSnapshot[]>;
+  /**
+   * The canary or its health changed; `detector` and `artifact` when it moved to a new version.
+   * Absent (the stream scorer): the canary alias is not followed.
+   */
+  canary?(status: CanaryStatus, detector: Detector | null, artifact: string | null): void;
+  /** Every serving instance's metrics (the canary guard sums them); needed with `canary`. */
+  snapshots?(): Promise<MetricsSnapshot[]>;
 }
 
 /** A running watch of the registry's aliases. */
