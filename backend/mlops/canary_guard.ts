@@ -149,8 +149,7 @@ export function p99(bounds: readonly number[], cumulative: readonly number[], co
 
 /** The figures between two tallies of the same version (later minus earlier). */
 function healthOf(later: Tally, earlier: Tally | null): RoleHealth {
-  const d = (k: "requests" | "errors" | "readings" | "anomalies") =>
-    later[k] - (earlier?.[k] ?? 0);
+  const d = (k: "requests" | "errors" | "readings" | "anomalies") => later[k] - (earlier?.[k] ?? 0);
   const requests = d("requests");
   const buckets = later.buckets.map((c, i) => c - (earlier?.buckets[i] ?? 0));
   const readings = d("readings");
@@ -244,7 +243,9 @@ export class CanaryGuard {
     const base = this.#samples[0];
     const role = (r: Role) => {
       const now = tallies[r];
-      return now ? healthOf(now, base.tallies[r]?.version === now.version ? base.tallies[r] : null) : null;
+      return now
+        ? healthOf(now, base.tallies[r]?.version === now.version ? base.tallies[r] : null)
+        : null;
     };
     const champion = role("champion");
     const canary = role("canary");

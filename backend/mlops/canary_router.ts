@@ -147,7 +147,9 @@ export class CanaryRouter {
     const inCanary = meter === undefined
       ? this.#random() * BUCKETS < this.#cutoff
       : meterBucket(meter) < this.#cutoff;
-    return inCanary ? { detector: canary, role: "canary" } : { detector: champion, role: "champion" };
+    return inCanary
+      ? { detector: canary, role: "canary" }
+      : { detector: champion, role: "champion" };
   }
 
   /** Count an answered request: its scoring time and what it gave. */

@@ -337,7 +337,11 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
     const summary = monitoringSummary(exposition);
     const { feedback, label_store } = storedFeedback(deps.labels, summary.feedback);
     return c.json({
-      aliases: { champion: aliasView(aliases.champion), challenger: aliasView(aliases.challenger) },
+      aliases: {
+        champion: aliasView(aliases.champion),
+        challenger: aliasView(aliases.challenger),
+        canary: aliasView(aliases.canary),
+      },
       ...(champion.problem || challenger.problem || canary.problem
         ? {
           alias_problems: {

@@ -68,7 +68,12 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
         }
         throw err;
       }
-      router.answered(route, (performance.now() - start) / 1000, response.total, response.anomalies);
+      router.answered(
+        route,
+        (performance.now() - start) / 1000,
+        response.total,
+        response.anomalies,
+      );
       return c.json(response);
     },
   );

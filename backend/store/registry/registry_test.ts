@@ -387,7 +387,10 @@ Deno.test("setAlias() keeps the canary's percent in the alias and its history, a
     await registry.register(model(2), { source: "b" });
     const v2 = model(2).contentHash;
     await assert.rejects(() => registry.setAlias("canary", v2, "alice"), RangeError);
-    await assert.rejects(() => registry.setAlias("canary", v2, "alice", { percent: 0 }), RangeError);
+    await assert.rejects(
+      () => registry.setAlias("canary", v2, "alice", { percent: 0 }),
+      RangeError,
+    );
     await assert.rejects(
       () => registry.setAlias("champion", v2, "alice", { percent: 10 }),
       RangeError,
