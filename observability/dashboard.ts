@@ -254,7 +254,8 @@ const SPECS: PanelSpec[] = [
     unit: "percentunit",
     max: 1,
     queries: [{
-      expr: `sum by (model_version) (increase(feedback_total{${SEL},outcome="tp"}[1h])) / ` +
+      expr: `(sum by (model_version) (increase(feedback_total{${SEL},outcome="tp"}[1h])) or ` +
+        `0 * sum by (model_version) (increase(feedback_total{${SEL},outcome="fp"}[1h]))) / ` +
         `sum by (model_version) (increase(feedback_total{${SEL},outcome=~"tp|fp"}[1h]))`,
       legendFormat: "{{model_version}}",
     }],
