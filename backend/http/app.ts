@@ -153,8 +153,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       servedBy,
       admitBody,
       canary: lifecycle.canary,
-      onScored: (readings, predictions, detector) =>
-        lifecycle.observe(readings, predictions, detector),
+      onScored: (readings, predictions, context, detector) =>
+        lifecycle.observe(readings, predictions, context, detector),
     }),
   );
   app.route(

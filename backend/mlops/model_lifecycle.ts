@@ -118,17 +118,19 @@ export class ModelLifecycle {
 
   /**
    * After a request was answered: feed the drift window and, when the champion answered
-   * (`answeredBy` absent or the champion, not the canary), offer it to the shadow.
+   * (`answeredBy` absent or the champion, not the canary), offer it to the shadow with the
+   * request's `context`.
    */
   observe(
     readings: readonly Reading[],
     predictions: readonly Prediction[],
+    context: readonly Reading[] = [],
     answeredBy?: Detector,
   ): void {
     this.#drift?.observe(readings as unknown as readonly Record<string, unknown>[]);
     const champion = this.#options.state.detector;
     if (champion && (answeredBy === undefined || answeredBy === champion)) {
-      this.#shadow.offer(readings, predictions, champion.info.version);
+      this.#shadow.offer(readings, predictions, champion.info.version, context);
     }
   }
 
