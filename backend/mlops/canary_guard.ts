@@ -132,7 +132,11 @@ export function talliesOf(snapshots: readonly MetricsSnapshot[]): Tallies {
 }
 
 /** The 0.99 quantile of a cumulative bucket histogram (as PromQL's histogram_quantile). */
-export function p99(bounds: readonly number[], cumulative: readonly number[], count: number) {
+export function p99(
+  bounds: readonly number[],
+  cumulative: readonly number[],
+  count: number,
+): number | null {
   if (count <= 0) return null;
   const rank = 0.99 * count;
   for (let i = 0; i < bounds.length; i++) {

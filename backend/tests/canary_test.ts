@@ -13,6 +13,7 @@ import { waitFor } from "../../testing/poll.ts";
 import { predictBodies } from "../../loadtest/payload.ts";
 import { trainModel } from "../detector/mod.ts";
 import { ModelRegistry } from "../store/registry/mod.ts";
+import { print } from "../../lib/logger.ts";
 
 const TOKEN = "canary-test-admin-token-0123456789";
 const forest = (contamination: number, seed: number) =>
@@ -123,7 +124,7 @@ Deno.test("a canary gets 10 % of requests sticky per meter on every worker, and 
     assert.deepEqual(answers.filter((a) => a.status !== 200), []);
     const share = answers.filter((a) => a.version === HEALTHY.info.version).length /
       answers.length;
-    console.log(`canary share: ${(share * 100).toFixed(2)} % of ${answers.length} requests`);
+    print(`canary share: ${(share * 100).toFixed(2)} % of ${answers.length} requests`);
     assert.ok(Math.abs(share - 0.1) <= 0.02, `canary share ${share}`);
     const byMeter = new Map<string, Set<string | null>>();
     for (const a of answers) {
@@ -159,7 +160,7 @@ Deno.test("a canary gets 10 % of requests sticky per meter on every worker, and 
     const seen = await during;
     assert.deepEqual(seen.filter((a) => a.status !== 200), [], "no client request failed");
     assert.ok(seen.some((a) => a.version === NOISY.info.version), "the canary answered");
-    console.log(`noisy canary rolled back ${elapsed.toFixed(1)} s after it was set`);
+    print(`noisy canary rolled back ${elapsed.toFixed(1)} s after it was set`);
     assert.ok(elapsed < WINDOW_S + 20, `rolled back after ${elapsed} s`);
     const [last] = await registry.history("canary");
     assert.equal(last.actor, "canary-guard");

@@ -137,12 +137,20 @@ function canaryView(
   };
 }
 
-/** A canary must read the readings the champion reads; 422 otherwise. */
-async function requireChampionFeatures(
+/** A canary must be another version than the champion and read the same readings; 422 otherwise. */
+async function checkCanary(
   registry: ModelRegistry,
   state: ServiceState,
   version: string,
 ): Promise<void> {
+  if ((await registry.getAlias("champion"))?.version === version) {
+    throw new HttpError(
+      "validation",
+      `Version ${shortVersion(version)} is the champion: a canary is another version that ` +
+        "answers a share of the champion's requests; alias canary is unchanged",
+      { errors: [{ path: "version", message: "the canary must not be the champion" }] },
+    );
+  }
   const champion = state.detector?.info.features;
   const meta = await registry.meta(version).catch(() => null);
   if (!champion || !meta) return;
@@ -410,7 +418,7 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
           { extra: { current_version: (await registry.getAlias(alias))?.version ?? null } },
         );
       }
-      if (alias === "canary") await requireChampionFeatures(registry, state, version);
+      if (alias === "canary") await checkCanary(registry, state, version);
       let record: AliasRecord;
       try {
         record = await registry.setAlias(alias, version, actor, {

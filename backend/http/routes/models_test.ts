@@ -294,8 +294,13 @@ Deno.test("PUT /models/aliases/canary answers 422 naming a bad percent or field,
       [{ version: b.info.version, percent: 0 }, 422, /percent .* got 0/],
       [{ version: b.info.version, percent: 100.5 }, 422, /got 100.5/],
       [{ version: b.info.version, percent: "10" }, 422, /got "10"/],
-      [{ version: b.info.version, percent: 10, weight: 1 }, 422, /weight is not a field of a canary/],
+      [
+        { version: b.info.version, percent: 10, weight: 1 },
+        422,
+        /weight is not a field of a canary/,
+      ],
       [{ version: "sha256:000000000000", percent: 10 }, 404, /No registered version/],
+      [{ version: a.info.version, percent: 10 }, 422, /is the champion: a canary is another/],
       [[1], 422, /must be a JSON object/],
     ];
     for (const [body, status, detail] of cases) {
