@@ -381,7 +381,12 @@ const CANARY: CanaryView = {
 };
 
 Deno.test("CanaryHealth shows the canary's share and its figures next to the champion's", () => {
-  const html = renderToString(<CanaryHealth canary={CANARY} />);
+  const html = renderToString(
+    <CanaryHealth
+      canary={CANARY}
+      precision={{ "sha256:bbbbbbbbbbbb": { precision: 0.75 } }}
+    />,
+  );
   assert.match(html, /Canary <code>sha256:bbbbbbbbbbbb<\/code> answers 10 % of requests/);
   assert.match(html, /not judged yet \(fewer than 200 canary requests in the window\)/);
   assert.match(html, /over the last 42 s/);

@@ -219,7 +219,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
         : null}
 
       <h3>Canary</h3>
-      <CanaryHealth canary={models?.canary} />
+      <CanaryHealth canary={models?.canary} precision={m?.feedback} />
 
       <h3>Shadow and live precision</h3>
       <p class="muted" id="models-experiment">
