@@ -74,6 +74,14 @@ export interface Config {
   feedbackMaxLabels: number;
   /** Labels per second one client may post, per worker (`FEEDBACK_RATE`). */
   feedbackRate: number;
+  /** The canary guard's band and window (`CANARY_*`). */
+  canary: {
+    windowSeconds: number;
+    maxErrorRate: number;
+    maxP99Ratio: number;
+    maxAnomalyRatio: number;
+    minRequests: number;
+  };
 }
 
 /** Raised when one or more environment variables are invalid; the message lists them all. */
@@ -128,6 +136,11 @@ export const DEFAULTS = {
   DRIFT_WINDOW: 5_000,
   FEEDBACK_MAX_LABELS: 100,
   FEEDBACK_RATE: 20,
+  CANARY_WINDOW_S: 60,
+  CANARY_MAX_ERROR_RATE: 0.02,
+  CANARY_MAX_P99_RATIO: 2,
+  CANARY_MAX_ANOMALY_RATIO: 1.5,
+  CANARY_MIN_REQUESTS: 200,
 } as const;
 
 /** The numeric variables. */
@@ -155,6 +168,11 @@ export const RANGES: Readonly<Record<NumericVariable, Range>> = Object.freeze({
   DRIFT_WINDOW: { min: 100, max: 1_000_000, integer: true },
   FEEDBACK_MAX_LABELS: { min: 1, max: 10_000, integer: true },
   FEEDBACK_RATE: { min: 0.01, max: 100_000 },
+  CANARY_WINDOW_S: { min: 1, max: 86_400 },
+  CANARY_MAX_ERROR_RATE: { min: 0, max: 1 },
+  CANARY_MAX_P99_RATIO: { min: 1, max: 1_000 },
+  CANARY_MAX_ANOMALY_RATIO: { min: 1, max: 1_000 },
+  CANARY_MIN_REQUESTS: { min: 1, max: 1_000_000, integer: true },
 });
 
 /** Shortest `ADMIN_TOKEN` accepted: a short token is guessable over the network. */
@@ -303,6 +321,13 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     feedbackToken,
     feedbackMaxLabels: number("FEEDBACK_MAX_LABELS"),
     feedbackRate: number("FEEDBACK_RATE"),
+    canary: {
+      windowSeconds: number("CANARY_WINDOW_S"),
+      maxErrorRate: number("CANARY_MAX_ERROR_RATE"),
+      maxP99Ratio: number("CANARY_MAX_P99_RATIO"),
+      maxAnomalyRatio: number("CANARY_MAX_ANOMALY_RATIO"),
+      minRequests: number("CANARY_MIN_REQUESTS"),
+    },
   };
   if (probePort !== null && probePort !== 0 && probePort === config.port) {
     problems.push(`PROBE_PORT must differ from PORT, got ${probePort} for both`);

@@ -28,6 +28,7 @@ export const PROXY_ROUTES: Readonly<Record<string, readonly ProxyMethod[]>> = Ob
   "/feedback": ["POST"],
   "/models/aliases/champion": ["PUT"],
   "/models/aliases/challenger": ["PUT", "DELETE"],
+  "/models/aliases/canary": ["PUT", "DELETE"],
 });
 
 /**
@@ -38,6 +39,7 @@ export const PROXY_ROUTES: Readonly<Record<string, readonly ProxyMethod[]>> = Ob
 export const ADMIN_ROUTES: ReadonlySet<string> = new Set([
   "/models/aliases/champion",
   "/models/aliases/challenger",
+  "/models/aliases/canary",
 ]);
 
 /** Connection-specific headers (RFC 9110 §7.6.1) that a proxy must not forward. */

@@ -99,6 +99,7 @@ Deno.test("proxy answers 405 with Allow for a method the route does not take", a
       "/metrics",
       "/model",
       "/models",
+      "/models/aliases/canary",
       "/models/aliases/challenger",
       "/models/aliases/champion",
       "/predict",

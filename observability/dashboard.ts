@@ -254,10 +254,65 @@ const SPECS: PanelSpec[] = [
     unit: "percentunit",
     max: 1,
     queries: [{
-      expr: `sum by (model_version) (increase(feedback_total{${SEL},outcome="tp"}[1h])) / ` +
+      expr: `(sum by (model_version) (increase(feedback_total{${SEL},outcome="tp"}[1h])) or ` +
+        `0 * sum by (model_version) (increase(feedback_total{${SEL},outcome="fp"}[1h]))) / ` +
         `sum by (model_version) (increase(feedback_total{${SEL},outcome=~"tp|fp"}[1h]))`,
       legendFormat: "{{model_version}}",
     }],
+  },
+  {
+    title: "Canary share",
+    description: "Share of /predict requests the canary answered, next to the share it is " +
+      "given (canary_percent, per instance: 0 where its version cannot be loaded).",
+    unit: "percentunit",
+    max: 1,
+    queries: [
+      {
+        expr: `sum(rate(model_requests_total{${SEL},role="canary"}[${RI}])) / ` +
+          `sum(rate(model_requests_total{${SEL}}[${RI}]))`,
+        legendFormat: "answered by the canary",
+      },
+      { expr: `max(canary_percent{${SEL}}) / 100`, legendFormat: "given" },
+    ],
+    w: 8,
+  },
+  {
+    title: "Canary against champion: error and anomaly rate",
+    description:
+      "What the canary guard compares (CANARY_MAX_ERROR_RATE, CANARY_MAX_ANOMALY_RATIO), " +
+      "per role: the share of requests the model failed, and the share of readings it flagged.",
+    unit: "percentunit",
+    queries: [
+      {
+        expr: `sum by (role) (rate(model_requests_total{${SEL},outcome="error"}[${RI}])) / ` +
+          `sum by (role) (rate(model_requests_total{${SEL}}[${RI}]))`,
+        legendFormat: "{{role}} errors",
+      },
+      {
+        expr: `sum by (role) (rate(model_anomalies_total{${SEL}}[${RI}])) / ` +
+          `sum by (role) (rate(model_readings_total{${SEL}}[${RI}]))`,
+        legendFormat: "{{role}} flagged",
+      },
+    ],
+    w: 8,
+  },
+  {
+    title: "Canary against champion: p99 scoring latency",
+    description: "p99 time each role took to validate and score a request " +
+      "(CANARY_MAX_P99_RATIO), and the canaries rolled back in the last hour.",
+    unit: "s",
+    queries: [
+      {
+        expr: `histogram_quantile(0.99, sum by (le, role) ` +
+          `(rate(model_latency_seconds_bucket{${SEL}}[${RI}])))`,
+        legendFormat: "{{role}} p99",
+      },
+      {
+        expr: `sum(increase(canary_rollbacks_total{${SEL}}[1h]))`,
+        legendFormat: "rollbacks (1 h)",
+      },
+    ],
+    w: 8,
   },
 ];
 

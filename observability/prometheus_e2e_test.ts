@@ -32,6 +32,12 @@ function freePort(): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How many rules (recording and alerting) the rule files hold. */
+function ruleCount(files: string[]): number {
+  return files.map((f) => parse(Deno.readTextFileSync(f)) as { groups: { rules: unknown[] }[] })
+    .flatMap((r) => r.groups.flatMap((g) => g.rules)).length;
+}
+
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
@@ -200,7 +206,9 @@ Deno.test({
           lastError?: string;
           state?: string;
         }[];
-        return all.length === 17 && all.every((r) => r.health === "ok") ? all : undefined;
+        return all.length === ruleCount(config.rule_files) && all.every((r) => r.health === "ok")
+          ? all
+          : undefined;
       });
       for (const r of rules.filter((r) => r.state !== undefined)) {
         assert.equal(r.state, "inactive", `${r.name} is ${r.state}`);

@@ -156,8 +156,9 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       servedBy,
       admitBody,
       limitInflight,
-      onScored: (readings, predictions, context) =>
-        lifecycle.observe(readings, predictions, context),
+      canary: lifecycle.canary,
+      onScored: (readings, predictions, context, detector) =>
+        lifecycle.observe(readings, predictions, context, detector),
     }),
   );
   app.route(
@@ -171,6 +172,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       adminTokens: config.adminTokens,
       pollSeconds: config.modelPollSeconds,
       shadowRate: config.shadowRate,
+      canaryGuard: config.canary,
       retention: config.modelRetention,
       bodyTimeoutMs: config.bodyTimeoutMs,
       refresh: deps.refreshModels ?? (() => Promise.resolve()),

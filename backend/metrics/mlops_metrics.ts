@@ -6,7 +6,8 @@
  * `champion`/`challenger` only the current pair (the shadow series are reset
  * when either model changes: an experiment's figures are its own), and
  * `model_version` only versions this process served or was given labels for,
- * which the registry's retention bounds.
+ * which the registry's retention bounds; the `model_*` series by `role` only
+ * the current champion and canary (reset when either changes).
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
@@ -21,8 +22,29 @@ export interface DriftSource {
 /** The labels of the shadow series: the experiment's pair. */
 export type PairLabel = "champion" | "challenger";
 
+/** The labels of the per-version series: `role` (champion or canary) and `model_version`. */
+export type RoleLabel = "role" | "model_version";
+
+/**
+ * Buckets of `model_latency_seconds`: the inference buckets and a few slower ones, so a canary
+ * many times slower than the champion still lands in a finite bucket of the p99 the guard reads.
+ */
+export const MODEL_LATENCY_EXTRA_BUCKETS = [0.25, 0.5, 1, 2.5] as const;
+
 /** The lifecycle's metrics. */
 export interface LifecycleMetrics {
+  /** /predict requests each version answered (`outcome` ok or error: the model failed, 5xx). */
+  modelRequests: Counter<RoleLabel | "outcome">;
+  /** Time each version took to validate and score a request. */
+  modelLatency: Histogram<RoleLabel>;
+  modelReadings: Counter<RoleLabel>;
+  modelAnomalies: Counter<RoleLabel>;
+  /** The canary's share of requests in percent as this replica routes it (0: none). */
+  canaryPercent: Gauge<string>;
+  /** 1 when the canary alias is unset or its version is routed to here, else 0. */
+  canaryServingMatchesAlias: Gauge<string>;
+  /** Canaries this replica's guard rolled back. */
+  canaryRollbacks: Counter<string>;
   shadowPredictions: Counter<PairLabel | "agree">;
   shadowAnomalies: Counter<PairLabel>;
   shadowLatency: Histogram<PairLabel>;
@@ -46,7 +68,55 @@ export function createLifecycleMetrics(
 ): LifecycleMetrics {
   const registers = [registry];
   let drift: DriftSource | null = null;
-  return {
+  const metrics: LifecycleMetrics = {
+    modelRequests: new Counter({
+      name: "model_requests_total",
+      help: "/predict requests answered per model version and role (champion or canary), by " +
+        "outcome (error: the model failed and the client got a 5xx); current pair only",
+      labelNames: ["role", "model_version", "outcome"] as const,
+      registers,
+    }),
+    modelLatency: new Histogram({
+      name: "model_latency_seconds",
+      help: "Time one model version took to validate and score a /predict request, in seconds, " +
+        "by role; current pair only",
+      labelNames: ["role", "model_version"] as const,
+      buckets: [...latencyBuckets, ...MODEL_LATENCY_EXTRA_BUCKETS],
+      registers,
+    }),
+    modelReadings: new Counter({
+      name: "model_readings_total",
+      help: "Readings each model version scored on /predict, by role; current pair only",
+      labelNames: ["role", "model_version"] as const,
+      registers,
+    }),
+    modelAnomalies: new Counter({
+      name: "model_anomalies_total",
+      help: "Readings each model version flagged on /predict, by role; current pair only",
+      labelNames: ["role", "model_version"] as const,
+      registers,
+    }),
+    canaryPercent: new Gauge({
+      name: "canary_percent",
+      help: "Share of /predict requests routed to the canary version, in percent (0: none)",
+      registers,
+      aggregator: "max",
+    }),
+    canaryServingMatchesAlias: new Gauge({
+      name: "canary_serving_matches_alias",
+      help: "1 when the canary alias is unset or its version answers its share here, else 0 " +
+        "(the version cannot be loaded: the champion answers that share)",
+      registers,
+      aggregator: "min",
+    }),
+    canaryRollbacks: new Counter({
+      name: "canary_rollbacks_total",
+      help: "Canaries this replica's guard removed because their error rate, p99 latency or " +
+        "anomaly rate left the band around the champion's (CANARY_MAX_*)",
+      registers,
+      // Every worker receives the primary's count: count it once.
+      aggregator: "max",
+    }),
     shadowPredictions: new Counter({
       name: "shadow_predictions_total",
       help:
@@ -114,4 +184,9 @@ export function createLifecycleMetrics(
       drift = source;
     },
   };
+  // Present from the start, so increase() sees the first rollback.
+  metrics.canaryRollbacks.inc(0);
+  metrics.canaryPercent.set(0);
+  metrics.canaryServingMatchesAlias.set(1);
+  return metrics;
 }

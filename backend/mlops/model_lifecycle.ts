@@ -15,6 +15,7 @@ import type { ServiceState } from "../predict/state.ts";
 import { DriftWindow } from "./drift_window.ts";
 import type { LifecycleMetrics } from "../metrics/mlops_metrics.ts";
 import { ShadowScorer } from "./shadow.ts";
+import { CanaryRouter } from "./canary_router.ts";
 
 /** `sha256:` and 12 hex digits, the `model_version` responses carry (as the registry's `shortVersion`). */
 const shortVersion = (version: string) => version.slice(0, 19);
@@ -41,8 +42,10 @@ export interface Experiment {
   since: string;
 }
 
-/** Challenger, shadow scoring and drift for one instance. */
+/** Challenger, shadow scoring, canary routing and drift for one instance. */
 export class ModelLifecycle {
+  /** Routes a share of requests to the canary and counts each version's answers. */
+  readonly canary: CanaryRouter;
   readonly #options: ModelLifecycleOptions;
   readonly #shadow: ShadowScorer;
   #challenger: Detector | null = null;
@@ -55,6 +58,7 @@ export class ModelLifecycle {
   constructor(options: ModelLifecycleOptions) {
     this.#options = options;
     const { metrics, logger } = options;
+    this.canary = new CanaryRouter({ metrics });
     this.#shadow = new ShadowScorer({
       rate: options.shadowRate,
       maxQueuedReadings: options.shadowQueue,
@@ -112,15 +116,22 @@ export class ModelLifecycle {
     this.#sync();
   }
 
-  /** After the champion answered a request: feed the drift window and offer it to the shadow. */
+  /**
+   * After a request was answered: feed the drift window and, when the champion answered
+   * (`answeredBy` absent or the champion, not the canary), offer it to the shadow with the
+   * request's `context`.
+   */
   observe(
     readings: readonly Reading[],
     predictions: readonly Prediction[],
     context: readonly Reading[] = [],
+    answeredBy?: Detector,
   ): void {
     this.#drift?.observe(readings as unknown as readonly Record<string, unknown>[]);
     const champion = this.#options.state.detector;
-    if (champion) this.#shadow.offer(readings, predictions, champion.info.version, context);
+    if (champion && (answeredBy === undefined || answeredBy === champion)) {
+      this.#shadow.offer(readings, predictions, champion.info.version, context);
+    }
   }
 
   /** A request started: shadow work yields to it (see `ShadowOptions.busy`). */

@@ -47,12 +47,13 @@ export interface ScoreOptions {
   /**
    * Told about every scored request after scoring (drift window, shadow scoring), with the
    * request's `context` (earlier readings of its meters), so a temporal challenger in the shadow
-   * sees what the champion saw.
+   * sees what the champion saw, and the detector that scored it (the champion or the canary).
    */
   onScored?: (
     readings: readonly Reading[],
     predictions: readonly Prediction[],
     context: readonly Reading[],
+    detector: Detector,
   ) => void;
 }
 
@@ -128,7 +129,7 @@ export function scoreRequest(
   series.readings.inc(readings.length);
   series.batchSize.observe(readings.length);
   if (anomalies > 0) series.anomalies.inc(anomalies);
-  options.onScored?.(readings, predictions, context);
+  options.onScored?.(readings, predictions, context, detector);
   return {
     predictions: withIds(detector, readings, predictions),
     anomalies,

@@ -13,6 +13,7 @@
 import type { Config } from "../config.ts";
 import type { MetricsSnapshot } from "../metrics/metrics.ts";
 import type { ModelStatus } from "../predict/state.ts";
+import type { CanaryStatus } from "../mlops/canary_router.ts";
 
 /** Primary → worker. */
 export type ToWorker =
@@ -38,6 +39,8 @@ export type ToWorker =
   }
   /** The challenger as artifact text, or null when removed. */
   | { type: "challenger"; artifact: string | null; source: string | null }
+  /** The canary's status; its artifact text when it moved to a new version, else null. */
+  | { type: "canary"; status: CanaryStatus; artifact: string | null; source: string | null }
   /** Reply to the worker's "refresh" with the same id. */
   | { type: "refreshed"; id: number }
   | { type: "model_failed"; reason: string }

@@ -28,6 +28,7 @@ import {
   versionHex,
 } from "../store/registry/mod.ts";
 import type { ModelLoader } from "./server.ts";
+import { CanaryRollback } from "./canary_rollback.ts";
 
 /**
  * Where a model loaded through an alias came from: its version's artifact as
@@ -195,7 +196,19 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
         });
         return { poll: () => Promise.resolve(), stop: () => Promise.resolve() };
       }
-      const watcher = new AliasWatcher({
+      // The canary guard judges what this replica's workers answered and rolls the alias back.
+      const { canary, snapshots } = updates;
+      const guard: CanaryRollback | null = canary && snapshots
+        ? new CanaryRollback({
+          registry,
+          logger,
+          settings: config.canary,
+          snapshots,
+          publish: (status, loaded) => canary(status, loaded?.model ?? null, loaded?.text ?? null),
+          poll: () => watcher.poll(),
+        })
+        : null;
+      const watcher: AliasWatcher = new AliasWatcher({
         registry,
         logger,
         intervalMs: config.modelPollSeconds * 1000,
@@ -203,6 +216,7 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
         describe,
         onChampion: ({ model, text }) => updates.champion(model, text),
         onChallenger: (loaded) => updates.challenger(loaded?.model ?? null, loaded?.text ?? null),
+        ...(guard ? { onCanary: guard.assign.bind(guard) } : {}),
         onStatus: (status) => updates.status({ ...status, pinned: null }),
         ...(unregistered
           ? {
@@ -215,7 +229,14 @@ export function createModelLoader(config: Config, logger: Logger): ModelLoader {
           : {}),
       }, served instanceof Model || served instanceof TemporalModel ? served.contentHash : null);
       watcher.start();
-      return { poll: () => watcher.poll(), stop: () => watcher.stop() };
+      guard?.start();
+      return {
+        poll: () => watcher.poll(),
+        stop: async () => {
+          await guard?.stop();
+          await watcher.stop();
+        },
+      };
     },
     encode(detector) {
       if (!(detector instanceof Model || detector instanceof TemporalModel)) {

@@ -13,6 +13,8 @@
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/mod.ts";
 import type { ModelStatus } from "../predict/state.ts";
+import type { CanaryStatus } from "../mlops/canary_router.ts";
+import type { MetricsSnapshot } from "../metrics/metrics.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Serving, SingleInstance } from "./serving.ts";
 import { WorkerPool } from "./worker_pool.ts";
@@ -27,6 +29,13 @@ export interface ModelUpdates {
   challenger(detector: Detector | null, artifact: string | null): void;
   /** Which champion is intended and which serves changed. */
   status(status: ModelStatus): void;
+  /**
+   * The canary or its health changed; `detector` and `artifact` when it moved to a new version.
+   * Absent (the stream scorer): the canary alias is not followed.
+   */
+  canary?(status: CanaryStatus, detector: Detector | null, artifact: string | null): void;
+  /** Every serving instance's metrics (the canary guard sums them); needed with `canary`. */
+  snapshots?(): Promise<MetricsSnapshot[]>;
 }
 
 /** A running watch of the registry's aliases. */
@@ -128,6 +137,8 @@ export async function runServer(options: RunServerOptions): Promise<number> {
     champion: (d, artifact) => serving.setModel(d, artifact),
     challenger: (d, artifact) => serving.setChallenger(d, artifact),
     status: (status) => serving.setModelStatus(status),
+    canary: (status, detector, artifact) => serving.setCanary(status, detector, artifact),
+    snapshots: () => serving.snapshots(),
   };
   let stopping = false;
   const loading = model.load().then(

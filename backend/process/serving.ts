@@ -8,6 +8,8 @@
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/mod.ts";
 import type { ModelStatus } from "../predict/state.ts";
+import type { CanaryStatus } from "../mlops/canary_router.ts";
+import { type MetricsSnapshot, snapshotMetrics } from "../metrics/metrics.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type Instance, startInstance } from "./instance.ts";
 import type { ProbeBoard } from "./probe_board.ts";
@@ -28,6 +30,13 @@ export interface Serving {
   modelFailed(reason: string): void;
   /** Which champion is intended and which serves (`/ready`, `/models`, the gauge). */
   setModelStatus(status: ModelStatus): void;
+  /**
+   * The canary to route to and its guard's view; `detector` (and `artifact`, its text) when
+   * it moved to a new version, else null: keep the canary loaded if it still serves.
+   */
+  setCanary(status: CanaryStatus, detector: Detector | null, artifact: string | null): void;
+  /** Every instance's metrics snapshot (the canary guard sums them). */
+  snapshots(): Promise<MetricsSnapshot[]>;
   /** `/ready` turns 503 and responses ask keep-alive clients to reconnect. */
   drain(): void;
   /** Close the listeners once quiet; resolves when every request in flight is answered. */
@@ -114,6 +123,15 @@ export class SingleInstance implements Serving {
 
   setModelStatus(status: ModelStatus): void {
     this.#running().state.setModelStatus(status);
+  }
+
+  setCanary(status: CanaryStatus, detector: Detector | null): void {
+    const router = this.#running().lifecycle.canary;
+    router.apply(status, detector ?? router.canary);
+  }
+
+  async snapshots(): Promise<MetricsSnapshot[]> {
+    return [await snapshotMetrics(this.#running().metrics.registry)];
   }
 
   drain(): void {

@@ -83,6 +83,16 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         }),
       );
       break;
+    case "canary": {
+      const router = instance?.lifecycle.canary;
+      if (!router) break;
+      const detector = msg.artifact === null ? router.canary : decodeDetector(msg.artifact, {
+        ratedCurrent: config!.ratedCurrent,
+        source: msg.source ?? "canary",
+      });
+      router.apply(msg.status, detector);
+      break;
+    }
     case "refreshed":
       refreshing.settle(msg.id, undefined);
       break;

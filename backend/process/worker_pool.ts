@@ -20,6 +20,7 @@
 import type { Config } from "../config.ts";
 import type { Detector } from "../detector/mod.ts";
 import type { ModelStatus } from "../predict/state.ts";
+import type { CanaryStatus } from "../mlops/canary_router.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { aggregateMetrics, type MetricsSnapshot } from "../metrics/metrics.ts";
 import { type FromWorker, PendingCalls, type ToWorker } from "./_worker_protocol.ts";
@@ -113,6 +114,23 @@ export class WorkerPool implements Serving {
     this.#broadcast({ type: "challenger", artifact, source: detector?.info.source ?? null });
   }
 
+  /** Send the canary's status to every worker, with its artifact when it moved (else null). */
+  setCanary(status: CanaryStatus, detector: Detector | null, artifact: string | null): void {
+    this.#broadcast({
+      type: "canary",
+      status,
+      artifact: detector === null ? null : artifact ?? this.#options.encode(detector),
+      source: detector?.info.source ?? null,
+    });
+  }
+
+  /** Every worker's metrics snapshot. */
+  snapshots(): Promise<MetricsSnapshot[]> {
+    return Promise.all(
+      this.#members.map((m) => m.snapshots.call((id) => this.#post(m, { type: "snapshot", id }))),
+    );
+  }
+
   /** Every worker stays up and not ready, saying `reason`. */
   modelFailed(reason: string): void {
     this.#broadcast({ type: "model_failed", reason });
@@ -128,10 +146,7 @@ export class WorkerPool implements Serving {
    * gives the same totals whichever worker answers it.
    */
   async scrape(): Promise<string> {
-    const snapshots = await Promise.all(
-      this.#members.map((m) => m.snapshots.call((id) => this.#post(m, { type: "snapshot", id }))),
-    );
-    return await aggregateMetrics(snapshots);
+    return await aggregateMetrics(await this.snapshots());
   }
 
   /** Every worker's `/ready` turns 503; requests are still served. */

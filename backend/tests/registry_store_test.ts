@@ -155,6 +155,17 @@ Deno.test({
         assert.equal(body.store_state, "read-only");
         assert.match(body.detail, /^The model store is read-only \(EROFS\)/);
         assert.equal(await champion(dir), A.contentHash);
+        // The canary alias is refused the same way: 503, Retry-After, nothing routed.
+        const canary = await fetch(`${backend.url}/models/aliases/canary`, {
+          method: "PUT",
+          headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify({ version: B.contentHash, percent: 10 }),
+          signal: AbortSignal.timeout(20_000),
+        });
+        const canaryBody = await canary.json();
+        assert.equal(canary.status, 503, JSON.stringify(canaryBody));
+        assert.ok(Number(canary.headers.get("retry-after")) > 0);
+        assert.match(canaryBody.detail, /alias canary is unchanged/);
         assert.ok(await mount(["-o", "remount,rw", dir]), "remount writable");
         const again = await promote(backend, B.contentHash);
         assert.equal(again.status, 200, await again.clone().text());

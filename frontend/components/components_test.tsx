@@ -1,3 +1,5 @@
+import { CanaryHealth } from "./CanaryHealth.tsx";
+import type { CanaryView } from "../lib/models_api.ts";
 import { FleetStats } from "./FleetStats.tsx";
 import { MeterGrid } from "./MeterGrid.tsx";
 import { MeterBoard } from "../lib/meter_board.ts";
@@ -332,4 +334,103 @@ Deno.test("MeterGrid draws events as shaded intervals and alarms as bars, and sa
   assert.equal([...html.matchAll(/<rect class="alarm"/g)].length, 1);
   assert.match(html, /3 flagged in 1 alarm</);
   assert.match(html, /<li class="meter" id="meter-meter-02" data-alarm="false" data-points="0"/);
+});
+
+const CANARY: CanaryView = {
+  alias: {
+    alias: "canary",
+    version: `sha256:${"b".repeat(64)}`,
+    model_version: "sha256:bbbbbbbbbbbb",
+    updated_at: "2026-01-01T00:00:00Z",
+    updated_by: "alice",
+    previous: null,
+    percent: 10,
+  },
+  serving: "sha256:bbbbbbbbbbbb",
+  percent: 10,
+  reason: null,
+  rollbacks: 0,
+  health: {
+    window_s: 60,
+    covered_s: 42,
+    champion: {
+      model_version: "sha256:aaaaaaaaaaaa",
+      requests: 900,
+      error_rate: 0,
+      p99_seconds: 0.0012,
+      anomaly_rate: 0.05,
+    },
+    canary: {
+      model_version: "sha256:bbbbbbbbbbbb",
+      requests: 100,
+      error_rate: 0.01,
+      p99_seconds: 0.0015,
+      anomaly_rate: 0.06,
+    },
+    judged: false,
+    breach: null,
+  },
+  last_rollback: null,
+  guard: {
+    window_s: 60,
+    max_error_rate: 0.02,
+    max_p99_ratio: 2,
+    max_anomaly_ratio: 1.5,
+    min_requests: 200,
+  },
+};
+
+Deno.test("CanaryHealth shows the canary's share and its figures next to the champion's", () => {
+  const html = renderToString(
+    <CanaryHealth
+      canary={CANARY}
+      precision={{ "sha256:bbbbbbbbbbbb": { precision: 0.75 } }}
+    />,
+  );
+  assert.match(html, /Canary <code>sha256:bbbbbbbbbbbb<\/code> answers 10 % of requests/);
+  assert.match(html, /not judged yet \(fewer than 200 canary requests in the window\)/);
+  assert.match(html, /over the last 42 s/);
+  assert.match(
+    html,
+    /<th scope="row">Champion<\/th><td><code>sha256:aaaaaaaaaaaa<\/code><\/td><td>900<\/td><td>0.0 %<\/td><td>1.2 ms<\/td><td>5.0 %<\/td>/,
+  );
+  assert.match(
+    html,
+    /<th scope="row">Canary<\/th><td><code>sha256:bbbbbbbbbbbb<\/code><\/td><td>100<\/td><td>1.0 %<\/td><td>1.5 ms<\/td><td>6.0 %<\/td>/,
+  );
+  assert.equal(renderToString(<CanaryHealth canary={undefined} />), "");
+});
+
+Deno.test("CanaryHealth says when a replica cannot route to the canary and names the last rollback", () => {
+  const html = renderToString(
+    <CanaryHealth
+      canary={{
+        ...CANARY,
+        alias: null,
+        serving: null,
+        health: null,
+        reason: null,
+        last_rollback: {
+          at: "2026-01-01T00:01:00Z",
+          model_version: "sha256:bbbbbbbbbbbb",
+          reason: "Rolled back by the canary guard: anomaly rate 10.0 % > CANARY_MAX_ANOMALY_RATIO",
+        },
+      }}
+    />,
+  );
+  assert.match(html, /No canary/);
+  assert.match(
+    html,
+    /Last rollback 2026-01-01T00:01:00Z: <code>sha256:bbbbbbbbbbbb<\/code> — Rolled back by the canary guard: anomaly rate 10.0 %/,
+  );
+  const broken = renderToString(
+    <CanaryHealth
+      canary={{ ...CANARY, serving: null, reason: "Canary alias names x, which cannot be served" }}
+    />,
+  );
+  assert.match(
+    broken,
+    /<p class="problem" id="models-canary-reason">Canary alias names x, which cannot be served<\/p>/,
+  );
+  assert.doesNotMatch(broken, /this replica routes/);
 });

@@ -1,7 +1,8 @@
 /**
- * The model lifecycle (docs/MLOPS.md): registered versions, the champion and
- * the challenger, shadow agreement, input drift per feature and live
- * precision per model version from operator feedback, polled from
+ * The model lifecycle (docs/MLOPS.md): registered versions, the champion,
+ * the challenger and the canary (its share and health against the champion),
+ * shadow agreement, input drift per feature and live precision per model
+ * version from operator feedback, polled from
  * `/api/models`. Promotion, rollback and the shadow experiment need the
  * admin token, which the user types here; it stays in this page's memory and
  * goes only with those calls. A promotion (or rollback) is asked for first
@@ -10,6 +11,7 @@
  */
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { CanaryHealth } from "../components/CanaryHealth.tsx";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";
 import { TableHead } from "../components/TableHead.tsx";
 import type { Problem } from "../lib/api.ts";
@@ -20,7 +22,7 @@ import {
   fetchModels,
   type ModelList,
   percent,
-  removeChallenger,
+  removeAlias,
   setAlias,
 } from "../lib/models_api.ts";
 
@@ -47,6 +49,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
   const [pollProblem, setPollProblem] = useState<Problem | null>(null);
   const [actionProblem, setActionProblem] = useState<Problem | null>(null);
   const [token, setToken] = useState("");
+  const [share, setShare] = useState("10");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState("");
   const [pending, setPending] = useState<Pending | null>(null);
@@ -108,7 +111,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
   // A button that points `alias` at `version` with the typed admin token.
   const aliasButton = (
     b: {
-      alias: "champion" | "challenger";
+      alias: "champion" | "challenger" | "canary";
       version: string;
       text: string;
       label: string;
@@ -120,9 +123,16 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
       disabled={busy || noToken}
       aria-label={b.label}
       onClick={() =>
-        b.alias === "champion"
-          ? askPromotion(b.version, b.what)
-          : act(b.what, () => setAlias(b.alias, b.version, token.trim()))}
+        b.alias === "champion" ? askPromotion(b.version, b.what) : act(
+          b.what,
+          () =>
+            setAlias(
+              b.alias,
+              b.version,
+              token.trim(),
+              b.alias === "canary" ? Number(share) : undefined,
+            ),
+        )}
     >
       {b.text}
     </button>
@@ -208,6 +218,9 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
         )
         : null}
 
+      <h3>Canary</h3>
+      <CanaryHealth canary={models?.canary} precision={m?.feedback} />
+
       <h3>Shadow and live precision</h3>
       <p class="muted" id="models-experiment">
         {models?.experiment
@@ -283,6 +296,18 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
           onInput={(e) => setToken((e.target as HTMLInputElement).value)}
         />
       </div>
+      <div class="field">
+        <label for="canary-percent">Canary share of requests (%)</label>
+        <input
+          id="canary-percent"
+          type="number"
+          min="0.01"
+          max="100"
+          step="any"
+          value={share}
+          onInput={(e) => setShare((e.target as HTMLInputElement).value)}
+        />
+      </div>
       <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="versions-caption">
         <table class="compact" id="models-versions">
           <caption id="versions-caption">Registered versions (newest first)</caption>
@@ -319,6 +344,13 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
                     label: `Score ${v.model_version} in the shadow as challenger`,
                     what: `Challenger ${v.model_version}`,
                   })}
+                  {v.aliases.length > 0 ? null : aliasButton({
+                    alias: "canary",
+                    version: v.version,
+                    text: "Canary",
+                    label: `Route ${share} % of requests to ${v.model_version} as canary`,
+                    what: `Canary ${v.model_version} at ${share} %`,
+                  })}
                 </td>
               </tr>
             ))}
@@ -339,9 +371,18 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
           type="button"
           id="models-remove-challenger"
           disabled={busy || noToken || !challenger}
-          onClick={() => act("Remove the challenger", () => removeChallenger(token.trim()))}
+          onClick={() =>
+            act("Remove the challenger", () => removeAlias("challenger", token.trim()))}
         >
           Remove challenger
+        </button>
+        <button
+          type="button"
+          id="models-remove-canary"
+          disabled={busy || noToken || !models?.aliases.canary}
+          onClick={() => act("End the canary", () => removeAlias("canary", token.trim()))}
+        >
+          End canary
         </button>
       </div>
     </section>

@@ -84,13 +84,18 @@ Deno.test("InstanceChart starts empty with a text alternative", () => {
 
 Deno.test("ModelsPanel starts without data, with a labelled token field and disabled admin buttons", () => {
   const html = renderToString(<ModelsPanel pollMs={5000} />);
-  assert.equal(assertControlsLabelled(html), 1);
+  assert.equal(assertControlsLabelled(html), 2, "the admin token and the canary share");
   assert.match(html, /<label for="admin-token">Admin token/);
   assert.match(html, /id="admin-token" type="password"/);
   assert.match(html, /Registry not loaded yet/);
   assert.match(html, /No feedback yet/);
   assert.match(html, /Not enough readings yet/);
-  assert.deepEqual(assertButtonsNamed(html), ["Roll back champion", "Remove challenger"]);
+  assert.deepEqual(assertButtonsNamed(html), [
+    "Roll back champion",
+    "Remove challenger",
+    "End canary",
+  ]);
+  assert.match(html, /<label for="canary-percent">Canary share/);
   assert.match(html, /id="models-rollback" disabled/);
 });
 

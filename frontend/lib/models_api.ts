@@ -8,15 +8,56 @@
 import type { MonitoringSummary } from "../../lib/contract.ts";
 import { callJson, type Outcome } from "./api.ts";
 
+/** An alias name. */
+export type AliasName = "champion" | "challenger" | "canary";
+
 /** An alias as `GET /models` shows it. */
 export interface AliasView {
-  alias: "champion" | "challenger";
+  alias: AliasName;
   version: string;
   model_version: string;
   updated_at: string;
   updated_by: string;
   /** The version before: the one-step rollback target. */
   previous: string | null;
+  /** The canary's share of requests in percent (canary only). */
+  percent?: number;
+}
+
+/** One version's figures over the canary guard's window. */
+export interface RoleHealth {
+  model_version: string;
+  requests: number;
+  error_rate: number | null;
+  p99_seconds: number | null;
+  anomaly_rate: number | null;
+}
+
+/** The canary as `GET /models` shows it: alias, what this replica routes, the guard's window. */
+export interface CanaryView {
+  alias: AliasView | null;
+  /** The version this replica routes the share to (null: the champion answers it). */
+  serving: string | null;
+  percent: number;
+  /** Why the alias's version is not routed to, or null. */
+  reason: string | null;
+  rollbacks: number;
+  health: {
+    window_s: number;
+    covered_s: number;
+    champion: RoleHealth | null;
+    canary: RoleHealth | null;
+    judged: boolean;
+    breach: string | null;
+  } | null;
+  last_rollback: { at: string; model_version: string | null; reason: string | null } | null;
+  guard: {
+    window_s: number;
+    max_error_rate: number;
+    max_p99_ratio: number;
+    max_anomaly_ratio: number;
+    min_requests: number;
+  };
 }
 
 /** One registered version (the fields the panel shows). */
@@ -25,7 +66,7 @@ export interface VersionView {
   model_version: string;
   created_at: string;
   source: string;
-  aliases: ("champion" | "challenger")[];
+  aliases: AliasName[];
   config: { contamination: number; nEstimators: number; seed: number };
   /** Held-out evaluation: at training, or recorded later (own data, labels: `data` says which). */
   evaluation: { precision: number; recall: number; rocAuc?: number; data?: unknown } | null;
@@ -43,7 +84,7 @@ export interface ExperimentView {
 
 /** What `GET /models` answers (the fields the panel reads). */
 export interface ModelList {
-  aliases: { champion: AliasView | null; challenger: AliasView | null };
+  aliases: { champion: AliasView | null; challenger: AliasView | null; canary?: AliasView | null };
   serving: {
     served_by: string;
     champion: string | null;
@@ -56,6 +97,8 @@ export interface ModelList {
   versions: VersionView[];
   /** Absent from backends that predate experiments. */
   experiment?: ExperimentView | null;
+  /** Absent from backends that predate canaries. */
+  canary?: CanaryView;
   monitoring: MonitoringSummary & { label_store?: { state: string; detail: string | null } };
 }
 
@@ -126,25 +169,34 @@ export function postFeedback(readings: LabeledReading[]): Promise<Outcome<unknow
   });
 }
 
-/** Point `alias` at `version` with the admin token. */
+/** Point `alias` at `version` with the admin token (the canary also takes its `percent`). */
 export function setAlias(
-  alias: "champion" | "challenger",
+  alias: AliasName,
   version: string,
   token: string,
+  percent?: number,
 ): Promise<Outcome<AliasView>> {
   return callJson<AliasView>(`/api/models/aliases/${alias}`, {
     method: "PUT",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ version }),
+    body: JSON.stringify(percent === undefined ? { version } : { version, percent }),
+  });
+}
+
+/** Remove the challenger (end the shadow experiment) or the canary, with the admin token. */
+export function removeAlias(
+  alias: "challenger" | "canary",
+  token: string,
+): Promise<Outcome<unknown>> {
+  return callJson(`/api/models/aliases/${alias}`, {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${token}` },
   });
 }
 
 /** Remove the challenger alias with the admin token. */
 export function removeChallenger(token: string): Promise<Outcome<unknown>> {
-  return callJson("/api/models/aliases/challenger", {
-    method: "DELETE",
-    headers: { authorization: `Bearer ${token}` },
-  });
+  return removeAlias("challenger", token);
 }
 
 /** How far a PSI value says the inputs moved, in words (the colour is only a second cue). */

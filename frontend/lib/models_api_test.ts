@@ -5,6 +5,7 @@ import {
   fetchModels,
   percent,
   postFeedback,
+  removeAlias,
   removeChallenger,
   setAlias,
 } from "./models_api.ts";
@@ -36,12 +37,17 @@ Deno.test("models_api sends the admin token on alias changes only", async () => 
     await postFeedback([{ voltage: 230, current: 10, frequency: 50, anomaly: false }]);
     await setAlias("champion", "sha256:0123456789ab", "tok-0123456789abcdef");
     await removeChallenger("tok-0123456789abcdef");
+    await setAlias("canary", "sha256:0123456789ab", "tok-0123456789abcdef", 12.5);
+    await removeAlias("canary", "tok-0123456789abcdef");
     assert.deepEqual(seen.map((s) => [s.method, s.url, s.headers.get("authorization")]), [
       ["GET", "/api/models", null],
       ["POST", "/api/feedback", null],
       ["PUT", "/api/models/aliases/champion", "Bearer tok-0123456789abcdef"],
       ["DELETE", "/api/models/aliases/challenger", "Bearer tok-0123456789abcdef"],
+      ["PUT", "/api/models/aliases/canary", "Bearer tok-0123456789abcdef"],
+      ["DELETE", "/api/models/aliases/canary", "Bearer tok-0123456789abcdef"],
     ]);
+    assert.deepEqual(JSON.parse(seen[4].body!), { version: "sha256:0123456789ab", percent: 12.5 });
     assert.deepEqual(JSON.parse(seen[1].body!), {
       readings: [{ voltage: 230, current: 10, frequency: 50, anomaly: false }],
     });

@@ -105,6 +105,20 @@ Deno.test({
       await page.getByRole("button", { name: "Remove challenger" }).click();
       await aliases.getByText("challenger none").waitFor();
       assert.equal(await registry.getAlias("challenger"), null);
+
+      // A canary at 25 %: the panel shows its share and health against the champion.
+      await page.fill("#canary-percent", "25");
+      await page.getByRole("button", {
+        name: `Route 25 % of requests to ${challenger.info.version} as canary`,
+      }).click();
+      const canary = page.locator("#models-canary-alias");
+      await canary.getByText(`Canary ${challenger.info.version} answers 25 % of requests`)
+        .waitFor();
+      assert.equal((await registry.getAlias("canary"))?.percent, 25);
+      assert.match(await page.locator("#models-canary-health").innerText(), /Champion/);
+      await page.getByRole("button", { name: "End canary" }).click();
+      await canary.getByText(/^No canary/).waitFor();
+      assert.equal(await registry.getAlias("canary"), null);
     } finally {
       await browser.close();
       await ui?.stop();

@@ -56,7 +56,8 @@ export function evaluationRecord(
 
 /** The alias a `--alias` value names; throws UsageError for any other value. */
 export function parseAlias(raw: string): AliasName {
-  if (!isAliasName(raw)) {
+  // A canary also needs its share of traffic: set it with PUT /models/aliases/canary.
+  if (!isAliasName(raw) || raw === "canary") {
     throw new UsageError(`--alias must be champion or challenger, got "${raw}"`);
   }
   return raw;

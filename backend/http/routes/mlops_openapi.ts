@@ -57,6 +57,62 @@ export function lifecyclePaths(): Record<string, unknown> {
       },
     },
   });
+  const canaryPut = {
+    put: {
+      summary: "Route a share of /predict requests to a version (sticky per meter_id), watched " +
+        "by the canary guard: it removes the alias when the canary's error rate, p99 latency " +
+        "or anomaly rate leaves the CANARY_MAX_* band around the champion's over CANARY_WINDOW_S",
+      operationId: "setCanary",
+      security: admin,
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: ref("CanaryRequest"),
+            example: { version: "sha256:0123456789ab", percent: 10, reason: "retrained on March" },
+          },
+        },
+      },
+      responses: {
+        "200": json(
+          "The canary alias now points at the version with this share",
+          ref("AliasChange"),
+        ),
+        ...problem(
+          "malformed-json",
+          "body-timeout",
+          "payload-too-large",
+          "unsupported-media-type",
+          "validation",
+          "unauthorized",
+          "forbidden",
+          "not-found",
+          "conflict",
+          "unusable-version",
+          "store-unavailable",
+        ),
+      },
+    },
+  };
+  const removal = (alias: "challenger" | "canary") => ({
+    summary: alias === "challenger"
+      ? "End the shadow experiment: remove the challenger alias (the version stays)"
+      : "End the canary: the champion answers every request again (the version stays)",
+    operationId: alias === "challenger" ? "removeChallenger" : "removeCanary",
+    security: admin,
+    responses: {
+      "200": json("Removed (or was not set)", {
+        type: "object",
+        required: ["alias", "removed", "converges_within_s"],
+        properties: {
+          alias: { const: alias },
+          removed: { oneOf: [FULL, { type: "null" }] },
+          converges_within_s: { type: "number" },
+        },
+      }),
+      ...problem("unauthorized", "forbidden", "store-unavailable"),
+    },
+  });
   const history = (alias: string) => ({
     get: {
       summary: `Every accepted change of the ${alias} alias, newest first: who (the admin ` +
@@ -68,8 +124,8 @@ export function lifecyclePaths(): Record<string, unknown> {
   return {
     "/models": {
       get: {
-        summary: "Registered model versions, the champion and challenger aliases, and what this " +
-          "replica serves",
+        summary: "Registered model versions, the champion, challenger and canary aliases, and " +
+          "what this replica serves",
         operationId: "listModels",
         responses: { "200": json("The registry", ref("ModelList")) },
       },
@@ -77,26 +133,9 @@ export function lifecyclePaths(): Record<string, unknown> {
     "/models/aliases/champion": aliasPut("champion"),
     "/models/aliases/champion/history": history("champion"),
     "/models/aliases/challenger/history": history("challenger"),
-    "/models/aliases/challenger": {
-      ...aliasPut("challenger"),
-      delete: {
-        summary: "End the shadow experiment: remove the challenger alias (the version stays)",
-        operationId: "removeChallenger",
-        security: admin,
-        responses: {
-          "200": json("Removed (or was not set)", {
-            type: "object",
-            required: ["alias", "removed", "converges_within_s"],
-            properties: {
-              alias: { const: "challenger" },
-              removed: { oneOf: [FULL, { type: "null" }] },
-              converges_within_s: { type: "number" },
-            },
-          }),
-          ...problem("unauthorized", "forbidden", "store-unavailable"),
-        },
-      },
-    },
+    "/models/aliases/challenger": { ...aliasPut("challenger"), delete: removal("challenger") },
+    "/models/aliases/canary": { ...canaryPut, delete: removal("canary") },
+    "/models/aliases/canary/history": history("canary"),
     "/feedback": {
       post: {
         summary: "Label served verdicts by prediction_id (alarms confirmed or dismissed): " +
@@ -153,7 +192,26 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
         oneOf: [FULL, { type: "null" }],
         description: "The version before: PUT it back to roll back in one step",
       },
+      percent: {
+        type: "number",
+        exclusiveMinimum: 0,
+        maximum: 100,
+        description: "The canary's share of /predict requests (canary alias only)",
+      },
     },
+  };
+  const health = {
+    oneOf: [{ type: "null" }, {
+      type: "object",
+      required: ["model_version", "requests", "error_rate", "p99_seconds", "anomaly_rate"],
+      properties: {
+        model_version: SHORT,
+        requests: { type: "number" },
+        error_rate: { type: ["number", "null"] },
+        p99_seconds: { type: ["number", "null"] },
+        anomaly_rate: { type: ["number", "null"] },
+      },
+    }],
   };
   return {
     Alias: alias,
@@ -179,6 +237,86 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
         },
       },
     },
+    CanaryRequest: {
+      type: "object",
+      required: ["version", "percent"],
+      additionalProperties: false,
+      properties: {
+        version: {
+          type: "string",
+          pattern: "^(sha256:)?[0-9a-f]{12,64}$",
+          description: "A registered version with the champion's features: full, or a unique " +
+            "prefix of at least 12 hex digits",
+        },
+        percent: {
+          type: "number",
+          exclusiveMinimum: 0,
+          maximum: 100,
+          description: "Share of /predict requests the canary answers; a request's first " +
+            "reading's meter_id decides (the same meter always gets the same version), a " +
+            "request without one is drawn at random",
+        },
+        expected_version: {
+          oneOf: [{ type: "string", pattern: "^(sha256:)?[0-9a-f]{12,64}$" }, { type: "null" }],
+          description: "Compare-and-set: the version the canary alias must name now, or null " +
+            "for unset; otherwise 409 and nothing changes",
+        },
+        reason: { type: ["string", "null"], maxLength: 500, description: "Kept in the history" },
+      },
+    },
+    Canary: {
+      type: "object",
+      description: "The canary alias, what the replica that answered routes to it, and its " +
+        "guard's latest look at the window (champion against canary)",
+      required: ["alias", "serving", "percent", "rollbacks", "health", "last_rollback", "guard"],
+      properties: {
+        alias: { oneOf: [ref("Alias"), { type: "null" }] },
+        serving: {
+          oneOf: [SHORT, { type: "null" }],
+          description: "The version this replica routes the share to; null while the alias's " +
+            "version cannot be loaded (reason says why; the champion answers the share)",
+        },
+        percent: { type: "number", description: "The share routed here (canary_percent)" },
+        reason: { type: ["string", "null"] },
+        rollbacks: { type: "integer", description: "Rollbacks by this replica's guard" },
+        health: {
+          oneOf: [{ type: "null" }, {
+            type: "object",
+            properties: {
+              window_s: { type: "number" },
+              covered_s: { type: "number" },
+              champion: health,
+              canary: health,
+              judged: { type: "boolean", description: "CANARY_MIN_REQUESTS reached" },
+              breach: { type: ["string", "null"] },
+            },
+          }],
+        },
+        last_rollback: {
+          description: "The guard's latest rollback in the canary history (any replica), or null",
+          oneOf: [{ type: "null" }, {
+            type: "object",
+            properties: {
+              at: { type: "string", format: "date-time" },
+              model_version: { oneOf: [SHORT, { type: "null" }] },
+              reason: { type: ["string", "null"] },
+            },
+          }],
+        },
+        guard: {
+          type: "object",
+          description: "CANARY_WINDOW_S, CANARY_MAX_ERROR_RATE, CANARY_MAX_P99_RATIO, " +
+            "CANARY_MAX_ANOMALY_RATIO and CANARY_MIN_REQUESTS",
+          properties: {
+            window_s: { type: "number" },
+            max_error_rate: { type: "number" },
+            max_p99_ratio: { type: "number" },
+            max_anomaly_ratio: { type: "number" },
+            min_requests: { type: "integer" },
+          },
+        },
+      },
+    },
     AliasHistory: {
       type: "object",
       required: ["alias", "entries"],
@@ -198,6 +336,7 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
               at: { type: "string", format: "date-time" },
               actor: { type: "string" },
               reason: { type: ["string", "null"] },
+              percent: { type: "number", description: "The canary's share after the change" },
             },
           },
         },
@@ -273,8 +412,10 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
           properties: {
             champion: { oneOf: [ref("Alias"), { type: "null" }] },
             challenger: { oneOf: [ref("Alias"), { type: "null" }] },
+            canary: { oneOf: [ref("Alias"), { type: "null" }] },
           },
         },
+        canary: ref("Canary"),
         serving: {
           type: "object",
           description: "What the worker that answered serves now (converges to the aliases)",

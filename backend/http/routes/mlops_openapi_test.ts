@@ -67,7 +67,7 @@ Deno.test("schemaErrors() finds what breaks a documented schema (so the checks b
   assert.deepEqual(schemaErrors(alias, { $ref: "#/components/schemas/Alias" }, schemas), []);
   const { updated_by: _, ...withoutUpdatedBy } = alias;
   const errors = schemaErrors(
-    { ...withoutUpdatedBy, alias: "canary", version: "sha256:abc", previous: 3 },
+    { ...withoutUpdatedBy, alias: "shadow", version: "sha256:abc", previous: 3 },
     { $ref: "#/components/schemas/Alias" },
     schemas,
   );
@@ -158,4 +158,20 @@ Deno.test("POST /feedback answers what FeedbackResponse documents, and its limit
     schemaErrors({ readings: many }, { $ref: "#/components/schemas/FeedbackRequest" }, schemas),
     ["$.readings: too many items"],
   );
+});
+
+Deno.test("the canary endpoints answer what they document", async () => {
+  await withRegistry(async (app) => {
+    await conforming(
+      app,
+      "/models/aliases/canary",
+      admin("PUT", { version: b.info.version, percent: 10 }),
+      200,
+    );
+    await conforming(app, "/models/aliases/canary", admin("PUT", { version: b.info.version }), 422);
+    const models = await conforming(app, "/models", { method: "GET" }, 200);
+    assert.equal(models.canary.alias.percent, 10);
+    await conforming(app, "/models/aliases/canary/history", { method: "GET" }, 200);
+    await conforming(app, "/models/aliases/canary", admin("DELETE"), 200);
+  });
 });

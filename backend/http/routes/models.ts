@@ -4,7 +4,8 @@
  * read-only), `GET /models/aliases/{alias}/history` lists every accepted change
  * newest first (public: the audit trail), `PUT /models/aliases/{alias}` moves
  * an alias (optionally compare-and-set with `expected_version`, with a
- * `reason`) and `DELETE /models/aliases/challenger` ends a shadow experiment
+ * `reason`; the canary also takes its `percent`) and `DELETE
+ * /models/aliases/{challenger,canary}` ends a shadow experiment or a canary
  * (admin: `Authorization: Bearer <token>`, whose name is the actor). A moved
  * alias is served by this replica as soon as the call returns and by every
  * other replica within `MODEL_POLL_S`. An alias moves only to a version that
@@ -35,6 +36,8 @@ import {
 import type { NamedToken } from "../../mlops/admin_auth.ts";
 import type { ServiceState } from "../../predict/state.ts";
 import type { RequestIdVariables } from "../middleware/request_id.ts";
+import type { Config } from "../../config.ts";
+import type { HistoryEntry } from "../../store/registry/mod.ts";
 
 /**
  * Largest admin request body: a version, an expected version and a reason of
@@ -53,6 +56,8 @@ export interface ModelsDeps {
   adminTokens: readonly NamedToken[];
   pollSeconds: number;
   shadowRate: number;
+  /** The canary guard's settings (`CANARY_*`), shown with the canary. */
+  canaryGuard: Config["canary"];
   retention: number;
   bodyTimeoutMs: number;
   /** Re-read the aliases now (this replica converges before the admin call returns). */
@@ -96,6 +101,70 @@ function experimentView(
   };
 }
 
+/**
+ * The canary as `GET /models` shows it: the alias, what this replica routes,
+ * the guard's latest window (champion against canary) and the last rollback.
+ */
+function canaryView(
+  lifecycle: ModelLifecycle,
+  record: AliasRecord | null,
+  history: HistoryEntry[],
+  guard: Config["canary"],
+) {
+  const status = lifecycle.canary.status;
+  const last = history.find((e) => e.version === null && e.actor === "canary-guard") ?? null;
+  return {
+    alias: aliasView(record),
+    serving: lifecycle.canary.canary?.info.version ?? null,
+    percent: lifecycle.canary.canary ? status.percent : 0,
+    reason: status.reason,
+    rollbacks: status.rollbacks,
+    health: status.health,
+    last_rollback: last
+      ? {
+        at: last.at,
+        model_version: last.previous ? shortVersion(last.previous) : null,
+        reason: last.reason,
+      }
+      : null,
+    guard: {
+      window_s: guard.windowSeconds,
+      max_error_rate: guard.maxErrorRate,
+      max_p99_ratio: guard.maxP99Ratio,
+      max_anomaly_ratio: guard.maxAnomalyRatio,
+      min_requests: guard.minRequests,
+    },
+  };
+}
+
+/** A canary must be another version than the champion and read the same readings; 422 otherwise. */
+async function checkCanary(
+  registry: ModelRegistry,
+  state: ServiceState,
+  version: string,
+): Promise<void> {
+  if ((await registry.getAlias("champion"))?.version === version) {
+    throw new HttpError(
+      "validation",
+      `Version ${shortVersion(version)} is the champion: a canary is another version that ` +
+        "answers a share of the champion's requests; alias canary is unchanged",
+      { errors: [{ path: "version", message: "the canary must not be the champion" }] },
+    );
+  }
+  const champion = state.detector?.info.features;
+  const meta = await registry.meta(version).catch(() => null);
+  if (!champion || !meta) return;
+  if (meta.features.join(",") !== champion.join(",")) {
+    throw new HttpError(
+      "validation",
+      `Version ${shortVersion(version)} scores ${meta.features.join(", ")}, the champion ` +
+        `${champion.join(", ")}: a canary answers the champion's requests and must read the same ` +
+        "features; alias canary is unchanged",
+      { errors: [{ path: "version", message: "the canary must have the champion's features" }] },
+    );
+  }
+}
+
 /** An alias as `GET /models` and the admin endpoints show it. */
 function aliasView(record: AliasRecord | null) {
   if (!record) return null;
@@ -110,7 +179,7 @@ function versionView(meta: VersionMeta, aliases: Record<AliasName, AliasRecord |
     created_at: meta.created_at,
     source: meta.source,
     detector: meta.detector,
-    aliases: (["champion", "challenger"] as const).filter((a) =>
+    aliases: (["champion", "challenger", "canary"] as const).filter((a) =>
       aliases[a]?.version === meta.version
     ),
     features: meta.features,
@@ -127,13 +196,16 @@ function versionView(meta: VersionMeta, aliases: Record<AliasName, AliasRecord |
 export const MAX_REASON_CHARS = 500;
 
 const PUT_FIELDS = ["version", "expected_version", "reason"];
+const CANARY_FIELDS = ["version", "percent", "expected_version", "reason"];
 
 /** The alias change a PUT body asks for; throws HttpError (422) naming each bad field. */
-function readAliasChange(input: unknown): {
+function readAliasChange(input: unknown, alias: AliasName): {
   ref: unknown;
   expected: string | null | undefined;
   reason: string | null;
+  percent: number | undefined;
 } {
+  const fields = alias === "canary" ? CANARY_FIELDS : PUT_FIELDS;
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new HttpError("validation", "The body must be a JSON object with a version", {
       errors: [{ path: "(body)", message: "(body) must be an object" }],
@@ -142,14 +214,25 @@ function readAliasChange(input: unknown): {
   const body = input as Record<string, unknown>;
   const errors: { path: string; message: string }[] = [];
   for (const key of Object.keys(body)) {
-    if (!PUT_FIELDS.includes(key)) {
+    if (!fields.includes(key)) {
       errors.push({
         path: key.slice(0, 40),
-        message: `${key.slice(0, 40)} is not a field of an alias change; send ${
-          PUT_FIELDS.join(", ")
-        }`,
+        message: `${key.slice(0, 40)} is not a field of ${
+          alias === "canary" ? "a canary" : "an alias"
+        } change; send ${fields.join(", ")}`,
       });
     }
+  }
+  let percent: number | undefined;
+  if (alias === "canary") {
+    const p = body.percent;
+    if (typeof p !== "number" || !Number.isFinite(p) || p <= 0 || p > 100) {
+      errors.push({
+        path: "percent",
+        message: `percent must be a number above 0 and at most 100 (the share of /predict ` +
+          `requests the canary answers), got ${JSON.stringify(p ?? null).slice(0, 40)}`,
+      });
+    } else percent = p;
   }
   let expected: string | null | undefined;
   if ("expected_version" in body && body.expected_version !== null) {
@@ -185,7 +268,7 @@ function readAliasChange(input: unknown): {
   if (errors.length > 0) {
     throw new HttpError("validation", errors.map((e) => e.message).join("; "), { errors });
   }
-  return { ref: body.version, expected, reason };
+  return { ref: body.version, expected, reason, percent };
 }
 
 /** The problem a registry error becomes; other errors are rethrown as they are. */
@@ -244,27 +327,40 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
   });
 
   app.get("/models", async (c) => {
-    const [versions, champion, challenger, exposition] = await Promise.all([
-      registry.list(),
-      registry.aliasStatus("champion"),
-      registry.aliasStatus("challenger"),
-      deps.collectMetrics(),
-    ]);
-    const aliases = { champion: champion.record, challenger: challenger.record };
+    const [versions, champion, challenger, canary, canaryHistory, exposition] = await Promise
+      .all([
+        registry.list(),
+        registry.aliasStatus("champion"),
+        registry.aliasStatus("challenger"),
+        registry.aliasStatus("canary"),
+        registry.history("canary").catch(() => []),
+        deps.collectMetrics(),
+      ]);
+    const aliases = {
+      champion: champion.record,
+      challenger: challenger.record,
+      canary: canary.record,
+    };
     const status = state.modelStatus;
     const summary = monitoringSummary(exposition);
     const { feedback, label_store } = storedFeedback(deps.labels, summary.feedback);
     return c.json({
-      aliases: { champion: aliasView(aliases.champion), challenger: aliasView(aliases.challenger) },
-      ...(champion.problem || challenger.problem
+      aliases: {
+        champion: aliasView(aliases.champion),
+        challenger: aliasView(aliases.challenger),
+        canary: aliasView(aliases.canary),
+      },
+      ...(champion.problem || challenger.problem || canary.problem
         ? {
           alias_problems: {
             ...(champion.problem ? { champion: champion.problem } : {}),
             ...(challenger.problem ? { challenger: challenger.problem } : {}),
+            ...(canary.problem ? { canary: canary.problem } : {}),
           },
         }
         : {}),
       experiment: experimentView(lifecycle, aliases),
+      canary: canaryView(lifecycle, canary.record, canaryHistory, deps.canaryGuard),
       serving: {
         served_by: deps.servedBy,
         champion: state.detector?.info.version ?? null,
@@ -282,7 +378,7 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
     });
   });
 
-  for (const alias of ["champion", "challenger"] as const) {
+  for (const alias of ["champion", "challenger", "canary"] as const) {
     app.get(`/models/aliases/${alias}/history`, async (c) => {
       const entries = await registry.history(alias);
       return c.json({
@@ -295,12 +391,13 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
           at: e.at,
           actor: e.actor,
           reason: e.reason,
+          ...(e.percent !== undefined ? { percent: e.percent } : {}),
         })),
       });
     });
 
     app.put(`/models/aliases/${alias}`, admin, body, async (c) => {
-      const { ref, expected, reason } = readAliasChange(c.get("body"));
+      const { ref, expected, reason, percent } = readAliasChange(c.get("body"), alias);
       const actor = c.get("actor");
       let version: string;
       try {
@@ -321,11 +418,13 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
           { extra: { current_version: (await registry.getAlias(alias))?.version ?? null } },
         );
       }
+      if (alias === "canary") await checkCanary(registry, state, version);
       let record: AliasRecord;
       try {
         record = await registry.setAlias(alias, version, actor, {
           reason,
           ...(expected !== undefined ? { expectedVersion: expected } : {}),
+          ...(percent !== undefined ? { percent } : {}),
         });
       } catch (err) {
         registryProblem(err, alias);
@@ -337,10 +436,14 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
         previous: record.previous ? shortVersion(record.previous) : null,
         actor,
         reason,
+        ...(percent !== undefined ? { percent } : {}),
       });
       const refreshed = await within(deps.refresh(), APPLY_DEADLINE_MS);
       const served = alias === "champion"
         ? state.detector?.info.version
+        : alias === "canary"
+        ? (lifecycle.canary.status.percent === percent ? lifecycle.canary.canary : null)?.info
+          .version
         : lifecycle.challenger?.info.version;
       // Only a replica that follows the registry (it has a model status) can say what it applied.
       const applied = state.modelStatus ? served === shortVersion(version) : null;
@@ -361,26 +464,28 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
     });
   }
 
-  app.delete("/models/aliases/challenger", admin, async (c) => {
-    const before = await registry.getAlias("challenger");
-    let removed: boolean;
-    try {
-      removed = await registry.deleteAlias("challenger", c.get("actor"));
-    } catch (err) {
-      registryProblem(err, "challenger");
-    }
-    logger.info("model_alias_removed", {
-      request_id: c.get("requestId"),
-      alias: "challenger",
-      version: before ? shortVersion(before.version) : null,
-      actor: c.get("actor"),
+  for (const alias of ["challenger", "canary"] as const) {
+    app.delete(`/models/aliases/${alias}`, admin, async (c) => {
+      const before = await registry.getAlias(alias);
+      let removed: boolean;
+      try {
+        removed = await registry.deleteAlias(alias, c.get("actor"));
+      } catch (err) {
+        registryProblem(err, alias);
+      }
+      logger.info("model_alias_removed", {
+        request_id: c.get("requestId"),
+        alias,
+        version: before ? shortVersion(before.version) : null,
+        actor: c.get("actor"),
+      });
+      await within(deps.refresh(), APPLY_DEADLINE_MS);
+      return c.json({
+        alias,
+        removed: removed && before ? before.version : null,
+        converges_within_s: deps.pollSeconds,
+      });
     });
-    await within(deps.refresh(), APPLY_DEADLINE_MS);
-    return c.json({
-      alias: "challenger",
-      removed: removed && before ? before.version : null,
-      converges_within_s: deps.pollSeconds,
-    });
-  });
+  }
   return app as unknown as Hono<{ Variables: RequestIdVariables }>;
 }

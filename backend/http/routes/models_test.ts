@@ -242,3 +242,96 @@ Deno.test("GET /openapi.json documents every MLOps route and method the app regi
     assert.ok(doc.components.schemas.ModelList && doc.components.schemas.FeedbackResponse);
   });
 });
+
+Deno.test("PUT /models/aliases/canary sets version and percent, records both, DELETE ends it", async () => {
+  await withApp({ ADMIN_TOKEN: TOKEN }, async ({ app, registry, refreshed }) => {
+    const res = await app.request(
+      "/models/aliases/canary",
+      put("canary", { version: b.info.version, percent: 10, reason: "retrained" }),
+    );
+    const body = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(body));
+    assert.deepEqual([body.alias, body.version, body.percent], ["canary", b.contentHash, 10]);
+    assert.equal(refreshed(), 1);
+    // Compare-and-set on the canary too: a stale expected version changes nothing.
+    const stale = await app.request(
+      "/models/aliases/canary",
+      put("canary", { version: b.info.version, percent: 50, expected_version: a.info.version }),
+    );
+    assert.equal(stale.status, 409);
+    await stale.body?.cancel();
+    const models = await (await app.request("/models")).json();
+    assert.equal(models.aliases.canary.percent, 10);
+    assert.deepEqual(models.versions[0].aliases, ["canary"]);
+    assert.equal(models.canary.alias.model_version, b.info.version);
+    assert.equal(models.canary.guard.window_s, 60);
+    assert.equal(models.canary.last_rollback, null);
+    const removed = await app.request("/models/aliases/canary", {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    assert.deepEqual(await removed.json(), {
+      alias: "canary",
+      removed: b.contentHash,
+      converges_within_s: 5,
+    });
+    const history = await (await app.request("/models/aliases/canary/history")).json();
+    assert.deepEqual(
+      history.entries.map((e: { version: string | null; percent?: number }) => [
+        e.version,
+        e.percent,
+      ]),
+      [[null, undefined], [b.contentHash, 10]],
+    );
+    assert.equal(await registry.getAlias("canary"), null);
+  });
+});
+
+Deno.test("PUT /models/aliases/canary answers 422 naming a bad percent or field, 404 an unknown version", async () => {
+  await withApp({ ADMIN_TOKEN: TOKEN }, async ({ app, registry }) => {
+    const cases: [unknown, number, RegExp][] = [
+      [{ version: b.info.version }, 422, /percent must be a number above 0 and at most 100/],
+      [{ version: b.info.version, percent: 0 }, 422, /percent .* got 0/],
+      [{ version: b.info.version, percent: 100.5 }, 422, /got 100.5/],
+      [{ version: b.info.version, percent: "10" }, 422, /got "10"/],
+      [
+        { version: b.info.version, percent: 10, weight: 1 },
+        422,
+        /weight is not a field of a canary/,
+      ],
+      [{ version: "sha256:000000000000", percent: 10 }, 404, /No registered version/],
+      [{ version: a.info.version, percent: 10 }, 422, /is the champion: a canary is another/],
+      [[1], 422, /must be a JSON object/],
+    ];
+    for (const [body, status, detail] of cases) {
+      const res = await app.request("/models/aliases/canary", put("canary", body));
+      const problem = await res.json();
+      assert.equal(res.status, status, JSON.stringify(body));
+      assert.equal(res.headers.get("content-type"), "application/problem+json");
+      assert.match(problem.detail, detail);
+    }
+    // The champion has no share: percent is an unknown field there.
+    const champion = await app.request(
+      "/models/aliases/champion",
+      put("champion", { version: b.info.version, percent: 10 }),
+    );
+    assert.equal(champion.status, 422);
+    assert.match((await champion.json()).detail, /percent is not a field of an alias change/);
+    assert.equal(await registry.getAlias("canary"), null);
+  });
+});
+
+Deno.test("PUT /models/aliases/canary refuses a damaged version with 422 and leaves the alias unset", async () => {
+  await withApp({ ADMIN_TOKEN: TOKEN }, async ({ app, registry }) => {
+    Deno.writeTextFileSync(registry.artifactPath(b.contentHash), '{"format":"truncated');
+    const res = await app.request(
+      "/models/aliases/canary",
+      put("canary", { version: b.contentHash, percent: 10 }),
+    );
+    const problem = await res.json();
+    assert.equal(res.status, 422, JSON.stringify(problem));
+    assert.match(problem.type, /unusable-version/);
+    assert.match(problem.detail, /alias canary is unchanged/);
+    assert.equal(await registry.getAlias("canary"), null);
+  });
+});

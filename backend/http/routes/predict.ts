@@ -8,6 +8,8 @@ import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
 import { requireModel } from "../middleware/require_model.ts";
 import { requireDetector, type ScoreOptions, scoreRequest } from "../../predict/score.ts";
 import type { ServiceState } from "../../predict/state.ts";
+import { ValidationError } from "../../predict/predict_schema.ts";
+import type { CanaryRouter } from "../../mlops/canary_router.ts";
 
 /** What the predict route needs. */
 export interface PredictDeps {
@@ -20,6 +22,8 @@ export interface PredictDeps {
   servedBy: string;
   /** Told about every scored request (the model lifecycle: drift, shadow). */
   onScored?: ScoreOptions["onScored"];
+  /** Chooses champion or canary per request and counts each version's answers; absent: champion. */
+  canary?: CanaryRouter;
   /** Body admission shared with the other body-reading routes; default: one of its own. */
   admitBody?: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
   /** The worker's `MAX_INFLIGHT` limit, shared with `/feedback`; default: one of its own. */
@@ -50,7 +54,29 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
     function predict(c) {
       // The detector again, not the one `requireModel` saw: a promotion may have swapped it
       // while the body was read, and the response names the model that scored it.
-      return c.json(scoreRequest(requireDetector(state), c.get("body"), options));
+      const champion = requireDetector(state);
+      const body = c.get("body");
+      const router = deps.canary;
+      if (!router) return c.json(scoreRequest(champion, body, options));
+      const route = router.choose(champion, body);
+      const start = performance.now();
+      let response;
+      try {
+        response = scoreRequest(route.detector, body, options);
+      } catch (err) {
+        // The client's mistake is no version's failure; anything else is the model's.
+        if (!(err instanceof ValidationError)) {
+          router.failed(route, (performance.now() - start) / 1000);
+        }
+        throw err;
+      }
+      router.answered(
+        route,
+        (performance.now() - start) / 1000,
+        response.total,
+        response.anomalies,
+      );
+      return c.json(response);
     },
   );
   return app;

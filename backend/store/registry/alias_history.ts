@@ -27,10 +27,17 @@ export interface HistoryEntry {
   actor: string;
   /** Why, as the caller gave it, or null. */
   reason: string | null;
+  /** The canary's share of requests after the change, in percent (canary changes only). */
+  percent?: number;
 }
 
 function versionOrNull(value: unknown): string | null {
   return typeof value === "string" && isFullVersion(value) ? value : null;
+}
+
+/** True when `value` is a canary share: a number in (0, 100]. */
+export function isPercent(value: unknown): value is number {
+  return typeof value === "number" && value > 0 && value <= 100;
 }
 
 /** Parse one history line, or null when it is torn or damaged. */
@@ -45,6 +52,7 @@ export function parseEntry(line: string): HistoryEntry | null {
       at: raw.at,
       actor: typeof raw.actor === "string" ? raw.actor : "",
       reason: typeof raw.reason === "string" ? raw.reason : null,
+      ...(isPercent(raw.percent) ? { percent: raw.percent } : {}),
     };
   } catch {
     return null;

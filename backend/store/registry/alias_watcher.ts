@@ -12,6 +12,11 @@
  * polling and becomes ready as soon as the alias names a loadable version.
  * Every poll reports a {@link ChampionStatus}: which version is intended and
  * which serves.
+ *
+ * The canary alias is followed the same way: its version is loaded and
+ * checked before it is routed to; a version that cannot be loaded routes
+ * nothing (the champion answers its share) and the {@link CanaryAssignment}
+ * says why.
  */
 import type { AnyModel, ModelOptions } from "../../detector/mod.ts";
 import { errorMessage, type Logger } from "../../../lib/logger.ts";
@@ -39,6 +44,18 @@ export interface ChampionStatus {
   fallbacks: number;
 }
 
+/** The canary alias as this replica applies it. */
+export interface CanaryAssignment {
+  /** The canary alias's full version, or null when unset. */
+  intended: string | null;
+  /** The alias's share of requests in percent (0 when unset). */
+  percent: number;
+  /** The full version this replica routes the share to, or null (the champion answers it). */
+  serving: string | null;
+  /** Why the alias's version is not routed to, or null. */
+  reason: string | null;
+}
+
 /** Options for {@link AliasWatcher}. */
 export interface AliasWatcherOptions {
   registry: ModelRegistry;
@@ -53,6 +70,11 @@ export interface AliasWatcherOptions {
   onChampion: (loaded: LoadedVersion) => void;
   /** The challenger was set, moved or removed (null). */
   onChallenger: (loaded: LoadedVersion | null) => void;
+  /**
+   * The canary alias or what this replica routes to changed; `loaded` is the
+   * model when {@link CanaryAssignment.serving} moved to a new version.
+   */
+  onCanary?: (assignment: CanaryAssignment, loaded: LoadedVersion | null) => void;
   /** The champion status changed (reported on the first poll too). */
   onStatus?: (status: ChampionStatus) => void;
   /** Work retried on every poll until it returns true (a registration that failed). */
@@ -161,12 +183,18 @@ export class AliasWatcher {
   #fallbackFor: string | null = null;
   #retryPending: boolean;
   #recoveredLogged: string | null = null;
+  #canary: CanaryAssignment = { intended: null, percent: 0, serving: null, reason: null };
 
   /** A watcher that knows the champion already served (full version, or null), and no challenger. */
   constructor(options: AliasWatcherOptions, champion: string | null) {
     this.#options = options;
-    this.#current = { champion, challenger: null };
+    this.#current = { champion, challenger: null, canary: null };
     this.#retryPending = options.retry !== undefined;
+  }
+
+  /** The canary as this replica applies it (after the last poll). */
+  get canary(): CanaryAssignment {
+    return this.#canary;
   }
 
   /** The last status reported (null before the first poll). */
@@ -261,6 +289,44 @@ export class AliasWatcher {
         }
       }
     }
+    if (this.#options.onCanary) await this.#followCanary(this.#options.onCanary);
+  }
+
+  /** Load the canary alias's version when it moved; report any change of the assignment. */
+  async #followCanary(
+    onCanary: (assignment: CanaryAssignment, loaded: LoadedVersion | null) => void,
+  ): Promise<void> {
+    const record = (await this.#options.registry.aliasStatus("canary")).record;
+    const intended = record?.version ?? null;
+    const percent = record?.percent ?? 0;
+    let serving = this.#current.canary;
+    let reason: string | null = null;
+    let loaded: LoadedVersion | null = null;
+    if (intended === null) {
+      serving = null;
+    } else if (intended !== serving) {
+      try {
+        loaded = await this.#load("canary", intended);
+        serving = intended;
+      } catch (err) {
+        serving = null;
+        reason = `Canary alias names ${shortVersion(intended)}, which cannot be served: ${
+          err instanceof VersionUnusableError ? err.message : errorMessage(err)
+        }; the champion answers its ${percent} %`;
+      }
+    }
+    this.#current.canary = serving;
+    const before = this.#canary;
+    const after: CanaryAssignment = { intended, percent, serving, reason };
+    if (
+      loaded === null && before.intended === intended && before.percent === percent &&
+      before.serving === serving && before.reason === reason
+    ) return;
+    this.#canary = after;
+    if (intended === null && before.intended !== null) {
+      this.#options.logger.info("model_alias_changed", { alias: "canary", version: null });
+    }
+    onCanary(after, loaded);
   }
 
   #report(status: ChampionStatus): void {

@@ -97,3 +97,56 @@ Deno.test("AliasWatcher.start() polls on its interval", async () => {
     }
   });
 });
+
+Deno.test("AliasWatcher.poll() follows the canary: loads it, reports a new percent, and routes nothing to a damaged version until it is repaired", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "watcher-canary-" });
+  const registry = new ModelRegistry(dir, { retention: 5 });
+  await registry.register(a, { source: "a" });
+  await registry.register(b, { source: "b" });
+  await registry.setAlias("champion", a.contentHash, "test");
+  const seen: [string | null, number, string | null, boolean][] = [];
+  const logged: string[] = [];
+  const watcher = new AliasWatcher({
+    registry,
+    logger: { ...silentLogger, error: (event) => logged.push(event) },
+    intervalMs: 60_000,
+    onChampion: () => {},
+    onChallenger: () => {},
+    onCanary: (c, loaded) => seen.push([c.serving, c.percent, c.reason, loaded !== null]),
+  }, a.contentHash);
+  try {
+    await watcher.poll();
+    assert.equal(seen.length, 0, "no canary, nothing to report");
+    await registry.setAlias("canary", b.contentHash, "t", { percent: 10 });
+    await watcher.poll();
+    await registry.setAlias("canary", b.contentHash, "t", { percent: 20 });
+    await watcher.poll();
+    await watcher.poll();
+    assert.deepEqual(seen, [[b.contentHash, 10, null, true], [b.contentHash, 20, null, false]]);
+    await registry.deleteAlias("canary", "t");
+    await watcher.poll();
+    assert.deepEqual(seen.at(-1), [null, 0, null, false], "removed");
+    // The version file is damaged after the alias is set: this replica routes nothing to it.
+    const text = Deno.readTextFileSync(registry.artifactPath(b.contentHash));
+    Deno.writeTextFileSync(registry.artifactPath(b.contentHash), text.slice(0, 100));
+    Deno.writeTextFileSync(
+      `${dir}/aliases/canary.json`,
+      JSON.stringify({ version: b.contentHash, percent: 30, seq: 9 }),
+    );
+    await watcher.poll();
+    const [serving, percent, reason] = seen.at(-1)!;
+    assert.equal(serving, null);
+    assert.equal(percent, 30);
+    assert.match(
+      reason ?? "",
+      /^Canary alias names sha256:\w{12}, which cannot be served: .*; the champion answers its 30 %$/,
+    );
+    assert.ok(logged.includes("model_version_unusable"));
+    Deno.writeTextFileSync(registry.artifactPath(b.contentHash), text);
+    await watcher.poll();
+    assert.deepEqual(seen.at(-1), [b.contentHash, 30, null, true], "repaired: routed again");
+  } finally {
+    await watcher.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

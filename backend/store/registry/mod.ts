@@ -5,7 +5,13 @@
  * cannot take a write). Callers outside this folder import this module,
  * never the modules behind it.
  */
-export { AliasWatcher, type ChampionStatus, chooseChampion } from "./alias_watcher.ts";
+export {
+  AliasWatcher,
+  type CanaryAssignment,
+  type ChampionStatus,
+  chooseChampion,
+  type LoadedVersion,
+} from "./alias_watcher.ts";
 export {
   AliasConflictError,
   ALIASES,

@@ -9,6 +9,7 @@
  * MODEL_DIR/aliases/champion.json        {"alias","version","updated_at","updated_by","previous","seq","reason"}
  * MODEL_DIR/aliases/champion.history.jsonl  every accepted change, one line each (the audit trail)
  * MODEL_DIR/aliases/challenger.json (and .history.jsonl)
+ * MODEL_DIR/aliases/canary.json         as the others, plus "percent": the share of requests it answers
  * MODEL_DIR/aliases/.lock                 the writers' lock (registry_lock.ts: takeover rule)
  * ```
  *
@@ -32,7 +33,7 @@ import {
   type TemporalConfig,
 } from "../../detector/mod.ts";
 import { createFileOnce, readTextOrNull, replaceFile } from "./atomic_file.ts";
-import { appendHistory, type HistoryEntry, readHistory } from "./alias_history.ts";
+import { appendHistory, type HistoryEntry, isPercent, readHistory } from "./alias_history.ts";
 import { withLock } from "./registry_lock.ts";
 import { guardStore, storeError, StoreUnavailableError } from "./store_error.ts";
 import { artifactProblem, VersionUnusableError } from "./version_problem.ts";
@@ -44,8 +45,11 @@ export { StoreUnavailableError } from "./store_error.ts";
 export type { StoreState } from "./store_error.ts";
 export { VersionUnusableError } from "./version_problem.ts";
 
-/** The registry's aliases: `champion` serves, `challenger` scores in its shadow. */
-export const ALIASES = ["champion", "challenger"] as const;
+/**
+ * The registry's aliases: `champion` serves, `challenger` scores in its shadow,
+ * `canary` answers a share (`percent`) of the requests.
+ */
+export const ALIASES = ["champion", "challenger", "canary"] as const;
 
 /** An alias name. */
 export type AliasName = typeof ALIASES[number];
@@ -92,6 +96,8 @@ export interface AliasRecord {
   reason: string | null;
   /** Set when the alias file was damaged and this record was rebuilt from its history. */
   recovered?: string;
+  /** The canary's share of requests in percent, (0, 100] (the canary alias only). */
+  percent?: number;
 }
 
 /** An alias as read: its record, or why it cannot be read. */
@@ -127,6 +133,8 @@ export interface SetAliasOptions {
    * alias must name now, or null for "unset"; omitted: no check.
    */
   expectedVersion?: string | null;
+  /** The canary's share of requests in percent, (0, 100]: required for `canary`, refused otherwise. */
+  percent?: number;
 }
 
 /** A version reference that names no registered version, or several. */
@@ -173,6 +181,8 @@ function parseAlias(text: string, name: AliasName): AliasRecord | null {
   try {
     const raw = JSON.parse(text);
     if (typeof raw?.version !== "string" || !isFullVersion(raw.version)) return null;
+    // A canary without its share cannot be routed: damaged (rebuilt from its history).
+    if (name === "canary" && !isPercent(raw.percent)) return null;
     return {
       alias: name,
       version: raw.version,
@@ -183,6 +193,7 @@ function parseAlias(text: string, name: AliasName): AliasRecord | null {
         : null,
       seq: Number.isInteger(raw.seq) && raw.seq > 0 ? raw.seq : 0,
       reason: typeof raw.reason === "string" ? raw.reason : null,
+      ...(isPercent(raw.percent) ? { percent: raw.percent } : {}),
     };
   } catch {
     return null;
@@ -197,6 +208,7 @@ function entryOf(record: AliasRecord): HistoryEntry {
     at: record.updated_at,
     actor: record.updated_by,
     reason: record.reason,
+    ...(record.percent !== undefined ? { percent: record.percent } : {}),
   };
 }
 
@@ -464,6 +476,7 @@ export class ModelRegistry {
           previous: last.previous,
           seq: last.seq,
           reason: last.reason,
+          ...(last.percent !== undefined ? { percent: last.percent } : {}),
           recovered: `aliases/${name}.json ${what}; rebuilt from its history (entry ${last.seq})`,
         },
         problem: null,
@@ -480,10 +493,10 @@ export class ModelRegistry {
     return (await this.aliasStatus(name)).record;
   }
 
-  /** Both aliases. */
+  /** Every alias. */
   async aliases(): Promise<Record<AliasName, AliasRecord | null>> {
-    const [champion, challenger] = await Promise.all(ALIASES.map((a) => this.getAlias(a)));
-    return { champion, challenger };
+    const [champion, challenger, canary] = await Promise.all(ALIASES.map((a) => this.getAlias(a)));
+    return { champion, challenger, canary };
   }
 
   /** Every accepted change of `name`, newest first. */
@@ -538,6 +551,14 @@ export class ModelRegistry {
   ): Promise<AliasRecord> {
     const notRegistered = () =>
       new VersionNotFoundError(`Version ${version} is not registered; see GET /models`);
+    const { percent } = options;
+    if (name === "canary" ? !isPercent(percent) : percent !== undefined) {
+      throw new RangeError(
+        name === "canary"
+          ? `The canary alias needs a percent above 0 and at most 100, got ${percent}`
+          : `Only the canary alias has a percent; ${name} got ${percent}`,
+      );
+    }
     if (!(await this.#exists(version))) throw notRegistered();
     await this.loadVersion(version).catch(async (err) => {
       // Retention may remove it meanwhile: that is "not registered", not "damaged".
@@ -565,6 +586,7 @@ export class ModelRegistry {
           : current?.previous ?? null,
         seq,
         reason: options.reason ?? null,
+        ...(percent !== undefined ? { percent } : {}),
       };
       await this.#commit(record);
       return record;
@@ -604,15 +626,21 @@ export class ModelRegistry {
     return await withLock(`${this.#aliases}/.lock`, { waitMs: this.#lockWaitMs }, fn);
   }
 
-  /** Remove an alias, recording who and why; false when it was not set. */
+  /**
+   * Remove an alias, recording who and why; false when it was not set, or
+   * when `expectedVersion` (a full version) is given and the alias names
+   * another (a rollback must not remove a canary someone set meanwhile).
+   */
   async deleteAlias(
     name: AliasName,
     actor = "unknown",
     reason: string | null = null,
+    expectedVersion?: string,
   ): Promise<boolean> {
     if ((await readTextOrNull(this.#aliasPath(name)).catch(() => "")) === null) return false;
     return await this.#locked(async () => {
       const { record } = await this.aliasStatus(name);
+      if (expectedVersion !== undefined && record?.version !== expectedVersion) return false;
       const seq = (await this.#repairHistory(name, record)) + 1;
       try {
         await Deno.remove(this.#aliasPath(name));
@@ -663,9 +691,9 @@ export class ModelRegistry {
    * of them can be rolled back to).
    */
   async #protected(): Promise<Set<string>> {
-    const { champion, challenger } = await this.aliases();
+    const { champion, challenger, canary } = await this.aliases();
     const keep = new Set<string>();
-    for (const v of [champion?.version, champion?.previous, challenger?.version]) {
+    for (const v of [champion?.version, champion?.previous, challenger?.version, canary?.version]) {
       if (v) keep.add(v);
     }
     for (const alias of ALIASES) {

@@ -74,7 +74,7 @@ Deno.test("setAlias() records the previous version and rejects unknown versions"
   await withRegistry(5, async (registry) => {
     await registry.register(model(1), { source: "a" });
     await registry.register(model(2), { source: "b" });
-    assert.deepEqual(await registry.aliases(), { champion: null, challenger: null });
+    assert.deepEqual(await registry.aliases(), { champion: null, challenger: null, canary: null });
     await registry.setAlias("champion", model(1).contentHash, "test");
     const moved = await registry.setAlias("champion", model(2).contentHash, "test");
     assert.equal(moved.previous, model(1).contentHash);
@@ -379,6 +379,53 @@ Deno.test("loadVersion() loads a version with its registration time", async () =
     assert.equal(loaded.contentHash, model(1).contentHash);
     assert.equal(loaded.info.createdAt, "2026-01-02T03:04:05.000Z");
     assert.equal(text, await registry.readArtifact(model(1).contentHash));
+  });
+});
+
+Deno.test("setAlias() keeps the canary's percent in the alias and its history, and needs it", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    await registry.register(model(1), { source: "a" });
+    await registry.register(model(2), { source: "b" });
+    const v2 = model(2).contentHash;
+    await assert.rejects(() => registry.setAlias("canary", v2, "alice"), RangeError);
+    await assert.rejects(
+      () => registry.setAlias("canary", v2, "alice", { percent: 0 }),
+      RangeError,
+    );
+    await assert.rejects(
+      () => registry.setAlias("champion", v2, "alice", { percent: 10 }),
+      RangeError,
+    );
+    const record = await registry.setAlias("canary", v2, "alice", { percent: 10, reason: "try" });
+    assert.equal(record.percent, 10);
+    assert.equal((await registry.getAlias("canary"))?.percent, 10);
+    await registry.setAlias("canary", v2, "alice", { percent: 25, expectedVersion: v2 });
+    const history = await registry.history("canary");
+    assert.deepEqual(history.map((e) => [e.version, e.percent]), [[v2, 25], [v2, 10]]);
+    // An alias file without its share is damaged: rebuilt from the history's last entry.
+    Deno.writeTextFileSync(`${dir}/aliases/canary.json`, JSON.stringify({ version: v2 }));
+    const status = await registry.aliasStatus("canary");
+    assert.equal(status.record?.percent, 25);
+    assert.match(status.record?.recovered ?? "", /damaged/);
+  });
+});
+
+Deno.test("deleteAlias() with an expected version leaves an alias that moved meanwhile", async () => {
+  await withRegistry(5, async (registry) => {
+    await registry.register(model(1), { source: "a" });
+    await registry.register(model(2), { source: "b" });
+    const [v1, v2] = [model(1).contentHash, model(2).contentHash];
+    await registry.setAlias("canary", v2, "alice", { percent: 10 });
+    assert.equal(await registry.deleteAlias("canary", "canary-guard", "p99", v1), false);
+    assert.equal((await registry.getAlias("canary"))?.version, v2);
+    assert.equal(await registry.deleteAlias("canary", "canary-guard", "p99", v2), true);
+    const [last] = await registry.history("canary");
+    assert.deepEqual([last.version, last.previous, last.actor, last.reason], [
+      null,
+      v2,
+      "canary-guard",
+      "p99",
+    ]);
   });
 });
 
