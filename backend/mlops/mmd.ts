@@ -51,7 +51,9 @@ export function mmdTest(x: Float64Array, y: Float64Array, options: MmdOptions): 
   const { dims, permutations, rng } = options;
   const nx = x.length / dims;
   const ny = y.length / dims;
-  if (nx < 2 || ny < 2) throw new RangeError(`Both samples need 2 rows or more, got ${nx} and ${ny}`);
+  if (nx < 2 || ny < 2) {
+    throw new RangeError(`Both samples need 2 rows or more, got ${nx} and ${ny}`);
+  }
   const n = nx + ny;
   const row = (i: number, k: number) => (i < nx ? x[i * dims + k] : y[(i - nx) * dims + k]);
   const gamma = 1 / (2 * options.bandwidth * options.bandwidth);

@@ -47,7 +47,13 @@ Deno.test("medianDistance() is the median pairwise distance", () => {
 Deno.test("mmdTest() rejects samples of fewer than 2 rows", () => {
   const rng = createRng(1);
   assert.throws(
-    () => mmdTest(Float64Array.of(1), Float64Array.of(1, 2), { dims: 1, bandwidth: 1, permutations: 9, rng }),
+    () =>
+      mmdTest(Float64Array.of(1), Float64Array.of(1, 2), {
+        dims: 1,
+        bandwidth: 1,
+        permutations: 9,
+        rng,
+      }),
     /2 rows or more, got 1 and 2/,
   );
 });
