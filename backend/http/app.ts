@@ -80,7 +80,7 @@ export function createLifecycle(
     logger: deps.logger,
     shadowRate: config.shadowRate,
     shadowQueue: config.shadowQueue,
-    driftWindow: config.driftWindow,
+    drift: config.drift,
   });
 }
 
@@ -170,6 +170,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       bodyTimeoutMs: config.bodyTimeoutMs,
       refresh: deps.refreshModels ?? (() => Promise.resolve()),
       collectMetrics: collect,
+      drift: config.drift,
       labels,
     }),
   );

@@ -46,6 +46,8 @@ export interface DriftCheckOptions extends DriftSettings {
   mmdRows?: number;
   /** MMD permutations. Default 499 (p-values down to 0.002). */
   permutations?: number;
+  /** Time slices of the window (`drift_window.ts`). Default 10; 1 for a file read at once. */
+  slices?: number;
   /** Seed of the window's and the permutations' randomness. Default random. */
   seed?: number;
   /** The clock (epoch ms). Default `Date.now`. */
@@ -74,7 +76,7 @@ interface Prepared {
 export class DriftCheck {
   /** Feature names in column order. */
   readonly features: readonly string[];
-  readonly #settings: Required<Omit<DriftCheckOptions, "seed" | "now">>;
+  readonly #settings: Required<Omit<DriftCheckOptions, "seed" | "now" | "slices">>;
   readonly #window: DriftWindow;
   readonly #bins: DriftReference | null;
   readonly #reference: Prepared | null;
@@ -105,6 +107,7 @@ export class DriftCheck {
     this.#window = new DriftWindow(features, {
       capacity: options.capacity,
       maxAgeMs: options.maxAgeSeconds * 1000,
+      ...(options.slices ? { slices: options.slices } : {}),
       seed,
       now: this.#now,
     });

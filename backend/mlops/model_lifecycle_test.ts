@@ -22,7 +22,7 @@ function setup(env: { shadowRate?: number } = {}) {
     logger: silentLogger,
     shadowRate: env.shadowRate ?? 1,
     shadowQueue: 10_000,
-    driftWindow: 400,
+    drift: { capacity: 400, maxAgeSeconds: 300, minReadings: 100, alpha: 0.01, minStatistic: 0.1 },
   });
   state.setReady(champion);
   return { registry, state, lifecycle };
