@@ -49,3 +49,52 @@ Deno.test("DriftCheck flags voltage_scale=1.02 within one window, and stays quie
   assert.ok(quiet >= 0.95 * windows, `voltage quiet in ${quiet} of ${windows} windows`);
   assert.ok(drift <= 0.05 * windows, `a drift verdict in ${drift} of ${windows} windows`);
 });
+
+Deno.test("DriftCheck of an artifact without a training sample says no_reference and keeps PSI", () => {
+  const { referenceSample: _, ...old } = model.info.training;
+  let now = 0;
+  const check = new DriftCheck(model.info.features, old, { ...SETTINGS, now: () => now });
+  check.observe(new Simulator({ seed: 3 }).batch(1_000));
+  const result = check.evaluate();
+  assert.equal(result.verdict, "no_reference");
+  assert.equal(result.reference_rows, null);
+  assert.equal(result.features.voltage.verdict, "no_reference");
+  assert.equal(result.features.voltage.ks_p_value, null);
+  assert.ok(result.features.voltage.psi !== null && result.features.voltage.psi < 0.25);
+  assert.equal(result.multivariate.verdict, "no_reference");
+});
+
+Deno.test("DriftCheck says insufficient_data below DRIFT_MIN_READINGS and once the data is stale", () => {
+  let now = 0;
+  const check = new DriftCheck(model.info.features, model.info.training, {
+    ...SETTINGS,
+    cacheMs: 0,
+    now: () => now,
+  });
+  check.observe(new Simulator({ seed: 4 }).batch(499));
+  assert.equal(check.evaluate().verdict, "insufficient_data");
+  assert.equal(check.evaluate().features.voltage.ks_p_value, null);
+  check.observe(new Simulator({ seed: 5 }).batch(1));
+  assert.notEqual(check.evaluate().verdict, "insufficient_data");
+  assert.equal(typeof check.evaluate().features.voltage.ks_p_value, "number");
+  now = 301_000;
+  const stale = check.evaluate();
+  assert.equal(stale.verdict, "insufficient_data");
+  assert.equal(stale.window.readings, 0);
+});
+
+Deno.test("DriftCheck reuses its result for cacheMs, whatever arrives meanwhile", () => {
+  let now = 0;
+  const check = new DriftCheck(model.info.features, model.info.training, {
+    ...SETTINGS,
+    cacheMs: 5_000,
+    now: () => now,
+  });
+  check.observe(new Simulator({ seed: 6 }).batch(600));
+  const first = check.evaluate();
+  check.observe(new Simulator({ seed: 7, shift: { voltageScale: 1.1 } }).batch(600));
+  now = 4_999;
+  assert.equal(check.evaluate(), first);
+  now = 5_000;
+  assert.equal(check.evaluate().features.voltage.verdict, "drift");
+});

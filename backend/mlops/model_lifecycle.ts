@@ -13,7 +13,7 @@ import {
 } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import type { ServiceState } from "../predict/state.ts";
-import { DriftCheck, type DriftSettings } from "./drift_check.ts";
+import { DriftCheck, type DriftCheckOptions } from "./drift_check.ts";
 import type { LifecycleMetrics } from "../metrics/mlops_metrics.ts";
 import { ShadowScorer } from "./shadow.ts";
 
@@ -29,8 +29,8 @@ export interface ModelLifecycleOptions {
   shadowRate: number;
   /** Most readings waiting for shadow scoring (`SHADOW_QUEUE`). */
   shadowQueue: number;
-  /** The drift window and tests (`DRIFT_*`). */
-  drift: DriftSettings;
+  /** The drift window and tests (`DRIFT_*`; tests may set the cache and the seed). */
+  drift: DriftCheckOptions;
 }
 
 /** The champion and challenger compared in the shadow, and since when. */
