@@ -9,7 +9,7 @@ const SETTINGS: DriftSettings = {
   maxAgeSeconds: 300,
   minReadings: 500,
   alpha: 0.01,
-  minStatistic: 0.1,
+  minStatistic: 0.15,
 };
 
 const model = trainModel({ ...DEFAULT_MODEL_CONFIG });
