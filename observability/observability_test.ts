@@ -64,7 +64,7 @@ Deno.test(
   async () => {
     const { code, text } = await run("promtool", ["check", "rules", RULES]);
     assert.equal(code, 0, text);
-    assert.match(text, /SUCCESS: 17 rules found/);
+    assert.match(text, /SUCCESS: 20 rules found/);
   },
 );
 
@@ -96,8 +96,10 @@ Deno.test("the required alerts exist with a severity", () => {
     "AnomalyBackendAnomalyRateSpike",
     "AnomalyBackendFeatureDrift",
     "AnomalyBackendHighErrorRatio",
+    "AnomalyBackendInputDrift",
     "AnomalyBackendLatencySLOFastBurn",
     "AnomalyBackendLatencySLOSlowBurn",
+    "AnomalyBackendMultivariateDrift",
     "AnomalyBackendNoReadyInstance",
     "AnomalyBackendNotServingChampion",
   ]);

@@ -200,7 +200,7 @@ Deno.test({
           lastError?: string;
           state?: string;
         }[];
-        return all.length === 17 && all.every((r) => r.health === "ok") ? all : undefined;
+        return all.length === 20 && all.every((r) => r.health === "ok") ? all : undefined;
       });
       for (const r of rules.filter((r) => r.state !== undefined)) {
         assert.equal(r.state, "inactive", `${r.name} is ${r.state}`);
