@@ -52,8 +52,7 @@ Deno.test("DriftCheck flags voltage_scale=1.02 within one window, and stays quie
 
 Deno.test("DriftCheck of an artifact without a training sample says no_reference and keeps PSI", () => {
   const { referenceSample: _, ...old } = model.info.training;
-  let now = 0;
-  const check = new DriftCheck(model.info.features, old, { ...SETTINGS, now: () => now });
+  const check = new DriftCheck(model.info.features, old, { ...SETTINGS, now: () => 0 });
   check.observe(new Simulator({ seed: 3 }).batch(1_000));
   const result = check.evaluate();
   assert.equal(result.verdict, "no_reference");

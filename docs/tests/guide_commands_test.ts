@@ -144,6 +144,13 @@ const MANUAL: readonly ManualEntry[] = [
       "backend/tests/promotion_test.ts promotes and rolls back under load with zero failed requests",
   },
   {
+    command:
+      "deno task load --url http://localhost:8000 --rps 100 --duration 180 --batch-size 64 --workers 16 --voltage-scale 1.02",
+    why:
+      "three minutes of shifted load next to exercise 6's load; backend/mlops/drift_check_test.ts " +
+      "and observability/prometheus_drift_e2e_test.ts run the same shift to a drift verdict and alert",
+  },
+  {
     command: "kubectl apply -k k8s/overlays/persistent",
     why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
       "runs the same exercise with k8s/overlays/persistent-local (a static local volume)",
@@ -212,6 +219,7 @@ const RUNNABLE: readonly RunnableRule[] = [
   { pattern: /^deno task$/, mode: "run" },
   { pattern: /^deno task kind:up --dry-run$/, mode: "run" },
   { pattern: /^deno task (?:train|evaluate)(?: .*)?$/, mode: "run" },
+  { pattern: /^deno task drift --url \S+ --out \/tmp\/\S+\.html$/, mode: "run" },
   { pattern: /^deno task load (?:.* )?--duration (?:[1-9]|1[0-9]|20)(?: .*)?$/, mode: "run" },
   {
     pattern: /^(?:CONTRACT_BASE_URL=\S+ )?deno test -A backend\/tests\/contract_test\.ts$/,
