@@ -64,8 +64,10 @@ export interface Config {
   shadowRate: number;
   /** Most readings waiting for shadow scoring, per worker (`SHADOW_QUEUE`). */
   shadowQueue: number;
-  /** Latest readings the drift window holds, per worker (`DRIFT_WINDOW`). */
+  /** Most readings the drift window holds, per worker (`DRIFT_WINDOW`). */
   driftWindow: number;
+  /** The drift tests: window in readings and time, verdict thresholds (`DRIFT_*`). */
+  drift: DriftConfig;
   /** The label store's SQLite file (`LABELS_DB`, default `MODEL_DIR/labels.db`). */
   labelsDb: string;
   /** Bearer token `POST /feedback` requires (`FEEDBACK_TOKEN`); null: open. Never logged. */
@@ -82,6 +84,20 @@ export interface Config {
     maxAnomalyRatio: number;
     minRequests: number;
   };
+}
+
+/** The drift tests' settings (`backend/mlops/drift_check.ts` takes them as `DriftSettings`). */
+export interface DriftConfig {
+  /** Most readings in the window (`DRIFT_WINDOW`). */
+  capacity: number;
+  /** Oldest reading the window keeps, seconds (`DRIFT_WINDOW_S`). */
+  maxAgeSeconds: number;
+  /** Fewest readings that give a verdict (`DRIFT_MIN_READINGS`). */
+  minReadings: number;
+  /** Family-wise significance level of the tests (`DRIFT_ALPHA`). */
+  alpha: number;
+  /** Smallest KS statistic that counts as drift (`DRIFT_MIN_KS`). */
+  minStatistic: number;
 }
 
 /** Raised when one or more environment variables are invalid; the message lists them all. */
@@ -134,6 +150,10 @@ export const DEFAULTS = {
   SHADOW_RATE: 1,
   SHADOW_QUEUE: 10_000,
   DRIFT_WINDOW: 5_000,
+  DRIFT_WINDOW_S: 300,
+  DRIFT_MIN_READINGS: 500,
+  DRIFT_ALPHA: 0.01,
+  DRIFT_MIN_KS: 0.15,
   FEEDBACK_MAX_LABELS: 100,
   FEEDBACK_RATE: 20,
   CANARY_WINDOW_S: 60,
@@ -166,6 +186,10 @@ export const RANGES: Readonly<Record<NumericVariable, Range>> = Object.freeze({
   SHADOW_RATE: { min: 0, max: 1 },
   SHADOW_QUEUE: { min: 1, max: 1_000_000, integer: true },
   DRIFT_WINDOW: { min: 100, max: 1_000_000, integer: true },
+  DRIFT_WINDOW_S: { min: 10, max: 86_400 },
+  DRIFT_MIN_READINGS: { min: 10, max: 1_000_000, integer: true },
+  DRIFT_ALPHA: { min: 0, max: 0.5, exclusiveMin: true },
+  DRIFT_MIN_KS: { min: 0, max: 1 },
   FEEDBACK_MAX_LABELS: { min: 1, max: 10_000, integer: true },
   FEEDBACK_RATE: { min: 0.01, max: 100_000 },
   CANARY_WINDOW_S: { min: 1, max: 86_400 },
@@ -316,6 +340,13 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
     shadowRate: number("SHADOW_RATE"),
     shadowQueue: number("SHADOW_QUEUE"),
     driftWindow: number("DRIFT_WINDOW"),
+    drift: {
+      capacity: number("DRIFT_WINDOW"),
+      maxAgeSeconds: number("DRIFT_WINDOW_S"),
+      minReadings: number("DRIFT_MIN_READINGS"),
+      alpha: number("DRIFT_ALPHA"),
+      minStatistic: number("DRIFT_MIN_KS"),
+    },
     labelsDb: env.LABELS_DB?.trim() ||
       `${text("MODEL_DIR").replace(/\/+$/, "")}/labels.db`,
     feedbackToken,
@@ -329,6 +360,12 @@ export function loadConfig(env: Env, hostname = "localhost"): Config {
       minRequests: number("CANARY_MIN_REQUESTS"),
     },
   };
+  if (config.drift.minReadings > config.drift.capacity) {
+    problems.push(
+      `DRIFT_MIN_READINGS must be at most DRIFT_WINDOW, or no window ever gives a verdict, got ` +
+        `${config.drift.minReadings} > ${config.drift.capacity}`,
+    );
+  }
   if (probePort !== null && probePort !== 0 && probePort === config.port) {
     problems.push(`PROBE_PORT must differ from PORT, got ${probePort} for both`);
   }

@@ -25,6 +25,7 @@ export const PROXY_ROUTES: Readonly<Record<string, readonly ProxyMethod[]>> = Ob
   "/model": ["GET"],
   "/metrics": ["GET"],
   "/models": ["GET"],
+  "/models/drift/report": ["GET"],
   "/feedback": ["POST"],
   "/models/aliases/champion": ["PUT"],
   "/models/aliases/challenger": ["PUT", "DELETE"],

@@ -102,6 +102,7 @@ Deno.test("proxy answers 405 with Allow for a method the route does not take", a
       "/models/aliases/canary",
       "/models/aliases/challenger",
       "/models/aliases/champion",
+      "/models/drift/report",
       "/predict",
       "/ready",
     ]);

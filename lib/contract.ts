@@ -125,6 +125,55 @@ export interface FeedbackTally {
   recall: number | null;
 }
 
+/**
+ * A drift verdict: `drift` (significant after the multiple-testing correction and at least the
+ * minimum effect size), `no_drift`, `insufficient_data` (the window holds fewer than
+ * `DRIFT_MIN_READINGS`) or `no_reference` (the champion's artifact carries no training sample).
+ */
+export type DriftVerdict = "drift" | "no_drift" | "insufficient_data" | "no_reference";
+
+/** One feature's drift tests against the champion's training sample. */
+export interface FeatureDrift {
+  /** Two-sample Kolmogorov–Smirnov statistic and p-value; null without a verdict. */
+  ks_statistic: number | null;
+  ks_p_value: number | null;
+  /** Population stability index over the training deciles; null without enough data. */
+  psi: number | null;
+  verdict: DriftVerdict;
+}
+
+/** The drift tests of one replica's window (`GET /models` → `monitoring.drift`). */
+export interface DriftSummary {
+  /** `drift` when any feature or the multivariate check says so. */
+  verdict: DriftVerdict;
+  window: {
+    /** Readings in the window, and the fewest that give a verdict. */
+    readings: number;
+    min_readings: number;
+    /** Most readings and oldest reading kept (seconds). */
+    capacity: number;
+    max_age_s: number;
+  };
+  /** Rows of the champion's training sample, or null when its artifact has none. */
+  reference_rows: number | null;
+  thresholds: {
+    /** Family-wise significance level, and each test's after Bonferroni. */
+    alpha: number;
+    per_test_alpha: number;
+    correction: "bonferroni";
+    /** Smallest KS statistic that counts as drift (effect size). */
+    min_ks_statistic: number;
+  };
+  features: Record<string, FeatureDrift>;
+  /** MMD on whole rows (Gaussian kernel, permutation p-value). */
+  multivariate: {
+    test: "mmd";
+    statistic: number | null;
+    p_value: number | null;
+    verdict: DriftVerdict;
+  };
+}
+
 /** What `GET /models` reports under `monitoring`: one replica's lifecycle figures. */
 export interface MonitoringSummary {
   /** Readings the champion scored and flagged. */
@@ -140,8 +189,8 @@ export interface MonitoringSummary {
     /** Readings not shadowed because the queue was full. */
     dropped: number;
   };
-  /** PSI per feature of the drift window (absent features: window too small or no reference). */
-  drift: Record<string, number>;
+  /** Drift tests of the window against the champion's training sample. */
+  drift: DriftSummary;
   /** Feedback outcomes per `model_version`, with precision and recall. */
   feedback: Record<string, FeedbackTally>;
 }

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { describeRange, inRange, type Range } from "../lib/ranges.ts";
+import { type Shift, SHIFT_PARAMS } from "../lib/simulator/shift.ts";
 
 /** Parsed and validated `deno task load` options. */
 export interface LoadOptions {
@@ -25,6 +26,8 @@ export interface LoadOptions {
   timeout: number;
   /** Simulator seed for the request bodies. */
   seed: number;
+  /** Drift on purpose: scale voltage or current, offset frequency (`lib/simulator/shift.ts`). */
+  shift: Shift;
   /** Print the final report as JSON on stdout. */
   json: boolean;
 }
@@ -44,11 +47,22 @@ whether or not the server keeps up; late and dropped sends are counted).
   --no-keepalive       new TCP connection per request
   --timeout S          per-request timeout in seconds (default 10)
   --seed N             simulator seed (default 42)
+  --voltage-scale X    multiply every voltage, ${
+  describeRange(SHIFT_PARAMS.voltage_scale.range)
+} (default 1)
+  --current-scale X    multiply every current, ${
+  describeRange(SHIFT_PARAMS.current_scale.range)
+} (default 1)
+  --frequency-offset X add to every frequency in Hz, ${
+  describeRange(SHIFT_PARAMS.frequency_offset.range)
+} (default 0)
   --json               print the final report as JSON
   -h, --help           show this help
 
 Example (the workshop's step 5):
-  deno task load --url http://localhost:8000 --rps 150 --duration 120 --batch-size 64 --workers 32 --no-keepalive`;
+  deno task load --url http://localhost:8000 --rps 150 --duration 120 --batch-size 64 --workers 32 --no-keepalive
+Drifted traffic (the drift exercise):
+  deno task load --url http://localhost:8000 --rps 20 --duration 60 --voltage-scale 1.02`;
 
 function num(flag: string, raw: string, range: Range): number {
   const n = raw.trim() === "" ? NaN : Number(raw);
@@ -79,6 +93,9 @@ export function parseLoadArgs(args: string[]): LoadOptions | null {
         "no-keepalive": { type: "boolean", default: false },
         timeout: { type: "string", default: "10" },
         seed: { type: "string", default: "42" },
+        "voltage-scale": { type: "string", default: "1" },
+        "current-scale": { type: "string", default: "1" },
+        "frequency-offset": { type: "string", default: "0" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -108,6 +125,15 @@ export function parseLoadArgs(args: string[]): LoadOptions | null {
     keepalive: !values["no-keepalive"],
     timeout: num("timeout", values.timeout, positive),
     seed: num("seed", values.seed, { integer: true }),
+    shift: {
+      voltageScale: num("voltage-scale", values["voltage-scale"], SHIFT_PARAMS.voltage_scale.range),
+      currentScale: num("current-scale", values["current-scale"], SHIFT_PARAMS.current_scale.range),
+      frequencyOffset: num(
+        "frequency-offset",
+        values["frequency-offset"],
+        SHIFT_PARAMS.frequency_offset.range,
+      ),
+    },
     json: values.json,
   };
 }

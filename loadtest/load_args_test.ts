@@ -25,8 +25,20 @@ Deno.test("parseLoadArgs() accepts the workshop guide's load.py command line", (
     keepalive: false,
     timeout: 10,
     seed: 42,
+    shift: { voltageScale: 1, currentScale: 1, frequencyOffset: 0 },
     json: false,
   });
+});
+
+Deno.test("parseLoadArgs() takes a shift for the drift exercise and rejects nonsense, naming the flag", () => {
+  const opts = parseLoadArgs(["--voltage-scale", "1.02", "--frequency-offset=0.2"]);
+  assert.deepEqual(opts?.shift, { voltageScale: 1.02, currentScale: 1, frequencyOffset: 0.2 });
+  assert.throws(
+    () => parseLoadArgs(["--voltage-scale", "2"]),
+    /--voltage-scale must be between 0.5 and 1.5, got "2"/,
+  );
+  assert.throws(() => parseLoadArgs(["--current-scale", "x"]), /--current-scale must be/);
+  assert.throws(() => parseLoadArgs(["--frequency-offset", "9"]), /--frequency-offset must be/);
 });
 
 Deno.test("parseLoadArgs() takes --flag=value, --anomaly-rate and --json", () => {

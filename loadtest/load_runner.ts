@@ -118,7 +118,7 @@ export async function runLoad(opts: LoadOptions, hooks: RunLoadHooks = {}): Prom
   const bodies = predictBodies(
     Math.min(BODY_POOL, Math.max(1, Math.ceil(opts.rps * opts.duration))),
     opts.batchSize,
-    { anomalyRate: opts.anomalyRate, seed: opts.seed },
+    { anomalyRate: opts.anomalyRate, seed: opts.seed, shift: opts.shift },
   );
   // A pool that keeps no idle connection closes each one after its response,
   // so every request opens a new TCP connection (load.py's flag promised this).

@@ -15,6 +15,7 @@ function options(url: string, extra: Partial<LoadOptions> = {}): LoadOptions {
     keepalive: true,
     timeout: 5,
     seed: 1,
+    shift: {},
     json: false,
     ...extra,
   };

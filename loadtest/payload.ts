@@ -4,7 +4,7 @@
  * (which run ES modules and TypeScript directly) both use it, so every load
  * generator posts the same kind of data the detector was trained on.
  */
-import { Simulator, toReading } from "../lib/simulator/simulator.ts";
+import { type Shift, Simulator, toReading } from "../lib/simulator/simulator.ts";
 import { assertInRange } from "../lib/ranges.ts";
 
 /** Options for {@link predictBodies}. */
@@ -13,6 +13,8 @@ export interface PredictBodiesOptions {
   anomalyRate?: number;
   /** Simulator seed; the same seed gives the same bodies. Default 42. */
   seed?: number;
+  /** Drift on purpose (`lib/simulator/shift.ts`). Default none. */
+  shift?: Shift;
 }
 
 /**
@@ -26,7 +28,11 @@ export function predictBodies(
 ): string[] {
   assertInRange({ name: "Body count", min: 1, integer: true }, count);
   assertInRange({ name: "Batch size", min: 1, integer: true }, batchSize);
-  const sim = new Simulator({ seed: options.seed ?? 42, anomalyRate: options.anomalyRate ?? 0.05 });
+  const sim = new Simulator({
+    seed: options.seed ?? 42,
+    anomalyRate: options.anomalyRate ?? 0.05,
+    ...(options.shift ? { shift: options.shift } : {}),
+  });
   const bodies: string[] = [];
   for (let i = 0; i < count; i++) {
     bodies.push(JSON.stringify({ readings: sim.batch(batchSize).map(toReading) }));

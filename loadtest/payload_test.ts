@@ -32,3 +32,13 @@ Deno.test("predictBodies() rejects a non-positive batch size with a RangeError",
   assert.throws(() => predictBodies(1, 0), { name: "RangeError", message: /Batch size .* got 0/ });
   assert.throws(() => predictBodies(0, 1), { name: "RangeError", message: /Body count/ });
 });
+
+Deno.test("predictBodies() applies a shift to the same stream", () => {
+  const plain = JSON.parse(predictBodies(1, 16, { seed: 3 })[0]).readings;
+  const shifted = JSON.parse(predictBodies(1, 16, { seed: 3, shift: { voltageScale: 1.02 } })[0])
+    .readings;
+  shifted.forEach((r: { voltage: number; current: number }, i: number) => {
+    assert.ok(Math.abs(r.voltage - plain[i].voltage * 1.02) < 0.01);
+    assert.equal(r.current, plain[i].current);
+  });
+});

@@ -197,6 +197,41 @@ const SPECS: PanelSpec[] = [
     }],
   },
   {
+    title: "Drift tests (KS per feature, MMD)",
+    description: "P-values of each feature's Kolmogorov-Smirnov test and of the MMD test on " +
+      "whole readings: the window (last DRIFT_WINDOW_S, at most DRIFT_WINDOW readings) against " +
+      "the champion's training sample, the smallest over replicas. Below DRIFT_ALPHA / (features " +
+      "+ 1) (Bonferroni; 0.0025 by default) with a KS statistic of at least DRIFT_MIN_KS is a " +
+      "drift verdict. Absent: fewer than DRIFT_MIN_READINGS readings.",
+    unit: "short",
+    max: 1,
+    thresholds: [
+      { value: null, color: "red" },
+      { value: 0.0025, color: "green" },
+    ],
+    queries: [
+      {
+        expr: `min by (feature) (feature_drift_p_value{${SEL},test="ks"})`,
+        legendFormat: "KS {{feature}}",
+      },
+      { expr: `min(input_drift_p_value{${SEL},test="mmd"})`, legendFormat: "MMD (all features)" },
+    ],
+  },
+  {
+    title: "Drift verdicts and window",
+    description: "1: drift (the AnomalyBackendInputDrift and AnomalyBackendMultivariateDrift " +
+      "alerts fire after 10 minutes of it), 0: no drift; per feature and for whole readings " +
+      "(the largest over replicas). Absent: no verdict (too few readings, or no training sample).",
+    unit: "short",
+    queries: [
+      {
+        expr: `max by (feature) (feature_drift_detected{${SEL}})`,
+        legendFormat: "{{feature}}",
+      },
+      { expr: `max(input_drift_detected{${SEL},test="mmd"})`, legendFormat: "all features (MMD)" },
+    ],
+  },
+  {
     title: "Champion and challenger",
     description: "Which model versions serve (model_info) and score in the shadow " +
       "(challenger_info), by instance: after a promotion every instance moves within MODEL_POLL_S.",

@@ -17,6 +17,12 @@ export {
   readDriftReference,
 } from "./drift_reference.ts";
 export {
+  readReferenceSample,
+  REFERENCE_SAMPLE_ROWS,
+  type ReferenceSample,
+  referenceSample,
+} from "./reference_sample.ts";
+export {
   averagePrecision,
   type ConfusionMatrix,
   evaluateScores,

@@ -6,6 +6,7 @@
  */
 import { growForest, IsolationForest } from "./isolation_forest.ts";
 import { driftReference } from "./drift_reference.ts";
+import { referenceSample } from "./reference_sample.ts";
 import { evaluateScores, quantile } from "./evaluation.ts";
 import { DEFAULT_RATED_CURRENT, explain, type FeatureStats, hasSensorFault } from "./reasons.ts";
 import { contentHash, type ModelParts } from "./_canonical.ts";
@@ -342,6 +343,8 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
     evaluation,
     // What the inputs looked like, so serving can measure drift against it.
     driftReference: driftReference(data, features),
+    // A bounded sample of the rows themselves, for the drift tests (KS per feature, MMD).
+    referenceSample: referenceSample(data, features),
   };
   const parts: ModelParts = {
     config: { ...config },

@@ -81,7 +81,7 @@ export function createLifecycle(
     logger: deps.logger,
     shadowRate: config.shadowRate,
     shadowQueue: config.shadowQueue,
-    driftWindow: config.driftWindow,
+    drift: config.drift,
   });
 }
 
@@ -177,6 +177,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       bodyTimeoutMs: config.bodyTimeoutMs,
       refresh: deps.refreshModels ?? (() => Promise.resolve()),
       collectMetrics: collect,
+      drift: config.drift,
       labels,
     }),
   );

@@ -84,7 +84,14 @@ Deno.test("the /docs script renders one Try-it form per operation of the real do
   const simulate = sections[expected.indexOf("GET /simulate")];
   assert.deepEqual(
     simulate.all().filter((e) => e.tag === "input").map((e) => [e.name, e.placeholder]),
-    [["n", "64"], ["anomaly_rate", "0.05"], ["seed", ""]],
+    [
+      ["n", "64"],
+      ["anomaly_rate", "0.05"],
+      ["seed", ""],
+      ["voltage_scale", "1"],
+      ["current_scale", "1"],
+      ["frequency_offset", "0"],
+    ],
   );
   const predict = sections[expected.indexOf("POST /predict")];
   const body = predict.all().find((e) => e.tag === "textarea")!;

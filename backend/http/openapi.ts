@@ -8,6 +8,7 @@ import { predictRequestJsonSchema, readingJsonSchema } from "../predict/predict_
 import { lifecyclePaths, lifecycleSchemas } from "./routes/mlops_openapi.ts";
 import { json, problem, READINGS_BODY_PROBLEMS, ref } from "./_openapi_parts.ts";
 import { simulateParams } from "./routes/simulate.ts";
+import { SHIFT_PARAMS } from "../../lib/simulator/shift.ts";
 import { rangeSchema } from "../../lib/ranges.ts";
 
 /** Options for {@link openApiDocument}. */
@@ -77,6 +78,8 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
             in: "query",
             ...(name === "seed"
               ? { description: "Same seed, same readings; random when omitted (and returned)" }
+              : name in SHIFT_PARAMS
+              ? { description: "Drift on purpose: shift every reading (the drift exercise)" }
               : {}),
             schema: {
               ...rangeSchema(p.range),

@@ -11,10 +11,21 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
-/** The drift window the gauges read at scrape time. */
+/** What the gauges read of a drift check's result (`DriftSummary` in lib/contract.ts). */
+export interface DriftFigures {
+  /** Rows of the training sample, or null when the champion's artifact has none. */
+  reference_rows: number | null;
+  features: Record<
+    string,
+    { ks_statistic: number | null; ks_p_value: number | null; psi: number | null; verdict: string }
+  >;
+  multivariate: { test: string; statistic: number | null; p_value: number | null; verdict: string };
+}
+
+/** The drift check the gauges read at scrape time. */
 export interface DriftSource {
-  /** Per-feature PSI, or null while the window is too small. */
-  psi(): Record<string, number> | null;
+  /** The drift tests (cached by the check), or null without a champion. */
+  evaluate(): DriftFigures | null;
   /** Readings in the window. */
   size(): number;
 }
@@ -51,6 +62,14 @@ export interface LifecycleMetrics {
   shadowDropped: Counter<string>;
   challengerInfo: Gauge<"version">;
   featureDrift: Gauge<"feature">;
+  featureDriftStatistic: Gauge<"feature" | "test">;
+  featureDriftPValue: Gauge<"feature" | "test">;
+  featureDriftDetected: Gauge<"feature">;
+  inputDriftStatistic: Gauge<"test">;
+  inputDriftPValue: Gauge<"test">;
+  inputDriftDetected: Gauge<"test">;
+  driftReferenceRows: Gauge<string>;
+  driftReferenceMissing: Gauge<string>;
   driftWindowReadings: Gauge<string>;
   feedback: Counter<"model_version" | "outcome">;
   /** Where `feature_drift_psi` reads its values at scrape time. */
@@ -68,6 +87,11 @@ export function createLifecycleMetrics(
 ): LifecycleMetrics {
   const registers = [registry];
   let drift: DriftSource | null = null;
+  // Several gauges read one evaluation; the check caches it, so a scrape runs the tests once.
+  const tested = () => {
+    const result = drift?.evaluate() ?? null;
+    return result && result.reference_rows !== null ? result : null;
+  };
   const metrics: LifecycleMetrics = {
     modelRequests: new Counter({
       name: "model_requests_total",
@@ -161,8 +185,113 @@ export function createLifecycleMetrics(
       aggregator: "average",
       collect() {
         this.reset();
-        const values = drift?.psi();
-        if (values) { for (const [feature, v] of Object.entries(values)) this.set({ feature }, v); }
+        const features = drift?.evaluate()?.features ?? {};
+        for (const [feature, f] of Object.entries(features)) {
+          if (f.psi !== null) this.set({ feature }, f.psi);
+        }
+      },
+    }),
+    featureDriftStatistic: new Gauge({
+      name: "feature_drift_statistic",
+      help: "Two-sample Kolmogorov-Smirnov statistic of each feature: the window against the " +
+        "champion's training sample (absent below DRIFT_MIN_READINGS; several workers: the largest)",
+      labelNames: ["feature", "test"] as const,
+      registers,
+      aggregator: "max",
+      collect() {
+        this.reset();
+        for (const [feature, f] of Object.entries(tested()?.features ?? {})) {
+          if (f.ks_statistic !== null) this.set({ feature, test: "ks" }, f.ks_statistic);
+        }
+      },
+    }),
+    featureDriftPValue: new Gauge({
+      name: "feature_drift_p_value",
+      help: "P-value of each feature's drift test against the champion's training sample " +
+        "(absent below DRIFT_MIN_READINGS; several workers: the smallest)",
+      labelNames: ["feature", "test"] as const,
+      registers,
+      aggregator: "min",
+      collect() {
+        this.reset();
+        for (const [feature, f] of Object.entries(tested()?.features ?? {})) {
+          if (f.ks_p_value !== null) this.set({ feature, test: "ks" }, f.ks_p_value);
+        }
+      },
+    }),
+    featureDriftDetected: new Gauge({
+      name: "feature_drift_detected",
+      help: "1 when a feature's verdict is drift (KS p-value below DRIFT_ALPHA over the tests, " +
+        "Bonferroni, and statistic at least DRIFT_MIN_KS), 0 when not; absent without a verdict",
+      labelNames: ["feature"] as const,
+      registers,
+      aggregator: "max",
+      collect() {
+        this.reset();
+        for (const [feature, f] of Object.entries(tested()?.features ?? {})) {
+          if (f.verdict === "drift" || f.verdict === "no_drift") {
+            this.set({ feature }, f.verdict === "drift" ? 1 : 0);
+          }
+        }
+      },
+    }),
+    inputDriftStatistic: new Gauge({
+      name: "input_drift_statistic",
+      help: "MMD squared of whole standardized rows: the window against the champion's training " +
+        "sample (absent below DRIFT_MIN_READINGS; several workers: the largest)",
+      labelNames: ["test"] as const,
+      registers,
+      aggregator: "max",
+      collect() {
+        this.reset();
+        const m = tested()?.multivariate;
+        if (m && m.statistic !== null) this.set({ test: m.test }, m.statistic);
+      },
+    }),
+    inputDriftPValue: new Gauge({
+      name: "input_drift_p_value",
+      help: "Permutation p-value of the MMD test on whole rows (several workers: the smallest)",
+      labelNames: ["test"] as const,
+      registers,
+      aggregator: "min",
+      collect() {
+        this.reset();
+        const m = tested()?.multivariate;
+        if (m && m.p_value !== null) this.set({ test: m.test }, m.p_value);
+      },
+    }),
+    inputDriftDetected: new Gauge({
+      name: "input_drift_detected",
+      help: "1 when the multivariate verdict is drift, 0 when not; absent without a verdict",
+      labelNames: ["test"] as const,
+      registers,
+      aggregator: "max",
+      collect() {
+        this.reset();
+        const m = tested()?.multivariate;
+        if (m && (m.verdict === "drift" || m.verdict === "no_drift")) {
+          this.set({ test: m.test }, m.verdict === "drift" ? 1 : 0);
+        }
+      },
+    }),
+    driftReferenceRows: new Gauge({
+      name: "drift_reference_rows",
+      help: "Rows of the champion's training sample the drift tests compare with (0: none)",
+      registers,
+      aggregator: "max",
+      collect() {
+        this.set(drift?.evaluate()?.reference_rows ?? 0);
+      },
+    }),
+    driftReferenceMissing: new Gauge({
+      name: "drift_reference_missing",
+      help: "1 when the champion's artifact carries no training sample (written before samples " +
+        "existed: PSI only, no drift tests), else 0",
+      registers,
+      aggregator: "max",
+      collect() {
+        const result = drift?.evaluate();
+        this.set(result && result.reference_rows === null ? 1 : 0);
       },
     }),
     driftWindowReadings: new Gauge({

@@ -1,87 +1,134 @@
 /**
- * A sliding window of the latest inputs, binned against a version's drift
- * reference, and its PSI per feature. Each reading costs one binary search
- * per feature; the window stores one byte per feature per reading (bin
- * indices in a ring buffer) and running counts, so PSI is computed from the
- * counts at scrape time without touching the window.
+ * The live inputs the drift tests compare with the training sample: a window
+ * defined in readings and in time. It covers the last `maxAgeMs`, split into
+ * `slices` equal time slices, each keeping a uniform random sample
+ * (reservoir) of at most capacity / slices of the readings that arrived in
+ * it. So the window spans the same stretch of time whatever the traffic
+ * (a burst of drifted readings stays visible for `maxAgeMs`, not until the
+ * next few thousand readings push it out), holds at most `capacity` readings,
+ * and forgets data older than `maxAgeMs` (an idle service says "insufficient
+ * data" instead of judging by stale readings). Which readings are kept never
+ * depends on their values, so under no drift the sample is still a sample of
+ * the training distribution and the tests' p-values stay valid. Per reading:
+ * one random number and a few array writes; the tests run on {@link sample}.
  */
-import { binIndex, type DriftReference } from "../detector/mod.ts";
-import { psi } from "./psi.ts";
 import { assertInRange } from "../../lib/ranges.ts";
+import { createRng, type Rng } from "../../lib/simulator/rng.ts";
 
 /** Options for {@link DriftWindow}. */
 export interface DriftWindowOptions {
-  /** Readings in the window (`DRIFT_WINDOW`). */
+  /** Most readings in the window (`DRIFT_WINDOW`). */
   capacity: number;
-  /** Readings needed before PSI is reported: fewer give a noisy estimate. Default capacity / 4. */
-  minReadings?: number;
+  /** Oldest reading kept, in milliseconds (`DRIFT_WINDOW_S`). */
+  maxAgeMs: number;
+  /** Time slices of the window, each with its own reservoir. Default 10. */
+  slices?: number;
+  /** Seed of the reservoir's choices. Default random. */
+  seed?: number;
+  /** The clock (epoch milliseconds). Default `Date.now`. */
+  now?: () => number;
 }
 
-/** Per-feature PSI of the latest readings against a training reference. */
+interface Slice {
+  /** Which slice of time (now / sliceMs, floored) it holds; -1 when empty. */
+  epoch: number;
+  /** Readings that arrived in the slice (the reservoir keeps at most `perSlice`). */
+  seen: number;
+  /** Readings kept. */
+  kept: number;
+  /** Row-major values, one column per feature. */
+  values: Float64Array;
+}
+
+/** Live readings sampled over the last `maxAgeMs`, at most `capacity` of them. */
 export class DriftWindow {
   /** Feature names in column order. */
   readonly features: readonly string[];
-  readonly #edges: number[][];
-  readonly #expected: number[][];
-  readonly #counts: Int32Array[];
-  readonly #ring: Uint8Array;
-  readonly #capacity: number;
-  readonly #minReadings: number;
-  #next = 0;
-  #size = 0;
+  readonly #slices: Slice[];
+  readonly #sliceMs: number;
+  readonly #perSlice: number;
+  readonly #now: () => number;
+  readonly #rng: Rng;
 
-  /** An empty window over `reference`'s features. */
-  constructor(reference: DriftReference, options: DriftWindowOptions) {
-    assertInRange({ name: "Window capacity", min: 1, integer: true }, options.capacity);
-    this.features = Object.keys(reference.features);
-    this.#edges = this.features.map((f) => reference.features[f].edges);
-    this.#expected = this.features.map((f) => reference.features[f].proportions);
-    if (this.#edges.some((e) => e.length > 255)) {
-      throw new RangeError("A drift reference may have at most 256 bins per feature");
-    }
-    this.#counts = this.#expected.map((p) => new Int32Array(p.length));
-    this.#capacity = options.capacity;
-    this.#minReadings = options.minReadings ?? Math.ceil(options.capacity / 4);
-    this.#ring = new Uint8Array(options.capacity * this.features.length);
+  /** An empty window over `features`. */
+  constructor(features: readonly string[], options: DriftWindowOptions) {
+    const slices = options.slices ?? 10;
+    assertInRange({ name: "Window capacity", min: slices, integer: true }, options.capacity);
+    assertInRange({ name: "Window age", min: 1 }, options.maxAgeMs);
+    this.features = [...features];
+    this.#sliceMs = options.maxAgeMs / slices;
+    this.#perSlice = Math.floor(options.capacity / slices);
+    this.#now = options.now ?? Date.now;
+    this.#rng = createRng(options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
+    this.#slices = Array.from({ length: slices }, () => ({
+      epoch: -1,
+      seen: 0,
+      kept: 0,
+      values: new Float64Array(this.#perSlice * features.length),
+    }));
   }
 
-  /** Readings currently in the window. */
+  /** Most readings the window holds. */
+  get capacity(): number {
+    return this.#perSlice * this.#slices.length;
+  }
+
+  /** Readings in the window now (older slices no longer count). */
   get size(): number {
-    return this.#size;
+    const live = this.#liveFrom();
+    let n = 0;
+    for (const s of this.#slices) if (s.epoch >= live) n += s.kept;
+    return n;
   }
 
-  /** Add readings (objects with a finite number per feature), evicting the oldest. */
-  observe(readings: readonly Record<string, unknown>[]): void {
-    const nf = this.features.length;
-    const n = readings.length;
-    const start = this.#next;
-    const capacity = this.#capacity;
-    // Feature by feature: name, edges and counts stay the same for a whole pass over the batch.
-    for (let f = 0; f < nf; f++) {
-      const name = this.features[f];
-      const edges = this.#edges[f];
-      const counts = this.#counts[f];
-      let size = this.#size;
-      let next = start;
-      for (let r = 0; r < n; r++) {
-        const at = next * nf + f;
-        const bin = binIndex(edges, readings[r][name] as number);
-        if (size === capacity) counts[this.#ring[at]]--;
-        else size++;
-        this.#ring[at] = bin;
-        counts[bin]++;
-        next = next + 1 === capacity ? 0 : next + 1;
+  /** Add readings (objects with a finite number per feature) that arrived now. */
+  observe(readings: readonly object[]): void {
+    const epoch = Math.floor(this.#now() / this.#sliceMs);
+    const slice = this.#slices[epoch % this.#slices.length];
+    if (slice.epoch !== epoch) {
+      slice.epoch = epoch;
+      slice.seen = 0;
+      slice.kept = 0;
+    }
+    const features = this.features;
+    const nf = features.length;
+    const cap = this.#perSlice;
+    for (const reading of readings) {
+      slice.seen++;
+      let at: number;
+      if (slice.kept < cap) at = slice.kept++;
+      else {
+        // Reservoir sampling (Algorithm R): each reading of the slice is kept with equal chance.
+        at = Math.floor(this.#rng() * slice.seen);
+        if (at >= cap) continue;
+      }
+      for (let f = 0; f < nf; f++) {
+        slice.values[at * nf + f] = (reading as Record<string, number>)[features[f]];
       }
     }
-    this.#size = Math.min(capacity, this.#size + n);
-    this.#next = (start + n) % capacity;
   }
 
-  /** PSI per feature, or null while the window holds fewer than `minReadings`. */
-  psi(): Record<string, number> | null {
-    if (this.#size < this.#minReadings || this.#size === 0) return null;
-    const out: Record<string, number> = {};
-    this.features.forEach((f, i) => (out[f] = psi(this.#expected[i], this.#counts[i], this.#size)));
+  /** A copy of the readings in the window: row-major, one column per feature. */
+  sample(): Float64Array {
+    const live = this.#liveFrom();
+    const nf = this.features.length;
+    const out = new Float64Array(this.size * nf);
+    let at = 0;
+    for (const s of this.#slices) {
+      if (s.epoch < live) continue;
+      out.set(s.values.subarray(0, s.kept * nf), at);
+      at += s.kept * nf;
+    }
     return out;
+  }
+
+  /** Empty the window. */
+  clear(): void {
+    for (const s of this.#slices) s.epoch = -1;
+  }
+
+  /** The oldest epoch still in the window. */
+  #liveFrom(): number {
+    return Math.floor(this.#now() / this.#sliceMs) - this.#slices.length + 1;
   }
 }

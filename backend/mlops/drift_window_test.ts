@@ -1,55 +1,60 @@
 import assert from "node:assert/strict";
-import { driftReference } from "../detector/mod.ts";
 import { DriftWindow } from "./drift_window.ts";
 
-function uniformReference() {
-  const n = 1000;
-  const m = new Float64Array(n);
-  for (let i = 0; i < n; i++) m[i] = i / n;
-  return driftReference(m, ["x"]);
-}
+const rows = (n: number, value: number) => Array.from({ length: n }, () => ({ x: value }));
 
-const rows = (values: number[]) => values.map((x) => ({ x }));
-
-Deno.test("DriftWindow reports nothing until minReadings, then near 0 for the training distribution", () => {
-  const w = new DriftWindow(uniformReference(), { capacity: 1000, minReadings: 100 });
-  w.observe(rows(Array.from({ length: 99 }, (_, i) => i / 99)));
-  assert.equal(w.psi(), null);
-  w.observe(rows(Array.from({ length: 901 }, (_, i) => (i * 7919 % 901) / 901)));
-  assert.equal(w.size, 1000);
-  assert.ok(w.psi()!.x < 0.02, `${w.psi()!.x}`);
+Deno.test("DriftWindow keeps every reading while a slice gets at most capacity / slices, in column order", () => {
+  let now = 0;
+  const w = new DriftWindow(["x", "y"], { capacity: 100, maxAgeMs: 10_000, now: () => now });
+  w.observe([{ x: 1, y: 2 }, { x: 3, y: 4 }]);
+  now = 5_000;
+  w.observe([{ x: 5, y: 6 }]);
+  assert.equal(w.size, 3);
+  assert.deepEqual([...w.sample()], [1, 2, 3, 4, 5, 6]);
 });
 
-Deno.test("DriftWindow sees a shift and forgets it once the window has slid past", () => {
-  const w = new DriftWindow(uniformReference(), { capacity: 500 });
-  const shifted = rows(Array.from({ length: 500 }, (_, i) => 0.8 + (i / 500) * 0.4));
-  w.observe(shifted);
-  assert.ok(w.psi()!.x > 0.25, `shifted ${w.psi()!.x}`);
-  w.observe(rows(Array.from({ length: 500 }, (_, i) => (i * 7919 % 500) / 500)));
-  assert.ok(w.psi()!.x < 0.05, `after sliding ${w.psi()!.x}`);
-  assert.equal(w.size, 500);
-});
-
-Deno.test("DriftWindow rejects a non-positive capacity", () => {
-  assert.throws(() => new DriftWindow(uniformReference(), { capacity: 0 }), /got 0/);
-});
-
-Deno.test("DriftWindow gives the same PSI for a batch as for its readings one by one, across wrap-arounds", () => {
-  const m = new Float64Array(2000);
-  for (let i = 0; i < 1000; i++) {
-    m[2 * i] = i / 1000;
-    m[2 * i + 1] = (i * 7919 % 1000) / 100;
+Deno.test("DriftWindow holds at most capacity readings, sampled from every time slice", () => {
+  let now = 0;
+  const w = new DriftWindow(["x"], { capacity: 100, maxAgeMs: 10_000, seed: 1, now: () => now });
+  for (let t = 0; t < 10_000; t += 100) {
+    now = t;
+    w.observe(rows(500, t));
   }
-  const reference = driftReference(m, ["a", "b"]);
-  const batched = new DriftWindow(reference, { capacity: 37, minReadings: 1 });
-  const single = new DriftWindow(reference, { capacity: 37, minReadings: 1 });
-  let seed = 1;
-  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-  for (const size of [1, 5, 36, 37, 38, 80, 3, 0, 12]) {
-    const batch = Array.from({ length: size }, () => ({ a: random() * 1.5, b: random() * 10 }));
-    batched.observe(batch);
-    for (const reading of batch) single.observe([reading]);
-    assert.deepEqual(batched.psi(), single.psi());
-    assert.equal(batched.size, single.size);
+  assert.equal(w.size, 100);
+  // Ten per one-second slice: each second of the window is represented equally.
+  const perSecond = new Map<number, number>();
+  for (const v of w.sample()) {
+    perSecond.set(Math.floor(v / 1000), (perSecond.get(Math.floor(v / 1000)) ?? 0) + 1);
   }
+  assert.deepEqual([...perSecond.values()], Array(10).fill(10));
+});
+
+Deno.test("DriftWindow keeps a burst visible for its age whatever the traffic after it, then forgets it", () => {
+  let now = 0;
+  const w = new DriftWindow(["x"], { capacity: 1_000, maxAgeMs: 60_000, seed: 2, now: () => now });
+  w.observe(rows(2_000, 99)); // one six-second slice of drifted readings
+  for (let t = 6_000; t < 60_000; t += 100) {
+    now = t;
+    w.observe(rows(2_000, 0));
+  }
+  assert.equal([...w.sample()].filter((v) => v === 99).length, 100);
+  now = 61_000;
+  w.observe(rows(10, 0));
+  assert.equal([...w.sample()].filter((v) => v === 99).length, 0);
+});
+
+Deno.test("DriftWindow is empty once traffic stops for longer than its age", () => {
+  let now = 0;
+  const w = new DriftWindow(["x"], { capacity: 100, maxAgeMs: 10_000, now: () => now });
+  w.observe(rows(50, 1));
+  now = 9_999;
+  assert.equal(w.size, 10);
+  now = 20_001;
+  assert.equal(w.size, 0);
+  assert.equal(w.sample().length, 0);
+});
+
+Deno.test("DriftWindow rejects a capacity below its slice count and a non-positive age", () => {
+  assert.throws(() => new DriftWindow(["x"], { capacity: 5, maxAgeMs: 1 }), /got 5/);
+  assert.throws(() => new DriftWindow(["x"], { capacity: 100, maxAgeMs: 0 }), /got 0/);
 });

@@ -9,10 +9,11 @@ import {
   type Prediction,
   readDriftReference,
   type Reading,
+  readReferenceSample,
 } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import type { ServiceState } from "../predict/state.ts";
-import { DriftWindow } from "./drift_window.ts";
+import { DriftCheck, type DriftCheckOptions } from "./drift_check.ts";
 import type { LifecycleMetrics } from "../metrics/mlops_metrics.ts";
 import { ShadowScorer } from "./shadow.ts";
 import { CanaryRouter } from "./canary_router.ts";
@@ -29,8 +30,8 @@ export interface ModelLifecycleOptions {
   shadowRate: number;
   /** Most readings waiting for shadow scoring (`SHADOW_QUEUE`). */
   shadowQueue: number;
-  /** Readings in the drift window (`DRIFT_WINDOW`). */
-  driftWindow: number;
+  /** The drift window and tests (`DRIFT_*`; tests may set the cache and the seed). */
+  drift: DriftCheckOptions;
 }
 
 /** The champion and challenger compared in the shadow, and since when. */
@@ -49,7 +50,7 @@ export class ModelLifecycle {
   readonly #options: ModelLifecycleOptions;
   readonly #shadow: ShadowScorer;
   #challenger: Detector | null = null;
-  #drift: DriftWindow | null = null;
+  #drift: DriftCheck | null = null;
   #driftFor: Detector | null = null;
   #inflight = 0;
   #experiment: Experiment | null = null;
@@ -85,7 +86,7 @@ export class ModelLifecycle {
         }),
     });
     metrics.setDriftSource({
-      psi: () => this.#drift?.psi() ?? null,
+      evaluate: () => this.#drift?.evaluate() ?? null,
       size: () => this.#drift?.size ?? 0,
     });
     options.state.onChange(() => this.#sync());
@@ -116,6 +117,11 @@ export class ModelLifecycle {
     this.#sync();
   }
 
+  /** The champion's drift check (window, tests), or null before a champion is loaded. */
+  get drift(): DriftCheck | null {
+    return this.#drift;
+  }
+
   /**
    * After a request was answered: feed the drift window and, when the champion answered
    * (`answeredBy` absent or the champion, not the canary), offer it to the shadow with the
@@ -127,7 +133,7 @@ export class ModelLifecycle {
     context: readonly Reading[] = [],
     answeredBy?: Detector,
   ): void {
-    this.#drift?.observe(readings as unknown as readonly Record<string, unknown>[]);
+    this.#drift?.observe(readings);
     const champion = this.#options.state.detector;
     if (champion && (answeredBy === undefined || answeredBy === champion)) {
       this.#shadow.offer(readings, predictions, champion.info.version, context);
@@ -153,11 +159,12 @@ export class ModelLifecycle {
     const champion = this.#options.state.detector;
     if (champion !== this.#driftFor) {
       this.#driftFor = champion;
-      const reference = champion
-        ? readDriftReference(champion.info.training, champion.info.features)
-        : null;
-      this.#drift = reference
-        ? new DriftWindow(reference, { capacity: this.#options.driftWindow })
+      // A champion with deciles but no training sample (written before samples existed) still
+      // gets a check: PSI as before, and "no_reference" where a test would be.
+      const { features, training } = champion?.info ?? { features: [], training: {} };
+      this.#drift = champion &&
+          (readDriftReference(training, features) || readReferenceSample(training, features))
+        ? new DriftCheck(features, training, this.#options.drift)
         : null;
     }
     const challenger = this.#challenger;

@@ -22,7 +22,15 @@ function setup(env: { shadowRate?: number } = {}) {
     logger: silentLogger,
     shadowRate: env.shadowRate ?? 1,
     shadowQueue: 10_000,
-    driftWindow: 400,
+    // Ten time slices of 400: a test's readings arrive within one slice and all stay.
+    drift: {
+      capacity: 4000,
+      maxAgeSeconds: 300,
+      minReadings: 100,
+      alpha: 0.01,
+      minStatistic: 0.1,
+      cacheMs: 0,
+    },
   });
   state.setReady(champion);
   return { registry, state, lifecycle };
@@ -81,6 +89,8 @@ Deno.test("ModelLifecycle reports drift of shifted inputs and resets the window 
   const drifted = await registry.metrics();
   assert.ok(psi(drifted, "voltage") > 0.25, `drifted ${psi(drifted, "voltage")}`);
   assert.ok(psi(drifted, "current") < 0.1, "only voltage moved");
+  assert.match(drifted, /^feature_drift_detected\{feature="voltage"\} 1$/m);
+  assert.match(drifted, /^feature_drift_detected\{feature="current"\} 0$/m);
   state.setReady(challenger);
   assert.match(await registry.metrics(), /^drift_window_readings 0$/m);
 });

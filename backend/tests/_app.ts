@@ -47,7 +47,7 @@ export function testApp(options: TestAppOptions = {}): {
     logger: silentLogger,
     shadowRate: config.shadowRate,
     shadowQueue: config.shadowQueue,
-    driftWindow: config.driftWindow,
+    drift: config.drift,
   });
   const labels = new LabelStore(config.labelsDb);
   const app = createApp({

@@ -39,8 +39,12 @@ Deno.test("POST /predict feeds shadow scoring after the response and keeps the c
   assert.match(text, /^shadow_latency_seconds_count\{champion="[^"]+",challenger="[^"]+"\} 1$/m);
 });
 
-Deno.test("POST /predict feeds the drift window: shifted voltage raises its PSI only", async () => {
-  const { app, metrics } = testApp({ realModel: true, env: { DRIFT_WINDOW: "400" } });
+Deno.test("POST /predict feeds the drift window: shifted voltage raises its PSI only and is tested", async () => {
+  // Ten time slices of 400: the test's readings arrive within one slice.
+  const { app, metrics } = testApp({
+    realModel: true,
+    env: { DRIFT_WINDOW: "4000", DRIFT_MIN_READINGS: "100" },
+  });
   for (let i = 0; i < 5; i++) {
     const readings = unlabeled(12 + i, 100).map((r) => ({ ...r, voltage: r.voltage + 10 }));
     assert.equal((await postPredict(app, JSON.stringify({ readings }))).status, 200);
@@ -51,4 +55,21 @@ Deno.test("POST /predict feeds the drift window: shifted voltage raises its PSI 
   assert.ok(psi("voltage") > 0.25, `voltage ${psi("voltage")}`);
   assert.ok(psi("frequency") < 0.1, `frequency ${psi("frequency")}`);
   assert.match(text, /^drift_window_readings 400$/m);
+  const p = (f: string) =>
+    Number(
+      new RegExp(`^feature_drift_p_value\\{feature="${f}",test="ks"\\} (\\S+)$`, "m").exec(text)
+        ?.[1],
+    );
+  assert.ok(p("voltage") < 1e-6, `voltage p ${p("voltage")}`);
+  const models = await (await app.request("/models")).json();
+  assert.equal(models.monitoring.drift.features.voltage.verdict, "drift");
+  assert.equal(models.monitoring.drift.features.frequency.verdict, "no_drift");
+  assert.ok(models.monitoring.drift.features.voltage.ks_statistic > 0.5);
+  assert.equal(models.monitoring.drift.verdict, "drift");
+  const report = await app.request("/models/drift/report");
+  assert.equal(report.status, 200);
+  assert.match(report.headers.get("content-type") ?? "", /^text\/html/);
+  const html = await report.text();
+  assert.match(html, /<h2>voltage <span class="v drift">drift<\/span><\/h2>/);
+  assert.doesNotMatch(html, /(src|href)=/);
 });

@@ -144,6 +144,13 @@ const MANUAL: readonly ManualEntry[] = [
       "backend/tests/promotion_test.ts promotes and rolls back under load with zero failed requests",
   },
   {
+    command:
+      "deno task load --url http://localhost:8000 --rps 100 --duration 180 --batch-size 64 --workers 16 --voltage-scale 1.02",
+    why:
+      "three minutes of shifted load next to exercise 6's load; backend/mlops/drift_check_test.ts " +
+      "and observability/prometheus_drift_e2e_test.ts run the same shift to a drift verdict and alert",
+  },
+  {
     command: "kubectl apply -k k8s/overlays/persistent",
     why: "needs a default StorageClass that provisions the claim (kind's `standard`); the e2e " +
       "runs the same exercise with k8s/overlays/persistent-local (a static local volume)",
@@ -212,6 +219,7 @@ const RUNNABLE: readonly RunnableRule[] = [
   { pattern: /^deno task$/, mode: "run" },
   { pattern: /^deno task kind:up --dry-run$/, mode: "run" },
   { pattern: /^deno task (?:train|evaluate)(?: .*)?$/, mode: "run" },
+  { pattern: /^deno task drift --url \S+ --out \/tmp\/\S+\.html$/, mode: "run" },
   { pattern: /^deno task load (?:.* )?--duration (?:[1-9]|1[0-9]|20)(?: .*)?$/, mode: "run" },
   {
     pattern: /^(?:CONTRACT_BASE_URL=\S+ )?deno test -A backend\/tests\/contract_test\.ts$/,
@@ -300,7 +308,7 @@ const EXPECT: Record<string, (output: string) => void> = {
     },
   // Exercise 3: the registry's champion moves without a restart.
   "deno task train --contamination 0.2 --register --alias champion": (out) =>
-    assert.match(out, /^champion -> sha256:4dc399a90b6a \(was sha256:f0a531e321ea\)/m),
+    assert.match(out, /^champion -> sha256:7a43280ff6b4 \(was sha256:7f536dd4ebf5\)/m),
   // Exercise 6: the challenger the guide promotes, and the admin calls answer as shown.
   "deno task train --contamination 0.1 --register --alias challenger": (out) =>
     guideShows(
@@ -309,19 +317,19 @@ const EXPECT: Record<string, (output: string) => void> = {
         " in models/versions",
       ),
     ),
-  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:4ce79a78985b","expected_version":"sha256:f0a531e321ea","reason":"catches the swell"}'`]:
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:04a56560ba3c","expected_version":"sha256:7f536dd4ebf5","reason":"catches the swell"}'`]:
     (out) => {
       const body = JSON.parse(out);
-      assert.equal(body.model_version, "sha256:4ce79a78985b");
+      assert.equal(body.model_version, "sha256:04a56560ba3c");
       assert.equal(
         body.previous,
-        "sha256:f0a531e321ea054c7ecb17bdd69aeb98257a2ecf7a0f58e78a2aa304cac0af10",
+        "sha256:7f536dd4ebf56c61da186f59ef62bff9c1fe9c49caa38b1aea6d393afbd5ef66",
       );
       assert.equal(body.updated_by, "admin");
       assert.equal(body.reason, "catches the swell");
     },
-  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:f0a531e321ea"}'`]:
-    (out) => assert.equal(JSON.parse(out).model_version, "sha256:f0a531e321ea"),
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:7f536dd4ebf5"}'`]:
+    (out) => assert.equal(JSON.parse(out).model_version, "sha256:7f536dd4ebf5"),
   [`curl -s localhost:8000/predict -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7},{"voltage":239.5,"current":10,"frequency":50}]}' | jq -c '{labels: [{prediction_id: .predictions[0].prediction_id, anomaly: true}, {prediction_id: .predictions[1].prediction_id, anomaly: false}]}' | tee /tmp/labels.json | curl -s localhost:8000/feedback -H 'content-type: application/json' -d @-`]:
     (out) => {
       const body = JSON.parse(out);
@@ -342,7 +350,7 @@ const EXPECT: Record<string, (output: string) => void> = {
   // the train command, which a participant takes longer than this test to reach).
   "curl -s localhost:8000/models | jq -c .monitoring.feedback": (out) => {
     const feedback = JSON.parse(out);
-    assert.deepEqual(feedback["sha256:f0a531e321ea"], {
+    assert.deepEqual(feedback["sha256:7f536dd4ebf5"], {
       tp: 1,
       fp: 0,
       fn: 0,
@@ -350,7 +358,7 @@ const EXPECT: Record<string, (output: string) => void> = {
       precision: 1,
       recall: 1,
     });
-    const challenger = feedback["sha256:4ce79a78985b"];
+    const challenger = feedback["sha256:04a56560ba3c"];
     if (challenger) {
       assert.deepEqual(challenger, { tp: 1, fp: 1, fn: 0, tn: 0, precision: 0.5, recall: 1 });
     }

@@ -15,7 +15,8 @@ import { StreamCounters } from "./StreamCounters.tsx";
 import { TableHead } from "./TableHead.tsx";
 import { type Counters, zeroCounters } from "../lib/live_stream.ts";
 import type { ComponentChildren, VNode } from "preact";
-import type { ModelInfo, TemporalInfo } from "../../lib/contract.ts";
+import type { DriftSummary, ModelInfo, TemporalInfo } from "../../lib/contract.ts";
+import { DriftVerdicts } from "./DriftVerdicts.tsx";
 
 const row: AnomalyRow = {
   seq: 42,
@@ -433,4 +434,53 @@ Deno.test("CanaryHealth says when a replica cannot route to the canary and names
     /<p class="problem" id="models-canary-reason">Canary alias names x, which cannot be served<\/p>/,
   );
   assert.doesNotMatch(broken, /this replica routes/);
+Deno.test("DriftVerdicts shows each feature's verdict, KS and PSI, the MMD check and the report link", () => {
+  const drift: DriftSummary = {
+    verdict: "drift",
+    window: { readings: 4200, min_readings: 500, capacity: 5000, max_age_s: 300 },
+    reference_rows: 1000,
+    thresholds: {
+      alpha: 0.01,
+      per_test_alpha: 0.0025,
+      correction: "bonferroni",
+      min_ks_statistic: 0.15,
+    },
+    features: {
+      voltage: { ks_statistic: 0.52, ks_p_value: 2.3e-117, psi: 1.46, verdict: "drift" },
+      "<b>x</b>": { ks_statistic: 0.02, ks_p_value: 0.81, psi: 0.004, verdict: "no_drift" },
+    },
+    multivariate: { test: "mmd", statistic: 0.1713, p_value: 0.002, verdict: "drift" },
+  };
+  const html = renderToString(<DriftVerdicts drift={drift} />);
+  assert.match(html, /<span id="drift-verdict"><span class="verdict verdict-drift">drift<\/span>/);
+  assert.match(
+    html,
+    /<th scope="row">voltage<\/th><td><span class="verdict verdict-drift">drift<\/span><\/td><td>0.520<\/td><td>2.3e-117<\/td><td>1.460 \(significant\)<\/td>/,
+  );
+  assert.match(html, /&lt;b>x&lt;\/b>/, "a feature name is text, not markup");
+  assert.match(html, /no drift<\/span><\/td><td>0.020<\/td><td>0.810<\/td><td>0.004 \(no shift\)/);
+  assert.match(
+    html,
+    /all features \(MMD\)<\/th><td><span class="verdict verdict-drift">drift<\/span><\/td><td>0.1713<\/td><td>0.002<\/td>/,
+  );
+  assert.match(html, /4200 readings in the window \(a verdict needs 500/);
+  assert.match(html, /href="\/api\/models\/drift\/report"/);
+  const waiting = renderToString(
+    <DriftVerdicts
+      drift={{
+        ...drift,
+        verdict: "no_reference",
+        reference_rows: null,
+        features: {
+          voltage: { ks_statistic: null, ks_p_value: null, psi: 0.01, verdict: "no_reference" },
+        },
+        multivariate: { test: "mmd", statistic: null, p_value: null, verdict: "no_reference" },
+      }}
+    />,
+  );
+  assert.match(
+    waiting,
+    /no reference sample<\/span><\/td><td>—<\/td><td>—<\/td><td>0.010 \(no shift\)/,
+  );
+  assert.match(renderToString(<DriftVerdicts drift={null} />), /Not polled yet/);
 });

@@ -14,11 +14,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { CanaryHealth } from "../components/CanaryHealth.tsx";
 import { ProblemBanner } from "../components/ProblemBanner.tsx";
 import { TableHead } from "../components/TableHead.tsx";
+import { DriftVerdicts } from "../components/DriftVerdicts.tsx";
 import type { Problem } from "../lib/api.ts";
 import {
   type Candidate,
   candidate,
-  driftLevel,
   fetchModels,
   type ModelList,
   percent,
@@ -274,16 +274,7 @@ export default function ModelsPanel({ pollMs }: ModelsPanelProps): JSX.Element {
         </tbody>
       </table>
 
-      <h3>Input drift (PSI against the champion's training data)</h3>
-      <ul class="drift" id="models-drift">
-        {m && Object.keys(m.drift).length > 0
-          ? Object.entries(m.drift).map(([feature, psi]) => (
-            <li key={feature} class={`drift-${driftLevel(psi).replace(" ", "-")}`}>
-              {feature}: {psi.toFixed(3)} ({driftLevel(psi)})
-            </li>
-          ))
-          : <li class="muted">Not enough readings yet.</li>}
-      </ul>
+      <DriftVerdicts drift={m?.drift ?? null} />
 
       <h3>Versions</h3>
       <div class="field">

@@ -89,7 +89,8 @@ Deno.test("ModelsPanel starts without data, with a labelled token field and disa
   assert.match(html, /id="admin-token" type="password"/);
   assert.match(html, /Registry not loaded yet/);
   assert.match(html, /No feedback yet/);
-  assert.match(html, /Not enough readings yet/);
+  assert.match(html, /Input drift against the champion's training sample/);
+  assert.match(html, /Not polled yet/);
   assert.deepEqual(assertButtonsNamed(html), [
     "Roll back champion",
     "Remove challenger",

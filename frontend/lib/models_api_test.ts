@@ -97,7 +97,24 @@ Deno.test("candidate() gathers the evaluation, live precision and shadow agreeme
     monitoring: {
       champion: { readings: 0, anomalies: 0, anomaly_rate: null },
       shadow: { agree: 9, disagree: 1, agreement: 0.9, anomalies: 0, anomaly_rate: 0, dropped: 0 },
-      drift: {},
+      drift: {
+        verdict: "insufficient_data" as const,
+        window: { readings: 0, min_readings: 500, capacity: 5000, max_age_s: 300 },
+        reference_rows: 1000,
+        thresholds: {
+          alpha: 0.01,
+          per_test_alpha: 0.0025,
+          correction: "bonferroni" as const,
+          min_ks_statistic: 0.15,
+        },
+        features: {},
+        multivariate: {
+          test: "mmd" as const,
+          statistic: null,
+          p_value: null,
+          verdict: "insufficient_data" as const,
+        },
+      },
       feedback: { "sha256:bbbbbbbbbbbb": feedback },
     },
   };

@@ -15,6 +15,9 @@ import {
   type Values,
 } from "./_signal.ts";
 import { assertInRange } from "../ranges.ts";
+import { applyShift, isShifted, type Shift, SHIFT_PARAMS } from "./shift.ts";
+
+export type { Shift };
 
 /** One sensor reading as the API accepts it. */
 export interface Reading {
@@ -65,6 +68,8 @@ export interface SimulatorOptions {
   start?: number;
   /** Milliseconds between readings. Default 1000. */
   intervalMs?: number;
+  /** Drift on purpose: scale voltage or current, offset frequency (`shift.ts`). Default none. */
+  shift?: Shift;
 }
 
 const DEFAULT_START = Date.UTC(2026, 0, 1);
@@ -73,6 +78,7 @@ export class Simulator {
   readonly #rng: Rng;
   readonly #anomalyRate: number;
   readonly #intervalMs: number;
+  readonly #shift: Shift | null;
   #time: number;
 
   /** Create a simulator; throws RangeError on an anomaly rate outside [0, 1]. */
@@ -82,6 +88,12 @@ export class Simulator {
     this.#anomalyRate = rate;
     this.#intervalMs = options.intervalMs ?? 1000;
     this.#time = options.start ?? DEFAULT_START;
+    const shift = options.shift ?? {};
+    for (const [name, p] of Object.entries(SHIFT_PARAMS)) {
+      const value = shift[p.key];
+      if (value !== undefined) assertInRange({ name: `Shift ${name}`, ...p.range }, value);
+    }
+    this.#shift = isShifted(shift) ? shift : null;
   }
 
   /** The next reading in the stream. */
@@ -100,6 +112,7 @@ export class Simulator {
       kind = ANOMALY_KINDS[Math.floor(rng() * ANOMALY_KINDS.length)];
       injectPointAnomaly(kind, rng, values);
     }
+    if (this.#shift) applyShift(values, this.#shift);
     return {
       ...roundValues(values),
       timestamp: formatTimestamp(t),

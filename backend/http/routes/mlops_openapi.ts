@@ -13,6 +13,7 @@ import {
   ref,
 } from "../_openapi_parts.ts";
 
+const VERDICT = { enum: ["drift", "no_drift", "insufficient_data", "no_reference"] };
 const FULL = { type: "string", pattern: "^sha256:[0-9a-f]{64}$" };
 const SHORT = { type: "string", pattern: "^sha256:[0-9a-f]{12}$" };
 
@@ -128,6 +129,20 @@ export function lifecyclePaths(): Record<string, unknown> {
           "what this replica serves",
         operationId: "listModels",
         responses: { "200": json("The registry", ref("ModelList")) },
+      },
+    },
+    "/models/drift/report": {
+      get: {
+        summary: "This worker's drift report: verdicts, KS, PSI and MMD, and per-feature " +
+          "histograms of the training sample against the window (self-contained HTML)",
+        operationId: "driftReport",
+        responses: {
+          "200": {
+            description: "The report page",
+            content: { "text/html": { schema: { type: "string" } } },
+          },
+          ...problem("not-ready"),
+        },
       },
     },
     "/models/aliases/champion": aliasPut("champion"),
@@ -401,6 +416,11 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
           description:
             "Whether the artifact carries the training reference drift is measured against",
         },
+        reference_sample: {
+          type: "boolean",
+          description: "Whether the artifact carries the training sample the drift tests " +
+            "(KS, MMD) compare with; without it drift is PSI only",
+        },
       },
     },
     ModelList: {
@@ -466,8 +486,61 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
           }],
         },
         retention: { type: "integer", description: "MODEL_RETENTION" },
+        drift_report: { type: "string", description: "Path of this replica's drift report" },
         versions: { type: "array", items: ref("ModelVersion"), description: "Newest first" },
         monitoring: ref("Monitoring"),
+      },
+    },
+    DriftSummary: {
+      type: "object",
+      description: "Drift tests of the window (readings of the last max_age_s, at most " +
+        "capacity) against the champion's training sample: KS and PSI per feature, MMD over " +
+        "rows; drift when p < per_test_alpha (Bonferroni) and, per feature, the KS statistic " +
+        "is at least min_ks_statistic. Several workers: the most alarming worker's figures",
+      required: ["verdict", "window", "reference_rows", "thresholds", "features", "multivariate"],
+      properties: {
+        verdict: VERDICT,
+        window: {
+          type: "object",
+          properties: {
+            readings: { type: "number" },
+            min_readings: { type: "number" },
+            capacity: { type: "number" },
+            max_age_s: { type: "number" },
+          },
+        },
+        reference_rows: { type: ["number", "null"] },
+        thresholds: {
+          type: "object",
+          properties: {
+            alpha: { type: "number" },
+            per_test_alpha: { type: "number" },
+            correction: { enum: ["bonferroni"] },
+            min_ks_statistic: { type: "number" },
+          },
+        },
+        features: {
+          type: "object",
+          additionalProperties: {
+            type: "object",
+            required: ["ks_statistic", "ks_p_value", "psi", "verdict"],
+            properties: {
+              ks_statistic: { type: ["number", "null"] },
+              ks_p_value: { type: ["number", "null"] },
+              psi: { type: ["number", "null"] },
+              verdict: VERDICT,
+            },
+          },
+        },
+        multivariate: {
+          type: "object",
+          properties: {
+            test: { enum: ["mmd"] },
+            statistic: { type: ["number", "null"] },
+            p_value: { type: ["number", "null"] },
+            verdict: VERDICT,
+          },
+        },
       },
     },
     Monitoring: {
@@ -496,12 +569,7 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
             dropped: { type: "number", description: "Readings not shadowed (queue full)" },
           },
         },
-        drift: {
-          type: "object",
-          description: "PSI per feature of the drift window; a feature is absent while the " +
-            "window is too small or the champion has no reference",
-          additionalProperties: { type: "number" },
-        },
+        drift: ref("DriftSummary"),
         label_store: {
           type: "object",
           description: "Whether the label store answers (state ok, damaged, full, read-only, " +

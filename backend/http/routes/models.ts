@@ -15,6 +15,8 @@ import { Hono } from "hono";
 import type { Logger } from "../../../lib/logger.ts";
 import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
 import { monitoringSummary } from "../../mlops/monitoring_summary.ts";
+import type { DriftSettings } from "../../mlops/drift_check.ts";
+import { renderDriftReport } from "../../mlops/drift_report.ts";
 import type { MonitoringSummary } from "../../../lib/contract.ts";
 import { precision, recall } from "../../mlops/feedback.ts";
 import { type LabelStore, LabelStoreUnavailableError } from "../../store/label_store.ts";
@@ -64,6 +66,8 @@ export interface ModelsDeps {
   refresh: () => Promise<void>;
   /** This replica's metrics exposition (aggregated over workers), for `monitoring`. */
   collectMetrics: () => Promise<string>;
+  /** The drift settings (`DRIFT_*`): thresholds and window of `monitoring.drift`. */
+  drift: DriftSettings;
   /** The label store: live precision per version from every stored label. */
   labels?: LabelStore;
 }
@@ -189,6 +193,7 @@ function versionView(meta: VersionMeta, aliases: Record<AliasName, AliasRecord |
     // An evaluation recorded after registration (own data, labels) wins over training's own.
     evaluation: meta.evaluation ?? training.evaluation ?? null,
     drift_reference: "driftReference" in meta.training,
+    reference_sample: "referenceSample" in meta.training,
   };
 }
 
@@ -342,7 +347,10 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
       canary: canary.record,
     };
     const status = state.modelStatus;
-    const summary = monitoringSummary(exposition);
+    const summary = monitoringSummary(exposition, {
+      drift: deps.drift,
+      features: state.detector?.info.features ?? [],
+    });
     const { feedback, label_store } = storedFeedback(deps.labels, summary.feedback);
     return c.json({
       aliases: {
@@ -374,8 +382,28 @@ export function modelsRoutes(deps: ModelsDeps): Hono<{ Variables: RequestIdVaria
       },
       retention: deps.retention,
       versions: versions.map((m) => versionView(m, aliases)),
+      drift_report: "/models/drift/report",
       monitoring: { ...summary, feedback, label_store },
     });
+  });
+
+  // This worker's window against the champion's training sample, as a page a person reads.
+  app.get("/models/drift/report", (c) => {
+    const check = lifecycle.drift;
+    const champion = state.detector;
+    if (!check || !champion) {
+      throw new HttpError(
+        "not-ready",
+        "No drift report: no champion with a drift reference is loaded",
+      );
+    }
+    c.header("cache-control", "no-store");
+    return c.html(renderDriftReport(check.evaluate(), check.samples(), {
+      source: `${deps.servedBy}, the last ${deps.drift.maxAgeSeconds} s (at most ` +
+        `${deps.drift.capacity} readings)`,
+      modelVersion: shortVersion(champion.info.version),
+      generatedAt: new Date().toISOString(),
+    }));
   });
 
   for (const alias of ["champion", "challenger", "canary"] as const) {

@@ -1,8 +1,12 @@
-/** `GET /simulate?n=&anomaly_rate=&seed=`: labeled simulated readings to feed `/predict`. */
+/**
+ * `GET /simulate?n=&anomaly_rate=&seed=`: labeled simulated readings to feed `/predict`, optionally
+ * shifted on purpose for the drift exercise (`voltage_scale`, `current_scale`, `frequency_offset`).
+ */
 import { Hono } from "hono";
 import type { FieldError } from "../../../lib/problem.ts";
 import { HttpError } from "../../../lib/problem.ts";
-import { simulate } from "../../../lib/simulator/simulator.ts";
+import { type Shift, simulate } from "../../../lib/simulator/simulator.ts";
+import { SHIFT_PARAMS } from "../../../lib/simulator/shift.ts";
 import { describeRange, inRange, type Range } from "../../../lib/ranges.ts";
 
 /** A query parameter of `/simulate`: what it accepts and its value when omitted. */
@@ -20,6 +24,9 @@ export function simulateParams(maxReadings: number): {
   n: SimulateParam;
   anomaly_rate: SimulateParam;
   seed: SimulateParam;
+  voltage_scale: SimulateParam;
+  current_scale: SimulateParam;
+  frequency_offset: SimulateParam;
 } {
   return {
     // By default a batch the workshop posts as it is; never more than one request may carry.
@@ -27,6 +34,10 @@ export function simulateParams(maxReadings: number): {
     anomaly_rate: { range: { min: 0, max: 1 }, default: 0.05 },
     // A uint32, as the simulator's PRNG takes it.
     seed: { range: { min: 0, max: 0xffff_ffff, integer: true } },
+    // Drift on purpose (lib/simulator/shift.ts owns the ranges).
+    voltage_scale: { ...SHIFT_PARAMS.voltage_scale },
+    current_scale: { ...SHIFT_PARAMS.current_scale },
+    frequency_offset: { ...SHIFT_PARAMS.frequency_offset },
   };
 }
 
@@ -61,10 +72,19 @@ export function simulateRoutes(deps: SimulateDeps): Hono {
     const n = param("n", params.n.default!);
     const anomalyRate = param("anomaly_rate", params.anomaly_rate.default!);
     const seed = param("seed", crypto.getRandomValues(new Uint32Array(1))[0]);
+    const shift: Shift = {};
+    const shifted: Record<string, number> = {};
+    for (const name of ["voltage_scale", "current_scale", "frequency_offset"] as const) {
+      const value = param(name, params[name].default!);
+      if (value !== params[name].default) {
+        shift[SHIFT_PARAMS[name].key] = value;
+        shifted[name] = value;
+      }
+    }
     if (errors.length > 0) throw new HttpError("validation", errors[0].message, { errors });
-    // The default start time keeps output a pure function of (n, anomaly_rate, seed).
-    const readings = simulate(n, { seed, anomalyRate });
-    return c.json({ seed, anomaly_rate: anomalyRate, n, readings });
+    // The default start time keeps output a pure function of (n, anomaly_rate, seed, shift).
+    const readings = simulate(n, { seed, anomalyRate, shift });
+    return c.json({ seed, anomaly_rate: anomalyRate, n, shift: shifted, readings });
   });
   return app;
 }

@@ -95,3 +95,25 @@ Deno.test("GET /simulate lists every bad parameter at once and quotes at most 40
   ]);
   assert.ok(body.errors[0].message.endsWith(`got "${"9".repeat(40)}"`));
 });
+
+Deno.test("GET /simulate shifts readings on purpose and names the shift; nonsense is a 422", async () => {
+  const root = app(100);
+  const get = async (q: string) => await root.request(`/simulate?n=20&seed=5&anomaly_rate=0&${q}`);
+  const plain = await (await get("")).json();
+  const res = await get("voltage_scale=1.02&frequency_offset=0.2");
+  assert.equal(res.status, 200);
+  const shifted = await res.json();
+  assert.deepEqual(shifted.shift, { voltage_scale: 1.02, frequency_offset: 0.2 });
+  assert.deepEqual(plain.shift, {});
+  shifted.readings.forEach((r: { voltage: number; frequency: number }, i: number) => {
+    assert.ok(Math.abs(r.voltage - plain.readings[i].voltage * 1.02) < 0.01);
+    assert.ok(Math.abs(r.frequency - plain.readings[i].frequency - 0.2) < 0.002);
+  });
+  for (
+    const q of ["voltage_scale=3", "voltage_scale=abc", "frequency_offset=-9", "current_scale=-1"]
+  ) {
+    const bad = await get(q);
+    assert.equal(bad.status, 422, q);
+    assert.match((await bad.json()).detail, new RegExp(`query\\.${q.split("=")[0]} must be`));
+  }
+});
