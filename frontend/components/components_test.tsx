@@ -434,6 +434,8 @@ Deno.test("CanaryHealth says when a replica cannot route to the canary and names
     /<p class="problem" id="models-canary-reason">Canary alias names x, which cannot be served<\/p>/,
   );
   assert.doesNotMatch(broken, /this replica routes/);
+});
+
 Deno.test("DriftVerdicts shows each feature's verdict, KS and PSI, the MMD check and the report link", () => {
   const drift: DriftSummary = {
     verdict: "drift",
