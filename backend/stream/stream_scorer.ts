@@ -88,6 +88,14 @@ interface SentBatch {
   written: boolean;
 }
 
+/**
+ * Least time between two changelog writes (and commits). At 10,000 readings/s a batch comes
+ * every ~50 ms and rewrites the windows of most meters: one write per 100 ms halves what the
+ * changelog costs the broker (the windows of 100 meters weigh more than the anomalies of a
+ * batch), as Kafka Streams commits every 100 ms. It delays commits, never the anomaly records.
+ */
+const CHANGELOG_INTERVAL_MS = 100;
+
 /** Counters a caller (and the check) can read. */
 export interface StreamCounts {
   consumed: number;
@@ -123,6 +131,8 @@ export class StreamScorer {
   #failure: { error: unknown } | null = null;
   /** Counts rejoins, so failures of batches from before one are not recovered twice. */
   #generation = 0;
+  /** When the last changelog write started (performance.now()). */
+  #lastWrite = 0;
   /** Batches whose outputs are sent and whose windows are not written yet, oldest first. */
   #unwritten: SentBatch[] = [];
   /** The batches sent and not yet committed, oldest first (at most MAX_IN_FLIGHT). */
@@ -485,6 +495,10 @@ export class StreamScorer {
   async #writeChangelog(head: SentBatch): Promise<void> {
     const o = this.#o;
     await head.outputs;
+    // At most one write per CHANGELOG_INTERVAL_MS: the batches acknowledged meanwhile join it.
+    const wait = this.#lastWrite + CHANGELOG_INTERVAL_MS - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.#lastWrite = performance.now();
     const group: SentBatch[] = [];
     for (const e of this.#unwritten) {
       if (e !== head && e.ackedAt === null) break;
