@@ -365,8 +365,14 @@ export class StreamScorer {
     const fresh = new Set<number>();
     for (const m of batch) if (!this.#restored.has(m.partition)) fresh.add(m.partition);
     if (fresh.size > 0) {
-      // The changelog must hold everything this scorer sent before it is read.
-      await this.#inFlight;
+      // The changelog must hold what this scorer sent for those partitions before it is read
+      // (a partition revoked and assigned back may still have windows in flight). Waiting only
+      // then keeps a first assignment, which meets each partition in turn, from draining the
+      // pipeline once per partition.
+      const unwritten = this.#unwritten.some((e) =>
+        [...e.windows.values()].some((w) => fresh.has(w.partition))
+      );
+      if (unwritten) await this.#inFlight;
       await this.#restore(fresh);
     }
 
@@ -422,13 +428,16 @@ export class StreamScorer {
     const stages = o.metrics.stages;
     let fetchMax = 0;
     let queueMax = 0;
+    // The labelled children once per batch, not a label lookup per record.
+    const fetchStage = stages.labels({ stage: "fetch" });
+    const queueStage = stages.labels({ stage: "queue" });
     for (let i = 0; i < batch.length; i++) {
       const fetch = Math.max(0, arrived[i] - Number(batch[i].timestamp));
       const queue = Math.max(0, batchStart - arrived[i]);
       if (fetch > fetchMax) fetchMax = fetch;
       if (queue > queueMax) queueMax = queue;
-      stages.observe({ stage: "fetch" }, fetch / 1000);
-      stages.observe({ stage: "queue" }, queue / 1000);
+      fetchStage.observe(fetch / 1000);
+      queueStage.observe(queue / 1000);
     }
     stages.observe({ stage: "score" }, (t1 - t0) / 1000);
     // Applied now so the next batch scores against them; if a send below fails, the scorer
