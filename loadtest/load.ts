@@ -3,17 +3,17 @@
  * workshop's `scripts/load.py` flags (`--url --rps --duration --batch-size
  * --workers --anomaly-rate --no-keepalive`) plus `--json`. A live progress line
  * goes to stderr, the final report to stdout. With `--kafka` it loads the
- * streaming path instead (stream_load.ts).
+ * streaming path instead (tools/kafka/stream_load.ts).
  */
 import { print, printError } from "../lib/logger.ts";
 import { parseLoadArgs, USAGE } from "./load_args.ts";
 import { formatProgress, formatReport } from "./load_report.ts";
 import { type LoadProgress, runLoad } from "./load_runner.ts";
-import { parseStreamLoadArgs, STREAM_USAGE } from "./stream_load_args.ts";
+import { parseStreamLoadArgs, STREAM_USAGE } from "../tools/kafka/stream_load_args.ts";
 
 const encoder = new TextEncoder();
 
-/** `deno task load --kafka`: load on the streaming path (stream_load.ts). */
+/** `deno task load --kafka`: load on the streaming path (tools/kafka/stream_load.ts). */
 async function streamMain(args: string[]): Promise<number> {
   let opts;
   try {
@@ -31,7 +31,9 @@ async function streamMain(args: string[]): Promise<number> {
       `then waiting for group ${opts.group} (at most ${opts.drainTimeout} s)`,
   );
   // Loaded here: the Kafka client asks for more permissions than the HTTP path's --allow-net.
-  const { formatStreamReport, runStreamLoad } = await import("./stream_load.ts");
+  const { formatStreamReport, runStreamLoad } = await import(
+    "../tools/kafka/stream_load.ts"
+  );
   const report = await runStreamLoad(opts);
   print(opts.json ? JSON.stringify(report, null, 2) : formatStreamReport(report, opts));
   return report.drained && report.published > 0 ? 0 : 1;

@@ -508,9 +508,13 @@ export class StreamScorer {
     const wait = this.#lastWrite + CHANGELOG_INTERVAL_MS - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     this.#lastWrite = performance.now();
-    const group: SentBatch[] = [];
-    for (const e of this.#unwritten) {
-      if (e !== head && e.ackedAt === null) break;
+    // `head` and the acknowledged batches right after it, in batch order (every batch before
+    // `head` is written; later windows of a meter replace earlier ones below).
+    const group: SentBatch[] = [head];
+    const at = this.#unwritten.indexOf(head);
+    for (let i = at + 1; at >= 0 && i < this.#unwritten.length; i++) {
+      const e = this.#unwritten[i];
+      if (e.ackedAt === null) break;
       group.push(e);
     }
     const windows = new Map<string, MeterWindow>();
@@ -529,11 +533,15 @@ export class StreamScorer {
         partition: w.partition,
       });
     }
+    const generation = this.#generation;
     const c0 = performance.now();
     if (changelog.length > 0) await this.#producer.send({ messages: changelog });
     o.metrics.stages.observe({ stage: "changelog_ack" }, (performance.now() - c0) / 1000);
     for (const e of group) e.written = true;
-    this.#unwritten.splice(0, group.length);
+    // The scorer rejoined meanwhile (a failed restore): its batches are a new list, and these
+    // offsets belong to the old assignment; the new owner starts from the committed ones.
+    if (generation !== this.#generation) return;
+    this.#unwritten = this.#unwritten.filter((e) => !e.written);
 
     // Offsets last: everything produced for these records is acknowledged. Not awaited: the
     // next batches' scoring overlaps the commit's round trip. Commits of one partition land in

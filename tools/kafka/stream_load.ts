@@ -10,9 +10,9 @@
  * readings are `meters / rate` seconds apart), so a second run against the same
  * scorers is not dead-lettered as out of order.
  */
-import { simulateFleet } from "../lib/simulator/fleet.ts";
-import { endOffsets, openLagProbe, readTopic } from "../tools/kafka/inspect.ts";
-import { publishRecords, readingValue } from "../tools/kafka/publish.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
+import { endOffsets, openLagProbe, readTopic } from "./inspect.ts";
+import { publishRecords, readingValue } from "./publish.ts";
 
 /** What to load and where. */
 export interface StreamLoadOptions {

@@ -6,15 +6,15 @@
  * skips with one line.
  */
 import assert from "node:assert/strict";
-import { createLogger, printError } from "../lib/logger.ts";
-import { inCI } from "../testing/tools.ts";
-import { kafkaClasspath, startBroker } from "../tools/kafka/broker.ts";
-import { ensureTopics } from "../backend/stream/create_topics.ts";
-import { DEFAULT_TOPIC_SETTINGS } from "../backend/stream/topics.ts";
-import { StreamScorer } from "../backend/stream/stream_scorer.ts";
-import { createStreamMetrics } from "../backend/stream/stream_metrics.ts";
-import { FEATURES, fitTemporal, toMatrix } from "../backend/detector/mod.ts";
-import { simulateFleet } from "../lib/simulator/fleet.ts";
+import { createLogger, printError } from "../../lib/logger.ts";
+import { inCI } from "../../testing/tools.ts";
+import { kafkaClasspath, startBroker } from "./broker.ts";
+import { ensureTopics } from "../../backend/stream/create_topics.ts";
+import { DEFAULT_TOPIC_SETTINGS } from "../../backend/stream/topics.ts";
+import { StreamScorer } from "../../backend/stream/stream_scorer.ts";
+import { createStreamMetrics } from "../../backend/stream/stream_metrics.ts";
+import { FEATURES, fitTemporal, toMatrix } from "../../backend/detector/mod.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
 import { formatStreamReport, runStreamLoad, type StreamLoadOptions } from "./stream_load.ts";
 
 function skip(): boolean {

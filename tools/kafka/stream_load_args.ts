@@ -1,10 +1,10 @@
 /**
  * Command-line flags of `deno task load --kafka` (the streaming path; the
- * HTTP flags are in load_args.ts).
+ * HTTP flags are in loadtest/load_args.ts).
  */
 import { parseArgs } from "node:util";
-import { describeRange, inRange, type Range } from "../lib/ranges.ts";
-import { TOPICS } from "../backend/stream/topics.ts";
+import { describeRange, inRange, type Range } from "../../lib/ranges.ts";
+import { TOPICS } from "../../backend/stream/topics.ts";
 import type { StreamLoadOptions } from "./stream_load.ts";
 
 /** Parsed `deno task load --kafka` options. */
