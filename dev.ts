@@ -11,6 +11,11 @@
  * the temporal detector the UI's first screen (the fleet) is made for
  * ({@link DEV_DETECTOR}); `DETECTOR=isolation_forest deno task dev` serves the
  * forest for the exercises that promote forests through the registry.
+ *
+ * With `KAFKA_BOOTSTRAP` set (a broker from `deno task kafka`), it also runs the
+ * stream scorer (`deno task stream`) with the backend's `DETECTOR`, so the
+ * stream flags readings with the detector the UI's fleet view shows, and
+ * restarts it with the backend.
  */
 import { print, printError } from "./lib/logger.ts";
 
@@ -161,6 +166,19 @@ export function devDetector(env: string | undefined): string {
   return env && env.trim() !== "" ? env.trim() : DEV_DETECTOR;
 }
 
+/**
+ * The stream scorer's environment in the dev stack, or null without a broker (`KAFKA_BOOTSTRAP`
+ * unset). The scorer loads its model as a backend with the same environment would, so the
+ * backend's `DETECTOR` gives the stream the very detector the backend (and the fleet view) uses.
+ */
+export function devStreamEnv(
+  bootstrap: string | undefined,
+  detector: string,
+): Record<string, string> | null {
+  const value = bootstrap?.trim();
+  return value ? { KAFKA_BOOTSTRAP: value, DETECTOR: detector } : null;
+}
+
 /** The admin token for the backend: `ADMIN_TOKEN` from the environment, else a random one. */
 export function devAdminToken(env: string | undefined): string {
   if (env && env.trim() !== "") return env.trim();
@@ -186,6 +204,14 @@ async function main(): Promise<void> {
   const deno = Deno.execPath();
   const adminToken = devAdminToken(Deno.env.get("ADMIN_TOKEN"));
   const detector = devDetector(Deno.env.get("DETECTOR"));
+  const streamEnv = devStreamEnv(Deno.env.get("KAFKA_BOOTSTRAP"), detector);
+  const stream = streamEnv === null ? null : new Service({
+    name: "stream",
+    command: [deno, "task", "stream"],
+    cwd: root,
+    env: streamEnv,
+    stopSignal: "SIGINT",
+  });
   const services: Record<ServiceName, Service> = {
     backend: new Service({
       name: "backend",
@@ -214,9 +240,13 @@ async function main(): Promise<void> {
   print(`[dev] UI       http://localhost:${uiPort}`);
   print(`[dev] detector DETECTOR=${detector}  (the fleet view needs temporal_window)`);
   print(`[dev] admin    ADMIN_TOKEN=${adminToken}  (PUT /models/aliases/..., see docs/MLOPS.md)`);
+  if (streamEnv !== null) {
+    print(`[dev] stream   deno task stream on ${streamEnv.KAFKA_BOOTSTRAP}, DETECTOR=${detector}`);
+  }
   print("[dev] watching backend/ and frontend/; Ctrl-C stops both");
   services.backend.start();
   services.ui.start();
+  stream?.start();
 
   const watcher = Deno.watchFs([`${root}backend`, `${root}frontend`], { recursive: true });
   let pending = new Set<ServiceName>();
@@ -233,10 +263,11 @@ async function main(): Promise<void> {
     // Ctrl-C reaches the children too (same process group): stop them at
     // once so their exit is not reported as a crash, then once more in case
     // a restart was under way.
-    const stops = [services.backend.stop(), services.ui.stop()];
+    const all = [services.backend, services.ui, ...(stream === null ? [] : [stream])];
+    const stops = all.map((s) => s.stop());
     await restarting;
     await Promise.all(stops);
-    await Promise.all([services.backend.stop(), services.ui.stop()]);
+    await Promise.all(all.map((s) => s.stop()));
     print("[dev] stopped");
     Deno.exit(0);
   };
@@ -258,7 +289,10 @@ async function main(): Promise<void> {
       restarting = restarting.then(async () => {
         if (stopping) return;
         print(`[dev] change detected: restarting ${names.join(" and ")}`);
-        await Promise.all(names.map((n) => services[n].restart()));
+        // The scorer runs the backend's code (detector, model loading): restarted with it.
+        const restarts = names.map((n) => services[n].restart());
+        if (stream !== null && names.includes("backend")) restarts.push(stream.restart());
+        await Promise.all(restarts);
       });
     }, 300);
   }

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { MIN_ADMIN_TOKEN_LENGTH } from "./backend/config.ts";
-import { DEV_DETECTOR, devAdminToken, devDetector, Service, servicesFor } from "./dev.ts";
+import {
+  DEV_DETECTOR,
+  devAdminToken,
+  devDetector,
+  devStreamEnv,
+  Service,
+  servicesFor,
+} from "./dev.ts";
 
 Deno.test("devAdminToken() keeps yours, else makes a fresh one the backend accepts", () => {
   assert.equal(devAdminToken("mine-0123456789abcdef"), "mine-0123456789abcdef");
@@ -184,4 +191,14 @@ Deno.test("devDetector() keeps yours, else serves the temporal detector the flee
   assert.equal(devDetector(undefined), DEV_DETECTOR);
   assert.equal(devDetector(" "), "temporal_window");
   assert.equal(devDetector("isolation_forest"), "isolation_forest");
+});
+
+Deno.test("devStreamEnv() runs the scorer only with a broker, with the backend's detector", () => {
+  assert.equal(devStreamEnv(undefined, DEV_DETECTOR), null);
+  assert.equal(devStreamEnv(" ", DEV_DETECTOR), null);
+  assert.deepEqual(devStreamEnv("127.0.0.1:9092", devDetector(undefined)), {
+    KAFKA_BOOTSTRAP: "127.0.0.1:9092",
+    DETECTOR: "temporal_window",
+  });
+  assert.equal(devStreamEnv("127.0.0.1:9092", "isolation_forest")!.DETECTOR, "isolation_forest");
 });

@@ -199,7 +199,14 @@ const LAYERS: readonly Layer[] = [
   },
   {
     dir: "loadtest/",
-    mayImport: ["testing/raw_http_server.ts", "lib/"],
+    // `deno task load --kafka` hands over to the streaming path's load run (its flags, and the
+    // run itself loaded only then).
+    mayImport: [
+      "testing/raw_http_server.ts",
+      "tools/kafka/stream_load.ts",
+      "tools/kafka/stream_load_args.ts",
+      "lib/",
+    ],
     packages: /^k6(\/|$)|^hdr-histogram-js$|^node:/,
   },
   {

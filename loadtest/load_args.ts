@@ -58,6 +58,7 @@ whether or not the server keeps up; late and dropped sends are counted).
 } (default 0)
   --json               print the final report as JSON
   -h, --help           show this help
+  --kafka              load the Kafka streaming path instead (--kafka --help)
 
 Example (the workshop's step 5):
   deno task load --url http://localhost:8000 --rps 150 --duration 120 --batch-size 64 --workers 32 --no-keepalive

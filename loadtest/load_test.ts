@@ -71,3 +71,27 @@ Deno.test("deno task load rejects a bad flag with exit code 2 and the usage", as
   assert.match(r.stderr, /--batch-size must be a positive integer, got "0"/);
   assert.match(r.stderr, /Usage: deno task load/);
 });
+
+Deno.test("deno task load --kafka rejects a bad flag with exit code 2 and its usage", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-sys",
+      `${REPO_ROOT}loadtest/load.ts`,
+      "--kafka",
+      "--bootstrap",
+      "127.0.0.1:9",
+      "--rate",
+      "0",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2);
+  assert.match(stderr, /--rate must be an integer from 1 to 1000000, got "0"/);
+  assert.match(stderr, /Usage: deno task load --kafka/);
+});

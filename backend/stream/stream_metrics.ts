@@ -33,6 +33,7 @@ export interface StreamMetrics {
   anomalies: Counter;
   lag: Gauge<"partition">;
   e2eLatency: Histogram;
+  stages: Histogram<"stage">;
   rebalances: Counter;
   restoreSeconds: Histogram;
   restoredWindows: Counter;
@@ -86,6 +87,15 @@ export function createStreamMetrics(): StreamMetrics {
     e2eLatency: new Histogram({
       name: "stream_e2e_latency_seconds",
       help: "From a reading's produce time to its outputs being acknowledged",
+      buckets: E2E_LATENCY_BUCKETS,
+      registers,
+    }),
+    stages: new Histogram({
+      name: "stream_stage_seconds",
+      help: "Where a reading's end-to-end time goes: fetch (produced to queued in the scorer), " +
+        "queue (queued to scored), score (per batch), outputs_ack and changelog_ack (sent to " +
+        "acknowledged, per batch)",
+      labelNames: ["stage"] as const,
       buckets: E2E_LATENCY_BUCKETS,
       registers,
     }),

@@ -3,15 +3,18 @@
  * topic that scores each reading with the served detector against its
  * meter's window and sends flagged readings to the anomalies topic.
  *
- * Delivery is at-least-once, in this order per batch: score; send anomalies,
- * dead letters and the changed windows (changelog) and wait for the broker's
- * acknowledgement (acks=all, idempotent producer); only then commit the input
- * offsets. A crash between the acknowledgement and the commit makes the next
- * owner read those records again: the restored windows carry the offset of
- * each meter's last scored reading, so those records are skipped and counted
- * (`duplicatesSkipped`), and windows and scores stay exactly those of an
- * uninterrupted run. An anomaly record can only be sent twice if the crash
- * falls between sending and acknowledging; such a copy repeats `meter_id`,
+ * Delivery is at-least-once. Per batch: score; send anomalies and dead letters
+ * at once (acks=all, idempotent producer); once they and every earlier batch's
+ * are acknowledged, write the changed windows to the changelog and wait for
+ * that acknowledgement; only then commit the input offsets. Scoring and sending
+ * do not wait for the changelog and the commit (up to MAX_IN_FLIGHT batches are
+ * between sending and committing), and a changelog write covers every batch
+ * acknowledged by then. A crash between the acknowledgement and the commit
+ * makes the next owner read those records again: the restored windows carry the
+ * offset of each meter's last scored reading, so those records are skipped and
+ * counted (`duplicatesSkipped`), and windows and scores stay exactly those of an
+ * uninterrupted run. An anomaly record can only be sent twice if the crash falls
+ * between sending and writing the windows; such a copy repeats `meter_id`,
  * `timestamp`, `partition` and `offset`, the key a reader dedupes on.
  *
  * State: when a partition is assigned, the windows of its meters are read
@@ -29,9 +32,10 @@ import {
 import { Buffer } from "node:buffer";
 import type { Detector } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
-import { type InputRecord, scoreBatch } from "./batch.ts";
+import { type BatchResult, type InputRecord, scoreBatch } from "./batch.ts";
 import { decodeWindow, encodeWindow, type MeterWindow } from "./windows.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
+import { warmUp } from "./warm_up.ts";
 
 /** Topic names the scorer reads and writes. */
 export interface StreamTopics {
@@ -64,6 +68,33 @@ type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
 
 const QUEUE_HIGH = 20_000;
 const QUEUE_LOW = 5_000;
+/**
+ * Batches whose outputs are sent but whose windows are not written and offsets not committed.
+ * At 10,000 readings/s a batch comes about every 50 ms; 16 of them ride out acknowledgements
+ * slowed to 800 ms (seen on a loaded 2-core machine) without stalling the scoring, while a
+ * crash still re-reads at most 16 batches.
+ */
+const MAX_IN_FLIGHT = 16;
+
+/** A scored batch from sending its outputs to writing its windows. */
+interface SentBatch {
+  batch: Msg[];
+  result: BatchResult;
+  windows: Map<string, MeterWindow>;
+  /** Resolves (performance.now()) when the outputs are acknowledged. */
+  outputs: Promise<number>;
+  ackedAt: number | null;
+  /** Its windows are in the changelog and its offsets committed. */
+  written: boolean;
+}
+
+/**
+ * Least time between two changelog writes (and commits). At 10,000 readings/s a batch comes
+ * every ~50 ms and rewrites the windows of most meters: one write per 100 ms halves what the
+ * changelog costs the broker (the windows of 100 meters weigh more than the anomalies of a
+ * batch), as Kafka Streams commits every 100 ms. It delays commits, never the anomaly records.
+ */
+const CHANGELOG_INTERVAL_MS = 100;
 
 /** Counters a caller (and the check) can read. */
 export interface StreamCounts {
@@ -84,16 +115,28 @@ export class StreamScorer {
   readonly #producer: Producer;
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
   readonly #queue: Msg[] = [];
+  /** When each queued record arrived (epoch ms), parallel to the queue. */
+  readonly #arrived: number[] = [];
   #paused = false;
   #wake: (() => void) | null = null;
   #stopping = false;
   #loop: Promise<void> | null = null;
   /**
-   * The previous batch's sends and commit. The next batch is scored while they are in flight
-   * (against the windows the previous batch left, applied at once); it is sent only once they
-   * are done, so sends and commits stay in batch order, one batch in flight.
+   * The last batch's changelog write and commit. Each batch's outputs are sent as soon as it is
+   * scored; its changelog write waits for its outputs' acknowledgement and for the previous
+   * batch's changelog write, so changelog writes and commits stay in batch order.
    */
   #inFlight: Promise<void> = Promise.resolve();
+  /** The first failure of a batch in flight since the last (re)join; the loop recovers on it. */
+  #failure: { error: unknown } | null = null;
+  /** Counts rejoins, so failures of batches from before one are not recovered twice. */
+  #generation = 0;
+  /** When the last changelog write started (performance.now()). */
+  #lastWrite = 0;
+  /** Batches whose outputs are sent and whose windows are not written yet, oldest first. */
+  #unwritten: SentBatch[] = [];
+  /** The batches sent and not yet committed, oldest first (at most MAX_IN_FLIGHT). */
+  #pending: Promise<void>[] = [];
   #lagTimer: ReturnType<typeof setInterval> | null = null;
   /** Windows of the meters in restored partitions. */
   readonly #windows = new Map<string, MeterWindow>();
@@ -144,10 +187,30 @@ export class StreamScorer {
   /** Join the group and start scoring; resolves once consuming. */
   async start(): Promise<void> {
     const o = this.#o;
+    await this.#warmUp();
     await this.#subscribe();
     this.#loop = this.#run();
     this.#lagTimer = setInterval(() => void this.#readLag(), o.lagIntervalMs ?? 5_000);
     o.logger.info("stream_started", { group: o.groupId, topics: o.topics, pid: Deno.pid });
+  }
+
+  /**
+   * Before joining: compile the scoring path (see warm_up.ts) and give the producer its id and
+   * the output topics' metadata, which its first send would otherwise fetch while the first
+   * readings wait.
+   */
+  async #warmUp(): Promise<void> {
+    const o = this.#o;
+    const start = performance.now();
+    const readings = warmUp(o.detector());
+    const outputs = [o.topics.anomalies, o.topics.deadLetters, o.topics.changelog];
+    if (o.topics.scores !== undefined) outputs.push(o.topics.scores);
+    await this.#producer.initIdempotentProducer({});
+    await this.#producer.metadata({ topics: outputs });
+    o.logger.info("stream_warmed", {
+      readings,
+      duration_ms: Math.round(performance.now() - start),
+    });
   }
 
   async #subscribe(): Promise<void> {
@@ -164,6 +227,7 @@ export class StreamScorer {
     });
     this.#stream.on("data", (message: Msg) => {
       this.#queue.push(message);
+      this.#arrived.push(Date.now());
       if (this.#queue.length >= QUEUE_HIGH && !this.#paused) {
         this.#paused = true;
         this.#stream?.pause();
@@ -186,11 +250,16 @@ export class StreamScorer {
     const consumer = this.#consumer;
     this.#stream = null;
     this.#queue.length = 0;
+    this.#arrived.length = 0;
     this.#paused = false;
     this.#windows.clear();
     this.#restored.clear();
     this.#owned = null;
     this.#inFlight = Promise.resolve();
+    this.#pending = [];
+    this.#unwritten = [];
+    this.#generation++;
+    this.#failure = null;
     await stream?.close().catch(() => {});
     await consumer.close(true).catch(() => {});
     this.#consumer = this.#newConsumer();
@@ -234,13 +303,13 @@ export class StreamScorer {
     while (true) {
       // Stopping: what is queued is not committed, so the partitions' next owner scores it.
       if (this.#stopping) return;
+      if (this.#failure !== null) {
+        await this.#recover(this.#failure.error, 0);
+        continue;
+      }
       if (this.#queue.length === 0) {
-        try {
-          await this.#inFlight;
-        } catch (err) {
-          await this.#recover(err, 0);
-          continue;
-        }
+        // Not waiting for the batches in flight here: records that arrive meanwhile are scored
+        // and their outputs sent at once; a failure among them wakes this loop.
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           setTimeout(resolve, 200);
@@ -249,12 +318,13 @@ export class StreamScorer {
         continue;
       }
       const batch = this.#queue.splice(0, maxBatch);
+      const arrived = this.#arrived.splice(0, maxBatch);
       if (this.#paused && this.#queue.length <= QUEUE_LOW) {
         this.#paused = false;
         this.#stream?.resume();
       }
       try {
-        await this.#process(batch);
+        await this.#process(batch, arrived);
       } catch (err) {
         await this.#recover(err, batch.length);
       }
@@ -281,18 +351,28 @@ export class StreamScorer {
     }
   }
 
-  async #process(all: Msg[]): Promise<void> {
+  async #process(all: Msg[], allArrived: number[]): Promise<void> {
     const o = this.#o;
     o.metrics.consumed.inc({ topic: o.topics.readings }, all.length);
     this.counts.consumed += all.length;
     // Records of partitions revoked since they were fetched belong to their new owner now.
-    const batch = this.#owned === null ? all : all.filter((m) => this.#owned!.has(m.partition));
+    const owned = this.#owned;
+    const batch = owned === null ? all : all.filter((m) => owned.has(m.partition));
+    const arrived = owned === null
+      ? allArrived
+      : allArrived.filter((_, i) => owned.has(all[i].partition));
     if (batch.length === 0) return;
     const fresh = new Set<number>();
     for (const m of batch) if (!this.#restored.has(m.partition)) fresh.add(m.partition);
     if (fresh.size > 0) {
-      // The changelog must hold everything this scorer sent before it is read.
-      await this.#inFlight;
+      // The changelog must hold what this scorer sent for those partitions before it is read
+      // (a partition revoked and assigned back may still have windows in flight). Waiting only
+      // then keeps a first assignment, which meets each partition in turn, from draining the
+      // pipeline once per partition.
+      const unwritten = this.#unwritten.some((e) =>
+        [...e.windows.values()].some((w) => fresh.has(w.partition))
+      );
+      if (unwritten) await this.#inFlight;
       await this.#restore(fresh);
     }
 
@@ -343,8 +423,108 @@ export class StreamScorer {
         });
       }
     }
+    const t1 = performance.now();
+    const batchStart = Date.now() - (t1 - t0);
+    const stages = o.metrics.stages;
+    let fetchMax = 0;
+    let queueMax = 0;
+    // The labelled children once per batch, not a label lookup per record.
+    const fetchStage = stages.labels({ stage: "fetch" });
+    const queueStage = stages.labels({ stage: "queue" });
+    for (let i = 0; i < batch.length; i++) {
+      const fetch = Math.max(0, arrived[i] - Number(batch[i].timestamp));
+      const queue = Math.max(0, batchStart - arrived[i]);
+      if (fetch > fetchMax) fetchMax = fetch;
+      if (queue > queueMax) queueMax = queue;
+      fetchStage.observe(fetch / 1000);
+      queueStage.observe(queue / 1000);
+    }
+    stages.observe({ stage: "score" }, (t1 - t0) / 1000);
+    // Applied now so the next batch scores against them; if a send below fails, the scorer
+    // rejoins and restores the windows from the changelog, dropping these.
+    for (const [meter, w] of result.windows) this.#windows.set(meter, w);
+
+    // At most MAX_IN_FLIGHT batches between sending outputs and committing: a broker that
+    // acknowledges slowly holds the scorer back instead of piling up sends. A failure of an
+    // earlier batch surfaces here (and the scorer rejoins).
+    while (this.#pending.length >= MAX_IN_FLIGHT) await this.#pending.shift();
+    // The outputs go out at once: nothing that depends on them (changelog, commit) is written
+    // before they are acknowledged, so sending them early weakens no guarantee.
+    const sentAt = performance.now();
+    const entry: SentBatch = {
+      batch,
+      result,
+      windows: result.windows,
+      outputs: messages.length > 0
+        ? this.#producer.send({ messages }).then(() => performance.now())
+        : Promise.resolve(sentAt),
+      ackedAt: null,
+      written: false,
+    };
+    entry.outputs.then((at) => {
+      entry.ackedAt = at;
+      stages.observe({ stage: "outputs_ack" }, (at - sentAt) / 1000);
+      const now = Date.now();
+      for (const m of batch) o.metrics.e2eLatency.observe((now - Number(m.timestamp)) / 1000);
+    }, () => {});
+    this.#unwritten.push(entry);
+    const previous = this.#inFlight;
+    this.#inFlight = (async () => {
+      // Earlier batches first: changelog writes and commits stay in batch order, and a failure
+      // of an earlier batch is this one's (its windows cover readings whose outputs failed).
+      await previous;
+      if (!entry.written) await this.#writeChangelog(entry);
+    })();
+    // Handled here so an idle scorer does not crash on it; the loop recovers on the first
+    // failure of this generation (later batches fail with it, they wait for this one).
+    const generation = this.#generation;
+    this.#inFlight.catch((error: unknown) => {
+      if (generation !== this.#generation || this.#failure !== null) return;
+      this.#failure = { error };
+      this.#wake?.();
+    });
+    this.#pending.push(this.#inFlight);
+    o.logger.debug("stream_batch", {
+      records: batch.length,
+      queued: this.#queue.length,
+      fetch_max_ms: fetchMax,
+      queue_max_ms: queueMax,
+      score_ms: Math.round(t1 - t0),
+    });
+  }
+
+  /**
+   * Write the windows of `head` (the oldest batch not written) and of the batches after it
+   * whose outputs are already acknowledged, in one produce, then commit their offsets. One
+   * write for several batches when the broker is slower than the batches come: the changelog
+   * keeps each meter's latest window, so only the latest of each meter is sent. A window is
+   * written only after the outputs of every reading it covers are acknowledged, and offsets
+   * are committed only after the windows are.
+   */
+  async #writeChangelog(head: SentBatch): Promise<void> {
+    const o = this.#o;
+    await head.outputs;
+    // At most one write per CHANGELOG_INTERVAL_MS: the batches acknowledged meanwhile join it.
+    const wait = this.#lastWrite + CHANGELOG_INTERVAL_MS - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.#lastWrite = performance.now();
+    // `head` and the acknowledged batches right after it, in batch order (every batch before
+    // `head` is written; later windows of a meter replace earlier ones below).
+    const group: SentBatch[] = [head];
+    const at = this.#unwritten.indexOf(head);
+    for (let i = at + 1; at >= 0 && i < this.#unwritten.length; i++) {
+      const e = this.#unwritten[i];
+      if (e.ackedAt === null) break;
+      group.push(e);
+    }
+    const windows = new Map<string, MeterWindow>();
+    const last = new Map<number, Msg>();
+    for (const e of group) {
+      for (const [meter, w] of e.windows) windows.set(meter, w);
+      for (const m of e.batch) last.set(m.partition, m);
+    }
     const changelog: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
-    for (const [meter, w] of result.windows) {
+    for (const [meter, w] of windows) {
       changelog.push({
         topic: o.topics.changelog,
         key: Buffer.from(meter),
@@ -353,52 +533,38 @@ export class StreamScorer {
         partition: w.partition,
       });
     }
-    const t1 = performance.now();
-    // Applied now so the next batch scores against them; if a send below fails, the scorer
-    // rejoins and restores the windows from the changelog, dropping these.
-    for (const [meter, w] of result.windows) this.#windows.set(meter, w);
-    const finish = async () => {
-      // Outputs, then windows, each acknowledged: a window in the changelog (which says up to which
-      // offset its meter was scored) is never ahead of the outputs of the readings it covers, even
-      // when a produce fails half-way (different topics are different partitions).
-      const t2 = performance.now();
-      if (messages.length > 0) await this.#producer.send({ messages });
-      if (changelog.length > 0) await this.#producer.send({ messages: changelog });
-      const t3 = performance.now();
+    const generation = this.#generation;
+    const c0 = performance.now();
+    if (changelog.length > 0) await this.#producer.send({ messages: changelog });
+    o.metrics.stages.observe({ stage: "changelog_ack" }, (performance.now() - c0) / 1000);
+    for (const e of group) e.written = true;
+    // The scorer rejoined meanwhile (a failed restore): its batches are a new list, and these
+    // offsets belong to the old assignment; the new owner starts from the committed ones.
+    if (generation !== this.#generation) return;
+    this.#unwritten = this.#unwritten.filter((e) => !e.written);
 
-      // Offsets last: everything produced for these records is acknowledged.
-      const last = new Map<number, Msg>();
-      for (const m of batch) last.set(m.partition, m);
-      // Not awaited: the next batch's scoring overlaps the commit's round trip. Commits of one
-      // partition land in order, and a lost one is covered by the next (or by the replay skip).
-      for (const m of last.values()) {
-        (m.commit() as Promise<void>).catch((err: unknown) => {
-          o.metrics.commitFailures.inc();
-          o.logger.warn("stream_commit_failed", { error: errorMessage(err) });
-        });
-      }
-
-      const now = Date.now();
-      let oldest = now;
-      for (const m of batch) {
-        const produced = Number(m.timestamp);
-        if (produced < oldest) oldest = produced;
-        o.metrics.e2eLatency.observe((now - produced) / 1000);
-      }
-      o.logger.debug("stream_batch", {
-        records: batch.length,
-        queued: this.#queue.length,
-        score_ms: Math.round(t1 - t0),
-        send_ms: Math.round(t3 - t2),
-        oldest_ms: now - oldest,
+    // Offsets last: everything produced for these records is acknowledged. Not awaited: the
+    // next batches' scoring overlaps the commit's round trip. Commits of one partition land in
+    // order, and a lost one is covered by the next (or by the replay skip).
+    for (const m of last.values()) {
+      (m.commit() as Promise<void>).catch((err: unknown) => {
+        o.metrics.commitFailures.inc();
+        o.logger.warn("stream_commit_failed", { error: errorMessage(err) });
       });
+    }
+    o.metrics.produced.inc({ topic: o.topics.changelog }, changelog.length);
+    o.logger.debug("stream_changelog_written", {
+      batches: group.length,
+      windows: changelog.length,
+      duration_ms: Math.round(performance.now() - c0),
+    });
+    for (const { result } of group) {
       o.metrics.scored.inc(result.scored);
       o.metrics.anomalies.inc(result.anomalies.length);
       o.metrics.duplicatesSkipped.inc(result.replayed);
       for (const d of result.deadLetters) o.metrics.deadLetters.inc({ reason: d.reason });
       o.metrics.produced.inc({ topic: o.topics.anomalies }, result.anomalies.length);
       o.metrics.produced.inc({ topic: o.topics.deadLetters }, result.deadLetters.length);
-      o.metrics.produced.inc({ topic: o.topics.changelog }, result.windows.size);
       this.counts.scored += result.scored;
       this.counts.anomalies += result.anomalies.length;
       this.counts.deadLetters += result.deadLetters.length;
@@ -411,13 +577,7 @@ export class StreamScorer {
           offset: d.record.offset.toString(),
         });
       }
-    };
-    // The previous batch first (its failure is this call's), then this one's sends in flight.
-    await this.#inFlight;
-    this.#inFlight = finish();
-    // Handled here so an idle scorer does not crash on it; awaited (and rethrown) by the next
-    // batch or the idle loop.
-    this.#inFlight.catch(() => {});
+    }
   }
 
   /** Read the changelog partitions of `partitions` to their end into the windows. */

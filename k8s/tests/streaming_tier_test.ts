@@ -84,6 +84,8 @@ Deno.test("compose's streaming profile runs the pom's Kafka version and the gene
   assert.equal(stream.image, compose.services.backend.image);
   assert.equal(stream.depends_on["kafka-topics"].condition, "service_completed_successfully");
   assert.ok(stream.volumes.includes("models:/app/models"), "the backend's model store");
+  // The same detector as the backend (the fleet view's temporal one unless DETECTOR says).
+  assert.equal(stream.environment.DETECTOR, compose.services.backend.environment.DETECTOR);
 });
 
 Deno.test(

@@ -34,33 +34,56 @@ export async function endOffsets(bootstrap: string, topic: string): Promise<bigi
 
 /** Records `groupId` has yet to commit on `topic`, summed over partitions (no commit: all). */
 export async function groupLag(bootstrap: string, groupId: string, topic: string): Promise<bigint> {
-  const ends = await endOffsets(bootstrap, topic);
-  const consumer = admin(bootstrap, groupId);
+  const probe = openLagProbe(bootstrap, groupId, topic);
   try {
-    const committed = await consumer.listCommittedOffsets({
-      topics: [{ topic, partitions: ends.map((_, p) => p) }],
-    });
-    const list = committed.get(topic) ?? [];
-    let lag = 0n;
-    ends.forEach((end, p) => {
-      const at = list[p] ?? -1n;
-      lag += at < 0n ? end : end - at;
-    });
-    return lag;
+    return await probe.lag();
   } finally {
-    await consumer.close();
+    await probe.close();
   }
 }
 
-/** Every record in `topic` up to its end offsets at call time. */
+/** A group's lag on a topic, read as often as needed over one connection. */
+export interface LagProbe {
+  /** Records the group has yet to commit, summed over partitions (no commit: all). */
+  lag(): Promise<bigint>;
+  close(): Promise<void>;
+}
+
+/** Open a {@link LagProbe} (it only reads offsets: it never joins the group). */
+export function openLagProbe(bootstrap: string, groupId: string, topic: string): LagProbe {
+  const consumer = admin(bootstrap, groupId);
+  return {
+    async lag() {
+      const offsets = await consumer.listOffsets({ topics: [topic] });
+      const ends = offsets.get(topic) ?? [];
+      const committed = await consumer.listCommittedOffsets({
+        topics: [{ topic, partitions: ends.map((_, p) => p) }],
+      });
+      const list = committed.get(topic) ?? [];
+      let lag = 0n;
+      ends.forEach((end, p) => {
+        const at = list[p] ?? -1n;
+        lag += at < 0n ? end : end - at;
+      });
+      return lag;
+    },
+    close: () => consumer.close(true),
+  };
+}
+
+/**
+ * Every record in `topic` up to its end offsets at call time; from `from[p]` on in partition
+ * `p` when given (end offsets read before, say, a load run), else from the start.
+ */
 export async function readTopic(
   bootstrap: string,
   topic: string,
   timeoutMs = 60_000,
+  from?: readonly bigint[],
 ): Promise<ReadRecord[]> {
   const ends = await endOffsets(bootstrap, topic);
   const remaining = new Set<number>();
-  ends.forEach((end, p) => end > 0n && remaining.add(p));
+  ends.forEach((end, p) => end > (from?.[p] ?? 0n) && remaining.add(p));
   const out: ReadRecord[] = [];
   if (remaining.size === 0) return out;
   const consumer = admin(bootstrap, `anomaly-inspect-${crypto.randomUUID()}`);
@@ -68,9 +91,12 @@ export async function readTopic(
   try {
     const stream = await consumer.consume({
       topics: [topic],
-      mode: "earliest",
       autocommit: false,
       maxWaitTime: 100,
+      ...(from === undefined ? { mode: "earliest" } : {
+        mode: "manual",
+        offsets: [...remaining].map((partition) => ({ topic, partition, offset: from[partition] })),
+      }),
     });
     for await (const m of stream) {
       const message = m as {
@@ -81,6 +107,9 @@ export async function readTopic(
         timestamp: bigint;
         headers: Map<Buffer, Buffer>;
       };
+      // Only the asked range (a partition outside `remaining` may be read from elsewhere).
+      const start = from?.[message.partition] ?? 0n;
+      if (message.offset < start || message.offset >= (ends[message.partition] ?? 0n)) continue;
       const headers: Record<string, string> = {};
       for (const [k, v] of message.headers ?? []) {
         headers[Buffer.from(k).toString()] = Buffer.from(v).toString();
