@@ -152,7 +152,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       config,
       servedBy,
       admitBody,
-      onScored: (readings, predictions) => lifecycle.observe(readings, predictions),
+      onScored: (readings, predictions, context) =>
+        lifecycle.observe(readings, predictions, context),
     }),
   );
   app.route(

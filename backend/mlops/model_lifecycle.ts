@@ -113,10 +113,14 @@ export class ModelLifecycle {
   }
 
   /** After the champion answered a request: feed the drift window and offer it to the shadow. */
-  observe(readings: readonly Reading[], predictions: readonly Prediction[]): void {
+  observe(
+    readings: readonly Reading[],
+    predictions: readonly Prediction[],
+    context: readonly Reading[] = [],
+  ): void {
     this.#drift?.observe(readings as unknown as readonly Record<string, unknown>[]);
     const champion = this.#options.state.detector;
-    if (champion) this.#shadow.offer(readings, predictions, champion.info.version);
+    if (champion) this.#shadow.offer(readings, predictions, champion.info.version, context);
   }
 
   /** A request started: shadow work yields to it (see `ShadowOptions.busy`). */

@@ -24,9 +24,19 @@ export const SHADOW_SLICE = 16;
 /** Most event-loop time one round of shadow work takes before yielding to requests. */
 export const SHADOW_TICK_MS = 0.5;
 
-/** The challenger's anomaly flags for `readings`, without building reasons. */
-export function anomalyFlags(detector: Detector, readings: readonly Reading[]): boolean[] {
-  if (!(detector instanceof Model)) return detector.predict(readings).map((p) => p.anomaly);
+/**
+ * The challenger's anomaly flags for `readings`, without building reasons; `context` (earlier
+ * readings of the same meters) fills a temporal challenger's windows as it did the champion's.
+ */
+export function anomalyFlags(
+  detector: Detector,
+  readings: readonly Reading[],
+  context: readonly Reading[] = [],
+): boolean[] {
+  if (!(detector instanceof Model)) {
+    const options = context.length > 0 ? { context } : {};
+    return detector.predict(readings, options).map((p) => p.anomaly);
+  }
   const nf = detector.features.length;
   const matrix = toMatrix(readings, detector.features);
   const scores = detector.scoreMatrix(matrix);
@@ -77,8 +87,35 @@ export interface ShadowOptions {
   maxDeferMs?: number;
 }
 
+/**
+ * The last `keep` readings of each meter in `rows` (readings without a `meter_id` are one
+ * stream), in their order: what a temporal model's windows still need after `rows`.
+ */
+export function meterTails(rows: readonly Reading[], keep: number): Reading[] {
+  const seen = new Map<unknown, number>();
+  const out: Reading[] = [];
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const meter = (rows[i] as { meter_id?: unknown }).meter_id;
+    const n = seen.get(meter) ?? 0;
+    if (n >= keep) continue;
+    seen.set(meter, n + 1);
+    out.push(rows[i]);
+  }
+  return out.reverse();
+}
+
+/** Readings a challenger's windows carry from one slice to the next (0: it scores each alone). */
+function windowCarry(detector: Detector): number {
+  return detector.info.name === "temporal_window" ? detector.info.config.window - 1 : 0;
+}
+
 interface Job {
   challenger: Detector;
+  /**
+   * Earlier readings of the request's meters: the request's `context`, then, slice by slice,
+   * the tails of what was scored, so the challenger scores the request as one piece.
+   */
+  context: readonly Reading[];
   /** Version of the champion that answered. */
   champion: string;
   readings: readonly Reading[];
@@ -136,6 +173,7 @@ export class ShadowScorer {
     readings: readonly Reading[],
     answers: readonly Prediction[],
     championVersion: string,
+    context: readonly Reading[] = [],
   ): void {
     const challenger = this.#challenger;
     if (!challenger || readings.length === 0) return;
@@ -148,6 +186,7 @@ export class ShadowScorer {
       queuedAt: performance.now(),
       challenger,
       champion: championVersion,
+      context,
       readings,
       answers,
       done: 0,
@@ -195,7 +234,12 @@ export class ShadowScorer {
     const start = performance.now();
     let flags: boolean[];
     try {
-      flags = anomalyFlags(job.challenger, job.readings.slice(job.done, end));
+      const slice = job.readings.slice(job.done, end);
+      flags = anomalyFlags(job.challenger, slice, job.context);
+      const carry = windowCarry(job.challenger);
+      if (carry > 0 && end < job.readings.length) {
+        job.context = meterTails([...job.context, ...slice], carry);
+      }
     } catch (err) {
       this.#finish(job);
       this.#options.onError?.(err);

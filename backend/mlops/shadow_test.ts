@@ -1,15 +1,25 @@
 import assert from "node:assert/strict";
 import {
   type Detector,
+  FEATURES,
+  fitTemporal,
   Model,
   type Prediction,
   type Reading,
+  toMatrix,
   trainModel,
 } from "../detector/mod.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { FAKE_INFO, FakeDetector } from "../tests/_fake_detector.ts";
 import { smallModel } from "../tests/_models.ts";
-import { anomalyFlags, SHADOW_SLICE, type ShadowResult, ShadowScorer } from "./shadow.ts";
+import { simulateFleet } from "../../lib/simulator/fleet.ts";
+import {
+  anomalyFlags,
+  meterTails,
+  SHADOW_SLICE,
+  type ShadowResult,
+  ShadowScorer,
+} from "./shadow.ts";
 
 /** Flags everything above `limit` volts. */
 class Threshold implements Detector {
@@ -165,4 +175,36 @@ Deno.test("anomalyFlags() flags what the model's predict() flags, also where fea
   }
   assert.deepEqual(anomalyFlags(faultsOnly, batch), [false, true, true, false]);
   assert.deepEqual(anomalyFlags(noQuantities, batch), [false, false, false, false]);
+});
+
+Deno.test("meterTails() keeps each meter's last readings in their order", () => {
+  const rows = ["a", "b", "a", "a", "b", "a"].map((meter_id, i) =>
+    ({ meter_id, voltage: i, current: 10, frequency: 50 }) as Reading
+  );
+  assert.deepEqual(meterTails(rows, 2).map((r) => r.voltage), [1, 3, 4, 5]);
+  assert.deepEqual(meterTails(rows, 0), []);
+});
+
+Deno.test("ShadowScorer scores a temporal challenger with the request's context, slice after slice, as in one piece", async () => {
+  const fleet = simulateFleet({ seed: 7, meters: 3, readingsPerMeter: 400 }).readings;
+  const train = fleet.slice(0, 600);
+  const challenger = fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.05 }, {
+    meters: train.map((r) => r.meter_id),
+  });
+  // The request: earlier readings of its meters as context, then more readings than one slice.
+  const context = fleet.slice(600, 660);
+  const request = fleet.slice(660, 660 + 5 * SHADOW_SLICE + 3);
+  const expected = challenger.predict(request, { context }).map((p) => p.anomaly);
+  assert.ok(expected.some((a) => a) && expected.some((a) => !a), "a mixed verdict to compare");
+  const withoutContext = challenger.predict(request).map((p) => p.anomaly);
+  assert.notDeepEqual(withoutContext, expected, "context changes the verdicts of this request");
+  // The champion's answers are the challenger's own: full agreement iff scored as in one piece.
+  const answers = expected.map((anomaly) => ({ anomaly, score: 0 }));
+  const { s, results } = scorer({ maxQueuedReadings: 1_000 });
+  s.setChallenger(challenger);
+  s.offer(request, answers, "sha256:champion", context);
+  await s.idle();
+  assert.equal(results.length, 1);
+  assert.equal(results[0].agree, request.length);
+  assert.equal(results[0].anomalies, expected.filter((a) => a).length);
 });

@@ -131,6 +131,22 @@ export function idVersion(version: string): string {
   return out;
 }
 
+// The served version changes on a promotion, not per request: its six bytes are parsed once.
+let cachedVersion = "";
+let cachedVersionBytes = new Uint8Array(6);
+
+/** The six bytes of `version`'s hash an id carries (0 for a non-hex pair). */
+function versionBytes(version: string): Uint8Array {
+  if (version !== cachedVersion) {
+    const hex = version.startsWith("sha256:") ? version.slice(7) : version;
+    const bytes = new Uint8Array(6);
+    for (let i = 0; i < 6; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16) || 0;
+    cachedVersion = version;
+    cachedVersionBytes = bytes;
+  }
+  return cachedVersionBytes;
+}
+
 /** Writes the ids of one scored batch; one per request, reused for every reading. */
 export class PredictionIdWriter {
   readonly #bytes: Uint8Array;
@@ -150,8 +166,7 @@ export class PredictionIdWriter {
     this.#view = new DataView(this.#bytes.buffer);
     const b = this.#bytes;
     b[0] = FORMAT;
-    const hex = modelVersion.startsWith("sha256:") ? modelVersion.slice(7) : modelVersion;
-    for (let i = 0; i < 6; i++) b[1 + i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16) || 0;
+    b.set(versionBytes(modelVersion), 1);
     this.#view.setUint16(7, Math.floor(servedAt / 2 ** 32));
     this.#view.setUint32(9, servedAt >>> 0);
     if (poolAt + 5 > pool.length) {

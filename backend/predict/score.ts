@@ -44,8 +44,16 @@ export interface ScoreOptions {
   metrics: Metrics;
   maxBatch: number;
   servedBy: string;
-  /** Told about every scored request after scoring (drift window, shadow scoring). */
-  onScored?: (readings: readonly Reading[], predictions: readonly Prediction[]) => void;
+  /**
+   * Told about every scored request after scoring (drift window, shadow scoring), with the
+   * request's `context` (earlier readings of its meters), so a temporal challenger in the shadow
+   * sees what the champion saw.
+   */
+  onScored?: (
+    readings: readonly Reading[],
+    predictions: readonly Prediction[],
+    context: readonly Reading[],
+  ) => void;
 }
 
 /** The per-request metrics of `/predict`, bound once per registry (see `metric_series.ts`). */
@@ -120,7 +128,7 @@ export function scoreRequest(
   series.readings.inc(readings.length);
   series.batchSize.observe(readings.length);
   if (anomalies > 0) series.anomalies.inc(anomalies);
-  options.onScored?.(readings, predictions);
+  options.onScored?.(readings, predictions, context);
   return {
     predictions: withIds(detector, readings, predictions),
     anomalies,

@@ -16,6 +16,8 @@ export interface AnomalyTableProps {
   feedback?: Readonly<Record<number, FeedbackState>>;
   /** Confirm (true) or dismiss (false) a flagged reading: posts it to `/feedback`. */
   onFeedback?: (row: AnomalyRow, anomaly: boolean) => void;
+  /** Why a row's label was not sent (the backend's problem detail), by `seq`. */
+  failures?: Readonly<Record<number, string>>;
 }
 
 const FEEDBACK_TEXT: Record<FeedbackState, string> = {
@@ -44,7 +46,9 @@ const COLUMNS = [
 ] as const;
 
 /** A table with a caption; the verdicts are words and symbols, never colour alone. */
-export function AnomalyTable({ rows, feedback, onFeedback }: AnomalyTableProps): JSX.Element {
+export function AnomalyTable(
+  { rows, feedback, onFeedback, failures }: AnomalyTableProps,
+): JSX.Element {
   const columns = COLUMNS.length + (onFeedback ? 1 : 0);
   return (
     // Scrolls on its own so the page keeps its shape; focusable so the
@@ -102,7 +106,13 @@ export function AnomalyTable({ rows, feedback, onFeedback }: AnomalyTableProps):
                         : (
                           <>
                             {feedback?.[r.seq] === "failed"
-                              ? <span class="muted">{FEEDBACK_TEXT.failed}</span>
+                              ? (
+                                <span class="muted">
+                                  {failures?.[r.seq]
+                                    ? `not sent: ${failures[r.seq]}`
+                                    : FEEDBACK_TEXT.failed}
+                                </span>
+                              )
                               : null}
                             <button
                               type="button"

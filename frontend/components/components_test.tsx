@@ -156,6 +156,19 @@ Deno.test("AnomalyTable offers confirm and dismiss per row and shows the verdict
   assert.doesNotMatch(renderToString(<AnomalyTable rows={rows} />), /Operator/);
 });
 
+Deno.test("AnomalyTable says why a label was refused (a token, a rate limit) instead of 'try again'", () => {
+  const html = renderToString(
+    <AnomalyTable
+      rows={[row]}
+      feedback={{ 42: "failed" }}
+      failures={{ 42: "POST /feedback needs the feedback token" }}
+      onFeedback={() => {}}
+    />,
+  );
+  assert.match(html, /not sent: POST \/feedback needs the feedback token/);
+  assert.doesNotMatch(html, /try again/);
+});
+
 /** Every element of a rendered tree, components expanded (enough to find handlers without a DOM). */
 function elements(node: ComponentChildren): VNode<Record<string, unknown>>[] {
   if (Array.isArray(node)) return node.flatMap(elements);

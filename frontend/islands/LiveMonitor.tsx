@@ -65,6 +65,7 @@ export default function LiveMonitor(
   const [problem, setProblem] = useState<Problem | null>(null);
   const [status, setStatus] = useState("Idle.");
   const [feedback, setFeedback] = useState<Record<number, FeedbackState>>({});
+  const [failures, setFailures] = useState<Record<number, string>>({});
 
   const batchSize = Number(batchText);
   const batchValid = Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= maxBatch;
@@ -157,13 +158,15 @@ export default function LiveMonitor(
       ...f,
       [row.seq]: out.ok ? (anomaly ? "confirmed" : "dismissed") : "failed",
     }));
+    // Say why (a FEEDBACK_TOKEN the UI does not hold, a rate limit): "try again" would not help.
+    if (!out.ok) setFailures((f) => ({ ...f, [row.seq]: out.problem.detail }));
   };
   const table = useMemo(() => (
     <section class="panel" aria-labelledby="anomalies-heading">
       <h2 id="anomalies-heading">Recent anomalies</h2>
-      <AnomalyTable rows={rows} feedback={feedback} onFeedback={label} />
+      <AnomalyTable rows={rows} feedback={feedback} onFeedback={label} failures={failures} />
     </section>
-  ), [rows, feedback]);
+  ), [rows, feedback, failures]);
 
   return (
     <div class="live-monitor">

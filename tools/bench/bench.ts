@@ -248,7 +248,8 @@ export function scoring(): { table: string; forestUsPerReading: number } {
   return { table, forestUsPerReading: forest };
 }
 
-async function machine(): Promise<string> {
+/** One line naming the CPU, memory, kernel, Deno and wrk of this machine. */
+export async function machine(): Promise<string> {
   let cpu = "unknown CPU";
   try {
     cpu = /model name\s*:\s*(.+)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;

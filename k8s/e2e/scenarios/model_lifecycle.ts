@@ -76,6 +76,34 @@ async function setChampion(url: string, token: string, version: string) {
   return r.body;
 }
 
+/**
+ * Labels in the image as deployed: one prediction labelled twice through the Service (either pod
+ * may answer; both write the SQLite store on the shared model volume) is stored once.
+ */
+async function labelTwice(url: string): Promise<number> {
+  const served = await http(`${url}/predict`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ readings: [{ voltage: 230, current: 10, frequency: 50 }] }),
+  });
+  assert.equal(served.status, 200, JSON.stringify(served.body));
+  const label = JSON.stringify({
+    labels: [{ prediction_id: served.body.predictions[0].prediction_id, anomaly: true }],
+  });
+  let stored = 0;
+  for (const expected of [1, 0]) {
+    const r = await http(`${url}/feedback`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: label,
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.stored, expected, `feedback stored: ${JSON.stringify(r.body)}`);
+    stored += r.body.stored;
+  }
+  return stored;
+}
+
 /** The lifecycle scenario. */
 export const modelLifecycle: Scenario = {
   name: "model-lifecycle",
@@ -130,6 +158,7 @@ export const modelLifecycle: Scenario = {
         String(metrics.body),
       );
     }, 1000);
+    fig.feedback_stored = await labelTwice(urls.backend);
 
     log(`promoting ${challenger}`);
     const promoted = await setChampion(urls.backend, token, challenger);
