@@ -109,6 +109,27 @@ export async function writeArtifact(
   return path;
 }
 
+/**
+ * Write a freshly trained model's artifact, logging the outcome; false when it could not be
+ * written. Serving the trained model beats failing (e.g. on a read-only volume), so the caller
+ * serves it either way.
+ */
+export async function writeArtifactOrWarn(
+  model: AnyModel,
+  place: { dir: string; name: string },
+  path: string,
+  logger: Logger,
+): Promise<boolean> {
+  try {
+    await writeArtifact(model, place);
+    logger.info("model_artifact_written", { path, version: model.info.version });
+    return true;
+  } catch (err) {
+    logger.warn("model_write_failed", { path, error: errorMessage(err) });
+    return false;
+  }
+}
+
 type ReadResult =
   | { kind: "missing" }
   | { kind: "unreadable"; reason: string; ino: number | null }
@@ -342,14 +363,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     roc_auc: evaluation?.rocAuc,
     duration_ms: Math.round(performance.now() - trainStart),
   });
-  try {
-    await writeArtifact(model, { dir, name });
-    logger.info("model_artifact_written", { path, version: model.info.version });
-  } catch (err) {
-    // Serving the trained model beats failing: e.g. a read-only volume.
-    logger.warn("model_write_failed", { path, error: errorMessage(err) });
-    return { model, source };
-  }
+  if (!await writeArtifactOrWarn(model, { dir, name }, path, logger)) return { model, source };
   // Without the record the next start treats the artifact as someone else's: it serves it
   // rather than replacing it on a config change, which is the safe side to err on.
   await writeOwner(dir, name, model.contentHash).catch((err) =>

@@ -9,7 +9,7 @@
  */
 import { parseAnyArtifact, TemporalModel, trainFleetTemporal } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
-import { type LoadedModel, shownArtifactPath, writeArtifact } from "./model_store.ts";
+import { type LoadedModel, shownArtifactPath, writeArtifactOrWarn } from "./model_store.ts";
 
 /** Options for {@link loadTemporalModel}. */
 export interface LoadTemporalOptions {
@@ -77,12 +77,6 @@ export async function loadTemporalModel(options: LoadTemporalOptions): Promise<L
     threshold: model.threshold,
     duration_ms: Math.round(performance.now() - started),
   });
-  try {
-    await writeArtifact(model, { dir, name });
-    logger.info("model_artifact_written", { path, version: model.info.version });
-  } catch (err) {
-    // Serving the trained model beats failing: e.g. a read-only volume.
-    logger.warn("model_write_failed", { path, error: errorMessage(err) });
-  }
+  await writeArtifactOrWarn(model, { dir, name }, path, logger);
   return { model, source };
 }

@@ -13,6 +13,7 @@ import type { DetectorInfo, Reading } from "../../lib/contract.ts";
 import { extremeReading, type FeedReading, FleetFeed, MeterContext, toWire } from "./fleet_feed.ts";
 import { emptyTally, FleetScorer, type FleetTally } from "./fleet_tally.ts";
 import { MeterBoard, type MeterView } from "./meter_board.ts";
+import { StreamLoop } from "./stream_loop.ts";
 
 /** The controls' current values, read before every request. */
 export interface FleetSettings {
@@ -77,31 +78,28 @@ export function servedModel(info: DetectorInfo): ServedModel {
 }
 
 /** The fleet stream: one per island. */
-export class FleetStream {
+export class FleetStream extends StreamLoop {
   readonly #o: FleetStreamOptions;
-  readonly #now: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
   readonly #context = new MeterContext(0);
   #scorer = new FleetScorer();
   readonly #board: MeterBoard;
   #model: ServedModel | null = null;
   #lastTime: string;
   #busy = false;
-  #streaming = false;
-  #run = 0;
 
   /** A stream reporting to `options.view`; nothing is sent until asked. */
   constructor(options: FleetStreamOptions) {
+    super({
+      view: options.view,
+      intervalMs: () => options.settings().intervalMs,
+      maxInFlight: 1,
+      retryMs: FLEET_RETRY_MS,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
     this.#o = options;
-    this.#now = options.now ?? (() => performance.now());
-    this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.#board = new MeterBoard(options.feed.meterIds, options.keep);
     this.#lastTime = new Date(options.feed.options.start).toISOString();
-  }
-
-  /** Whether the loop is running. */
-  get streaming(): boolean {
-    return this.#streaming;
   }
 
   /** Whether a request is open. */
@@ -220,34 +218,6 @@ export class FleetStream {
     );
   }
 
-  /** Start or stop streaming. */
-  toggle(): void {
-    if (this.#streaming) this.stop();
-    else void this.start();
-  }
-
-  /** Start the loop (no-op when running); resolves when it stops. */
-  start(): Promise<void> {
-    if (this.#streaming) return Promise.resolve();
-    this.#streaming = true;
-    this.#o.view.streaming(true);
-    this.#o.view.status("Streaming started.");
-    return this.#loop(++this.#run);
-  }
-
-  /** Stop the loop after the current tick; an open request still reports. */
-  stop(): void {
-    if (!this.#streaming) return;
-    this.#streaming = false;
-    this.#o.view.streaming(false);
-    this.#o.view.status("Streaming stopped.");
-  }
-
-  /** Stop without a status line (the island unmounts). */
-  dispose(): void {
-    this.#streaming = false;
-  }
-
   /** Clear counts and sparklines; the simulated stream goes on where it was. */
   reset(): void {
     this.#scorer = new FleetScorer();
@@ -257,19 +227,12 @@ export class FleetStream {
     this.#o.view.status("Counters and meters cleared.");
   }
 
-  async #loop(run: number): Promise<void> {
-    let next = this.#now();
-    let failedAt = -Infinity;
-    while (this.#streaming && this.#run === run) {
-      if (!this.#busy && this.#now() - failedAt >= FLEET_RETRY_MS) {
-        this.step().then((ok) => {
-          if (!ok) failedAt = this.#now();
-        });
-      }
-      next += this.#o.settings().intervalMs;
-      const now = this.#now();
-      if (next < now) next = now;
-      await this.#sleep(next - now);
-    }
+  /** A tick: one request unless one is open (a manual step counts). */
+  protected tick(): Promise<boolean> {
+    return this.step();
+  }
+
+  protected override ready(): boolean {
+    return !this.#busy;
   }
 }

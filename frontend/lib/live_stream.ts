@@ -5,6 +5,7 @@
  * recent anomalies, and run the fixed-rate streaming loop. The
  * `LiveMonitor` island renders what it reports through a {@link StreamView}.
  */
+import { StreamLoop } from "./stream_loop.ts";
 import {
   EXTREME_READING,
   type LabeledReading,
@@ -152,25 +153,26 @@ const emptyPoints = (): Record<SignalName, SignalPoints> => ({
 });
 
 /** The stream: one per island. */
-export class LiveStream {
+export class LiveStream extends StreamLoop {
   readonly #o: LiveStreamOptions;
-  readonly #now: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
   #simulator: Simulator;
   #lastTime = Date.now();
   #seq = 0;
   #totals = zeroCounters();
   #latencies = new RollingWindow(LATENCY_WINDOW);
   #rows: AnomalyRow[] = [];
-  #streaming = false;
-  /** Bumped by every start, so a stopped loop never resumes when restarted quickly. */
-  #run = 0;
 
   /** A stream reporting to `options.view`; nothing is sent until asked. */
   constructor(options: LiveStreamOptions) {
+    super({
+      view: options.view,
+      intervalMs: () => options.settings().intervalMs,
+      maxInFlight: MAX_IN_FLIGHT,
+      retryMs: RETRY_MS,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
     this.#o = options;
-    this.#now = options.now ?? (() => performance.now());
-    this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.#simulator = this.#newSimulator(options.anomalyRate, options.seed);
   }
 
@@ -180,11 +182,6 @@ export class LiveStream {
       anomalyRate,
       start: this.#lastTime,
     });
-  }
-
-  /** Whether the loop is running. */
-  get streaming(): boolean {
-    return this.#streaming;
   }
 
   /** Requests the latency figures currently cover. */
@@ -297,34 +294,6 @@ export class LiveStream {
     );
   }
 
-  /** Start or stop streaming. */
-  toggle(): void {
-    if (this.#streaming) this.stop();
-    else this.start();
-  }
-
-  /** Start the loop (no-op when running); resolves when it stops. */
-  start(): Promise<void> {
-    if (this.#streaming) return Promise.resolve();
-    this.#streaming = true;
-    this.#o.view.streaming(true);
-    this.#o.view.status("Streaming started.");
-    return this.#loop(++this.#run);
-  }
-
-  /** Stop the loop after the current tick; requests in flight still report. */
-  stop(): void {
-    if (!this.#streaming) return;
-    this.#streaming = false;
-    this.#o.view.streaming(false);
-    this.#o.view.status("Streaming stopped.");
-  }
-
-  /** Stop without a status line (the island unmounts). */
-  dispose(): void {
-    this.#streaming = false;
-  }
-
   /** Clear counters, latency, table and charts. */
   reset(): void {
     this.#totals = zeroCounters();
@@ -338,29 +307,9 @@ export class LiveStream {
     view.status("Counters, charts and table cleared.");
   }
 
-  /**
-   * Send a batch every interval (fixed-rate ticks). A slow response does not
-   * stall the stream: up to MAX_IN_FLIGHT requests overlap, and a tick that
-   * finds them all busy is skipped rather than queued, so the page never
-   * builds a backlog. After a failure the stream waits RETRY_MS before sending again.
-   */
-  async #loop(run: number): Promise<void> {
-    let next = this.#now();
-    let inFlight = 0;
-    let failedAt = -Infinity;
-    while (this.#streaming && this.#run === run) {
-      if (inFlight < MAX_IN_FLIGHT && this.#now() - failedAt >= RETRY_MS) {
-        inFlight++;
-        this.sendBatch().then((ok) => {
-          inFlight--;
-          if (!ok) failedAt = this.#now();
-        });
-      }
-      next += this.#o.settings().intervalMs;
-      const now = this.#now();
-      if (next < now) next = now;
-      await this.#sleep(next - now);
-    }
+  /** A tick: one batch (the loop overlaps up to MAX_IN_FLIGHT and pauses RETRY_MS after a failure). */
+  protected tick(): Promise<boolean> {
+    return this.sendBatch();
   }
 }
 
