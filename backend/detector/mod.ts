@@ -28,7 +28,7 @@ export {
 export { detectEvents, eventsFromLabels } from "./events.ts";
 export { type FleetTrainingOptions, trainFleetTemporal, TRAINING_FLEET } from "./fleet_training.ts";
 export { defaultGridMap, type GridMap, parseGridSpec } from "./grid.ts";
-export { growForest, IsolationForest } from "./isolation_forest.ts";
+export { growForest, IsolationForest, MAX_FEATURES } from "./isolation_forest.ts";
 export {
   EVALUATION_SET,
   type LabeledMatrix,

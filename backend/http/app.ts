@@ -3,6 +3,7 @@
  * injected dependencies, so tests call `app.request()` with fakes and the
  * server (one worker or several) supplies real ones.
  */
+import { inflightLimit } from "./middleware/inflight_limit.ts";
 import { Hono } from "hono";
 import type { Config } from "../config.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
@@ -144,6 +145,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   const labels = deps.labels ?? new LabelStore(config.labelsDb);
   // One body budget per worker for every route that reads a reading batch.
   const admitBody = workerBodyBudget(config, metrics);
+  // One MAX_INFLIGHT count per worker across the routes that do work, as documented.
+  const limitInflight = inflightLimit({ max: config.maxInflight });
   app.route(
     "/",
     predictRoutes({
@@ -152,6 +155,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       config,
       servedBy,
       admitBody,
+      limitInflight,
       onScored: (readings, predictions, context) =>
         lifecycle.observe(readings, predictions, context),
     }),
@@ -191,6 +195,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
       bodyTimeoutMs: config.bodyTimeoutMs,
       maxInflight: config.maxInflight,
       admitBody,
+      limitInflight,
       bodyBytesInFlightPerWorker: config.bodyBytesInFlightPerWorker,
     }),
   );

@@ -70,4 +70,9 @@ export class FeedbackBudget {
     }
     return Math.max(1, Math.ceil((n - bucket.tokens) / this.#rate));
   }
+  /** Give back `n` labels taken from `client` whose write was refused (never above the burst). */
+  refund(client: string, n: number): void {
+    const bucket = this.#buckets.get(client);
+    if (bucket) bucket.tokens = Math.min(this.#burst, bucket.tokens + n);
+  }
 }

@@ -130,7 +130,7 @@ export function validateFeedbackBody(body: unknown, options: { maxBatch: number 
         labelErrors.push({
           path,
           message: Object.hasOwn(r, "anomaly")
-            ? `${path} must be true or false, got ${JSON.stringify(anomaly)}`
+            ? `${path} must be true or false, got ${JSON.stringify(anomaly)?.slice(0, 40)}`
             : `${path} is required: true when the reading was an anomaly, false when not`,
         });
       }

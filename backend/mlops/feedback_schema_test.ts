@@ -35,6 +35,12 @@ Deno.test("validateFeedbackBody() names missing or non-boolean labels with readi
   );
 });
 
+Deno.test("validateFeedbackBody() quotes at most 40 characters of a bad label back", () => {
+  const [message] = errorsOf({ readings: [{ ...r, anomaly: "x".repeat(45_000) }] });
+  assert.ok(message.length < 100, `${message.length} characters`);
+  assert.match(message, /^readings\[0\]\.anomaly must be true or false, got "x{39}$/);
+});
+
 Deno.test("validateFeedbackBody() applies the /predict body rules and batch limit", () => {
   assert.match(errorsOf({ readings: [] })[0], /at least 1 reading/);
   assert.match(errorsOf([])[0], /Body must be a JSON object/);

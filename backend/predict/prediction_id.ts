@@ -21,13 +21,15 @@
  * an FNV-1a checksum of all preceding bytes (4).
  */
 
+import { MAX_FEATURES } from "../detector/mod.ts";
+
 /** The format byte every id starts with. */
 const FORMAT = 1;
 const HEADER_BYTES = 18;
 /** Index (3) + verdict (1) + checksum (4), besides 8 bytes per feature value. */
 const FIXED_BODY_BYTES = 8;
-/** Most feature values an id carries (a reading's columns). */
-export const MAX_ID_FEATURES = 64;
+/** Most feature values an id carries: as many as a model may have, so every model's verdicts get ids. */
+export const MAX_ID_FEATURES = MAX_FEATURES;
 /** Longest id accepted: more is not an id this service issued. */
 export const MAX_PREDICTION_ID_LENGTH = Math.ceil(
   (HEADER_BYTES + FIXED_BODY_BYTES + 8 * MAX_ID_FEATURES) * 4 / 3,
@@ -114,6 +116,9 @@ function decode(text: string): Uint8Array | null {
       out[o++] = (acc >>> bits) & 0xff;
     }
   }
+  // The last character's unused low bits are zero in an id this service wrote: otherwise up to
+  // four spellings would name one prediction (and count its label up to four times).
+  if ((acc & ((1 << bits) - 1)) !== 0) return null;
   return out;
 }
 

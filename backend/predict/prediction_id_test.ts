@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import {
   decodePredictionId,
+  MAX_ID_FEATURES,
   MAX_PREDICTION_ID_LENGTH,
   PredictionIdWriter,
 } from "./prediction_id.ts";
+import { MAX_FEATURES } from "../detector/mod.ts";
 
 const VERSION = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -64,4 +66,26 @@ Deno.test("PredictionIdWriter.ids() writes a batch's ids exactly as id() does on
   const batch = writer.ids(verdicts, (i, out) => out.set(rows[i]));
   assert.deepEqual(batch, rows.map((r, i) => writer.id(i, verdicts[i], r)));
   assert.deepEqual(decodePredictionId(batch[1]).values, [231.5, 9.75]);
+});
+
+Deno.test("PredictionIdWriter writes ids for a model of as many features as a model may have", () => {
+  assert.equal(MAX_ID_FEATURES, MAX_FEATURES);
+  const values = Array.from({ length: MAX_FEATURES }, (_, i) => i + 0.5);
+  const id = new PredictionIdWriter(VERSION, MAX_FEATURES).id(7, true, values);
+  assert.ok(id.length <= MAX_PREDICTION_ID_LENGTH);
+  assert.deepEqual(decodePredictionId(id).values, values);
+});
+
+Deno.test("decodePredictionId() reads one spelling per id: a last character with stray low bits is refused", () => {
+  // 3 features: 18 + 4 + 24 + 4 = 50 bytes, 67 characters; the last carries 2 unused bits.
+  const id = new PredictionIdWriter(VERSION, 3).id(1, true, [230, 10, 50]);
+  assert.equal(id.length % 4, 3);
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const last = ALPHABET.indexOf(id.at(-1)!);
+  assert.equal(last & 3, 0, "the writer leaves the unused bits zero");
+  for (const stray of [1, 2, 3]) {
+    const other = id.slice(0, -1) + ALPHABET[last | stray];
+    assert.throws(() => decodePredictionId(other), /unknown format/);
+  }
+  assert.equal(decodePredictionId(id).index, 1);
 });

@@ -240,7 +240,8 @@ export class LabelStore {
   #fail(err: unknown, retryMs: number): LabelStoreUnavailableError {
     const state = storeState(err);
     const raw = err instanceof Error ? err.message : String(err);
-    const detail = `${raw} (${this.path})`;
+    // The file's path stays on the server (a response must not show where the volume is mounted).
+    const detail = `${raw} (LABELS_DB)`;
     const retryAfterS = state === "busy" ? 1 : Math.ceil(retryMs / 1000);
     this.#failure = new LabelStoreUnavailableError(state, detail, retryAfterS);
     this.#retryAt = this.#now() + (state === "busy" ? 0 : retryMs);

@@ -62,6 +62,8 @@ export interface FeedbackDeps {
   maxInflight: number;
   /** Per-worker body admission (`MAX_BODY_BYTES_IN_FLIGHT`), shared with `/predict`. */
   admitBody: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
+  /** The worker's `MAX_INFLIGHT` limit, shared with `/predict`; default: one of its own. */
+  limitInflight?: MiddlewareHandler;
   bodyBytesInFlightPerWorker: number;
 }
 
@@ -135,6 +137,9 @@ export function feedbackRoutes(deps: FeedbackDeps): Hono<{ Variables: JsonBodyVa
     // The loaded models that did not serve a reading score it now: live precision per version.
     const others = new Map<LabelInput, Verdict[]>();
     for (const [version, model] of models) {
+      // A window model's verdict needs the reading's history, which a label does not carry:
+      // scored now it would depend on whichever other labels share the request.
+      if (model.info.name !== "isolation_forest") continue;
       const rows = inputs.filter((l) =>
         l.served.modelVersion !== version && sameFeatures(l.features, model.info.features)
       );
@@ -152,6 +157,8 @@ export function feedbackRoutes(deps: FeedbackDeps): Hono<{ Variables: JsonBodyVa
       result = deps.labels.put(inputs, client);
     } catch (err) {
       if (!(err instanceof LabelStoreUnavailableError)) throw err;
+      // Nothing was stored: the labels do not count against the client's budget.
+      deps.budget.refund(client, inputs.length);
       throw new HttpError("label-store-unavailable", err.message, {
         headers: { "retry-after": String(err.retryAfterS) },
         extra: { state: err.state },
@@ -191,7 +198,7 @@ export function feedbackRoutes(deps: FeedbackDeps): Hono<{ Variables: JsonBodyVa
       }
       await next();
     },
-    inflightLimit({ max: deps.maxInflight }),
+    deps.limitInflight ?? inflightLimit({ max: deps.maxInflight }),
     deps.admitBody,
     jsonBody({
       maxBytes: deps.maxBodyBytes,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { testApp } from "../../tests/_app.ts";
 import { FAKE_INFO, FakeDetector } from "../../tests/_fake_detector.ts";
+import { waitFor } from "../../../testing/poll.ts";
 
 const normal = { voltage: 230, current: 10, frequency: 50 };
 const swell = { voltage: 280, current: 10, frequency: 50 };
@@ -83,6 +84,36 @@ Deno.test("POST /feedback rejects missing labels with 422 and answers 503 before
   assert.equal(waiting.status, 503);
 });
 
+Deno.test("POST /feedback and /predict share one MAX_INFLIGHT count per worker", async () => {
+  const { app } = testApp({ env: { MAX_INFLIGHT: "1" } });
+  // A /predict whose body stalls is the one request in progress.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let pulled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      pulled = true;
+      await held;
+      controller.enqueue(new TextEncoder().encode(JSON.stringify({ readings: [normal] })));
+      controller.close();
+    },
+  }, { highWaterMark: 0 });
+  const predict = Promise.resolve(app.request("/predict", {
+    method: "POST",
+    body: stream,
+    headers: { "content-type": "application/json" },
+    duplex: "half",
+  } as RequestInit));
+  while (!pulled) await new Promise((r) => setTimeout(r, 5));
+  const shed = await app.request("/feedback", post({ readings: [{ ...normal, anomaly: false }] }));
+  assert.equal(shed.status, 503);
+  assert.match((await shed.json()).detail, /MAX_INFLIGHT/);
+  release();
+  assert.equal((await predict).status, 200);
+  const after = await app.request("/feedback", post({ readings: [{ ...normal, anomaly: false }] }));
+  assert.equal(after.status, 200);
+});
+
 Deno.test("POST /feedback shares the body budget of /predict (MAX_BODY_BYTES_IN_FLIGHT)", async () => {
   const { app } = testApp({ env: { MAX_BODY_BYTES: "65536", MAX_BODY_BYTES_IN_FLIGHT: "65536" } });
   // A /predict upload that declares 60 KB and stalls holds most of the 64 KiB budget.
@@ -160,6 +191,28 @@ Deno.test("POST /feedback by prediction_id records the challenger's verdict on t
     // The fake's version is not hex: ids carry what parses ("ct" reads as 0x0c).
     "sha256:00000c000000": { tp: 1, fp: 0, fn: 0, tn: 0 },
   });
+});
+
+/** A window model as challenger: its verdict would depend on history a label does not carry. */
+class Windowed extends Strict {
+  override readonly info = {
+    ...FAKE_INFO,
+    name: "temporal_window",
+    version: "sha256:window000000",
+    config: { window: 8, contamination: 0.02 },
+  } as unknown as FakeDetector["info"];
+}
+
+Deno.test("POST /feedback records no verdict for a window-model challenger (it would depend on the other labels)", async () => {
+  const { app, lifecycle, labels } = testApp();
+  lifecycle.setChallenger(new Windowed());
+  const [id] = await idsFor(app, [{ ...normal, voltage: 240 }]);
+  const res = await app.request(
+    "/feedback",
+    post({ labels: [{ prediction_id: id, anomaly: true }] }),
+  );
+  assert.equal(res.status, 200);
+  assert.deepEqual(Object.keys(labels.tallies()), ["sha256:fa0000000000"]);
 });
 
 Deno.test("POST /feedback refuses unknown ids and non-boolean labels with 422 and stores nothing", async () => {
@@ -240,6 +293,36 @@ Deno.test("POST /feedback answers 503 with Retry-After and the state while the l
   const problem = await res.json();
   assert.equal(problem.state, "damaged");
   assert.match(problem.detail, /The label store is damaged/);
+  assert.ok(!problem.detail.includes(dir), "the server's path stays out of the response");
   // /predict does not depend on the label store.
   assert.equal((await app.request("/predict", post({ readings: [normal] }))).status, 200);
+});
+
+Deno.test("POST /feedback refused by the label store does not use up the client's budget", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "labels-refund-" });
+  const path = `${dir}/labels.db`;
+  await Deno.writeTextFile(path, "not a database ".repeat(100));
+  // A budget of exactly one request's labels: a refused write that still counted would leave none.
+  const { app } = testApp({
+    env: { LABELS_DB: path, FEEDBACK_MAX_LABELS: "3", FEEDBACK_RATE: "0.01" },
+  });
+  const ids = await idsFor(app, [normal, normal, normal]);
+  const body = post({
+    labels: ids.map((prediction_id: string) => ({ prediction_id, anomaly: false })),
+  });
+  assert.equal((await app.request("/feedback", body)).status, 503);
+  // The operator replaces the damaged file; the store reopens after its retry interval.
+  await Deno.remove(path);
+  await waitFor(async () => {
+    const res = await app.request(
+      "/feedback",
+      post({ labels: ids.map((prediction_id: string) => ({ prediction_id, anomaly: false })) }),
+    );
+    assert.notEqual(res.status, 429, await res.clone().text());
+    return res.status === 200 ? true : undefined;
+  }, {
+    what: "the label store reopens and takes the same labels",
+    timeoutMs: 10_000,
+    intervalMs: 200,
+  });
 });

@@ -22,6 +22,8 @@ export interface PredictDeps {
   onScored?: ScoreOptions["onScored"];
   /** Body admission shared with the other body-reading routes; default: one of its own. */
   admitBody?: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
+  /** The worker's `MAX_INFLIGHT` limit, shared with `/feedback`; default: one of its own. */
+  limitInflight?: MiddlewareHandler;
 }
 
 /** Create the `/predict` sub-app. */
@@ -37,7 +39,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
   };
   app.post(
     "/predict",
-    inflightLimit({ max: config.maxInflight }),
+    deps.limitInflight ?? inflightLimit({ max: config.maxInflight }),
     requireModel(state),
     deps.admitBody ?? workerBodyBudget(config, metrics),
     jsonBody({

@@ -10,7 +10,8 @@
  * it. A torn last line (killed mid-append) is skipped.
  */
 import { isFullVersion } from "./version_id.ts";
-import { guardStore } from "./store_error.ts";
+import { guardStore, storeError } from "./store_error.ts";
+import { storeName } from "./atomic_file.ts";
 
 /** One accepted alias change. */
 export interface HistoryEntry {
@@ -57,7 +58,7 @@ export async function readHistory(path: string): Promise<HistoryEntry[]> {
     text = await Deno.readTextFile(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
+    throw storeError(err, `read ${storeName(path)}`);
   }
   const entries: HistoryEntry[] = [];
   for (const line of text.split("\n")) {

@@ -5,7 +5,7 @@
  * the same directory, is flushed, then renamed (replace) or hard-linked
  * (create once) into place.
  */
-import { errorMessage } from "../../../lib/logger.ts";
+import { storeError } from "./store_error.ts";
 
 function tempPath(path: string): string {
   const slash = path.lastIndexOf("/");
@@ -40,7 +40,7 @@ export async function replaceFile(path: string, text: string): Promise<void> {
     await Deno.rename(temp, path);
   } catch (err) {
     await Deno.remove(temp).catch(() => {});
-    throw new Error(`Cannot write ${path}: ${errorMessage(err)}`, { cause: err });
+    throw storeError(err, `write ${storeName(path)}`);
   }
 }
 
@@ -56,7 +56,7 @@ export async function createFileOnce(path: string, text: string): Promise<boolea
     return true;
   } catch (err) {
     if (err instanceof Deno.errors.AlreadyExists) return false;
-    throw new Error(`Cannot write ${path}: ${errorMessage(err)}`, { cause: err });
+    throw storeError(err, `write ${storeName(path)}`);
   } finally {
     await Deno.remove(temp).catch(() => {});
   }
@@ -68,6 +68,11 @@ export async function readTextOrNull(path: string): Promise<string | null> {
     return await Deno.readTextFile(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
+    throw storeError(err, `read ${storeName(path)}`);
   }
+}
+
+/** A store file as messages name it: its folder and name inside MODEL_DIR, never the full path. */
+export function storeName(path: string): string {
+  return path.split("/").slice(-2).join("/");
 }

@@ -34,7 +34,7 @@ import {
 import { createFileOnce, readTextOrNull, replaceFile } from "./atomic_file.ts";
 import { appendHistory, type HistoryEntry, readHistory } from "./alias_history.ts";
 import { withLock } from "./registry_lock.ts";
-import { guardStore, StoreUnavailableError } from "./store_error.ts";
+import { guardStore, storeError, StoreUnavailableError } from "./store_error.ts";
 import { artifactProblem, VersionUnusableError } from "./version_problem.ts";
 import { isFullVersion, shortVersion, versionHex, versionPrefix } from "./version_id.ts";
 import { assertInRange } from "../../../lib/ranges.ts";
@@ -306,7 +306,7 @@ export class ModelRegistry {
       }
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return [];
-      throw err;
+      throw storeError(err, "list the versions");
     }
     const metas = await Promise.all(versions.map((v) => this.#readMeta(v)));
     return metas.filter((m): m is VersionMeta => m !== null).sort((a, b) =>
@@ -368,7 +368,7 @@ export class ModelRegistry {
       info = await Deno.lstat(path);
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return null;
-      throw err;
+      throw storeError(err, "read a version's artifact");
     }
     if (!info.isFile) {
       throw new VersionUnusableError(

@@ -6,6 +6,7 @@ import {
   VersionNotFoundError,
   VersionUnusableError,
 } from "./registry.ts";
+import { StoreUnavailableError } from "./store_error.ts";
 
 const models = new Map<number, Model>();
 /** A tiny model per seed (distinct versions), trained once per test process. */
@@ -378,5 +379,25 @@ Deno.test("loadVersion() loads a version with its registration time", async () =
     assert.equal(loaded.contentHash, model(1).contentHash);
     assert.equal(loaded.info.createdAt, "2026-01-02T03:04:05.000Z");
     assert.equal(text, await registry.readArtifact(model(1).contentHash));
+  });
+});
+
+Deno.test("reads of a store file the system refuses (a directory in its place) throw StoreUnavailableError naming no path", async () => {
+  await withRegistry(5, async (registry, dir) => {
+    const m = model(1);
+    await registry.register(m, { source: "test" });
+    await registry.setAlias("champion", m.contentHash, "test");
+    await Deno.mkdir(`${dir}/aliases/challenger.json`);
+    await Deno.remove(`${dir}/aliases/champion.history.jsonl`);
+    await Deno.mkdir(`${dir}/aliases/champion.history.jsonl`);
+    for (const read of [() => registry.aliases(), () => registry.history("champion")]) {
+      await assert.rejects(read, (err: Error) => {
+        assert.ok(err instanceof StoreUnavailableError, String(err));
+        assert.equal(err.state, "failing");
+        assert.match(err.message, /EISDIR|IsADirectory/);
+        assert.ok(!err.message.includes(dir), err.message);
+        return true;
+      });
+    }
   });
 });

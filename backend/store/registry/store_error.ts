@@ -58,14 +58,24 @@ export function storeError(err: unknown, what: string): unknown {
       { cause: err },
     );
   }
-  if (code === "EIO" || code === "ENOTCONN" || code === "ESTALE" || code === "ETIMEDOUT") {
+  if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.AlreadyExists) return err;
+  // Any other operating-system error (I/O, a directory where a file belongs, ...): the store is
+  // not usable as it is; the message names the code, never a path or a file's content.
+  if (code !== undefined || isOsError(err)) {
     return new StoreUnavailableError(
       "failing",
-      `The model store is failing (${code}): cannot ${what}; check MODEL_DIR's volume and retry`,
+      `The model store is failing (${code ?? (err as Error).name}): cannot ${what}; ` +
+        "check MODEL_DIR's volume and retry",
       { cause: err },
     );
   }
   return err;
+}
+
+/** Whether `err` is one of Deno's file-system errors (`Deno.errors.*`). */
+function isOsError(err: unknown): boolean {
+  return err instanceof Error &&
+    Object.values(Deno.errors).some((kind) => typeof kind === "function" && err instanceof kind);
 }
 
 /** Run `fn`, turning store errors into {@link StoreUnavailableError} (see {@link storeError}). */
