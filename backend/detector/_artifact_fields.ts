@@ -79,15 +79,20 @@ export function numbers(
 export interface ArtifactKind {
   format: string;
   formatVersion: number;
+  /** Older format versions that still load (their readers keep the old behaviour). */
+  olderVersions?: readonly number[];
   name: string;
 }
 
 /**
  * Parse artifact text and check its header against `kind`: the JSON object,
  * `format`, `formatVersion`, `version` (`sha256:` and 64 hex digits) and
- * `name`. Returns the document and its version.
+ * `name`. Returns the document, its version and its format version.
  */
-export function readHeader(text: string, kind: ArtifactKind): { root: Json; version: string } {
+export function readHeader(
+  text: string,
+  kind: ArtifactKind,
+): { root: Json; version: string; formatVersion: number } {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -98,11 +103,12 @@ export function readHeader(text: string, kind: ArtifactKind): { root: Json; vers
   if (root.format !== kind.format) {
     throw new TypeError(`Artifact format must be "${kind.format}", got ${quote(root.format)}`);
   }
-  if (root.formatVersion !== kind.formatVersion) {
+  const accepted = [kind.formatVersion, ...(kind.olderVersions ?? [])];
+  if (!accepted.includes(root.formatVersion as number)) {
     throw new RangeError(
-      `Artifact format version ${
-        quote(root.formatVersion)
-      } is not supported (expected ${kind.formatVersion})`,
+      `Artifact format version ${quote(root.formatVersion)} is not supported (expected ${
+        accepted.join(" or ")
+      })`,
     );
   }
   const version = root.version;
@@ -114,7 +120,7 @@ export function readHeader(text: string, kind: ArtifactKind): { root: Json; vers
   if (root.name !== kind.name) {
     throw new TypeError(`Artifact field name must be "${kind.name}", got ${quote(root.name)}`);
   }
-  return { root, version };
+  return { root, version, formatVersion: root.formatVersion as number };
 }
 
 /** The model config `validate` returns; its error becomes "Artifact config is invalid: ...". */

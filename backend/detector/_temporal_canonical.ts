@@ -10,14 +10,25 @@ import { documentText, gridText, headerLines, list, sha256Version } from "./_can
 /** The artifact's `format` field. */
 export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
 
-/** The artifact's `formatVersion`; bump it when the layout changes. */
-export const TEMPORAL_FORMAT_VERSION = 3;
+/** The artifact's `formatVersion`; bump it when the layout or the scoring rules change. */
+export const TEMPORAL_FORMAT_VERSION = 4;
+
+/**
+ * Older versions that still load and score by their own rules: format 3
+ * differs from 4 only in the recent-half agreement (`temporal.ts`, `agreementWeight()`).
+ */
+export const TEMPORAL_OLDER_VERSIONS: readonly number[] = Object.freeze([3]);
 
 /** The artifact text for `parts`; with `version` null, the text that is hashed. */
 export function renderTemporalArtifact(parts: TemporalParts, version: string | null): string {
   const { config, meters, pooled, calibration } = parts;
   const lines = [
-    ...headerLines(TEMPORAL_FORMAT, TEMPORAL_FORMAT_VERSION, version, "temporal_window"),
+    ...headerLines(
+      TEMPORAL_FORMAT,
+      parts.formatVersion ?? TEMPORAL_FORMAT_VERSION,
+      version,
+      "temporal_window",
+    ),
     `"features": ${JSON.stringify(parts.features)}`,
     `"config": ${JSON.stringify({ window: config.window, contamination: config.contamination })}`,
     `"threshold": ${JSON.stringify(parts.threshold)}`,

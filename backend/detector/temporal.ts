@@ -24,7 +24,11 @@ import { temporalReason } from "./temporal_reasons.ts";
 import type { Prediction, PredictOptions, Reading, TemporalConfig, TemporalInfo } from "./types.ts";
 
 export type { TemporalConfig, TemporalInfo };
-import { temporalContentHash } from "./_temporal_canonical.ts";
+import {
+  TEMPORAL_FORMAT_VERSION,
+  TEMPORAL_OLDER_VERSIONS,
+  temporalContentHash,
+} from "./_temporal_canonical.ts";
 import { detectorInfo } from "./_info.ts";
 import { modelSetting } from "./model_config.ts";
 import { assertInRange, type Range } from "../../lib/ranges.ts";
@@ -84,6 +88,11 @@ export interface TemporalParts {
   calibration: { center: number[]; scale: number[]; limit: number[] };
   /** Facts about training (JSON-safe). */
   training: Record<string, unknown>;
+  /**
+   * The artifact format whose scoring rules the calibration was measured with,
+   * when older than the current one (a loaded format 3 artifact); absent: current.
+   */
+  formatVersion?: number;
 }
 
 /** Which statistic decided a score, for explanations. */
@@ -122,6 +131,11 @@ export interface FitTemporalOptions {
   description?: Record<string, unknown>;
   /** Which features are grid quantities. Default: those named `voltage`, `current`, `frequency`. */
   grid?: GridMap;
+  /**
+   * Fit by an older artifact format's scoring rules (3; see {@link agreementWeight}), to
+   * compare with it on a benchmark; the artifact is written in that format. Default: current.
+   */
+  formatVersion?: number;
 }
 
 const MIN_SCALE = 1e-6;
@@ -238,18 +252,35 @@ export function recentLength(window: number): number {
 }
 
 /**
+ * How far the recent half's z lets a window's z count: up to `weight` times
+ * the recent half's. A fault that persists through the window shows in both,
+ * but the recent half has half the readings, so its z is about 1/√2 of the
+ * whole window's (a mean's noise grows by √2 when its readings halve): with a
+ * weight of √2 (format 4) the rule keeps the whole window's sensitivity while
+ * a fault lasts and still ends the alarm when the recent readings are normal
+ * again. Format 3 took the smaller of the two z (weight 1), which judged a
+ * small persistent shift, such as a drift's start or a weak flicker, by 4
+ * readings instead of 8; its artifacts keep that rule, their calibration was
+ * measured with it.
+ */
+export function agreementWeight(formatVersion: number): number {
+  return formatVersion >= 4 ? Math.SQRT2 : 1;
+}
+
+/**
  * The z of every statistic of a window of `n` readings: against the
  * calibration at its length, and (for windows longer than the recent part)
- * only as far as the recent part's z agrees: the one nearer zero of the two,
- * or 0 when they point different ways. A fault shows in both at once; once it
- * is over, the recent readings are normal again while the whole window still
- * holds the fault, so the alarm ends with the fault instead of a window later.
- * The reading's own value is taken as it is.
+ * only as far as the recent part's z agrees: at most `weight` times the
+ * recent part's z ({@link agreementWeight}), or 0 when they point different
+ * ways. A fault shows in both at once; once it is over, the recent readings
+ * are normal again while the whole window still holds the fault, so the
+ * alarm ends with the fault instead of a window later. The reading's own
+ * value is taken as it is.
  */
 function windowZ(
   out: Float64Array,
   w: { stats: ArrayLike<number>; recent: ArrayLike<number>; n: number; recentN: number },
-  c: { center: ArrayLike<number>; inverse: ArrayLike<number>; per: number },
+  c: { center: ArrayLike<number>; inverse: ArrayLike<number>; per: number; weight: number },
 ): void {
   const base = (w.n - 1) * c.per;
   const both = w.recentN > 0 && w.n > w.recentN;
@@ -260,7 +291,7 @@ function windowZ(
       out[j] = z;
       continue;
     }
-    const zr = (w.recent[j] - c.center[rb + j]) * c.inverse[rb + j];
+    const zr = c.weight * (w.recent[j] - c.center[rb + j]) * c.inverse[rb + j];
     out[j] = (z > 0) !== (zr > 0) ? 0 : Math.abs(z) < Math.abs(zr) ? z : zr;
   }
 }
@@ -282,6 +313,8 @@ export class TemporalModel {
   readonly #meanScale: Float64Array;
   /** Per baseline (pooled first): the channels' coupling, nf × nf. */
   readonly #coupling: Float64Array;
+  /** How far the recent half's z lets a window's z count ({@link agreementWeight}). */
+  readonly #weight: number;
 
   /** Full content hash, `sha256:` and 64 hex digits. */
   readonly contentHash: string;
@@ -317,6 +350,7 @@ export class TemporalModel {
     this.#center = Float64Array.from(center);
     this.#inverse = Float64Array.from(scale, (v) => 1 / v);
     this.#limit = Float64Array.from(limit);
+    this.#weight = agreementWeight(parts.formatVersion ?? TEMPORAL_FORMAT_VERSION);
     this.#coupling = Float64Array.from([...parts.pooled.coupling, ...parts.meters.coupling]);
     this.#spread = new Float64Array((parts.meters.ids.length + 1) * nf);
     this.#meanScale = new Float64Array((parts.meters.ids.length + 1) * nf * w);
@@ -505,6 +539,7 @@ export class TemporalModel {
         center,
         inverse,
         per,
+        weight: this.#weight,
       });
       let best = 0;
       let bestJ = 0;
@@ -550,6 +585,14 @@ export function fitTemporal(
   options: FitTemporalOptions,
 ): TemporalModel {
   validateTemporalConfig(config);
+  const format = options.formatVersion ?? TEMPORAL_FORMAT_VERSION;
+  if (format !== TEMPORAL_FORMAT_VERSION && !TEMPORAL_OLDER_VERSIONS.includes(format)) {
+    throw new RangeError(
+      `Format version must be ${
+        [TEMPORAL_FORMAT_VERSION, ...TEMPORAL_OLDER_VERSIONS].join(" or ")
+      }, got ${format}`,
+    );
+  }
   const nf = features.length;
   if (nf === 0) throw new RangeError("A model needs at least one feature, got none");
   if (new Set(features).size !== nf) {
@@ -579,6 +622,8 @@ export function fitTemporal(
       limit: new Array(w).fill(1),
     },
     training: {},
+    // Recorded only when older, as a loaded artifact's parts are.
+    ...(format === TEMPORAL_FORMAT_VERSION ? {} : { formatVersion: format }),
   };
   const { u, which } = new TemporalModel(identity, {}).standardize(matrix, options.meters);
   // Coupling over blocks of a window: the co-movement the window means see.
@@ -641,7 +686,7 @@ export function fitTemporal(
         recent: values.subarray(ro, ro + per),
         n,
         recentN: recent,
-      }, { center, inverse, per });
+      }, { center, inverse, per, weight: agreementWeight(format) });
       let best = 0;
       for (let j = 0; j < per; j++) {
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;

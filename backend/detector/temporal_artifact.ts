@@ -8,6 +8,7 @@ import {
   renderTemporalArtifact,
   TEMPORAL_FORMAT,
   TEMPORAL_FORMAT_VERSION,
+  TEMPORAL_OLDER_VERSIONS,
 } from "./_temporal_canonical.ts";
 import { MAX_FEATURES } from "./isolation_forest.ts";
 import {
@@ -59,9 +60,10 @@ export function parseTemporalArtifact(
   text: string,
   options: TemporalModelOptions = {},
 ): TemporalModel {
-  const { root, version } = fields.readHeader(text, {
+  const { root, version, formatVersion } = fields.readHeader(text, {
     format: TEMPORAL_FORMAT,
     formatVersion: TEMPORAL_FORMAT_VERSION,
+    olderVersions: TEMPORAL_OLDER_VERSIONS,
     name: "temporal_window",
   });
   const features = names(root.features, "features", MAX_FEATURES);
@@ -115,6 +117,8 @@ export function parseTemporalArtifact(
       limit: fields.numbers(calibration.limit, "calibration.limit", config.window, POSITIVE),
     },
     training: fields.object(root.training, "training"),
+    // Only an older format is recorded, so a current artifact's parts read as fitTemporal()'s.
+    ...(formatVersion === TEMPORAL_FORMAT_VERSION ? {} : { formatVersion }),
   };
   const model = new TemporalModel(parts, options);
   fields.checkContentHash(model.contentHash, version);

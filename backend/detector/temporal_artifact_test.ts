@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseTemporalArtifact, serializeTemporalArtifact } from "./temporal_artifact.ts";
-import { fitTemporal } from "./temporal.ts";
+import { agreementWeight, fitTemporal, TemporalModel } from "./temporal.ts";
 import { toMatrix } from "./model.ts";
 import { FEATURES } from "./types.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
@@ -42,7 +42,10 @@ Deno.test("parseTemporalArtifact() names the damaged field", () => {
     ],
     [{ ...doc, threshold: "high" }, /threshold must be a positive number/],
     // Format 2 had no coupling (no residual_mean statistic): refused, not guessed.
-    [{ ...doc, formatVersion: 2 }, /Artifact format version 2 is not supported \(expected 3\)/],
+    [
+      { ...doc, formatVersion: 2 },
+      /Artifact format version 2 is not supported \(expected 4 or 3\)/,
+    ],
     [
       { ...doc, pooled: { ...doc.pooled, coupling: [1, 0, 0] } },
       /pooled.coupling must have 9 entries, got 3/,
@@ -54,4 +57,57 @@ Deno.test("parseTemporalArtifact() names the damaged field", () => {
   assert.throws(() => parseTemporalArtifact("{"), /not valid JSON/);
   const tampered = text.replace(/"threshold": [0-9.e-]+/, '"threshold": 1.5');
   assert.throws(() => parseTemporalArtifact(tampered), /does not match its version/);
+});
+
+Deno.test("parseTemporalArtifact() loads a format 3 artifact and scores it as format 3 did", async () => {
+  // Written by the format 3 code (weight 1 in the recent-half agreement), with its scores.
+  const dir = new URL("./testdata/", import.meta.url);
+  const text = await Deno.readTextFile(new URL("temporal_format3.json", dir));
+  const expected = JSON.parse(
+    await Deno.readTextFile(new URL("temporal_format3_scores.json", dir)),
+  );
+  const old = parseTemporalArtifact(text);
+  assert.equal(old.parts.formatVersion, 3);
+  // Written back as format 3 with the same content hash (the file is formatted by deno fmt).
+  const again = parseTemporalArtifact(serializeTemporalArtifact(old));
+  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, 3);
+  assert.equal(again.contentHash, old.contentHash);
+  const rows = simulateFleet(expected.fleet).readings;
+  const scores = old.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id));
+  assert.deepEqual(Array.from(scores), expected.scores);
+  // The same parts read as format 4 score differently: the fixture tells the rules apart.
+  const { formatVersion: _, ...current } = old.parts;
+  const asFour = parseTemporalArtifact(serializeTemporalArtifact(new TemporalModel(current)));
+  assert.equal(asFour.parts.formatVersion, undefined);
+  assert.notDeepEqual(
+    Array.from(asFour.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id))),
+    expected.scores,
+  );
+});
+
+Deno.test("agreementWeight() is 1 for format 3 and √2 from format 4", () => {
+  assert.equal(agreementWeight(3), 1);
+  assert.equal(agreementWeight(4), Math.SQRT2);
+});
+
+Deno.test("fitTemporal() with formatVersion 3 fits exactly what the format 3 code fitted", async () => {
+  const text = await Deno.readTextFile(
+    new URL("./testdata/temporal_format3.json", import.meta.url),
+  );
+  // The fixture's training data and settings (see its training summary).
+  const train = simulateFleet({ seed: 3, meters: 2, readingsPerMeter: 300, kinds: [] }).readings;
+  const refit = fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
+    meters: train.map((r) => r.meter_id),
+    description: { source: "format 3 fixture" },
+    formatVersion: 3,
+  });
+  assert.equal(refit.contentHash, parseTemporalArtifact(text).contentHash);
+  assert.throws(
+    () =>
+      fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
+        meters: null,
+        formatVersion: 2,
+      }),
+    /Format version must be 4 or 3, got 2/,
+  );
 });

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
-import { extremeReading, type FeedReading, FleetFeed, MeterContext, toWire } from "./fleet_feed.ts";
+import { TRAINING_FLEET } from "../../backend/detector/mod.ts";
+import {
+  extremeReading,
+  type FeedReading,
+  FLEET_STREAM_DEFAULTS,
+  FleetFeed,
+  MeterContext,
+  toWire,
+} from "./fleet_feed.ts";
 
 const options = { seed: 3, meters: 3, intervalMs: 10_000, segment: 200, meanGap: 40 };
 
@@ -89,4 +97,10 @@ Deno.test("extremeReading() and toWire() send the features, meter and time, neve
     meter_id: "meter-02",
     timestamp: "2026-01-02T00:00:00.001Z",
   });
+});
+
+Deno.test("FLEET_STREAM_DEFAULTS streams the meters and cadence the service's fleet model is trained on", () => {
+  // A window of 8 readings must span the time it spanned in training (fleet_training.ts).
+  assert.equal(FLEET_STREAM_DEFAULTS.intervalMs, TRAINING_FLEET.intervalMs);
+  assert.equal(FLEET_STREAM_DEFAULTS.meters, TRAINING_FLEET.meters);
 });

@@ -143,16 +143,18 @@ export const FOREST: Candidate = {
   },
 };
 
-/** The temporal detector with `config` (default: its defaults). */
+/** The temporal detector with `config` (default: its defaults), by an artifact format's rules. */
 export function temporal(
   name: string,
   config: TemporalConfig = DEFAULT_TEMPORAL_CONFIG,
+  formatVersion?: number,
 ): Candidate {
   return {
     name,
     run(data) {
       const model: TemporalModel = fitTemporal(data.trainMatrix, FEATURES, config, {
         meters: data.trainKeys,
+        ...(formatVersion === undefined ? {} : { formatVersion }),
       });
       return {
         scores: model.scoreRows(data.testMatrix, data.testKeys),
@@ -276,6 +278,8 @@ export function candidates(): Candidate[] {
     temporal(`temporal (defaults, window ${DEFAULT_TEMPORAL_CONFIG.window})`),
     temporal("temporal, window 16", { ...DEFAULT_TEMPORAL_CONFIG, window: 16 }),
     temporal("temporal, contamination 0.01", { ...DEFAULT_TEMPORAL_CONFIG, contamination: 0.01 }),
+    // The previous default rules (recent-half agreement with factor 1), for comparison.
+    temporal("temporal, format 3 rules", DEFAULT_TEMPORAL_CONFIG, 3),
   ];
 }
 
