@@ -26,7 +26,7 @@
  *   turn, so a body of a few reads never pays for it) the reader gives the
  *   event loop a turn: one zero-delay timer per 5 ms at most. Measured on one-byte chunks: the
  *   event loop's longest stall fell from 866 ms to 38 ms per 100,000 chunks
- *   (docs/PERFORMANCE.md, "Chunk storms and probes under overload").
+ *   (docs/PERFORMANCE.md, "Probes under overload").
  *
  * A body given up on (too large, too slow, over budget) is let go, not
  * cancelled: cancelling a Deno request body whose client is still sending

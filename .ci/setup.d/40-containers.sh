@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tools for k8s/tests and containers/tests: shellcheck (apt), kubectl with
-# kustomize v5 (preinstalled on this machine kind; Debian's 1.20 is too old),
+# kustomize v5 (Debian's 1.20 is too old),
 # and the Docker API served by podman with stand-in base images
 # (../shared/tools/docker-on-podman.sh, through containers/tests/prepare_base_images.sh).
 # Idempotent and quiet; any missing piece fails here, loudly, not in a test.

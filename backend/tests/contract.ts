@@ -29,7 +29,7 @@ async function expectProblem(res: Response, status: number, detail: RegExp): Pro
   assert.equal(body.error, body.detail);
 }
 
-/** Every check of the contract (DESIGN.md §5). */
+/** Every check of the contract (the API table of README.md, checked against any base URL). */
 export const CONTRACT: readonly ContractCheck[] = [
   {
     name: "GET /health answers with status ok, the model name and the features",

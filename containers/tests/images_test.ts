@@ -1,7 +1,7 @@
 /**
  * The images and the compose stack, for real: builds both images once (the
- * `run` target; the default `compiled` target needs a denort download that
- * is unreachable here), runs the backend locked down as in the pod spec,
+ * `run` target; the default `compiled` target downloads denort, which an
+ * offline CI cannot, see docs/OFFLINE.md), runs the backend locked down as in the pod spec,
  * checks /predict, the healthcheck command, PID 1 and a clean `docker stop`,
  * then brings the compose stack up and predicts through the UI.
  *
@@ -346,8 +346,8 @@ Deno.test({
 });
 
 /**
- * Podman schedules healthchecks with systemd timers, and this sandbox has no
- * systemd: without help a compose `service_healthy` condition never turns
+ * Podman schedules healthchecks with systemd timers; on a host without
+ * systemd, without help a compose `service_healthy` condition never turns
  * true. Run each project container's healthcheck every 2 s, as the timer
  * would. Docker runs them itself; this is a test-harness stand-in only.
  */

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Prepares this sandbox for the container tests: the Docker API served by
-# podman, and local stand-ins for the base images the Dockerfiles name (no
-# image registry is reachable here). Idempotent; used by
+# Prepares a machine without a Docker engine or image registry for the
+# container tests (docs/OFFLINE.md): the Docker API served by podman, and
+# local stand-ins for the base images the Dockerfiles name. Idempotent; used by
 # .ci/setup.d/40-containers.sh and by containers/tests/images_test.ts.
 #
 # The stand-ins come from ../shared/tools/docker-on-podman.sh (beside the
-# repository, or $DOCKER_ON_PODMAN). This sandbox reaches npm through a
-# TLS-intercepting egress proxy whose CA only the host trusts, so the Deno
-# stand-in also gets the host's CA bundle (DENO_CERT); on a normal machine
-# with the real base images none of this is needed.
+# repository, or $DOCKER_ON_PODMAN). Where npm is reached through a
+# TLS-intercepting proxy whose CA only the host trusts, the Deno stand-in also
+# gets the host's CA bundle (DENO_CERT); with the real base images none of
+# this is needed.
 #
 # When the host has Debian's `prometheus` (.ci/setup.d installs it for the
 # load tests), it also builds a stand-in for the compose monitoring profile's

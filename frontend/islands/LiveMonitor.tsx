@@ -21,7 +21,7 @@ import { LiveStream, SIGNAL_NAMES, type SignalName, zeroCounters } from "../lib/
 import { SignalChartSet } from "../lib/signal_chart_set.ts";
 
 /** Starting values of the controls. */
-export interface StreamSettings {
+export interface StreamDefaults {
   batchSize: number;
   /** Milliseconds between requests while streaming. */
   intervalMs: number;
@@ -32,7 +32,7 @@ export interface StreamSettings {
 
 /** Props of {@link LiveMonitor} (plain JSON). */
 export interface LiveMonitorProps {
-  defaults: StreamSettings;
+  defaults: StreamDefaults;
   /** Largest batch the control offers: the backend's MAX_BATCH when the UI server learned it. */
   maxBatch: number;
   /** Where `maxBatch` comes from, shown beside the control. */

@@ -1,7 +1,7 @@
 /**
  * End-to-end helpers: build the islands, start the real UI server process
  * on a free port (next to the real backend from `testing/backend_process.ts`),
- * and launch Chromium the way DESIGN.md §2 says.
+ * and launch headless Chromium with the flags below.
  */
 import { REPO_ROOT, taskArgs } from "../../testing/backend_process.ts";
 import assert from "node:assert/strict";
@@ -38,7 +38,7 @@ export function startUi(env: Record<string, string>): Promise<UiProcess> {
   });
 }
 
-/** Chromium flags for headless runs in containers and CI (DESIGN.md §2). */
+/** Chromium flags for headless runs in containers and CI: no sandbox, GPU or network chatter. */
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",

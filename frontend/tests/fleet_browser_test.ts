@@ -33,9 +33,9 @@ import {
 const JS_BUDGET_BYTES = 150 * 1024;
 /**
  * The issue's bar for the default stream after two minutes. Precision clears it
- * on every seed measured; recall does not (docs/FRONTEND.md, "Detection
- * quality on the default stream": 0.70 to 0.91 over 20 seeds, mean 0.81; the
- * first readings of slow drifts and ramps are inside normal variation), so
+ * on every seed measured; recall does not (`fleet_quality.ts` measures it over
+ * many seeds; the first readings of slow drifts and ramps are inside normal
+ * variation), so
  * recall is printed against the bar, not asserted: that is the detector's work.
  */
 const MIN_PRECISION = 0.85;

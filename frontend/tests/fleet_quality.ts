@@ -7,7 +7,7 @@
  * minutes at its defaults (240 requests of 4 readings per meter, with each
  * meter's context) and counts the verdicts as the page does. Prints precision,
  * recall and event recall per seed, their spread, and point-wise recall per
- * event kind: the figures in docs/FRONTEND.md.
+ * event kind (docs/FRONTEND.md, "The fleet view", names the command).
  */
 import { print } from "../../lib/logger.ts";
 import { trainFleetTemporal } from "../../backend/detector/mod.ts";

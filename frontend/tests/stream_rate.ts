@@ -2,8 +2,8 @@
  * Measurement, not a test: streaming from a real browser at interval 0.1 s
  * with batch 64 for 30 s, counted by the backend's own `requests_total`.
  * Prints the sustained requests per second and writes
- * `frontend/tests/.artifacts/stream_rate.json` (figures go to
- * docs/PERFORMANCE.md, "## UI").
+ * `frontend/tests/.artifacts/stream_rate.json` (the target is in
+ * docs/PERFORMANCE.md).
  *
  *   deno run -A frontend/tests/stream_rate.ts [seconds]
  */

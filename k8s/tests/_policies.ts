@@ -1,7 +1,8 @@
 /**
- * Policy checks over rendered manifests: the RELIABILITY.md §2 list (K1–K19)
- * plus the drain budget (R1.6) and HPA reachability (R1.15), re-implemented
- * because kube-score, Polaris and kube-linter cannot be installed here.
+ * Policy checks over rendered manifests: the Kubernetes workload checks
+ * (K1–K19, docs/REQUIREMENTS.md) plus the drain budget (R1.6) and HPA
+ * reachability (R1.15), as the tests of kube-score, Polaris and kube-linter
+ * would run them, so `deno test` needs no linter binaries (docs/OFFLINE.md).
  *
  * Each check returns the list of problems for one object; an empty list means
  * it passes. Every check has `fixtures/<name>/success*.yaml` and
@@ -12,7 +13,7 @@ import { ref } from "./_render.ts";
 
 /** One policy: which kinds it looks at and how it judges one of them. */
 export interface Policy {
-  /** RELIABILITY.md id, e.g. "K1" or "R1.6". */
+  /** Requirement id (docs/REQUIREMENTS.md), e.g. "K1" or "R1.6". */
   id: string;
   /** Fixture folder name and exemption key. */
   name: string;
@@ -130,7 +131,7 @@ function hasTag(image: string): boolean {
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-/** Every policy, in RELIABILITY.md order. */
+/** Every policy, in the order of their ids. */
 export const POLICIES: readonly Policy[] = [
   {
     id: "K1",

@@ -432,17 +432,14 @@ export async function main(argv: string[]): Promise<number> {
 
 Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${host},
 with \`${command}\` (load average 1/5/15 min at start: ${load}, at the end: ${loadEnd}). The load
-generators and the servers share these cores, so
-absolute figures are lower bounds for a dedicated server; the ratios to the echo
-ceiling (a bare \`Deno.serve\` JSON echo: parse the body, serialize it back,
-\`tools/bench/echo_server.ts\`) are what carries over to other machines.
+generators share the servers' cores, so absolute figures are lower bounds; the ratios to the echo
+ceiling (a bare \`Deno.serve\` JSON echo, \`tools/bench/echo_server.ts\`) carry over.
 
 ### Throughput and latency (wrk, closed loop)
 
-wrk, 1 thread, ${CONNECTIONS} connections, ${seconds} s per run after a 1 s warm-up,
-POSTing one simulator batch to \`/predict\` (the echo server accepts any path). Each cell
-ran ${repeat} times, interleaved across the three servers; the table shows the run with
-the median requests/s and the range over all runs.
+wrk, 1 thread, ${CONNECTIONS} connections, ${seconds} s per run after a 1 s warm-up, one simulator
+batch per \`/predict\`; each cell ran ${repeat} times, interleaved across the servers: the median
+run and the range.
 
 ${table}
 
@@ -452,31 +449,21 @@ ${summary.map((s) => `- ${s}`).join("\n")}
 
 ### The request path's targets
 
-The service with one worker against what HTTP and JSON alone cost (issue 13): at batch 1 at least
-${TARGETS.batch1} of the echo's requests/s; at batch 64 at least ${TARGETS.batch64} of the bound
-1 / (1/echo + scoring), where scoring is the forest's own time for 64 readings (the "Scoring"
-table below, same run). The same ratios from each server's CPU time per request (user + system
-from \`/proc/<pid>/stat\` around each wrk run) are given beside them: on a machine shared with
-other work, wall-clock rates stretch unevenly while the CPU a request costs barely moves.
+One worker against what HTTP and JSON alone cost: at batch 1 at least ${TARGETS.batch1} of the
+echo's requests/s; at batch 64 at least ${TARGETS.batch64} of the bound 1 / (1/echo + scoring), scoring
+being the forest's time for 64 readings ("Scoring" below). Beside each, the same ratio from the
+servers' CPU time per request (\`/proc/<pid>/stat\`), which moves less than wall-clock rates when
+other work shares the machine.
 
 ${targets}
 
 ${cpuTable}
 
-How to read it: the echo server is the most a Deno HTTP server can do with these
-bodies (parse and serialize JSON); the service additionally validates every
-reading, scores it with the isolation forest (200 trees), explains anomalies and
-updates metrics, so its share of the ceiling falls as batches grow and scoring
-dominates. On ${navigator.hardwareConcurrency} cores, a second worker competes with
-wrk and the other worker for the same CPUs, so what it adds depends on how busy the
-machine is: compare the load averages above between runs.
-
 ### p99 at the workshop's offered load (deno task load, open loop)
 
-\`deno task load --rps 150 --duration ${loadSeconds} --batch-size 64 --workers 32 [--no-keepalive]\`
-(with \`--no-keepalive\`, the guide's command: a new TCP connection per request; without it,
-connections are reused as a client library would). Arrivals on schedule, latency measured from
-the scheduled send.
+\`deno task load --rps 150 --duration ${loadSeconds} --batch-size 64 --workers 32 [--no-keepalive]\`:
+arrivals on schedule, latency from the scheduled send; \`--no-keepalive\` (the guide's command)
+opens a connection per request.
 
 ${loadTable}
 

@@ -183,17 +183,14 @@ export async function main(argv: string[]): Promise<number> {
   const posts = pairs.flatMap((x) => x.feedback.ms);
   const failedPosts = pairs.reduce((n, x) => n + x.feedback.failed, 0);
   const f = (n: number) => n.toFixed(2);
-  const table = [
-    "| pair | p50 without | p50 with | p99 without | p99 with | p99 ratio | feedback p50 / p99 |",
-    "| ---- | ----------- | -------- | ----------- | -------- | --------- | ------------------ |",
-    ...pairs.map((x, i) =>
-      `| ${i + 1} | ${f(p(x.without, "p50"))} ms | ${f(p(x.with, "p50"))} ms | ${
-        f(p(x.without, "p99"))
-      } ms | ${f(p(x.with, "p99"))} ms | ${f(ratios[i])} | ${f(quantile(x.feedback.ms, 0.5))} / ${
-        f(quantile(x.feedback.ms, 0.99))
-      } ms |`
-    ),
-  ].join("\n");
+  // One line per run, not a table per pair: the spread is what the pairs show.
+  const range = (q: "p50" | "p99", side: "with" | "without") => {
+    const v = pairs.map((x) => p(x[side], q));
+    return `${f(Math.min(...v))}–${f(Math.max(...v))} ms`;
+  };
+  const table = `p99 ratio per pair: ${ratios.map(f).join(", ")}. p50 ${range("p50", "without")} ` +
+    `without and ${range("p50", "with")} with; p99 ${range("p99", "without")} without and ` +
+    `${range("p99", "with")} with.`;
   const section = `### Labels: \`/predict\`'s p99 with and without feedback at ${feedbackRps}/s
 
 \`deno task bench:feedback --duration ${seconds} --repeat ${repeat} --rps ${rps}\`: two identical

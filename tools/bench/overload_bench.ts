@@ -1,5 +1,5 @@
 /**
- * Overload with maximum-size bodies (issue 10, item 5; issue 20, item 2): C
+ * Overload with maximum-size bodies: C
  * clients post a `/predict` body of `--readings` readings (padded to
  * `--bytes` when given) at once, while probers in processes of their own ask
  * `/health` every 200 ms on a fresh connection, as the kubelet does: one on

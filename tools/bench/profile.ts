@@ -6,7 +6,7 @@
  * self time (share of all samples, idle excluded) per batch size.
  *
  * Flags: `--batch N` (repeatable, default 1 and 64), `--duration S` (default
- * 5), `--top N` (default 12), `--save DIR` (write each raw profile as
+ * 5), `--top N` (default 8), `--save DIR` (write each raw profile as
  * `batch-N.cpuprofile`, which Chrome DevTools' Performance panel opens),
  * `--write` (replace its section of docs/PERFORMANCE.md). The
  * figures feed docs/PERFORMANCE.md's "profile" part of `deno task bench`.
@@ -182,7 +182,7 @@ if (import.meta.main) {
     options: {
       batch: { type: "string", multiple: true, default: ["1", "64"] },
       duration: { type: "string", default: "5" },
-      top: { type: "string", default: "12" },
+      top: { type: "string", default: "8" },
       save: { type: "string" },
       write: { type: "boolean", default: false },
     },

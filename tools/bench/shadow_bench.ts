@@ -110,15 +110,14 @@ export async function main(argv: string[]): Promise<number> {
   const dropped = pairs.reduce((n, x) => n + x.dropped, 0);
   const errors = pairs.reduce((n, x) => n + x.with.errors + x.without.errors, 0);
   const f = (n: number) => n.toFixed(2);
-  const table = [
-    "| pair | p50 without | p50 with | p99 without | p99 with | p99 ratio |",
-    "| ---- | ----------- | -------- | ----------- | -------- | --------- |",
-    ...pairs.map((x, i) =>
-      `| ${i + 1} | ${f(p(x.without, "p50"))} ms | ${f(p(x.with, "p50"))} ms | ${
-        f(p(x.without, "p99"))
-      } ms | ${f(p(x.with, "p99"))} ms | ${f(ratios[i])} |`
-    ),
-  ].join("\n");
+  // One line per run, not a table per pair: the spread is what the pairs show.
+  const range = (q: "p50" | "p99", side: "with" | "without") => {
+    const v = pairs.map((x) => p(x[side], q));
+    return `${f(Math.min(...v))}–${f(Math.max(...v))} ms`;
+  };
+  const table = `p99 ratio per pair: ${ratios.map(f).join(", ")}. p50 ${range("p50", "without")} ` +
+    `without and ${range("p50", "with")} with; p99 ${range("p99", "without")} without and ` +
+    `${range("p99", "with")} with.`;
   const section = `### Shadow scoring: the champion's p99 with and without a challenger
 
 \`deno task bench:shadow --duration ${seconds} --repeat ${repeat} --rps ${rps}\`: two identical

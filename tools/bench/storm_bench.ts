@@ -1,5 +1,5 @@
 /**
- * Issue 20: no single connection may stall a process. Runs every overload
+ * No single connection may stall a process. Runs every overload
  * case against fresh processes while probers in processes of their own ask
  * `/health` every 200 ms on fresh connections (as the kubelet does), and
  * writes its section of docs/PERFORMANCE.md ("Probes under overload"):
@@ -258,7 +258,7 @@ if (import.meta.main) {
   );
 
   const section = [
-    "### Probes under overload (issue 20)",
+    "### Chunk storms and large bodies: outcome, memory, probe waits",
     "",
     `Measured ${
       new Date().toISOString().slice(0, 10)

@@ -35,7 +35,7 @@ export const persistent: Scenario = {
   description: "persistent-local overlay: a new pod loads the model from the claim, no retrain",
   async run(ctx) {
     const fig = ctx.section("persistent");
-    // A fresh, empty volume directory on the node (this machine), as a new claim would be.
+    // A fresh, empty volume directory on the node, as a new claim would be.
     const prep = Deno.uid() === 0
       ? await run("bash", ["-c", `rm -rf ${MODEL_HOST_DIR} && mkdir -p ${MODEL_HOST_DIR}`])
       : await run("sudo", [
