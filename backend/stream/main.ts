@@ -46,6 +46,7 @@ const scorer = new StreamScorer({
   metrics,
   logger,
   maxBatch: stream.maxBatch,
+  windowTtlMs: stream.windowTtlS * 1000,
 });
 let started = false;
 const server = Deno.serve({

@@ -18,6 +18,11 @@ export interface StreamConfig {
   metricsPort: number;
   /** `STREAM_MAX_BATCH`: most records scored per batch (default 2000). */
   maxBatch: number;
+  /**
+   * `STREAM_WINDOW_TTL_S`: a meter's window is dropped once its last reading is this much older
+   * (event time) than its partition's newest (default 3600; 0 keeps every window).
+   */
+  windowTtlS: number;
 }
 
 /** Read the stream settings; throws RangeError naming each bad variable. */
@@ -49,6 +54,7 @@ export function loadStreamConfig(env: Record<string, string | undefined>): Strea
     },
     metricsPort: int("STREAM_METRICS_PORT", 9464, 0, 65535),
     maxBatch: int("STREAM_MAX_BATCH", 2000, 1, 100_000),
+    windowTtlS: int("STREAM_WINDOW_TTL_S", 3600, 0, 30 * 86_400),
   };
   if (problems.length > 0) throw new RangeError(problems.join("; "));
   return config;

@@ -13,6 +13,11 @@ Deno.test("loadStreamConfig() needs KAFKA_BOOTSTRAP and defaults the rest", () =
     changelog: TOPICS.changelog,
   });
   assert.equal(config.maxBatch, 2000);
+  assert.equal(config.windowTtlS, 3600);
+  assert.equal(
+    loadStreamConfig({ KAFKA_BOOTSTRAP: "k:1", STREAM_WINDOW_TTL_S: "0" }).windowTtlS,
+    0,
+  );
   assert.equal(
     loadStreamConfig({ KAFKA_BOOTSTRAP: "k:1", STREAM_SCORES_TOPIC: "s" }).topics.scores,
     "s",
@@ -21,10 +26,16 @@ Deno.test("loadStreamConfig() needs KAFKA_BOOTSTRAP and defaults the rest", () =
 
 Deno.test("loadStreamConfig() names every bad variable", () => {
   assert.throws(
-    () => loadStreamConfig({ STREAM_MAX_BATCH: "0", STREAM_METRICS_PORT: "70000" }),
+    () =>
+      loadStreamConfig({
+        STREAM_MAX_BATCH: "0",
+        STREAM_METRICS_PORT: "70000",
+        STREAM_WINDOW_TTL_S: "1.5",
+      }),
     (err: Error) =>
       err instanceof RangeError && /KAFKA_BOOTSTRAP must be host:port, got ""/.test(err.message) &&
       /STREAM_MAX_BATCH must be an integer from 1 to 100000, got "0"/.test(err.message) &&
-      /STREAM_METRICS_PORT/.test(err.message),
+      /STREAM_METRICS_PORT/.test(err.message) &&
+      /STREAM_WINDOW_TTL_S must be an integer from 0 to 2592000, got "1.5"/.test(err.message),
   );
 });

@@ -37,6 +37,9 @@ export interface StreamMetrics {
   rebalances: Counter;
   restoreSeconds: Histogram;
   restoredWindows: Counter;
+  /** Meter windows held now, and those dropped as stale. */
+  windows: Gauge;
+  evictedWindows: Counter;
   duplicatesSkipped: Counter;
   deadLetters: Counter<"reason">;
   commitFailures: Counter;
@@ -108,6 +111,17 @@ export function createStreamMetrics(): StreamMetrics {
       name: "stream_restore_seconds",
       help: "Time to restore the windows of newly assigned partitions from the changelog",
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    windows: new Gauge({
+      name: "stream_meter_windows",
+      help:
+        "Meter windows held in memory (the meters of the owned partitions that reported lately)",
+      registers,
+    }),
+    evictedWindows: new Counter({
+      name: "stream_windows_evicted_total",
+      help: "Meter windows dropped as stale (STREAM_WINDOW_TTL_S), each with a changelog tombstone",
       registers,
     }),
     restoredWindows: new Counter({

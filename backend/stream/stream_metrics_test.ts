@@ -35,6 +35,8 @@ Deno.test("createStreamMetrics() exports lag, latency, rebalances, restores, dup
       "stream_restore_seconds_bucket",
       "stream_duplicates_skipped_total",
       "stream_dead_letters_total",
+      "stream_meter_windows",
+      "stream_windows_evicted_total",
     ]
   ) assert.match(text, new RegExp(`^# (HELP|TYPE) ${name.replace(/_bucket$/, "")} `, "m"), name);
   assert.match(text, /^stream_consumer_lag\{partition="3"\} 42$/m);

@@ -33,7 +33,7 @@ import { Buffer } from "node:buffer";
 import type { Detector } from "../detector/mod.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import { type BatchResult, type InputRecord, scoreBatch } from "./batch.ts";
-import { decodeWindow, encodeWindow, type MeterWindow } from "./windows.ts";
+import { decodeWindow, encodeWindow, type MeterWindow, staleMeters } from "./windows.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
 import { warmUp } from "./warm_up.ts";
 
@@ -58,6 +58,10 @@ export interface StreamScorerOptions {
   logger: Logger;
   /** Most records scored per batch. Default 2000. */
   maxBatch?: number;
+  /** Drop a meter's window this long (event time) after its partition moved on. 0 or absent: keep. */
+  windowTtlMs?: number;
+  /** Least time between two sweeps for stale windows (ms). Default 10,000. */
+  sweepIntervalMs?: number;
   /** How often lag is read from the broker (ms). Default 5000. */
   lagIntervalMs?: number;
   /** Client id (shown by the broker's group tools). */
@@ -81,6 +85,8 @@ interface SentBatch {
   batch: Msg[];
   result: BatchResult;
   windows: Map<string, MeterWindow>;
+  /** Meters whose window was dropped as stale after this batch (meter → partition): tombstones. */
+  evicted: Map<string, number>;
   /** Resolves (performance.now()) when the outputs are acknowledged. */
   outputs: Promise<number>;
   ackedAt: number | null;
@@ -105,6 +111,8 @@ export interface StreamCounts {
   duplicatesSkipped: number;
   rebalances: number;
   restoreMs: number[];
+  /** Windows dropped as stale. */
+  evicted: number;
 }
 
 /** Consumes, scores and produces until {@link StreamScorer.stop}. */
@@ -151,6 +159,7 @@ export class StreamScorer {
     duplicatesSkipped: 0,
     rebalances: 0,
     restoreMs: [],
+    evicted: 0,
   };
 
   /** A scorer for the given group and topics (not started). */
@@ -370,7 +379,8 @@ export class StreamScorer {
       // then keeps a first assignment, which meets each partition in turn, from draining the
       // pipeline once per partition.
       const unwritten = this.#unwritten.some((e) =>
-        [...e.windows.values()].some((w) => fresh.has(w.partition))
+        [...e.windows.values()].some((w) => fresh.has(w.partition)) ||
+        [...e.evicted.values()].some((p) => fresh.has(p))
       );
       if (unwritten) await this.#inFlight;
       await this.#restore(fresh);
@@ -443,6 +453,7 @@ export class StreamScorer {
     // Applied now so the next batch scores against them; if a send below fails, the scorer
     // rejoins and restores the windows from the changelog, dropping these.
     for (const [meter, w] of result.windows) this.#windows.set(meter, w);
+    const evicted = this.#sweep();
 
     // At most MAX_IN_FLIGHT batches between sending outputs and committing: a broker that
     // acknowledges slowly holds the scorer back instead of piling up sends. A failure of an
@@ -455,6 +466,7 @@ export class StreamScorer {
       batch,
       result,
       windows: result.windows,
+      evicted,
       outputs: messages.length > 0
         ? this.#producer.send({ messages }).then(() => performance.now())
         : Promise.resolve(sentAt),
@@ -517,20 +529,24 @@ export class StreamScorer {
       if (e.ackedAt === null) break;
       group.push(e);
     }
-    const windows = new Map<string, MeterWindow>();
+    // Each meter's latest: a window, or the partition of its tombstone (dropped as stale).
+    const windows = new Map<string, MeterWindow | number>();
     const last = new Map<number, Msg>();
     for (const e of group) {
       for (const [meter, w] of e.windows) windows.set(meter, w);
+      for (const [meter, partition] of e.evicted) windows.set(meter, partition);
       for (const m of e.batch) last.set(m.partition, m);
     }
     const changelog: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
     for (const [meter, w] of windows) {
+      const tombstone = typeof w === "number";
       changelog.push({
         topic: o.topics.changelog,
         key: Buffer.from(meter),
-        value: Buffer.from(encodeWindow(w)),
+        // A null value deletes the key: compaction removes it, and a restore drops the window.
+        value: tombstone ? null as unknown as Buffer : Buffer.from(encodeWindow(w)),
         // Co-partitioned with the readings: a new owner of partition p restores changelog p.
-        partition: w.partition,
+        partition: tombstone ? w : w.partition,
       });
     }
     const generation = this.#generation;
@@ -663,6 +679,33 @@ export class StreamScorer {
       windows: restored,
       duration_ms: Math.round(ms),
     });
+  }
+
+  #lastSweep = -Infinity;
+
+  /**
+   * Drop the windows gone stale (`windowTtlMs`) at most every `sweepIntervalMs`: one pass over
+   * the windows, so its cost is spread thin. The dropped meters' tombstones ride with the
+   * current batch's changelog write, after any earlier window of theirs.
+   */
+  #sweep(): Map<string, number> {
+    const ttl = this.#o.windowTtlMs ?? 0;
+    const now = performance.now();
+    let evicted = new Map<string, number>();
+    if (ttl > 0 && now - this.#lastSweep >= (this.#o.sweepIntervalMs ?? 10_000)) {
+      this.#lastSweep = now;
+      evicted = staleMeters(this.#windows, ttl, Date.now());
+      for (const meter of evicted.keys()) this.#windows.delete(meter);
+      this.counts.evicted += evicted.size;
+      this.#o.metrics.evictedWindows.inc(evicted.size);
+    }
+    this.#o.metrics.windows.set(this.#windows.size);
+    return evicted;
+  }
+
+  /** Meter windows held now. */
+  get windowCount(): number {
+    return this.#windows.size;
   }
 
   async #readLag(): Promise<void> {

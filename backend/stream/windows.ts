@@ -70,3 +70,28 @@ export function decodeWindow(text: string): MeterWindow {
     offset: BigInt(raw.offset),
   };
 }
+
+/**
+ * The meters whose window has gone stale (meter → its partition): the last
+ * reading is more than `ttlMs` older than the partition's newest reading, or
+ * than `now` when that is in the future (a meter with a runaway clock must not
+ * expire the rest). Event time, not arrival: a scorer catching up on a backlog
+ * keeps the windows the backlog still needs. A stale window would give a meter
+ * that comes back context from long ago; it is dropped and the meter starts
+ * afresh, so memory follows the meters that report, not every meter ever seen.
+ */
+export function staleMeters(
+  windows: ReadonlyMap<string, MeterWindow>,
+  ttlMs: number,
+  now: number,
+): Map<string, number> {
+  const newest = new Map<number, number>();
+  for (const w of windows.values()) {
+    if (w.lastTime > (newest.get(w.partition) ?? -Infinity)) newest.set(w.partition, w.lastTime);
+  }
+  const stale = new Map<string, number>();
+  for (const [meter, w] of windows) {
+    if (w.lastTime < Math.min(newest.get(w.partition)!, now) - ttlMs) stale.set(meter, w.partition);
+  }
+  return stale;
+}

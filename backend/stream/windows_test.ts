@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { advance, contextLength, decodeWindow, encodeWindow } from "./windows.ts";
+import { advance, contextLength, decodeWindow, encodeWindow, staleMeters } from "./windows.ts";
 
 const reading = (v: number) => ({ voltage: v, current: 10, frequency: 50 });
 
@@ -31,4 +31,24 @@ Deno.test("decodeWindow() reads what encodeWindow() wrote and refuses anything e
   );
   assert.throws(() => decodeWindow('{"readings":{}}'), TypeError);
   assert.throws(() => decodeWindow("not json"), SyntaxError);
+});
+
+Deno.test("staleMeters(): by each partition's newest reading, never past now, strictly older than the TTL", () => {
+  const H = 3_600_000;
+  const at = (time: number, partition: number) =>
+    advance(undefined, reading(1), { time, partition, offset: 0n, keep: 7 });
+  const now = 100 * H;
+  const windows = new Map([
+    ["a", at(10 * H, 0)], // partition 0 is a backlog at 12 h: a is 2 h behind its newest
+    ["b", at(11.5 * H, 0)], // 0.5 h behind: kept
+    ["c", at(12 * H, 0)],
+    ["d", at(98 * H, 1)], // exactly the TTL behind partition 1's newest: kept
+    ["e", at(99 * H, 1)],
+    ["f", at(50 * H, 2)], // alone in its partition: it is the newest
+    ["g", at(90 * H, 3)], // partition 3's runaway clock: h reports from the future
+    ["h", at(500 * H, 3)],
+  ]);
+  assert.deepEqual(staleMeters(windows, H, now), new Map([["a", 0], ["g", 3]]));
+  assert.deepEqual(staleMeters(windows, 1000 * H, now), new Map());
+  assert.deepEqual(staleMeters(new Map(), H, now), new Map());
 });
