@@ -128,7 +128,8 @@ export interface FeedbackTally {
 /**
  * A drift verdict: `drift` (significant after the multiple-testing correction and at least the
  * minimum effect size), `no_drift`, `insufficient_data` (the window holds fewer than
- * `DRIFT_MIN_READINGS`) or `no_reference` (the champion's artifact carries no training sample).
+ * `DRIFT_MIN_READINGS`) or `no_reference` (the champion's artifact carries no training sample,
+ * or none from the hours of the window's readings).
  */
 export type DriftVerdict = "drift" | "no_drift" | "insufficient_data" | "no_reference";
 
@@ -154,8 +155,16 @@ export interface DriftSummary {
     capacity: number;
     max_age_s: number;
   };
-  /** Rows of the champion's training sample, or null when its artifact has none. */
+  /**
+   * Rows of the champion's training sample the window is compared with (0: none from the
+   * window's hours), or null when its artifact has none.
+   */
   reference_rows: number | null;
+  /**
+   * `time_of_day`: the training rows within 45 minutes of the window readings' times of day
+   * (the sample and the readings carry times); `all_rows`: the whole sample.
+   */
+  reference_match: "all_rows" | "time_of_day";
   thresholds: {
     /** Family-wise significance level, and each test's after Bonferroni. */
     alpha: number;

@@ -17,10 +17,12 @@ export {
   readDriftReference,
 } from "./drift_reference.ts";
 export {
+  DAY_MS,
   readReferenceSample,
   REFERENCE_SAMPLE_ROWS,
   type ReferenceSample,
   referenceSample,
+  timeOfDaySeconds,
 } from "./reference_sample.ts";
 export {
   averagePrecision,
@@ -40,6 +42,7 @@ export {
   type LabeledMatrix,
   Model,
   type ModelOptions,
+  simulatedDay,
   simulatedSet,
   thresholdFor,
   toMatrix,

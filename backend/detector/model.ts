@@ -6,7 +6,7 @@
  */
 import { growForest, IsolationForest } from "./isolation_forest.ts";
 import { driftReference } from "./drift_reference.ts";
-import { referenceSample } from "./reference_sample.ts";
+import { DAY_MS, referenceSample } from "./reference_sample.ts";
 import { evaluateScores, quantile } from "./evaluation.ts";
 import { DEFAULT_RATED_CURRENT, explain, type FeatureStats, hasSensorFault } from "./reasons.ts";
 import { contentHash, type ModelParts } from "./_canonical.ts";
@@ -21,7 +21,7 @@ import {
   type Prediction,
   type Reading,
 } from "./types.ts";
-import { Simulator } from "../../lib/simulator/simulator.ts";
+import { type LabeledReading, Simulator } from "../../lib/simulator/simulator.ts";
 
 export type { ModelParts };
 // One home for the config's defaults and ranges; re-exported for the model's users.
@@ -196,6 +196,8 @@ export function featureStats(matrix: Float64Array, nFeatures: number): FeatureSt
 export interface LabeledMatrix {
   matrix: Float64Array;
   labels: boolean[];
+  /** Epoch ms of each row, when known. */
+  times?: Float64Array;
   /** What the data is (source, seed, size...), recorded in training summaries. */
   description: Record<string, unknown>;
 }
@@ -208,14 +210,40 @@ export interface SimulatedSetOptions {
   anomalyRate?: number;
 }
 
-/** Labeled simulated readings as a matrix over {@link FEATURES}. */
+/**
+ * `size` simulated readings spread evenly over one day (from the simulator's
+ * default start), so a model and its drift reference see every hour's load:
+ * a service runs all day, and a training set of consecutive seconds would
+ * cover a few night hours only.
+ */
+export function simulatedDay(size: number, seed: number, anomalyRate = 0): LabeledReading[] {
+  return new Simulator({ seed, anomalyRate, ...daySpacing(size) }).batch(size);
+}
+
+/** Where {@link simulatedDay} starts and how far apart its readings are. */
+function daySpacing(size: number): { start: number; intervalMs: number } {
+  return { start: SIMULATED_DAY, intervalMs: Math.max(1, Math.floor(DAY_MS / Math.max(1, size))) };
+}
+
+/** The simulated day: 2026-01-01 UTC. */
+const SIMULATED_DAY = Date.UTC(2026, 0, 1);
+
+/** Labeled simulated readings ({@link simulatedDay}) as a matrix over {@link FEATURES}. */
 export function simulatedSet(options: SimulatedSetOptions): LabeledMatrix {
   const anomalyRate = options.anomalyRate ?? 0;
-  const readings = new Simulator({ seed: options.seed, anomalyRate }).batch(options.size);
+  const readings = simulatedDay(options.size, options.seed, anomalyRate);
+  const { start, intervalMs } = daySpacing(options.size);
   return {
     matrix: toMatrix(readings),
     labels: readings.map((r) => r.anomaly),
-    description: { source: "simulator", seed: options.seed, anomalyRate, readings: options.size },
+    times: Float64Array.from(readings, (_, i) => start + i * intervalMs),
+    description: {
+      source: "simulator",
+      seed: options.seed,
+      anomalyRate,
+      readings: options.size,
+      span: "one day",
+    },
   };
 }
 
@@ -228,6 +256,8 @@ export interface TrainModelOptions {
   data?: Float64Array;
   /** Feature names of `data`. Default {@link FEATURES}. */
   features?: readonly string[];
+  /** Epoch ms of each row of `data`, when known: the drift reference keeps their times of day. */
+  times?: Float64Array;
   /** Describes `data` in the training summary (e.g. file name and hash). */
   dataDescription?: Record<string, unknown>;
   /**
@@ -254,7 +284,7 @@ function sameFeatures(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Train a model: grow the forest on `config.trainingSize` normal readings
- * from `new Simulator({ seed, anomalyRate: 0 })` (or on `options.data`), set
+ * from {@link simulatedDay} (or on `options.data`), set
  * the threshold at the contamination quantile of the training scores, and
  * summarise. The same config and data always give the same model and version.
  */
@@ -267,6 +297,7 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
   }
   const nf = features.length;
   let data: Float64Array;
+  let times: Float64Array | undefined = options.times;
   let description: Record<string, unknown>;
   if (options.data) {
     data = options.data;
@@ -285,6 +316,7 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
     }
     const set = simulatedSet({ size: config.trainingSize, seed: config.seed });
     data = set.matrix;
+    times = set.times;
     description = set.description;
   }
 
@@ -344,7 +376,7 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
     // What the inputs looked like, so serving can measure drift against it.
     driftReference: driftReference(data, features),
     // A bounded sample of the rows themselves, for the drift tests (KS per feature, MMD).
-    referenceSample: referenceSample(data, features),
+    referenceSample: referenceSample(data, features, undefined, times),
   };
   const parts: ModelParts = {
     config: { ...config },

@@ -34,3 +34,21 @@ Deno.test("readReferenceSample() returns null for an old artifact or a damaged s
   assert.equal(readReferenceSample({ referenceSample: { ...ok, rows: 3 } }, ["a"]), null);
   assert.equal(readReferenceSample({ referenceSample: null }, ["a"]), null);
 });
+
+Deno.test("referenceSample() keeps the sampled rows' times of day when every row has a time", () => {
+  const day = Date.UTC(2026, 0, 1);
+  const matrix = Float64Array.from({ length: 4 }, (_, r) => r);
+  const times = [day, day + 3_600_000, day + 86_400_000 + 1_500, day - 1_000];
+  const sample = referenceSample(matrix, ["x"], 2, times);
+  // Rows 0 and 2 (every second row): midnight, and 1.5 s past the next midnight.
+  assert.deepEqual(sample.timeOfDay, [0, 1]);
+  assert.equal(referenceSample(matrix, ["x"], 2, [day, NaN, day, day]).timeOfDay, undefined);
+  assert.equal(referenceSample(matrix, ["x"], 2).timeOfDay, undefined);
+  const ok = { method: "systematic", rows: 2, features: { x: [1, 2] } };
+  const timed = { ...ok, timeOfDay: [0, 86_399] };
+  assert.deepEqual(readReferenceSample({ referenceSample: timed }, ["x"]), timed);
+  // A damaged time column costs the matching by hours, not the sample.
+  for (const timeOfDay of [[0], [0, 86_400], [0, 1.5], "x"]) {
+    assert.deepEqual(readReferenceSample({ referenceSample: { ...ok, timeOfDay } }, ["x"]), ok);
+  }
+});

@@ -13,8 +13,10 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /** What the gauges read of a drift check's result (`DriftSummary` in lib/contract.ts). */
 export interface DriftFigures {
-  /** Rows of the training sample, or null when the champion's artifact has none. */
+  /** Rows of the training sample compared (0: none from the window's hours), null: no sample. */
   reference_rows: number | null;
+  /** Whether the window is compared with the training rows of its hours or with all of them. */
+  reference_match: "all_rows" | "time_of_day";
   features: Record<
     string,
     { ks_statistic: number | null; ks_p_value: number | null; psi: number | null; verdict: string }
@@ -70,6 +72,7 @@ export interface LifecycleMetrics {
   inputDriftDetected: Gauge<"test">;
   driftReferenceRows: Gauge<string>;
   driftReferenceMissing: Gauge<string>;
+  driftReferenceTimeOfDay: Gauge<string>;
   driftWindowReadings: Gauge<string>;
   feedback: Counter<"model_version" | "outcome">;
   /** Where `feature_drift_psi` reads its values at scrape time. */
@@ -285,13 +288,23 @@ export function createLifecycleMetrics(
     }),
     driftReferenceMissing: new Gauge({
       name: "drift_reference_missing",
-      help: "1 when the champion's artifact carries no training sample (written before samples " +
-        "existed: PSI only, no drift tests), else 0",
+      help: "1 when there is nothing to compare the window with: the champion's artifact carries " +
+        "no training sample (PSI only), or none of its rows is from the window's hours; else 0",
       registers,
       aggregator: "max",
       collect() {
         const result = drift?.evaluate();
-        this.set(result && result.reference_rows === null ? 1 : 0);
+        this.set(result && (result.reference_rows === null || result.reference_rows === 0) ? 1 : 0);
+      },
+    }),
+    driftReferenceTimeOfDay: new Gauge({
+      name: "drift_reference_time_of_day",
+      help: "1 when the window is compared with the training rows of its readings' hours " +
+        "(both carry times), 0 when with the whole training sample",
+      registers,
+      aggregator: "max",
+      collect() {
+        this.set(drift?.evaluate()?.reference_match === "time_of_day" ? 1 : 0);
       },
     }),
     driftWindowReadings: new Gauge({

@@ -15,6 +15,7 @@ function figures(psi: number, drift = false, rows: number | null = 1000): DriftF
   });
   return {
     reference_rows: rows,
+    reference_match: "all_rows",
     features: { voltage: f(psi), current: f(0.01) },
     multivariate: { test: "mmd", statistic: 0.001, p_value: 0.5, verdict: "no_drift" },
   };

@@ -10,6 +10,14 @@
  * significant. The request path only feeds the window; {@link evaluate}
  * runs the tests at most once per `cacheMs` (scrapes and `GET /models` read
  * the cached result), so their cost is bounded whatever the traffic.
+ *
+ * Grid readings follow the day, and a window of minutes is not a sample of a
+ * whole day: at the evening peak, normal current sits well above the day's
+ * average. So when the training sample carries times of day and the window's
+ * readings carry timestamps, the window is compared with the training rows
+ * within {@link MATCH_BAND_S} of its readings' times of day; with fewer than
+ * {@link MIN_MATCHED_ROWS} such rows the verdict is `no_reference` (the model
+ * never saw those hours), never a guess.
  */
 import type { DriftSummary, DriftVerdict, FeatureDrift } from "../../lib/contract.ts";
 import {
@@ -23,6 +31,16 @@ import { DriftWindow } from "./drift_window.ts";
 import { ksTest } from "./ks.ts";
 import { medianDistance, mmdTest } from "./mmd.ts";
 import { psi } from "./psi.ts";
+
+/** Training rows this close (seconds, either side) to a window reading's time of day match it. */
+export const MATCH_BAND_S = 45 * 60;
+/** Fewest matching training rows that give a verdict. */
+export const MIN_MATCHED_ROWS = 50;
+/** Share of the window's readings that must carry a timestamp for matching by time of day. */
+const MIN_TIMED_SHARE = 0.9;
+/** Bins of the day for matching (15 minutes each). */
+const DAY_BINS = 96;
+const BIN_S = 86_400 / DAY_BINS;
 
 /** The drift settings (`DRIFT_*`). */
 export interface DriftSettings {
@@ -80,6 +98,9 @@ export class DriftCheck {
   readonly #window: DriftWindow;
   readonly #bins: DriftReference | null;
   readonly #reference: Prepared | null;
+  /** The sample's columns in training order, and its rows' times of day (null: none). */
+  readonly #columns: number[][];
+  readonly #timeOfDay: readonly number[] | null;
   readonly #rng: Rng;
   readonly #now: () => number;
   #cached: { at: number; result: DriftSummary } | null = null;
@@ -113,9 +134,9 @@ export class DriftCheck {
     });
     this.#bins = readDriftReference(training, features);
     const sample = readReferenceSample(training, features);
-    this.#reference = sample
-      ? this.#prepare(sample.rows, features.map((f) => sample.features[f]))
-      : null;
+    this.#columns = sample ? features.map((f) => sample.features[f]) : [];
+    this.#timeOfDay = sample?.timeOfDay ?? null;
+    this.#reference = sample ? this.#prepare(sample.rows, this.#columns) : null;
   }
 
   /** Readings in the window now. */
@@ -142,23 +163,28 @@ export class DriftCheck {
     return result;
   }
 
-  /** Training and window values per feature, sorted (for histograms). */
+  /** Training values (those the window is compared with) and window values per feature, sorted. */
   samples(): DriftSamples {
     const nf = this.features.length;
     const rows = this.#window.sample();
+    const { ref } = this.#referenceFor();
     return {
       features: this.features,
-      reference: this.features.map((_, f) => this.#reference?.sorted[f] ?? new Float64Array()),
+      reference: this.features.map((_, f) => ref?.sorted[f] ?? new Float64Array()),
       current: this.features.map((_, f) => column(rows, nf, f).sort()),
     };
   }
 
-  #prepare(rows: number, columns: number[][]): Prepared {
+  /** The sample's rows ready for the tests, standardized by `scale` or by their own moments. */
+  #prepare(
+    rows: number,
+    columns: number[][],
+    scale?: Pick<Prepared, "mean" | "sd" | "bandwidth">,
+  ): Prepared {
     const nf = columns.length;
-    const mean = columns.map((c) => c.reduce((a, b) => a + b, 0) / rows);
-    const sd = columns.map((c, f) =>
-      Math.sqrt(c.reduce((a, b) => a + (b - mean[f]) ** 2, 0) / rows) || 1
-    );
+    const mean = scale?.mean ?? columns.map((c) => c.reduce((a, b) => a + b, 0) / rows);
+    const sd = scale?.sd ??
+      columns.map((c, f) => Math.sqrt(c.reduce((a, b) => a + (b - mean[f]) ** 2, 0) / rows) || 1);
     const picked = Math.min(rows, this.#settings.mmdRows);
     const step = rows / picked;
     const mmd = new Float64Array(picked * nf);
@@ -172,8 +198,45 @@ export class DriftCheck {
       mmd,
       mean,
       sd,
-      bandwidth: medianDistance(mmd, nf),
+      bandwidth: scale?.bandwidth ?? medianDistance(mmd, nf),
     };
+  }
+
+  /**
+   * The reference to test the window against: the training rows of the window's hours when
+   * both sides carry times of day (null when too few match), else the whole sample.
+   */
+  #referenceFor(): { ref: Prepared | null; match: "all_rows" | "time_of_day" } {
+    const full = this.#reference;
+    const times = this.#timeOfDay;
+    if (full === null || times === null) return { ref: full, match: "all_rows" };
+    const live = this.#window.timesOfDay();
+    const occupied = new Uint8Array(DAY_BINS);
+    let timed = 0;
+    for (const t of live) {
+      if (!Number.isFinite(t)) continue;
+      timed++;
+      occupied[Math.floor(t / BIN_S) % DAY_BINS] = 1;
+    }
+    if (live.length === 0 || timed < MIN_TIMED_SHARE * live.length) {
+      return { ref: full, match: "all_rows" };
+    }
+    // A bin is near when an occupied bin lies within the band, around midnight too.
+    const reach = Math.ceil(MATCH_BAND_S / BIN_S);
+    const near = new Uint8Array(DAY_BINS);
+    for (let b = 0; b < DAY_BINS; b++) {
+      if (!occupied[b]) continue;
+      for (let d = -reach; d <= reach; d++) near[(b + d + DAY_BINS) % DAY_BINS] = 1;
+    }
+    const picked: number[] = [];
+    for (let r = 0; r < times.length; r++) {
+      if (near[Math.floor(times[r] / BIN_S) % DAY_BINS]) picked.push(r);
+    }
+    if (picked.length === times.length) return { ref: full, match: "time_of_day" };
+    if (picked.length < MIN_MATCHED_ROWS) return { ref: null, match: "time_of_day" };
+    const columns = this.#columns.map((c) => picked.map((r) => c[r]));
+    // Standardized as the whole sample is, so the MMD's scale does not move with the hour.
+    return { ref: this.#prepare(picked.length, columns, full), match: "time_of_day" };
   }
 
   #run(): DriftSummary {
@@ -182,7 +245,7 @@ export class DriftCheck {
     const perTest = s.alpha / (nf + 1);
     const rows = this.#window.sample();
     const n = rows.length / nf;
-    const ref = this.#reference;
+    const { ref, match } = this.#referenceFor();
     const waiting: DriftVerdict = !ref ? "no_reference" : "insufficient_data";
     const enough = ref !== null && n >= s.minReadings;
     const features: Record<string, FeatureDrift> = {};
@@ -190,8 +253,16 @@ export class DriftCheck {
     this.features.forEach((name, f) => {
       const values = column(rows, nf, f);
       const bins = this.#bins?.features[name];
-      const psiValue = bins && n >= s.minReadings
-        ? psiOf(bins.edges, bins.proportions, values)
+      // PSI against the training deciles' shares, or, matched by hours, the matched rows' shares.
+      const expected = !bins
+        ? null
+        : match === "all_rows"
+        ? bins.proportions
+        : ref
+        ? sharesOf(bins.edges, ref.sorted[f])
+        : null;
+      const psiValue = bins && expected && n >= s.minReadings
+        ? psiOf(bins.edges, expected, values)
         : null;
       if (!enough) {
         features[name] = { ks_statistic: null, ks_p_value: null, psi: psiValue, verdict: waiting };
@@ -244,7 +315,8 @@ export class DriftCheck {
         capacity: this.#window.capacity,
         max_age_s: s.maxAgeSeconds,
       },
-      reference_rows: ref?.rows ?? null,
+      reference_rows: ref?.rows ?? (this.#reference ? 0 : null),
+      reference_match: match,
       thresholds: {
         alpha: s.alpha,
         per_test_alpha: perTest,
@@ -262,6 +334,18 @@ function column(rows: Float64Array, nf: number, f: number): Float64Array {
   const out = new Float64Array(n);
   for (let r = 0; r < n; r++) out[r] = rows[r * nf + f];
   return out;
+}
+
+/**
+ * Shares of `values` in the bins of `edges`, smoothed (half a row added to every bin): a few
+ * hundred matched training rows leave some bins empty by chance, and an empty expected bin would
+ * make any live reading there look like a large shift.
+ */
+function sharesOf(edges: readonly number[], values: Float64Array): number[] {
+  const counts = new Array<number>(edges.length + 1).fill(0.5);
+  for (const v of values) counts[binIndex(edges, v)]++;
+  const total = values.length + 0.5 * counts.length;
+  return counts.map((c) => c / total);
 }
 
 function psiOf(edges: readonly number[], proportions: readonly number[], values: Float64Array) {

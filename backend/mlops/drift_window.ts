@@ -11,9 +11,13 @@
  * depends on their values, so under no drift the sample is still a sample of
  * the training distribution and the tests' p-values stay valid. Per reading:
  * one random number and a few array writes; the tests run on {@link sample}.
+ * A kept reading's `timestamp` is kept as its time of day (NaN without one),
+ * so the tests can compare with training rows of the same hours.
  */
 import { assertInRange } from "../../lib/ranges.ts";
 import { createRng, type Rng } from "../../lib/simulator/rng.ts";
+import { parseTimestamp } from "../../lib/timestamp.ts";
+import { timeOfDaySeconds } from "../detector/mod.ts";
 
 /** Options for {@link DriftWindow}. */
 export interface DriftWindowOptions {
@@ -38,6 +42,8 @@ interface Slice {
   kept: number;
   /** Row-major values, one column per feature. */
   values: Float64Array;
+  /** Seconds since midnight UTC of each kept reading; NaN when it had no timestamp. */
+  timeOfDay: Float64Array;
 }
 
 /** Live readings sampled over the last `maxAgeMs`, at most `capacity` of them. */
@@ -65,6 +71,7 @@ export class DriftWindow {
       seen: 0,
       kept: 0,
       values: new Float64Array(this.#perSlice * features.length),
+      timeOfDay: new Float64Array(this.#perSlice),
     }));
   }
 
@@ -105,6 +112,9 @@ export class DriftWindow {
       for (let f = 0; f < nf; f++) {
         slice.values[at * nf + f] = (reading as Record<string, number>)[features[f]];
       }
+      const stamp = (reading as { timestamp?: unknown }).timestamp;
+      const t = typeof stamp === "string" ? parseTimestamp(stamp) : NaN;
+      slice.timeOfDay[at] = Number.isFinite(t) ? timeOfDaySeconds(t) : NaN;
     }
   }
 
@@ -118,6 +128,19 @@ export class DriftWindow {
       if (s.epoch < live) continue;
       out.set(s.values.subarray(0, s.kept * nf), at);
       at += s.kept * nf;
+    }
+    return out;
+  }
+
+  /** The times of day of the rows of {@link sample}, in the same order (NaN: no timestamp). */
+  timesOfDay(): Float64Array {
+    const live = this.#liveFrom();
+    const out = new Float64Array(this.size);
+    let at = 0;
+    for (const s of this.#slices) {
+      if (s.epoch < live) continue;
+      out.set(s.timeOfDay.subarray(0, s.kept), at);
+      at += s.kept;
     }
     return out;
   }

@@ -8,7 +8,8 @@ import { createLifecycleMetrics } from "../metrics/mlops_metrics.ts";
 import { INFERENCE_LATENCY_BUCKETS } from "../metrics/metrics.ts";
 import { ModelLifecycle } from "./model_lifecycle.ts";
 
-const config = { nEstimators: 20, sampleSize: 64, seed: 3, trainingSize: 1000 };
+// 5,000 rows over a day: enough of them match the hours of a short window (drift_check.ts).
+const config = { nEstimators: 20, sampleSize: 64, seed: 3, trainingSize: 5000 };
 const champion = trainModel({ ...config, contamination: 0.05 }, { evaluation: false });
 const challenger = trainModel({ ...config, contamination: 0.2 }, { evaluation: false });
 

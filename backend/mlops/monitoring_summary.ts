@@ -51,6 +51,7 @@ function driftSummary(
   const one = (name: string, where: (l: Record<string, string>) => boolean = () => true) =>
     samples.find((s) => s.name === name && where(s.labels))?.value ?? null;
   const referenceRows = one("drift_reference_rows");
+  const match = one("drift_reference_time_of_day") === 1 ? "time_of_day" : "all_rows";
   const waiting: DriftVerdict = one("drift_reference_missing") === 1
     ? "no_reference"
     : "insufficient_data";
@@ -85,7 +86,12 @@ function driftSummary(
       capacity: settings.capacity,
       max_age_s: settings.maxAgeSeconds,
     },
-    reference_rows: referenceRows === null || referenceRows === 0 ? null : referenceRows,
+    reference_rows: referenceRows !== null && referenceRows > 0
+      ? referenceRows
+      : match === "time_of_day"
+      ? 0
+      : null,
+    reference_match: match,
     thresholds: {
       alpha: settings.alpha,
       per_test_alpha: settings.alpha / (names.size + 1),

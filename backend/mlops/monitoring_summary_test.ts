@@ -29,6 +29,7 @@ Deno.test("monitoringSummary() reads shadow, drift and feedback figures from the
   m.lifecycle.setDriftSource({
     evaluate: () => ({
       reference_rows: 1000,
+      reference_match: "time_of_day",
       features: {
         voltage: feature(0.3, 1e-12, 0.4, "drift"),
         current: feature(0.01, 0.5, 0.03, "no_drift"),
@@ -71,6 +72,7 @@ Deno.test("monitoringSummary() reads shadow, drift and feedback figures from the
     max_age_s: 300,
   });
   assert.equal(s.drift.reference_rows, 1000);
+  assert.equal(s.drift.reference_match, "time_of_day");
   assert.equal(s.drift.thresholds.per_test_alpha, 0.01 / 3);
   assert.deepEqual(s.feedback["sha256:aaaaaaaaaaaa"], {
     tp: 3,
@@ -101,6 +103,7 @@ Deno.test("monitoringSummary() says no_reference for a champion whose artifact h
   m.lifecycle.setDriftSource({
     evaluate: () => ({
       reference_rows: null,
+      reference_match: "all_rows",
       features: { voltage: feature(0.02, 1, 0, "no_reference") },
       multivariate: { test: "mmd", statistic: null, p_value: null, verdict: "no_reference" },
     }),

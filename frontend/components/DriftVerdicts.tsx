@@ -22,8 +22,19 @@ const WORDS: Record<DriftVerdict, string> = {
   drift: "drift",
   no_drift: "no drift",
   insufficient_data: "insufficient data",
-  no_reference: "no reference sample",
+  no_reference: "no reference",
 };
+
+/** What the window is compared with, in words. */
+export function referenceWords(drift: DriftSummary): string {
+  const rows = drift.reference_rows;
+  if (rows === null) return "The champion's artifact carries no training sample (PSI only).";
+  if (drift.reference_match === "all_rows") return `Compared with all ${rows} training rows.`;
+  return rows === 0
+    ? "The champion's training data has no readings from the hours of the window's readings: " +
+      "no verdict (train on data that covers them)."
+    : `Compared with the ${rows} training rows from the same hours of the day.`;
+}
 
 /** A p-value readable at any size: small ones in exponent form. */
 function pValue(p: number | null): string {
@@ -51,7 +62,7 @@ export function DriftVerdicts({ drift }: DriftVerdictsProps): JSX.Element {
               {drift.window.capacity}). Drift: p &lt;{" "}
               {drift.thresholds.per_test_alpha.toPrecision(2)} (α{" "}
               {drift.thresholds.alpha}, Bonferroni) and KS statistic ≥{" "}
-              {drift.thresholds.min_ks_statistic}.
+              {drift.thresholds.min_ks_statistic}. {referenceWords(drift)}
             </p>
             <table class="compact" id="models-drift">
               <TableHead columns={["Feature", "Verdict", "KS statistic", "KS p-value", "PSI"]} />

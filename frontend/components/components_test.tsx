@@ -441,6 +441,7 @@ Deno.test("DriftVerdicts shows each feature's verdict, KS and PSI, the MMD check
     verdict: "drift",
     window: { readings: 4200, min_readings: 500, capacity: 5000, max_age_s: 300 },
     reference_rows: 1000,
+    reference_match: "time_of_day",
     thresholds: {
       alpha: 0.01,
       per_test_alpha: 0.0025,
@@ -473,6 +474,7 @@ Deno.test("DriftVerdicts shows each feature's verdict, KS and PSI, the MMD check
         ...drift,
         verdict: "no_reference",
         reference_rows: null,
+        reference_match: "all_rows",
         features: {
           voltage: { ks_statistic: null, ks_p_value: null, psi: 0.01, verdict: "no_reference" },
         },
@@ -482,7 +484,18 @@ Deno.test("DriftVerdicts shows each feature's verdict, KS and PSI, the MMD check
   );
   assert.match(
     waiting,
-    /no reference sample<\/span><\/td><td>—<\/td><td>—<\/td><td>0.010 \(no shift\)/,
+    /no reference<\/span><\/td><td>—<\/td><td>—<\/td><td>0.010 \(no shift\)/,
   );
+  assert.match(waiting, /carries no training sample/);
+  assert.match(html, /Compared with the 1000 training rows from the same hours of the day/);
+  const hours = renderToString(
+    <DriftVerdicts drift={{ ...drift, verdict: "no_reference", reference_rows: 0 }} />,
+  );
+  assert.match(
+    hours,
+    /no readings from the hours of the window&#39;s readings|no readings from the hours of the window's readings/,
+  );
+  const all = renderToString(<DriftVerdicts drift={{ ...drift, reference_match: "all_rows" }} />);
+  assert.match(all, /Compared with all 1000 training rows/);
   assert.match(renderToString(<DriftVerdicts drift={null} />), /Not polled yet/);
 });

@@ -101,6 +101,7 @@ Deno.test("candidate() gathers the evaluation, live precision and shadow agreeme
         verdict: "insufficient_data" as const,
         window: { readings: 0, min_readings: 500, capacity: 5000, max_age_s: 300 },
         reference_rows: 1000,
+        reference_match: "all_rows" as const,
         thresholds: {
           alpha: 0.01,
           per_test_alpha: 0.0025,

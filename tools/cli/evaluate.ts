@@ -32,9 +32,10 @@ import {
   Model,
   parseAnyArtifact,
   quantile,
+  simulatedDay,
   toMatrix,
 } from "../../backend/detector/mod.ts";
-import { ANOMALY_KINDS, type AnomalyKind, Simulator } from "../../lib/simulator/simulator.ts";
+import { ANOMALY_KINDS, type AnomalyKind } from "../../lib/simulator/simulator.ts";
 
 const HELP = `Usage: deno task evaluate [flags]
 
@@ -228,7 +229,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   if (seed < 0 || seed > 0xffffffff) {
     throw new UsageError(`--seed must be from 0 to 4294967295, got ${seed}`);
   }
-  const readings = new Simulator({ seed, anomalyRate }).batch(size);
+  const readings = simulatedDay(size, seed, anomalyRate);
   const matrix = toMatrix(readings);
   const labels = readings.map((r) => r.anomaly);
   const kinds = readings.map((r) => r.kind);

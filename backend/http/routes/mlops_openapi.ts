@@ -497,7 +497,15 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
         "capacity) against the champion's training sample: KS and PSI per feature, MMD over " +
         "rows; drift when p < per_test_alpha (Bonferroni) and, per feature, the KS statistic " +
         "is at least min_ks_statistic. Several workers: the most alarming worker's figures",
-      required: ["verdict", "window", "reference_rows", "thresholds", "features", "multivariate"],
+      required: [
+        "verdict",
+        "window",
+        "reference_rows",
+        "reference_match",
+        "thresholds",
+        "features",
+        "multivariate",
+      ],
       properties: {
         verdict: VERDICT,
         window: {
@@ -509,7 +517,15 @@ export function lifecycleSchemas(options: { maxBatch: number }): Record<string, 
             max_age_s: { type: "number" },
           },
         },
-        reference_rows: { type: ["number", "null"] },
+        reference_rows: {
+          type: ["number", "null"],
+          description: "Training rows compared (0: none from the window's hours); null: no sample",
+        },
+        reference_match: {
+          enum: ["all_rows", "time_of_day"],
+          description: "time_of_day: the training rows within 45 minutes of the window " +
+            "readings' times of day (both carry times); all_rows: the whole sample",
+        },
         thresholds: {
           type: "object",
           properties: {

@@ -173,7 +173,21 @@ function metaOf(model: AnyModel, createdAt: string, source: string): VersionMeta
     features: [...model.features],
     config: { ...model.info.config },
     threshold: model.threshold,
-    training: model.info.training,
+    training: listedTraining(model.info.training),
+  };
+}
+
+/**
+ * The training summary as listings carry it: the drift tests' sample of rows stays in the
+ * artifact (tens of kB a version, read by every `GET /models`), and the listing says only that it
+ * is there and how many rows it holds.
+ */
+function listedTraining(training: Record<string, unknown>): Record<string, unknown> {
+  const sample = training.referenceSample as { rows?: unknown; timeOfDay?: unknown } | undefined;
+  if (!sample || typeof sample !== "object") return training;
+  return {
+    ...training,
+    referenceSample: { rows: sample.rows, timeOfDay: Array.isArray(sample.timeOfDay) },
   };
 }
 
