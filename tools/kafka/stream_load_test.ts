@@ -6,27 +6,18 @@
  * skips with one line.
  */
 import assert from "node:assert/strict";
-import { createLogger, printError } from "../../lib/logger.ts";
-import { inCI } from "../../testing/tools.ts";
-import { kafkaClasspath, startBroker } from "./broker.ts";
+import { createLogger } from "../../lib/logger.ts";
+import { startBroker } from "./broker.ts";
+import { skipWithoutKafka, smallTemporalDetector } from "./_kafka_suite.ts";
 import { ensureTopics } from "../../backend/stream/create_topics.ts";
 import { DEFAULT_TOPIC_SETTINGS } from "../../backend/stream/topics.ts";
 import { StreamScorer } from "../../backend/stream/stream_scorer.ts";
 import { createStreamMetrics } from "../../backend/stream/stream_metrics.ts";
-import { FEATURES, fitTemporal, toMatrix } from "../../backend/detector/mod.ts";
-import { simulateFleet } from "../../lib/simulator/fleet.ts";
 import { formatStreamReport, runStreamLoad, type StreamLoadOptions } from "./stream_load.ts";
-
-function skip(): boolean {
-  if (kafkaClasspath() !== null) return false;
-  if (inCI()) throw new Error("CI=true but the Kafka jars are absent: .ci/run must install them");
-  printError("skip: Kafka jars absent (bash .ci/setup.d/70-kafka.sh fetches them)");
-  return true;
-}
 
 Deno.test({
   name: "runStreamLoad() times every anomaly record of its readings and samples the group's lag",
-  ignore: skip(),
+  ignore: skipWithoutKafka(),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -38,12 +29,7 @@ Deno.test({
       deadLetters: "load.dlq",
       changelog: "load.windows",
     };
-    const training = simulateFleet({ seed: 1, meters: 4, readingsPerMeter: 400, kinds: [] })
-      .readings;
-    const detector = fitTemporal(toMatrix(training), FEATURES, {
-      window: 6,
-      contamination: 0.05,
-    }, { meters: training.map((r) => r.meter_id) });
+    const detector = smallTemporalDetector(4, 400);
     let scorer: StreamScorer | null = null;
     try {
       await ensureTopics(broker.bootstrap, DEFAULT_TOPIC_SETTINGS, names);

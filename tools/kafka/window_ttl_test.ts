@@ -8,27 +8,18 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { ProduceAcks, Producer } from "@platformatic/kafka";
-import { createLogger, printError } from "../../lib/logger.ts";
-import { inCI } from "../../testing/tools.ts";
+import { createLogger } from "../../lib/logger.ts";
 import { waitFor } from "../../testing/poll.ts";
-import { kafkaClasspath, startBroker } from "./broker.ts";
+import { startBroker } from "./broker.ts";
+import { skipWithoutKafka, smallTemporalDetector } from "./_kafka_suite.ts";
 import { ensureTopics } from "../../backend/stream/create_topics.ts";
 import { DEFAULT_TOPIC_SETTINGS } from "../../backend/stream/topics.ts";
 import { StreamScorer } from "../../backend/stream/stream_scorer.ts";
 import { createStreamMetrics } from "../../backend/stream/stream_metrics.ts";
-import { FEATURES, fitTemporal, toMatrix } from "../../backend/detector/mod.ts";
-import { simulateFleet } from "../../lib/simulator/fleet.ts";
-
-function skip(): boolean {
-  if (kafkaClasspath() !== null) return false;
-  if (inCI()) throw new Error("CI=true but the Kafka jars are absent: .ci/run must install them");
-  printError("skip: Kafka jars absent (bash .ci/setup.d/70-kafka.sh fetches them)");
-  return true;
-}
 
 Deno.test({
   name: "a meter silent past the window TTL is dropped, and its tombstone outlives the scorer",
-  ignore: skip(),
+  ignore: skipWithoutKafka(),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -40,12 +31,7 @@ Deno.test({
       deadLetters: "ttl.dlq",
       changelog: "ttl.windows",
     };
-    const training = simulateFleet({ seed: 1, meters: 2, readingsPerMeter: 300, kinds: [] })
-      .readings;
-    const detector = fitTemporal(toMatrix(training), FEATURES, {
-      window: 6,
-      contamination: 0.05,
-    }, { meters: training.map((r) => r.meter_id) });
+    const detector = smallTemporalDetector(2, 300);
     const producer = new Producer({
       clientId: "ttl-test",
       bootstrapBrokers: [broker.bootstrap],
