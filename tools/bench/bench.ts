@@ -20,7 +20,7 @@
  * 10), `--no-write` (print only).
  */
 import { parseArgs } from "node:util";
-import { print, printError } from "../../lib/logger.ts";
+import { errorMessage, print, printError } from "../../lib/logger.ts";
 import { predictBodies } from "../../loadtest/payload.ts";
 import type { LoadReport } from "../../loadtest/load_runner.ts";
 import { REPO_ROOT, startBackend } from "../../testing/backend_process.ts";
@@ -268,15 +268,24 @@ function f(n: number | undefined, d = 1): string {
 
 /** Run the whole benchmark; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: "string", default: "5" },
-      "load-duration": { type: "string", default: "10" },
-      repeat: { type: "string", default: "3" },
-      "no-write": { type: "boolean", default: false },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        duration: { type: "string", default: "5" },
+        "load-duration": { type: "string", default: "10" },
+        repeat: { type: "string", default: "3" },
+        "no-write": { type: "boolean", default: false },
+      },
+    }));
+  } catch (err) {
+    printError(
+      `bench: ${errorMessage(err)} (options: --duration S, --load-duration S, ` +
+        "--repeat N, --no-write)",
+    );
+    return 2;
+  }
   const seconds = Number(values.duration);
   const loadSeconds = Number(values["load-duration"]);
   const repeat = Number(values.repeat);
