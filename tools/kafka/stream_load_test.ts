@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../../lib/logger.ts";
 import { startBroker } from "./broker.ts";
-import { skipWithoutKafka, smallTemporalDetector } from "./_kafka_suite.ts";
+import { skipWithoutKafka, smallTemporalDetector } from "./tests/kafka_suite.ts";
 import { ensureTopics } from "../../backend/stream/create_topics.ts";
 import { DEFAULT_TOPIC_SETTINGS } from "../../backend/stream/topics.ts";
 import { StreamScorer } from "../../backend/stream/stream_scorer.ts";

@@ -11,7 +11,7 @@ import { ProduceAcks, Producer } from "@platformatic/kafka";
 import { createLogger } from "../../lib/logger.ts";
 import { waitFor } from "../../testing/poll.ts";
 import { startBroker } from "./broker.ts";
-import { skipWithoutKafka, smallTemporalDetector } from "./_kafka_suite.ts";
+import { skipWithoutKafka, smallTemporalDetector } from "./tests/kafka_suite.ts";
 import { ensureTopics } from "../../backend/stream/create_topics.ts";
 import { DEFAULT_TOPIC_SETTINGS } from "../../backend/stream/topics.ts";
 import { StreamScorer } from "../../backend/stream/stream_scorer.ts";
