@@ -6,7 +6,12 @@
 import { printError } from "../../../lib/logger.ts";
 import { inCI } from "../../../testing/tools.ts";
 import { kafkaClasspath } from "../broker.ts";
-import { FEATURES, fitTemporal, type TemporalModel, toMatrix } from "../../../backend/detector/mod.ts";
+import {
+  FEATURES,
+  fitTemporal,
+  type TemporalModel,
+  toMatrix,
+} from "../../../backend/detector/mod.ts";
 import { simulateFleet } from "../../../lib/simulator/fleet.ts";
 
 /** True when the suite must be skipped (no Kafka jars outside CI); throws in CI without them. */
