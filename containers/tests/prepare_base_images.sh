@@ -29,7 +29,19 @@ if [ ! -f "$tool" ]; then
   exit 1
 fi
 
-bash "$tool" up >/dev/null
+tool=$(cd "$(dirname "$tool")" && pwd)/$(basename "$tool")
+
+# The API service keeps the folder it was started from as its working directory, and
+# containers it starts fail ("Failed to get working directory", "write child: broken
+# pipe") once that folder is deleted, e.g. an earlier clone of this repository. Restart
+# such a service, and start it from / so no clone's lifetime matters.
+pid=$(pgrep -f 'podman system service .*podman-docker\.sock' | head -n 1 || true)
+if [ -n "$pid" ] && [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *" (deleted)" ]]; then
+  echo "[containers] the Docker API service (pid $pid) runs in a deleted folder: restarting it" >&2
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+fi
+(cd / && bash "$tool" up >/dev/null)
 export DOCKER_HOST=unix:///run/podman-docker.sock
 bash "$tool" base "$DENO_IMAGE" deno
 bash "$tool" base "$DISTROLESS_IMAGE" distroless-cc
