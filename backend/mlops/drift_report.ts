@@ -6,6 +6,7 @@
  * `GET /models/drift/report` and written by `deno task drift`. Pure TypeScript.
  */
 import type { DriftSummary } from "../../lib/contract.ts";
+import { referenceWords } from "../../lib/drift_words.ts";
 import type { DriftSamples } from "./drift_check.ts";
 
 /** What the report shows besides the tests. */
@@ -76,7 +77,7 @@ const VERDICT_TEXT: Record<string, string> = {
   drift: "drift",
   no_drift: "no drift",
   insufficient_data: "insufficient data",
-  no_reference: "no reference sample",
+  no_reference: "no reference",
 };
 
 /** Render the report page. */
@@ -114,7 +115,7 @@ text{font-size:11px;fill:#555}.key span{display:inline-block;width:1em;height:.8
   }.</p>
 <table>
 <tr><th scope="row">Readings in the window</th><td>${summary.window.readings} (a verdict needs ${summary.window.min_readings}; at most ${summary.window.capacity}, ${summary.window.max_age_s} s)</td></tr>
-<tr><th scope="row">Training sample</th><td>${referenceText(summary)}</td></tr>
+<tr><th scope="row">Training sample</th><td>${escape(referenceWords(summary))}</td></tr>
 <tr><th scope="row">Rule</th><td>drift when p &lt; ${num(t.per_test_alpha, 4)} (α ${t.alpha} over ${
     samples.features.length + 1
   } tests, Bonferroni) and, per feature, KS statistic ≥ ${t.min_ks_statistic}</td></tr>
@@ -126,14 +127,4 @@ ${features}
 <tr><th scope="row">Permutation p-value</th><td>${num(m.p_value)}</td></tr></table></section>
 </body></html>
 `;
-}
-
-/** The training rows the window was compared with, in words. */
-function referenceText(summary: DriftSummary): string {
-  const rows = summary.reference_rows;
-  if (rows === null) return "none (the artifact carries no training sample)";
-  if (summary.reference_match === "all_rows") return `${rows} rows (all of the sample)`;
-  return rows === 0
-    ? "none from the hours of the window's readings: no verdict"
-    : `${rows} rows from the hours of the window's readings (within 45 minutes)`;
 }

@@ -6,6 +6,7 @@
  */
 import type { JSX } from "preact";
 import type { DriftSummary, DriftVerdict } from "../../lib/contract.ts";
+import { referenceWords } from "../../lib/drift_words.ts";
 import { driftLevel } from "../lib/models_api.ts";
 import { TableHead } from "./TableHead.tsx";
 
@@ -24,17 +25,6 @@ const WORDS: Record<DriftVerdict, string> = {
   insufficient_data: "insufficient data",
   no_reference: "no reference",
 };
-
-/** What the window is compared with, in words. */
-export function referenceWords(drift: DriftSummary): string {
-  const rows = drift.reference_rows;
-  if (rows === null) return "The champion's artifact carries no training sample (PSI only).";
-  if (drift.reference_match === "all_rows") return `Compared with all ${rows} training rows.`;
-  return rows === 0
-    ? "The champion's training data has no readings from the hours of the window's readings: " +
-      "no verdict (train on data that covers them)."
-    : `Compared with the ${rows} training rows from the same hours of the day.`;
-}
 
 /** A p-value readable at any size: small ones in exponent form. */
 function pValue(p: number | null): string {
