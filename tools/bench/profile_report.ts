@@ -70,3 +70,48 @@ export function profileTable(rows: ProfileRow[]): string {
     ...rows.map((r) => `| ${r.percent.toFixed(1)} % | \`${r.name}\` | ${r.where} |`),
   ].join("\n");
 }
+
+/** One profiled run: every function's self time and the server's CPU time per request. */
+export interface ProfiledRun {
+  rows: ProfileRow[];
+  /** Server CPU µs per request over the run (`/proc`), the total the shares divide. */
+  cpuUsPerRequest: number;
+  /** The commit profiled (saved runs). */
+  commit?: string;
+}
+
+/** A function's identity across two commits: its name and file, not its line (lines move). */
+function functionKey(row: ProfileRow): string {
+  return `${row.name} ${row.where.replace(/:\d+$/, "")}`;
+}
+
+/**
+ * Before against after, in server CPU µs per request (each function's share of the busy samples
+ * times the run's CPU per request), so a function that shrank shows as fewer µs even where its
+ * share grew. Rows: the `top` of either run, largest first; the last row is the whole request.
+ */
+export function profileComparison(before: ProfiledRun, after: ProfiledRun, top: number): string {
+  const us = (run: ProfiledRun) =>
+    new Map(run.rows.map((r) => [functionKey(r), (r.percent / 100) * run.cpuUsPerRequest]));
+  const b = us(before);
+  const a = us(after);
+  const where = new Map([...before.rows, ...after.rows].map((r) => [functionKey(r), r]));
+  const keys = new Set(
+    [before, after].flatMap((run) => run.rows.slice(0, top).map(functionKey)),
+  );
+  const ranked = [...keys].sort((x, y) =>
+    Math.max(b.get(y) ?? 0, a.get(y) ?? 0) - Math.max(b.get(x) ?? 0, a.get(x) ?? 0)
+  );
+  const cell = (v: number | undefined) => (v === undefined ? "—" : v.toFixed(1));
+  return [
+    "| function | where | before µs/request | after µs/request |",
+    "| --- | --- | ---: | ---: |",
+    ...ranked.map((k) => {
+      const row = where.get(k)!;
+      return `| \`${row.name}\` | ${row.where} | ${cell(b.get(k))} | ${cell(a.get(k))} |`;
+    }),
+    `| **whole request** | server CPU | **${cell(before.cpuUsPerRequest)}** | **${
+      cell(after.cpuUsPerRequest)
+    }** |`,
+  ].join("\n");
+}

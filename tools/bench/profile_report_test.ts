@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { profileTable, shortLocation, topSelfTime, type V8CpuProfile } from "./profile_report.ts";
+import {
+  profileComparison,
+  profileTable,
+  shortLocation,
+  topSelfTime,
+  type V8CpuProfile,
+} from "./profile_report.ts";
 
 const ROOT = "/repo/";
 
@@ -60,4 +66,24 @@ Deno.test("profileTable() renders one Markdown row per function", () => {
   const table = profileTable([{ name: "score", where: "backend/x.ts:3", percent: 12.345 }]);
   assert.equal(table.split("\n").length, 3);
   assert.match(table, /\| 12\.3 % \| `score` \| backend\/x\.ts:3 \|/);
+});
+
+Deno.test("profileComparison() matches functions whose lines moved and states µs per request", () => {
+  const run = (rows: [string, string, number][], cpuUsPerRequest: number) => ({
+    rows: rows.map(([name, where, percent]) => ({ name, where, percent })),
+    cpuUsPerRequest,
+  });
+  const table = profileComparison(
+    run([["json", "npm:hono", 50], ["ids", "backend/p.ts:10", 25], ["gc", "native", 25]], 40),
+    run([["ids", "backend/p.ts:14", 40], ["gc", "native", 60]], 20),
+    2,
+  );
+  const lines = table.split("\n");
+  // json: 50 % of 40 µs before, gone after; ids: 25 % of 40 before, 40 % of 20 after.
+  assert.deepEqual(lines.slice(2), [
+    "| `json` | npm:hono | 20.0 | — |",
+    "| `gc` | native | 10.0 | 12.0 |",
+    "| `ids` | backend/p.ts:14 | 10.0 | 8.0 |",
+    "| **whole request** | server CPU | **40.0** | **20.0** |",
+  ]);
 });
