@@ -16,6 +16,8 @@ export interface Logger {
   info(event: string, fields?: Fields): void;
   warn(event: string, fields?: Fields): void;
   error(event: string, fields?: Fields): void;
+  /** Whether a line at `level` would be written (skip building its fields when not). */
+  enabled(level: Level): boolean;
 }
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -49,6 +51,7 @@ export function createLogger(base: Fields = {}, options: LoggerOptions = {}): Lo
     info: (e, f) => write("info", e, f),
     warn: (e, f) => write("warn", e, f),
     error: (e, f) => write("error", e, f),
+    enabled: (level) => ORDER[level] >= min,
   };
 }
 

@@ -3,16 +3,14 @@
  * injected dependencies, so tests call `app.request()` with fakes and the
  * server (one worker or several) supplies real ones.
  */
-import { inflightLimit } from "./middleware/inflight_limit.ts";
+import { InflightLimit } from "./middleware/inflight_limit.ts";
 import { Hono } from "hono";
 import type { Config } from "../config.ts";
 import { errorMessage, type Logger } from "../../lib/logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { workerBodyBudget } from "./middleware/body_budget.ts";
-import { requestId, type RequestIdVariables } from "./middleware/request_id.ts";
-import { requestLog } from "./middleware/request_log.ts";
-import { requestMetrics } from "./middleware/request_metrics.ts";
-import { timing, type TimingVariables } from "./middleware/timing.ts";
+import type { RequestIdVariables } from "./middleware/request_id.ts";
+import { requestEnvelope } from "./middleware/request_envelope.ts";
 import { shownArtifactPath } from "../store/model_store.ts";
 import { HttpError, problemResponse } from "../../lib/problem.ts";
 import { httpErrorOf } from "./domain_errors.ts";
@@ -32,8 +30,8 @@ import { predictRoutes } from "./routes/predict.ts";
 import { simulateRoutes } from "./routes/simulate.ts";
 import type { ServiceState } from "../predict/state.ts";
 
-/** Context variables every request has: its id and, once handled, its duration. */
-export type RequestVariables = RequestIdVariables & TimingVariables;
+/** Context variables every request has: its id. */
+export type RequestVariables = RequestIdVariables;
 
 /** What the application needs from its host. */
 export interface AppDeps {
@@ -113,26 +111,11 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   const registry = deps.registry ??
     new ModelRegistry(config.modelDir, { retention: config.modelRetention });
 
-  // Outermost first: the id exists for everything after it, and the timing, innermost, has its
-  // figure ready when the metrics and the log line (which run after it on the way out) read it.
   // Filled from the registered routes once they are all in (below), before any request.
   const routes = new Set<string>();
   const allowedMethods: Record<string, readonly string[]> = {};
-  app.use(
-    requestId(),
-    requestLog({ logger, routes }),
-    requestMetrics({ metrics, routes }),
-    timing(),
-  );
-  // Shadow scoring runs between requests, never while one is being handled (bounded).
-  app.use(async function shadowYields(_c, next) {
-    lifecycle.requestStarted();
-    try {
-      await next();
-    } finally {
-      lifecycle.requestFinished();
-    }
-  });
+  // Id, timing, metrics, log line; shadow scoring runs between requests, never during one.
+  app.use(requestEnvelope({ logger, metrics, routes, inProgress: lifecycle }));
 
   app.get("/", (c) =>
     c.json({
@@ -146,7 +129,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestVariables }> 
   // One body budget per worker for every route that reads a reading batch.
   const admitBody = workerBodyBudget(config, metrics);
   // One MAX_INFLIGHT count per worker across the routes that do work, as documented.
-  const limitInflight = inflightLimit({ max: config.maxInflight });
+  const limitInflight = new InflightLimit(config.maxInflight);
   app.route(
     "/",
     predictRoutes({

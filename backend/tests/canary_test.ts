@@ -102,6 +102,11 @@ Deno.test("a canary gets 10 % of requests sticky per meter on every worker, and 
     MODEL_POLL_S: "0.5",
     CANARY_WINDOW_S: String(WINDOW_S),
     CANARY_MIN_REQUESTS: "100",
+    // The latency rule is canary_guard_test.ts's: here a canary's p99 over ~100 answers is its
+    // slowest, which a process descheduled on a busy machine makes arbitrary (a healthy canary
+    // was rolled back that way at load average 12). This test is about share, stickiness and
+    // the anomaly-rate rule.
+    CANARY_MAX_P99_RATIO: "1000",
   };
   const backends: BackendProcess[] = [];
   try {
@@ -125,7 +130,12 @@ Deno.test("a canary gets 10 % of requests sticky per meter on every worker, and 
     const share = answers.filter((a) => a.version === HEALTHY.info.version).length /
       answers.length;
     print(`canary share: ${(share * 100).toFixed(2)} % of ${answers.length} requests`);
-    assert.ok(Math.abs(share - 0.1) <= 0.02, `canary share ${share}`);
+    assert.ok(
+      Math.abs(share - 0.1) <= 0.02,
+      `canary share ${share}; canary history: ${
+        JSON.stringify(await registry.history("canary").catch(() => []))
+      }`,
+    );
     const byMeter = new Map<string, Set<string | null>>();
     for (const a of answers) {
       if (a.meter !== null) {

@@ -9,7 +9,7 @@
  * limits").
  */
 import type { MiddlewareHandler } from "hono";
-import { ByteBudget } from "../../../lib/byte_budget.ts";
+import { ByteBudget, type Lease } from "../../../lib/byte_budget.ts";
 import type { Config } from "../../config.ts";
 import type { Metrics } from "../../metrics/metrics.ts";
 import { GaugeSeries } from "../../metrics/metric_series.ts";
@@ -54,31 +54,61 @@ export function bodyBytesGauge(metrics: Metrics): (reserved: number) => void {
 export function workerBodyBudget(
   config: Pick<Config, "bodyBytesInFlightPerWorker" | "maxBodyBytes">,
   metrics: Metrics,
-): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
-  return bodyBudget({
+): BodyAdmission {
+  return new BodyAdmission({
     budgetBytes: config.bodyBytesInFlightPerWorker,
     maxBodyBytes: config.maxBodyBytes,
     onChange: bodyBytesGauge(metrics),
   });
 }
 
-/** Create the admission middleware; it hands the body reader a way to grow the reservation. */
+/** Admission of request bodies against one byte budget. */
+export class BodyAdmission {
+  readonly #budget: ByteBudget;
+  readonly #budgetBytes: number;
+  readonly #maxBodyBytes: number;
+
+  /** A budget of `options.budgetBytes` for bodies of at most `options.maxBodyBytes`. */
+  constructor(options: BodyBudgetOptions) {
+    const { onChange } = options;
+    this.#budget = new ByteBudget({
+      limit: options.budgetBytes,
+      ...(onChange ? { onChange } : {}),
+    });
+    this.#budgetBytes = options.budgetBytes;
+    this.#maxBodyBytes = options.maxBodyBytes;
+  }
+
+  /**
+   * Reserve room for a body that declares `contentLength` (or none: chunked), before reading
+   * it; throws the 503 when the budget cannot. The body reader grows the lease as bytes come.
+   */
+  admit(contentLength: string | undefined): Lease {
+    const lease = this.#budget.lease(
+      reservationFor(contentLength, this.#maxBodyBytes),
+      this.#maxBodyBytes,
+    );
+    if (lease === null) throw overBudget(this.#budgetBytes);
+    return lease;
+  }
+
+  /** The admission as a middleware; it hands the body reader a way to grow the reservation. */
+  middleware(): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
+    return async (c, next) => {
+      const lease = this.admit(c.req.header("content-length"));
+      c.set("admitBodyBytes", lease.grow);
+      try {
+        await next();
+      } finally {
+        lease.release();
+      }
+    };
+  }
+}
+
+/** Create the admission middleware with a budget of its own. */
 export function bodyBudget(
   options: BodyBudgetOptions,
 ): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
-  const { budgetBytes, maxBodyBytes, onChange } = options;
-  const budget = new ByteBudget({ limit: budgetBytes, ...(onChange ? { onChange } : {}) });
-  return async function admitBody(c, next) {
-    const lease = budget.lease(
-      reservationFor(c.req.header("content-length"), maxBodyBytes),
-      maxBodyBytes,
-    );
-    if (lease === null) throw overBudget(budgetBytes);
-    c.set("admitBodyBytes", lease.grow);
-    try {
-      await next();
-    } finally {
-      lease.release();
-    }
-  };
+  return new BodyAdmission(options).middleware();
 }

@@ -79,7 +79,8 @@ Deno.test("workerBodyBudget() admits within the worker's share and reports it in
   let seen = -1;
   app.post(
     "/",
-    workerBodyBudget({ bodyBytesInFlightPerWorker: 4096, maxBodyBytes: 2048 }, metrics),
+    workerBodyBudget({ bodyBytesInFlightPerWorker: 4096, maxBodyBytes: 2048 }, metrics)
+      .middleware(),
     async (c) => {
       seen = (await metrics.bodyBytesInFlight.get()).values[0].value;
       return c.text("ok");

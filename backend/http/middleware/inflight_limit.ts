@@ -1,6 +1,7 @@
 /**
  * Sheds load explicitly: past `max` concurrent requests on this worker, answer
- * 503 with Retry-After at once instead of queueing without bound.
+ * 503 with Retry-After at once instead of queueing without bound. One limit
+ * is shared by every route that does work (`/predict`, `/feedback`).
  */
 import type { MiddlewareHandler } from "hono";
 import { HttpError } from "../../../lib/problem.ts";
@@ -10,24 +11,48 @@ export interface InflightLimitOptions {
   max: number;
 }
 
-/** Create a concurrency-limiting middleware. */
-export function inflightLimit(options: InflightLimitOptions): MiddlewareHandler {
-  const { max } = options;
-  let inflight = 0;
-  return async function inflightLimit(_c, next) {
-    if (inflight >= max) {
+/** A count of requests in progress with a ceiling. */
+export class InflightLimit {
+  readonly #max: number;
+  #inflight = 0;
+
+  /** A limit of `max` requests at once. */
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  /** Count a request in; throws the 503 when `max` are already in progress. Pair with {@link leave}. */
+  enter(): void {
+    if (this.#inflight >= this.#max) {
       throw new HttpError(
         "overloaded",
-        `More than ${max} requests are in progress on this worker (MAX_INFLIGHT); retry shortly`,
+        `More than ${this.#max} requests are in progress on this worker (MAX_INFLIGHT); retry shortly`,
         // Close: the body is not read, and draining it would spend the CPU shedding is meant to save.
         { headers: { "retry-after": "1", connection: "close" } },
       );
     }
-    inflight++;
-    try {
-      await next();
-    } finally {
-      inflight--;
-    }
-  };
+    this.#inflight++;
+  }
+
+  /** Count a request out. */
+  leave(): void {
+    this.#inflight--;
+  }
+
+  /** The limit as a middleware around the rest of the chain. */
+  middleware(): MiddlewareHandler {
+    return async (_c, next) => {
+      this.enter();
+      try {
+        await next();
+      } finally {
+        this.leave();
+      }
+    };
+  }
+}
+
+/** Create a concurrency-limiting middleware with a limit of its own. */
+export function inflightLimit(options: InflightLimitOptions): MiddlewareHandler {
+  return new InflightLimit(options.max).middleware();
 }

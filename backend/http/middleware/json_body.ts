@@ -31,22 +31,32 @@ export const TURN_BODY_BYTES = 64 * 1024;
 /** The turns of this isolate's event loop: one queue for every route that parses a body. */
 const turns = new TurnQueue();
 
+/**
+ * Parse `bytes` (read by `readJsonBytes`) and hand the value to `use`; a large body waits for
+ * its turn first and keeps it until `use` is done.
+ */
+export async function usingParsedBody<T>(
+  bytes: Uint8Array,
+  use: (body: unknown) => T | Promise<T>,
+): Promise<T> {
+  if (bytes.byteLength < TURN_BODY_BYTES) return await use(parseJson(bytes));
+  await turns.enter();
+  try {
+    return await use(parseJson(bytes));
+  } finally {
+    turns.leave();
+  }
+}
+
 /** Parse the body of the request as JSON within the limits, into `c.get("body")`. */
 export function jsonBody(
   options: JsonBodyOptions,
 ): MiddlewareHandler<{ Variables: JsonBodyVariables }> {
   return async function jsonBody(c, next) {
     const bytes = await readJsonBytes(c.req.raw, options, c.get("admitBodyBytes") ?? options.admit);
-    if (bytes.byteLength < TURN_BODY_BYTES) {
-      c.set("body", parseJson(bytes));
+    await usingParsedBody(bytes, (body) => {
+      c.set("body", body);
       return next();
-    }
-    await turns.enter();
-    try {
-      c.set("body", parseJson(bytes));
-      await next();
-    } finally {
-      turns.leave();
-    }
+    });
   };
 }

@@ -1,44 +1,33 @@
 /**
- * Writes one JSON log line per request: id, method and route labels, status
- * and duration. The level follows the status: `debug` for success, `info`
- * for client errors, `warn` for 503 (the expected answer while loading,
- * draining or shedding load, not a fault) and `error` for other 5xx. Reads
- * the id from {@link requestId} and the time from {@link timing}.
+ * One log line per request, at a level that follows the status: debug for
+ * success (off at the default level), info for client errors, warn for 503
+ * (overload, not ready), error for other server errors.
  */
-import type { MiddlewareHandler } from "hono";
-import type { Logger } from "../../../lib/logger.ts";
-import { methodLabel, routeLabel } from "../../metrics/metrics.ts";
-import type { RequestIdVariables } from "./request_id.ts";
-import type { TimingVariables } from "./timing.ts";
+import type { Level, Logger } from "../../../lib/logger.ts";
 
-/** Options for {@link requestLog}. */
-export interface RequestLogOptions {
-  logger: Logger;
-  /** Route patterns served by the app; any other path is logged as `other`. */
-  routes: ReadonlySet<string>;
+/** The level of a request's line by its status. */
+export function requestLevel(status: number): Level {
+  if (status >= 500 && status !== 503) return "error";
+  if (status === 503) return "warn";
+  return status >= 400 ? "info" : "debug";
 }
 
-/** Create the request-log middleware. */
-export function requestLog(
-  options: RequestLogOptions,
-): MiddlewareHandler<{ Variables: RequestIdVariables & TimingVariables }> {
-  const { logger, routes } = options;
-  return async function requestLog(c, next) {
-    try {
-      await next();
-    } finally {
-      const status = c.res.status;
-      const fields = {
-        request_id: c.get("requestId"),
-        method: methodLabel(c.req.method),
-        path: routeLabel(c.req.path, routes),
-        status,
-        duration_ms: Math.round((c.get("elapsedSeconds") ?? 0) * 1e5) / 100,
-      };
-      if (status >= 500 && status !== 503) logger.error("request", fields);
-      else if (status === 503) logger.warn("request", fields);
-      else if (status >= 400) logger.info("request", fields);
-      else logger.debug("request", fields);
-    }
-  };
+/** Write the request's line (its fields are built only when the level is on). */
+export function logRequest(
+  logger: Logger,
+  requestId: string,
+  method: string,
+  path: string,
+  status: number,
+  seconds: number,
+): void {
+  const level = requestLevel(status);
+  if (!logger.enabled(level)) return;
+  logger[level]("request", {
+    request_id: requestId,
+    method,
+    path,
+    status,
+    duration_ms: Math.round(seconds * 1e5) / 100,
+  });
 }

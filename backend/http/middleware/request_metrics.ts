@@ -3,43 +3,11 @@
  * `request_latency_seconds{path,method}`, and the ones in progress in
  * `inflight_requests`. The labels come from closed sets (`routeLabel`,
  * `methodLabel`): never the raw path or method, so unknown URLs and made-up
- * methods cannot grow the series count. Reads the time from {@link timing},
- * which must run inside it.
+ * methods cannot grow the series count. `request_envelope.ts` records every
+ * request here.
  */
-import type { MiddlewareHandler } from "hono";
-import { CounterSeries, GaugeSeries, HistogramSeries } from "../../metrics/metric_series.ts";
-import { methodLabel, type Metrics, routeLabel } from "../../metrics/metrics.ts";
-import type { TimingVariables } from "./timing.ts";
-
-/** Options for {@link requestMetrics}. */
-export interface RequestMetricsOptions {
-  metrics: Metrics;
-  /** Route patterns served by the app; any other path is labelled `other`. */
-  routes: ReadonlySet<string>;
-}
-
-/** Create the request-metrics middleware. */
-export function requestMetrics(
-  options: RequestMetricsOptions,
-): MiddlewareHandler<{ Variables: TimingVariables }> {
-  const { metrics, routes } = options;
-  const recorder = new RequestRecorder(metrics);
-  const inflight = new GaugeSeries(metrics.inflight);
-  return async function requestMetrics(c, next) {
-    inflight.inc();
-    try {
-      await next();
-    } finally {
-      inflight.dec();
-      recorder.record(
-        routeLabel(c.req.path, routes),
-        methodLabel(c.req.method),
-        c.res.status,
-        c.get("elapsedSeconds") ?? 0,
-      );
-    }
-  };
-}
+import { CounterSeries, HistogramSeries } from "../../metrics/metric_series.ts";
+import type { Metrics } from "../../metrics/metrics.ts";
 
 /**
  * Records one request in the two request metrics. Each (path, method,

@@ -16,7 +16,7 @@
  * budget (`FEEDBACK_RATE`, `FEEDBACK_MAX_LABELS`; 429 past it) and, when
  * `FEEDBACK_TOKEN` is set, need `Authorization: Bearer <FEEDBACK_TOKEN>`.
  */
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import type { Detector, Reading } from "../../detector/mod.ts";
 import { outcome, OUTCOMES, precision, recall, tally } from "../../mlops/feedback.ts";
 import { type IdLabel, validateFeedbackBody, validateLabels } from "../../mlops/feedback_schema.ts";
@@ -25,8 +25,9 @@ import type { LifecycleMetrics } from "../../metrics/mlops_metrics.ts";
 import type { ModelLifecycle } from "../../mlops/model_lifecycle.ts";
 import { anomalyFlags } from "../../mlops/shadow.ts";
 import { checkBearer } from "../../mlops/admin_auth.ts";
-import { inflightLimit } from "../middleware/inflight_limit.ts";
-import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
+import { InflightLimit } from "../middleware/inflight_limit.ts";
+import type { BodyAdmission } from "../middleware/body_budget.ts";
+import { bodyRoute } from "../middleware/body_route.ts";
 import { ValidationError } from "../../predict/predict_schema.ts";
 import { idVersion } from "../../predict/prediction_id.ts";
 import { type FieldError, HttpError } from "../../../lib/problem.ts";
@@ -61,9 +62,9 @@ export interface FeedbackDeps {
   bodyTimeoutMs: number;
   maxInflight: number;
   /** Per-worker body admission (`MAX_BODY_BYTES_IN_FLIGHT`), shared with `/predict`. */
-  admitBody: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
+  admitBody: BodyAdmission;
   /** The worker's `MAX_INFLIGHT` limit, shared with `/predict`; default: one of its own. */
-  limitInflight?: MiddlewareHandler;
+  limitInflight?: InflightLimit;
   bodyBytesInFlightPerWorker: number;
 }
 
@@ -74,9 +75,9 @@ function clientOf(env: unknown): string {
 }
 
 /** Create the feedback sub-app. */
-export function feedbackRoutes(deps: FeedbackDeps): Hono<{ Variables: JsonBodyVariables }> {
+export function feedbackRoutes(deps: FeedbackDeps): Hono {
   const { state, lifecycle, metrics } = deps;
-  const app = new Hono<{ Variables: JsonBodyVariables }>();
+  const app = new Hono();
 
   const spend = (client: string, n: number) => {
     const wait = deps.budget.take(client, n);
@@ -198,15 +199,15 @@ export function feedbackRoutes(deps: FeedbackDeps): Hono<{ Variables: JsonBodyVa
       }
       await next();
     },
-    deps.limitInflight ?? inflightLimit({ max: deps.maxInflight }),
-    deps.admitBody,
-    jsonBody({
-      maxBytes: deps.maxBodyBytes,
-      timeoutMs: deps.bodyTimeoutMs,
-      budgetBytes: deps.bodyBytesInFlightPerWorker,
-    }),
-    async (c) => {
-      const input = c.get("body");
+    bodyRoute({
+      inflight: deps.limitInflight ?? new InflightLimit(deps.maxInflight),
+      bodies: deps.admitBody,
+      read: {
+        maxBytes: deps.maxBodyBytes,
+        timeoutMs: deps.bodyTimeoutMs,
+        budgetBytes: deps.bodyBytesInFlightPerWorker,
+      },
+    }, async (c, input) => {
       const client = clientOf(c.env);
       const hasLabels = typeof input === "object" && input !== null && "labels" in input;
       const hasReadings = typeof input === "object" && input !== null && "readings" in input;
@@ -258,7 +259,7 @@ export function feedbackRoutes(deps: FeedbackDeps): Hono<{ Variables: JsonBodyVa
         models: results,
         served_by: deps.servedBy,
       });
-    },
+    }),
   );
   return app;
 }

@@ -1,11 +1,10 @@
 /** `POST /predict`: score a batch of readings. */
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import type { Config } from "../../config.ts";
 import type { Metrics } from "../../metrics/metrics.ts";
-import { workerBodyBudget } from "../middleware/body_budget.ts";
-import { inflightLimit } from "../middleware/inflight_limit.ts";
-import { jsonBody, type JsonBodyVariables } from "../middleware/json_body.ts";
-import { requireModel } from "../middleware/require_model.ts";
+import { type BodyAdmission, workerBodyBudget } from "../middleware/body_budget.ts";
+import { InflightLimit } from "../middleware/inflight_limit.ts";
+import { bodyRoute } from "../middleware/body_route.ts";
 import { requireDetector, type ScoreOptions, scoreRequest } from "../../predict/score.ts";
 import type { ServiceState } from "../../predict/state.ts";
 import { ValidationError } from "../../predict/predict_schema.ts";
@@ -25,15 +24,15 @@ export interface PredictDeps {
   /** Chooses champion or canary per request and counts each version's answers; absent: champion. */
   canary?: CanaryRouter;
   /** Body admission shared with the other body-reading routes; default: one of its own. */
-  admitBody?: MiddlewareHandler<{ Variables: JsonBodyVariables }>;
+  admitBody?: BodyAdmission;
   /** The worker's `MAX_INFLIGHT` limit, shared with `/feedback`; default: one of its own. */
-  limitInflight?: MiddlewareHandler;
+  limitInflight?: InflightLimit;
 }
 
 /** Create the `/predict` sub-app. */
-export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVariables }> {
+export function predictRoutes(deps: PredictDeps): Hono {
   const { state, metrics, config, servedBy } = deps;
-  const app = new Hono<{ Variables: JsonBodyVariables }>();
+  const app = new Hono();
   // The same options for every request: nothing to build per request.
   const options: ScoreOptions = {
     metrics,
@@ -43,19 +42,20 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
   };
   app.post(
     "/predict",
-    deps.limitInflight ?? inflightLimit({ max: config.maxInflight }),
-    requireModel(state),
-    deps.admitBody ?? workerBodyBudget(config, metrics),
-    jsonBody({
-      maxBytes: config.maxBodyBytes,
-      timeoutMs: config.bodyTimeoutMs,
-      budgetBytes: config.bodyBytesInFlightPerWorker,
-    }),
-    function predict(c) {
-      // The detector again, not the one `requireModel` saw: a promotion may have swapped it
+    bodyRoute({
+      inflight: deps.limitInflight ?? new InflightLimit(config.maxInflight),
+      bodies: deps.admitBody ?? workerBodyBudget(config, metrics),
+      read: {
+        maxBytes: config.maxBodyBytes,
+        timeoutMs: config.bodyTimeoutMs,
+        budgetBytes: config.bodyBytesInFlightPerWorker,
+      },
+      // 503 before the body is read when no model is loaded.
+      ready: () => requireDetector(state),
+    }, function predict(c, body) {
+      // The detector again, not the one `ready` saw: a promotion may have swapped it
       // while the body was read, and the response names the model that scored it.
       const champion = requireDetector(state);
-      const body = c.get("body");
       const router = deps.canary;
       if (!router) return c.json(scoreRequest(champion, body, options));
       const route = router.choose(champion, body);
@@ -77,7 +77,7 @@ export function predictRoutes(deps: PredictDeps): Hono<{ Variables: JsonBodyVari
         response.anomalies,
       );
       return c.json(response);
-    },
+    }),
   );
   return app;
 }
