@@ -9,15 +9,30 @@ Deno.test("flagList() names each flag, with VALUE where it takes one", () => {
   );
 });
 
-Deno.test("a benchmark given an unknown flag prints one usage line and exits 2", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tools/bench/profile.ts", "--nope"],
-    cwd: REPO_ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const err = new TextDecoder().decode(out.stderr).trim();
-  assert.equal(out.code, 2);
-  assert.equal(err.split("\n").length, 1, err);
-  assert.match(err, /^bench:profile: Unknown option '--nope' \(flags: --batch VALUE, /);
+const SCRIPTS = [
+  "ab",
+  "bench",
+  "detector_bench",
+  "drift_bench",
+  "feedback_bench",
+  "overload_bench",
+  "profile",
+  "shadow_bench",
+  "storm_bench",
+  "temporal_bench",
+];
+
+Deno.test("every benchmark given an unknown flag prints one usage line and exits 2", async () => {
+  for (const script of SCRIPTS) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `tools/bench/${script}.ts`, "--nope"],
+      cwd: REPO_ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(out.stderr).trim();
+    assert.equal(out.code, 2, `${script}: ${err}`);
+    assert.equal(err.split("\n").length, 1, `${script}: ${err}`);
+    assert.match(err, /Unknown option '--nope'/, script);
+  }
 });

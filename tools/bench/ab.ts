@@ -9,7 +9,7 @@
  * work this is how a change is judged: both revisions meet the same load in
  * the same minutes, and CPU per request moves far less than req/s.
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { print, printError } from "../../lib/logger.ts";
 import { REPO_ROOT, startBackend } from "../../testing/backend_process.ts";
 import { cpuTargetRatios, medianRow, type WrkResult } from "./bench_report.ts";
@@ -31,13 +31,10 @@ async function startTree(name: string, root: string, modelDir: string): Promise<
 
 /** Measure; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      base: { type: "string", default: "HEAD" },
-      duration: { type: "string", default: "3" },
-      repeat: { type: "string", default: "5" },
-    },
+  const values = benchArgs("bench:ab", argv, {
+    base: { type: "string", default: "HEAD" },
+    duration: { type: "string", default: "3" },
+    repeat: { type: "string", default: "5" },
   });
   const seconds = Number(values.duration);
   const repeat = Number(values.repeat);

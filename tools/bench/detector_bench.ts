@@ -9,7 +9,7 @@
  * `--quick` uses fewer repetitions (for a smoke run). Timings are medians.
  */
 import { IsolationForest as MlIsolationForest } from "ml-isolation-forest";
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import {
   DEFAULT_MODEL_CONFIG,
   evaluateScores,
@@ -64,7 +64,7 @@ function pad(rows: string[][]): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" } } });
+  const values = benchArgs("detector_bench", Deno.args, { quick: { type: "boolean" } });
   const runs = values.quick ? 3 : 9;
   const mlRuns = values.quick ? 1 : 3;
   const config = DEFAULT_MODEL_CONFIG;

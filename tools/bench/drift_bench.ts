@@ -8,13 +8,13 @@
  *
  * Flags: `--rounds N` (evaluations per size, default 20).
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { DEFAULT_MODEL_CONFIG, trainModel } from "../../backend/detector/mod.ts";
 import { DriftCheck } from "../../backend/mlops/drift_check.ts";
 import { Simulator } from "../../lib/simulator/simulator.ts";
 import { print } from "../../lib/logger.ts";
 
-const { values } = parseArgs({ args: Deno.args, options: { rounds: { type: "string" } } });
+const values = benchArgs("bench:drift", Deno.args, { rounds: { type: "string" } });
 const rounds = Number(values.rounds ?? 20);
 const model = trainModel({ ...DEFAULT_MODEL_CONFIG });
 const batches = Array.from({ length: 200 }, (_, i) => new Simulator({ seed: i }).batch(64));

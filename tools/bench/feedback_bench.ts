@@ -12,7 +12,7 @@
  * Flags: `--duration S` (seconds per pair, default 10), `--repeat N` (pairs,
  * default 5), `--rps N` (default 150), `--feedback-rps N` (default 10), `--no-write`.
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import type { LoadReport } from "../../loadtest/load_runner.ts";
 import { type BackendProcess, REPO_ROOT, startBackend } from "../../testing/backend_process.ts";
 import { print } from "../../lib/logger.ts";
@@ -125,15 +125,12 @@ function median(values: number[]): number {
 
 /** Run the benchmark; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: "string", default: "10" },
-      repeat: { type: "string", default: "5" },
-      rps: { type: "string", default: "150" },
-      "feedback-rps": { type: "string", default: "10" },
-      "no-write": { type: "boolean", default: false },
-    },
+  const values = benchArgs("bench:feedback", argv, {
+    duration: { type: "string", default: "10" },
+    repeat: { type: "string", default: "5" },
+    rps: { type: "string", default: "150" },
+    "feedback-rps": { type: "string", default: "10" },
+    "no-write": { type: "boolean", default: false },
   });
   const seconds = Number(values.duration);
   const repeat = Number(values.repeat);

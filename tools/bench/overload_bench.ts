@@ -12,7 +12,7 @@
  *
  * Extra backend environment: `--env NAME=VALUE` (repeatable).
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { print } from "../../lib/logger.ts";
 import { predictBodies } from "../../loadtest/payload.ts";
 import { startBackend } from "../../testing/backend_process.ts";
@@ -136,13 +136,11 @@ export async function overload(
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      connections: { type: "string", default: "200" },
-      readings: { type: "string", default: "5000" },
-      bytes: { type: "string" },
-      env: { type: "string", multiple: true, default: [] },
-    },
+  const values = benchArgs("overload_bench", Deno.args, {
+    connections: { type: "string", default: "200" },
+    readings: { type: "string", default: "5000" },
+    bytes: { type: "string" },
+    env: { type: "string", multiple: true, default: [] },
   });
   const env = Object.fromEntries(
     (values.env as string[]).map((

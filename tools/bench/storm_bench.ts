@@ -18,7 +18,7 @@
  *
  *   deno run -A tools/bench/storm_bench.ts [--chunks 1000000] [--no-write]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { print } from "../../lib/logger.ts";
 import { REPO_ROOT, startBackend, taskArgs } from "../../testing/backend_process.ts";
 import { processMemory } from "../../testing/raw_socket.ts";
@@ -178,11 +178,9 @@ async function perChunk(chunks: number): Promise<{ service: number; plain: numbe
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      chunks: { type: "string", default: "1000000" },
-      "no-write": { type: "boolean", default: false },
-    },
+  const values = benchArgs("storm_bench", Deno.args, {
+    chunks: { type: "string", default: "1000000" },
+    "no-write": { type: "boolean", default: false },
   });
   const chunks = Number(values.chunks);
   const backendLimit = memoryLimitBytes("backend") / MiB;

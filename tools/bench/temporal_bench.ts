@@ -9,7 +9,7 @@
  *
  *   deno run -A tools/bench/temporal_bench.ts [--quick]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import {
   averagePrecision,
   DEFAULT_MODEL_CONFIG,
@@ -185,7 +185,7 @@ function report(title: string, scored: Scored[], test: Data, pick: (s: Scored) =
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" } } });
+  const values = benchArgs("temporal_bench", Deno.args, { quick: { type: "boolean" } });
   const METERS = values.quick ? 4 : 8;
   const trainPerMeter = DAY;
   const testPerMeter = values.quick ? DAY : 2 * DAY;
