@@ -44,8 +44,19 @@ const ASCII = new TextDecoder();
 
 /** Base64url of `bytes[0, length)` as ASCII codes into `out` at `at`; returns the end. */
 function encodeAscii(bytes: Uint8Array, length: number, out: Uint8Array, at: number): number {
+  return encodeAsciiFrom(bytes, 0, length, out, at);
+}
+
+/** Base64url of `bytes[from, length)` as ASCII codes into `out` at `at`; returns the end. */
+function encodeAsciiFrom(
+  bytes: Uint8Array,
+  from: number,
+  length: number,
+  out: Uint8Array,
+  at: number,
+): number {
   let o = at;
-  let i = 0;
+  let i = from;
   for (; i + 2 < length; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
     out[o] = CODES[n >>> 18];
@@ -152,10 +163,37 @@ function versionBytes(version: string): Uint8Array {
   return cachedVersionBytes;
 }
 
-/** Writes the ids of one scored batch; one per request, reused for every reading. */
+/** Working memory of the writers of one feature count (ids are written synchronously). */
+interface Scratch {
+  bytes: Uint8Array;
+  view: DataView;
+  values: Float64Array;
+}
+
+const scratches: Scratch[] = [];
+
+function scratchFor(nf: number): Scratch {
+  let scratch = scratches[nf];
+  if (scratch === undefined) {
+    const bytes = new Uint8Array(HEADER_BYTES + FIXED_BODY_BYTES + 8 * nf);
+    scratch = { bytes, view: new DataView(bytes.buffer), values: new Float64Array(nf) };
+    scratches[nf] = scratch;
+  }
+  return scratch;
+}
+
+/** The ASCII of a batch's ids, grown as batches need (reused: ids are written synchronously). */
+let asciiScratch = new Uint8Array(4096);
+
+/** Below this many characters a string is built from the codes directly, without a decoder op. */
+const DIRECT_DECODE_CHARS = 1024;
+
+/**
+ * Writes the ids of one scored batch; one per request, reused for every reading. Writers share
+ * their working memory (one per feature count): a request costs its header and its strings.
+ */
 export class PredictionIdWriter {
-  readonly #bytes: Uint8Array;
-  readonly #view: DataView;
+  readonly #scratch: Scratch;
   #header: string | null = null;
   readonly #headerAscii = new Uint8Array(24);
   readonly #seed: number;
@@ -167,27 +205,27 @@ export class PredictionIdWriter {
       throw new RangeError(`A prediction id carries 1 to ${MAX_ID_FEATURES} values, got ${nf}`);
     }
     this.#nf = nf;
-    this.#bytes = new Uint8Array(HEADER_BYTES + FIXED_BODY_BYTES + 8 * nf);
-    this.#view = new DataView(this.#bytes.buffer);
-    const b = this.#bytes;
+    this.#scratch = scratchFor(nf);
+    const { bytes: b, view } = this.#scratch;
     b[0] = FORMAT;
     b.set(versionBytes(modelVersion), 1);
-    this.#view.setUint16(7, Math.floor(servedAt / 2 ** 32));
-    this.#view.setUint32(9, servedAt >>> 0);
+    view.setUint16(7, Math.floor(servedAt / 2 ** 32));
+    view.setUint32(9, servedAt >>> 0);
     if (poolAt + 5 > pool.length) {
       crypto.getRandomValues(pool);
       poolAt = 0;
     }
-    b.set(pool.subarray(poolAt, poolAt + 5), 13);
+    for (let i = 0; i < 5; i++) b[13 + i] = pool[poolAt + i];
     poolAt += 5;
+    // The header's bytes live on only as its characters and the checksum's seed: the scratch
+    // is the next writer's as soon as this returns.
     encodeAscii(b, HEADER_BYTES, this.#headerAscii, 0);
     this.#seed = fnv(b, 0, HEADER_BYTES, FNV_OFFSET);
   }
 
   /** Write the body bytes of reading `index` (verdict, values, checksum); returns their length. */
   #body(index: number, predicted: boolean, values: ArrayLike<number>): number {
-    const b = this.#bytes;
-    const v = this.#view;
+    const { bytes: b, view: v } = this.#scratch;
     let o = HEADER_BYTES;
     b[o] = index >>> 16;
     b[o + 1] = (index >>> 8) & 0xff;
@@ -201,23 +239,29 @@ export class PredictionIdWriter {
 
   /**
    * The ids of a whole batch at once: `verdicts[i]` and the values `fill(i, out)` writes. Built
-   * as one ASCII buffer decoded once, then sliced: a string per character would cost more than
-   * the ids' bytes.
+   * as one ASCII buffer turned into a string once, then sliced: a string per character would
+   * cost more than the ids' bytes.
    */
   ids(verdicts: ArrayLike<boolean>, fill: (index: number, out: Float64Array) => void): string[] {
     const n = verdicts.length;
     const bodyBytes = FIXED_BODY_BYTES + 8 * this.#nf;
-    const length = this.#headerAscii.length + Math.ceil(bodyBytes * 4 / 3);
-    const ascii = new Uint8Array(n * length);
-    const values = new Float64Array(this.#nf);
-    const body = this.#bytes.subarray(HEADER_BYTES);
+    const header = this.#headerAscii;
+    const length = header.length + Math.ceil(bodyBytes * 4 / 3);
+    if (asciiScratch.length < n * length) asciiScratch = new Uint8Array(n * length * 2);
+    const ascii = asciiScratch;
+    const { bytes, values } = this.#scratch;
     for (let i = 0; i < n; i++) {
       fill(i, values);
       const at = i * length;
-      ascii.set(this.#headerAscii, at);
-      encodeAscii(body, this.#body(i, verdicts[i], values), ascii, at + this.#headerAscii.length);
+      ascii.set(header, at);
+      // The body starts after the header's bytes; encodeAscii reads from an offset view.
+      const end = HEADER_BYTES + this.#body(i, verdicts[i], values);
+      encodeAsciiFrom(bytes, HEADER_BYTES, end, ascii, at + header.length);
     }
-    const text = ASCII.decode(ascii);
+    const total = n * length;
+    const text = total < DIRECT_DECODE_CHARS
+      ? String.fromCharCode.apply(null, ascii.subarray(0, total) as unknown as number[])
+      : ASCII.decode(ascii.subarray(0, total));
     const out = new Array<string>(n);
     for (let i = 0; i < n; i++) out[i] = text.slice(i * length, (i + 1) * length);
     return out;
@@ -226,8 +270,8 @@ export class PredictionIdWriter {
   /** The id of the reading at `index` with `values` (the model's features) and its verdict. */
   id(index: number, predicted: boolean, values: ArrayLike<number>): string {
     const length = this.#body(index, predicted, values);
-    this.#header ??= encode(this.#bytes, HEADER_BYTES);
-    return this.#header + encode(this.#bytes.subarray(HEADER_BYTES), length);
+    this.#header ??= ASCII.decode(this.#headerAscii);
+    return this.#header + encode(this.#scratch.bytes.subarray(HEADER_BYTES), length);
   }
 }
 

@@ -68,6 +68,27 @@ Deno.test("PredictionIdWriter.ids() writes a batch's ids exactly as id() does on
   assert.deepEqual(decodePredictionId(batch[1]).values, [231.5, 9.75]);
 });
 
+Deno.test("PredictionIdWriter.ids() agrees with id() for short and long batches, writers interleaved", () => {
+  // Short batches become a string without the decoder, long ones with it; writers of one
+  // feature count share their working memory, so a second writer's ids must not leak into the
+  // first's.
+  for (const nf of [1, 3, MAX_FEATURES]) {
+    for (const n of [1, 5, 15, 16, 200]) {
+      const a = new PredictionIdWriter(VERSION, nf, 1_000 + n);
+      const b = new PredictionIdWriter(VERSION, nf, 2_000 + n);
+      const row = (i: number) => Array.from({ length: nf }, (_, f) => i * 10 + f + 0.25);
+      const verdicts = Array.from({ length: n }, (_, i) => i % 3 === 0);
+      const fromB = b.ids(verdicts, (i, out) => out.set(row(i)));
+      const fromA = a.ids(verdicts, (i, out) => out.set(row(i)));
+      assert.deepEqual(fromA, verdicts.map((v, i) => a.id(i, v, row(i))), `nf ${nf}, n ${n}`);
+      assert.deepEqual(fromB, verdicts.map((v, i) => b.id(i, v, row(i))), `nf ${nf}, n ${n}`);
+      const last = decodePredictionId(fromA[n - 1]);
+      assert.equal(last.servedAt, 1_000 + n);
+      assert.deepEqual(last.values, row(n - 1));
+    }
+  }
+});
+
 Deno.test("PredictionIdWriter writes ids for a model of as many features as a model may have", () => {
   assert.equal(MAX_ID_FEATURES, MAX_FEATURES);
   const values = Array.from({ length: MAX_FEATURES }, (_, i) => i + 0.5);
