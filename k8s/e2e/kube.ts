@@ -35,7 +35,13 @@ export async function resetNamespace(): Promise<void> {
       timeoutS: 200,
     },
   );
-  await kubectl(["delete", "pv", "anomaly-models-local", "--ignore-not-found"]);
+  await kubectl([
+    "delete",
+    "pv",
+    "anomaly-models-local",
+    "anomaly-kafka-local",
+    "--ignore-not-found",
+  ]);
   await kubectl(["delete", "storageclass", "anomaly-local", "--ignore-not-found"]);
 }
 

@@ -10,10 +10,11 @@
  *    `load-image`d into the node.
  * 3. Scenarios (k8s/e2e/scenarios/), each with assertions and figures, in
  *    order: dev, network-policy, hpa, port-forward, rollout, pod-kill,
- *    persistent, model-lifecycle, scaled.
+ *    persistent, model-lifecycle, scaled, stream-lag (KEDA, built by
+ *    .ci/setup.d/65-keda.sh; it installs and removes KEDA itself).
  * 4. Report: JSON at $E2E_REPORT (default .tmp/k8s-e2e.json), the HPA chart
  *    beside it (.svg), a summary on stdout.
- * 5. Teardown, also on failure and Ctrl-C: the namespace and the local PV go;
+ * 5. Teardown, also on failure and Ctrl-C: the namespace and the local PVs go;
  *    the cluster goes down if this run started it. `--keep` leaves all up.
  *
  * Exit code 0 only when every scenario passed.
@@ -22,6 +23,7 @@ import { print } from "../../lib/logger.ts";
 import { ROOT } from "../tests/_render.ts";
 import { renderChart } from "./chart.ts";
 import { kubectl, LocalK8s, log, mustRun, run, terminateChildren } from "./cluster.ts";
+import { removeKedaIfPresent } from "./keda.ts";
 import { resetNamespace } from "./kube.ts";
 import { type E2eReport, newReport, summarize } from "./report.ts";
 import type { Context, Scenario } from "./scenario.ts";
@@ -34,6 +36,7 @@ import { podKill } from "./scenarios/pod_kill.ts";
 import { portForward } from "./scenarios/port_forward.ts";
 import { rollout } from "./scenarios/rollout.ts";
 import { scaled } from "./scenarios/scaled.ts";
+import { KAFKA_HOST_DIR, streamLag } from "./scenarios/stream_lag.ts";
 
 /** Every scenario, in the order they run (later ones build on the state earlier ones leave). */
 export const SCENARIOS: readonly Scenario[] = [
@@ -46,6 +49,7 @@ export const SCENARIOS: readonly Scenario[] = [
   persistent,
   modelLifecycle,
   scaled,
+  streamLag,
 ];
 
 /**
@@ -189,9 +193,11 @@ async function main(): Promise<number> {
       return;
     }
     try {
-      log("teardown: deleting namespace anomaly, the local PV and its directory");
+      log("teardown: deleting namespace anomaly, the local PVs and their directories");
       await resetNamespace();
-      const rm = ["rm", "-rf", MODEL_HOST_DIR];
+      // After the namespace: its ScaledObject's finalizer needs KEDA's operator.
+      await removeKedaIfPresent();
+      const rm = ["rm", "-rf", MODEL_HOST_DIR, KAFKA_HOST_DIR];
       await (Deno.uid() === 0 ? run(rm[0], rm.slice(1)) : run("sudo", ["-n", ...rm]));
     } catch (error) {
       log(`teardown: ${error instanceof Error ? error.message : error}`);

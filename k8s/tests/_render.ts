@@ -33,8 +33,10 @@ export const KUSTOMIZATIONS: readonly string[] = [
   "k8s/overlays/persistent-local",
   "k8s/overlays/lifecycle",
   "k8s/overlays/streaming",
+  "k8s/overlays/streaming-keda",
   "k8s/e2e/overlays/hpa",
   "k8s/e2e/overlays/lifecycle-local",
+  "k8s/e2e/overlays/stream-lag",
 ];
 
 /** Parse a multi-document YAML stream into objects, skipping empty documents. */

@@ -16,6 +16,7 @@ import {
   Service,
   ServiceAccount,
 } from "kubernetes-models/v1";
+import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
 import type { K8sObject } from "./_render.ts";
 
 type Model = { validate(): void };
@@ -36,6 +37,7 @@ const MODELS: Record<string, ModelClass> = {
   "v1/Service": Service,
   "v1/ServiceAccount": ServiceAccount,
   "storage.k8s.io/v1/StorageClass": StorageClass,
+  "keda.sh/v1alpha1/ScaledObject": ScaledObject,
 };
 
 /**
