@@ -10,6 +10,13 @@ import { type GridMap, validateGridMap } from "./grid.ts";
 export type Json = Record<string, unknown>;
 
 /** `value` as JSON for an error message, cut at 40 characters. */
+/** `[5, 4, 3]` as "5, 4 or 3", for messages that list what is accepted. */
+export function orList(items: readonly unknown[]): string {
+  return items.length < 2
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
 export function quote(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
@@ -107,7 +114,7 @@ export function readHeader(
   if (!accepted.includes(root.formatVersion as number)) {
     throw new RangeError(
       `Artifact format version ${quote(root.formatVersion)} is not supported (expected ${
-        accepted.join(" or ")
+        orList(accepted)
       })`,
     );
   }

@@ -162,3 +162,9 @@ Deno.test("checkContentHash() passes a match and names both hashes on a mismatch
       "sha256:abababababab... (the file was modified or damaged)",
   );
 });
+
+Deno.test("orList() joins what is accepted as a reader would say it", () => {
+  assert.equal(fields.orList([5, 4, 3]), "5, 4 or 3");
+  assert.equal(fields.orList([4, 3]), "4 or 3");
+  assert.equal(fields.orList([1]), "1");
+});

@@ -11,13 +11,15 @@ import { documentText, gridText, headerLines, list, sha256Version } from "./_can
 export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
 
 /** The artifact's `formatVersion`; bump it when the layout or the scoring rules change. */
-export const TEMPORAL_FORMAT_VERSION = 4;
+export const TEMPORAL_FORMAT_VERSION = 5;
 
 /**
- * Older versions that still load and score by their own rules: format 3
- * differs from 4 only in the recent-half agreement (`temporal.ts`, `agreementWeight()`).
+ * Older versions that still load and score by their own rules: format 4
+ * scores as 5 does and differs only in how training read the statistics'
+ * tails (`temporal.ts`, `tailQuantile()`); format 3 also in the recent-half
+ * agreement (`agreementWeight()`).
  */
-export const TEMPORAL_OLDER_VERSIONS: readonly number[] = Object.freeze([3]);
+export const TEMPORAL_OLDER_VERSIONS: readonly number[] = Object.freeze([4, 3]);
 
 /** The artifact text for `parts`; with `version` null, the text that is hashed. */
 export function renderTemporalArtifact(parts: TemporalParts, version: string | null): string {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseTemporalArtifact, serializeTemporalArtifact } from "./temporal_artifact.ts";
-import { agreementWeight, fitTemporal, TemporalModel } from "./temporal.ts";
+import { agreementWeight, fitTemporal, tailQuantile, TemporalModel } from "./temporal.ts";
 import { toMatrix } from "./model.ts";
 import { FEATURES } from "./types.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
@@ -44,7 +44,7 @@ Deno.test("parseTemporalArtifact() names the damaged field", () => {
     // Format 2 had no coupling (no residual_mean statistic): refused, not guessed.
     [
       { ...doc, formatVersion: 2 },
-      /Artifact format version 2 is not supported \(expected 4 or 3\)/,
+      /Artifact format version 2 is not supported \(expected 5, 4 or 3\)/,
     ],
     [
       { ...doc, pooled: { ...doc.pooled, coupling: [1, 0, 0] } },
@@ -75,19 +75,43 @@ Deno.test("parseTemporalArtifact() loads a format 3 artifact and scores it as fo
   const rows = simulateFleet(expected.fleet).readings;
   const scores = old.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id));
   assert.deepEqual(Array.from(scores), expected.scores);
-  // The same parts read as format 4 score differently: the fixture tells the rules apart.
+  // The same parts read as the current format score differently: the fixture tells the rules apart.
   const { formatVersion: _, ...current } = old.parts;
-  const asFour = parseTemporalArtifact(serializeTemporalArtifact(new TemporalModel(current)));
-  assert.equal(asFour.parts.formatVersion, undefined);
+  const asCurrent = parseTemporalArtifact(serializeTemporalArtifact(new TemporalModel(current)));
+  assert.equal(asCurrent.parts.formatVersion, undefined);
   assert.notDeepEqual(
-    Array.from(asFour.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id))),
+    Array.from(asCurrent.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id))),
     expected.scores,
   );
+});
+
+Deno.test("parseTemporalArtifact() loads a format 4 artifact and scores it as format 4 did", async () => {
+  // Written by the format 4 code (tails read at 0.5 %), with its scores.
+  const dir = new URL("./testdata/", import.meta.url);
+  const text = await Deno.readTextFile(new URL("temporal_format4.json", dir));
+  const expected = JSON.parse(
+    await Deno.readTextFile(new URL("temporal_format4_scores.json", dir)),
+  );
+  const old = parseTemporalArtifact(text);
+  assert.equal(old.parts.formatVersion, 4);
+  const again = parseTemporalArtifact(serializeTemporalArtifact(old));
+  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, 4);
+  assert.equal(again.contentHash, old.contentHash);
+  const rows = simulateFleet(expected.fleet).readings;
+  const scores = old.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id));
+  assert.deepEqual(Array.from(scores), expected.scores);
 });
 
 Deno.test("agreementWeight() is 1 for format 3 and √2 from format 4", () => {
   assert.equal(agreementWeight(3), 1);
   assert.equal(agreementWeight(4), Math.SQRT2);
+  assert.equal(agreementWeight(5), Math.SQRT2);
+});
+
+Deno.test("tailQuantile() reads the 0.5 % tails up to format 4 and the 0.1 % tails from format 5", () => {
+  assert.deepEqual(tailQuantile(3), { p: 0.005, z: 2.576 });
+  assert.deepEqual(tailQuantile(4), { p: 0.005, z: 2.576 });
+  assert.deepEqual(tailQuantile(5), { p: 0.001, z: 3.090 });
 });
 
 Deno.test("fitTemporal() with formatVersion 3 fits exactly what the format 3 code fitted", async () => {
@@ -108,6 +132,22 @@ Deno.test("fitTemporal() with formatVersion 3 fits exactly what the format 3 cod
         meters: null,
         formatVersion: 2,
       }),
-    /Format version must be 4 or 3, got 2/,
+    /Format version must be 5, 4 or 3, got 2/,
   );
+});
+
+Deno.test("fitTemporal() with formatVersion 4 fits exactly what the format 4 code fitted", async () => {
+  const text = await Deno.readTextFile(
+    new URL("./testdata/temporal_format4.json", import.meta.url),
+  );
+  const train = simulateFleet({ seed: 3, meters: 2, readingsPerMeter: 300, kinds: [] }).readings;
+  const fit = (formatVersion?: number) =>
+    fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
+      meters: train.map((r) => r.meter_id),
+      description: { source: "format 4 fixture" },
+      ...(formatVersion === undefined ? {} : { formatVersion }),
+    });
+  assert.equal(fit(4).contentHash, parseTemporalArtifact(text).contentHash);
+  // The current format reads other tails: another calibration from the same data.
+  assert.notDeepEqual(fit().parts.calibration.scale, fit(4).parts.calibration.scale);
 });

@@ -271,6 +271,11 @@ function planEvents(
         size = uniform(rng, 6, 10);
         period = integer(rng, 2, 8);
         phase = uniform(rng, 0, 2 * Math.PI);
+        // Sampled twice a period, a sine is ±A |sin(phase)|: near phase 0 or π no reading
+        // would move although the event is labeled ±A. At its peaks it oscillates ±A as stated
+        // (from period 3 on, some reading is at least 0.7 A out whatever the phase). The phase
+        // is drawn anyway, so the other events' draws stay as they were.
+        if (period === 2) phase = Math.PI / 2;
         break;
       case "frequency_ramp":
         signal = "frequency";

@@ -155,3 +155,35 @@ Deno.test("simulateFleet() with realism: varied meters, bursts labeled normal, s
     /Event depth scale maximum/,
   );
 });
+
+Deno.test("simulateFleet() oscillations move the voltage as far as their label says, whatever their period", () => {
+  // Before period-2 oscillations were sampled at their peaks, about one oscillation in forty
+  // (period 2, phase near 0 or π) moved the voltage by under a third of its amplitude.
+  const fleet = simulateFleet({
+    seed: 11,
+    meters: 60,
+    readingsPerMeter: 3000,
+    kinds: ["oscillation"],
+  });
+  const byMeter = new Map(fleet.meters.map((m, i) => [m.meter_id, i]));
+  let checked = 0;
+  for (const e of fleet.events) {
+    const m = byMeter.get(e.meter_id)!;
+    const inside = Array.from(
+      { length: e.length },
+      (_, k) => fleet.readings[(e.first + k) * fleet.meters.length + m].voltage,
+    );
+    const mean = inside.reduce((a, b) => a + b, 0) / inside.length;
+    const sd = Math.sqrt(inside.reduce((a, v) => a + (v - mean) ** 2, 0) / inside.length);
+    // Noise alone: the meter's sd; an oscillation of amplitude A adds at least A² / 4 of variance.
+    const noise = fleet.meters[m].voltage.sd;
+    assert.ok(
+      sd > Math.sqrt(noise ** 2 + e.magnitude ** 2 / 8),
+      `oscillation ${e.id}: sd ${sd.toFixed(2)} V with noise ${noise.toFixed(2)} V, amplitude ${
+        e.magnitude.toFixed(2)
+      } V`,
+    );
+    checked++;
+  }
+  assert.ok(checked > 300, `only ${checked} oscillations`);
+});

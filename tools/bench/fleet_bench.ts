@@ -278,7 +278,9 @@ export function candidates(): Candidate[] {
     temporal(`temporal (defaults, window ${DEFAULT_TEMPORAL_CONFIG.window})`),
     temporal("temporal, window 16", { ...DEFAULT_TEMPORAL_CONFIG, window: 16 }),
     temporal("temporal, contamination 0.01", { ...DEFAULT_TEMPORAL_CONFIG, contamination: 0.01 }),
-    // The previous default rules (recent-half agreement with factor 1), for comparison.
+    // Earlier rules, for comparison: format 4 read the statistics' tails at 0.5 %; format 3 also
+    // took the recent half's agreement with factor 1.
+    temporal("temporal, format 4 rules", DEFAULT_TEMPORAL_CONFIG, 4),
     temporal("temporal, format 3 rules", DEFAULT_TEMPORAL_CONFIG, 3),
   ];
 }
