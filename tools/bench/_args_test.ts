@@ -15,6 +15,7 @@ const SCRIPTS = [
   "detector_bench",
   "drift_bench",
   "feedback_bench",
+  "fleet_bench",
   "overload_bench",
   "profile",
   "shadow_bench",

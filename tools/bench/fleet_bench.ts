@@ -17,7 +17,7 @@
  *   deno task bench:fleet --write    # also regenerate docs/DETECTOR.md's section
  *   deno task bench:fleet --quick    # 4 meters, one test day (a smoke run)
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import {
   averagePrecision,
   DEFAULT_MODEL_CONFIG,
@@ -349,9 +349,9 @@ export function runBench(size: BenchSize, fleets: readonly FleetSeeds[]): string
 
 /** Run from the command line; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { quick: { type: "boolean" }, write: { type: "boolean" } },
+  const values = benchArgs("bench:fleet", args, {
+    quick: { type: "boolean" },
+    write: { type: "boolean" },
   });
   const size: BenchSize = values.quick ? { meters: 4, testDays: 1 } : { meters: 12, testDays: 2 };
   const fleets = values.quick ? [DEVELOPMENT, HELD_OUT[0]] : [DEVELOPMENT, ...HELD_OUT];
