@@ -49,15 +49,6 @@ const LATENCY_WARMUP_S = 3;
 const LATENCY_MEASURED_S = 12;
 const logger = createLogger({ service: "stream-check" }, { level: "warn" });
 
-/** The V8 flags of `deno task stream` (deno.json), so the check's scorers run as it does. */
-function streamV8Flags(): string[] {
-  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks as Record<
-    string,
-    string
-  >;
-  return tasks.stream.split(/\s+/).filter((arg) => arg.startsWith("--v8-flags="));
-}
-
 /** A scorer process with its metrics port and log file. */
 interface Scorer {
   name: string;
@@ -103,7 +94,7 @@ function startScorer(
   const port = freePort();
   const log = `${dir}/${name}.log`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...streamV8Flags(), "backend/stream/main.ts"],
+    args: ["run", "-A", "backend/stream/main.ts"],
     cwd: ROOT,
     env: { ...env, STREAM_METRICS_PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" },
     stdout: "piped",
