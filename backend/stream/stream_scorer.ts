@@ -18,8 +18,8 @@
  * `timestamp`, `partition` and `offset`, the key a reader dedupes on.
  *
  * State: when a partition is assigned, the windows of its meters are read
- * from the compacted changelog partition of the same number before its first
- * record is scored; when it is revoked they are dropped.
+ * from the compacted changelog partition of the same number at once (its
+ * first record waits for that); when it is revoked they are dropped.
  */
 import {
   Consumer,
@@ -80,6 +80,14 @@ const QUEUE_LOW = 5_000;
  */
 const MAX_IN_FLIGHT = 16;
 
+/**
+ * Most bytes (keys and values) in one request of outputs joined while an earlier one was in
+ * flight. The broker refuses a partition's batch over 1 MiB (`message.max.bytes`), and on a
+ * backlog the batches joined can all fall on the same partition or two; a batch alone is sent
+ * whatever its size, as before.
+ */
+const OUTBOX_MAX_BYTES = 512 << 10;
+
 /** A scored batch from sending its outputs to writing its windows. */
 interface SentBatch {
   batch: Msg[];
@@ -121,6 +129,12 @@ export class StreamScorer {
   #consumer: Consumer;
   readonly #clientId: string;
   readonly #producer: Producer;
+  /**
+   * The changelog's own producer (and connection): the client sends one request at a time per
+   * idempotent producer, so on a shared one each batch's anomalies would wait behind a
+   * changelog write of every meter's window.
+   */
+  readonly #changelogProducer: Producer;
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
   readonly #queue: Msg[] = [];
   /** When each queued record arrived (epoch ms), parallel to the queue. */
@@ -146,6 +160,13 @@ export class StreamScorer {
   /** The batches sent and not yet committed, oldest first (at most MAX_IN_FLIGHT). */
   #pending: Promise<void>[] = [];
   #lagTimer: ReturnType<typeof setInterval> | null = null;
+  /** Outputs waiting for the request in flight, in batch order (see #sendOutputs). */
+  readonly #outbox: {
+    messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[];
+    bytes: number;
+    waiters: PromiseWithResolvers<number>[];
+  }[] = [];
+  #sending = false;
   /** Windows of the meters in restored partitions. */
   readonly #windows = new Map<string, MeterWindow>();
   /** Readings partitions whose windows are restored (and which we own, as far as we know). */
@@ -168,12 +189,15 @@ export class StreamScorer {
     const clientId = options.clientId ?? `anomaly-stream-${Deno.pid}`;
     this.#clientId = clientId;
     this.#consumer = this.#newConsumer();
-    this.#producer = new Producer({
-      clientId,
-      bootstrapBrokers: [options.bootstrap],
-      idempotent: true,
-      acks: ProduceAcks.ALL,
-    });
+    const producer = () =>
+      new Producer({
+        clientId,
+        bootstrapBrokers: [options.bootstrap],
+        idempotent: true,
+        acks: ProduceAcks.ALL,
+      });
+    this.#producer = producer();
+    this.#changelogProducer = producer();
   }
 
   #newConsumer(): Consumer {
@@ -212,10 +236,12 @@ export class StreamScorer {
     const o = this.#o;
     const start = performance.now();
     const readings = warmUp(o.detector());
-    const outputs = [o.topics.anomalies, o.topics.deadLetters, o.topics.changelog];
+    const outputs = [o.topics.anomalies, o.topics.deadLetters];
     if (o.topics.scores !== undefined) outputs.push(o.topics.scores);
     await this.#producer.initIdempotentProducer({});
     await this.#producer.metadata({ topics: outputs });
+    await this.#changelogProducer.initIdempotentProducer({});
+    await this.#changelogProducer.metadata({ topics: [o.topics.changelog] });
     o.logger.info("stream_warmed", {
       readings,
       duration_ms: Math.round(performance.now() - start),
@@ -265,6 +291,7 @@ export class StreamScorer {
     this.#restored.clear();
     this.#owned = null;
     this.#inFlight = Promise.resolve();
+    this.#restoring = Promise.resolve();
     this.#pending = [];
     this.#unwritten = [];
     this.#generation++;
@@ -285,6 +312,7 @@ export class StreamScorer {
     await this.#stream?.close().catch(() => {});
     await this.#consumer.close(true).catch(() => {});
     await this.#producer.close().catch(() => {});
+    await this.#changelogProducer.close().catch(() => {});
     this.#o.logger.info("stream_stopped", { ...this.counts, restoreMs: undefined });
   }
 
@@ -303,6 +331,37 @@ export class StreamScorer {
     this.#o.metrics.assignedPartitions.set(owned.size);
     this.#owned = owned;
     this.#o.logger.info("stream_assigned", { partitions: [...owned].sort((a, b) => a - b) });
+    // Restore the new partitions' windows now rather than when their first records arrive: a
+    // restore takes a metadata and a fetch round trip at least (seconds for a long changelog),
+    // and every record fetched meanwhile would wait for it. A batch waits for this restore;
+    // one that failed is retried by that batch, which recovers if it fails again.
+    const fresh = new Set([...owned].filter((p) => !this.#restored.has(p)));
+    if (fresh.size === 0) return;
+    const generation = this.#generation;
+    this.#restoring = this.#restoring.then(async () => {
+      await this.#restoreFresh(fresh, generation);
+    }).catch((err: unknown) => {
+      this.#o.logger.warn("stream_restore_failed", { error: errorMessage(err) });
+    });
+  }
+
+  /** The restore started by the last assignment (settles, never rejects). */
+  #restoring: Promise<void> = Promise.resolve();
+
+  /**
+   * Restore the windows of `partitions` not restored yet. The changelog must hold what this
+   * scorer sent for them before it is read (a partition revoked and assigned back may still
+   * have windows in flight), so their unwritten windows are waited for first.
+   */
+  async #restoreFresh(partitions: Set<number>, generation: number): Promise<void> {
+    const unwritten = this.#unwritten.some((e) =>
+      [...e.windows.values()].some((w) => partitions.has(w.partition)) ||
+      [...e.evicted.values()].some((p) => partitions.has(p))
+    );
+    if (unwritten) await this.#inFlight;
+    if (generation !== this.#generation) return;
+    const todo = new Set([...partitions].filter((p) => !this.#restored.has(p)));
+    if (todo.size > 0) await this.#restore(todo, generation);
   }
 
   #owned: Set<number> | null = null;
@@ -371,19 +430,14 @@ export class StreamScorer {
       ? allArrived
       : allArrived.filter((_, i) => owned.has(all[i].partition));
     if (batch.length === 0) return;
-    const fresh = new Set<number>();
+    let fresh = new Set<number>();
     for (const m of batch) if (!this.#restored.has(m.partition)) fresh.add(m.partition);
     if (fresh.size > 0) {
-      // The changelog must hold what this scorer sent for those partitions before it is read
-      // (a partition revoked and assigned back may still have windows in flight). Waiting only
-      // then keeps a first assignment, which meets each partition in turn, from draining the
-      // pipeline once per partition.
-      const unwritten = this.#unwritten.some((e) =>
-        [...e.windows.values()].some((w) => fresh.has(w.partition)) ||
-        [...e.evicted.values()].some((p) => fresh.has(p))
-      );
-      if (unwritten) await this.#inFlight;
-      await this.#restore(fresh);
+      // Restored at assignment, normally by now (or being restored: wait for it); if that
+      // failed, here, and a failure recovers as a failed send does.
+      await this.#restoring;
+      fresh = new Set([...fresh].filter((p) => !this.#restored.has(p)));
+      if (fresh.size > 0) await this.#restoreFresh(fresh, this.#generation);
     }
 
     const times = new Map<InputRecord, number>();
@@ -467,9 +521,7 @@ export class StreamScorer {
       result,
       windows: result.windows,
       evicted,
-      outputs: messages.length > 0
-        ? this.#producer.send({ messages }).then(() => performance.now())
-        : Promise.resolve(sentAt),
+      outputs: messages.length > 0 ? this.#sendOutputs(messages) : Promise.resolve(sentAt),
       ackedAt: null,
       written: false,
     };
@@ -503,6 +555,44 @@ export class StreamScorer {
       queue_max_ms: queueMax,
       score_ms: Math.round(t1 - t0),
     });
+  }
+
+  /**
+   * Send a batch's outputs; resolves (performance.now()) once they are acknowledged. The client
+   * has one request in flight per idempotent producer, so while one is, the outputs of the
+   * batches scored meanwhile wait here and go out together in the next request: a slow
+   * acknowledgement delays them by one round trip, not by one round trip per batch queued.
+   */
+  #sendOutputs(messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[]): Promise<number> {
+    const acked = Promise.withResolvers<number>();
+    let bytes = 0;
+    for (const m of messages) bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+    const last = this.#outbox.at(-1);
+    if (last !== undefined && last.bytes + bytes <= OUTBOX_MAX_BYTES) {
+      for (const m of messages) last.messages.push(m);
+      last.bytes += bytes;
+      last.waiters.push(acked);
+    } else {
+      this.#outbox.push({ messages, bytes, waiters: [acked] });
+    }
+    if (!this.#sending) void this.#pump();
+    return acked.promise;
+  }
+
+  /** Send what the outbox holds, one request at a time, until it is empty. */
+  async #pump(): Promise<void> {
+    this.#sending = true;
+    while (this.#outbox.length > 0) {
+      const { messages, waiters } = this.#outbox.shift()!;
+      try {
+        await this.#producer.send({ messages });
+        const at = performance.now();
+        for (const w of waiters) w.resolve(at);
+      } catch (err) {
+        for (const w of waiters) w.reject(err);
+      }
+    }
+    this.#sending = false;
   }
 
   /**
@@ -551,7 +641,7 @@ export class StreamScorer {
     }
     const generation = this.#generation;
     const c0 = performance.now();
-    if (changelog.length > 0) await this.#producer.send({ messages: changelog });
+    if (changelog.length > 0) await this.#changelogProducer.send({ messages: changelog });
     o.metrics.stages.observe({ stage: "changelog_ack" }, (performance.now() - c0) / 1000);
     for (const e of group) e.written = true;
     // The scorer rejoined meanwhile (a failed restore): its batches are a new list, and these
@@ -596,8 +686,11 @@ export class StreamScorer {
     }
   }
 
-  /** Read the changelog partitions of `partitions` to their end into the windows. */
-  async #restore(partitions: Set<number>): Promise<void> {
+  /**
+   * Read the changelog partitions of `partitions` to their end into the windows, unless the
+   * scorer rejoined meanwhile (`generation`): that rejoin restores them again.
+   */
+  async #restore(partitions: Set<number>, generation: number): Promise<void> {
     const o = this.#o;
     const start = performance.now();
     const topic = o.topics.changelog;
@@ -608,6 +701,8 @@ export class StreamScorer {
     const end = new Map<number, bigint>();
     for (const p of partitions) next.set(p, 0n);
     let restored = 0;
+    // Into a map of its own, applied at the end: nothing half-read, nothing from before a rejoin.
+    const read = new Map<string, MeterWindow | null>();
     while (next.size > 0) {
       const byLeader = new Map<number, number[]>();
       for (const p of next.keys()) {
@@ -649,11 +744,11 @@ export class StreamScorer {
                 if (r.key === null) continue;
                 const meter = r.key.toString();
                 if (r.value === null) {
-                  this.#windows.delete(meter);
+                  read.set(meter, null);
                   continue;
                 }
                 try {
-                  this.#windows.set(meter, decodeWindow(r.value.toString()));
+                  read.set(meter, decodeWindow(r.value.toString()));
                   restored++;
                 } catch (err) {
                   o.logger.warn("stream_changelog_bad_record", {
@@ -669,7 +764,15 @@ export class StreamScorer {
         }
       }
     }
-    for (const p of partitions) this.#restored.add(p);
+    if (generation !== this.#generation) return;
+    // A partition revoked while it was read is not ours: its next assignment restores it again.
+    const owned = this.#owned;
+    const mine = (p: number) => owned === null || owned.has(p);
+    for (const [meter, w] of read) {
+      if (w === null) this.#windows.delete(meter);
+      else if (mine(w.partition)) this.#windows.set(meter, w);
+    }
+    for (const p of partitions) if (mine(p)) this.#restored.add(p);
     const ms = performance.now() - start;
     this.counts.restoreMs.push(ms);
     o.metrics.restoreSeconds.observe(ms / 1000);

@@ -27,6 +27,11 @@ export interface PublishResult {
   seconds: number;
   /** Readings per second achieved. */
   rate: number;
+  /**
+   * Per produce request, ms from building it (its records' timestamp) to its acknowledgement,
+   * ascending: the publisher's and the broker's share of an end-to-end latency.
+   */
+  ackMs: number[];
 }
 
 /** The record value of a fleet reading: what a meter sends (no ground truth). */
@@ -78,6 +83,7 @@ export async function publishRecords(
     : options.chunk ?? 1000;
   let begin = performance.now();
   let acked = 0;
+  const ackMs: number[] = [];
   try {
     // Connected before the clock starts: the producer id and the topic's metadata (slow on a
     // fresh broker whose partitions are just being created) are not part of the paced time.
@@ -94,6 +100,7 @@ export async function publishRecords(
       const from = sent;
       const part = records.slice(from, from + chunk);
       const timestamp = Date.now();
+      const built = performance.now();
       inFlight.push(
         producer.send({
           messages: part.map((r) => ({
@@ -103,6 +110,7 @@ export async function publishRecords(
             timestamp: BigInt(timestamp),
           })),
         }).then(() => {
+          ackMs.push(performance.now() - built);
           acked += part.length;
           options.onSent?.(from, from + part.length, timestamp);
         }),
@@ -120,5 +128,6 @@ export async function publishRecords(
     await producer.close();
   }
   const seconds = (performance.now() - begin) / 1000;
-  return { published: acked, seconds, rate: acked / seconds };
+  ackMs.sort((a, b) => a - b);
+  return { published: acked, seconds, rate: acked / seconds, ackMs };
 }

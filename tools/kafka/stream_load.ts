@@ -46,6 +46,11 @@ export interface StreamLoadReport {
   published: number;
   publish_seconds: number;
   publish_rate: number;
+  /**
+   * Each produce request of readings, built → acknowledged (ms): the publisher's and broker's
+   * share, already inside the end-to-end figures (a slow publisher shows here, not as the scorer).
+   */
+  publish_ack_ms: LatencySummary | null;
   /** The group committed every published reading before the drain timeout. */
   drained: boolean;
   /** Seconds from the last reading acknowledged to the group's lag reaching 0 (null: not drained). */
@@ -152,6 +157,7 @@ export async function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadRep
     published: published.published,
     publish_seconds: Number(published.seconds.toFixed(2)),
     publish_rate: Math.round(published.rate),
+    publish_ack_ms: summarize(published.ackMs.map((ms) => Math.round(ms))),
     drained,
     drain_seconds: drainSeconds === null ? null : Number(drainSeconds.toFixed(2)),
     max_lag: maxLag,
@@ -171,6 +177,10 @@ export function formatStreamReport(r: StreamLoadReport, o: StreamLoadOptions): s
     r.drained
       ? `group ${o.group}: all committed ${r.drain_seconds} s after the last reading`
       : `group ${o.group}: NOT drained after ${o.drainTimeout} s, lag ${n(r.final_lag)}`,
+    ...(r.publish_ack_ms === null ? [] : [
+      `publisher: produce request built → acknowledged p50 ${r.publish_ack_ms.p50} ms, ` +
+      `p99 ${r.publish_ack_ms.p99} ms, max ${r.publish_ack_ms.max} ms`,
+    ]),
     `consumer lag: max ${n(r.max_lag)} readings, ${n(r.final_lag)} at the end ` +
     `(${r.lag_samples} samples)`,
   ];

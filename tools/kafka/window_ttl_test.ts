@@ -2,8 +2,10 @@
  * The stream scorer's memory follows the meters that report: a meter silent
  * for longer than STREAM_WINDOW_TTL_S (event time, against its partition's
  * newest reading) loses its window, and a tombstone in the changelog keeps the
- * next owner from restoring it. A real broker and two scorers in turn; needs
- * the Kafka jars (`bash .ci/setup.d/70-kafka.sh`), skips elsewhere with one line.
+ * next owner from restoring it; a window whose tombstone was never written (its
+ * scorer died first) is restored and dropped by the next owner. A real broker
+ * and scorers in turn; needs the Kafka jars (`bash .ci/setup.d/70-kafka.sh`),
+ * skips elsewhere with one line.
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
@@ -106,6 +108,102 @@ Deno.test({
     } finally {
       await first?.stop();
       await second?.stop();
+      await producer.close().catch(() => {});
+      await broker.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a window expired by a scorer that died before its tombstone is dropped by the next owner",
+  ignore: skipWithoutKafka(),
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const logger = createLogger({ service: "window-ttl-test" }, { level: "warn" });
+    const broker = await startBroker({ logger, heap: "256m" });
+    const names = {
+      readings: "ttl2.readings",
+      anomalies: "ttl2.anomalies",
+      deadLetters: "ttl2.dlq",
+      changelog: "ttl2.windows",
+    };
+    const detector = smallTemporalDetector(2, 300);
+    const producer = new Producer({
+      clientId: "ttl-test",
+      bootstrapBrokers: [broker.bootstrap],
+      acks: ProduceAcks.ALL,
+    });
+    const t0 = Date.parse("2026-01-05T00:00:00Z");
+    const send = (meter: string, seconds: number) =>
+      producer.send({
+        messages: [{
+          topic: names.readings,
+          partition: 0,
+          key: Buffer.from(meter),
+          value: Buffer.from(JSON.stringify({
+            meter_id: meter,
+            timestamp: new Date(t0 + seconds * 1000).toISOString(),
+            voltage: 230,
+            current: 10,
+            frequency: 50,
+          })),
+        }],
+      });
+    const metrics = createStreamMetrics();
+    const scorerOf = (windowTtlMs: number) =>
+      new StreamScorer({
+        bootstrap: broker.bootstrap,
+        groupId: "ttl2-test",
+        topics: names,
+        detector: () => detector,
+        metrics,
+        logger,
+        windowTtlMs,
+        sweepIntervalMs: 0,
+      });
+    const scored = (s: StreamScorer, n: number) =>
+      waitFor(() => s.counts.scored >= n ? true : undefined, {
+        timeoutMs: 60_000,
+        what: `${n} readings scored`,
+      });
+    const scorers: StreamScorer[] = [];
+    try {
+      await ensureTopics(broker.bootstrap, DEFAULT_TOPIC_SETTINGS, names);
+      // What a scorer killed between dropping meter-quiet's window (on meter-busy's reading at
+      // 61 s) and writing its tombstone leaves behind: both windows in the changelog, committed
+      // up to meter-busy's reading at 0 s, and the reading at 61 s not committed.
+      const first = scorerOf(0);
+      scorers.push(first);
+      await first.start();
+      await send("meter-quiet", 0);
+      await send("meter-busy", 0);
+      await scored(first, 2);
+      await first.stop();
+      await send("meter-busy", 61);
+
+      // The next owner restores both windows, scores the reading at 61 s, and its next sweep
+      // drops meter-quiet's window and writes the tombstone the killed scorer did not.
+      const second = scorerOf(60_000);
+      scorers.push(second);
+      await second.start();
+      await scored(second, 1);
+      assert.equal(second.counts.evicted, 1);
+      assert.equal(second.windowCount, 1);
+      assert.equal(second.counts.deadLetters, 0);
+      await second.stop();
+
+      // A third owner keeping every window it restores (TTL off) finds only meter-busy's.
+      const third = scorerOf(0);
+      scorers.push(third);
+      await third.start();
+      await send("meter-busy", 62);
+      await scored(third, 1);
+      assert.equal(third.windowCount, 1);
+      assert.equal(third.counts.deadLetters, 0);
+      assert.equal(third.counts.duplicatesSkipped, 0);
+    } finally {
+      for (const s of scorers) await s.stop().catch(() => {});
       await producer.close().catch(() => {});
       await broker.stop();
     }
