@@ -19,60 +19,69 @@ import { DEFAULT_TOPIC_SETTINGS } from "../../backend/stream/topics.ts";
 import { StreamScorer } from "../../backend/stream/stream_scorer.ts";
 import { createStreamMetrics } from "../../backend/stream/stream_metrics.ts";
 
+/**
+ * A broker, topics named after `prefix`, a producer that sends one steady reading of a meter at
+ * a second of event time (every meter in partition 0: staleness is judged against the
+ * partition's newest reading), and scorers with a given window TTL in one consumer group.
+ */
+async function ttlRig(prefix: string) {
+  const logger = createLogger({ service: "window-ttl-test" }, { level: "warn" });
+  const broker = await startBroker({ logger, heap: "256m" });
+  const names = {
+    readings: `${prefix}.readings`,
+    anomalies: `${prefix}.anomalies`,
+    deadLetters: `${prefix}.dlq`,
+    changelog: `${prefix}.windows`,
+  };
+  const detector = smallTemporalDetector(2, 300);
+  const producer = new Producer({
+    clientId: "ttl-test",
+    bootstrapBrokers: [broker.bootstrap],
+    acks: ProduceAcks.ALL,
+  });
+  const t0 = Date.parse("2026-01-05T00:00:00Z");
+  const send = (meter: string, seconds: number) =>
+    producer.send({
+      messages: [{
+        topic: names.readings,
+        partition: 0,
+        key: Buffer.from(meter),
+        value: Buffer.from(JSON.stringify({
+          meter_id: meter,
+          timestamp: new Date(t0 + seconds * 1000).toISOString(),
+          voltage: 230,
+          current: 10,
+          frequency: 50,
+        })),
+      }],
+    });
+  const metrics = createStreamMetrics();
+  const scorerOf = (windowTtlMs: number) =>
+    new StreamScorer({
+      bootstrap: broker.bootstrap,
+      groupId: `${prefix}-test`,
+      topics: names,
+      detector: () => detector,
+      metrics,
+      logger,
+      windowTtlMs,
+      sweepIntervalMs: 0,
+    });
+  const scored = (scorer: StreamScorer, n: number) =>
+    waitFor(() => scorer.counts.scored >= n ? true : undefined, {
+      timeoutMs: 60_000,
+      what: `${n} readings scored`,
+    });
+  return { broker, names, producer, send, metrics, scorerOf, scored };
+}
+
 Deno.test({
   name: "a meter silent past the window TTL is dropped, and its tombstone outlives the scorer",
   ignore: skipWithoutKafka(),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const logger = createLogger({ service: "window-ttl-test" }, { level: "warn" });
-    const broker = await startBroker({ logger, heap: "256m" });
-    const names = {
-      readings: "ttl.readings",
-      anomalies: "ttl.anomalies",
-      deadLetters: "ttl.dlq",
-      changelog: "ttl.windows",
-    };
-    const detector = smallTemporalDetector(2, 300);
-    const producer = new Producer({
-      clientId: "ttl-test",
-      bootstrapBrokers: [broker.bootstrap],
-      acks: ProduceAcks.ALL,
-    });
-    const t0 = Date.parse("2026-01-05T00:00:00Z");
-    // Both meters in partition 0: staleness is judged against the partition's newest reading.
-    const send = (meter: string, seconds: number) =>
-      producer.send({
-        messages: [{
-          topic: names.readings,
-          partition: 0,
-          key: Buffer.from(meter),
-          value: Buffer.from(JSON.stringify({
-            meter_id: meter,
-            timestamp: new Date(t0 + seconds * 1000).toISOString(),
-            voltage: 230,
-            current: 10,
-            frequency: 50,
-          })),
-        }],
-      });
-    const metrics = createStreamMetrics();
-    const scorerOf = (windowTtlMs: number) =>
-      new StreamScorer({
-        bootstrap: broker.bootstrap,
-        groupId: "ttl-test",
-        topics: names,
-        detector: () => detector,
-        metrics,
-        logger,
-        windowTtlMs,
-        sweepIntervalMs: 0,
-      });
-    const scored = (s: StreamScorer, n: number) =>
-      waitFor(() => s.counts.scored >= n ? true : undefined, {
-        timeoutMs: 60_000,
-        what: `${n} readings scored`,
-      });
+    const { broker, producer, send, metrics, scorerOf, scored, names } = await ttlRig("ttl");
     let first: StreamScorer | null = null;
     let second: StreamScorer | null = null;
     try {
@@ -120,53 +129,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const logger = createLogger({ service: "window-ttl-test" }, { level: "warn" });
-    const broker = await startBroker({ logger, heap: "256m" });
-    const names = {
-      readings: "ttl2.readings",
-      anomalies: "ttl2.anomalies",
-      deadLetters: "ttl2.dlq",
-      changelog: "ttl2.windows",
-    };
-    const detector = smallTemporalDetector(2, 300);
-    const producer = new Producer({
-      clientId: "ttl-test",
-      bootstrapBrokers: [broker.bootstrap],
-      acks: ProduceAcks.ALL,
-    });
-    const t0 = Date.parse("2026-01-05T00:00:00Z");
-    const send = (meter: string, seconds: number) =>
-      producer.send({
-        messages: [{
-          topic: names.readings,
-          partition: 0,
-          key: Buffer.from(meter),
-          value: Buffer.from(JSON.stringify({
-            meter_id: meter,
-            timestamp: new Date(t0 + seconds * 1000).toISOString(),
-            voltage: 230,
-            current: 10,
-            frequency: 50,
-          })),
-        }],
-      });
-    const metrics = createStreamMetrics();
-    const scorerOf = (windowTtlMs: number) =>
-      new StreamScorer({
-        bootstrap: broker.bootstrap,
-        groupId: "ttl2-test",
-        topics: names,
-        detector: () => detector,
-        metrics,
-        logger,
-        windowTtlMs,
-        sweepIntervalMs: 0,
-      });
-    const scored = (s: StreamScorer, n: number) =>
-      waitFor(() => s.counts.scored >= n ? true : undefined, {
-        timeoutMs: 60_000,
-        what: `${n} readings scored`,
-      });
+    const { broker, producer, send, scorerOf, scored, names } = await ttlRig("ttl2");
     const scorers: StreamScorer[] = [];
     try {
       await ensureTopics(broker.bootstrap, DEFAULT_TOPIC_SETTINGS, names);

@@ -33,17 +33,8 @@ import {
   waitRollouts,
 } from "../kube.ts";
 import { LIVE_GUIDE_COMMANDS as GUIDE } from "../guide_live.ts";
-import type { Scenario } from "../scenario.ts";
+import { envInt, type Scenario } from "../scenario.ts";
 import { scaleFigures } from "../timeline.ts";
-import { parseInRange } from "../../../lib/ranges.ts";
-
-const envInt = (name: string, fallback: number) => {
-  const raw = Deno.env.get(name);
-  if (raw === undefined || raw === "") return fallback;
-  const parsed = parseInRange({ min: 1, integer: true }, raw);
-  if (!parsed.ok) throw new RangeError(`${name} must be ${parsed.problem}, got "${raw}"`);
-  return parsed.value;
-};
 
 /** Median of a non-empty list. */
 function median(values: number[]): number | null {

@@ -38,9 +38,8 @@ import {
   uninstallKeda,
 } from "../keda.ts";
 import { applyOverlay, NS, resetNamespace } from "../kube.ts";
-import { type Scenario, since } from "../scenario.ts";
+import { envInt, type Scenario, since } from "../scenario.ts";
 import { MODEL_HOST_DIR } from "./persistent.ts";
-import { parseInRange } from "../../../lib/ranges.ts";
 
 /** The node directory behind the broker's local PersistentVolume (the overlay's kafka-pv.yaml). */
 export const KAFKA_HOST_DIR = "/var/lib/anomaly/kafka";
@@ -52,14 +51,6 @@ const KEDA_HPA = "keda-hpa-anomaly-stream";
 const SCORES_TOPIC = "grid.stream.scores";
 /** The broker's LOCAL listener advertises localhost:29092 (k8s/overlays/streaming/kafka.yaml). */
 const LOCAL_PORT = 29092;
-
-const envInt = (name: string, fallback: number) => {
-  const raw = Deno.env.get(name);
-  if (raw === undefined || raw === "") return fallback;
-  const parsed = parseInRange({ min: 1, integer: true }, raw);
-  if (!parsed.ok) throw new RangeError(`${name} must be ${parsed.problem}, got "${raw}"`);
-  return parsed.value;
-};
 
 /** A Kubernetes quantity as KEDA's HPA reports lag ("12345", "2500m", "12k") as a number. */
 export function quantity(text: string): number {
