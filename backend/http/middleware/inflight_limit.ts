@@ -3,13 +3,7 @@
  * 503 with Retry-After at once instead of queueing without bound. One limit
  * is shared by every route that does work (`/predict`, `/feedback`).
  */
-import type { MiddlewareHandler } from "hono";
 import { HttpError } from "../../../lib/problem.ts";
-
-/** Options for {@link inflightLimit}. */
-export interface InflightLimitOptions {
-  max: number;
-}
 
 /** A count of requests in progress with a ceiling. */
 export class InflightLimit {
@@ -38,21 +32,4 @@ export class InflightLimit {
   leave(): void {
     this.#inflight--;
   }
-
-  /** The limit as a middleware around the rest of the chain. */
-  middleware(): MiddlewareHandler {
-    return async (_c, next) => {
-      this.enter();
-      try {
-        await next();
-      } finally {
-        this.leave();
-      }
-    };
-  }
-}
-
-/** Create a concurrency-limiting middleware with a limit of its own. */
-export function inflightLimit(options: InflightLimitOptions): MiddlewareHandler {
-  return new InflightLimit(options.max).middleware();
 }
