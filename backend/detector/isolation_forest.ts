@@ -207,16 +207,35 @@ export function growForest(data: Float64Array, options: GrowForestOptions): Fore
 const MAX_COMPILED_HEIGHT = 10;
 
 /**
- * A tree compiled for branch-free scoring: a complete binary tree of the
- * forest's height with implicit children (2i+1, 2i+2). A leaf above the
- * bottom is replicated into every bottom slot beneath it, so every walk takes
+ * The forest compiled for branch-free scoring: every tree as a complete
+ * binary tree of the forest's height with implicit children (2i+1, 2i+2),
+ * all trees in one set of flat arrays (tree `t`'s inner slots at
+ * `t * inner`, its bottom slots at `t * (inner + 1)`). A leaf above the bottom
+ * is replicated into every bottom slot beneath it, so every walk takes
  * exactly `height` steps and the loop exit is perfectly predictable.
+ *
+ * A batch walks tree by tree (`trees`: views of one tree each, its path
+ * lengths per bottom slot), so each tree is read from memory once per batch.
+ * A walk of a few rows reads every tree for every row: it reads a compact copy
+ * that stays in cache between requests (a one-reading request touches about
+ * ten cache lines per tree, and between requests the rest of the service
+ * evicts what is not compact): `split32` (each split rounded to float32, half
+ * the bytes), settling the rare tie (the row's value and the split round to
+ * the same float32) with the exact `split`, and leaves as 16-bit indices into
+ * a table of the forest's distinct path lengths. Rounding is monotonic, so `fround(x) < fround(s)`
+ * implies `x < s` and `fround(x) > fround(s)` implies `x >= s`: every path
+ * ends where the exact walk ends, and every path gives the same sums.
  */
-interface CompiledTree {
+interface CompiledForest {
+  inner: number;
+  trees: { feature: Int8Array; split: Float64Array; leaf: Float64Array }[];
   feature: Int8Array;
   split: Float64Array;
-  /** Per bottom slot: the path length (leaf depth + c(leaf size)). */
-  leaf: Float64Array;
+  split32: Float32Array;
+  /** Per bottom slot: an index into `paths`. */
+  leafIndex: Uint16Array;
+  /** Distinct path lengths (leaf depth + c(leaf size)). */
+  paths: Float64Array;
 }
 
 /** A grown forest that scores rows. Construct it from {@link growForest} or a parsed artifact. */
@@ -232,9 +251,11 @@ export class IsolationForest {
   /** -1 / (trees * c(sampleSize)): turns a sum of path lengths into a log2 score. */
   readonly #scale: number;
   readonly #height: number;
-  /** Compiled trees, or null when the forest is too deep to compile. */
-  readonly #compiled: CompiledTree[] | null;
+  /** The compiled forest, or null when the forest is too deep to compile. */
+  readonly #compiled: CompiledForest | null;
   readonly #one: Float64Array;
+  /** Working memory of {@link #sumCompiledFewRows}: rows rounded to float32. */
+  #rows32 = new Float32Array(0);
 
   /**
    * Wrap forest arrays. They must be structurally valid (pre-order, children
@@ -293,13 +314,13 @@ export class IsolationForest {
    * time, so the CPU overlaps four independent walks. The step
    * `2i + 2 - (x < split)` is the branch-free form of "left if x < split".
    */
-  #sumCompiled(trees: CompiledTree[], matrix: Float64Array, n: number, sums: Float64Array): void {
+  #sumCompiled(forest: CompiledForest, matrix: Float64Array, n: number, sums: Float64Array): void {
     const nf = this.nFeatures;
     const height = this.#height;
-    const inner = (1 << height) - 1;
+    const inner = forest.inner;
     const n4 = n - (n % 4);
-    for (let t = 0; t < trees.length; t++) {
-      const { feature: f, split: s, leaf: l } = trees[t];
+    for (let t = 0; t < forest.trees.length; t++) {
+      const { feature: f, split: s, leaf: l } = forest.trees[t];
       let r = 0;
       for (; r < n4; r += 4) {
         const b0 = r * nf, b1 = b0 + nf, b2 = b1 + nf, b3 = b2 + nf;
@@ -326,44 +347,62 @@ export class IsolationForest {
     }
   }
 
-  /** As {@link #sumCompiled} for one to three rows: overlaps four trees instead of four rows. */
+  /**
+   * As {@link #sumCompiled} for one to three rows: overlaps four trees instead
+   * of four rows, and reads the float32 splits (see {@link CompiledForest}).
+   */
   #sumCompiledFewRows(
-    trees: CompiledTree[],
+    forest: CompiledForest,
     matrix: Float64Array,
     n: number,
     sums: Float64Array,
   ): void {
     const nf = this.nFeatures;
     const height = this.#height;
-    const inner = (1 << height) - 1;
-    const t4 = trees.length - (trees.length % 4);
+    const { inner, feature: f, split, split32: s, leafIndex: leaf, paths } = forest;
+    if (this.#rows32.length < n * nf) this.#rows32 = new Float32Array(n * nf);
+    const x = this.#rows32;
+    for (let i = 0; i < n * nf; i++) x[i] = matrix[i];
+    const nTrees = this.nTrees;
+    const t4 = nTrees - (nTrees % 4);
+    const slots = inner + 1;
     for (let r = 0, b = 0; r < n; r++, b += nf) {
       let sum = 0;
       let t = 0;
       for (; t < t4; t += 4) {
-        const a0 = trees[t], a1 = trees[t + 1], a2 = trees[t + 2], a3 = trees[t + 3];
-        const f0 = a0.feature, f1 = a1.feature, f2 = a2.feature, f3 = a3.feature;
-        const s0 = a0.split, s1 = a1.split, s2 = a2.split, s3 = a3.split;
-        let i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+        const c0 = t * inner, c1 = c0 + inner, c2 = c1 + inner, c3 = c2 + inner;
+        let i0 = c0, i1 = c1, i2 = c2, i3 = c3;
         for (let d = 0; d < height; d++) {
-          i0 = 2 * i0 + 2 - (matrix[b + f0[i0]] < s0[i0] as unknown as number);
-          i1 = 2 * i1 + 2 - (matrix[b + f1[i1]] < s1[i1] as unknown as number);
-          i2 = 2 * i2 + 2 - (matrix[b + f2[i2]] < s2[i2] as unknown as number);
-          i3 = 2 * i3 + 2 - (matrix[b + f3[i3]] < s3[i3] as unknown as number);
+          const x0 = x[b + f[i0]], x1 = x[b + f[i1]], x2 = x[b + f[i2]], x3 = x[b + f[i3]];
+          const s0 = s[i0], s1 = s[i1], s2 = s[i2], s3 = s[i3];
+          let l0 = x0 < s0 as unknown as number, l1 = x1 < s1 as unknown as number;
+          let l2 = x2 < s2 as unknown as number, l3 = x3 < s3 as unknown as number;
+          // A tie in float32 (about one step in millions): the exact comparison decides.
+          if (x0 === s0) l0 = matrix[b + f[i0]] < split[i0] as unknown as number;
+          if (x1 === s1) l1 = matrix[b + f[i1]] < split[i1] as unknown as number;
+          if (x2 === s2) l2 = matrix[b + f[i2]] < split[i2] as unknown as number;
+          if (x3 === s3) l3 = matrix[b + f[i3]] < split[i3] as unknown as number;
+          i0 += i0 - c0 + 2 - l0;
+          i1 += i1 - c1 + 2 - l1;
+          i2 += i2 - c2 + 2 - l2;
+          i3 += i3 - c3 + 2 - l3;
         }
         // Same left-to-right order as the other paths, so all give identical sums.
-        sum += a0.leaf[i0 - inner];
-        sum += a1.leaf[i1 - inner];
-        sum += a2.leaf[i2 - inner];
-        sum += a3.leaf[i3 - inner];
+        sum += paths[leaf[t * slots + i0 - c0 - inner]];
+        sum += paths[leaf[(t + 1) * slots + i1 - c1 - inner]];
+        sum += paths[leaf[(t + 2) * slots + i2 - c2 - inner]];
+        sum += paths[leaf[(t + 3) * slots + i3 - c3 - inner]];
       }
-      for (; t < trees.length; t++) {
-        const { feature: f, split: s, leaf: l } = trees[t];
-        let i = 0;
+      for (; t < nTrees; t++) {
+        const c = t * inner;
+        let i = c;
         for (let d = 0; d < height; d++) {
-          i = 2 * i + 2 - (matrix[b + f[i]] < s[i] as unknown as number);
+          const xi = x[b + f[i]], si = s[i];
+          let l = xi < si as unknown as number;
+          if (xi === si) l = matrix[b + f[i]] < split[i] as unknown as number;
+          i += i - c + 2 - l;
         }
-        sum += l[i - inner];
+        sum += paths[leaf[t * slots + i - c - inner]];
       }
       sums[r] = sum;
     }
@@ -390,37 +429,61 @@ export class IsolationForest {
   }
 }
 
-/** Compile every tree into a complete binary tree of the given height. */
-function compile(arrays: ForestArrays, leafPath: Float64Array, height: number): CompiledTree[] {
+/** Compile every tree into a complete binary tree of the given height (see {@link CompiledForest}). */
+function compile(arrays: ForestArrays, leafPath: Float64Array, height: number): CompiledForest {
   const inner = (1 << height) - 1;
-  const trees: CompiledTree[] = [];
-  for (let t = 0; t < arrays.roots.length; t++) {
-    const tree: CompiledTree = {
-      feature: new Int8Array(inner),
-      split: new Float64Array(inner),
-      leaf: new Float64Array(inner + 1),
-    };
+  const nTrees = arrays.roots.length;
+  // Padding slots keep feature 0, split 0: either way leads to the same leaf.
+  const feature = new Int8Array(nTrees * inner);
+  const split = new Float64Array(nTrees * inner);
+  const leaf = new Uint16Array(nTrees * (inner + 1));
+  // At most (height + 1) depths times (1 << height) sizes: indices fit 16 bits.
+  const paths: number[] = [];
+  const pathIndex = new Map<number, number>();
+  for (let t = 0; t < nTrees; t++) {
+    const base = t * inner;
+    const bottom = t * (inner + 1) - inner;
     // Explicit stack of (node, slot) pairs; depth is implied by the slot.
     const stack: number[] = [arrays.roots[t], 0];
     while (stack.length > 0) {
       const slot = stack.pop()!;
       const node = stack.pop()!;
       if (arrays.feature[node] < 0) {
-        // Every bottom slot under `slot` gets this leaf's path length. Slots
-        // between (padding) keep feature 0, split 0: either way leads here.
+        // Every bottom slot under `slot` gets this leaf's path length.
         let lo = slot, hi = slot;
         while (lo < inner) {
           lo = 2 * lo + 1;
           hi = 2 * hi + 2;
         }
-        tree.leaf.fill(leafPath[node], lo - inner, hi - inner + 1);
+        let index = pathIndex.get(leafPath[node]);
+        if (index === undefined) {
+          index = paths.push(leafPath[node]) - 1;
+          pathIndex.set(leafPath[node], index);
+        }
+        leaf.fill(index, bottom + lo, bottom + hi + 1);
       } else {
-        tree.feature[slot] = arrays.feature[node];
-        tree.split[slot] = arrays.split[node];
+        feature[base + slot] = arrays.feature[node];
+        split[base + slot] = arrays.split[node];
         stack.push(arrays.left[node], 2 * slot + 1, arrays.right[node], 2 * slot + 2);
       }
     }
-    trees.push(tree);
   }
-  return trees;
+  const lengths = Float64Array.from(leaf, (index) => paths[index]);
+  const trees = [];
+  for (let t = 0; t < nTrees; t++) {
+    trees.push({
+      feature: feature.subarray(t * inner, (t + 1) * inner),
+      split: split.subarray(t * inner, (t + 1) * inner),
+      leaf: lengths.subarray(t * (inner + 1), (t + 1) * (inner + 1)),
+    });
+  }
+  return {
+    inner,
+    trees,
+    feature,
+    split,
+    split32: Float32Array.from(split),
+    leafIndex: leaf,
+    paths: Float64Array.from(paths),
+  };
 }

@@ -158,3 +158,32 @@ Deno.test("IsolationForest walks deep forests node by node with the same scores"
     assert.ok(Math.abs(forest.score(probes[i]) - expected) <= 1e-12);
   }
 });
+
+Deno.test("IsolationForest gives one row the same score alone and in a batch, on float32 ties too", () => {
+  const arrays = growForest(matrixOf(simulatedRows(2_000, 5)), {
+    nFeatures: 3,
+    nEstimators: 50,
+    sampleSize: 256,
+    seed: 9,
+  });
+  const forest = new IsolationForest(arrays);
+  // Rows on each split, and a float64 step either side of it: the three round to the same
+  // float32, so the few-rows walk must settle them with the exact split.
+  const probes: number[][] = [];
+  for (let node = 0; node < arrays.feature.length && probes.length < 600; node++) {
+    const f = arrays.feature[node];
+    if (f < 0) continue;
+    const s = arrays.split[node];
+    for (const v of [s, s - Math.abs(s) * 2 ** -52, s + Math.abs(s) * 2 ** -52]) {
+      const row = simulatedRows(1, node)[0];
+      row[f] = v;
+      probes.push(row);
+    }
+  }
+  const batch = forest.scoreMatrix(matrixOf(probes));
+  for (let i = 0; i < probes.length; i++) {
+    const alone = forest.score(probes[i]);
+    assert.equal(alone, batch[i], `row ${i}: ${probes[i]}`);
+    assert.ok(Math.abs(alone - referenceScore(probes[i], arrays)) <= 1e-12, `row ${i}`);
+  }
+});
