@@ -187,3 +187,20 @@ Deno.test("IsolationForest gives one row the same score alone and in a batch, on
     assert.ok(Math.abs(alone - referenceScore(probes[i], arrays)) <= 1e-12, `row ${i}`);
   }
 });
+
+Deno.test("IsolationForest scores a row the same in batches of every size from 1 to 20", () => {
+  const forest = new IsolationForest(
+    growForest(matrixOf(simulatedRows(1_000, 12)), {
+      nFeatures: 3,
+      nEstimators: 30,
+      sampleSize: 128,
+      seed: 4,
+    }),
+  );
+  const rows = simulatedRows(20, 13, 0.3);
+  const alone = rows.map((row) => forest.score(row));
+  for (let n = 1; n <= rows.length; n++) {
+    const batch = forest.scoreMatrix(matrixOf(rows.slice(0, n)));
+    for (let i = 0; i < n; i++) assert.equal(batch[i], alone[i], `batch of ${n}, row ${i}`);
+  }
+});
