@@ -585,30 +585,41 @@ export class TemporalModel {
     const u = new Float64Array(matrix.length);
     const which = new Int32Array(rows);
     const { meters, pooled } = this.parts;
-    const diurnal = times === null ? null : this.#diurnal;
-    const phase = new Float64Array(2);
-    let phaseOf = NaN;
     for (let r = 0; r < rows; r++) {
       const b = keys === null ? -1 : this.baselineOf(keys[r]);
       which[r] = b;
-      const cycle = diurnal !== null && Number.isFinite(times![r]);
-      // A fleet's meters report at the same instants: one phase serves consecutive rows.
-      if (cycle && times![r] !== phaseOf) {
-        dayPhase(times![r], phase);
-        phaseOf = times![r];
-      }
       for (let c = 0; c < nf; c++) {
         const mean = b === -1 ? pooled.mean[c] : meters.mean[b * nf + c];
         const sd = b === -1 ? pooled.sd[c] : meters.sd[b * nf + c];
-        let x = matrix[r * nf + c];
-        if (cycle) {
-          const k = ((b + 1) * nf + c) * DIURNAL_TERMS;
-          x -= diurnal![k] * phase[0] + diurnal![k + 1] * phase[1];
-        }
-        u[r * nf + c] = (x - mean) / sd;
+        u[r * nf + c] = (matrix[r * nf + c] - mean) / sd;
       }
     }
+    if (times !== null && this.#diurnal !== null) this.#removeCycle(u, which, times);
     return { u, which };
+  }
+
+  /** Subtract each row's daily cycle at its time (in sds of its baseline) from standardized rows. */
+  #removeCycle(u: Float64Array, which: Int32Array, times: ArrayLike<number>): void {
+    const nf = this.#nf;
+    const diurnal = this.#diurnal!;
+    const { meters, pooled } = this.parts;
+    const phase = new Float64Array(2);
+    let phaseOf = NaN;
+    for (let r = 0; r < which.length; r++) {
+      const t = times[r];
+      if (!Number.isFinite(t)) continue;
+      // A fleet's meters report at the same instants: one phase serves consecutive rows.
+      if (t !== phaseOf) {
+        dayPhase(t, phase);
+        phaseOf = t;
+      }
+      const b = which[r];
+      for (let c = 0; c < nf; c++) {
+        const k = ((b + 1) * nf + c) * DIURNAL_TERMS;
+        const sd = b === -1 ? pooled.sd[c] : meters.sd[b * nf + c];
+        u[r * nf + c] -= (diurnal[k] * phase[0] + diurnal[k + 1] * phase[1]) / sd;
+      }
+    }
   }
 
   /**
