@@ -11,15 +11,16 @@ import { documentText, gridText, headerLines, list, sha256Version } from "./_can
 export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
 
 /** The artifact's `formatVersion`; bump it when the layout or the scoring rules change. */
-export const TEMPORAL_FORMAT_VERSION = 5;
+export const TEMPORAL_FORMAT_VERSION = 6;
 
 /**
- * Older versions that still load and score by their own rules: format 4
- * scores as 5 does and differs only in how training read the statistics'
- * tails (`temporal.ts`, `tailQuantile()`); format 3 also in the recent-half
- * agreement (`agreementWeight()`).
+ * Older versions that still load and score by their own rules: format 5 has
+ * no daily cycle (`diurnal.ts`; a format 6 artifact has one when training had
+ * times covering the day); format 4 also differs in how training read the
+ * statistics' tails (`temporal.ts`, `tailQuantile()`); format 3 also in the
+ * recent-half agreement (`agreementWeight()`).
  */
-export const TEMPORAL_OLDER_VERSIONS: readonly number[] = Object.freeze([4, 3]);
+export const TEMPORAL_OLDER_VERSIONS: readonly number[] = Object.freeze([5, 4, 3]);
 
 /** The artifact text for `parts`; with `version` null, the text that is hashed. */
 export function renderTemporalArtifact(parts: TemporalParts, version: string | null): string {
@@ -44,6 +45,14 @@ export function renderTemporalArtifact(parts: TemporalParts, version: string | n
     `"calibration": {"center": ${list(calibration.center)}, "scale": ${
       list(calibration.scale)
     }, "limit": ${list(calibration.limit)}}`,
+    // Only a model with a daily cycle has the field, so older formats' text stays as it was.
+    ...(parts.diurnal
+      ? [
+        `"diurnal": {"meters": ${list(parts.diurnal.meters)}, "pooled": ${
+          list(parts.diurnal.pooled)
+        }}`,
+      ]
+      : []),
     `"training": ${JSON.stringify(parts.training)}`,
   ];
   return documentText(lines);

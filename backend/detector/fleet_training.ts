@@ -17,6 +17,7 @@
  */
 import { PROJECT_FLEET, simulateFleet } from "../../lib/simulator/fleet.ts";
 import { toMatrix } from "./model.ts";
+import { parseTimestamp } from "../../lib/timestamp.ts";
 import { FEATURES } from "./types.ts";
 import { DEFAULT_TEMPORAL_CONFIG, fitTemporal, type TemporalModel } from "./temporal.ts";
 
@@ -41,6 +42,7 @@ export function trainFleetTemporal(options: FleetTrainingOptions): TemporalModel
   const { readings } = simulateFleet({ seed: options.seed, ...TRAINING_FLEET, kinds: [] });
   const model = fitTemporal(toMatrix(readings), FEATURES, { ...DEFAULT_TEMPORAL_CONFIG }, {
     meters: readings.map((r) => r.meter_id),
+    times: readings.map((r) => parseTimestamp(r.timestamp)),
     description: {
       source: "simulator fleet",
       seed: options.seed,

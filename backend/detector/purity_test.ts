@@ -15,7 +15,7 @@ Deno.test("detector modules import only the detector, the simulator and the cont
     for (const [, specifier] of source.matchAll(/(?:from|import)\s+"([^"]+)"/g)) {
       assert.match(
         specifier,
-        /^\.\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/simulator\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/(contract|ranges)\.ts$/,
+        /^\.\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/simulator\/[a-z_0-9]+\.ts$|^\.\.\/\.\.\/lib\/(contract|ranges|timestamp)\.ts$/,
         `${name}: ${specifier}`,
       );
     }

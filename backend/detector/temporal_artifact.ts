@@ -18,6 +18,7 @@ import {
   validateTemporalConfig,
 } from "./temporal.ts";
 import { STATS_PER_CHANNEL } from "./window_stats.ts";
+import { DIURNAL_TERMS } from "./diurnal.ts";
 import * as fields from "./_artifact_fields.ts";
 import { describeRange, inRange, type Range } from "../../lib/ranges.ts";
 
@@ -93,6 +94,10 @@ export function parseTemporalArtifact(
   const pooled = fields.object(root.pooled, "pooled");
   const calibration = fields.object(root.calibration, "calibration");
   const per = config.window * nf * STATS_PER_CHANNEL;
+  // A daily cycle exists from format 6 on, and only when training fitted one.
+  const rawDiurnal = formatVersion >= 6 && root.diurnal !== undefined
+    ? fields.object(root.diurnal, "diurnal")
+    : undefined;
   const parts: TemporalParts = {
     features,
     config,
@@ -116,6 +121,16 @@ export function parseTemporalArtifact(
       scale: fields.numbers(calibration.scale, "calibration.scale", per, POSITIVE),
       limit: fields.numbers(calibration.limit, "calibration.limit", config.window, POSITIVE),
     },
+    ...(rawDiurnal === undefined ? {} : {
+      diurnal: {
+        meters: fields.numbers(
+          rawDiurnal.meters,
+          "diurnal.meters",
+          ids.length * nf * DIURNAL_TERMS,
+        ),
+        pooled: fields.numbers(rawDiurnal.pooled, "diurnal.pooled", nf * DIURNAL_TERMS),
+      },
+    }),
     training: fields.object(root.training, "training"),
     // Only an older format is recorded, so a current artifact's parts read as fitTemporal()'s.
     ...(formatVersion === TEMPORAL_FORMAT_VERSION ? {} : { formatVersion }),

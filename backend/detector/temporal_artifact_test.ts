@@ -44,7 +44,7 @@ Deno.test("parseTemporalArtifact() names the damaged field", () => {
     // Format 2 had no coupling (no residual_mean statistic): refused, not guessed.
     [
       { ...doc, formatVersion: 2 },
-      /Artifact format version 2 is not supported \(expected 5, 4 or 3\)/,
+      /Artifact format version 2 is not supported \(expected 6, 5, 4 or 3\)/,
     ],
     [
       { ...doc, pooled: { ...doc.pooled, coupling: [1, 0, 0] } },
@@ -102,6 +102,71 @@ Deno.test("parseTemporalArtifact() loads a format 4 artifact and scores it as fo
   assert.deepEqual(Array.from(scores), expected.scores);
 });
 
+Deno.test("parseTemporalArtifact() loads a format 5 artifact and scores it as format 5 did", async () => {
+  // Written by the format 5 code (no daily cycle), with its scores.
+  const dir = new URL("./testdata/", import.meta.url);
+  const text = await Deno.readTextFile(new URL("temporal_format5.json", dir));
+  const expected = JSON.parse(
+    await Deno.readTextFile(new URL("temporal_format5_scores.json", dir)),
+  );
+  const old = parseTemporalArtifact(text);
+  assert.equal(old.parts.formatVersion, 5);
+  assert.equal(old.parts.diurnal, undefined);
+  const again = parseTemporalArtifact(serializeTemporalArtifact(old));
+  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, 5);
+  assert.equal(again.contentHash, old.contentHash);
+  const rows = simulateFleet(expected.fleet).readings;
+  const keys = rows.map((r) => r.meter_id);
+  assert.deepEqual(Array.from(old.scoreRows(toMatrix(rows), keys)), expected.scores);
+  // Times change nothing for a model without a daily cycle.
+  const times = rows.map((r) => Date.parse(r.timestamp));
+  assert.deepEqual(Array.from(old.scoreRows(toMatrix(rows), keys, { times })), expected.scores);
+  // Refit by format 5 rules from the fixture's training data, times or not: the same artifact.
+  const train = simulateFleet({ seed: 3, meters: 2, readingsPerMeter: 300, kinds: [] }).readings;
+  const refit = fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
+    meters: train.map((r) => r.meter_id),
+    times: train.map((r) => Date.parse(r.timestamp)),
+    description: { source: "format 5 fixture" },
+    formatVersion: 5,
+  });
+  assert.equal(refit.contentHash, old.contentHash);
+});
+
+Deno.test("a model with a daily cycle round-trips, and a damaged cycle is named", () => {
+  // A day at a reading a minute covers every hour: the cycle is fitted.
+  const day = simulateFleet({
+    seed: 6,
+    meters: 2,
+    readingsPerMeter: 1440,
+    intervalMs: 60_000,
+    kinds: [],
+  }).readings;
+  const cycled = fitTemporal(toMatrix(day), FEATURES, { window: 6, contamination: 0.02 }, {
+    meters: day.map((r) => r.meter_id),
+    times: day.map((r) => Date.parse(r.timestamp)),
+  });
+  assert.ok(cycled.parts.diurnal);
+  const text = serializeTemporalArtifact(cycled);
+  const parsed = parseTemporalArtifact(text);
+  assert.equal(serializeTemporalArtifact(parsed), text);
+  assert.deepEqual(parsed.parts.diurnal, cycled.parts.diurnal);
+  const times = day.map((r) => Date.parse(r.timestamp));
+  const keys = day.map((r) => r.meter_id);
+  assert.deepEqual(
+    parsed.scoreRows(toMatrix(day), keys, { times }),
+    cycled.scoreRows(toMatrix(day), keys, { times }),
+  );
+  const doc = JSON.parse(text);
+  assert.throws(
+    () =>
+      parseTemporalArtifact(JSON.stringify({ ...doc, diurnal: { ...doc.diurnal, pooled: [1] } })),
+    /diurnal.pooled must have 6 entries, got 1/,
+  );
+  // Without the field, the text no longer matches its version: a cycle cannot be dropped silently.
+  const { diurnal: _, ...without } = doc;
+  assert.throws(() => parseTemporalArtifact(JSON.stringify(without)), /does not match its version/);
+});
+
 Deno.test("agreementWeight() is 1 for format 3 and √2 from format 4", () => {
   assert.equal(agreementWeight(3), 1);
   assert.equal(agreementWeight(4), Math.SQRT2);
@@ -132,7 +197,7 @@ Deno.test("fitTemporal() with formatVersion 3 fits exactly what the format 3 cod
         meters: null,
         formatVersion: 2,
       }),
-    /Format version must be 5, 4 or 3, got 2/,
+    /Format version must be 6, 5, 4 or 3, got 2/,
   );
 });
 

@@ -41,6 +41,8 @@ export interface ReasonContext {
   row: number;
   /** The meter's key, if the readings carry one. */
   meter?: string;
+  /** The reading's time (epoch ms), for a model with a daily cycle. */
+  time?: number;
 }
 
 /** The temporal reason for a flagged reading, from the finding that decided its score. */
@@ -53,7 +55,7 @@ export function temporalReason(
   const c = finding.channel;
   const feature = model.features[c];
   const unit = UNITS[feature] ?? "";
-  const { mean: baseMean, sd: baseSd } = model.baseline(finding.baseline, c);
+  const { mean: baseMean, sd: baseSd } = model.baseline(finding.baseline, c, where.time);
   const window: number[] = [];
   for (let r = where.row; r !== -1 && window.length < finding.n; r = where.prev[r]) {
     window.push(where.matrix[r * nf + c]);

@@ -174,3 +174,81 @@ Deno.test("scoreRows() flags one channel leaving the others it normally moves wi
   // Either channel's residual against the other shows it (each is out of line with the other).
   assert.equal(WINDOW_STATS[findings[0].stat], "residual_mean");
 });
+
+// A day at a reading a minute: the load's daily cycle moves every meter's voltage and current.
+const day = simulateFleet({
+  seed: 11,
+  meters: 3,
+  readingsPerMeter: 1440,
+  intervalMs: 60_000,
+  kinds: [],
+}).readings;
+const dayTimes = day.map((r) => Date.parse(r.timestamp));
+const cycled = fitTemporal(toMatrix(day), FEATURES, { window: 8, contamination: 0.02 }, {
+  meters: day.map((r) => r.meter_id),
+  times: dayTimes,
+});
+
+Deno.test("fitTemporal() with times covering the day fits each baseline's daily cycle", () => {
+  const { diurnal } = cycled.parts;
+  assert.ok(diurnal, "no daily cycle");
+  assert.equal(diurnal.meters.length, 3 * 3 * 2);
+  // The simulated load lowers the voltage and raises the current: opposite cycles.
+  const amplitude = (at: number) => Math.hypot(diurnal.meters[at], diurnal.meters[at + 1]);
+  assert.ok(amplitude(0) > 0.5 && amplitude(2) > 0.3, `${diurnal.meters}`);
+  const dot = diurnal.meters[0] * diurnal.meters[2] + diurnal.meters[1] * diurnal.meters[3];
+  assert.ok(dot < 0, `${dot}`);
+  // Without the cycle, each baseline's sd also holds the load's swing.
+  const plain = fitTemporal(toMatrix(day), FEATURES, { window: 8, contamination: 0.02 }, {
+    meters: day.map((r) => r.meter_id),
+  });
+  assert.equal(plain.parts.diurnal, undefined);
+  assert.ok(cycled.parts.meters.sd[0] < plain.parts.meters.sd[0]);
+  // Part of a day is not enough, and format 5 rules never fit one.
+  const part = fitTemporal(toMatrix(day.slice(0, 1500)), FEATURES, cycled.parts.config, {
+    meters: day.slice(0, 1500).map((r) => r.meter_id),
+    times: dayTimes.slice(0, 1500),
+  });
+  assert.equal(part.parts.diurnal, undefined);
+  const five = fitTemporal(toMatrix(day), FEATURES, cycled.parts.config, {
+    meters: day.map((r) => r.meter_id),
+    times: dayTimes,
+    formatVersion: 5,
+  });
+  assert.deepEqual(five.parts, { ...plain.parts, formatVersion: 5 });
+});
+
+Deno.test("predict() judges readings by their timestamp against the daily cycle, in batches as whole", () => {
+  const next = simulateFleet({
+    seed: 12,
+    meters: 3,
+    readingsPerMeter: 300,
+    intervalMs: 60_000,
+    start: Date.UTC(2026, 0, 2),
+    meanGap: 60,
+  }).readings;
+  const matrix = toMatrix(next);
+  const ks = next.map((r) => r.meter_id);
+  const times = next.map((r) => Date.parse(r.timestamp));
+  const scores = cycled.scoreRows(matrix, ks, { times });
+  const predicted = cycled.predict(next);
+  assert.deepEqual(predicted.map((p) => p.score), [...scores]);
+  // Without times, the same rows are judged against the day's mean level: other scores.
+  assert.notDeepEqual([...cycled.scoreRows(matrix, ks)], [...scores]);
+  // A reading without a timestamp is judged as scoreRows() judges a NaN time.
+  const { timestamp: _, ...bare } = next[40];
+  const mixed = [...next.slice(0, 40), bare];
+  assert.equal(
+    cycled.predict(mixed)[40].score,
+    cycled.scoreRows(toMatrix(mixed), mixed.map((r) => r.meter_id), {
+      times: [...times.slice(0, 40), NaN],
+    })[40],
+  );
+  // Batches of 4 readings per meter with each meter's last 7 as context: the stream's verdicts.
+  for (let start = 21; start < next.length; start += 12) {
+    const part = cycled.predict(next.slice(start, start + 12), {
+      context: next.slice(start - 21, start),
+    });
+    assert.deepEqual(part.map((p) => p.score), [...scores.subarray(start, start + 12)]);
+  }
+});

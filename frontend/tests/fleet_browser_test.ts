@@ -33,10 +33,10 @@ import {
 const JS_BUDGET_BYTES = 150 * 1024;
 /**
  * The issue's bar for the default stream after two minutes. Precision clears it
- * on every seed measured; recall does not (`fleet_quality.ts` measures it over
- * many seeds; the first readings of slow drifts and ramps are inside normal
- * variation), so
- * recall is printed against the bar, not asserted: that is the detector's work.
+ * on 99 of 100 seeds (`fleet_quality.ts 100 2000`, lowest 84.2 %); recall on 28
+ * of 100 (the first readings of slow drifts and ramps are inside normal
+ * variation), so recall is printed against the bar, not asserted: that is the
+ * detector's work.
  */
 const MIN_PRECISION = 0.85;
 const RECALL_BAR = 0.85;

@@ -77,9 +77,13 @@ export interface BenchSize {
 export interface BenchData {
   trainMatrix: Float64Array;
   trainKeys: string[];
+  /** Epoch ms of each training row. */
+  trainTimes: Float64Array;
   test: Fleet;
   testMatrix: Float64Array;
   testKeys: string[];
+  /** Epoch ms of each test row. */
+  testTimes: Float64Array;
   labels: boolean[];
   /** Per test reading: inside a noise burst. */
   inBurst: boolean[];
@@ -115,9 +119,11 @@ export function benchData(seeds: FleetSeeds, size: BenchSize): BenchData {
   return {
     trainMatrix: toMatrix(train.readings),
     trainKeys: train.readings.map((r) => r.meter_id),
+    trainTimes: Float64Array.from(train.readings, (r) => Date.parse(r.timestamp)),
     test,
     testMatrix: toMatrix(test.readings),
     testKeys: test.readings.map((r) => r.meter_id),
+    testTimes: Float64Array.from(test.readings, (r) => Date.parse(r.timestamp)),
     labels: test.readings.map((r) => r.anomaly),
     inBurst,
   };
@@ -154,10 +160,11 @@ export function temporal(
     run(data) {
       const model: TemporalModel = fitTemporal(data.trainMatrix, FEATURES, config, {
         meters: data.trainKeys,
+        times: data.trainTimes,
         ...(formatVersion === undefined ? {} : { formatVersion }),
       });
       return {
-        scores: model.scoreRows(data.testMatrix, data.testKeys),
+        scores: model.scoreRows(data.testMatrix, data.testKeys, { times: data.testTimes }),
         threshold: model.threshold,
       };
     },
@@ -278,8 +285,9 @@ export function candidates(): Candidate[] {
     temporal(`temporal (defaults, window ${DEFAULT_TEMPORAL_CONFIG.window})`),
     temporal("temporal, window 16", { ...DEFAULT_TEMPORAL_CONFIG, window: 16 }),
     temporal("temporal, contamination 0.01", { ...DEFAULT_TEMPORAL_CONFIG, contamination: 0.01 }),
-    // Earlier rules, for comparison: format 4 read the statistics' tails at 0.5 %; format 3 also
-    // took the recent half's agreement with factor 1.
+    // Earlier rules, for comparison: format 5 had no daily cycle; format 4 also read the
+    // statistics' tails at 0.5 %; format 3 also took the recent half's agreement with factor 1.
+    temporal("temporal, format 5 rules", DEFAULT_TEMPORAL_CONFIG, 5),
     temporal("temporal, format 4 rules", DEFAULT_TEMPORAL_CONFIG, 4),
     temporal("temporal, format 3 rules", DEFAULT_TEMPORAL_CONFIG, 3),
   ];

@@ -13,6 +13,10 @@ const small = benchData(DEVELOPMENT, { meters: 2, testDays: 1 });
 
 Deno.test("benchData() trains on a normal day and tests on events with labeled noise bursts", () => {
   assert.equal(small.trainKeys.length, 2 * 8640);
+  // Times the temporal model's daily cycle reads: the training day, then the test days.
+  assert.equal(small.trainTimes[0], Date.UTC(2026, 0, 1));
+  assert.equal(small.testTimes[0], Date.UTC(2026, 0, 2));
+  assert.equal(small.testTimes.length, small.testKeys.length);
   assert.ok(small.test.events.length > 10);
   assert.ok(small.test.bursts.length > 0);
   // Bursts are normal operation: never labeled.

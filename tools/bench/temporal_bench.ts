@@ -95,8 +95,9 @@ function smooth(scores: Float64Array, keys: string[], w: number): Float64Array {
 }
 
 /** Window statistics (full windows only at training) as forest features. */
-function windowFeatures(model: TemporalModel, matrix: Float64Array, keys: string[], w: number) {
-  const { u } = model.standardize(matrix, keys);
+function windowFeatures(model: TemporalModel, d: Data, w: number) {
+  const { matrix, keys } = d;
+  const { u } = model.standardize(matrix, keys, d.times);
   const rows = keys.length;
   const prev = previousInStream(keys, rows);
   const per = 3 * STATS_PER_CHANNEL;
@@ -113,6 +114,8 @@ interface Data {
   readings: FleetReading[];
   matrix: Float64Array;
   keys: string[];
+  /** Epoch ms per reading (the temporal model's daily cycle reads them). */
+  times: Float64Array;
   labels: boolean[];
 }
 
@@ -121,6 +124,7 @@ function data(readings: FleetReading[]): Data {
     readings,
     matrix: toMatrix(readings),
     keys: readings.map((r) => r.meter_id),
+    times: Float64Array.from(readings, (r) => Date.parse(r.timestamp)),
     labels: readings.map((r) => r.anomaly),
   };
 }
@@ -254,18 +258,21 @@ async function main(): Promise<void> {
     const model = fitTemporal(train.matrix, ["voltage", "current", "frequency"], {
       window: w,
       contamination: FAR,
-    }, { meters: train.keys });
+    }, { meters: train.keys, times: train.times });
     const fitMs = performance.now() - t0;
     if (w === 8) served = model;
     const us = timeBatches(
       test.keys.length,
-      (a, b) => model.scoreRows(test.matrix.subarray(a * 3, b * 3), test.keys.slice(a, b)),
+      (a, b) =>
+        model.scoreRows(test.matrix.subarray(a * 3, b * 3), test.keys.slice(a, b), {
+          times: test.times.subarray(a, b),
+        }),
     );
     scored.push({
       name: `temporal window z, w=${w} (fit ${Math.round(fitMs)} ms)`,
-      train: model.scoreRows(train.matrix, train.keys),
-      test: model.scoreRows(test.matrix, test.keys),
-      point: model.scoreRows(points.matrix, points.keys),
+      train: model.scoreRows(train.matrix, train.keys, { times: train.times }),
+      test: model.scoreRows(test.matrix, test.keys, { times: test.times }),
+      point: model.scoreRows(points.matrix, points.keys, { times: points.times }),
       usPerReading: us,
     });
     // The same model when each batch of 64 rows (8 per meter) arrives without earlier context.
@@ -273,23 +280,25 @@ async function main(): Promise<void> {
     for (let i = 0; i < test.keys.length; i += 64) {
       const end = Math.min(test.keys.length, i + 64);
       chunked.set(
-        model.scoreRows(test.matrix.subarray(i * 3, end * 3), test.keys.slice(i, end)),
+        model.scoreRows(test.matrix.subarray(i * 3, end * 3), test.keys.slice(i, end), {
+          times: test.times.subarray(i, end),
+        }),
         i,
       );
     }
     scored.push({
       name: `  same, batches of 64 without context`,
-      train: model.scoreRows(train.matrix, train.keys),
+      train: model.scoreRows(train.matrix, train.keys, { times: train.times }),
       test: chunked,
       usPerReading: us,
     });
     if (w === 8) {
       const per = 3 * STATS_PER_CHANNEL;
-      const trainFeatures = windowFeatures(model, train.matrix, train.keys, w);
+      const trainFeatures = windowFeatures(model, train, w);
       const forest = new IsolationForest(
         growForest(trainFeatures, { nFeatures: per, nEstimators: 200, sampleSize: 256, seed: 7 }),
       );
-      const testFeatures = windowFeatures(model, test.matrix, test.keys, w);
+      const testFeatures = windowFeatures(model, test, w);
       scored.push({
         name: `forest on window statistics, w=${w}`,
         train: forest.scoreMatrix(trainFeatures),
