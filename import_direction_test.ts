@@ -31,7 +31,7 @@ const LAYERS: readonly Layer[] = [
   // The service, bottom up.
   {
     dir: "backend/detector/",
-    mayImport: ["lib/simulator/", "lib/contract.ts", "lib/ranges.ts"],
+    mayImport: ["lib/simulator/", "lib/contract.ts", "lib/ranges.ts", "lib/timestamp.ts"],
     packages: NO_PACKAGE,
   },
   { dir: "backend/metrics/", mayImport: [], packages: /^prom-client$|^node:/ },
