@@ -33,13 +33,22 @@ import {
 const JS_BUDGET_BYTES = 150 * 1024;
 /**
  * The issue's bar for the default stream after two minutes. Precision clears it
- * on 99 of 100 seeds (`fleet_quality.ts 100 2000`, lowest 84.2 %); recall on 28
+ * on 99 of 100 random seeds (`fleet_quality.ts 100 2000`, lowest 84.2 %); recall on 28
  * of 100 (the first readings of slow drifts and ramps are inside normal
  * variation), so recall is printed against the bar, not asserted: that is the
  * detector's work.
  */
 const MIN_PRECISION = 0.85;
 const RECALL_BAR = 0.85;
+/**
+ * The stream's seed (`/?seed=`). A page picks a random one, and on one seed in
+ * a hundred precision ends under the bar: a random seed here would be a test
+ * that fails once in a hundred runs for no change. This one was fixed before
+ * looking at it (the year): after 240 requests precision 90.5 % and recall
+ * 81.5 % (`fleet_quality.ts 1 2026`); precision stays at 88.0 % or more after
+ * any of 120 to 300 requests, so a slow browser that sends fewer still clears it.
+ */
+const STREAM_SEED = 2026;
 const STREAM_MS = 120_000;
 
 /** One scored reading as seen on the wire. */
@@ -128,7 +137,7 @@ Deno.test({
       });
 
       await t.step("the fleet is the first screen, served by the temporal model", async () => {
-        await page.goto(ui!.url, { waitUntil: "networkidle" });
+        await page.goto(`${ui!.url}/?seed=${STREAM_SEED}`, { waitUntil: "networkidle" });
         await page.waitForFunction(() =>
           document.querySelectorAll("[data-island][data-hydrated]").length === 5
         );
@@ -146,7 +155,7 @@ Deno.test({
       let seed = 0;
       await t.step("two minutes of the default stream", async () => {
         seed = Number(await value(page, "fleet-seed"));
-        assert.ok(Number.isInteger(seed), `seed ${seed}`);
+        assert.equal(seed, STREAM_SEED, "the page streams the seed asked for");
         await page.getByRole("button", { name: "Start Streaming" }).click();
         const started = performance.now();
         // Watch it run, and stop early on a problem, rather than sleeping blind.
