@@ -52,6 +52,7 @@ export {
 } from "./model.ts";
 export { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS, sameModelConfig } from "./model_config.ts";
 export { hasSensorFault } from "./reasons.ts";
+export { beyondTrainingRange, RANGE_GUARD_SD } from "./range_guard.ts";
 export { previousInStream } from "./streams.ts";
 export {
   DEFAULT_TEMPORAL_CONFIG,

@@ -9,6 +9,7 @@ import { driftReference } from "./drift_reference.ts";
 import { DAY_MS, referenceSample } from "./reference_sample.ts";
 import { evaluateScores, quantile } from "./evaluation.ts";
 import { DEFAULT_RATED_CURRENT, explain, type FeatureStats, hasSensorFault } from "./reasons.ts";
+import { beyondTrainingRange } from "./range_guard.ts";
 import { contentHash, type ModelParts } from "./_canonical.ts";
 import { detectorInfo } from "./_info.ts";
 import { defaultGridMap, type GridMap, quantitiesOf } from "./grid.ts";
@@ -135,9 +136,18 @@ export class Model implements Detector {
   }
 
   /**
+   * True when a rule flags the row at `offset` of a row-major matrix whatever
+   * its score: a grid value is physically impossible (a sensor fault), or a
+   * value lies beyond the training range (`range_guard.ts`).
+   */
+  flaggedByRule(matrix: Float64Array, offset: number): boolean {
+    return ruleFlag(matrix, offset, this.quantities, this.parts.stats);
+  }
+
+  /**
    * Predictions for readings (features read by name). A reading is anomalous
-   * when its score reaches the threshold or a value is physically
-   * impossible (a sensor fault); anomalies carry reasons.
+   * when its score reaches the threshold or a rule flags it
+   * ({@link flaggedByRule}); anomalies carry reasons.
    * Throws TypeError naming the reading and field when a value is not a finite number.
    */
   predict(readings: readonly Reading[]): Prediction[] {
@@ -160,7 +170,7 @@ export class Model implements Detector {
     for (let r = 0; r < n; r++) {
       const score = scores[r];
       // A view on the row only for an anomaly: 64 views per batch were a tenth of its garbage.
-      if (score >= threshold || hasSensorFault(matrix, this.quantities, r * nf)) {
+      if (score >= threshold || this.flaggedByRule(matrix, r * nf)) {
         const row = matrix.subarray(r * nf, r * nf + nf);
         out[r] = { anomaly: true, score, reasons: explain(row, explainOptions) };
       } else {
@@ -169,6 +179,20 @@ export class Model implements Detector {
     }
     return out;
   }
+}
+
+/**
+ * The point model's rules, besides its score: a physically impossible grid
+ * value (`quantities` names each column's grid quantity) or a value beyond
+ * the training range (`stats`, see `range_guard.ts`), for the row at `offset`.
+ */
+function ruleFlag(
+  matrix: Float64Array,
+  offset: number,
+  quantities: readonly string[],
+  stats: FeatureStats,
+): boolean {
+  return hasSensorFault(matrix, quantities, offset) || beyondTrainingRange(matrix, stats, offset);
 }
 
 /** The (1 - contamination) quantile of training scores: about that share scores at or above it. */
@@ -342,10 +366,12 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
   }
   let evaluation: Record<string, unknown> | null = null;
   const quantities = quantitiesOf(features, options.grid ?? defaultGridMap(features));
+  const stats = featureStats(data, nf);
   if (evaluationSet) {
     const scores = scorer.scoreMatrix(evaluationSet.matrix);
+    // Flagged as served: the same rules as predict().
     const forced = evaluationSet.labels.map((_, r) =>
-      hasSensorFault(evaluationSet.matrix.subarray(r * nf, r * nf + nf), quantities)
+      ruleFlag(evaluationSet.matrix, r * nf, quantities, stats)
     );
     const e = evaluateScores(scores, evaluationSet.labels, { threshold, forced });
     evaluation = {
@@ -384,7 +410,7 @@ export function trainModel(config: ModelConfig, options: TrainModelOptions = {})
     threshold,
     // A JSON round trip makes the in-memory summary identical to a parsed one (NaN becomes null).
     training: JSON.parse(JSON.stringify(training)),
-    stats: featureStats(data, nf),
+    stats,
     ...(options.grid ? { grid: { ...options.grid } } : {}),
     forest,
   };

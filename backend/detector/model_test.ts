@@ -85,12 +85,53 @@ Deno.test("Model.predict() always flags sensor faults, with the score still comp
   const strict = new Model({ ...model.parts, threshold: 0.999_999 });
   const [fault, normal] = strict.predict([
     { voltage: -5, current: 10, frequency: 50 },
-    EXTREME_READING,
+    { voltage: 245, current: 17, frequency: 50.2 },
   ]);
   assert.equal(fault.anomaly, true);
   assert.equal(fault.reasons?.[0].code, "sensor_fault");
   assert.ok(fault.score > 0 && fault.score < 0.999_999);
   assert.equal(normal.anomaly, false);
+});
+
+Deno.test("Model.predict() flags a value beyond the training range whatever its score", () => {
+  // A threshold no score reaches isolates the range guard; the forest alone scores 253 V and
+  // 999 V alike (both beyond everything it was trained on).
+  const strict = new Model({ ...model.parts, threshold: 0.999_999 });
+  const { mean, sd } = model.parts.stats;
+  const at = (z: number[]) => ({
+    voltage: mean[0] + z[0] * sd[0],
+    current: mean[1] + z[1] * sd[1],
+    frequency: mean[2] + z[2] * sd[2],
+  });
+  const [inside, edge, voltage, current, low] = strict.predict([
+    at([-5.9, 5.9, 5.9]),
+    at([6.1, 0, 0]),
+    { voltage: 999, current: 10, frequency: 50 },
+    { voltage: 230, current: 28, frequency: 50 },
+    at([0, 0, -6.1]),
+  ]);
+  assert.equal(inside.anomaly, false);
+  assert.equal(edge.anomaly, true);
+  // Inside every EN 50160 band (under 253 V): the model's reason says why.
+  assert.equal(edge.reasons?.[0].code, "model_outlier");
+  assert.equal(edge.reasons?.[0].reference, "range guard");
+  assert.equal(edge.reasons?.[0].severity, "warning");
+  assert.match(edge.reasons?.[0].message ?? "", /beyond the 6 sd/);
+  assert.equal(voltage.anomaly, true);
+  assert.equal(voltage.reasons?.[0].code, "voltage_swell");
+  assert.equal(current.anomaly, true);
+  assert.equal(low.anomaly, true);
+  assert.equal(low.reasons?.[0].feature ?? low.reasons?.[0].signal, "frequency");
+  // The same readings, scored by the forest alone, are not over its threshold.
+  for (const p of model.predict([{ voltage: 999, current: 10, frequency: 50 }])) {
+    assert.ok(p.score < model.threshold, `forest score ${p.score}`);
+  }
+});
+
+Deno.test("trainModel() evaluates with the rules predict() applies", () => {
+  const e = (model.parts.training as unknown as Summary).evaluation;
+  // Every labelled point anomaly of the default evaluation day is flagged (score or rule).
+  assert.equal(e.recall, 1);
 });
 
 Deno.test("Model.predict() explains outliers inside every band with the model's view", () => {

@@ -12,6 +12,7 @@
  * view is given instead: the feature furthest from the training data.
  * Pure TypeScript.
  */
+import { RANGE_GUARD_SD } from "./range_guard.ts";
 import { FEATURES, type Reading, type Reason, type Severity } from "./types.ts";
 
 /** Every reason code, a closed set (safe as a metrics label). */
@@ -235,6 +236,8 @@ function modelReason(values: ArrayLike<number>, features: readonly string[], sta
   const outsideNormal = feature === "frequency" &&
     (value < L.frequencyNormalLow || value > L.frequencyNormalHigh);
   const z = Number.isFinite(bestZ) ? bestZ.toFixed(1) : bestZ > 0 ? "+∞" : "-∞";
+  // A constant feature (sd 0) is left to the forest by the guard, whatever its value.
+  const beyond = Number.isFinite(bestZ) && Math.abs(bestZ) > RANGE_GUARD_SD;
   const reason: Reason = {
     signal: "model",
     code: "model_outlier",
@@ -244,12 +247,15 @@ function modelReason(values: ArrayLike<number>, features: readonly string[], sta
       } is furthest from the training data (z = ${z}; training mean ${
         round(stats.mean[best], 6)
       }, sd ${round(stats.sd[best], 4)})` +
+      (beyond
+        ? `, beyond the ${RANGE_GUARD_SD} sd a score can judge: flagged by the range guard`
+        : "") +
       (outsideNormal
         ? `; inside the EN 50160 band but outside ENTSO-E normal operation ` +
           `(${L.frequencyNormalLow}–${L.frequencyNormalHigh} Hz)`
         : ""),
-    severity: (outsideNormal ? "warning" : "info") as Severity,
-    reference: "isolation forest",
+    severity: (outsideNormal || beyond ? "warning" : "info") as Severity,
+    reference: beyond ? "range guard" : "isolation forest",
     feature,
   };
   return reason;

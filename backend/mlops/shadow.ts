@@ -9,14 +9,7 @@
  * requests that do not fit are dropped and counted rather than letting
  * shadow work grow memory or latency under load.
  */
-import {
-  type Detector,
-  hasSensorFault,
-  Model,
-  type Prediction,
-  type Reading,
-  toMatrix,
-} from "../detector/mod.ts";
+import { type Detector, Model, type Prediction, type Reading, toMatrix } from "../detector/mod.ts";
 
 /** Readings scored at a time: about 25 µs with the workshop model (200 trees). */
 export const SHADOW_SLICE = 16;
@@ -42,9 +35,8 @@ export function anomalyFlags(
   const scores = detector.scoreMatrix(matrix);
   const flags = new Array<boolean>(readings.length);
   for (let r = 0; r < flags.length; r++) {
-    // The model's grid quantities, as its own predict() checks: a feature is not one by its name.
-    flags[r] = scores[r] >= detector.threshold ||
-      hasSensorFault(matrix, detector.quantities, r * nf);
+    // The model's own rules, as its predict() applies them.
+    flags[r] = scores[r] >= detector.threshold || detector.flaggedByRule(matrix, r * nf);
   }
   return flags;
 }

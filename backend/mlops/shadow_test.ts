@@ -174,7 +174,9 @@ Deno.test("anomalyFlags() flags what the model's predict() flags, also where fea
     assert.deepEqual(anomalyFlags(m, batch), m.predict(batch).map((p) => p.anomaly));
   }
   assert.deepEqual(anomalyFlags(faultsOnly, batch), [false, true, true, false]);
-  assert.deepEqual(anomalyFlags(noQuantities, batch), [false, false, false, false]);
+  // Not sensor faults without grid quantities, but far beyond the training range (range guard).
+  assert.deepEqual(anomalyFlags(noQuantities, batch), [false, true, true, false]);
+  assert.ok(noQuantities.predict(batch)[1].reasons?.every((r) => r.code !== "sensor_fault"));
 });
 
 Deno.test("meterTails() keeps each meter's last readings in their order", () => {

@@ -6,6 +6,7 @@
  */
 import {
   type AnyModel,
+  beyondTrainingRange,
   hasSensorFault,
   Model,
   prCurve,
@@ -22,6 +23,8 @@ export interface ScoredFile {
   scores: Float64Array;
   /** Grid-rule flag of every row. */
   grid: boolean[];
+  /** Range-guard flag of every row (the point model's; all false for the temporal model). */
+  range: boolean[];
   keys: string[];
 }
 
@@ -37,7 +40,12 @@ export function scoreFile(model: AnyModel, ds: Dataset, split: Split): ScoredFil
   const scores = model instanceof Model
     ? model.scoreMatrix(matrix)
     : (model as TemporalModel).scoreRows(matrix, keys);
-  return { ds, split, scores, grid: gridFlags(matrix, model.quantities), keys };
+  const nf = model.features.length;
+  const range = Array.from(
+    { length: scores.length },
+    (_, r) => model instanceof Model && beyondTrainingRange(matrix, model.parts.stats, r * nf),
+  );
+  return { ds, split, scores, grid: gridFlags(matrix, model.quantities), range, keys };
 }
 
 /**
@@ -69,6 +77,7 @@ export function evaluateFiles(files: readonly ScoredFile[], threshold: number): 
       rows: f.split.test,
       labels: f.ds.data.labels,
       grid: f.grid,
+      range: f.range,
       keys: f.keys,
     })
   );

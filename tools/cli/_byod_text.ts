@@ -1,5 +1,5 @@
 /** The command-line tools' text report of an evaluation of files. */
-import type { AnyModel } from "../../backend/detector/mod.ts";
+import { type AnyModel, RANGE_GUARD_SD } from "../../backend/detector/mod.ts";
 import type { Evaluation } from "./_byod.ts";
 import { shortNames } from "./_data_flags.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";
@@ -48,6 +48,15 @@ export function formatFiles(e: Evaluation, description: string): string[] {
         : "") +
       "; reported apart, not counted in the model's metrics",
   );
+  if (p.range_flags > 0) {
+    lines.push(
+      `  range guard ${p.range_flags} rows more than ${RANGE_GUARD_SD} training sd from the training mean` +
+        (p.range_flags_on_anomalies !== null
+          ? ` (${p.range_flags_on_anomalies} labeled anomalous)`
+          : "") +
+        "; the service flags them whatever the score; reported apart",
+    );
+  }
   const evaluated = e.files.filter((f) => f.rows > 0);
   if (evaluated.length > 1 && p.model) {
     const names = shortNames(evaluated.map((f) => f.file));

@@ -25,6 +25,8 @@ const report = (rows: number): RowsReport => ({
   events: rows > 0 ? { events: 1, detected: 1, recall: 1, median_delay: 2 } : null,
   grid_flags: 0,
   grid_flags_on_anomalies: 0,
+  range_flags: 0,
+  range_flags_on_anomalies: 0,
 });
 
 Deno.test("formatFiles() prints pooled metrics, events, grid flags and a per-file table", () => {
@@ -43,6 +45,13 @@ Deno.test("formatFiles() prints pooled metrics, events, grid flags and a per-fil
   assert.match(text, /^Evaluation on 15 rows \(1 anomalies\):/);
   assert.match(text, /events +1 of 1 detected \(event recall 1\.000\), median delay 2\.0 rows/);
   assert.match(text, /grid rules 0 rows/);
+  // The range guard's line only where it flagged something.
+  assert.doesNotMatch(text, /range guard/);
+  const guarded = formatFiles(
+    { ...e, pooled: { ...report(15), range_flags: 3, range_flags_on_anomalies: 1 } },
+    "15 rows",
+  ).join("\n");
+  assert.match(guarded, /range guard 3 rows more than 6 training sd .*\(1 labeled anomalous\)/);
   // Files without evaluated rows stay out of the table; base names are enough when unique.
   assert.match(text, /\n {2}a\.csv +10 /);
   assert.doesNotMatch(text, /c\.csv/);

@@ -1,9 +1,10 @@
 /**
  * The command-line tools' evaluation: model flags (score at or above the
  * threshold) measured against labels per file and pooled over files, event
- * recall and detection delay where labels form events, and grid-rule flags
- * (physically impossible grid values) counted apart, so the model's metrics
- * are the model's alone.
+ * recall and detection delay where labels form events, and rule flags counted
+ * apart (physically impossible grid values; for the point model also values
+ * beyond its training range, which the service flags whatever the score), so
+ * the model's metrics are the model's alone.
  */
 import {
   detectEvents,
@@ -54,6 +55,14 @@ export interface RowsReport {
   grid_flags: number;
   /** Of those, rows labeled anomalous (null without labels). */
   grid_flags_on_anomalies: number | null;
+  /**
+   * Rows the point model's range guard flags (a value more than 6 training sd
+   * from its training mean; `backend/detector/range_guard.ts`), reported apart; 0 for the
+   * temporal model.
+   */
+  range_flags: number;
+  /** Of those, rows labeled anomalous (null without labels). */
+  range_flags_on_anomalies: number | null;
 }
 
 /** What {@link evaluateRows} reads for one file. */
@@ -66,6 +75,8 @@ export interface EvaluationInput {
   labels: readonly boolean[] | null;
   /** Grid-rule flag of every row. */
   grid: readonly boolean[];
+  /** Range-guard flag of every row. */
+  range: readonly boolean[];
   /** Stream key of every row (for events). */
   keys: readonly string[];
 }
@@ -98,13 +109,19 @@ export function evaluateRows(input: EvaluationInput): Evaluated {
   const scores = rows.map((r) => input.scores[r]);
   const flags = scores.map((s) => s >= threshold);
   const rowLabels = labels ? rows.map((r) => labels[r]) : null;
-  let gridFlags = 0;
-  let gridOnAnomalies = 0;
-  rows.forEach((r, i) => {
-    if (!input.grid[r]) return;
-    gridFlags++;
-    if (rowLabels?.[i]) gridOnAnomalies++;
-  });
+  // A rule's flags among the evaluated rows, and how many of them are labeled anomalous.
+  const count = (flagged: readonly boolean[]) => {
+    let all = 0;
+    let anomalous = 0;
+    rows.forEach((r, i) => {
+      if (!flagged[r]) return;
+      all++;
+      if (rowLabels?.[i]) anomalous++;
+    });
+    return { all, anomalous: rowLabels ? anomalous : null };
+  };
+  const grid = count(input.grid);
+  const range = count(input.range);
   let events: EventMetrics | null = null;
   let delays: number[] = [];
   if (rowLabels) {
@@ -127,8 +144,10 @@ export function evaluateRows(input: EvaluationInput): Evaluated {
       model_flags: flags.filter((f) => f).length,
       model: rowLabels && rows.length > 0 ? metrics(scores, rowLabels, threshold) : null,
       events,
-      grid_flags: gridFlags,
-      grid_flags_on_anomalies: rowLabels ? gridOnAnomalies : null,
+      grid_flags: grid.all,
+      grid_flags_on_anomalies: grid.anomalous,
+      range_flags: range.all,
+      range_flags_on_anomalies: range.anomalous,
     },
     scores,
     labels: rowLabels,
@@ -160,6 +179,8 @@ export function poolEvaluations(parts: readonly Evaluated[], threshold: number):
     },
     grid_flags: sum((r) => r.grid_flags),
     grid_flags_on_anomalies: labeled ? sum((r) => r.grid_flags_on_anomalies) : null,
+    range_flags: sum((r) => r.range_flags),
+    range_flags_on_anomalies: labeled ? sum((r) => r.range_flags_on_anomalies) : null,
   };
 }
 

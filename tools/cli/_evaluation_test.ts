@@ -7,10 +7,11 @@ const input = {
   rows: [1, 2, 3, 4, 5],
   labels: [false, true, true, false, false, true],
   grid: [false, false, false, true, false, true],
+  range: [false, true, false, false, true, false],
   keys: ["a", "a", "a", "a", "a", "a"],
 };
 
-Deno.test("evaluateRows() measures the model on the chosen rows, grid flags apart", () => {
+Deno.test("evaluateRows() measures the model on the chosen rows, rule flags apart", () => {
   const { report } = evaluateRows(input);
   assert.equal(report.rows, 5);
   assert.equal(report.anomalies, 3);
@@ -24,6 +25,8 @@ Deno.test("evaluateRows() measures the model on the chosen rows, grid flags apar
   assert.deepEqual(report.events, { events: 2, detected: 1, recall: 0.5, median_delay: 0 });
   assert.equal(report.grid_flags, 2);
   assert.equal(report.grid_flags_on_anomalies, 1);
+  assert.equal(report.range_flags, 2);
+  assert.equal(report.range_flags_on_anomalies, 1);
 });
 
 Deno.test("poolEvaluations() adds counts and events over files", () => {
@@ -32,6 +35,8 @@ Deno.test("poolEvaluations() adds counts and events over files", () => {
   const pooled = poolEvaluations([a, b], 0.5);
   assert.equal(pooled.rows, 7);
   assert.equal(pooled.model!.tp, 3);
+  assert.equal(pooled.range_flags, 3);
+  assert.equal(pooled.range_flags_on_anomalies, 2);
   assert.deepEqual(pooled.events, { events: 3, detected: 2, recall: 2 / 3, median_delay: 0 });
   const unlabeled = evaluateRows({ ...input, labels: null });
   assert.equal(unlabeled.report.model, null);

@@ -20,6 +20,7 @@ export function scoresCsv(files: readonly ScoredFile[], threshold: number): stri
     "threshold",
     "model_flag",
     "grid_flag",
+    "range_flag",
     "label",
   ];
   const out = [header.join(",")];
@@ -40,6 +41,7 @@ export function scoresCsv(files: readonly ScoredFile[], threshold: number): stri
         `${threshold}`,
         f.scores[r] >= threshold ? "1" : "0",
         f.grid[r] ? "1" : "0",
+        f.range[r] ? "1" : "0",
         labels ? (labels[r] ? "1" : "0") : "",
       ].join(","));
     }

@@ -22,7 +22,7 @@ import { loadLabelDataset } from "./_labels.ts";
 import { parseAlias } from "./_register.ts";
 import { ModelRegistry, VersionNotFoundError } from "../../backend/store/registry/mod.ts";
 import { shortVersion } from "../../backend/store/registry/mod.ts";
-import { gridFlags, scoreFile } from "./_byod.ts";
+import { scoreFile } from "./_byod.ts";
 import { reportCsv } from "./_byod_report.ts";
 import { fixed, formatEvaluation, percent, table } from "./_report.ts";
 import {
@@ -248,7 +248,9 @@ interface Data {
 function finish(model: Model, data: Data, io: CliIo): number {
   const { matrix, labels, kinds } = data;
   const scores = model.scoreMatrix(matrix);
-  const forced = gridFlags(matrix, model.features);
+  // Flagged as the service flags them: the score, or one of the model's rules.
+  const nf = model.features.length;
+  const forced = labels.map((_, r) => model.flaggedByRule(matrix, r * nf));
   const e = evaluateScores(scores, labels, { threshold: model.threshold, forced });
   const c = model.info.config;
   io.out(`Model ${data.path}: ${model.info.version}, features ${model.features.join(",")}`);

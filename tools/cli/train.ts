@@ -24,7 +24,7 @@ import { DATA_FLAGS, DATA_HELP, type DataFlags, dataFlags } from "./_data_flags.
 import { trainOnCsv } from "./_train_csv.ts";
 import { reportCsv, type TrainedCsv } from "./_byod_report.ts";
 import { thresholdText } from "./_byod_text.ts";
-import { evaluateFiles, gridFlags, scoreFile } from "./_byod.ts";
+import { evaluateFiles, scoreFile } from "./_byod.ts";
 import { expandPaths } from "./_dataset.ts";
 import { evaluationRecord, parseAlias, registerTrained } from "./_register.ts";
 import { loadLabelDataset } from "./_labels.ts";
@@ -197,7 +197,11 @@ function sweep(plan: Plan, values: number[], io: CliIo): void {
   const model = trainModel({ ...plan.config, contamination: values[0] }, plan.options);
   const sorted = model.scoreMatrix(plan.training).sort();
   const evalScores = plan.evaluation ? model.scoreMatrix(plan.evaluation.matrix) : null;
-  const forced = plan.evaluation ? gridFlags(plan.evaluation.matrix, plan.features) : undefined;
+  // Flagged as the service flags them: the score, or one of the model's rules.
+  const nf = plan.features.length;
+  const forced = plan.evaluation?.labels.map((_, r) =>
+    model.flaggedByRule(plan.evaluation!.matrix, r * nf)
+  );
   io.out(
     `Contamination sweep: one forest (${plan.config.nEstimators} trees, seed ` +
       `${plan.config.seed}) trained on ${plan.dataText}.`,

@@ -211,11 +211,11 @@ Deno.test("train --detector temporal on several files reports pooled and per-fil
     const scores = (await Deno.readTextFile(`${dir}/scores.csv`)).trim().split("\n");
     assert.equal(
       scores[0],
-      "file,row,line,meter,time,split,score,threshold,model_flag,grid_flag,label",
+      "file,row,line,meter,time,split,score,threshold,model_flag,grid_flag,range_flag,label",
     );
     assert.equal(scores.length, 1 + 2 * 3600);
     assert.match(scores[1], /fleet_21\.csv,0,2,meter-01,2026-01-01T00:00:00\.000Z,train,/);
-    assert.match(scores[scores.length - 1], /,test,[0-9.e-]+,[0-9.e-]+,[01],0,[01]$/);
+    assert.match(scores[scores.length - 1], /,test,[0-9.e-]+,[0-9.e-]+,[01],0,0,[01]$/);
     const svg = await Deno.readTextFile(`${dir}/report.svg`);
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.equal(svg.match(/class="score"/g)?.length, 2);
@@ -244,6 +244,26 @@ Deno.test("train --csv applies grid rules only to columns --grid names, and repo
     assert.deepEqual(grid.model.grid, { voltage: "voltage", frequency: "frequency" });
     // The model's own metrics do not change with the grid rules.
     assert.deepEqual(grid.pooled.model, plain.pooled.model);
+  });
+});
+
+Deno.test("train --csv reports the point model's range-guard rows apart from its metrics", async () => {
+  await withTempDir(async (dir) => {
+    // Five readings far beyond the training rows (no grid quantities: only the guard can see them).
+    const lines = ["u,i,label"];
+    for (let r = 0; r < 400; r++) {
+      const far = r >= 350 && r < 355;
+      lines.push(`${far ? 400 : 230 + (r % 9) / 3},${10 + (r % 7) / 7},${far ? 1 : 0}`);
+    }
+    await Deno.writeTextFile(`${dir}/m.csv`, lines.join("\n"));
+    const args = [
+      ...["--csv", `${dir}/m.csv`, "--features", "u,i", "--label", "label", "--train-rows", "300"],
+      ...["--n-estimators", "20", "--model-dir", dir, "--json"],
+    ];
+    const report = JSON.parse((await runMain(main, "train", args)).stdout[0]);
+    assert.equal(report.pooled.grid_flags, 0);
+    assert.equal(report.pooled.range_flags, 5);
+    assert.equal(report.pooled.range_flags_on_anomalies, 5);
   });
 });
 
