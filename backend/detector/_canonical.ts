@@ -92,7 +92,11 @@ export function renderArtifact(parts: ModelParts, version: string | null): strin
       })
     }`,
     `"threshold": ${JSON.stringify(parts.threshold)}`,
-    `"stats": {"mean": ${list(parts.stats.mean)}, "sd": ${list(parts.stats.sd)}}`,
+    `"stats": {"mean": ${list(parts.stats.mean)}, "sd": ${list(parts.stats.sd)}${
+      parts.stats.min && parts.stats.max
+        ? `, "min": ${list(parts.stats.min)}, "max": ${list(parts.stats.max)}`
+        : ""
+    }}`,
     // Only written when recorded, so artifacts without a map keep their bytes and version.
     ...(parts.grid ? [`"grid": ${gridText(parts.grid, parts.features)}`] : []),
     `"training": ${JSON.stringify(parts.training)}`,

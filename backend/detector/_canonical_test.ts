@@ -60,7 +60,12 @@ Deno.test("renderArtifact() without a version is the text contentHash() hashes",
   assert.equal([...lines.slice(0, 3), ...lines.slice(4)].join("\n"), hashed);
   const doc = JSON.parse(full);
   assert.equal(doc.format, ARTIFACT_FORMAT);
-  assert.deepEqual(doc.stats, { mean: [...parts.stats.mean], sd: [...parts.stats.sd] });
+  assert.deepEqual(doc.stats, {
+    mean: [...parts.stats.mean],
+    sd: [...parts.stats.sd],
+    min: [...parts.stats.min!],
+    max: [...parts.stats.max!],
+  });
   assert.deepEqual(doc.forest.split, [...parts.forest.split]);
 });
 
@@ -71,6 +76,9 @@ Deno.test("contentHash() changes with any value and not with the grid map's key 
   assert.notEqual(contentHash({ ...parts, forest: { ...parts.forest, split } }), base);
   assert.notEqual(contentHash({ ...parts, threshold: parts.threshold + 1e-9 }), base);
   assert.notEqual(contentHash({ ...parts, training: { ...parts.training, note: 1 } }), base);
+  const max = [...parts.stats.max!];
+  max[0] += 1e-9;
+  assert.notEqual(contentHash({ ...parts, stats: { ...parts.stats, max } }), base);
   const a = contentHash({ ...parts, grid: { voltage: "voltage", frequency: "frequency" } });
   const b = contentHash({ ...parts, grid: { frequency: "frequency", voltage: "voltage" } });
   assert.equal(a, b);

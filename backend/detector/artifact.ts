@@ -161,6 +161,23 @@ export function parseArtifact(text: string, options: ModelOptions = {}): Model {
   sd.forEach((v, i) => {
     if (v < 0) throw new RangeError(`Artifact field stats.sd[${i}] must not be negative, got ${v}`);
   });
+  // The training range: both or neither (artifacts written before it have neither).
+  if ((stats.min === undefined) !== (stats.max === undefined)) {
+    throw new TypeError("Artifact field stats must have both min and max, or neither");
+  }
+  const range = stats.min === undefined ? null : {
+    min: fields.numbers(stats.min, "stats.min", features.length),
+    max: fields.numbers(stats.max, "stats.max", features.length),
+  };
+  range?.min.forEach((v, i) => {
+    if (!(v <= range.max[i])) {
+      throw new RangeError(
+        `Artifact field stats.min[${i}] must not exceed stats.max[${i}], got ${v} and ${
+          range.max[i]
+        }`,
+      );
+    }
+  });
   const training = fields.object(root.training, "training");
   const forest = parseForest(root.forest, config, features.length);
 
@@ -170,7 +187,7 @@ export function parseArtifact(text: string, options: ModelOptions = {}): Model {
     features,
     threshold,
     training,
-    stats: { mean, sd },
+    stats: { mean, sd, ...(range ?? {}) },
     ...(grid ? { grid } : {}),
     forest,
   };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseArtifact, serializeArtifact } from "./artifact.ts";
-import { DEFAULT_MODEL_CONFIG, trainModel } from "./model.ts";
+import { DEFAULT_MODEL_CONFIG, Model, trainModel } from "./model.ts";
 import { sha256Hex } from "./_sha256.ts";
 import { EXTREME_READING, simulate, toReading } from "../../lib/simulator/simulator.ts";
 import type { ModelConfig } from "./types.ts";
@@ -103,6 +103,13 @@ Deno.test("parseArtifact() rejects corrupt artifacts with clear messages", () =>
     [edit((d) => (d.forest.size[0] = 3)), "RangeError", /sample size 256 at its root, got 3/],
     [edit((d) => (d.forest.nFeatures = 2)), "RangeError", /nFeatures must equal the 3/],
     [edit((d) => (d.training = null)), "TypeError", /training must be an object, got null/],
+    [edit((d) => delete d.stats.max), "TypeError", /stats must have both min and max, or neither/],
+    [edit((d) => d.stats.min.pop()), "RangeError", /stats\.min must have 3 entries, got 2$/],
+    [
+      edit((d) => (d.stats.min[1] = d.stats.max[1] + 1)),
+      "RangeError",
+      /stats\.min\[1\] must not exceed stats\.max\[1\]/,
+    ],
   ];
   for (const [input, name, message] of cases) {
     assert.throws(() => parseArtifact(input), (err: Error) => {
@@ -111,6 +118,19 @@ Deno.test("parseArtifact() rejects corrupt artifacts with clear messages", () =>
       return true;
     });
   }
+});
+
+Deno.test("parseArtifact() loads an artifact written before the training range was stored", () => {
+  const { min: _min, max: _max, ...older } = small.parts.stats;
+  const before = serializeArtifact(new Model({ ...small.parts, stats: older }));
+  assert.match(before, /"stats": \{"mean": \[[^\]]*\], "sd": \[[^\]]*\]\},/);
+  const parsed = parseArtifact(before);
+  assert.deepEqual(parsed.parts.stats, older);
+  // Its range guard judges by the sd alone.
+  const far = small.parts.stats.mean[0] + 7 * small.parts.stats.sd[0];
+  assert.equal(parsed.predict([{ voltage: far, current: 10, frequency: 50 }])[0].anomaly, true);
+  assert.ok(small.parts.stats.min && small.parts.stats.max, "new artifacts store the range");
+  assert.match(text, /"stats": \{"mean": \[.*\], "sd": \[.*\], "min": \[.*\], "max": \[.*\]\}/);
 });
 
 Deno.test("parseArtifact() detects edited values through the content hash", () => {

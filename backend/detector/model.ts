@@ -200,20 +200,27 @@ export function thresholdFor(sortedScores: ArrayLike<number>, contamination: num
   return quantile(sortedScores, 1 - contamination);
 }
 
-/** Mean and population standard deviation of each column. */
-export function featureStats(matrix: Float64Array, nFeatures: number): FeatureStats {
+/** Mean, population standard deviation, smallest and largest value of each column. */
+export function featureStats(matrix: Float64Array, nFeatures: number): Required<FeatureStats> {
   const n = matrix.length / nFeatures;
   const mean = new Array<number>(nFeatures).fill(0);
   const sd = new Array<number>(nFeatures).fill(0);
+  const min = new Array<number>(nFeatures).fill(Infinity);
+  const max = new Array<number>(nFeatures).fill(-Infinity);
   for (let r = 0; r < n; r++) {
-    for (let f = 0; f < nFeatures; f++) mean[f] += matrix[r * nFeatures + f];
+    for (let f = 0; f < nFeatures; f++) {
+      const v = matrix[r * nFeatures + f];
+      mean[f] += v;
+      if (v < min[f]) min[f] = v;
+      if (v > max[f]) max[f] = v;
+    }
   }
   for (let f = 0; f < nFeatures; f++) mean[f] /= n;
   for (let r = 0; r < n; r++) {
     for (let f = 0; f < nFeatures; f++) sd[f] += (matrix[r * nFeatures + f] - mean[f]) ** 2;
   }
   for (let f = 0; f < nFeatures; f++) sd[f] = Math.sqrt(sd[f] / n);
-  return { mean, sd };
+  return { mean, sd, min, max };
 }
 
 /** A labeled data set as a row-major matrix. */

@@ -20,3 +20,12 @@ Deno.test("beyondTrainingRange() reads the row at an offset of a matrix", () => 
   assert.equal(beyondTrainingRange(matrix, stats, 0), false);
   assert.equal(beyondTrainingRange(matrix, stats, 3), true);
 });
+
+Deno.test("beyondTrainingRange() leaves a value the training data held to the forest", () => {
+  // A two-valued column, 1 in 0.1 % of training rows: 1 is 31.6 sd out, but was seen.
+  const rare = { mean: [0.001], sd: [Math.sqrt(0.001 * 0.999)], min: [0], max: [1] };
+  assert.equal(beyondTrainingRange([1], rare), false);
+  assert.equal(beyondTrainingRange([2], rare), true);
+  // Without a stored range (older artifacts), the sd alone decides.
+  assert.equal(beyondTrainingRange([1], { mean: rare.mean, sd: rare.sd }), true);
+});

@@ -68,10 +68,16 @@ export const PHYSICAL_LIMITS = Object.freeze({
   frequency: { min: 0, max: 100, unit: "Hz" },
 });
 
-/** Mean and standard deviation of each feature over the training data. */
+/** Mean and standard deviation of each feature over the training data, and its range. */
 export interface FeatureStats {
   mean: number[];
   sd: number[];
+  /**
+   * Smallest and largest training value of each feature (the range guard's
+   * second condition). Absent in artifacts written before them.
+   */
+  min?: number[];
+  max?: number[];
 }
 
 /** Options for {@link explain}. */

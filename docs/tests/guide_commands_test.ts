@@ -308,7 +308,7 @@ const EXPECT: Record<string, (output: string) => void> = {
     },
   // Exercise 3: the registry's champion moves without a restart.
   "deno task train --contamination 0.2 --register --alias champion": (out) =>
-    assert.match(out, /^champion -> sha256:56e554b26b9b \(was sha256:6d4ec06e2da5\)/m),
+    assert.match(out, /^champion -> sha256:1fef4567012e \(was sha256:d1539a090a3e\)/m),
   // Exercise 6: the challenger the guide promotes, and the admin calls answer as shown.
   "deno task train --contamination 0.1 --register --alias challenger": (out) =>
     guideShows(
@@ -317,19 +317,19 @@ const EXPECT: Record<string, (output: string) => void> = {
         " in models/versions",
       ),
     ),
-  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:fcc7d51203cc","expected_version":"sha256:6d4ec06e2da5","reason":"catches the swell"}'`]:
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:a8520a6804d6","expected_version":"sha256:d1539a090a3e","reason":"catches the swell"}'`]:
     (out) => {
       const body = JSON.parse(out);
-      assert.equal(body.model_version, "sha256:fcc7d51203cc");
+      assert.equal(body.model_version, "sha256:a8520a6804d6");
       assert.equal(
         body.previous,
-        "sha256:6d4ec06e2da5cda4ed29648d03bfe61283074b40cbe1551d839fd3aa37eeea72",
+        "sha256:d1539a090a3eac6a8de389f856f3043d8eaecd901a7979ad8388fdca3ea5f6de",
       );
       assert.equal(body.updated_by, "admin");
       assert.equal(body.reason, "catches the swell");
     },
-  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:6d4ec06e2da5"}'`]:
-    (out) => assert.equal(JSON.parse(out).model_version, "sha256:6d4ec06e2da5"),
+  [`curl -s -X PUT localhost:8000/models/aliases/champion -H 'Authorization: Bearer workshop-admin-token-0001' -H 'content-type: application/json' -d '{"version":"sha256:d1539a090a3e"}'`]:
+    (out) => assert.equal(JSON.parse(out).model_version, "sha256:d1539a090a3e"),
   [`curl -s localhost:8000/predict -H 'content-type: application/json' -d '{"readings":[{"voltage":275,"current":28,"frequency":50.7},{"voltage":239.5,"current":10,"frequency":50}]}' | jq -c '{labels: [{prediction_id: .predictions[0].prediction_id, anomaly: true}, {prediction_id: .predictions[1].prediction_id, anomaly: false}]}' | tee /tmp/labels.json | curl -s localhost:8000/feedback -H 'content-type: application/json' -d @-`]:
     (out) => {
       const body = JSON.parse(out);
@@ -350,7 +350,7 @@ const EXPECT: Record<string, (output: string) => void> = {
   // the train command, which a participant takes longer than this test to reach).
   "curl -s localhost:8000/models | jq -c .monitoring.feedback": (out) => {
     const feedback = JSON.parse(out);
-    assert.deepEqual(feedback["sha256:6d4ec06e2da5"], {
+    assert.deepEqual(feedback["sha256:d1539a090a3e"], {
       tp: 1,
       fp: 0,
       fn: 0,
@@ -358,7 +358,7 @@ const EXPECT: Record<string, (output: string) => void> = {
       precision: 1,
       recall: 1,
     });
-    const challenger = feedback["sha256:fcc7d51203cc"];
+    const challenger = feedback["sha256:a8520a6804d6"];
     if (challenger) {
       assert.deepEqual(challenger, { tp: 1, fp: 1, fn: 0, tn: 0, precision: 0.5, recall: 1 });
     }
