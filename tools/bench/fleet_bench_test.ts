@@ -30,7 +30,11 @@ Deno.test("benchData() trains on a normal day and tests on events with labeled n
 Deno.test("measure() counts point-wise and per-kind results at the candidate's threshold", () => {
   const everything: Candidate = {
     name: "flag all",
-    run: (d) => ({ scores: new Float64Array(d.labels.length).fill(1), threshold: 1 }),
+    run: (d) => ({
+      scores: new Float64Array(d.labels.length).fill(1),
+      threshold: 1,
+      forced: d.labels.map(() => false),
+    }),
   };
   const all = measure(everything, "small", small);
   assert.equal(all.recall, 1);
@@ -45,6 +49,15 @@ Deno.test("measure() counts point-wise and per-kind results at the candidate's t
   assert.equal(nothing.recall, 0);
   assert.equal(nothing.far, 0);
   assert.equal(nothing.f1, 0);
+  // A rule's flags count whatever the score: here every labelled row.
+  const rules = measure(
+    { ...everything, run: (d) => ({ ...everything.run(d), threshold: 2, forced: d.labels }) },
+    "small",
+    small,
+  );
+  assert.equal(rules.recall, 1);
+  assert.equal(rules.precision, 1);
+  assert.equal(rules.far, 0);
   const table = markdownTable([all, nothing]);
   assert.equal(table.length, 4);
   assert.match(table[2], /^\| flag all \| small +\| +0\.\d{3} \|/);
