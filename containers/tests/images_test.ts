@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { print, printError } from "../../lib/logger.ts";
 import { EXTREME_READING } from "../../lib/simulator/simulator.ts";
 import { inCI, skipUnless, which } from "../../testing/tools.ts";
+import { oneBuildAtATime } from "../../testing/image_builds.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SOCKET = "unix:///run/podman-docker.sock";
@@ -130,7 +131,7 @@ function imageSizeMB(image: string): Promise<string> {
 async function buildCompiled(service: string, runImage: string): Promise<void> {
   const tag = `localhost/anomaly-${service}:0.1.0-compiled-test`;
   const started = performance.now();
-  await ok("docker", [
+  await ok(...oneBuildAtATime("docker", [
     "build",
     "--pull=false",
     "-f",
@@ -140,7 +141,7 @@ async function buildCompiled(service: string, runImage: string): Promise<void> {
     "-t",
     tag,
     ".",
-  ]); // deno-fmt-ignore
+  ])); // deno-fmt-ignore
   const seconds = (performance.now() - started) / 1000;
   const config = JSON.parse(
     await ok("docker", ["image", "inspect", "-f", "{{json .Config}}", tag]),
@@ -172,7 +173,19 @@ async function buildCompiled(service: string, runImage: string): Promise<void> {
 
 async function build(file: string, tag: string): Promise<number> {
   const started = performance.now();
-  await ok("docker", ["build", "--pull=false", "-f", file, "--target", TARGET, "-t", tag, "."]);
+  await ok(
+    ...oneBuildAtATime("docker", [
+      "build",
+      "--pull=false",
+      "-f",
+      file,
+      "--target",
+      TARGET,
+      "-t",
+      tag,
+      ".",
+    ]),
+  );
   return (performance.now() - started) / 1000;
 }
 
@@ -285,8 +298,13 @@ Deno.test({
       UI_PORT: String(uiPort),
       PROMETHEUS_PORT: String(prometheusPort),
     };
-    const compose = (...args: string[]) =>
-      ok("docker-compose", ["-f", "containers/compose.yaml", "-p", project, ...args], composeEnv);
+    // `up --build` builds images: one build at a time across test files.
+    const compose = (...args: string[]) => {
+      const command = ["-f", "containers/compose.yaml", "-p", project, ...args];
+      return args.includes("--build")
+        ? ok(...oneBuildAtATime("docker-compose", command), composeEnv)
+        : ok("docker-compose", command, composeEnv);
+    };
     const healthNudger = nudgeHealthchecks(project);
     try {
       await t.step(

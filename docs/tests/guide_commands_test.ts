@@ -46,6 +46,7 @@
  * Budget: about two to three minutes, most of it the load-test durations the
  * guide asks for (10 + 15 + 15 s) and four image builds with a warm cache.
  */
+import { oneBuildAtATimeShell } from "../../testing/image_builds.ts";
 import assert from "node:assert/strict";
 import { print } from "../../lib/logger.ts";
 import { REPO_ROOT } from "../../testing/backend_process.ts";
@@ -549,7 +550,11 @@ Deno.test({
               return;
             }
             if (tools.includes("docker")) await prepareDocker();
-            const command = adaptCommand(c.command, context);
+            const adapted = adaptCommand(c.command, context);
+            // Another test file may be building the same images: one build at a time.
+            const command = /^docker build /.test(adapted)
+              ? oneBuildAtATimeShell(adapted)
+              : adapted;
             const result = await runShell(command, {
               cwd: REPO_ROOT,
               // scripts/kind.sh tags images with $TAG.
