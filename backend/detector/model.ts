@@ -144,6 +144,12 @@ export class Model implements Detector {
     return ruleFlag(matrix, offset, this.quantities, this.parts.stats);
   }
 
+  /** {@link flaggedByRule} for every row of a row-major matrix. */
+  ruleFlags(matrix: Float64Array): boolean[] {
+    const nf = this.features.length;
+    return Array.from({ length: matrix.length / nf }, (_, r) => this.flaggedByRule(matrix, r * nf));
+  }
+
   /**
    * Predictions for readings (features read by name). A reading is anomalous
    * when its score reaches the threshold or a rule flags it

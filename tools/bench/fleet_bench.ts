@@ -161,7 +161,7 @@ export const FOREST: Candidate = {
     return {
       scores: model.scoreMatrix(data.testMatrix),
       threshold: model.threshold,
-      forced: ruleFlags(data.testMatrix, FEATURES.length, (m, o) => model.flaggedByRule(m, o)),
+      forced: model.ruleFlags(data.testMatrix),
     };
   },
 };

@@ -249,8 +249,7 @@ function finish(model: Model, data: Data, io: CliIo): number {
   const { matrix, labels, kinds } = data;
   const scores = model.scoreMatrix(matrix);
   // Flagged as the service flags them: the score, or one of the model's rules.
-  const nf = model.features.length;
-  const forced = labels.map((_, r) => model.flaggedByRule(matrix, r * nf));
+  const forced = model.ruleFlags(matrix);
   const e = evaluateScores(scores, labels, { threshold: model.threshold, forced });
   const c = model.info.config;
   io.out(`Model ${data.path}: ${model.info.version}, features ${model.features.join(",")}`);

@@ -198,10 +198,7 @@ function sweep(plan: Plan, values: number[], io: CliIo): void {
   const sorted = model.scoreMatrix(plan.training).sort();
   const evalScores = plan.evaluation ? model.scoreMatrix(plan.evaluation.matrix) : null;
   // Flagged as the service flags them: the score, or one of the model's rules.
-  const nf = plan.features.length;
-  const forced = plan.evaluation?.labels.map((_, r) =>
-    model.flaggedByRule(plan.evaluation!.matrix, r * nf)
-  );
+  const forced = plan.evaluation ? model.ruleFlags(plan.evaluation.matrix) : undefined;
   io.out(
     `Contamination sweep: one forest (${plan.config.nEstimators} trees, seed ` +
       `${plan.config.seed}) trained on ${plan.dataText}.`,
