@@ -1,7 +1,8 @@
 /**
  * The one rule for a point in time, wherever the project reads one: a
  * reading's `timestamp` in `/predict` and `/feedback`, the CLI's `--time`
- * column, the UI and the simulators' output.
+ * column (which also reads a space for T, and `--time-offset` for cells
+ * without an offset: tools/cli/_csv.ts), the UI and the simulators' output.
  *
  * Accepted: RFC 3339 `date-time`, `YYYY-MM-DDTHH:MM:SS` with an optional
  * fraction of any length (kept to the millisecond, truncated), then `Z` or an

@@ -60,6 +60,8 @@ function fixtures(): Record<string, string> {
     "export.csv": semicolon,
     "a.csv": single(5, "y"),
     "b.csv": single(6, "y"),
+    // Local times without an offset, as public data sets write them (`--time-offset`).
+    "local.csv": single(7, "y").replace(/(\d{4}-\d{2}-\d{2})T([\d:.]+)Z/g, "$1 $2"),
     "run1.csv": runs(11),
     "run2.csv": runs(12),
     "run3.csv": runs(13),

@@ -138,6 +138,8 @@ export interface CsvColumnsOptions {
   meter?: string;
   /** Optional time column: a number or a timestamp (lib/timestamp.ts); must not go backwards per meter. */
   time?: string;
+  /** UTC offset (`Z` or `±HH:MM`) of time cells written without one; without it they are refused. */
+  timeOffset?: string;
 }
 
 /** Feature matrix (row-major) and optional labels, meters and times taken from a CSV table. */
@@ -186,22 +188,44 @@ export function parseLabel(raw: string): boolean | null {
   return value === 1 ? true : value === 0 ? false : null;
 }
 
+/** A date and a time of day with no UTC offset after it (a space or T between them). */
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * A time cell's text as the service's rule reads it: a space between date and
+ * time becomes T (RFC 3339 allows a space in data files, section 5.6), and a
+ * date-time with no offset takes `offset` when one is given (`--time-offset`).
+ */
+function asTimestamp(text: string, offset: string | undefined): string {
+  const spaced = text.charCodeAt(10) === 32 ? `${text.slice(0, 10)}T${text.slice(11)}` : text;
+  return offset !== undefined && NO_OFFSET.test(text) ? spaced + offset : spaced;
+}
+
 /**
  * A time cell as a number: a plain number as written, else a timestamp by the
- * service's rule (lib/timestamp.ts) in epoch ms; null when it is neither.
+ * service's rule (lib/timestamp.ts) in epoch ms, read as {@link asTimestamp}
+ * says; null when it is neither.
  */
-export function parseTime(raw: string): number | null {
+export function parseTime(raw: string, offset?: string): number | null {
   const text = raw.trim();
   if (text === "") return null;
   const number = Number(text);
   if (Number.isFinite(number)) return number;
-  const ms = parseTimestamp(text);
+  const ms = parseTimestamp(asTimestamp(text, offset));
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** Why a time cell is refused, in words (`text` is not empty). */
+function timeProblem(text: string, offset: string | undefined): string {
+  const problem = timestampProblem(asTimestamp(text, offset)) ?? "";
+  return offset === undefined && NO_OFFSET.test(text)
+    ? `${problem}; or name the file's offset: --time-offset Z (or +01:00, ...)`
+    : problem;
 }
 
 /** Pick numeric feature columns (and label, meter, time columns) out of a table; throws naming the cell. */
 export function csvColumns(table: CsvTable, options: CsvColumnsOptions): CsvData {
-  const { features, label, meter, time } = options;
+  const { features, label, meter, time, timeOffset } = options;
   const indices = features.map((name) => columnIndex(table, name, "feature"));
   const labelIndex = label === undefined ? -1 : columnIndex(table, label, "label");
   const meterIndex = meter === undefined ? -1 : columnIndex(table, meter, "meter");
@@ -213,6 +237,8 @@ export function csvColumns(table: CsvTable, options: CsvColumnsOptions): CsvData
   const times: number[] | null = time === undefined ? null : [];
   const timeText: string[] | null = time === undefined ? null : [];
   const last = new Map<string, { time: number; line: number }>();
+  // Numbers and timestamps are not comparable: a column holds one kind, as its first cell does.
+  let firstTime: { numeric: boolean; line: number; text: string } | null = null;
   table.rows.forEach((row, r) => {
     const line = table.lines[r];
     for (let f = 0; f < nf; f++) {
@@ -241,12 +267,22 @@ export function csvColumns(table: CsvTable, options: CsvColumnsOptions): CsvData
     const key = meters ? row[meterIndex].trim() : "";
     if (meters) meters.push(key);
     if (times) {
-      const t = parseTime(row[timeIndex]);
+      const text = row[timeIndex].trim();
+      const t = parseTime(text, timeOffset);
       if (t === null) {
-        const text = row[timeIndex].trim();
         throw new TypeError(
           `CSV line ${line}, column "${time}": "${row[timeIndex]}" is neither a number nor a ` +
-            `timestamp (${text === "" ? "the cell is empty" : timestampProblem(text)})`,
+            `timestamp (${text === "" ? "the cell is empty" : timeProblem(text, timeOffset)})`,
+        );
+      }
+      const numeric = Number.isFinite(Number(text));
+      firstTime ??= { numeric, line, text };
+      if (numeric !== firstTime.numeric) {
+        const kind = (n: boolean) => n ? "a number" : "a timestamp";
+        throw new TypeError(
+          `CSV line ${line}, column "${time}": "${text}" is ${kind(numeric)}, but line ` +
+            `${firstTime.line}'s "${firstTime.text}" is ${kind(firstTime.numeric)}; ` +
+            "a time column holds one kind",
         );
       }
       const before = last.get(key);
@@ -259,7 +295,7 @@ export function csvColumns(table: CsvTable, options: CsvColumnsOptions): CsvData
       }
       last.set(key, { time: t, line });
       times.push(t);
-      timeText!.push(row[timeIndex].trim());
+      timeText!.push(text);
     }
   });
   return { matrix, labels, meters, times, timeText, rows: table.rows.length, lines: table.lines };

@@ -94,13 +94,37 @@ Deno.test("csvColumns() reads meter and time columns and rejects time going back
     /CSV line 2, column "t": "2026-02-30T00:00:00Z" is neither a number nor a timestamp \(February 2026 has 28 days/,
   );
   assert.throws(
-    () => csvColumns(parseCsv("t,v\n2026-01-01 00:00:00,1\n"), { features: ["v"], time: "t" }),
-    /separate date and time with T/,
+    () => csvColumns(parseCsv("t,v\n2026-01-01T00:00:00,1\n"), { features: ["v"], time: "t" }),
+    /no UTC offset.*--time-offset Z/,
   );
   assert.throws(
-    () => csvColumns(parseCsv("t,v\n2026-01-01T00:00:00,1\n"), { features: ["v"], time: "t" }),
-    /no UTC offset/,
+    () => csvColumns(parseCsv("t,v\n2026-01-01 00:00:00,1\n"), { features: ["v"], time: "t" }),
+    /no UTC offset.*--time-offset Z/,
   );
+});
+
+Deno.test("csvColumns() reads a space for T, and times without an offset at --time-offset", () => {
+  const times = (csv: string, timeOffset?: string) =>
+    csvColumns(parseCsv(csv), { features: ["v"], time: "t", ...(timeOffset ? { timeOffset } : {}) })
+      .times;
+  // RFC 3339 (5.6) lets data files put a space between date and time.
+  assert.deepEqual(times("t,v\n2026-01-01 00:00:10Z,1\n"), [Date.UTC(2026, 0, 1, 0, 0, 10)]);
+  // A public data set's local times (NAB, SKAB: no offset) at the offset the user names.
+  const local = "t,v\n2014-04-01 00:00:00,1\n2014-04-01T00:05,2\n2014-04-01 00:10:00.5,3\n";
+  assert.deepEqual(times(local, "Z"), [
+    Date.UTC(2014, 3, 1),
+    Date.UTC(2014, 3, 1, 0, 5),
+    Date.UTC(2014, 3, 1, 0, 10, 0, 500),
+  ]);
+  assert.deepEqual(times(local, "+02:00")![0], Date.UTC(2014, 3, 1) - 2 * 3_600_000);
+  // A cell's own offset wins over the flag's; the calendar still holds.
+  assert.deepEqual(times("t,v\n2014-04-01T00:00:00-01:00,1\n", "Z"), [Date.UTC(2014, 3, 1, 1)]);
+  assert.throws(() => times("t,v\n2014-02-30 00:00:00,1\n", "Z"), /February 2014 has 28 days/);
+  // Numbers and timestamps do not compare: a column holds one kind.
+  assert.throws(() => times("t,v\n5,1\n2014-04-01 00:00:00,1\n", "Z"), {
+    message: 'CSV line 3, column "t": "2014-04-01 00:00:00" is a timestamp, but line 2\'s "5" is ' +
+      "a number; a time column holds one kind",
+  });
 });
 
 Deno.test("parseCsv() detects a semicolon or tab separator and reads decimal commas", () => {

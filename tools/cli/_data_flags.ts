@@ -4,6 +4,7 @@
  */
 import { type CliIo, numberSetting, splitList, stringList, UsageError } from "./_common.ts";
 import type { Range } from "../../lib/ranges.ts";
+import { parseTimestamp } from "../../lib/timestamp.ts";
 
 // --train-rows is a row count; --target-far a false-alarm rate worth aiming for.
 const COUNTS: Range = { min: 1, integer: true };
@@ -16,6 +17,7 @@ export const DATA_FLAGS = {
   label: { type: "string" },
   meter: { type: "string" },
   time: { type: "string" },
+  "time-offset": { type: "string" },
   "train-rows": { type: "string" },
   "target-far": { type: "string" },
   json: { type: "boolean" },
@@ -33,7 +35,11 @@ export const DATA_HELP =
   --label COLUMN         label column: 0/1, 0.0/1.0 or true/false
   --meter COLUMN         meter (stream) column; readings of a meter are in time order
   --time COLUMN          time column: a number, or RFC 3339 with an offset
-                         (2026-01-01T12:00:00Z); must not go backwards per meter
+                         (2026-01-01T12:00:00Z, or a space for T); must not go
+                         backwards per meter
+  --time-offset Z|+HH:MM the UTC offset of --time cells written without one
+                         (2014-04-01 00:00:00); one fixed offset (a file in a zone
+                         with daylight saving needs its own); --time-offset=-05:00
   --train-rows N         the first N rows of each file are training rows (normal
                          operation); the rest are evaluated
   --target-far X         threshold: flag this share of the training rows' normal
@@ -52,6 +58,8 @@ export interface DataFlags {
   label?: string;
   meter?: string;
   time?: string;
+  /** UTC offset of time cells written without one (`Z` or `±HH:MM`). */
+  timeOffset?: string;
   trainRows: number | null;
   targetFar: number | null;
   json: boolean;
@@ -100,11 +108,32 @@ export function dataFlags(
     if (value !== undefined) out[flag] = value;
   }
   if (paths.length === 0) {
-    for (const flag of ["label", "meter", "time", "train-rows", "target-far", "scores", "report"]) {
+    for (
+      const flag of [
+        "label",
+        "meter",
+        "time",
+        "time-offset",
+        "train-rows",
+        "target-far",
+        "scores",
+        "report",
+      ]
+    ) {
       if (typeof values[flag] === "string") {
         throw new UsageError(`--${flag} applies only with --csv`);
       }
     }
+  }
+  const offset = text(values, "time-offset");
+  if (offset !== undefined) {
+    if (
+      !/^(Z|[+-]\d{2}:\d{2})$/.test(offset) || !(parseTimestamp(`2026-01-01T00:00${offset}`) >= 0)
+    ) {
+      throw new UsageError(`--time-offset must be Z or an offset such as +01:00, got "${offset}"`);
+    }
+    if (out.time === undefined) throw new UsageError("--time-offset applies only with --time");
+    out.timeOffset = offset;
   }
   return out;
 }

@@ -69,12 +69,25 @@ Deno.test("dataFlags() rejects each bad value naming the flag", () => {
   );
 });
 
+Deno.test("dataFlags() reads --time-offset: Z or ±HH:MM, with --time", () => {
+  assert.equal(read("--csv", "a", "--time", "t", "--time-offset", "Z").timeOffset, "Z");
+  assert.equal(read("--csv", "a", "--time", "t", "--time-offset=-05:30").timeOffset, "-05:30");
+  for (const bad of ["UTC", "+1", "+0100", "+24:00", "z"]) {
+    assert.equal(
+      usage("--csv", "a", "--time", "t", "--time-offset", bad),
+      `--time-offset must be Z or an offset such as +01:00, got "${bad}"`,
+    );
+  }
+  assert.equal(usage("--csv", "a", "--time-offset", "Z"), "--time-offset applies only with --time");
+});
+
 Deno.test("dataFlags() refuses file-only flags without --csv", () => {
   for (
     const flag of [
       "--label",
       "--meter",
       "--time",
+      "--time-offset",
       "--train-rows",
       "--target-far",
       "--scores",

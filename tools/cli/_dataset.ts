@@ -84,6 +84,7 @@ export function loadDataFlagFiles(
     ...(data.label ? { label: data.label } : {}),
     ...(data.meter ? { meter: data.meter } : {}),
     ...(data.time ? { time: data.time } : {}),
+    ...(data.timeOffset ? { timeOffset: data.timeOffset } : {}),
   });
 }
 
