@@ -51,11 +51,20 @@ export interface EvaluateScoresOptions {
 }
 
 /** Throws RangeError unless every score has its label. */
-function checkSameLength(scores: ArrayLike<number>, labels: ArrayLike<boolean>): void {
+/**
+ * Scores and labels pair up, and every score is a number: NaN has no rank (it
+ * compares unequal even to itself, so ties could not be grouped).
+ */
+function checkScored(scores: ArrayLike<number>, labels: ArrayLike<boolean>): void {
   if (scores.length !== labels.length) {
     throw new RangeError(
       `Scores and labels must have the same length, got ${scores.length} and ${labels.length}`,
     );
+  }
+  for (let i = 0; i < scores.length; i++) {
+    if (Number.isNaN(scores[i])) {
+      throw new RangeError(`Score ${i} is NaN: the model gave that row no score`);
+    }
   }
 }
 
@@ -65,7 +74,7 @@ function checkSameLength(scores: ArrayLike<number>, labels: ArrayLike<boolean>):
  * NaN when either class is empty.
  */
 export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): number {
-  checkSameLength(scores, labels);
+  checkScored(scores, labels);
   const n = scores.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let positives = 0;
@@ -131,7 +140,7 @@ export interface PrPoint {
 
 /** Precision-recall points at every distinct score, highest threshold first; [] without anomalies. */
 export function prCurve(scores: ArrayLike<number>, labels: ArrayLike<boolean>): PrPoint[] {
-  checkSameLength(scores, labels);
+  checkScored(scores, labels);
   const n = scores.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
   let positives = 0;

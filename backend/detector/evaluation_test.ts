@@ -17,6 +17,13 @@ Deno.test("rocAuc() is NaN with one class and rejects mismatched lengths", () =>
   });
 });
 
+Deno.test("rocAuc(), prCurve() and averagePrecision() refuse a NaN score instead of looping", () => {
+  const error = { name: "RangeError", message: "Score 1 is NaN: the model gave that row no score" };
+  for (const f of [rocAuc, prCurve, averagePrecision]) {
+    assert.throws(() => f([0.2, NaN, 0.9], [false, true, true]), error);
+  }
+});
+
 Deno.test("evaluateScores() counts the confusion matrix at the threshold", () => {
   const e = evaluateScores([0.9, 0.7, 0.6, 0.4, 0.3], [true, false, true, false, true], {
     threshold: 0.6,

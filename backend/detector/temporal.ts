@@ -70,6 +70,15 @@ export const REFERENCE_QUANTILE = 0.99;
  */
 export const TIE_BREAK = 1e-6;
 
+/**
+ * Largest magnitude of a training value: baselines sum squares, which stay
+ * finite up to about 1e300 (a larger value once gave a NaN threshold).
+ */
+export const MAX_TRAINING_MAGNITUDE = 1e150;
+
+/** Largest |z| a statistic counts with (an overflow's Infinity or NaN counts as this). */
+const MAX_Z = 1e300;
+
 /** Training rows a meter needs for a baseline of its own (else: the pooled baseline). */
 export const MIN_METER_ROWS = 50;
 
@@ -662,7 +671,10 @@ export class TemporalModel {
       for (let j = 0; j < per; j++) {
         // With one reading only its value is a statistic.
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
-        const z = Math.abs(zs[j]);
+        // An extreme input (1e308 on a channel constant in training) overflows to Infinity, or
+        // to NaN past it: either is as far out as a score goes, never a reason to pass.
+        const abs = Math.abs(zs[j]);
+        const z = abs <= MAX_Z ? abs : MAX_Z;
         sum += z / (1 + z);
         count++;
         if (z > best) {
@@ -761,6 +773,16 @@ export function fitTemporal(
     throw new RangeError(
       `Training a window of ${config.window} needs at least ${2 * config.window} rows, got ${rows}`,
     );
+  }
+  for (let c = 0; c < nf; c++) {
+    let largest = 0;
+    for (let r = 0; r < rows; r++) largest = Math.max(largest, Math.abs(matrix[r * nf + c]));
+    if (!(largest <= MAX_TRAINING_MAGNITUDE)) {
+      throw new RangeError(
+        `Feature "${features[c]}" has training values up to ${largest.toExponential(2)}: ` +
+          `their squares overflow (at most ${MAX_TRAINING_MAGNITUDE} in magnitude); rescale it`,
+      );
+    }
   }
   const w = config.window;
   const per = nf * STATS_PER_CHANNEL;

@@ -93,6 +93,29 @@ Deno.test("fitTemporal() and validateTemporalConfig() reject bad input naming it
       }),
     { message: "Training a window of 8 needs at least 16 rows, got 10" },
   );
+  const huge = Float64Array.from({ length: 40 }, (_, i) => i % 2 ? 1 : (i % 5) * 1e160);
+  assert.throws(
+    () => fitTemporal(huge, ["a", "b"], { window: 4, contamination: 0.1 }, { meters: null }),
+    {
+      name: "RangeError",
+      message: 'Feature "a" has training values up to 4.00e+160: their squares overflow ' +
+        "(at most 1e+150 in magnitude); rescale it",
+    },
+  );
+});
+
+Deno.test("predict() flags an input past the float range with a finite score, never NaN", () => {
+  // Current is constant in training, so its scale is tiny and 1e308 overflows to Infinity.
+  const m = Float64Array.from(
+    { length: 1200 },
+    (_, i) => [230 + Math.sin(i), 5, 50 + 0.01 * Math.cos(i)][i % 3],
+  );
+  const model = fitTemporal(m, FEATURES, { window: 8, contamination: 0.015 }, { meters: null });
+  for (const current of [1e308, -1e308, 1e200, 5]) {
+    const [p] = model.predict([{ voltage: 230, current, frequency: 50 }]);
+    assert.ok(Number.isFinite(p.score), `score of current = ${current}: ${p.score}`);
+    assert.equal(p.anomaly, current !== 5, `current = ${current}`);
+  }
 });
 
 Deno.test("predict() with context scores a batch as the whole stream would", () => {

@@ -75,6 +75,17 @@ Deno.test("train --csv gives one line, never a stack, for a header only, bad lab
       assert.equal(io.stderr.length, 1, name);
       assert.match(io.stderr[0], expected, name);
     }
+    // Values whose squares overflow: one line naming the column (they once gave a NaN threshold,
+    // and the precision-recall curve then looped until the heap ran out).
+    const rows = Array.from({ length: 40 }, (_, i) => `${(1 + i % 7) * 1e200},10,50,0`);
+    const huge = await write(dir, "huge.csv", `voltage,current,frequency,y\n${rows.join("\n")}\n`);
+    const io = await runMain(main, "train", [
+      ...["--csv", huge, "--label", "y", "--detector", "temporal", "--model-dir", dir],
+    ], { code: 2 });
+    assert.deepEqual(io.stderr, [
+      'train: Feature "voltage" has training values up to 7.00e+200: their squares overflow ' +
+      "(at most 1e+150 in magnitude); rescale it",
+    ]);
   });
 });
 
