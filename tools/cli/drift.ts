@@ -15,7 +15,7 @@ import {
   runCli,
   UsageError,
 } from "./_common.ts";
-import { parseCsv } from "./_csv.ts";
+import { csvColumns, parseCsv } from "./_csv.ts";
 import { DEFAULTS } from "../../backend/config.ts";
 import { Model, parseAnyArtifact } from "../../backend/detector/mod.ts";
 import { ModelRegistry, shortVersion } from "../../backend/store/registry/mod.ts";
@@ -30,7 +30,8 @@ feature the two-sample Kolmogorov-Smirnov test, PSI and a histogram of the
 training sample against the readings; MMD over whole rows; the verdicts.
 
   --csv FILE             readings with a header naming the model's features
-                         (other columns are ignored; at most 1,000,000 rows)
+                         (other columns are ignored; at most 1,000,000 rows);
+                         comma, semicolon or tab separated, as for train
   --url URL              instead: fetch the live service's report of its
                          window (GET URL/models/drift/report)
   --out FILE             where to write the report (default drift_report.html)
@@ -96,8 +97,7 @@ async function loadChampion(dir: string, name: string): Promise<{ model: Model; 
 /** Rows of `text` as objects over `features`, each value a finite number. */
 function readRows(text: string, file: string, features: readonly string[]) {
   const table = parseCsv(text);
-  const columns = features.map((f) => table.header.indexOf(f));
-  const missing = features.filter((_, i) => columns[i] < 0);
+  const missing = features.filter((f) => !table.header.includes(f));
   if (missing.length > 0) {
     throw new UsageError(
       `${file} has no column ${missing.join(", ")}: the model's features are ${features.join(",")}`,
@@ -109,20 +109,17 @@ function readRows(text: string, file: string, features: readonly string[]) {
   if (table.rows.length < 10) {
     throw new UsageError(`${file} has ${table.rows.length} rows; the tests need at least 10`);
   }
-  return table.rows.map((row, r) => {
-    const out: Record<string, number> = {};
-    features.forEach((f, i) => {
-      const raw = row[columns[i]] ?? "";
-      const value = raw.trim() === "" ? NaN : Number(raw);
-      if (!Number.isFinite(value)) {
-        throw new UsageError(
-          `${file} line ${table.lines[r]}: ${f} must be a finite number, got "${raw.slice(0, 40)}"`,
-        );
-      }
-      out[f] = value;
-    });
-    return out;
-  });
+  // The same cell rules as train and evaluate (decimal commas with a semicolon or tab, one-line errors).
+  let matrix: Float64Array;
+  try {
+    matrix = csvColumns(table, { features }).matrix;
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as Error).message}`);
+  }
+  const nf = features.length;
+  return table.rows.map((_, r) =>
+    Object.fromEntries(features.map((f, i) => [f, matrix[r * nf + i]]))
+  );
 }
 
 async function fromUrl(url: string): Promise<string> {

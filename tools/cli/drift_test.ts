@@ -67,7 +67,16 @@ Deno.test("drift refuses a missing column, a bad value, and neither or both sour
     const bad = await runMain(main, "drift", ["--csv", `${dir}/bad.csv`, "--model-dir", dir], {
       code: 2,
     });
-    assert.match(bad.stderr[0], /line 22: voltage must be a finite number, got "abc"/);
+    assert.match(bad.stderr[0], /: CSV line 22, column "voltage": "abc" is not a finite number$/);
+    // The cells are read as train and evaluate read them: a semicolon export with decimal commas.
+    await Deno.writeTextFile(
+      `${dir}/semi.csv`,
+      "voltage;current;frequency\n" + "230,5;10,25;50,01\n".repeat(20),
+    );
+    const semi = await runMain(main, "drift", [
+      ...["--csv", `${dir}/semi.csv`, "--model-dir", dir, "--out", `${dir}/semi.html`],
+    ], { code: 0 });
+    assert.match(semi.stdout.join("\n"), /Wrote .*semi\.html/);
     const neither = await runMain(main, "drift", [], { code: 2 });
     assert.match(neither.stderr[0], /either --csv FILE or --url URL/);
     const both = await runMain(main, "drift", ["--csv", "x.csv", "--url", "http://127.0.0.1:1"], {
