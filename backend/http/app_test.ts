@@ -46,7 +46,9 @@ const cases: [string, string, number, string, RegExp][] = [
     "malformed-json",
     /JSON/,
   ],
-  ["BOM prefix", '\ufeff{"readings":[]}', 400, "malformed-json", /JSON/],
+  // A byte order mark is dropped (RFC 8259, 8.1): the body is judged as the JSON it carries.
+  ["BOM prefix", '\ufeff{"readings":[]}', 422, "validation", /at least 1 reading/],
+  ["BOM twice", '\ufeff\ufeff{"readings":[]}', 400, "malformed-json", /not valid JSON/],
   [
     "1e400",
     '{"readings":[{"voltage":1e400,"current":1,"frequency":50}]}',

@@ -4,7 +4,8 @@
  * is framed (Content-Length or chunked; bytes are counted as they stream and
  * copied into one buffer, never buffered past the limit; see
  * `lib/bounded_body.ts`), 408 when the whole body has not arrived within the
- * deadline however it is chunked, 400 for bytes that are not UTF-8 JSON. Failures are {@link HttpError}s.
+ * deadline however it is chunked, 415 for a compressed body (Content-Encoding), 400 for bytes
+ * that are not UTF-8 JSON (a leading byte order mark is dropped). Failures are {@link HttpError}s.
  *
  * A body that has already arrived in full when the handler runs (almost every
  * `/predict` body: it comes in the packets of its headers) is taken in one
@@ -38,8 +39,9 @@ export function overBudget(budgetBytes?: number): HttpError {
   );
 }
 
-// One decoder for every body: a whole-buffer decode keeps no state between calls.
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// One decoder for every body: a whole-buffer decode keeps no state between calls. A leading
+// byte order mark (some Windows clients write one) is dropped, as RFC 8259 (8.1) allows.
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -66,6 +68,17 @@ export async function readJsonBytes(
         type ? JSON.stringify(type.slice(0, 80)) : "none"
       }`,
       { headers: { accept: "application/json" } },
+    );
+  }
+  const coding = req.headers.get("content-encoding");
+  if (coding !== null && coding.trim().toLowerCase() !== "identity") {
+    // Decoding would take a second byte limit (a small gzip body can inflate a thousandfold);
+    // RFC 9110 (15.5.16) answers an unsupported content coding with 415 and Accept-Encoding.
+    throw new HttpError(
+      "unsupported-media-type",
+      `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not supported: send the body ` +
+        "uncompressed",
+      { headers: { "accept-encoding": "identity" } },
     );
   }
   return await readLimited(req, options, admit);

@@ -135,7 +135,16 @@ Deno.test("readJson() gives 408 for a declared body that stalls, at the deadline
 Deno.test("readJson() parses a complete body and refuses bad bytes with the same messages", async () => {
   const cases: [Uint8Array | string, Record<string, string>, unknown][] = [
     ['{"a":1}', JSON_TYPE, { a: 1 }],
+    // A byte order mark before the JSON is dropped (RFC 8259, 8.1); one inside a string stays.
+    [new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode('{"a":"\ufeff"}')]), JSON_TYPE, {
+      a: "\ufeff",
+    }],
     [new Uint8Array([0x7b, 0xff, 0x7d]), JSON_TYPE, [400, "Request body is not valid UTF-8"]],
+    ['{"a":1}', { ...JSON_TYPE, "content-encoding": "gzip" }, [
+      415,
+      'Content-Encoding "gzip" is not supported: send the body uncompressed',
+    ]],
+    ['{"a":1}', { ...JSON_TYPE, "content-encoding": "Identity" }, { a: 1 }],
     ["{", JSON_TYPE, [400, `Request body is not valid JSON: ${parseError("{")}`]],
     ["{}", { "content-type": "text/plain" }, [
       415,
