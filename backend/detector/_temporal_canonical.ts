@@ -11,16 +11,18 @@ import { documentText, gridText, headerLines, list, sha256Version } from "./_can
 export const TEMPORAL_FORMAT = "grid-anomaly/temporal-window";
 
 /** The artifact's `formatVersion`; bump it when the layout or the scoring rules change. */
-export const TEMPORAL_FORMAT_VERSION = 6;
+export const TEMPORAL_FORMAT_VERSION = 7;
 
 /**
- * Older versions that still load and score by their own rules: format 5 has
+ * Older versions that still load and score by their own rules: format 6
+ * scores a window at its full length only, with a recent half that must
+ * agree (`temporal.ts`, `recentLength()`, `halfScale()`); format 5 also has
  * no daily cycle (`diurnal.ts`; a format 6 artifact has one when training had
  * times covering the day); format 4 also differs in how training read the
  * statistics' tails (`temporal.ts`, `tailQuantile()`); format 3 also in the
  * recent-half agreement (`agreementWeight()`).
  */
-export const TEMPORAL_OLDER_VERSIONS: readonly number[] = Object.freeze([5, 4, 3]);
+export const TEMPORAL_OLDER_VERSIONS: readonly number[] = Object.freeze([6, 5, 4, 3]);
 
 /** The artifact text for `parts`; with `version` null, the text that is hashed. */
 export function renderTemporalArtifact(parts: TemporalParts, version: string | null): string {

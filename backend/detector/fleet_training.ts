@@ -6,7 +6,7 @@
  * so each has its own baseline and the window statistics' normal spread is
  * measured at the time scale they are scored at. Pure TypeScript.
  *
- * Why the stream's cadence: a window of 8 readings spans 80 s at 10 s and 8
+ * Why the stream's cadence (measured with format 6's window of 8): 8 readings span 80 s at 10 s and 8
  * minutes at one reading a minute, and a meter's level moves more in 8
  * minutes. Trained a reading a minute, the fleet view's default stream (20
  * seeds of 2 minutes, `frontend/tests/fleet_quality.ts`) had precision 88.2 %

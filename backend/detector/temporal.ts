@@ -41,16 +41,16 @@ import { dayPhase, DIURNAL_TERMS, fitDiurnal } from "./diurnal.ts";
 import { parseTimestamp } from "../../lib/timestamp.ts";
 
 /**
- * The defaults: 8 readings and 1.5 % flagged in training, chosen on the fleet
- * benchmark's development fleet (see docs/DETECTOR.md, "Fleet benchmark").
- * With the daily cycle (format 6), F1 there rose as contamination fell (0.853
- * at 2 %, 0.858 at 1.5 %, 0.860 at 1 %) while recall fell; 1.5 % keeps the
- * UI's default stream (`frontend/tests/fleet_quality.ts`, 100 seeds) at 85 %
- * precision on 99 seeds (87 at 2 %) with more recall than format 5 at 2 %.
+ * The defaults: 16 readings (scored at 16 and at its latest 8, format 7) and
+ * 1.25 % flagged in training, chosen on the fleet benchmark's development
+ * fleet (see docs/DETECTOR.md, "Fleet benchmark"): F1 0.869 there (format 6
+ * at its best, window 8 and 1.5 %: 0.858); 1 % reached 0.870 but found 0.97
+ * of the oscillations against 0.99, the kind nearest the 0.95 bar. Windows
+ * of 12 and 20 scored 0.868 and 0.867.
  */
 export const DEFAULT_TEMPORAL_CONFIG: Readonly<TemporalConfig> = Object.freeze({
-  window: 8,
-  contamination: 0.015,
+  window: 16,
+  contamination: 0.0125,
 });
 
 /** Allowed window lengths (readings), read by validation and the CLI. */
@@ -294,28 +294,44 @@ function baselines(matrix: Float64Array, nf: number, keys: readonly (string | un
 
 /**
  * Length of a window's recent part whose statistics must agree with the
- * whole window's: half the window, or 0 (none) for windows under 6, whose
- * halves are too short for a spread (with a window of 4, agreement with 2
- * readings lost a third of the stuck sensors on the simple fleet).
+ * whole window's. Formats before 7: half the window, or 0 (none) for windows
+ * under 6, whose halves are too short for a spread (with a window of 4,
+ * agreement with 2 readings lost a third of the stuck sensors on the simple
+ * fleet). From format 7: a quarter of the window, at least 3 (none under 6),
+ * for both of its scales ({@link halfScale}): a fault's last readings end the
+ * long window's alarm within a few readings instead of half a window.
  */
-export function recentLength(window: number): number {
+export function recentLength(window: number, formatVersion = TEMPORAL_FORMAT_VERSION): number {
+  if (formatVersion >= 7) return window >= 6 ? Math.max(3, Math.floor(window / 4)) : 0;
   const h = Math.floor(window / 2);
   return h >= 3 ? h : 0;
 }
 
 /**
- * How far the recent half's z lets a window's z count: up to `weight` times
- * the recent half's. A fault that persists through the window shows in both,
- * but the recent half has half the readings, so its z is about 1/√2 of the
- * whole window's (a mean's noise grows by √2 when its readings halve): with a
- * weight of √2 (format 4) the rule keeps the whole window's sensitivity while
- * a fault lasts and still ends the alarm when the recent readings are normal
- * again. Format 3 took the smaller of the two z (weight 1), which judged a
- * small persistent shift, such as a drift's start or a weak flicker, by 4
- * readings instead of 8; its artifacts keep that rule, their calibration was
+ * The second, shorter scale a window is also scored at, from format 7: its
+ * latest half (0: none, formats before 7). The long scale's mean sees a slow
+ * drift or a weak flicker earlier; the short one a brief fault before the
+ * long one averages it away. A reading's score is the larger of the two.
+ */
+export function halfScale(window: number, formatVersion = TEMPORAL_FORMAT_VERSION): number {
+  return formatVersion >= 7 && window >= 4 ? Math.floor(window / 2) : 0;
+}
+
+/**
+ * How far the recent part's z lets the z of a window of `n` readings count:
+ * up to `weight` times the recent part's. A fault that persists through the
+ * window shows in both, but the recent part has fewer readings, so its z is
+ * about √(recent / n) of the whole window's (a mean's noise grows as its
+ * readings shrink): from format 7 the weight is √(n / recent), which keeps
+ * the whole window's sensitivity while a fault lasts and still ends the
+ * alarm when the recent readings are normal again. Formats 4 to 6 used √2
+ * (their recent part was half the window); format 3 took the smaller of the
+ * two z (weight 1), which judged a small persistent shift by 4 readings
+ * instead of 8; older artifacts keep their rule, their calibration was
  * measured with it.
  */
-export function agreementWeight(formatVersion: number): number {
+export function agreementWeight(formatVersion: number, n = 2, recent = 1): number {
+  if (formatVersion >= 7) return Math.sqrt(n / recent);
   return formatVersion >= 4 ? Math.SQRT2 : 1;
 }
 
@@ -367,6 +383,39 @@ function readTimes(rows: readonly Reading[]): Float64Array {
   return out;
 }
 
+/**
+ * The largest |z| of a window of `n` readings (with one reading only its
+ * values count) and where it is, and the tie-breaker: the mean of |z| / (1 + |z|).
+ * An extreme input (1e308 on a channel constant in training) overflows to
+ * Infinity, or to NaN past it: either counts as {@link MAX_Z}, never as a
+ * reason to pass.
+ */
+function strongest(
+  zs: Float64Array,
+  per: number,
+  n: number,
+  out: { z: number; j: number; tie: number },
+): void {
+  let best = 0;
+  let bestJ = 0;
+  let sum = 0;
+  let count = 0;
+  for (let j = 0; j < per; j++) {
+    if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
+    const abs = Math.abs(zs[j]);
+    const z = abs <= MAX_Z ? abs : MAX_Z;
+    sum += z / (1 + z);
+    count++;
+    if (z > best) {
+      best = z;
+      bestJ = j;
+    }
+  }
+  out.z = best;
+  out.j = bestJ;
+  out.tie = sum / count;
+}
+
 /** A trained temporal detector. Build one with {@link fitTemporal} or from its artifact. */
 export class TemporalModel {
   /** The model's data, exactly what its artifact stores. */
@@ -384,8 +433,12 @@ export class TemporalModel {
   readonly #meanScale: Float64Array;
   /** Per baseline (pooled first): the channels' coupling, nf × nf. */
   readonly #coupling: Float64Array;
-  /** How far the recent half's z lets a window's z count ({@link agreementWeight}). */
-  readonly #weight: number;
+  /** Per window length n, how far the recent part's z lets the window's z count ({@link agreementWeight}). */
+  readonly #weights: Float64Array;
+  /** Length of the recent part ({@link recentLength}). */
+  readonly #recent: number;
+  /** The shorter scale every full window is also scored at, or 0 ({@link halfScale}). */
+  readonly #half: number;
   /** Per baseline (pooled first) and channel: the daily cycle's coefficients, or null. */
   readonly #diurnal: Float64Array | null;
 
@@ -426,7 +479,13 @@ export class TemporalModel {
     this.#center = Float64Array.from(center);
     this.#inverse = Float64Array.from(scale, (v) => 1 / v);
     this.#limit = Float64Array.from(limit);
-    this.#weight = agreementWeight(parts.formatVersion ?? TEMPORAL_FORMAT_VERSION);
+    const format = parts.formatVersion ?? TEMPORAL_FORMAT_VERSION;
+    this.#recent = recentLength(w, format);
+    this.#half = halfScale(w, format);
+    this.#weights = Float64Array.from(
+      { length: w },
+      (_, i) => agreementWeight(format, i + 1, this.#recent),
+    );
     this.#coupling = Float64Array.from([...parts.pooled.coupling, ...parts.meters.coupling]);
     this.#diurnal = parts.diurnal
       ? Float64Array.from([...parts.diurnal.pooled, ...parts.diurnal.meters])
@@ -652,44 +711,48 @@ export class TemporalModel {
     const per = nf * STATS_PER_CHANNEL;
     const center = this.#center;
     const inverse = this.#inverse;
-    const recent = recentLength(this.#window);
+    const recent = this.#recent;
+    const half = this.#half;
     const zs = new Float64Array(per);
+    const best = { z: 0, j: 0, tie: 0 };
     for (let r = from; r < rows; r++) {
-      const n = windowStats(u, nf, prev, r, this.#window, scratch, undefined, recent);
+      const n = windowStats(u, nf, prev, r, this.#window, scratch, undefined, recent, half);
       this.relativeSpread(scratch.stats, which[r], n);
       if (recent > 0 && n > recent) this.relativeSpread(scratch.recent, which[r], recent);
       windowZ(zs, { stats: scratch.stats, recent: scratch.recent, n, recentN: recent }, {
         center,
         inverse,
         per,
-        weight: this.#weight,
+        weight: this.#weights[n - 1],
       });
-      let best = 0;
-      let bestJ = 0;
-      let sum = 0;
-      let count = 0;
-      for (let j = 0; j < per; j++) {
-        // With one reading only its value is a statistic.
-        if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
-        // An extreme input (1e308 on a channel constant in training) overflows to Infinity, or
-        // to NaN past it: either is as far out as a score goes, never a reason to pass.
-        const abs = Math.abs(zs[j]);
-        const z = abs <= MAX_Z ? abs : MAX_Z;
-        sum += z / (1 + z);
-        count++;
-        if (z > best) {
-          best = z;
-          bestJ = j;
+      strongest(zs, per, n, best);
+      let primary = best.z / this.#limit[n - 1];
+      let tie = best.tie;
+      let decided = { j: best.j, z: zs[best.j], n };
+      // From format 7 a full window is also judged by its latest half; the larger score counts.
+      if (half > 0 && n > half) {
+        this.relativeSpread(scratch.half, which[r], half);
+        windowZ(zs, { stats: scratch.half, recent: scratch.recent, n: half, recentN: recent }, {
+          center,
+          inverse,
+          per,
+          weight: this.#weights[half - 1],
+        });
+        strongest(zs, per, half, best);
+        const short = best.z / this.#limit[half - 1];
+        if (short > primary) {
+          primary = short;
+          tie = best.tie;
+          decided = { j: best.j, z: zs[best.j], n: half };
         }
       }
-      const primary = best / this.#limit[n - 1];
-      out[r - from] = primary * (1 + TIE_BREAK * (sum / count));
+      out[r - from] = primary * (1 + TIE_BREAK * tie);
       if (options.findings) {
         options.findings.push({
-          channel: Math.floor(bestJ / STATS_PER_CHANNEL),
-          stat: bestJ % STATS_PER_CHANNEL,
-          z: zs[bestJ],
-          n,
+          channel: Math.floor(decided.j / STATS_PER_CHANNEL),
+          stat: decided.j % STATS_PER_CHANNEL,
+          z: decided.z,
+          n: decided.n,
           baseline: which[r],
         });
       }
@@ -863,7 +926,7 @@ export function fitTemporal(
     }
   }
   const limit = new Array<number>(w).fill(1);
-  const recent = recentLength(w);
+  const recent = recentLength(w, format);
   const inverse = scale.map((v) => 1 / v);
   const zs = new Float64Array(per);
   for (let n = 1; n <= w; n++) {
@@ -877,7 +940,7 @@ export function fitTemporal(
         recent: values.subarray(ro, ro + per),
         n,
         recentN: recent,
-      }, { center, inverse, per, weight: agreementWeight(format) });
+      }, { center, inverse, per, weight: agreementWeight(format, n, recent) });
       let best = 0;
       for (let j = 0; j < per; j++) {
         if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;

@@ -44,7 +44,7 @@ Deno.test("parseTemporalArtifact() names the damaged field", () => {
     // Format 2 had no coupling (no residual_mean statistic): refused, not guessed.
     [
       { ...doc, formatVersion: 2 },
-      /Artifact format version 2 is not supported \(expected 6, 5, 4 or 3\)/,
+      /Artifact format version 2 is not supported \(expected 7, 6, 5, 4 or 3\)/,
     ],
     [
       { ...doc, pooled: { ...doc.pooled, coupling: [1, 0, 0] } },
@@ -132,6 +132,46 @@ Deno.test("parseTemporalArtifact() loads a format 5 artifact and scores it as fo
   assert.equal(refit.contentHash, old.contentHash);
 });
 
+Deno.test("parseTemporalArtifact() loads a format 6 artifact and scores it as format 6 did", async () => {
+  // Written by the format 6 code (one scale, recent half agreeing by √2), with its scores.
+  const dir = new URL("./testdata/", import.meta.url);
+  const text = await Deno.readTextFile(new URL("temporal_format6.json", dir));
+  const expected = JSON.parse(
+    await Deno.readTextFile(new URL("temporal_format6_scores.json", dir)),
+  );
+  const old = parseTemporalArtifact(text);
+  assert.equal(old.parts.formatVersion, 6);
+  assert.ok(old.parts.diurnal, "the fixture has a daily cycle");
+  const again = parseTemporalArtifact(serializeTemporalArtifact(old));
+  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, 6);
+  assert.equal(again.contentHash, old.contentHash);
+  const rows = simulateFleet(expected.fleet).readings;
+  const keys = rows.map((r) => r.meter_id);
+  const times = rows.map((r) => Date.parse(r.timestamp));
+  assert.deepEqual(Array.from(old.scoreRows(toMatrix(rows), keys, { times })), expected.scores);
+  // Refit by format 6 rules from the fixture's training data: the same artifact.
+  const train = simulateFleet({
+    seed: 3,
+    meters: 2,
+    readingsPerMeter: 300,
+    intervalMs: 300_000,
+    kinds: [],
+  }).readings;
+  const refit = fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
+    meters: train.map((r) => r.meter_id),
+    times: train.map((r) => Date.parse(r.timestamp)),
+    description: { source: "format 6 fixture" },
+    formatVersion: 6,
+  });
+  assert.equal(refit.contentHash, old.contentHash);
+  // The same parts read as format 7 score differently: the fixture tells the rules apart.
+  const { formatVersion: _, ...current } = old.parts;
+  assert.notDeepEqual(
+    Array.from(new TemporalModel(current).scoreRows(toMatrix(rows), keys, { times })),
+    expected.scores,
+  );
+});
+
 Deno.test("a model with a daily cycle round-trips, and a damaged cycle is named", () => {
   // A day at a reading a minute covers every hour: the cycle is fitted.
   const day = simulateFleet({
@@ -197,7 +237,7 @@ Deno.test("fitTemporal() with formatVersion 3 fits exactly what the format 3 cod
         meters: null,
         formatVersion: 2,
       }),
-    /Format version must be 6, 5, 4 or 3, got 2/,
+    /Format version must be 7, 6, 5, 4 or 3, got 2/,
   );
 });
 

@@ -44,6 +44,8 @@ export class WindowScratch {
   readonly stats: Float64Array;
   /** Statistics of the recent part of that window (see `recent` of {@link windowStats}). */
   readonly recent: Float64Array;
+  /** Statistics of the window's latest `half` rows (see `half` of {@link windowStats}). */
+  readonly half: Float64Array;
   readonly sum: Float64Array;
   readonly sumSq: Float64Array;
   readonly steps: Float64Array;
@@ -53,6 +55,7 @@ export class WindowScratch {
   constructor(channels: number) {
     this.stats = new Float64Array(channels * STATS_PER_CHANNEL);
     this.recent = new Float64Array(channels * STATS_PER_CHANNEL);
+    this.half = new Float64Array(channels * STATS_PER_CHANNEL);
     this.sum = new Float64Array(channels);
     this.sumSq = new Float64Array(channels);
     this.steps = new Float64Array(channels);
@@ -85,7 +88,8 @@ function fill(scratch: WindowScratch, nf: number, n: number, stats = scratch.sta
  * returns the window length. With `visit`, also reports the statistics of
  * every shorter window ending at `row` (n = 1, 2, ...), for calibration.
  * With `recent` (a length), also leaves the statistics of the latest
- * `recent` rows in `scratch.recent` when the window reaches that length.
+ * `recent` rows in `scratch.recent` when the window reaches that length, and
+ * with `half` those of the latest `half` rows in `scratch.half`.
  */
 export function windowStats(
   u: Float64Array,
@@ -96,6 +100,7 @@ export function windowStats(
   scratch: WindowScratch,
   visit?: WindowVisitor,
   recent = 0,
+  half = 0,
 ): number {
   const { stats, sum, sumSq, steps, later } = scratch;
   sum.fill(0);
@@ -116,8 +121,9 @@ export function windowStats(
     if (visit) {
       fill(scratch, nf, n);
       visit(n, stats);
-    } else if (n === recent) {
-      fill(scratch, nf, n, scratch.recent);
+    } else {
+      if (n === recent) fill(scratch, nf, n, scratch.recent);
+      if (n === half) fill(scratch, nf, n, scratch.half);
     }
   }
   if (!visit) fill(scratch, nf, n);

@@ -300,18 +300,23 @@ export function markdownTable(rows: readonly BenchRow[]): string[] {
   ];
 }
 
+/** Format 6's defaults, which the earlier rules are compared at. */
+const FORMAT_6_DEFAULTS = Object.freeze({ window: 8, contamination: 0.015 });
+
 /** The detectors the benchmark compares (the first temporal one is the served default). */
 export function candidates(): Candidate[] {
   return [
     FOREST,
     temporal(`temporal (defaults, window ${DEFAULT_TEMPORAL_CONFIG.window})`),
-    temporal("temporal, window 16", { ...DEFAULT_TEMPORAL_CONFIG, window: 16 }),
+    temporal("temporal, window 8", { ...DEFAULT_TEMPORAL_CONFIG, window: 8 }),
     temporal("temporal, contamination 0.01", { ...DEFAULT_TEMPORAL_CONFIG, contamination: 0.01 }),
-    // Earlier rules, for comparison: format 5 had no daily cycle; format 4 also read the
-    // statistics' tails at 0.5 %; format 3 also took the recent half's agreement with factor 1.
-    temporal("temporal, format 5 rules", DEFAULT_TEMPORAL_CONFIG, 5),
-    temporal("temporal, format 4 rules", DEFAULT_TEMPORAL_CONFIG, 4),
-    temporal("temporal, format 3 rules", DEFAULT_TEMPORAL_CONFIG, 3),
+    // Earlier rules at format 6's defaults, for comparison: format 6 scored one scale with a
+    // recent half; format 5 also had no daily cycle; format 4 also read the statistics' tails at
+    // 0.5 %; format 3 also took the recent half's agreement with factor 1.
+    temporal("temporal, format 6 rules (window 8, 1.5 %)", FORMAT_6_DEFAULTS, 6),
+    temporal("temporal, format 5 rules (window 8, 1.5 %)", FORMAT_6_DEFAULTS, 5),
+    temporal("temporal, format 4 rules (window 8, 1.5 %)", FORMAT_6_DEFAULTS, 4),
+    temporal("temporal, format 3 rules (window 8, 1.5 %)", FORMAT_6_DEFAULTS, 3),
   ];
 }
 

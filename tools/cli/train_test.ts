@@ -288,7 +288,7 @@ Deno.test("train --csv rejects conflicting or out-of-range protocol flags", asyn
       ],
       [
         ["--detector", "temporal"],
-        "train: Only 2 training rows; the temporal detector needs at least 16",
+        "train: Only 2 training rows; the temporal detector needs at least 32",
       ],
       [
         ["--grid", "current=speed"],
