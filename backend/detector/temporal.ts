@@ -715,44 +715,46 @@ export class TemporalModel {
     const half = this.#half;
     const zs = new Float64Array(per);
     const best = { z: 0, j: 0, tie: 0 };
+    // The score of the latest `length` readings' statistics; leaves their z in zs, the largest in best.
+    const judge = (stats: Float64Array, length: number) => {
+      windowZ(zs, { stats, recent: scratch.recent, n: length, recentN: recent }, {
+        center,
+        inverse,
+        per,
+        weight: this.#weights[length - 1],
+      });
+      strongest(zs, per, length, best);
+      return best.z / this.#limit[length - 1];
+    };
     for (let r = from; r < rows; r++) {
       const n = windowStats(u, nf, prev, r, this.#window, scratch, undefined, recent, half);
       this.relativeSpread(scratch.stats, which[r], n);
       if (recent > 0 && n > recent) this.relativeSpread(scratch.recent, which[r], recent);
-      windowZ(zs, { stats: scratch.stats, recent: scratch.recent, n, recentN: recent }, {
-        center,
-        inverse,
-        per,
-        weight: this.#weights[n - 1],
-      });
-      strongest(zs, per, n, best);
-      let primary = best.z / this.#limit[n - 1];
+      let primary = judge(scratch.stats, n);
       let tie = best.tie;
-      let decided = { j: best.j, z: zs[best.j], n };
+      // What decided the score (plain numbers: no object per row).
+      let decidedJ = best.j;
+      let decidedZ = zs[best.j];
+      let decidedN = n;
       // From format 7 a full window is also judged by its latest half; the larger score counts.
       if (half > 0 && n > half) {
         this.relativeSpread(scratch.half, which[r], half);
-        windowZ(zs, { stats: scratch.half, recent: scratch.recent, n: half, recentN: recent }, {
-          center,
-          inverse,
-          per,
-          weight: this.#weights[half - 1],
-        });
-        strongest(zs, per, half, best);
-        const short = best.z / this.#limit[half - 1];
+        const short = judge(scratch.half, half);
         if (short > primary) {
           primary = short;
           tie = best.tie;
-          decided = { j: best.j, z: zs[best.j], n: half };
+          decidedJ = best.j;
+          decidedZ = zs[best.j];
+          decidedN = half;
         }
       }
       out[r - from] = primary * (1 + TIE_BREAK * tie);
       if (options.findings) {
         options.findings.push({
-          channel: Math.floor(decided.j / STATS_PER_CHANNEL),
-          stat: decided.j % STATS_PER_CHANNEL,
-          z: decided.z,
-          n: decided.n,
+          channel: Math.floor(decidedJ / STATS_PER_CHANNEL),
+          stat: decidedJ % STATS_PER_CHANNEL,
+          z: decidedZ,
+          n: decidedN,
           baseline: which[r],
         });
       }

@@ -59,116 +59,89 @@ Deno.test("parseTemporalArtifact() names the damaged field", () => {
   assert.throws(() => parseTemporalArtifact(tampered), /does not match its version/);
 });
 
-Deno.test("parseTemporalArtifact() loads a format 3 artifact and scores it as format 3 did", async () => {
-  // Written by the format 3 code (weight 1 in the recent-half agreement), with its scores.
+/**
+ * A fixture written by the code of an older format, with the scores it gave:
+ * loaded, checked to keep its format and content hash when written back, and
+ * the fleet it scored.
+ */
+async function fixture(format: number) {
   const dir = new URL("./testdata/", import.meta.url);
-  const text = await Deno.readTextFile(new URL("temporal_format3.json", dir));
+  const text = await Deno.readTextFile(new URL(`temporal_format${format}.json`, dir));
   const expected = JSON.parse(
-    await Deno.readTextFile(new URL("temporal_format3_scores.json", dir)),
-  );
+    await Deno.readTextFile(new URL(`temporal_format${format}_scores.json`, dir)),
+  ) as { fleet: Parameters<typeof simulateFleet>[0]; scores: number[] };
   const old = parseTemporalArtifact(text);
-  assert.equal(old.parts.formatVersion, 3);
-  // Written back as format 3 with the same content hash (the file is formatted by deno fmt).
+  assert.equal(old.parts.formatVersion, format);
+  // Written back in its format with the same content hash (the file is formatted by deno fmt).
   const again = parseTemporalArtifact(serializeTemporalArtifact(old));
-  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, 3);
+  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, format);
   assert.equal(again.contentHash, old.contentHash);
   const rows = simulateFleet(expected.fleet).readings;
-  const scores = old.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id));
-  assert.deepEqual(Array.from(scores), expected.scores);
-  // The same parts read as the current format score differently: the fixture tells the rules apart.
-  const { formatVersion: _, ...current } = old.parts;
-  const asCurrent = parseTemporalArtifact(serializeTemporalArtifact(new TemporalModel(current)));
-  assert.equal(asCurrent.parts.formatVersion, undefined);
-  assert.notDeepEqual(
-    Array.from(asCurrent.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id))),
-    expected.scores,
-  );
-});
+  return {
+    old,
+    scores: expected.scores,
+    matrix: toMatrix(rows),
+    keys: rows.map((r) => r.meter_id),
+    times: rows.map((r) => Date.parse(r.timestamp)),
+  };
+}
 
-Deno.test("parseTemporalArtifact() loads a format 4 artifact and scores it as format 4 did", async () => {
-  // Written by the format 4 code (tails read at 0.5 %), with its scores.
-  const dir = new URL("./testdata/", import.meta.url);
-  const text = await Deno.readTextFile(new URL("temporal_format4.json", dir));
-  const expected = JSON.parse(
-    await Deno.readTextFile(new URL("temporal_format4_scores.json", dir)),
-  );
-  const old = parseTemporalArtifact(text);
-  assert.equal(old.parts.formatVersion, 4);
-  const again = parseTemporalArtifact(serializeTemporalArtifact(old));
-  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, 4);
-  assert.equal(again.contentHash, old.contentHash);
-  const rows = simulateFleet(expected.fleet).readings;
-  const scores = old.scoreRows(toMatrix(rows), rows.map((r) => r.meter_id));
-  assert.deepEqual(Array.from(scores), expected.scores);
-});
-
-Deno.test("parseTemporalArtifact() loads a format 5 artifact and scores it as format 5 did", async () => {
-  // Written by the format 5 code (no daily cycle), with its scores.
-  const dir = new URL("./testdata/", import.meta.url);
-  const text = await Deno.readTextFile(new URL("temporal_format5.json", dir));
-  const expected = JSON.parse(
-    await Deno.readTextFile(new URL("temporal_format5_scores.json", dir)),
-  );
-  const old = parseTemporalArtifact(text);
-  assert.equal(old.parts.formatVersion, 5);
-  assert.equal(old.parts.diurnal, undefined);
-  const again = parseTemporalArtifact(serializeTemporalArtifact(old));
-  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, 5);
-  assert.equal(again.contentHash, old.contentHash);
-  const rows = simulateFleet(expected.fleet).readings;
-  const keys = rows.map((r) => r.meter_id);
-  assert.deepEqual(Array.from(old.scoreRows(toMatrix(rows), keys)), expected.scores);
-  // Times change nothing for a model without a daily cycle.
-  const times = rows.map((r) => Date.parse(r.timestamp));
-  assert.deepEqual(Array.from(old.scoreRows(toMatrix(rows), keys, { times })), expected.scores);
-  // Refit by format 5 rules from the fixture's training data, times or not: the same artifact.
-  const train = simulateFleet({ seed: 3, meters: 2, readingsPerMeter: 300, kinds: [] }).readings;
-  const refit = fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
-    meters: train.map((r) => r.meter_id),
-    times: train.map((r) => Date.parse(r.timestamp)),
-    description: { source: "format 5 fixture" },
-    formatVersion: 5,
-  });
-  assert.equal(refit.contentHash, old.contentHash);
-});
-
-Deno.test("parseTemporalArtifact() loads a format 6 artifact and scores it as format 6 did", async () => {
-  // Written by the format 6 code (one scale, recent half agreeing by √2), with its scores.
-  const dir = new URL("./testdata/", import.meta.url);
-  const text = await Deno.readTextFile(new URL("temporal_format6.json", dir));
-  const expected = JSON.parse(
-    await Deno.readTextFile(new URL("temporal_format6_scores.json", dir)),
-  );
-  const old = parseTemporalArtifact(text);
-  assert.equal(old.parts.formatVersion, 6);
-  assert.ok(old.parts.diurnal, "the fixture has a daily cycle");
-  const again = parseTemporalArtifact(serializeTemporalArtifact(old));
-  assert.equal(JSON.parse(serializeTemporalArtifact(again)).formatVersion, 6);
-  assert.equal(again.contentHash, old.contentHash);
-  const rows = simulateFleet(expected.fleet).readings;
-  const keys = rows.map((r) => r.meter_id);
-  const times = rows.map((r) => Date.parse(r.timestamp));
-  assert.deepEqual(Array.from(old.scoreRows(toMatrix(rows), keys, { times })), expected.scores);
-  // Refit by format 6 rules from the fixture's training data: the same artifact.
+/** The fixtures' training data (format 5 and 6), refitted by `format`'s rules. */
+function refit(format: number, intervalMs?: number) {
   const train = simulateFleet({
     seed: 3,
     meters: 2,
     readingsPerMeter: 300,
-    intervalMs: 300_000,
     kinds: [],
+    ...(intervalMs ? { intervalMs } : {}),
   }).readings;
-  const refit = fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
+  return fitTemporal(toMatrix(train), FEATURES, { window: 8, contamination: 0.02 }, {
     meters: train.map((r) => r.meter_id),
     times: train.map((r) => Date.parse(r.timestamp)),
-    description: { source: "format 6 fixture" },
-    formatVersion: 6,
+    description: { source: `format ${format} fixture` },
+    formatVersion: format,
   });
-  assert.equal(refit.contentHash, old.contentHash);
+}
+
+Deno.test("parseTemporalArtifact() loads a format 3 artifact and scores it as format 3 did", async () => {
+  // Written by the format 3 code (weight 1 in the recent-half agreement), with its scores.
+  const { old, scores, matrix, keys } = await fixture(3);
+  assert.deepEqual(Array.from(old.scoreRows(matrix, keys)), scores);
+  // The same parts read as the current format score differently: the fixture tells the rules apart.
+  const { formatVersion: _, ...current } = old.parts;
+  const asCurrent = parseTemporalArtifact(serializeTemporalArtifact(new TemporalModel(current)));
+  assert.equal(asCurrent.parts.formatVersion, undefined);
+  assert.notDeepEqual(Array.from(asCurrent.scoreRows(matrix, keys)), scores);
+});
+
+Deno.test("parseTemporalArtifact() loads a format 4 artifact and scores it as format 4 did", async () => {
+  // Written by the format 4 code (tails read at 0.5 %), with its scores.
+  const { old, scores, matrix, keys } = await fixture(4);
+  assert.deepEqual(Array.from(old.scoreRows(matrix, keys)), scores);
+});
+
+Deno.test("parseTemporalArtifact() loads a format 5 artifact and scores it as format 5 did", async () => {
+  // Written by the format 5 code (no daily cycle), with its scores.
+  const { old, scores, matrix, keys, times } = await fixture(5);
+  assert.equal(old.parts.diurnal, undefined);
+  assert.deepEqual(Array.from(old.scoreRows(matrix, keys)), scores);
+  // Times change nothing for a model without a daily cycle.
+  assert.deepEqual(Array.from(old.scoreRows(matrix, keys, { times })), scores);
+  // Refit by format 5 rules from the fixture's training data, times or not: the same artifact.
+  assert.equal(refit(5).contentHash, old.contentHash);
+});
+
+Deno.test("parseTemporalArtifact() loads a format 6 artifact and scores it as format 6 did", async () => {
+  // Written by the format 6 code (one scale, recent half agreeing by √2), with its scores.
+  const { old, scores, matrix, keys, times } = await fixture(6);
+  assert.ok(old.parts.diurnal, "the fixture has a daily cycle");
+  assert.deepEqual(Array.from(old.scoreRows(matrix, keys, { times })), scores);
+  assert.equal(refit(6, 300_000).contentHash, old.contentHash);
   // The same parts read as format 7 score differently: the fixture tells the rules apart.
   const { formatVersion: _, ...current } = old.parts;
   assert.notDeepEqual(
-    Array.from(new TemporalModel(current).scoreRows(toMatrix(rows), keys, { times })),
-    expected.scores,
+    Array.from(new TemporalModel(current).scoreRows(matrix, keys, { times })),
+    scores,
   );
 });
 
