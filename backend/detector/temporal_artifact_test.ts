@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { parseTemporalArtifact, serializeTemporalArtifact } from "./temporal_artifact.ts";
-import { agreementWeight, fitTemporal, tailQuantile, TemporalModel } from "./temporal.ts";
+import {
+  agreementWeight,
+  fitTemporal,
+  halfScale,
+  recentLength,
+  tailQuantile,
+  TemporalModel,
+} from "./temporal.ts";
 import { toMatrix } from "./model.ts";
 import { FEATURES } from "./types.ts";
 import { simulateFleet } from "../../lib/simulator/fleet.ts";
@@ -180,10 +187,21 @@ Deno.test("a model with a daily cycle round-trips, and a damaged cycle is named"
   assert.throws(() => parseTemporalArtifact(JSON.stringify(without)), /does not match its version/);
 });
 
-Deno.test("agreementWeight() is 1 for format 3 and √2 from format 4", () => {
+Deno.test("agreementWeight() is 1 for format 3, √2 for formats 4 to 6 and √(n / recent) from 7", () => {
   assert.equal(agreementWeight(3), 1);
   assert.equal(agreementWeight(4), Math.SQRT2);
-  assert.equal(agreementWeight(5), Math.SQRT2);
+  assert.equal(agreementWeight(6, 16, 8), Math.SQRT2);
+  assert.equal(agreementWeight(7, 16, 4), 2);
+  assert.equal(agreementWeight(7, 8, 4), Math.SQRT2);
+});
+
+Deno.test("recentLength() and halfScale(): format 7 agrees with a quarter and adds the half scale", () => {
+  // Format 7: the latest quarter (at least 3, none under 6) for both scales; the half scale.
+  assert.deepEqual([16, 12, 8, 6, 5].map((w) => recentLength(w)), [4, 3, 3, 3, 0]);
+  assert.deepEqual([16, 8, 4, 3].map((w) => halfScale(w)), [8, 4, 2, 0]);
+  // Before: the latest half (none under 6) and one scale.
+  assert.deepEqual([16, 8, 6, 5].map((w) => recentLength(w, 6)), [8, 4, 3, 0]);
+  assert.equal(halfScale(16, 6), 0);
 });
 
 Deno.test("tailQuantile() reads the 0.5 % tails up to format 4 and the 0.1 % tails from format 5", () => {

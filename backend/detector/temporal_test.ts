@@ -280,3 +280,35 @@ Deno.test("predict() judges readings by their timestamp against the daily cycle,
     assert.deepEqual(part.map((p) => p.score), [...scores.subarray(start, start + 12)]);
   }
 });
+
+Deno.test("format 7 ends an alarm within a few readings of a sag's end, sooner than format 6's single scale", () => {
+  const train = simulateFleet({ seed: 21, meters: 2, readingsPerMeter: 2000, kinds: [] }).readings;
+  const fit = (formatVersion?: number) =>
+    fitTemporal(toMatrix(train), FEATURES, { window: 16, contamination: 0.01 }, {
+      meters: train.map((r) => r.meter_id),
+      ...(formatVersion ? { formatVersion } : {}),
+    });
+  // Meter 1 of the same fleet, 12 V lower for readings 100 to 139.
+  const test = simulateFleet({
+    seed: 22,
+    meterSeed: 21,
+    meters: 1,
+    readingsPerMeter: 300,
+    kinds: [],
+  })
+    .readings.map((r, i) => i >= 100 && i < 140 ? { ...r, voltage: r.voltage - 12 } : r);
+  /** Readings after the sag's last that are still flagged in one run. */
+  const tail = (model: ReturnType<typeof fit>) => {
+    const scores = model.scoreRows(toMatrix(test), test.map((r) => r.meter_id));
+    const inside = scores.slice(100, 140).filter((s) => s >= model.threshold).length;
+    assert.ok(inside >= 38 && scores[139] >= model.threshold, `${inside} of the sag's 40 flagged`);
+    let k = 140;
+    while (scores[k] >= model.threshold) k++;
+    return k - 140;
+  };
+  const [seven, six] = [tail(fit()), tail(fit(6))];
+  assert.ok(
+    seven <= 5 && seven < six,
+    `after the sag: format 7 ${seven}, format 6 ${six} readings`,
+  );
+});
