@@ -108,7 +108,8 @@ export function parseCsv(text: string, separator: string = detectSeparator(text)
   const header = records[0].map((h) => h.trim());
   const seen = new Set<string>();
   for (const name of header) {
-    if (name === "") throw new TypeError("CSV header has an empty column name");
+    // An unnamed column (pandas' index, a trailing separator) cannot be picked, so it is ignored.
+    if (name === "") continue;
     if (seen.has(name)) throw new TypeError(`CSV header repeats the column "${name}"`);
     seen.add(name);
   }
@@ -164,7 +165,9 @@ function columnIndex(table: CsvTable, name: string, what: string): number {
       ? ` (one column: fields must be separated by a comma, semicolon or tab)`
       : "";
     throw new RangeError(
-      `CSV has no ${what} column "${name}"; its columns are ${table.header.join(",")}${hint}`,
+      `CSV has no ${what} column "${name}"; its columns are ${
+        table.header.filter((h) => h !== "").join(",")
+      }${hint}`,
     );
   }
   return index;

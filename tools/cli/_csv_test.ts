@@ -18,7 +18,13 @@ Deno.test("parseCsv() rejects malformed files naming the line", () => {
     message: "CSV line 2: a quoted field is never closed",
   });
   assert.throws(() => parseCsv("a,a\n1,2\n"), { message: 'CSV header repeats the column "a"' });
-  assert.throws(() => parseCsv("a,\n1,2\n"), { message: "CSV header has an empty column name" });
+  // Unnamed columns are ignored: pandas' index column first, a trailing separator last.
+  const pandas = parseCsv(",voltage,y,\n0,230.5,0,\n1,231,1,\n");
+  assert.deepEqual(pandas.header, ["", "voltage", "y", ""]);
+  assert.deepEqual(
+    [...csvColumns(pandas, { features: ["voltage"], label: "y" }).matrix],
+    [230.5, 231],
+  );
   assert.throws(() => parseCsv('a\nx"y"\n'), /a quote may only start a field/);
 });
 
