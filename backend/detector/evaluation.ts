@@ -50,7 +50,6 @@ export interface EvaluateScoresOptions {
   forced?: ArrayLike<boolean> | undefined;
 }
 
-/** Throws RangeError unless every score has its label. */
 /**
  * Scores and labels pair up, and every score is a number: NaN has no rank (it
  * compares unequal even to itself, so ties could not be grouped).

@@ -931,6 +931,7 @@ export function fitTemporal(
   const recent = recentLength(w, format);
   const inverse = scale.map((v) => 1 / v);
   const zs = new Float64Array(per);
+  const best = { z: 0, j: 0, tie: 0 };
   for (let n = 1; n <= w; n++) {
     const maxima: number[] = [];
     for (let s = 0; s < sampled; s++) {
@@ -943,12 +944,8 @@ export function fitTemporal(
         n,
         recentN: recent,
       }, { center, inverse, per, weight: agreementWeight(format, n, recent) });
-      let best = 0;
-      for (let j = 0; j < per; j++) {
-        if (n === 1 && j % STATS_PER_CHANNEL !== 0) continue;
-        best = Math.max(best, Math.abs(zs[j]));
-      }
-      maxima.push(best);
+      strongest(zs, per, n, best);
+      maxima.push(best.z);
     }
     if (maxima.length >= 2) {
       maxima.sort((a, b) => a - b);
